@@ -1,0 +1,37 @@
+# make        build the database db/nhs.db from corpus/ (creates .venv on first run)
+# make test   install everything needed, lint, and run the tests
+# make bench  time the build and the extractors
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DB := db/nhs.db
+SOURCES := $(shell find corpus rules db/schema pipeline -type f -not -name '*.pyc' 2>/dev/null)
+
+.PHONY: all build test lint bench clean
+
+all: $(DB)
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+$(DB): $(VENV)/.installed $(SOURCES)
+	$(PY) -m pipeline build --corpus corpus --db $(DB)
+
+build: $(VENV)/.installed
+	$(PY) -m pipeline build --corpus corpus --db $(DB)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check pipeline tests scripts
+	$(VENV)/bin/ruff format --check pipeline tests scripts
+
+test: $(VENV)/.installed lint
+	$(PY) -m pytest
+
+bench: $(VENV)/.installed
+	$(PY) -m pipeline.bench
+
+clean:
+	rm -rf $(DB) db/.*.building-* .pytest_cache

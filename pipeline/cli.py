@@ -1,0 +1,116 @@
+"""The command line: ``python -m pipeline`` or ``nhs-figures``.
+
+Exit codes: 0 everything built; 1 the build finished but some documents
+failed (see the problems table); 2 nothing was built (bad manifest, bad rule
+file, bad arguments).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import sqlite_utils
+
+from pipeline.build import BuildReport, DocResult, build
+from pipeline.extract import Context
+from pipeline.manifest import ManifestError
+from pipeline.rules import RuleError, rules_dir
+
+DEFAULT_DB = Path("db/nhs.db")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="nhs-figures")
+def cli() -> None:
+    """Extract money, percentages, page references, bodies and quotations from NHS
+    documents into SQLite, with provenance to the exact source line."""
+
+
+@cli.command(name="build")
+@click.option(
+    "--corpus",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=Path("corpus"),
+    show_default=True,
+    help="Folder of source documents (with manifest.yaml, or without: entries are inferred).",
+)
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_DB, show_default=True)
+@click.option(
+    "--rules",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Folder of rule files [default: the project's rules/].",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems and the summary.")
+def build_cmd(corpus: Path, db_path: Path, rules: Path | None, quiet: bool) -> None:
+    """Build the database DB from the documents in CORPUS.
+
+    The new database replaces the old one only when it is complete. Documents
+    that cannot be read are listed with the reason and recorded in the
+    `problems` table; the others are built.
+    """
+    ctx = Context(rules=rules_dir(rules))
+    try:
+        report = build(corpus, db_path, ctx, progress=None if quiet else _progress)
+    except (ManifestError, RuleError) as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
+    _summary(report)
+    sys.exit(0 if report.ok else 1)
+
+
+def _progress(result: DocResult) -> None:
+    n = len(result.extraction.mentions) if result.extraction else 0
+    status = "failed" if any(p.severity == "error" for p in result.doc.problems) else f"{n} mentions"
+    click.echo(f"  {result.doc.path}: {len(result.doc.lines)} lines, {status} ({result.seconds:.2f}s)", err=True)
+
+
+def _summary(report: BuildReport) -> None:
+    for path in report.inferred:
+        click.echo(f"Note: {path} has no manifest entry; title and kind were inferred from its name.", err=True)
+    for p in report.problems:
+        where = p.file + (f", page {p.page}" if p.page else "") + (f", line {p.line}" if p.line else "")
+        label = "Error" if p.severity == "error" else "Warning"
+        click.echo(f"{label} [{p.reason}] {where}: {p.message}", err=True)
+    counts = ", ".join(f"{k} {v}" for k, v in sorted(report.mentions.items())) or "no mentions"
+    click.echo(
+        f"Built {report.db_path} from {report.documents} documents ({len(report.failed)} failed): "
+        f"{counts} in {report.seconds:.1f}s",
+        err=True,
+    )
+
+
+@cli.command()
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=DEFAULT_DB)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON rows instead of a table.")
+def stats(db_path: Path, as_json: bool) -> None:
+    """Counts of mentions per kind and document."""
+    db = sqlite_utils.Database(db_path)
+    if "mentions" not in db.view_names():
+        click.echo(f"Error: {db_path} has no `mentions` view: is it a database built by this pipeline?", err=True)
+        sys.exit(2)
+    rows = list(
+        db.query(
+            "SELECT d.file AS document, m.kind, count(*) AS mentions FROM mentions m "
+            "JOIN documents d ON d.id = m.document_id GROUP BY d.file, m.kind ORDER BY d.file, m.kind"
+        )
+    )
+    if as_json:
+        import json
+
+        for r in rows:
+            click.echo(json.dumps(r))
+        return
+    width = max([len(r["document"]) for r in rows] + [8])
+    click.echo(f"{'document':{width}}  {'kind':9} {'mentions':>8}")
+    for r in rows:
+        click.echo(f"{r['document']:{width}}  {r['kind']:9} {r['mentions']:8}")
+    failed = list(db.query("SELECT file, reason FROM problems WHERE severity = 'error'"))
+    for r in failed:
+        click.echo(f"failed: {r['file']} ({r['reason']})")
+
+
+def main() -> None:
+    cli(prog_name="nhs-figures")

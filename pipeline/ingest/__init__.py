@@ -1,0 +1,79 @@
+"""Ingest: a source file becomes a `Document` of lines, or a clear problem.
+
+This is an edge of the pipeline: it reads files. Everything after it works on
+plain data.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.ingest.text import ingest_text
+from pipeline.manifest import Entry
+from pipeline.model import Document, Problem, sha256_bytes
+
+
+def read_source(corpus: Path, entry: Entry) -> tuple[bytes | None, Document]:
+    """Read the file's bytes and check them against the manifest.
+
+    Returns the bytes (None when the file cannot be used) and a Document shell
+    carrying any problems found so far.
+    """
+    path = corpus / entry.file
+    doc = Document(path=entry.file, sha256="", media_type=entry.media_type, meta=dict(entry.meta))
+    if not path.is_file():
+        doc.problems.append(
+            Problem(
+                entry.file,
+                "missing",
+                f"{entry.file}: listed in the manifest but not found in {corpus}. "
+                "Copy the file into the corpus or remove its manifest entry.",
+            )
+        )
+        return None, doc
+    data = path.read_bytes()
+    doc.sha256 = sha256_bytes(data)
+    expected = entry.meta.get("sha256")
+    if expected and expected.lower() != doc.sha256:
+        doc.problems.append(
+            Problem(
+                entry.file,
+                "sha_mismatch",
+                f"{entry.file}: SHA-256 is {doc.sha256} but the manifest says {expected}. "
+                "The file differs from the one published: restore the original, or if the "
+                "new file is right, put its SHA-256 in the manifest.",
+            )
+        )
+        return None, doc
+    if not data:
+        doc.problems.append(
+            Problem(
+                entry.file,
+                "empty",
+                f"{entry.file}: the file is empty (0 bytes). Replace it with the published document.",
+            )
+        )
+        return None, doc
+    return data, doc
+
+
+def ingest(corpus: Path, entry: Entry, **options: object) -> Document:
+    """One document from the corpus, with its lines, or with problems saying why not."""
+    data, doc = read_source(corpus, entry)
+    if data is None:
+        return doc
+    if doc.media_type == "text":
+        return ingest_text(data, doc)
+    if doc.media_type == "pdf":
+        from pipeline.ingest.pdf import ingest_pdf
+
+        return ingest_pdf(corpus / entry.file, data, doc, **options)
+    doc.problems.append(
+        Problem(
+            entry.file,
+            "unsupported",
+            f"{entry.file}: no reader for files ending {Path(entry.file).suffix!r}. "
+            "Supported: .txt, .md (UTF-8 text) and .pdf.",
+        )
+    )
+    return doc

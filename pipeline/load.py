@@ -1,0 +1,133 @@
+"""Load: documents, lines, mentions and problems into SQLite with sqlite-utils.
+
+This is an edge of the pipeline: it writes the database. The schema is SQL in
+``db/schema/``; this module only fills it, and finishes it with the `mentions`
+view and full-text search over lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from pipeline.extract import KIND_TABLES, MENTION_COLUMNS
+from pipeline.model import Document, Extraction, Problem, mention_id
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "db" / "schema"
+DOC_FIELDS = ("title", "publisher", "author", "date", "kind", "source", "licence")
+
+
+def create_schema(db: sqlite_utils.Database, schema_dir: Path = SCHEMA_DIR) -> None:
+    for sql in sorted(schema_dir.glob("*.sql")):
+        db.executescript(sql.read_text(encoding="utf-8"))
+
+
+def doc_status(doc: Document) -> str:
+    severities = {p.severity for p in doc.problems}
+    if "error" in severities:
+        return "failed"
+    return "built_with_warnings" if severities else "built"
+
+
+def insert_document(
+    db: sqlite_utils.Database, doc_id: int, doc: Document, extraction: Extraction | None, build_id: int
+) -> None:
+    """One document's rows: the document, its lines, its mentions, extra records and problems."""
+    row: dict[str, Any] = {
+        "id": doc_id,
+        "file": doc.path,
+        "sha256": doc.sha256 or None,
+        "media_type": doc.media_type,
+        "inferred": int(bool(doc.meta.get("inferred"))),
+        "page_count": doc.page_count,
+        "line_count": len(doc.lines),
+        "status": doc_status(doc),
+    }
+    row.update({k: _text(doc.meta.get(k)) for k in DOC_FIELDS})
+    db["documents"].insert(row)
+    insert_problems(db, doc.problems, build_id)
+    if not doc.lines:
+        return
+    first_line_id = _next_id(db, "lines")
+    db["lines"].insert_all(
+        (
+            {
+                "id": first_line_id + i,
+                "document_id": doc_id,
+                "page": line.page,
+                "line": line.number,
+                "text": line.text,
+                "role": line.role,
+                **_bbox(line.bbox),
+            }
+            for i, line in enumerate(doc.lines)
+        ),
+        batch_size=2000,
+    )
+    if extraction is None:
+        return
+    by_table: dict[str, list[dict[str, Any]]] = {}
+    for m in extraction.mentions:
+        line = doc.lines[m.line_index]
+        by_table.setdefault(KIND_TABLES[m.kind], []).append(
+            {
+                "id": mention_id(doc.sha256, line, m),
+                "document_id": doc_id,
+                "line_id": first_line_id + m.line_index,
+                "page": line.page,
+                "line": line.number,
+                "char_start": m.start,
+                "char_end": m.end,
+                "text": m.text,
+                **_bbox(line.span_bbox(m.start, m.end)),
+                **m.values,
+            }
+        )
+    for table, rows in by_table.items():
+        db[table].insert_all(rows, batch_size=2000)
+    for table, rows in extraction.records.items():
+        db[table].insert_all(({"document_id": doc_id, **r} for r in rows), batch_size=2000)
+
+
+def insert_problems(db: sqlite_utils.Database, problems: Iterable[Problem], build_id: int) -> None:
+    db["problems"].insert_all(
+        {
+            "build_id": build_id,
+            "file": p.file,
+            "page": p.page,
+            "line": p.line,
+            "severity": p.severity,
+            "reason": p.reason,
+            "message": p.message,
+        }
+        for p in problems
+    )
+
+
+def finish(db: sqlite_utils.Database) -> None:
+    """The `mentions` view over every mentions_<kind> view, and full-text search over lines."""
+    views = sorted(v for v in db.view_names() if v.startswith("mentions_"))
+    cols = ", ".join(MENTION_COLUMNS)
+    union = "\nUNION ALL\n".join(f"SELECT {cols} FROM {v}" for v in views)
+    db.execute("DROP VIEW IF EXISTS mentions")
+    if union:
+        db.execute(f"CREATE VIEW mentions AS {union}")
+    db["lines"].enable_fts(["text"], tokenize="porter", replace=True)
+    db.execute("ANALYZE")
+
+
+def _next_id(db: sqlite_utils.Database, table: str) -> int:
+    return int(db.execute(f"SELECT coalesce(max(id), 0) + 1 FROM [{table}]").fetchone()[0])
+
+
+def _bbox(box: tuple[float, float, float, float] | None) -> dict[str, float | None]:
+    if box is None:
+        return {"x0": None, "top": None, "x1": None, "bottom": None}
+    return {"x0": round(box[0], 2), "top": round(box[1], 2), "x1": round(box[2], 2), "bottom": round(box[3], 2)}
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)

@@ -1,0 +1,121 @@
+"""Normalise a raw line for matching, keeping an offset map back to the raw text.
+
+Typesetting residue (``\\pounds 22 billion``), curly quotes, non-breaking
+spaces, Markdown escapes and ligature damage are rewritten by the rules in
+``rules/normalise.yaml``. The result remembers, for every stretch of the
+normalised text, which stretch of the raw line it came from, so a match found
+in the normalised text maps back to exact raw offsets.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import regex
+
+from pipeline.rules import RuleError, compile_pattern, read_yaml, require, rules_dir
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    name: str
+    pattern: regex.Pattern[str]
+    replace: str
+
+
+@dataclass(frozen=True)
+class Piece:
+    """norm[n0:n1] came from raw[r0:r1]; `same` when copied unchanged (so n1-n0 == r1-r0)."""
+
+    n0: int
+    n1: int
+    r0: int
+    r1: int
+    same: bool
+
+
+@dataclass(frozen=True)
+class NormLine:
+    raw: str
+    text: str
+    pieces: tuple[Piece, ...]  # empty when text == raw
+
+    def to_raw(self, start: int, end: int) -> tuple[int, int]:
+        """Raw offsets of the normalised span [start, end)."""
+        if not self.pieces:
+            return start, end
+        if end <= start:
+            r = self._raw_start(start)
+            return r, r
+        return self._raw_start(start), self._raw_end(end)
+
+    def _piece(self, pos: int) -> Piece:
+        starts = [p.n0 for p in self.pieces]
+        i = max(bisect_right(starts, pos) - 1, 0)
+        # skip empty pieces (deletions) that start at the same position
+        while i + 1 < len(self.pieces) and self.pieces[i].n1 <= pos and self.pieces[i + 1].n0 <= pos:
+            i += 1
+        return self.pieces[i]
+
+    def _raw_start(self, pos: int) -> int:
+        if pos >= len(self.text):
+            return len(self.raw)
+        p = self._piece(pos)
+        return p.r0 + (pos - p.n0) if p.same else p.r0
+
+    def _raw_end(self, end: int) -> int:
+        p = self._piece(end - 1)
+        return p.r0 + (end - p.n0) if p.same else p.r1
+
+
+def load_rewrites(directory: Path | str | None = None) -> tuple[Rewrite, ...]:
+    return _load_rewrites(str(rules_dir(directory) / "normalise.yaml"))
+
+
+@lru_cache(maxsize=4)
+def _load_rewrites(path_str: str) -> tuple[Rewrite, ...]:
+    path = Path(path_str)
+    data = read_yaml(path)
+    if not isinstance(data, dict) or not isinstance(data.get("rewrites"), list):
+        raise RuleError(path, "expected a mapping with a list `rewrites`")
+    out = []
+    for i, row in enumerate(data["rewrites"], 1):
+        require(path, i, row, ("name", "pattern", "replace"))
+        if not isinstance(row["replace"], str):
+            raise RuleError(path, "replace must be a string", i)
+        out.append(Rewrite(row["name"], compile_pattern(path, i, row["pattern"]), row["replace"]))
+    return tuple(out)
+
+
+def normalise(raw: str, rewrites: tuple[Rewrite, ...]) -> NormLine:
+    """Apply every rewrite in one left-to-right pass (earlier rules win ties)."""
+    found: list[tuple[int, int, int, regex.Match[str]]] = []
+    for order, rw in enumerate(rewrites):
+        for m in rw.pattern.finditer(raw):
+            if m.end() > m.start():
+                found.append((m.start(), order, m.end(), m))
+    if not found:
+        return NormLine(raw, raw, ())
+    found.sort(key=lambda f: (f[0], f[1]))
+    parts: list[str] = []
+    pieces: list[Piece] = []
+    pos = n = 0
+    for start, order, end, m in found:
+        if start < pos:
+            continue  # overlaps a rewrite already taken
+        if start > pos:
+            parts.append(raw[pos:start])
+            pieces.append(Piece(n, n + start - pos, pos, start, True))
+            n += start - pos
+        rep = m.expand(rewrites[order].replace)
+        parts.append(rep)
+        pieces.append(Piece(n, n + len(rep), start, end, rep == raw[start:end]))
+        n += len(rep)
+        pos = end
+    if pos < len(raw):
+        parts.append(raw[pos:])
+        pieces.append(Piece(n, n + len(raw) - pos, pos, len(raw), True))
+    return NormLine(raw, "".join(parts), tuple(pieces))

@@ -1,0 +1,110 @@
+"""Load and validate rule files from `rules/`.
+
+Rules are data. Each loader here reads one file, checks every entry has the
+fields it needs and that every pattern compiles, and raises `RuleError` naming
+the file and the entry otherwise.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import regex
+import yaml
+
+RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+
+
+class RuleError(ValueError):
+    """A rule file is malformed. The message names the file and the entry."""
+
+    def __init__(self, path: Path | str, message: str, entry: int | str | None = None) -> None:
+        where = f"{path}" if entry is None else f"{path}, entry {entry}"
+        super().__init__(f"{where}: {message}. Fix the rule file and run the build again.")
+        self.path = str(path)
+        self.entry = entry
+
+
+def rules_dir(override: Path | str | None = None) -> Path:
+    return Path(override) if override else RULES_DIR
+
+
+def read_yaml(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except FileNotFoundError:
+        raise RuleError(path, "file not found") from None
+    except yaml.YAMLError as exc:
+        raise RuleError(path, f"not valid YAML ({exc})") from None
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    rows = []
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RuleError(path, "file not found") from None
+    for n, raw in enumerate(text.splitlines(), 1):
+        if not raw.strip() or raw.lstrip().startswith("//"):
+            continue
+        try:
+            row = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise RuleError(path, f"not valid JSON ({exc.msg})", entry=f"line {n}") from None
+        if not isinstance(row, dict):
+            raise RuleError(path, "expected a JSON object", entry=f"line {n}")
+        rows.append(row)
+    return rows
+
+
+def require(path: Path, entry: int | str, row: Any, fields: Iterable[str]) -> None:
+    """Check that `row` is a mapping holding every one of `fields`."""
+    if not isinstance(row, dict):
+        raise RuleError(path, f"expected a mapping, got {type(row).__name__}", entry)
+    missing = [f for f in fields if f not in row]
+    if missing:
+        raise RuleError(path, f"missing field(s) {', '.join(missing)}", entry)
+
+
+def compile_pattern(path: Path, entry: int | str, pattern: Any, flags: int = 0) -> regex.Pattern[str]:
+    if not isinstance(pattern, str):
+        raise RuleError(path, "pattern must be a string", entry)
+    try:
+        return regex.compile(pattern, flags | regex.VERSION1)
+    except regex.error as exc:
+        raise RuleError(path, f"pattern does not compile ({exc})", entry) from None
+
+
+def expand_macros(path: Path, pattern: str, macros: dict[str, str]) -> str:
+    """Replace ``{{name}}`` with the macro's pattern (macros may use earlier macros)."""
+    out = pattern
+    for _ in range(10):
+        new = regex.sub(r"\{\{(\w+)\}\}", lambda m: _macro(path, macros, m.group(1)), out)
+        if new == out:
+            return out
+        out = new
+    raise RuleError(path, "macros nest too deeply (a macro refers to itself?)")
+
+
+def _macro(path: Path, macros: dict[str, str], name: str) -> str:
+    if name not in macros:
+        raise RuleError(path, f"unknown macro {{{{{name}}}}}")
+    return f"(?:{macros[name]})"
+
+
+@lru_cache(maxsize=8)
+def rules_version(directory: str | None = None) -> str:
+    """A hash of every rule file: a changed rule changes the version."""
+    root = rules_dir(directory)
+    h = hashlib.sha256()
+    for p in sorted(root.rglob("*")):
+        if p.is_file():
+            h.update(str(p.relative_to(root)).encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()[:16]
