@@ -1,9 +1,11 @@
 """Build the database from a corpus folder.
 
 Each document goes through ``process`` (ingest, then every extractor), a
-function of one document that can run in any worker. The results stream into a
-temporary database that replaces the previous one only when it is complete, so
-an interrupted or failed build leaves the old database as it was.
+function of one document that can run in any worker: ``--jobs N`` runs it in N
+processes, and each stage's result is cached per document (pipeline/cache.py),
+so a rebuild redoes only what changed. The results stream, in manifest order,
+into a temporary database that replaces the previous one only when it is
+complete, so an interrupted or failed build leaves the old database as it was.
 """
 
 from __future__ import annotations
@@ -11,19 +13,25 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+import traceback
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 
 import sqlite_utils
 
 from pipeline import load
+from pipeline.cache import Cache, extract_key, ingest_key, stage_versions
 from pipeline.extract import Context, extract_all
-from pipeline.ingest import ingest
-from pipeline.manifest import Entry, load_manifest
+from pipeline.ingest import apply_entry, ingest_data, read_source
+from pipeline.ingest.pdf_rules import load_layout
+from pipeline.manifest import Entry, find_manifest, load_manifest
 from pipeline.model import Document, Extraction, Problem
-from pipeline.rules import rules_version
+from pipeline.rules import RuleError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -34,6 +42,8 @@ class DocResult:
     doc: Document
     extraction: Extraction | None
     seconds: float = 0.0
+    ingest_cached: bool = False
+    extract_cached: bool = False
 
 
 @dataclass
@@ -45,6 +55,10 @@ class BuildReport:
     problems: list[Problem] = field(default_factory=list)
     mentions: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    manifest: Path | None = None
+    parsed: int = 0  # PDFs parsed afresh (not from the cache); text files are always read
+    extracted: int = 0  # documents whose extraction ran (not from the cache)
+    jobs: int = 1
 
     @property
     def ok(self) -> bool:
@@ -61,21 +75,103 @@ def code_version() -> str:
 
 
 def process(corpus: Path, entry: Entry, ctx: Context) -> DocResult:
-    """Ingest and extract one document. Problems are recorded, never raised."""
+    """Ingest and extract one document, each stage from the cache when its inputs are unchanged.
+
+    Problems with the input are recorded on the document, never raised; an unexpected error in
+    a stage is recorded too (reason ingest_error / extract_error), so one document cannot stop
+    the others. A RuleError or KeyboardInterrupt does stop the build.
+    """
     t0 = time.perf_counter()
-    doc = ingest(corpus, entry, **ctx.options.get("ingest", {}))
+    cache = Cache(ctx.options.get("cache"))
+    versions = ctx.options.get("versions") or stage_versions(ctx.rules)
+    data, doc = read_source(corpus, entry)
+    if data is None:
+        return DocResult(entry, doc, None, time.perf_counter() - t0)
+    ikey = ingest_key(versions, doc.media_type, entry.meta.get("password"))
+    cached = cache.get("ingest", doc.sha256, ikey) if doc.media_type == "pdf" else None
+    ingest_cached = cached is not None
+    if cached is not None:
+        doc = apply_entry(cached, entry)
+    else:
+        try:
+            doc = ingest_data(corpus, entry, data, doc, rules=ctx.rules, **ctx.options.get("ingest", {}))
+        except RuleError:
+            raise
+        except Exception as exc:
+            doc.problems.append(_crash(entry, "ingest_error", "reading", exc))
+            return DocResult(entry, doc, None, time.perf_counter() - t0)
+        if doc.media_type == "pdf":
+            cache.put("ingest", doc.sha256, ikey, doc)
+    del data
     extraction = None
+    extract_cached = False
     if doc.lines and not any(p.severity == "error" for p in doc.problems):
-        extraction = extract_all(doc, ctx)
-    return DocResult(entry, doc, extraction, time.perf_counter() - t0)
+        ekey = extract_key(versions, ikey, entry.meta)
+        extraction = cache.get("extract", doc.sha256, ekey)
+        extract_cached = extraction is not None
+        if extraction is None:
+            try:
+                extraction = extract_all(doc, ctx)
+            except RuleError:
+                raise
+            except Exception as exc:
+                doc.problems.append(_crash(entry, "extract_error", "extracting from", exc))
+                return DocResult(entry, doc, None, time.perf_counter() - t0, ingest_cached)
+            cache.put("extract", doc.sha256, ekey, extraction)
+    return DocResult(entry, doc, extraction, time.perf_counter() - t0, ingest_cached, extract_cached)
+
+
+def _crash(entry: Entry, reason: str, doing: str, exc: Exception) -> Problem:
+    where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    at = f" at {Path(where.filename).name}:{where.lineno}" if where else ""
+    return Problem(
+        entry.file,
+        reason,
+        f"{entry.file}: the pipeline failed while {doing} this document ({type(exc).__name__}: {exc}{at}). "
+        "This is a bug in the pipeline, not in the document: please report it with the file. "
+        "The other documents were built.",
+    )
 
 
 Progress = Callable[[DocResult], None]
 
 
-def results(corpus: Path, entries: list[Entry], ctx: Context) -> Iterator[DocResult]:
-    for entry in entries:
-        yield process(corpus, entry, ctx)
+def results(corpus: Path, entries: list[Entry], ctx: Context, jobs: int = 1) -> Iterator[DocResult]:
+    """Each entry processed, in manifest order. With jobs > 1, documents are processed by a pool
+    of worker processes, at most 2 x jobs at a time, so memory does not grow with the corpus."""
+    if jobs <= 1 or len(entries) <= 1:
+        for entry in entries:
+            yield process(corpus, entry, ctx)
+        return
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(entries)))
+    try:
+        pending: deque[Future[DocResult]] = deque()
+        todo = iter(entries)
+        for entry in islice(todo, 2 * jobs):
+            pending.append(pool.submit(process, corpus, entry, ctx))
+        while pending:
+            result = pending.popleft().result()
+            nxt = next(todo, None)
+            if nxt is not None:
+                pending.append(pool.submit(process, corpus, nxt, ctx))
+            yield result
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def default_jobs() -> int:
+    return os.cpu_count() or 1
+
+
+def check_rules(ctx: Context) -> None:
+    """Load every rule file now, so a malformed one stops the build before anything is done."""
+    load_layout(ctx.rules)
+    try:
+        extract_all(Document(path="(rule check)", sha256="", media_type="text"), ctx)
+    except RuleError:
+        raise
+    except Exception:  # an extractor that cannot run on an empty document has loaded its rules anyway
+        return
 
 
 def build(
@@ -83,14 +179,28 @@ def build(
     db_path: Path,
     ctx: Context | None = None,
     progress: Progress | None = None,
+    jobs: int = 1,
+    on_start: Callable[[int], None] | None = None,
 ) -> BuildReport:
-    """Build `db_path` from `corpus`. Raises ManifestError / RuleError before touching the database."""
+    """Build `db_path` from `corpus`. Raises ManifestError / RuleError before touching the database.
+
+    ctx.options["cache"] names the cache folder (default: ``cache`` beside the database; None
+    turns caching off).
+    """
     ctx = ctx or Context()
     t0 = time.perf_counter()
     entries = load_manifest(corpus)
+    check_rules(ctx)
+    options = dict(ctx.options)
+    options.setdefault("cache", str(db_path.parent / "cache"))
+    options["versions"] = stage_versions(ctx.rules)
+    ctx = Context(ctx.rules, options)
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temporaries(db_path)
     tmp = db_path.with_name(f".{db_path.name}.building-{os.getpid()}")
-    report = BuildReport(db_path)
+    report = BuildReport(db_path, manifest=find_manifest(corpus), jobs=jobs)
+    if on_start:
+        on_start(len(entries))
     try:
         tmp.unlink(missing_ok=True)
         db = sqlite_utils.Database(tmp)
@@ -103,14 +213,14 @@ def build(
                 {
                     "started": _now(),
                     "code_version": code_version(),
-                    "rules_version": rules_version(str(ctx.rules)),
+                    "rules_version": options["versions"]["rules"],
                     "corpus": str(corpus),
                 }
             )
             .last_pk
         )
         with db.conn:
-            for doc_id, result in enumerate(results(corpus, entries, ctx), 1):
+            for doc_id, result in enumerate(results(corpus, entries, ctx, jobs), 1):
                 load.insert_document(db, doc_id, result.doc, result.extraction, int(build_id))
                 _tally(report, result)
                 if progress:
@@ -125,8 +235,28 @@ def build(
     return report
 
 
+def _remove_stale_temporaries(db_path: Path) -> None:
+    """Temporary databases left by builds that were killed (their process is gone)."""
+    for stale in db_path.parent.glob(f".{db_path.name}.building-*"):
+        pid = stale.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            stale.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _tally(report: BuildReport, result: DocResult) -> None:
     report.documents += 1
+    report.parsed += int(result.doc.media_type == "pdf" and not result.ingest_cached and result.doc.sha256 != "")
+    report.extracted += int(result.extraction is not None and not result.extract_cached)
     report.problems.extend(result.doc.problems)
     if load.doc_status(result.doc) == "failed":
         report.failed.append(result.doc.path)

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 import sqlite_utils
 
-from pipeline.build import BuildReport, DocResult, build
+from pipeline.build import BuildReport, DocResult, build, default_jobs
 from pipeline.extract import Context
 from pipeline.manifest import ManifestError
 from pipeline.rules import RuleError, rules_dir
@@ -44,21 +45,82 @@ def cli() -> None:
     help="Folder of rule files [default: the project's rules/].",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems and the summary.")
-def build_cmd(corpus: Path, db_path: Path, rules: Path | None, quiet: bool) -> None:
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Documents processed in parallel [default: the number of CPU cores].",
+)
+@click.option(
+    "--cache",
+    "cache_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of cached per-document results [default: cache/ beside the database].",
+)
+@click.option("--no-cache", is_flag=True, help="Process every document afresh (and cache nothing).")
+def build_cmd(
+    corpus: Path,
+    db_path: Path,
+    rules: Path | None,
+    quiet: bool,
+    jobs: int | None,
+    cache_dir: Path | None,
+    no_cache: bool,
+) -> None:
     """Build the database DB from the documents in CORPUS.
 
     The new database replaces the old one only when it is complete. Documents
     that cannot be read are listed with the reason and recorded in the
-    `problems` table; the others are built.
+    `problems` table; the others are built. Each document's results are cached,
+    so a rebuild redoes only what changed.
     """
-    ctx = Context(rules=rules_dir(rules))
+    options: dict[str, object] = {}
+    if no_cache:
+        options["cache"] = None
+    elif cache_dir is not None:
+        options["cache"] = str(cache_dir)
+    ctx = Context(rules=rules_dir(rules), options=options)
+    bar = _Bar() if not quiet and sys.stderr.isatty() else None
     try:
-        report = build(corpus, db_path, ctx, progress=None if quiet else _progress)
+        report = build(
+            corpus,
+            db_path,
+            ctx,
+            progress=bar.update if bar else (None if quiet else _progress),
+            jobs=jobs or default_jobs(),
+            on_start=bar.start if bar else None,
+        )
     except (ManifestError, RuleError) as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)
+    finally:
+        if bar:
+            bar.finish()
     _summary(report)
     sys.exit(0 if report.ok else 1)
+
+
+class _Bar:
+    """A progress bar on stderr, only when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+
+    def start(self, total: int) -> None:
+        self.bar = click.progressbar(length=total, label="Building", file=sys.stderr, show_pos=True)
+        self.bar.__enter__()
+
+    def update(self, result: DocResult) -> None:
+        if self.bar:
+            self.bar.label = f"Building {result.doc.path[:40]:40}"
+            self.bar.update(1)
+
+    def finish(self) -> None:
+        if self.bar:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 def _progress(result: DocResult) -> None:
@@ -68,6 +130,12 @@ def _progress(result: DocResult) -> None:
 
 
 def _summary(report: BuildReport) -> None:
+    if report.manifest is None and report.documents:
+        click.echo(
+            "Note: no manifest.yaml in the corpus folder; every document's entry was inferred "
+            "(title from the PDF or the file name, kind from the extension).",
+            err=True,
+        )
     for path in report.inferred:
         click.echo(f"Note: {path} has no manifest entry; title and kind were inferred from its name.", err=True)
     for p in report.problems:
@@ -77,7 +145,8 @@ def _summary(report: BuildReport) -> None:
     counts = ", ".join(f"{k} {v}" for k, v in sorted(report.mentions.items())) or "no mentions"
     click.echo(
         f"Built {report.db_path} from {report.documents} documents ({len(report.failed)} failed): "
-        f"{counts} in {report.seconds:.1f}s",
+        f"{counts} in {report.seconds:.1f}s ({report.parsed} PDFs parsed and {report.extracted} "
+        f"documents extracted afresh, the rest from the cache; {report.jobs} jobs)",
         err=True,
     )
 

@@ -21,8 +21,12 @@ def shared() -> Path:
 
 @pytest.fixture(scope="session")
 def corpus_lines() -> dict[str, list[str]]:
-    """Each corpus text file's lines as published, by file name."""
-    return {p.name: p.read_text(encoding="utf-8").split("\n") for p in sorted(CORPUS.glob("*.txt"))}
+    """Each corpus text file's lines (.txt, .md) as published, by file name."""
+    return {
+        p.name: p.read_text(encoding="utf-8").split("\n")
+        for p in sorted(CORPUS.iterdir())
+        if p.suffix in (".txt", ".md")
+    }
 
 
 @pytest.fixture(scope="session")

@@ -62,6 +62,11 @@ def ingest(corpus: Path, entry: Entry, **options: object) -> Document:
     data, doc = read_source(corpus, entry)
     if data is None:
         return doc
+    return ingest_data(corpus, entry, data, doc, **options)
+
+
+def ingest_data(corpus: Path, entry: Entry, data: bytes, doc: Document, **options: object) -> Document:
+    """The lines of a file already read (and checked) by `read_source`."""
     if doc.media_type == "text":
         return ingest_text(data, doc)
     if doc.media_type == "pdf":
@@ -76,4 +81,14 @@ def ingest(corpus: Path, entry: Entry, **options: object) -> Document:
             "Supported: .txt, .md (UTF-8 text) and .pdf.",
         )
     )
+    return doc
+
+
+def apply_entry(doc: Document, entry: Entry) -> Document:
+    """A document from the cache, given the metadata of the current manifest entry (which may
+    have changed since it was cached): the entry's fields, or for an inferred entry the PDF's
+    own title and date where it has them."""
+    doc.meta = dict(entry.meta)
+    if entry.inferred:
+        doc.meta.update(doc.hints.get("pdf_metadata", {}))
     return doc

@@ -60,8 +60,11 @@ def ingest_pdf(path: Path, data: bytes, doc: Document, **options: Any) -> Docume
         doc.problems.append(_error(doc, "unreadable_pdf", f"cannot be read as a PDF ({_describe(exc)})."))
         return doc
     with pdf:
-        if doc.meta.get("inferred"):
-            doc.meta.update(metadata_fields(pdf.metadata, layout))
+        found = metadata_fields(pdf.metadata, layout)
+        if found:
+            doc.hints["pdf_metadata"] = found
+            if doc.meta.get("inferred"):
+                doc.meta.update(found)
         try:
             pages = pdf.pages
         except Exception as exc:

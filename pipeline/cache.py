@@ -1,0 +1,132 @@
+"""Per-document cache of stage results, so a rebuild redoes only what changed.
+
+A result is stored under the document's SHA-256 and a key naming the versions of everything
+the stage depends on (`ingest_key`, `extract_key`): the same bytes read by the same code with
+the same rules give the same result. Files live in ``<root>/<stage>/<sha[:2]>/<sha>.<key>.pkl``
+(by default ``db/cache/``, which git ignores), are written atomically (temporary file, then
+rename) so parallel workers and interrupted builds never leave a half-written entry, and older
+entries of the same document and stage are removed when a new one is written.
+
+The cache holds only what the pipeline itself wrote (pickles of its own dataclasses). Delete the
+folder at any time: the next build recomputes everything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import shutil
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+# modules whose code does not change what ingestion or extraction produce
+NOT_STAGE_CODE = {"cli.py", "bench.py", "build.py", "cache.py", "load.py", "__main__.py", "__init__.py"}
+
+
+class Cache:
+    def __init__(self, root: Path | str | None) -> None:
+        self.root = Path(root) if root else None
+
+    def _path(self, stage: str, sha: str, key: str) -> Path:
+        assert self.root is not None
+        return self.root / stage / sha[:2] / f"{sha}.{key}.pkl"
+
+    def get(self, stage: str, sha: str, key: str) -> Any | None:
+        if self.root is None or not sha:
+            return None
+        try:
+            with self._path(stage, sha, key).open("rb") as fh:
+                return pickle.load(fh)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+            return None  # absent, or written by other code: recompute
+
+    def put(self, stage: str, sha: str, key: str, value: Any) -> None:
+        if self.root is None or not sha:
+            return
+        path = self._path(stage, sha, key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            with tmp.open("wb") as fh:
+                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+            for old in path.parent.glob(f"{sha}.*.pkl"):
+                if old != path:
+                    old.unlink(missing_ok=True)
+        except OSError:
+            return  # a cache that cannot be written only costs time
+
+    def clear(self) -> None:
+        if self.root is not None and self.root.is_dir():
+            shutil.rmtree(self.root)
+
+
+def _hash_files(paths: list[Path]) -> str:
+    h = hashlib.sha256()
+    for p in sorted(paths):
+        h.update(p.relative_to(PACKAGE_DIR).as_posix().encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+@lru_cache(maxsize=1)
+def ingest_code_version() -> str:
+    """The code that turns a file into lines: pipeline/ingest/ and the document model."""
+    files = [*(PACKAGE_DIR / "ingest").rglob("*.py"), PACKAGE_DIR / "model.py", PACKAGE_DIR / "rules.py"]
+    return _hash_files(files)
+
+
+@lru_cache(maxsize=1)
+def extract_code_version() -> str:
+    """The code that turns lines into mentions: everything but ingestion, loading and the CLI."""
+    ingest_dir = PACKAGE_DIR / "ingest"
+    files = [
+        p
+        for p in PACKAGE_DIR.rglob("*.py")
+        if ingest_dir not in p.parents and not (p.parent == PACKAGE_DIR and p.name in NOT_STAGE_CODE)
+    ]
+    return _hash_files([*files, PACKAGE_DIR / "extract" / "__init__.py"])
+
+
+def rules_hash(rules: Path) -> str:
+    """Every rule file (read afresh, unlike the cached `pipeline.rules.rules_version`)."""
+    h = hashlib.sha256()
+    for p in sorted(rules.rglob("*")):
+        if p.is_file():
+            h.update(p.relative_to(rules).as_posix().encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def stage_versions(rules: Path) -> dict[str, str]:
+    """The versions every cache key is made of, computed once per build."""
+    from pipeline.ingest import ocr
+    from pipeline.ingest.pdf_rules import layout_version, load_layout
+
+    layout = load_layout(rules)
+    return {
+        "ingest_code": ingest_code_version(),
+        "extract_code": extract_code_version(),
+        "rules": rules_hash(rules),
+        "layout": layout_version(rules),
+        "ocr": str(layout.ocr_enabled and ocr.available(layout)),
+    }
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
+
+
+def ingest_key(versions: dict[str, str], media_type: str, password: str | None) -> str:
+    """What a document's lines depend on besides its bytes: ingest code, layout rules, password, OCR."""
+    return _digest("ingest", media_type, versions["ingest_code"], versions["layout"], password or "", versions["ocr"])
+
+
+def extract_key(versions: dict[str, str], ingest: str, meta: dict[str, Any]) -> str:
+    """What a document's mentions depend on besides its lines: extract code, every rule file, and
+    the manifest entry (an extractor may read it)."""
+    entry = repr(sorted((k, str(v)) for k, v in meta.items()))
+    return _digest("extract", ingest, versions["extract_code"], versions["rules"], entry)
