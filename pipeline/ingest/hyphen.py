@@ -22,9 +22,11 @@ from pipeline.model import Document, Line
 class HyphenJoin(NamedTuple):
     first: int  # index in doc.lines of the line ending with the hyphen
     second: int  # index of the line holding the rest of the word
+    part_start: int  # offset in the first line's text where the broken word starts
     hyphen: int  # offset of the hyphen in the first line's text
     rest_end: int  # offset in the second line's text where the rest of the word ends
-    word: str  # the word joined, without the hyphen
+    word: str  # the word joined: "commissioning", or "non-normal" when the hyphen is kept
+    keep_hyphen: bool  # a compound (FAA-approved, non-normal): the hyphen is part of the word
 
 
 def find_hyphen_joins(lines: Sequence[Line], layout: PdfLayout) -> list[HyphenJoin]:
@@ -39,7 +41,9 @@ def find_hyphen_joins(lines: Sequence[Line], layout: PdfLayout) -> list[HyphenJo
         if not start:
             continue
         hyphen = end.end(1)
-        joins.append(HyphenJoin(a, b, hyphen, start.end(1), end.group(1) + start.group(1)))
+        keep = bool(layout.hyphen_keep.search(end.group(1)))
+        word = end.group(1) + ("-" if keep else "") + start.group(1)
+        joins.append(HyphenJoin(a, b, end.start(1), hyphen, start.end(1), word, keep))
     return joins
 
 
@@ -48,9 +52,9 @@ def hyphen_joins(doc: Document) -> list[HyphenJoin]:
 
 
 def joined_text(doc: Document, join: HyphenJoin) -> tuple[str, int]:
-    """The first line without its hyphen (and what trails it) followed by the second line,
+    """The first line without its hyphen (kept for a compound) followed by the second line,
     and the offset in that string where the second line begins."""
-    head = doc.lines[join.first].text[: join.hyphen]
+    head = doc.lines[join.first].text[: join.hyphen + int(join.keep_hyphen)]
     return head + doc.lines[join.second].text, len(head)
 
 
@@ -61,7 +65,7 @@ def split_span(doc: Document, join: HyphenJoin, start: int, end: int) -> list[tu
     out: list[tuple[int, int, int]] = []
     if start < cut:
         first_end = min(end, cut)
-        if end > cut or first_end == join.hyphen:
+        if end > cut:
             first_end = join.hyphen + 1  # the hyphen belongs to the broken word
         out.append((join.first, start, first_end))
     if end > cut:

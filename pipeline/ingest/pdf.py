@@ -261,9 +261,6 @@ def metadata_fields(meta: dict[str, Any], layout: PdfLayout) -> dict[str, str]:
         if m and 1990 <= int(m.group(1)) <= 2100:
             out["date"] = "-".join(g for g in m.groups() if g)
             break
-    author = meta.get("Author")
-    if isinstance(author, str) and author.strip():
-        out["author"] = " ".join(author.split())
     return out
 
 

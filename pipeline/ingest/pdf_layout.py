@@ -251,12 +251,14 @@ def _pieces(items: list[_W], explicit_spaces: bool, layout: PdfLayout) -> list[_
     A gap is a cell break when it is at least cells.gap_em wide; or, after a space character,
     when the gap left after that space is at least cells.after_space_gap_em; or, on a page that
     writes its own spaces, when an unmarked gap is wider than a word space (unless the glyph is
-    a superscript or subscript)."""
+    a superscript or subscript, as a footnote mark)."""
     pieces: list[_Piece] = []
     cur: _Piece | None = None
     end = 0.0  # right edge of the text so far in this piece
     prev_size = prev_base = 0.0
     space_end: float | None = None  # right edge of the space characters since the last glyph
+    visible = [w.size for w in items if not w.text.isspace()]
+    script = 0.85 * statistics.median(visible) if visible else 0.0  # smaller glyphs may be scripts
     for w in sorted(items, key=lambda w: w.u0):
         if w.text.isspace():
             space_end = w.u1 if space_end is None else max(space_end, w.u1)
@@ -264,7 +266,9 @@ def _pieces(items: list[_W], explicit_spaces: bool, layout: PdfLayout) -> list[_
         if cur is not None:
             gap = w.u0 - end
             size = (w.size + prev_size) / 2
-            shifted = abs(w.v1 - prev_base) > 0.2 * max(w.size, prev_size)
+            # a superscript or subscript (smaller than the row's text, baseline shifted) is not
+            # cut off as a cell of its own
+            shifted = (w.size < script or prev_size < script) and abs(w.v1 - prev_base) > 0.2 * max(w.size, prev_size)
             if (
                 gap >= layout.cell_gap_em * size
                 or (space_end is not None and w.u0 - max(space_end, end) >= layout.after_space_gap_em * size)
@@ -348,7 +352,7 @@ def _read_columns(
             block.clear()
 
     for r in rows:
-        if any(p.u0 < g1 and p.u1 > g0 for p in r.pieces for g0, g1 in gutters):
+        if any(p.u0 < c < p.u1 for p in r.pieces for c in cuts):  # spans a gutter
             flush()
             out.append(_line(r.pieces, r.band, layout))
             continue

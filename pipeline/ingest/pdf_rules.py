@@ -37,6 +37,7 @@ class PdfLayout:
     page_number_patterns: tuple[regex.Pattern[str], ...]
     hyphen_end: regex.Pattern[str]
     hyphen_start: regex.Pattern[str]
+    hyphen_keep: regex.Pattern[str]
     min_text_chars: int
     unreadable_replacement: str
     unreadable_max_share: float
@@ -94,6 +95,7 @@ def _load(path_str: str, _mtime: int) -> PdfLayout:
         page_number_patterns=r.patterns("running", "page_number_patterns"),
         hyphen_end=r.pattern("hyphen", "end_pattern"),
         hyphen_start=r.pattern("hyphen", "start_pattern"),
+        hyphen_keep=r.pattern("hyphen", "keep_pattern"),
         min_text_chars=int(r.num("text_layer", "min_chars", 0, 100000, integer=True)),
         unreadable_replacement=r.text("unreadable", "replacement", nonempty=True, single=True),
         unreadable_max_share=r.num("unreadable", "max_share", 0, 1),
