@@ -138,15 +138,14 @@ def _summary(report: BuildReport) -> None:
         )
     for path in report.inferred:
         click.echo(f"Note: {path} has no manifest entry; title and kind were inferred from its name.", err=True)
-    for p in report.problems:
-        where = p.file + (f", page {p.page}" if p.page else "") + (f", line {p.line}" if p.line else "")
+    for p in report.problems:  # each message names the file (and the page or line) itself
         label = "Error" if p.severity == "error" else "Warning"
-        click.echo(f"{label} [{p.reason}] {where}: {p.message}", err=True)
+        click.echo(f"{label} [{p.reason}] {p.message}", err=True)
     counts = ", ".join(f"{k} {v}" for k, v in sorted(report.mentions.items())) or "no mentions"
     click.echo(
         f"Built {report.db_path} from {report.documents} documents ({len(report.failed)} failed): "
         f"{counts} in {report.seconds:.1f}s ({report.parsed} PDFs parsed and {report.extracted} "
-        f"documents extracted afresh, the rest from the cache; {report.jobs} jobs)",
+        f"documents extracted afresh, the rest from the cache; {report.jobs} job{'s' if report.jobs > 1 else ''})",
         err=True,
     )
 
