@@ -219,8 +219,14 @@ def build(
             )
             .last_pk
         )
+        first_of: dict[str, str] = {}  # sha256 -> the file first built with those bytes
         with db.conn:
             for doc_id, result in enumerate(results(corpus, entries, ctx, jobs), 1):
+                sha = result.doc.sha256
+                if sha and sha in first_of:
+                    result = _duplicate(result, first_of[sha])
+                elif sha:
+                    first_of[sha] = result.doc.path
                 load.insert_document(db, doc_id, result.doc, result.extraction, int(build_id))
                 _tally(report, result)
                 if progress:
@@ -233,6 +239,19 @@ def build(
         tmp.unlink(missing_ok=True)
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _duplicate(result: DocResult, first: str) -> DocResult:
+    """The same bytes as a document already built: built once only, so no figure counts twice."""
+    doc = result.doc
+    problem = Problem(
+        doc.path,
+        "duplicate",
+        f"{doc.path}: the same file as {first} (SHA-256 {doc.sha256[:12]}...), which is built; this copy "
+        "is not, so its figures are not counted twice. Remove one of the two, or its manifest entry.",
+    )
+    shell = Document(doc.path, doc.sha256, doc.media_type, doc.meta, page_count=doc.page_count, problems=[problem])
+    return DocResult(result.entry, shell, None, result.seconds, result.ingest_cached, result.extract_cached)
 
 
 def _remove_stale_temporaries(db_path: Path) -> None:

@@ -215,3 +215,15 @@ def test_pdf_mentions_carry_page_and_a_box_inside_their_line(built_db):
         assert r["ltop"] - 0.01 <= r["top"] < r["bottom"] <= r["lbottom"] + 0.01
     pages = {r["doc"]: r["page"] for r in db.query("SELECT doc, page FROM mentions")}
     assert any(p is None for p in pages.values()) and any(p is not None for p in pages.values())
+
+
+def test_the_same_file_twice_is_built_once_and_the_copy_reported(tmp_path):
+    corpus = make_corpus(tmp_path / "c", {**good(), "news-copy.txt": (CORPUS / NEWS).read_bytes()})
+    db_path = tmp_path / "x.db"
+    result = run(corpus, db_path, "--quiet")
+    assert result.exit_code == 1
+    assert "[duplicate] news-copy.txt: the same file as news.txt" in result.output
+    db = sqlite_utils.Database(db_path)
+    status = {r["file"]: r["status"] for r in db["documents"].rows}
+    assert status == {"news.txt": "built", "summary.txt": "built", "news-copy.txt": "failed"}
+    assert db.execute("SELECT count(*) FROM percentages").fetchone()[0] == 3

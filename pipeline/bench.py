@@ -1,0 +1,246 @@
+"""`make bench`: how fast the pipeline is on this machine, in one run.
+
+    python -m pipeline.bench [--quick] [--jobs N]
+
+Prints:
+1. PDF pages per second through our ingestion vs plain pdfplumber ``extract_words`` on the same
+   files, and the ratio (the overhead we add; the aim is at most 1.3).
+2. Text lines and characters per second through each stage: normalisation and every extractor
+   of the EXTRACTORS registry (whichever are registered), and all extractors together.
+3. Builds through the command line, each in its own process (wall time and peak memory of the
+   largest process): the full corpus from an empty cache, a no-op rebuild, a rebuild after
+   adding one document, and the corpus replicated 10x and 50x (time should grow linearly,
+   memory stay flat).
+
+Uses the real documents of ../shared/realdocs when present (more PDF pages, more text, and a
+document to add); otherwise only corpus/. Nothing here is a test: it measures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pdfplumber
+import yaml
+
+from pipeline.extract import EXTRACTORS, Context, Extraction, load_extractor, normalise_lines
+from pipeline.ingest import ingest
+from pipeline.manifest import Entry, infer_entry, load_manifest, media_type_of
+from pipeline.model import Document
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+REALDOCS = ROOT.parent / "shared" / "realdocs"
+# realdocs that may not be shipped are still fine to time (nothing is copied into the project)
+ADDED_DOC = "leeds-shared-research-and-innovation-strategy-2020-2030.pdf"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="skip the 207-page report and the 50x corpus")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="jobs for the builds")
+    args = parser.parse_args(argv)
+    print(f"nhs-figures benchmark: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, jobs {args.jobs}")
+    print(f"real documents from {REALDOCS}: {'yes' if REALDOCS.is_dir() else 'absent, corpus only'}\n")
+    bench_pdf(pdf_files(args.quick))
+    bench_stages(text_documents())
+    bench_builds(args.jobs, args.quick)
+
+
+# -- 1. PDF ingestion ---------------------------------------------------------------------------
+
+
+def pdf_files(quick: bool) -> list[Path]:
+    files = [CORPUS / e.file for e in load_manifest(CORPUS) if e.media_type == "pdf"]
+    if REALDOCS.is_dir():
+        names = {f.name for f in files}
+        for p in sorted(REALDOCS.glob("*.pdf")):
+            if p.name not in names and not (quick and "full-report" in p.name):
+                files.append(p)
+    return files
+
+
+def bench_pdf(files: list[Path]) -> None:
+    print("1. PDF ingestion (no cache): our lines with boxes vs pdfplumber extract_words")
+    print(f"   {'file':58} {'pages':>5} {'words s':>8} {'ours s':>8} {'ratio':>6}")
+    tot_pages = 0
+    tot_words = tot_ours = 0.0
+    for path in files:
+        t_words, pages = _time_words(path)
+        t_ours = _time_ours(path)
+        tot_pages += pages
+        tot_words += t_words
+        tot_ours += t_ours
+        print(f"   {path.name[:58]:58} {pages:5d} {t_words:8.2f} {t_ours:8.2f} {t_ours / t_words:6.2f}")
+    print(
+        f"   {'all':58} {tot_pages:5d} {tot_words:8.2f} {tot_ours:8.2f} {tot_ours / tot_words:6.2f}"
+        f"   -> pdfplumber {tot_pages / tot_words:.1f} pages/s, ours {tot_pages / tot_ours:.1f} pages/s "
+        f"(ratio {tot_ours / tot_words:.2f}; aim <= 1.3)\n"
+    )
+
+
+def _time_words(path: Path) -> tuple[float, int]:
+    t0 = time.perf_counter()
+    with pdfplumber.open(path) as pdf:
+        pages = 0
+        for page in pdf.pages:
+            page.extract_words()
+            page.close()
+            pages += 1
+    return time.perf_counter() - t0, pages
+
+
+def _time_ours(path: Path) -> float:
+    t0 = time.perf_counter()
+    ingest(path.parent, infer_entry(path.name))
+    return time.perf_counter() - t0
+
+
+# -- 2. Stages over text ------------------------------------------------------------------------
+
+
+def text_documents() -> list[Document]:
+    """Every corpus document's lines (PDFs as read), plus the real text documents."""
+    docs = [ingest(CORPUS, e) for e in load_manifest(CORPUS)]
+    if REALDOCS.is_dir():
+        names = {d.path for d in docs}
+        for p in sorted(REALDOCS.iterdir()):
+            if p.name not in names and media_type_of(p.name) == "text":
+                docs.append(ingest(REALDOCS, infer_entry(p.name)))
+    return [d for d in docs if d.lines]
+
+
+def bench_stages(docs: list[Document]) -> None:
+    ctx = Context()
+    n_lines = sum(len(d.lines) for d in docs)
+    n_chars = sum(len(line.text) for d in docs for line in d.lines)
+    print(f"2. Stages over {len(docs)} documents, {n_lines:,} lines, {n_chars:,} characters (one process)")
+    print(f"   {'stage':28} {'seconds':>8} {'lines/s':>10} {'chars/s':>12} {'found':>7}")
+    normalised = []
+    t0 = time.perf_counter()
+    for d in docs:
+        normalised.append(normalise_lines(d, ctx.rules))
+    t_norm = time.perf_counter() - t0
+    _row("normalise", t_norm, n_lines, n_chars, None)
+    so_far = [Extraction() for _ in docs]
+    t_all = 0.0
+    for kind, spec in EXTRACTORS.items():
+        extractor = load_extractor(spec)
+        found = 0
+        t0 = time.perf_counter()
+        for d, lines, acc in zip(docs, normalised, so_far, strict=True):
+            result = extractor(d, lines, Context(ctx.rules, {"so_far": acc}))
+            acc.extend(result)
+            found += len(result.mentions)
+        dt = time.perf_counter() - t0
+        t_all += dt
+        _row(f"extract {kind}", dt, n_lines, n_chars, found)
+    _row("all extractors", t_all, n_lines, n_chars, sum(len(a.mentions) for a in so_far))
+    _row("normalise + all extractors", t_norm + t_all, n_lines, n_chars, None)
+    print()
+
+
+def _row(name: str, seconds: float, lines: int, chars: int, found: int | None) -> None:
+    seconds = max(seconds, 1e-9)
+    shown = "" if found is None else f"{found:7d}"
+    print(f"   {name:28} {seconds:8.3f} {lines / seconds:10,.0f} {chars / seconds:12,.0f} {shown}")
+
+
+# -- 3. Builds ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mb: float
+    code: int
+    summary: str
+
+
+def run_build(corpus: Path, db: Path, jobs: int, cache: Path | None) -> Run:
+    """One build through the command line in its own process: wall time, peak RSS, last line."""
+    cmd = [sys.executable, "-m", "pipeline", "build", "--corpus", str(corpus), "--db", str(db), "-q"]
+    cmd += ["--jobs", str(jobs)] + (["--cache", str(cache)] if cache else ["--no-cache"])
+    with tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        lines = err.read().decode("utf-8", "replace").strip().splitlines()
+    return Run(seconds, usage.ru_maxrss / 1024, proc.returncode, lines[-1] if lines else "")
+
+
+def bench_builds(jobs: int, quick: bool) -> None:
+    print(f"3. Builds through `python -m pipeline build --jobs {jobs}` (wall time incl. start-up; peak RSS)")
+    with tempfile.TemporaryDirectory(prefix="nhs-figures-bench-") as tmp_str:
+        tmp = Path(tmp_str)
+        entries = load_manifest(CORPUS)
+        corpus = _copy_corpus(CORPUS, entries, tmp / "corpus", 1)
+        cache = tmp / "cache"
+        db = tmp / "nhs.db"
+        _report("full build of corpus/ (empty cache)", run_build(corpus, db, jobs, cache), len(entries))
+        _report("no-op rebuild (all from cache)", run_build(corpus, db, jobs, cache), len(entries))
+        added = _document_to_add()
+        shutil.copy(added, corpus / added.name)
+        _report(f"one document added ({added.name[:30]})", run_build(corpus, db, jobs, cache), len(entries) + 1)
+        t0 = time.perf_counter()
+        subprocess.run(["make", "-q", "-C", str(ROOT), "db/nhs.db"], capture_output=True, check=False)
+        print(f"   {'make: checking db/nhs.db is up to date':52} {time.perf_counter() - t0:8.2f}s")
+        print("\n   corpus replicated (each copy made distinct by a trailing comment, so none is a duplicate):")
+        for times in (1, 10) if quick else (1, 10, 50):
+            rep = _copy_corpus(CORPUS, entries, tmp / f"x{times}", times)
+            rep_cache = tmp / f"x{times}-cache"
+            cold = run_build(rep, tmp / f"x{times}.db", jobs, rep_cache)
+            _report(f"{times:>3}x, every document processed", cold, len(entries) * times)
+            warm = run_build(rep, tmp / f"x{times}.db", jobs, rep_cache)
+            _report(f"{times:>3}x, again: stages from the cache", warm, len(entries) * times)
+            shutil.rmtree(rep)
+            shutil.rmtree(rep_cache)
+            (tmp / f"x{times}.db").unlink()
+
+
+def _report(label: str, run: Run, docs: int) -> None:
+    status = "" if run.code in (0, 1) else f"  EXIT {run.code}: {run.summary}"
+    print(
+        f"   {label:52} {run.seconds:8.2f}s  {run.seconds / docs * 1000:7.0f} ms/doc  "
+        f"peak {run.peak_mb:6.0f} MB{status}"
+    )
+
+
+def _document_to_add() -> Path:
+    if (REALDOCS / ADDED_DOC).is_file():
+        return REALDOCS / ADDED_DOC
+    return ROOT / "tests" / "data" / "hardpdfs" / "multicolumn-3col-federal-register-2020-17221.pdf"
+
+
+def _copy_corpus(src: Path, entries: Iterable[Entry], dest: Path, times: int) -> Path:
+    """`times` copies of every listed document, with a manifest. Copies after the first end with
+    a comment (a line of text; a PDF comment after %%EOF), so each has its own SHA-256."""
+    dest.mkdir(parents=True)
+    docs = []
+    for k in range(times):
+        for e in entries:
+            name = e.file if times == 1 else f"r{k:02d}_{e.file}"
+            data = (src / e.file).read_bytes()
+            if k:
+                data += f"\n% copy {k}\n".encode() if e.media_type == "pdf" else f"\n[copy {k}]".encode()
+            (dest / name).write_bytes(data)
+            meta = {key: v for key, v in e.meta.items() if key not in ("inferred", "sha256")}
+            docs.append({**meta, "file": name})
+    (dest / "manifest.yaml").write_text(yaml.safe_dump({"documents": docs}, allow_unicode=True), encoding="utf-8")
+    return dest
+
+
+if __name__ == "__main__":
+    main()
