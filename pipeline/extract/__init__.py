@@ -37,6 +37,8 @@ Extractor = Callable[[Document, Sequence[NormLine], Context], Extraction]
 # through `Extraction`, passed in ctx.options["so_far"]).
 EXTRACTORS: dict[str, str] = {
     "percent": "pipeline.extract.percent:extract",
+    "page_ref": "pipeline.extract.citations:extract_page_refs",
+    "quote": "pipeline.extract.citations:extract_quotes",
 }
 
 # kind -> table holding one row per mention of that kind
