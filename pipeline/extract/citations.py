@@ -14,9 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline.extract import Context
+from pipeline.extract import Context, page_refs, quotes, speakers
 from pipeline.extract import cited_documents as cited
-from pipeline.extract import page_refs, quotes, speakers
 from pipeline.extract.page_refs import PageRef
 from pipeline.extract.quotes import FoundQuote
 from pipeline.model import Document, Extraction, Mention, mention_id
@@ -76,6 +75,15 @@ def _quote_lines(lines: Sequence[NormLine], ctx: Context) -> list[NormLine]:
     return [normalise(nl.raw, rewrites) if quotes.pre_rewrites_apply(nl.raw, qrules) else nl for nl in lines]
 
 
+def _names_document(text: str, qrules: quotes.QuoteRules, crules: cited.CitedRules) -> bool:
+    """A short quoted string that starts with a document's full name is its title, not a quotation
+    (`"Delivering the Forward View: NHS planning guidance 2016/17 - 2020/21"`)."""
+    if len(quotes.words(text, qrules)) > qrules.title_max_words:
+        return False
+    head = text.lstrip("*_ ")
+    return any(len(alias.split()) > 1 and pat.match(head) for pat, _, alias in crules.alias_patterns)
+
+
 def _masked(text: str, spans: Sequence[tuple[int, int]]) -> str:
     """`text` with the quoted words blanked out (so a name inside a quotation is not read as
     the paragraph naming a document)."""
@@ -93,7 +101,11 @@ def _analyse(doc: Document, lines: Sequence[NormLine], ctx: Context) -> Analysis
     qlines = _quote_lines(lines, ctx)
     texts = [nl.text for nl in qlines]
     line_refs = [page_refs.find_refs(t, ref_rules) for t in texts]
-    found = quotes.find_quotes(texts, line_refs, qrules)
+    found = [
+        q
+        for q in quotes.find_quotes(texts, line_refs, qrules, [nl.raw for nl in qlines])
+        if not _names_document(q.text(texts), qrules, crules)
+    ]
     footprints = cited.sections(texts, crules)
 
     spans: dict[int, list[tuple[int, int]]] = {}
@@ -159,7 +171,9 @@ def _analyse(doc: Document, lines: Sequence[NormLine], ctx: Context) -> Analysis
         speaker = _speaker(q, n, found, out, texts, plain, prev_content, srules)
         text = q.text(texts)
         key = quotes.duplicate_key(text)
-        dup = next((qid0 for key0, qid0 in seen if key == key0 or (len(key) >= 30 and (key in key0 or key0 in key))), None)
+        dup = next(
+            (qid0 for key0, qid0 in seen if key == key0 or (len(key) >= 30 and (key in key0 or key0 in key))), None
+        )
         if dup is None:
             seen.append((key, qid))
         out.append(Quote(q, qid, raw, text, ref, res, speaker, dup))
@@ -235,7 +249,9 @@ def extract_quotes(doc: Document, lines: Sequence[NormLine], ctx: Context) -> Ex
     out = Extraction(records={"cited_documents": list(a.cited_rows), "quotes": []})
     for q in a.quotes:
         for seq, seg in enumerate(q.found.segments, 1):
-            out.mentions.append(_mention("quote", a.lines[seg.line], seg.line, seg.start, seg.end, {"quote_id": q.id, "seq": seq}))
+            out.mentions.append(
+                _mention("quote", a.lines[seg.line], seg.line, seg.start, seg.end, {"quote_id": q.id, "seq": seq})
+            )
         first, last = doc.lines[q.found.segments[0].line], doc.lines[q.found.segments[-1].line]
         ref_id = None
         if q.ref is not None:

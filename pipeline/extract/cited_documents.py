@@ -55,7 +55,7 @@ class Footprint:
 class CitedRules:
     documents: tuple[CitedDocument, ...]
     footprints: tuple[Footprint, ...]
-    alias_patterns: tuple[tuple[regex.Pattern[str], int], ...]  # (pattern, document id)
+    alias_patterns: tuple[tuple[regex.Pattern[str], int, str], ...]  # (pattern, document id, alias)
 
     def by_id(self, doc_id: int) -> CitedDocument:
         return next(d for d in self.documents if d.id == doc_id)
@@ -71,7 +71,9 @@ def load_rules(directory: Path) -> CitedRules:
     for i, row in enumerate(data.get("footprints") or [], 1):
         require(path, f"footprints[{i}]", row, ("key", "name", "headings"))
         alts = "|".join(f"(?:{h})" for h in row["headings"])
-        footprints.append(Footprint(row["key"], row["name"], compile_pattern(path, f"footprints[{i}]", rf"^\s*(?:{alts})\s*$")))
+        footprints.append(
+            Footprint(row["key"], row["name"], compile_pattern(path, f"footprints[{i}]", rf"^\s*(?:{alts})\s*$"))
+        )
     keys = {f.key for f in footprints}
     docs, pats, seen = [], [], set()
     for i, row in enumerate(data["documents"], 1):
@@ -83,13 +85,15 @@ def load_rules(directory: Path) -> CitedRules:
         if fp is not None and fp not in keys:
             raise RuleError(path, f"unknown footprint {fp!r}", f"documents[{i}]")
         aliases = tuple(str(a) for a in row["aliases"])
-        docs.append(CitedDocument(row["id"], row["name"], row.get("short_name"), aliases, fp, bool(row.get("section_default"))))
+        docs.append(
+            CitedDocument(row["id"], row["name"], row.get("short_name"), aliases, fp, bool(row.get("section_default")))
+        )
         stop = row.get("not_followed_by")
         for a in aliases:
             flags = "" if len(a.split()) == 1 else "(?i)"
             tail = f"(?!{stop})" if stop else ""
             pat = rf"{flags}(?<![\w-]){regex.escape(a)}(?![\w-]){tail}"
-            pats.append((compile_pattern(path, f"documents[{i}] alias {a!r}", pat), row["id"]))
+            pats.append((compile_pattern(path, f"documents[{i}] alias {a!r}", pat), row["id"], a))
     return CitedRules(tuple(docs), tuple(footprints), tuple(pats))
 
 
@@ -123,7 +127,7 @@ def named_in(text: str, footprint: str | None, rules: CitedRules) -> list[tuple[
     """Documents named in `text`: (start, end, document id), left to right; an alias that
     means no document here (a footprint's `STP` outside any section) is left out."""
     hits: dict[tuple[int, int], list[int]] = {}
-    for pat, doc_id in rules.alias_patterns:
+    for pat, doc_id, _ in rules.alias_patterns:
         for m in pat.finditer(text):
             hits.setdefault(m.span(), []).append(doc_id)
     out = []

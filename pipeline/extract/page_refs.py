@@ -118,13 +118,15 @@ def find_refs(text: str, rules: PageRefRules) -> list[PageRef]:
             if any(m.start() < e and s < m.end() for s, e, _ in spans):
                 continue
             spans.append((m.start(), m.end(), m))
-    refs = []
+    refs: list[PageRef] = []
     for s, e, m in sorted(spans, key=lambda t: t[0]):
         first = _page(m.group("first"))
         assert first is not None
         last = _last_page(first, _page(m.groupdict().get("last")))
         count = _page(m.groupdict().get("count"))
-        refs.append(PageRef(s, e, first, last, count, cites_beside(text, s, e, rules.cites), _self_ref(text, s, e, rules)))
+        prev_end = refs[-1].end if refs else 0
+        cites = cites_beside(text, s, e, rules.cites, prev_end)
+        refs.append(PageRef(s, e, first, last, count, cites, _self_ref(text, s, e, rules)))
     return refs
 
 
@@ -163,11 +165,14 @@ def _clean(phrase: str, rules: CitesRules) -> str | None:
     return phrase
 
 
-def cites_beside(text: str, s: int, e: int, rules: CitesRules) -> str | None:
-    """The document named right beside the reference at text[s:e], as written."""
+def cites_beside(text: str, s: int, e: int, rules: CitesRules, prev_end: int = 0) -> str | None:
+    """The document named right beside the reference at text[s:e], as written (after the
+    reference before it in the same bracket: `(Milestones pp19-23, Financial targets pp30-31)`)."""
     bracket = _open_bracket(text, s)
     if bracket is not None:
-        inside = text[bracket + 1 : s]
+        inside = text[max(bracket + 1, prev_end) : s]
+        if prev_end > bracket:
+            inside = inside.lstrip(" ,;")
         named = _clean(inside, rules)
         if named:
             return named

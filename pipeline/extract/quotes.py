@@ -21,6 +21,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 import regex
@@ -50,9 +51,11 @@ class QuoteRules:
     before_opening: str
     after_closing: str
     lost_opening: bool
+    lost_opening_end: regex.Pattern[str]
     reopen: regex.Pattern[str]
     skip_lines: tuple[regex.Pattern[str], ...]
     residue: tuple[regex.Pattern[str], ...]
+    edge_chars: str
     trailing_notes: tuple[regex.Pattern[str], ...]
     repeated_min_words: int
     sentence_end: regex.Pattern[str]
@@ -117,9 +120,11 @@ def load_rules(directory: Path) -> QuoteRules:
             before_opening=str(data["before_opening"]),
             after_closing=str(data["after_closing"]),
             lost_opening=bool(data.get("lost_opening", False)),
+            lost_opening_end=pat("lost_opening_end", data.get("lost_opening_end", "$")),
             reopen=pat("reopen", data["reopen"]),
             skip_lines=pats("skip_lines"),
             residue=pats("residue"),
+            edge_chars=" \t" + str(data.get("edge_chars", "")),
             trailing_notes=pats("trailing_notes"),
             repeated_min_words=int(data["repeated_min_words"]),
             sentence_end=pat("sentence_end", data["sentence_end"]),
@@ -195,12 +200,16 @@ def is_title(text: str, rules: QuoteRules) -> bool:
 class _Finder:
     """One pass over a document's lines, keeping the open quotation as state."""
 
-    def __init__(self, texts: Sequence[str], refs: Sequence[Sequence[PageRef]], rules: QuoteRules) -> None:
+    def __init__(
+        self, texts: Sequence[str], refs: Sequence[Sequence[PageRef]], rules: QuoteRules, raws: Sequence[str]
+    ) -> None:
         self.texts = texts
         self.refs = refs
         self.rules = rules
         self.paragraphs = is_paragraph_layout(texts, rules)
-        self.skip = [not t.strip() or any(p.match(t) for p in rules.skip_lines) for t in texts]
+        self.skip = [
+            not t.strip() or any(p.match(r) for p in rules.skip_lines) for t, r in zip(texts, raws, strict=True)
+        ]
         self.blank = [not t.strip() for t in texts]
         self.found: list[FoundQuote] = []
         self.carry: dict[int, tuple[FoundQuote, int, int]] = {}  # line -> (quote, start, depth)
@@ -289,6 +298,8 @@ class _Finder:
         head = text[start : ms[0]]
         if not head[:1].isupper() or len(words(head, self.rules)) < self.rules.min_words:
             return None
+        if not self.rules.lost_opening_end.match(text, ms[0] + 1):
+            return None  # the quotation must end its paragraph
         return start
 
     def line_ends_open(self, q: FoundQuote, i: int, seg_start: int) -> None:
@@ -338,10 +349,8 @@ class _Finder:
                 return
             self.finish(q, "closing_lost")
             return
-        if first == "open" and not lower and not mid_sentence:
-            self.finish(q, "closing_lost")
-            return
-        if lower or mid_sentence or self.closes_soon(j):
+        # wrapped text: the quotation runs on while its closing mark comes within the window
+        if self.closes_soon(j):
             self.carry[j] = (q, len(nxt) - len(stripped), 1)
             return
         self.finish(q, "closing_lost")
@@ -360,16 +369,17 @@ class _Finder:
         return None
 
     def closes_soon(self, j: int) -> bool:
-        """In wrapped text: a closing mark comes within the window (no new quotation first)."""
+        """In wrapped text: the open quotation's closing mark comes within the window
+        (quotations inside it opening and closing on the way)."""
+        depth = 1
         k: int | None = j
         for _ in range(self.rules.layout.wrapped_window):
-            if k is None:
+            if k is None or self.rules.reopen.match(self.texts[k]):
                 return False
-            kind = self.first_mark_kind(k)
-            if kind == "open" or self.rules.reopen.match(self.texts[k]):
-                return False
-            if kind is not None:
-                return True
+            for m in self.marks(k):
+                depth += 1 if self.kind(self.texts[k], m) == "open" else -1
+                if depth == 0:
+                    return True
             k = self.next_content(k)
         return False
 
@@ -443,10 +453,10 @@ class _Finder:
                 q.flag("residue_trimmed")
         cuts.append((end, end))
         cuts.sort()
-        for (_, a), (b, _) in zip(cuts, cuts[1:], strict=False):
+        for (_, a), (b, _) in pairwise(cuts):
             piece = text[a:b]
-            s = a + len(piece) - len(piece.lstrip())
-            e = a + len(piece.rstrip())
+            s = a + len(piece) - len(piece.lstrip(self.rules.edge_chars))
+            e = a + len(piece.rstrip(self.rules.edge_chars))
             if e > s:
                 q.segments.append(Segment(line, s, e))
 
@@ -490,10 +500,13 @@ def _bracket_before(text: str, lo: int, pos: int) -> int | None:
     return None
 
 
-def find_quotes(texts: Sequence[str], refs: Sequence[Sequence[PageRef]], rules: QuoteRules) -> list[FoundQuote]:
-    """Quotations in a document's normalised lines (with each line's page references),
-    in document order, six words or more, titles left out."""
-    found = _Finder(texts, refs, rules).run()
+def find_quotes(
+    texts: Sequence[str], refs: Sequence[Sequence[PageRef]], rules: QuoteRules, raws: Sequence[str] | None = None
+) -> list[FoundQuote]:
+    """Quotations in a document's normalised lines (with each line's page references, and
+    the raw lines, on which `skip_lines` are matched), in document order, six words or
+    more, titles left out."""
+    found = _Finder(texts, refs, rules, raws if raws is not None else texts).run()
     out = []
     for q in found:
         if not q.segments:

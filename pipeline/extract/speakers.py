@@ -29,6 +29,7 @@ class SpeakerRules:
     determiners: frozenset[str]
     skip_words: frozenset[str]
     connectives: frozenset[str]
+    pronouns: frozenset[str]
 
 
 @lru_cache(maxsize=4)
@@ -38,7 +39,7 @@ def load_rules(directory: Path) -> SpeakerRules:
     if not isinstance(data, dict) or "speakers" not in data:
         raise RuleError(path, "missing `speakers`")
     sp = data["speakers"]
-    keys = ("verbs", "passive", "role_words", "joining_words", "determiners", "skip_words", "connectives")
+    keys = ("verbs", "passive", "role_words", "joining_words", "determiners", "skip_words", "connectives", "pronouns")
     require(path, "speakers", sp, keys)
     verbs = sorted((str(v) for v in sp["verbs"]), key=len, reverse=True)
     alts = "|".join(regex.escape(v).replace(r"\ ", r"\s+") for v in verbs)
@@ -50,6 +51,7 @@ def load_rules(directory: Path) -> SpeakerRules:
         determiners=frozenset(str(w) for w in sp["determiners"]),
         skip_words=frozenset(str(w).lower() for w in sp["skip_words"]),
         connectives=frozenset(str(w) for w in sp["connectives"]),
+        pronouns=frozenset(str(w) for w in sp["pronouns"]),
     )
 
 
@@ -65,22 +67,30 @@ def _run_before(tokens: list[str], rules: SpeakerRules) -> list[str]:
     run: list[str] = []
     while k > 0:
         tok = tokens[k - 1]
+        before = tokens[k - 2] if k > 1 else ""
+        joins = bool(run) and bool(before) and (_is_name_word(before, rules) or before.lower() in rules.joining_words)
         if _is_name_word(tok, rules) and tok not in rules.determiners and tok not in rules.connectives:
             run.insert(0, tok)
-        elif tok.lower() in rules.joining_words and run and k > 1 and _is_name_word(tokens[k - 2], rules):
+        elif tok.lower() in rules.joining_words and joins and before not in rules.determiners:
+            run.insert(0, tok)  # `Chair of the ...`, `Centre for Health and the Public Interest`
+        elif tok in rules.determiners and run and before.lower() in rules.joining_words:
             run.insert(0, tok)
         else:
             break
         k -= 1
     if run and k > 0 and tokens[k - 1] in rules.determiners:
         run.insert(0, tokens[k - 1])
+    while run and run[0][:1].isdigit():
+        run.pop(0)  # `On page 31 the STP boasts`: the number is not the speaker's
+    if all(t in rules.pronouns for t in run):
+        return []
     while run and run[-1].lower() in rules.joining_words:
         run.pop()
     return run
 
 
 def _join(tokens: list[str]) -> str:
-    return " ".join(tokens).replace(" ,", ",")
+    return " ".join(t.strip("'’‘\"") for t in tokens).replace(" ,", ",").strip()
 
 
 def _clause(text: str) -> str:
