@@ -30,6 +30,7 @@ class SpeakerRules:
     skip_words: frozenset[str]
     connectives: frozenset[str]
     pronouns: frozenset[str]
+    relative_words: frozenset[str]
 
 
 @lru_cache(maxsize=4)
@@ -39,7 +40,17 @@ def load_rules(directory: Path) -> SpeakerRules:
     if not isinstance(data, dict) or "speakers" not in data:
         raise RuleError(path, "missing `speakers`")
     sp = data["speakers"]
-    keys = ("verbs", "passive", "role_words", "joining_words", "determiners", "skip_words", "connectives", "pronouns")
+    keys = (
+        "verbs",
+        "passive",
+        "role_words",
+        "joining_words",
+        "determiners",
+        "skip_words",
+        "connectives",
+        "pronouns",
+        "relative_words",
+    )
     require(path, "speakers", sp, keys)
     verbs = sorted((str(v) for v in sp["verbs"]), key=len, reverse=True)
     alts = "|".join(regex.escape(v).replace(r"\ ", r"\s+") for v in verbs)
@@ -52,6 +63,7 @@ def load_rules(directory: Path) -> SpeakerRules:
         skip_words=frozenset(str(w).lower() for w in sp["skip_words"]),
         connectives=frozenset(str(w) for w in sp["connectives"]),
         pronouns=frozenset(str(w) for w in sp["pronouns"]),
+        relative_words=frozenset(str(w).lower() for w in sp["relative_words"]),
     )
 
 
@@ -103,13 +115,17 @@ def _clause(text: str) -> str:
 def speaker_before(lead: str, rules: SpeakerRules) -> str | None:
     """The subject of the last speech verb in the lead-in to a quotation."""
     clause = _clause(lead)
-    verbs = list(rules.verb.finditer(clause))
-    if not verbs:
-        return None
-    v = verbs[-1]
-    head = clause[: v.start()]
-    if rules.passive.search(head):
-        return None
+    for v in rules.verb.finditer(clause):
+        who = _subject(clause[: v.start()], rules)
+        if who:
+            return who
+    return None
+
+
+def _subject(head: str, rules: SpeakerRules) -> str | None:
+    """The speaker named in `head`, the words before a speech verb."""
+    if rules.passive.search(head) or regex.search(r"(?i)\b(?:which|who|that)\s*$", head):
+        return None  # `was told`; `..., which goes on`: the speaker is not named here
     if head.rstrip().endswith(","):  # `Jeremy Taylor, chief executive of ..., said`
         first = regex.split(r",\s*", head.strip())
         parts = [p for p in first if p and p.split()[0] not in rules.connectives]
@@ -122,9 +138,28 @@ def speaker_before(lead: str, rules: SpeakerRules) -> str | None:
         named = _run_before(tokens[:cut], rules)
         if named and any(t[:1].isupper() for t in named):
             run = named
+    if not run:
+        run = _opening_subject(tokens, rules)
     if not any(t[:1].isupper() or t.lower() in rules.role_words for t in run):
         return None
     return _join(run) or None
+
+
+def _opening_subject(tokens: list[str], rules: SpeakerRules) -> list[str]:
+    """`Local health campaigners responding to the JHOSC findings told ...`: the words that
+    open the clause, up to a participle, a relative word or a comma (six at most)."""
+    while tokens and tokens[0] in rules.connectives:
+        tokens = tokens[1:]
+    if not tokens or not (tokens[0][:1].isupper() or tokens[0] in rules.determiners):
+        return []
+    run: list[str] = []
+    for tok in tokens[:6]:
+        if tok == "," or tok.lower() in rules.relative_words or (len(run) > 0 and tok.lower().endswith("ing")):
+            break
+        run.append(tok)
+    else:
+        return []  # no boundary within six words: not a subject we can read
+    return [] if all(t in rules.pronouns or t in rules.determiners for t in run) else run
 
 
 def speaker_after(after: str, rules: SpeakerRules) -> str | None:
