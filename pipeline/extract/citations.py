@@ -101,9 +101,10 @@ def _analyse(doc: Document, lines: Sequence[NormLine], ctx: Context) -> Analysis
     qlines = _quote_lines(lines, ctx)
     texts = [nl.text for nl in qlines]
     line_refs = [page_refs.find_refs(t, ref_rules) for t in texts]
+    furniture = [line.role != "body" for line in doc.lines]  # a PDF's headers, footers, page numbers
     found = [
         q
-        for q in quotes.find_quotes(texts, line_refs, qrules, [nl.raw for nl in qlines])
+        for q in quotes.find_quotes(texts, line_refs, qrules, [nl.raw for nl in qlines], furniture)
         if not _names_document(q.text(texts), qrules, crules)
     ]
     footprints = cited.sections(texts, crules)

@@ -201,14 +201,20 @@ class _Finder:
     """One pass over a document's lines, keeping the open quotation as state."""
 
     def __init__(
-        self, texts: Sequence[str], refs: Sequence[Sequence[PageRef]], rules: QuoteRules, raws: Sequence[str]
+        self,
+        texts: Sequence[str],
+        refs: Sequence[Sequence[PageRef]],
+        rules: QuoteRules,
+        raws: Sequence[str],
+        furniture: Sequence[bool],
     ) -> None:
         self.texts = texts
         self.refs = refs
         self.rules = rules
         self.paragraphs = is_paragraph_layout(texts, rules)
         self.skip = [
-            not t.strip() or any(p.match(r) for p in rules.skip_lines) for t, r in zip(texts, raws, strict=True)
+            not t.strip() or f or any(p.match(r) for p in rules.skip_lines)
+            for t, r, f in zip(texts, raws, furniture, strict=True)
         ]
         self.blank = [not t.strip() for t in texts]
         self.found: list[FoundQuote] = []
@@ -501,12 +507,19 @@ def _bracket_before(text: str, lo: int, pos: int) -> int | None:
 
 
 def find_quotes(
-    texts: Sequence[str], refs: Sequence[Sequence[PageRef]], rules: QuoteRules, raws: Sequence[str] | None = None
+    texts: Sequence[str],
+    refs: Sequence[Sequence[PageRef]],
+    rules: QuoteRules,
+    raws: Sequence[str] | None = None,
+    furniture: Sequence[bool] | None = None,
 ) -> list[FoundQuote]:
-    """Quotations in a document's normalised lines (with each line's page references, and
-    the raw lines, on which `skip_lines` are matched), in document order, six words or
-    more, titles left out."""
-    found = _Finder(texts, refs, rules, raws if raws is not None else texts).run()
+    """Quotations in a document's normalised lines (with each line's page references, the
+    raw lines, on which `skip_lines` are matched, and which lines are page furniture: a
+    PDF's headers, footers and page numbers), in document order, six words or more,
+    titles left out."""
+    raws = raws if raws is not None else texts
+    furniture = furniture if furniture is not None else [False] * len(texts)
+    found = _Finder(texts, refs, rules, raws, furniture).run()
     out = []
     for q in found:
         if not q.segments:
