@@ -6,6 +6,8 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+import pytest
+
 from pipeline.extract import Context, citations, cited_documents, normalise_lines
 from pipeline.extract.citations import Analysis, Quote
 from pipeline.model import Document, Line, sha256_bytes
@@ -221,3 +223,45 @@ def test_extractor_rows_and_stable_ids() -> None:
     # the same bytes give the same ids
     again = citations._analyse(doc, normalise_lines(doc, RULES), ctx)
     assert [q.id for q in again.quotes] == [r["id"] for r in out.records["quotes"]]
+
+
+def test_bad_quote_rule_names_file_and_entry(tmp_path: Path) -> None:
+    from pipeline.extract import quotes
+    from pipeline.rules import RuleError
+
+    text = (RULES / "quotes.yaml").read_text(encoding="utf-8")
+    (tmp_path / "quotes.yaml").write_text(text.replace("reopen: '^", "reopen: '(^"), encoding="utf-8")
+    with pytest.raises(RuleError, match=r"quotes.yaml, entry reopen: pattern does not compile"):
+        quotes.load_rules(tmp_path)
+
+
+def test_quote_review_view_after_a_build(tmp_path: Path) -> None:
+    import sqlite3
+
+    from pipeline.build import build
+
+    db = tmp_path / "nhs.db"
+    report = build(ROOT / "corpus", db)
+    assert report.ok
+    con = sqlite3.connect(db)
+    con.row_factory = sqlite3.Row
+    row = con.execute(
+        "SELECT * FROM quote_review WHERE document_file LIKE '000_%' AND first_line = 145",
+    ).fetchone()
+    assert row["last_line"] == 153
+    assert row["cites_as_written"] == "FBC" and row["cited_page"] == "11" and row["resolution"] == "named"
+    assert row["cited_document"].startswith("Bedford Hospital and Luton & Dunstable Hospital merger")
+    assert row["line_before"].startswith("Predictably there are hints in the FBC summary")
+    assert row["line_after"].startswith('"Care of high dependency emergency paediatric patients')
+    again = con.execute("SELECT duplicate_of FROM quote_review WHERE first_line = 487").fetchone()[0]
+    first = con.execute("SELECT quote_id FROM quote_review WHERE first_line = 469").fetchone()[0]
+    assert again == first
+    # the cited documents are one table for the corpus, loaded once
+    n = con.execute("SELECT count(*), count(DISTINCT id) FROM cited_documents").fetchone()
+    assert n[0] == n[1] > 10
+    # every quotation segment and page reference keeps exact provenance
+    bad = con.execute(
+        "SELECT count(*) FROM mentions WHERE kind IN ('quote', 'page_ref') "
+        "AND substr(line_text, char_start + 1, char_end - char_start) <> text"
+    ).fetchone()[0]
+    assert bad == 0
