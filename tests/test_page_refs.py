@@ -201,6 +201,9 @@ def test_resolution_of_the_unison_report() -> None:
     assert (v["resolution"], short(v["cited_document_id"])) == ("named", "BLMK FBC")
     v = got[(400, "p 6")]
     assert (v["resolution"], short(v["cited_document_id"])) == ("named", "C&P MoU")
+    # a document's name just before a bracket holding only the reference: `The June Annex (p49) indicated`
+    v = got[(790, "p49")]
+    assert (v["cites"], v["resolution"], short(v["cited_document_id"])) == ("June Annex", "named", "MSE STP June Annex")
     # `The MoU goes on (p6)`: not beside the number, but the document last named in the paragraph
     v = got[(384, "p6")]
     assert (v["cites"], v["resolution"], short(v["cited_document_id"])) == (None, "paragraph", "C&P MoU")

@@ -100,7 +100,8 @@ def _analyse(doc: Document, lines: Sequence[NormLine], ctx: Context) -> Analysis
     srules = speakers.load_rules(ctx.rules)
     qlines = _quote_lines(lines, ctx)
     texts = [nl.text for nl in qlines]
-    line_refs = [page_refs.find_refs(t, ref_rules) for t in texts]
+    names = [pat for pat, _, _ in crules.alias_patterns]
+    line_refs = [page_refs.find_refs(t, ref_rules, names) for t in texts]
     furniture = [line.role != "body" for line in doc.lines]  # a PDF's headers, footers, page numbers
     found = [
         q

@@ -9,6 +9,7 @@ and the document named right beside the number (`cites`, as written: `FBC p83` -
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -108,8 +109,10 @@ def _last_page(first: int, last: int | None) -> int:
     return last
 
 
-def find_refs(text: str, rules: PageRefRules) -> list[PageRef]:
-    """Page references in one normalised line, left to right, not overlapping."""
+def find_refs(text: str, rules: PageRefRules, names: Sequence[regex.Pattern[str]] = ()) -> list[PageRef]:
+    """Page references in one normalised line, left to right, not overlapping. `names` are
+    patterns for documents' names (rules/cited_documents.yaml): one written just before a
+    bracket holding only the reference is the document cited (`The June Annex (p49)`)."""
     if not regex.search(r"(?i)\bp|page", text):
         return []
     spans: list[tuple[int, int, regex.Match[str]]] = []
@@ -125,7 +128,7 @@ def find_refs(text: str, rules: PageRefRules) -> list[PageRef]:
         last = _last_page(first, _page(m.groupdict().get("last")))
         count = _page(m.groupdict().get("count"))
         prev_end = refs[-1].end if refs else 0
-        cites = cites_beside(text, s, e, rules.cites, prev_end)
+        cites = cites_beside(text, s, e, rules.cites, prev_end, names)
         refs.append(PageRef(s, e, first, last, count, cites, _self_ref(text, s, e, rules)))
     return refs
 
@@ -165,7 +168,20 @@ def _clean(phrase: str, rules: CitesRules) -> str | None:
     return phrase
 
 
-def cites_beside(text: str, s: int, e: int, rules: CitesRules, prev_end: int = 0) -> str | None:
+def _name_before(before: str, rules: CitesRules, names: Sequence[regex.Pattern[str]]) -> str | None:
+    """A document's name ending just before a bracket: `The STP (p25)`, `May Board papers (p4)`."""
+    before = before.rstrip(" *_")
+    for pat in names:
+        for m in pat.finditer(before):
+            if m.end() == len(before):
+                return m.group(0)
+    m = rules.before_bracket.search(before)
+    return _clean(m.group("doc"), rules) if m else None
+
+
+def cites_beside(
+    text: str, s: int, e: int, rules: CitesRules, prev_end: int = 0, names: Sequence[regex.Pattern[str]] = ()
+) -> str | None:
     """The document named right beside the reference at text[s:e], as written (after the
     reference before it in the same bracket: `(Milestones pp19-23, Financial targets pp30-31)`)."""
     bracket = _open_bracket(text, s)
@@ -183,6 +199,7 @@ def cites_beside(text: str, s: int, e: int, rules: CitesRules, prev_end: int = 0
                 return _clean(m.group("doc"), rules)
         if leading:
             return None
+        return _name_before(text[:bracket], rules, names)
     else:
         m = rules.citation_line.match(text[:s])
         if m and not text[e:].strip(" .;"):
