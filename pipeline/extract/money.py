@@ -304,10 +304,20 @@ def continued(amount: Amount, text: str, next_text: str | None, rules: MoneyRule
     return amount
 
 
-def _next_text(lines: Sequence[NormLine], i: int, max_blank: int) -> str | None:
-    for j in range(i + 1, min(len(lines), i + 2 + max_blank)):
+def _next_text(doc: Document, lines: Sequence[NormLine], i: int, max_blank: int) -> str | None:
+    """The next non-blank body line on the same page, at most `max_blank` blank lines further on."""
+    blank = 0
+    for j in range(i + 1, len(lines)):
+        line = doc.lines[j]
+        if line.page != doc.lines[i].page:
+            return None
+        if line.role != "body":
+            continue  # a running header or footer between the two halves
         if lines[j].text.strip():
             return lines[j].text
+        blank += 1
+        if blank > max_blank:
+            return None
     return None
 
 
@@ -325,7 +335,7 @@ def extract(doc: Document, lines: Sequence[NormLine], ctx: Context) -> Extractio
             continue
         amounts = find(text, rules)
         if amounts and amounts[-1].open_mult:
-            next_text = _next_text(lines, i, rules.continued.max_blank_lines)
+            next_text = _next_text(doc, lines, i, rules.continued.max_blank_lines)
             amounts[-1] = continued(amounts[-1], text, next_text, rules)
         claimed: set[int] = set()
         for a in amounts:
