@@ -107,6 +107,8 @@ def test_numbers_in_words(line, expected):
         ("a swing of -5% to +5%", [("-5% to +5%", -5, 5)]),
         ("14 to 16 per cent", [("14 to 16 per cent", 14, 16)]),
         ("cut 2017-25% of", [("25%", 25, 25)]),
+        # a table row of the HEE summary report as pdfplumber reads it: ` -2%` is a sign, not a range
+        ("Health records 12,610 12,315 -295 -2%", [("-2%", -2, -2)]),
         ("one in three, half, one-quarter and 2.7 percentage points", []),
     ],
 )
