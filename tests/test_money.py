@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from amount_helpers import LINES, ROOT, SHARED, run_lines, run_real, source_text
 
 from pipeline.extract import money
 from pipeline.rules import RuleError
+from tests.amount_helpers import LINES, ROOT, SHARED, run_lines, run_real, source_text
 
 C0 = "corpus/000_9697e79c8f4d460c.txt"
 C1 = "corpus/001_baeb06aa9c477327.txt"
