@@ -24,8 +24,8 @@ build: $(VENV)/.installed
 	$(PY) -m pipeline build --corpus corpus --db $(DB)
 
 lint: $(VENV)/.installed
-	$(VENV)/bin/ruff check pipeline tests scripts
-	$(VENV)/bin/ruff format --check pipeline tests scripts
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 test: $(VENV)/.installed lint
 	$(PY) -m pytest
