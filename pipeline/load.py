@@ -18,6 +18,9 @@ from pipeline.model import Document, Extraction, Problem, mention_id
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "db" / "schema"
 DOC_FIELDS = ("title", "publisher", "author", "date", "kind", "source", "licence")
+# extra tables shared by the whole corpus: rows carry their own id and no document_id, and a
+# row already there (another document cites the same document) is kept as it is
+CORPUS_TABLES = frozenset({"cited_documents"})
 
 
 def create_schema(db: sqlite_utils.Database, schema_dir: Path = SCHEMA_DIR) -> None:
@@ -84,6 +87,9 @@ def insert_document(
     for table, rows in by_table.items():
         db[table].insert_all(rows, batch_size=2000)
     for table, rows in extraction.records.items():
+        if table in CORPUS_TABLES:
+            db[table].insert_all(rows, batch_size=2000, ignore=True)
+            continue
         db[table].insert_all(({"document_id": doc_id, **r} for r in rows), batch_size=2000)
 
 

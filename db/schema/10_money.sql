@@ -12,8 +12,9 @@ CREATE TABLE money (
     currency TEXT NOT NULL,          -- GBP | USD | EUR
     low REAL NOT NULL,
     high REAL NOT NULL,
-    qualifier TEXT,                  -- almost, over, at least, up to, around, ...
-    rate TEXT,                       -- a year, per year, per week, ...
+    qualifier TEXT,                  -- what a qualifier beside it means: about, almost, over, under, at least, up to, only
+    qualifier_text TEXT,             -- the qualifier as written: c., circa, more than, just over, ...
+    rate TEXT,                       -- per year, per month, per week, per day, per hour, per head, per <unit>
     fin_year TEXT,                   -- financial year written beside it: 2017-18, 2018/19
     normalised TEXT                  -- the span after clean-up (£13.4m for \pounds 13.4m)
 );

@@ -11,7 +11,8 @@ CREATE TABLE percentages (
     x0 REAL, top REAL, x1 REAL, bottom REAL,
     low REAL NOT NULL,
     high REAL NOT NULL,
-    qualifier TEXT,
+    qualifier TEXT,                  -- about, almost, over, under, at least, up to, only (rules/amounts.yaml)
+    qualifier_text TEXT,             -- the qualifier as written
     normalised TEXT
 );
 CREATE INDEX idx_percentages_document ON percentages(document_id);

@@ -36,7 +36,10 @@ Extractor = Callable[[Document, Sequence[NormLine], Context], Extraction]
 # kind -> "module:function", run in this order (later extractors may read earlier results
 # through `Extraction`, passed in ctx.options["so_far"]).
 EXTRACTORS: dict[str, str] = {
+    "money": "pipeline.extract.money:extract",
     "percent": "pipeline.extract.percent:extract",
+    "page_ref": "pipeline.extract.citations:extract_page_refs",
+    "quote": "pipeline.extract.citations:extract_quotes",
 }
 
 # kind -> table holding one row per mention of that kind

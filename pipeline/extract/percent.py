@@ -1,68 +1,125 @@
-"""Percentages: `4%`, `95.1%`, `46 per cent`, `84 percent`, ranges `14-16%`, signs `-25%`."""
+"""Percentages: `4%`, `95.1%`, `46 per cent`, `84 percent`, ranges `14-16%`, signs `-25%`.
+
+Patterns live in ``rules/percent.yaml``; number words and qualifiers (`almost 20%`)
+in ``rules/amounts.yaml``. Values: low and high as written (negative only after a
+minus sign), the qualifier beside the figure, the normalised text of the span.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
 import regex
 
 from pipeline.extract import Context
+from pipeline.extract.amounts import (
+    Pattern,
+    Shared,
+    compile_patterns,
+    context,
+    load_shared,
+    parse_number,
+    parse_number_words,
+    pattern_macros,
+)
 from pipeline.model import Document, Extraction, Mention
 from pipeline.normalise import NormLine
-from pipeline.rules import RuleError, compile_pattern, expand_macros, read_yaml, require
+from pipeline.rules import RuleError, read_yaml
+
+GROUPS = {"sign", "low", "hsign", "high", "lword", "hword"}
 
 
 @dataclass(frozen=True)
 class PercentRules:
-    patterns: tuple[regex.Pattern[str], ...]
+    patterns: tuple[Pattern, ...]
+    triggers: tuple[str, ...]
+    shared: Shared
 
 
 @lru_cache(maxsize=4)
 def load_rules(directory: Path) -> PercentRules:
+    shared = load_shared(directory)
     path = directory / "percent.yaml"
     data = read_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get("patterns"), list):
         raise RuleError(path, "expected a mapping with a list `patterns`")
-    macros = data.get("macros") or {}
-    pats = []
-    for i, row in enumerate(data["patterns"], 1):
-        require(path, i, row, ("name", "pattern"))
-        pats.append(compile_pattern(path, i, expand_macros(path, row["pattern"], macros)))
-    return PercentRules(tuple(pats))
+    triggers = data.get("triggers")
+    if not isinstance(triggers, list) or not triggers or not all(isinstance(t, str) and t for t in triggers):
+        raise RuleError(path, "expected a non-empty list of strings", "triggers")
+    macros = pattern_macros(path, data, shared.macros)
+    patterns = compile_patterns(path, data["patterns"], macros, GROUPS)
+    return PercentRules(patterns, tuple(triggers), shared)
 
 
-def _number(s: str) -> float:
-    return float(s.replace(",", ""))
+@dataclass(frozen=True)
+class Figure:
+    start: int
+    end: int
+    low: Decimal
+    high: Decimal
 
 
-def find(text: str, rules: PercentRules) -> list[tuple[int, int, float, float]]:
-    """Spans and values of percentages in one normalised line, left to right, no overlaps."""
-    found: list[tuple[int, int, float, float]] = []
-    taken: list[tuple[int, int]] = []
+def _read(pat: Pattern, m: regex.Match[str], text: str, rules: PercentRules) -> Figure | None:
+    start, end = m.span()
+    groups = m.groupdict()
+    if pat.not_after_from and rules.shared.from_before.search(text, max(0, start - 40), start):
+        return None
+    if groups.get("lword"):
+        value = parse_number_words(groups["lword"], rules.shared)
+        high = parse_number_words(groups["hword"], rules.shared) if groups.get("hword") else value
+        return Figure(start, end, value, high) if value <= high else None
+    low = parse_number(groups["low"])
+    if groups.get("sign") == "-":
+        low = -low
+    if groups.get("high") is None:
+        return Figure(start, end, low, low)
+    high = parse_number(groups["high"])
+    if groups.get("hsign") == "-":
+        high = -high
+    if low > high:
+        return None  # `2017-25%` is not a range
+    return Figure(start, end, low, high)
+
+
+def find(text: str, rules: PercentRules) -> list[Figure]:
+    """Percentages in one normalised line, left to right, without overlaps."""
+    found: list[Figure] = []
     for pat in rules.patterns:
-        for m in pat.finditer(text):
-            if any(m.start() < e and s < m.end() for s, e in taken):
+        for m in pat.regex.finditer(text):
+            s, e = m.span()
+            if any(s < f.end and f.start < e for f in found):
                 continue
-            sign = -1.0 if m.group("sign") == "-" else 1.0
-            low = sign * _number(m.group("low"))
-            high = sign * _number(m.group("high")) if m.groupdict().get("high") else low
-            found.append((m.start(), m.end(), low, high))
-            taken.append(m.span())
-    return sorted(found)
+            fig = _read(pat, m, text, rules)
+            if fig is not None:
+                found.append(fig)
+    return sorted(found, key=lambda f: f.start)
+
+
+def _number(value: Decimal) -> float | int:
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def extract(doc: Document, lines: Sequence[NormLine], ctx: Context) -> Extraction:
     rules = load_rules(ctx.rules)
+    triggers = rules.triggers
     out = Extraction()
     for i, nl in enumerate(lines):
-        if "%" not in nl.text and "cent" not in nl.text:
+        text = nl.text
+        if not any(t in text for t in triggers):
             continue
-        for s, e, low, high in find(nl.text, rules):
-            rs, re_ = nl.to_raw(s, e)
-            out.mentions.append(
-                Mention("percent", i, rs, re_, nl.raw[rs:re_], {"low": low, "high": high, "normalised": nl.text[s:e]})
-            )
+        for f in find(text, rules):
+            beside = context(text, f.start, f.end, rules.shared, fin_year=False)
+            rs, re_ = nl.to_raw(f.start, f.end)
+            values = {
+                "low": _number(f.low),
+                "high": _number(f.high),
+                "qualifier": beside.qualifier,
+                "qualifier_text": beside.qualifier_text,
+                "normalised": text[f.start : f.end],
+            }
+            out.mentions.append(Mention("percent", i, rs, re_, nl.raw[rs:re_], values))
     return out

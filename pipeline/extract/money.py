@@ -1,0 +1,356 @@
+"""Amounts of money: `£4.4m`, `£22 billion`, `£500-£600 million`, `+£9.7m`, `a quarter of a billion pounds`.
+
+Patterns, currencies, multipliers and the footnote rule live in ``rules/money.yaml``;
+qualifiers, rates and financial years in ``rules/amounts.yaml``. Each mention's
+values: currency, low and high in whole units (negative only after a minus sign),
+the qualifier and rate written beside it, the financial year written beside it,
+and the normalised text of the span.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import regex
+
+from pipeline.extract import Context
+from pipeline.extract.amounts import (
+    Pattern,
+    Shared,
+    compile_patterns,
+    context,
+    load_shared,
+    parse_number,
+    parse_number_words,
+    pattern_macros,
+    phrase_alternation,
+    squash,
+)
+from pipeline.model import Document, Extraction, Mention
+from pipeline.normalise import NormLine
+from pipeline.rules import RuleError, compile_pattern, expand_macros, read_yaml, require
+
+GROUPS = {"sign", "cur", "low", "lmult", "hcur", "high", "hmult", "lword", "frac", "cword", "minor"}
+
+
+@dataclass(frozen=True)
+class Continued:
+    """How an amount at the end of a line runs on to the next (see money.yaml `continued`)."""
+
+    max_blank_lines: int
+    ends_line: regex.Pattern[str]
+    ends_line_open_range: regex.Pattern[str]
+    multiplier: regex.Pattern[str]
+    range_end: regex.Pattern[str]
+
+
+@dataclass(frozen=True)
+class MoneyRules:
+    patterns: tuple[Pattern, ...]
+    currency_of: dict[str, str]  # sign, code or lower-case word -> currency code
+    minor_of: dict[str, tuple[str, Decimal]]  # lower-case minor word -> (currency, value)
+    mult_of: dict[str, Decimal]  # lower-case multiplier form -> value
+    triggers: tuple[str, ...]  # a line holding none of these is skipped
+    pence_digits: int
+    footnote_follows: regex.Pattern[str]
+    continued: Continued
+    shared: Shared
+
+
+def _list(path: Path, entry: str, value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RuleError(path, "expected a list of strings", entry)
+    return list(value)
+
+
+@lru_cache(maxsize=4)
+def load_rules(directory: Path) -> MoneyRules:
+    shared = load_shared(directory)
+    path = directory / "money.yaml"
+    data = read_yaml(path)
+    if not isinstance(data, dict):
+        raise RuleError(path, "expected a mapping")
+    for key in ("currencies", "multipliers", "patterns", "footnotes", "continued"):
+        if key not in data:
+            raise RuleError(path, f"missing section `{key}`")
+
+    currency_of: dict[str, str] = {}
+    minor_of: dict[str, tuple[str, Decimal]] = {}
+    signs: list[str] = []
+    codes: list[str] = []
+    words: list[str] = []
+    minors: list[str] = []
+    if not isinstance(data["currencies"], list):
+        raise RuleError(path, "expected a list", "currencies")
+    for i, row in enumerate(data["currencies"], 1):
+        entry = f"currencies {i}"
+        require(path, entry, row, ("code", "signs", "codes", "words"))
+        code = str(row["code"])
+        for s in _list(path, entry, row["signs"]):
+            signs.append(s)
+            currency_of[s] = code
+        for c in _list(path, entry, row["codes"]):
+            codes.append(c)
+            currency_of[c] = code
+        for w in _list(path, entry, row["words"]):
+            words.append(w)
+            currency_of[squash(w)] = code
+        if "minor" in row:
+            require(path, entry, row["minor"], ("words", "value"))
+            for w in _list(path, entry, row["minor"]["words"]):
+                minors.append(w)
+                minor_of[squash(w)] = (code, Decimal(str(row["minor"]["value"])))
+
+    mult_of: dict[str, Decimal] = {}
+    if not isinstance(data["multipliers"], list):
+        raise RuleError(path, "expected a list", "multipliers")
+    for i, row in enumerate(data["multipliers"], 1):
+        require(path, f"multipliers {i}", row, ("value", "forms"))
+        if not isinstance(row["value"], int) or row["value"] <= 0:
+            raise RuleError(path, "value must be a positive whole number", f"multipliers {i}")
+        for f in _list(path, f"multipliers {i}", row["forms"]):
+            mult_of[f.lower()] = Decimal(row["value"])
+    attached_only = {f.lower() for f in _list(path, "attached_only", data.get("attached_only", []))}
+    word_forms = _list(path, "word_forms", data.get("word_forms", []))
+    unknown = [w for w in [*attached_only, *word_forms] if w.lower() not in mult_of]
+    if unknown:
+        raise RuleError(path, f"not a multiplier form: {', '.join(unknown)}", "attached_only/word_forms")
+
+    generated = {
+        **shared.macros,
+        "cur_sign": phrase_alternation(signs),
+        "cur_code": f"(?<![A-Za-z])(?:{phrase_alternation(codes)})(?![A-Za-z])",
+        "cur_word": f"(?i:{phrase_alternation(words)})",
+        "minor_word": f"(?i:{phrase_alternation(minors)})" if minors else "(?!)",
+        "mult": f"(?i:{phrase_alternation(list(mult_of))})",
+        "mult_spaced": f"(?i:{phrase_alternation([f for f in mult_of if f not in attached_only])})",
+        "mult_word": f"(?i:{phrase_alternation(word_forms)})",
+    }
+    macros = pattern_macros(path, data, generated)
+    patterns = compile_patterns(path, data["patterns"], macros, GROUPS, regex.VERBOSE)
+
+    cont = data.get("continued")
+    require(
+        path, "continued", cont, ("max_blank_lines", "ends_line", "ends_line_open_range", "multiplier", "range_end")
+    )
+    continued_rules = Continued(
+        int(cont["max_blank_lines"]),
+        *(
+            compile_pattern(path, f"continued.{k}", expand_macros(path, cont[k], macros), regex.VERBOSE)
+            for k in ("ends_line", "ends_line_open_range", "multiplier", "range_end")
+        ),
+    )
+    if not {"high", "hmult"} <= set(continued_rules.range_end.groupindex):
+        raise RuleError(path, "`range_end` needs groups high and hmult", "continued.range_end")
+    if "hmult" not in continued_rules.multiplier.groupindex:
+        raise RuleError(path, "`multiplier` needs a group hmult", "continued.multiplier")
+
+    fn = data["footnotes"]
+    require(path, "footnotes", fn, ("pence_digits", "footnote_follows"))
+
+    triggers = {*signs, *codes}
+    for w in [*words, *minors]:
+        triggers.update({w.lower(), w.capitalize(), w.upper()})
+    return MoneyRules(
+        patterns=patterns,
+        currency_of=currency_of,
+        minor_of=minor_of,
+        mult_of=mult_of,
+        triggers=tuple(sorted(triggers)),
+        pence_digits=int(fn["pence_digits"]),
+        footnote_follows=compile_pattern(path, "footnotes.footnote_follows", fn["footnote_follows"]),
+        continued=continued_rules,
+        shared=shared,
+    )
+
+
+@dataclass(frozen=True)
+class Amount:
+    """One amount as written: its numbers and multipliers, before they are multiplied out."""
+
+    start: int
+    end: int
+    currency: str
+    low: Decimal  # the first number as written, unsigned
+    lmult: Decimal | None
+    high: Decimal | None = None  # the second number of a range
+    hmult: Decimal | None = None
+    negative: bool = False
+    unit: Decimal = Decimal(1)  # 0.01 for `50 pence`
+    open_mult: bool = False  # no multiplier written on the number that ends it
+
+    def values(self) -> tuple[Decimal, Decimal] | None:
+        """Low and high in whole units, or None when it is not a range after all (`£5m-£3m`)."""
+        lmult, hmult = self.lmult, self.hmult
+        if self.high is None:
+            lo = self.low * (lmult or 1) * self.unit
+            return (-lo, -lo) if self.negative else (lo, lo)
+        if lmult is None and hmult is not None and self.low <= self.high:
+            lmult = hmult  # `£500-£600 million`, `£2-2.5bn`: the multiplier is written once
+        lo = self.low * (lmult or 1) * self.unit
+        hi = self.high * (hmult or 1) * self.unit
+        if self.negative:
+            lo = -lo
+        return (lo, hi) if lo <= hi else None
+
+
+def _group(m: regex.Match[str], name: str) -> str | None:
+    return m.groupdict().get(name)
+
+
+def _mult(rules: MoneyRules, text: str | None) -> Decimal | None:
+    return rules.mult_of[text.strip().lower()] if text else None
+
+
+def _currency(rules: MoneyRules, m: regex.Match[str]) -> str | None:
+    for name in ("cur", "hcur", "cword"):
+        token = _group(m, name)
+        if token:
+            key = token.strip()
+            return rules.currency_of.get(key) or rules.currency_of.get(squash(key))
+    minor = _group(m, "minor")
+    return rules.minor_of[squash(minor)][0] if minor else None
+
+
+def _read(pat: Pattern, m: regex.Match[str], text: str, rules: MoneyRules) -> Amount | None:
+    """The amount a match states, or None when the match is not one (checked here, not by the pattern)."""
+    start, end = m.span()
+    currency = _currency(rules, m)
+    if currency is None:
+        return None
+    negative = "-" in (m.captures("sign") if "sign" in m.re.groupindex else [])
+    lmult = _mult(rules, _group(m, "lmult"))
+    if _group(m, "frac"):
+        return Amount(start, end, currency, rules.shared.fractions[squash(m.group("frac"))], lmult)
+    if _group(m, "lword"):
+        return Amount(start, end, currency, parse_number_words(m.group("lword"), rules.shared), lmult)
+    if pat.not_after_from and rules.shared.from_before.search(text, max(0, start - 40), start):
+        return None  # `from £3m to £5m`: a change, two amounts
+    low_s = m.group("low")
+    high_s = _group(m, "high")
+    hmult = _mult(rules, _group(m, "hmult"))
+    # decimals on the number written last may be a footnote (`£230,000.17 This suggests`)
+    last_key = "high" if high_s is not None else "low"
+    last_s = m.group(last_key)
+    if (hmult if high_s is not None else lmult) is None and "." in last_s:
+        whole, _, decimals = last_s.partition(".")
+        if "," in whole and (
+            len(decimals) != rules.pence_digits or rules.footnote_follows.match(text, m.end(last_key))
+        ):
+            end = m.start(last_key) + len(whole)
+            if high_s is not None:
+                high_s = whole
+            else:
+                low_s = whole
+    minor = _group(m, "minor")
+    amount = Amount(
+        start,
+        end,
+        currency,
+        parse_number(low_s),
+        lmult,
+        parse_number(high_s) if high_s is not None else None,
+        hmult,
+        negative,
+        rules.minor_of[squash(minor)][1] if minor else Decimal(1),
+        open_mult=(hmult if high_s is not None else lmult) is None and not minor,
+    )
+    return amount if amount.values() is not None else None
+
+
+def find(text: str, rules: MoneyRules) -> list[Amount]:
+    """Amounts of money in one normalised line, left to right, without overlaps."""
+    found: list[Amount] = []
+    for pat in rules.patterns:
+        for m in pat.regex.finditer(text):
+            s, e = m.span()
+            if any(s < a.end and a.start < e for a in found):
+                continue
+            amount = _read(pat, m, text, rules)
+            if amount is not None:
+                found.append(amount)
+    return sorted(found, key=lambda a: a.start)
+
+
+def continued(amount: Amount, text: str, next_text: str | None, rules: MoneyRules) -> Amount:
+    """The amount, completed by the start of the next non-blank line when it runs on there.
+
+    `... and £17` / `million in London` is £17 million; `... to £285-` / `290k in 2024/25`
+    is £285k-£290k. Anything else is returned unchanged.
+    """
+    if next_text is None or not amount.open_mult:
+        return amount
+    c = rules.continued
+    if c.ends_line.match(text, amount.end):
+        m = c.multiplier.match(next_text)
+        if m:
+            mult = _mult(rules, m.group("hmult"))
+            if amount.high is None:
+                return replace(amount, lmult=mult)
+            return replace(amount, hmult=mult)
+    elif amount.high is None and c.ends_line_open_range.match(text, amount.end):
+        m = c.range_end.match(next_text)
+        if m:
+            ranged = replace(
+                amount, high=parse_number(m.group("high")), hmult=_mult(rules, m.group("hmult")), open_mult=False
+            )
+            if ranged.values() is not None:
+                return ranged
+    return amount
+
+
+def _next_text(doc: Document, lines: Sequence[NormLine], i: int, max_blank: int) -> str | None:
+    """The next non-blank body line on the same page, at most `max_blank` blank lines further on."""
+    blank = 0
+    for j in range(i + 1, len(lines)):
+        line = doc.lines[j]
+        if line.page != doc.lines[i].page:
+            return None
+        if line.role != "body":
+            continue  # a running header or footer between the two halves
+        if lines[j].text.strip():
+            return lines[j].text
+        blank += 1
+        if blank > max_blank:
+            return None
+    return None
+
+
+def _number(value: Decimal) -> float | int:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def extract(doc: Document, lines: Sequence[NormLine], ctx: Context) -> Extraction:
+    rules = load_rules(ctx.rules)
+    triggers = rules.triggers
+    out = Extraction()
+    for i, nl in enumerate(lines):
+        text = nl.text
+        if not any(t in text for t in triggers):
+            continue
+        amounts = find(text, rules)
+        if amounts and amounts[-1].open_mult:
+            next_text = _next_text(doc, lines, i, rules.continued.max_blank_lines)
+            amounts[-1] = continued(amounts[-1], text, next_text, rules)
+        claimed: set[int] = set()
+        for a in amounts:
+            low, high = a.values() or (a.low, a.low)
+            beside = context(text, a.start, a.end, rules.shared, claimed=claimed)
+            rs, re_ = nl.to_raw(a.start, a.end)
+            values = {
+                "currency": a.currency,
+                "low": _number(low),
+                "high": _number(high),
+                "qualifier": beside.qualifier,
+                "qualifier_text": beside.qualifier_text,
+                "rate": beside.rate,
+                "fin_year": beside.fin_year,
+                "normalised": text[a.start : a.end],
+            }
+            out.mentions.append(Mention("money", i, rs, re_, nl.raw[rs:re_], values))
+    return out

@@ -1,0 +1,213 @@
+"""Page references: `(p43)`, `pp17-18`, `p 11/11`, `page 61 of 225`, `On page 31`, `PAGE 3`, `p.12`.
+
+`find_refs` reads one normalised line and gives each reference's span, pages, page count
+and the document named right beside the number (`cites`, as written: `FBC p83` -> `FBC`,
+`(Refreshing NHS Plans: p12)` -> `Refreshing NHS Plans`, `May Board papers (Slide 46 p 90/96)`
+-> `May Board papers`), and whether the reference points into the document itself (a
+`Page 3 of 12` footer, a contents list). Rules: ``rules/page_refs.yaml``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import regex
+
+from pipeline.rules import RuleError, compile_pattern, expand_macros, read_yaml, require
+
+SELF_WHERE = ("ref", "before", "after", "line")
+OPENERS = {")": "(", "]": "["}
+
+
+@dataclass(frozen=True)
+class PageRef:
+    """One page reference in a normalised line: text[start:end]."""
+
+    start: int
+    end: int
+    first: int
+    last: int
+    count: int | None
+    cites: str | None
+    self_ref: str | None  # the name of the self-reference rule that matched, if any
+
+
+@dataclass(frozen=True)
+class CitesRules:
+    max_words: int
+    strip_leading: regex.Pattern[str]
+    strip_trailing: regex.Pattern[str]
+    not_documents: tuple[regex.Pattern[str], ...]
+    locator: regex.Pattern[str]
+    before_bracket: regex.Pattern[str]
+    citation_line: regex.Pattern[str]
+    after: regex.Pattern[str]
+
+
+@dataclass(frozen=True)
+class PageRefRules:
+    patterns: tuple[regex.Pattern[str], ...]
+    cites: CitesRules
+    self_refs: tuple[tuple[str, str, regex.Pattern[str]], ...]  # name, where, pattern
+
+
+@lru_cache(maxsize=4)
+def load_rules(directory: Path) -> PageRefRules:
+    path = directory / "page_refs.yaml"
+    data = read_yaml(path)
+    if not isinstance(data, dict):
+        raise RuleError(path, "expected a mapping")
+    for key in ("patterns", "cites", "self_references"):
+        if key not in data:
+            raise RuleError(path, f"missing `{key}`")
+    macros = data.get("macros") or {}
+    pats = []
+    for i, row in enumerate(data["patterns"], 1):
+        require(path, i, row, ("name", "pattern"))
+        pats.append(compile_pattern(path, i, expand_macros(path, row["pattern"], macros)))
+    c = data["cites"]
+    fields = ("max_words", "strip_leading", "strip_trailing", "not_documents", "locator", "before_bracket")
+    require(path, "cites", c, (*fields, "citation_line", "after"))
+
+    def pat(name: str) -> regex.Pattern[str]:
+        return compile_pattern(path, f"cites.{name}", c[name])
+
+    cites = CitesRules(
+        int(c["max_words"]),
+        pat("strip_leading"),
+        pat("strip_trailing"),
+        tuple(compile_pattern(path, f"cites.not_documents[{i}]", p) for i, p in enumerate(c["not_documents"], 1)),
+        pat("locator"),
+        pat("before_bracket"),
+        pat("citation_line"),
+        pat("after"),
+    )
+    selfs = []
+    for i, row in enumerate(data["self_references"], 1):
+        require(path, f"self_references[{i}]", row, ("name", "where", "pattern"))
+        if row["where"] not in SELF_WHERE:
+            raise RuleError(path, f"`where` must be one of {', '.join(SELF_WHERE)}", f"self_references[{i}]")
+        selfs.append((row["name"], row["where"], compile_pattern(path, f"self_references[{i}]", row["pattern"])))
+    return PageRefRules(tuple(pats), cites, tuple(selfs))
+
+
+def _page(s: str | None) -> int | None:
+    return int(s.strip("*")) if s else None
+
+
+def _last_page(first: int, last: int | None) -> int:
+    """`pp17-18` -> 18; an abbreviated range `pp117-8` -> 118."""
+    if last is None:
+        return first
+    if last < first:
+        digits = str(last)
+        widened = int(str(first)[: -len(digits)] + digits) if len(digits) < len(str(first)) else last
+        return widened if widened >= first else first
+    return last
+
+
+def find_refs(text: str, rules: PageRefRules, names: Sequence[regex.Pattern[str]] = ()) -> list[PageRef]:
+    """Page references in one normalised line, left to right, not overlapping. `names` are
+    patterns for documents' names (rules/cited_documents.yaml): one written just before a
+    bracket holding only the reference is the document cited (`The June Annex (p49)`)."""
+    if not regex.search(r"(?i)\bp|page", text):
+        return []
+    spans: list[tuple[int, int, regex.Match[str]]] = []
+    for pat in rules.patterns:
+        for m in pat.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e, _ in spans):
+                continue
+            spans.append((m.start(), m.end(), m))
+    refs: list[PageRef] = []
+    for s, e, m in sorted(spans, key=lambda t: t[0]):
+        first = _page(m.group("first"))
+        assert first is not None
+        last = _last_page(first, _page(m.groupdict().get("last")))
+        count = _page(m.groupdict().get("count"))
+        prev_end = refs[-1].end if refs else 0
+        cites = cites_beside(text, s, e, rules.cites, prev_end, names)
+        refs.append(PageRef(s, e, first, last, count, cites, _self_ref(text, s, e, rules)))
+    return refs
+
+
+def _self_ref(text: str, s: int, e: int, rules: PageRefRules) -> str | None:
+    parts = {"ref": text[s:e], "before": text[:s], "after": text[e:], "line": text}
+    for name, where, pat in rules.self_refs:
+        if pat.search(parts[where]):
+            return name
+    return None
+
+
+def _open_bracket(text: str, pos: int) -> int | None:
+    """Index of the unclosed `(` or `[` before `pos` on this line, if any."""
+    depth = 0
+    for i in range(pos - 1, -1, -1):
+        ch = text[i]
+        if ch in ")]":
+            depth += 1
+        elif ch in "([":
+            if depth == 0:
+                return i
+            depth -= 1
+    return None
+
+
+def _clean(phrase: str, rules: CitesRules) -> str | None:
+    """A phrase that names a document, tidied; None when it names none."""
+    phrase = rules.strip_trailing.sub("", rules.strip_leading.sub("", phrase.strip()))
+    phrase = phrase.strip().strip("*_").strip()
+    if not phrase or not (phrase[0].isupper() or phrase[0].isdigit()):
+        return None
+    if len(phrase.split()) > rules.max_words:
+        return None
+    if any(p.search(phrase) for p in rules.not_documents):
+        return None
+    return phrase
+
+
+def _name_before(before: str, rules: CitesRules, names: Sequence[regex.Pattern[str]]) -> str | None:
+    """A document's name ending just before a bracket: `The STP (p25)`, `May Board papers (p4)`."""
+    before = before.rstrip(" *_")
+    for pat in names:
+        for m in pat.finditer(before):
+            if m.end() == len(before):
+                return m.group(0)
+    m = rules.before_bracket.search(before)
+    return _clean(m.group("doc"), rules) if m else None
+
+
+def cites_beside(
+    text: str, s: int, e: int, rules: CitesRules, prev_end: int = 0, names: Sequence[regex.Pattern[str]] = ()
+) -> str | None:
+    """The document named right beside the reference at text[s:e], as written (after the
+    reference before it in the same bracket: `(Milestones pp19-23, Financial targets pp30-31)`)."""
+    bracket = _open_bracket(text, s)
+    if bracket is not None:
+        inside = text[max(bracket + 1, prev_end) : s]
+        if prev_end > bracket:
+            inside = inside.lstrip(" ,;")
+        named = _clean(inside, rules)
+        if named:
+            return named
+        leading = rules.strip_trailing.sub("", inside.strip())
+        if leading and rules.locator.match(leading):
+            m = rules.before_bracket.search(text[:bracket])
+            if m:
+                return _clean(m.group("doc"), rules)
+        if leading:
+            return None
+        return _name_before(text[:bracket], rules, names)
+    else:
+        m = rules.citation_line.match(text[:s])
+        if m and not text[e:].strip(" .;"):
+            named = _clean(m.group("doc"), rules)
+            if named:
+                return named
+    m = rules.after.match(text[e:])
+    if m:
+        doc = regex.sub(r"(?:\s+(?:of|and|&))+$", "", m.group("doc"))
+        return _clean(doc, rules)
+    return None
