@@ -95,6 +95,11 @@ def build_cmd(
     except (ManifestError, RuleError) as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)
+    except KeyboardInterrupt:
+        if bar:
+            bar.finish()
+        click.echo(f"\nInterrupted: {db_path} is unchanged (the new database was not swapped in).", err=True)
+        sys.exit(130)
     finally:
         if bar:
             bar.finish()
