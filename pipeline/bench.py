@@ -7,8 +7,9 @@ Prints:
    files, and the ratio (the overhead we add; the aim is at most 1.3).
 2. Text lines and characters per second through each stage: normalisation and every extractor
    of the EXTRACTORS registry (whichever are registered), and all extractors together.
-3. Builds through the command line, each in its own process (wall time and peak memory of the
-   largest process): the full corpus from an empty cache, a no-op rebuild, a rebuild after
+3. Builds, each in its own process as `python -m pipeline build` runs them (wall time; peak
+   memory of the main process, which streams results into the database, and of the largest
+   worker): the full corpus from an empty cache, a no-op rebuild, a rebuild after
    adding one document, and the corpus replicated 10x and 50x (time should grow linearly,
    memory stay flat).
 
@@ -19,7 +20,9 @@ document to add); otherwise only corpus/. Nothing here is a test: it measures.
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -32,6 +35,7 @@ from pathlib import Path
 import pdfplumber
 import yaml
 
+from pipeline.build import build
 from pipeline.extract import EXTRACTORS, Context, Extraction, load_extractor, normalise_lines
 from pipeline.ingest import ingest
 from pipeline.manifest import Entry, infer_entry, load_manifest, media_type_of
@@ -48,7 +52,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="skip the 207-page report and the 50x corpus")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="jobs for the builds")
+    parser.add_argument("--child", nargs=4, metavar=("CORPUS", "DB", "JOBS", "CACHE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.child:
+        _child(*args.child)
+        return
     print(f"nhs-figures benchmark: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, jobs {args.jobs}")
     print(f"real documents from {REALDOCS}: {'yes' if REALDOCS.is_dir() else 'absent, corpus only'}\n")
     bench_pdf(pdf_files(args.quick))
@@ -160,29 +168,37 @@ def _row(name: str, seconds: float, lines: int, chars: int, found: int | None) -
 
 @dataclass
 class Run:
-    seconds: float
-    peak_mb: float
-    code: int
+    seconds: float  # wall time of the whole command, start-up included
+    main_mb: float  # peak memory of the process that streams the results into the database
+    worker_mb: float  # peak memory of the largest worker process (0 when none)
+    failed: int
     summary: str
 
 
 def run_build(corpus: Path, db: Path, jobs: int, cache: Path | None) -> Run:
-    """One build through the command line in its own process: wall time, peak RSS, last line."""
-    cmd = [sys.executable, "-m", "pipeline", "build", "--corpus", str(corpus), "--db", str(db), "-q"]
-    cmd += ["--jobs", str(jobs)] + (["--cache", str(cache)] if cache else ["--no-cache"])
-    with tempfile.TemporaryFile() as err:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - t0
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        err.seek(0)
-        lines = err.read().decode("utf-8", "replace").strip().splitlines()
-    return Run(seconds, usage.ru_maxrss / 1024, proc.returncode, lines[-1] if lines else "")
+    """One build in its own process (as `python -m pipeline build`, through `build()`), measured."""
+    cmd = [sys.executable, "-m", "pipeline.bench", "--child", str(corpus), str(db), str(jobs), str(cache or "")]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - t0
+    try:
+        out = json.loads(proc.stdout.strip().splitlines()[-1])
+    except (json.JSONDecodeError, IndexError):
+        return Run(seconds, 0, 0, -1, (proc.stderr.strip().splitlines() or ["no output"])[-1])
+    return Run(seconds, out["main_mb"], out["worker_mb"], out["failed"], out["summary"])
+
+
+def _child(corpus: str, db: str, jobs: str, cache: str) -> None:
+    """The measured side of `run_build`: build, then report peak memory as JSON on stdout."""
+    report = build(Path(corpus), Path(db), Context(options={"cache": cache or None}), jobs=int(jobs))
+    main_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    summary = f"{report.documents} documents, {len(report.failed)} failed"
+    print(json.dumps({"main_mb": main_mb, "worker_mb": worker_mb, "failed": len(report.failed), "summary": summary}))
 
 
 def bench_builds(jobs: int, quick: bool) -> None:
-    print(f"3. Builds through `python -m pipeline build --jobs {jobs}` (wall time incl. start-up; peak RSS)")
+    print(f"3. Builds with --jobs {jobs}, each in a fresh process (wall time incl. start-up; peak RSS)")
     with tempfile.TemporaryDirectory(prefix="nhs-figures-bench-") as tmp_str:
         tmp = Path(tmp_str)
         entries = load_manifest(CORPUS)
@@ -211,10 +227,11 @@ def bench_builds(jobs: int, quick: bool) -> None:
 
 
 def _report(label: str, run: Run, docs: int) -> None:
-    status = "" if run.code in (0, 1) else f"  EXIT {run.code}: {run.summary}"
+    status = f"  FAILED: {run.summary}" if run.failed else ""
+    workers = f"{run.worker_mb:5.0f} MB" if run.worker_mb else "    -   "
     print(
-        f"   {label:52} {run.seconds:8.2f}s  {run.seconds / docs * 1000:7.0f} ms/doc  "
-        f"peak {run.peak_mb:6.0f} MB{status}"
+        f"   {label:50} {run.seconds:7.2f}s {run.seconds / docs * 1000:6.0f} ms/doc  "
+        f"main {run.main_mb:4.0f} MB  largest worker {workers}{status}"
     )
 
 

@@ -205,3 +205,22 @@ def test_bad_pdfs_never_stop_the_others_and_each_problem_is_a_row(tmp_path):
         ).fetchone()[0]
         == 259
     )
+
+
+def test_a_page_the_layout_cannot_read_is_left_out_and_the_others_kept(monkeypatch):
+    import pipeline.ingest.pdf as pdf
+
+    real = pdf.read_page
+    calls = []
+
+    def failing_on_page_2(glyphs, width, height, layout):
+        calls.append(1)
+        if len(calls) == 2:
+            raise ValueError("unexpected layout")
+        return real(glyphs, width, height, layout)
+
+    monkeypatch.setattr(pdf, "read_page", failing_on_page_2)
+    doc = read("encrypted-password-test.pdf", password="test")
+    assert reasons(doc) == [("page_error", "warning", 2)]
+    assert "ValueError: unexpected layout" in doc.problems[0].message
+    assert {line.page for line in doc.lines} == {1, 3, 4}

@@ -98,6 +98,16 @@ def ingest_pdf(path: Path, data: bytes, doc: Document, **options: Any) -> Docume
 
 def _read_one_page(doc: Document, page: Any, number: int, layout: PdfLayout) -> list[PageLine]:
     try:
+        return _read_page_text(doc, page, number, layout)
+    except Exception as exc:  # one page that cannot be read must not lose the others
+        doc.problems.append(
+            _warning(doc, "page_error", f"page {number} cannot be read ({_describe(exc)}); it is left out.", number)
+        )
+        return []
+
+
+def _read_page_text(doc: Document, page: Any, number: int, layout: PdfLayout) -> list[PageLine]:
+    try:
         with _pdfminer_warnings() as warnings:
             chars, has_images = page_chars(page)
         glyphs, stats = glyphs_from_chars(chars, float(page.width), float(page.height), layout)
