@@ -1,6 +1,6 @@
 """`make bench`: how fast the pipeline is on this machine, in one run.
 
-    python -m pipeline.bench [--quick] [--jobs N]
+    python -m pipeline.bench [--quick] [--jobs N] [--only pdf|stages|builds]
 
 Prints:
 1. PDF pages per second through our ingestion vs plain pdfplumber ``extract_words`` on the same
@@ -52,6 +52,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="skip the 207-page report and the 50x corpus")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="jobs for the builds")
+    parser.add_argument("--only", choices=("pdf", "stages", "builds"), help="run one part only")
     parser.add_argument("--child", nargs=4, metavar=("CORPUS", "DB", "JOBS", "CACHE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -59,9 +60,12 @@ def main(argv: list[str] | None = None) -> None:
         return
     print(f"nhs-figures benchmark: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, jobs {args.jobs}")
     print(f"real documents from {REALDOCS}: {'yes' if REALDOCS.is_dir() else 'absent, corpus only'}\n")
-    bench_pdf(pdf_files(args.quick))
-    bench_stages(text_documents())
-    bench_builds(args.jobs, args.quick)
+    if args.only in (None, "pdf"):
+        bench_pdf(pdf_files(args.quick))
+    if args.only in (None, "stages"):
+        bench_stages(text_documents())
+    if args.only in (None, "builds"):
+        bench_builds(args.jobs, args.quick)
 
 
 # -- 1. PDF ingestion ---------------------------------------------------------------------------
@@ -188,10 +192,23 @@ def run_build(corpus: Path, db: Path, jobs: int, cache: Path | None) -> Run:
     return Run(seconds, out["main_mb"], out["worker_mb"], out["failed"], out["summary"])
 
 
+def _peak_mb() -> float:
+    """This process's peak resident memory. Linux keeps ru_maxrss across exec, so a process
+    started by a large one would report its parent's size: read VmHWM, which exec resets."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def _child(corpus: str, db: str, jobs: str, cache: str) -> None:
     """The measured side of `run_build`: build, then report peak memory as JSON on stdout."""
     report = build(Path(corpus), Path(db), Context(options={"cache": cache or None}), jobs=int(jobs))
-    main_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    main_mb = _peak_mb()
+    # workers are forked (not exec'd) from this process, so their peaks are their own
     worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     summary = f"{report.documents} documents, {len(report.failed)} failed"
     print(json.dumps({"main_mb": main_mb, "worker_mb": worker_mb, "failed": len(report.failed), "summary": summary}))
