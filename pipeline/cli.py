@@ -16,6 +16,7 @@ import sqlite_utils
 from pipeline.build import BuildReport, DocResult, build
 from pipeline.extract import Context
 from pipeline.manifest import ManifestError
+from pipeline.reviews.cli import reattach_after_build, reviews
 from pipeline.rules import RuleError, rules_dir
 
 DEFAULT_DB = Path("db/nhs.db")
@@ -58,6 +59,7 @@ def build_cmd(corpus: Path, db_path: Path, rules: Path | None, quiet: bool) -> N
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)
     _summary(report)
+    reattach_after_build(db_path)
     sys.exit(0 if report.ok else 1)
 
 
@@ -110,6 +112,9 @@ def stats(db_path: Path, as_json: bool) -> None:
     failed = list(db.query("SELECT file, reason FROM problems WHERE severity = 'error'"))
     for r in failed:
         click.echo(f"failed: {r['file']} ({r['reason']})")
+
+
+cli.add_command(reviews)
 
 
 def main() -> None:
