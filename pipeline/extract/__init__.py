@@ -37,6 +37,7 @@ Extractor = Callable[[Document, Sequence[NormLine], Context], Extraction]
 # through `Extraction`, passed in ctx.options["so_far"]).
 EXTRACTORS: dict[str, str] = {
     "percent": "pipeline.extract.percent:extract",
+    "body": "pipeline.extract.bodies:extract",
 }
 
 # kind -> table holding one row per mention of that kind
@@ -46,6 +47,12 @@ KIND_TABLES: dict[str, str] = {
     "page_ref": "page_refs",
     "quote": "quote_segments",
     "body": "body_mentions",
+}
+
+# tables of records shared by the whole corpus rather than one document (no document_id):
+# table -> its JSON-list columns, united when two documents give a row with the same id
+CORPUS_TABLES: dict[str, tuple[str, ...]] = {
+    "bodies": ("aliases",),
 }
 
 # the columns every mentions_<kind> view gives, in this order (see db/schema/)
