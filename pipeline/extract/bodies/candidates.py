@@ -20,6 +20,7 @@ from pipeline.extract.bodies.nlp import JOIN, NAME, PATTERNS_KEY
 from pipeline.extract.bodies.rules import ResolveRules
 
 PRIORITY = {"gazetteer": 0, "pattern": 1, "ner": 2}
+OPEN_ENDED = frozenset({"organisation-of", "royal-college"})  # pattern ids whose last token is no head word
 
 
 @dataclass(frozen=True)
@@ -36,21 +37,29 @@ class Candidate:
     family: str | None = None  # pattern family (trust, ccg, council, ...)
     body_ids: tuple[str, ...] = ()  # gazetteer: the known bodies of this name
     name: str | None = None
+    open_ended: bool = False  # a pattern that ends with any name words (`University of ...`), not a head word
 
 
 def line_candidates(
-    doc: Doc, rules: ResolveRules, index: GazetteerIndex, ner_spans: Sequence[tuple[int, int]] = ()
+    doc: Doc,
+    rules: ResolveRules,
+    index: GazetteerIndex,
+    ner_spans: Sequence[tuple[int, int]] = (),
+    named: set[str] | None = None,
 ) -> list[Candidate]:
-    """The body names of one line, left to right, not overlapping."""
+    """The body names of one line, left to right, not overlapping.
+
+    `named` collects committee names made bodies by quotation marks, for the rest of the document."""
     cands: list[Candidate] = []
     for span in doc.spans[GAZ_KEY]:
         cands.append(Candidate(span.start, span.end, "gazetteer", body_ids=tuple(span.kb_id_.split("|"))))
     seen: set[tuple[int, int, str]] = set()
     for span in doc.spans[PATTERNS_KEY]:
-        cleaned = clean_pattern(doc, span.start, span.end, span.label_, span.id_, rules, index)
+        cleaned = clean_pattern(doc, span.start, span.end, span.label_, span.id_, rules, index, named)
         if cleaned and (cleaned[0], cleaned[1], span.label_) not in seen:
             seen.add((cleaned[0], cleaned[1], span.label_))
-            cands.append(Candidate(cleaned[0], cleaned[1], "pattern", family=span.label_))
+            open_ended = span.id_ in OPEN_ENDED
+            cands.append(Candidate(cleaned[0], cleaned[1], "pattern", family=span.label_, open_ended=open_ended))
     for s, e in ner_spans:
         cands.append(Candidate(s, e, "ner"))
     cands = _gazetteer_starts_names(doc, cands, rules, index)
@@ -70,11 +79,14 @@ def _gazetteer_starts_names(
     """A pattern match that ends where a known name ends, but starts earlier, gives way to the known name
     (`West Essex Princess Alexandra Hospital` is `Princess Alexandra Hospital`), unless it is a list."""
     ends = {(c.end, c.start) for c in cands if c.source == "gazetteer"}
+    starts = {c.start for c in cands if c.source == "gazetteer"}
     out = []
     for c in cands:
         if c.source == "pattern" and any(end == c.end and start > c.start for end, start in ends):
             if len(split_list(doc, c, rules, index)) < 2:
                 continue
+        if c.source == "pattern" and c.open_ended and c.start in starts:
+            continue  # `Institute for Fiscal Studies Is ...`: an open-ended pattern ran past a known name
         out.append(c)
     return out
 
@@ -92,7 +104,14 @@ def select(cands: list[Candidate]) -> list[Candidate]:
 
 
 def clean_pattern(
-    doc: Doc, start: int, end: int, family: str, pattern_id: str, rules: ResolveRules, index: GazetteerIndex
+    doc: Doc,
+    start: int,
+    end: int,
+    family: str,
+    pattern_id: str,
+    rules: ResolveRules,
+    index: GazetteerIndex,
+    named: set[str] | None = None,
 ) -> tuple[int, int] | None:
     """The span a pattern match really names, or None when it names no body."""
     fam = rules.families[family]
@@ -108,8 +127,8 @@ def clean_pattern(
         return None
     head = doc[e - 1].text
     plural = head in rules.plural_heads
-    if plural and e - s >= 2 and doc[e - 2].text in rules.separators:
-        return None  # `NHS England & CCGs`: the plural stands alone, naming no one
+    if e - s >= 2 and doc[e - 2].text in rules.separators:
+        return None  # `NHS England & CCGs`, `LCHT and ICB`: the ending stands alone, naming no one
     if plural and s > 0 and doc[s - 1].text.lower() in rules.count_words:
         if not any(t.text in rules.separators for t in doc[s : e - 1]):
             return None  # `the two Suffolk CCGs` counts CCGs, it names none
@@ -123,25 +142,38 @@ def clean_pattern(
     if s > 0 and doc[s - 1].text in rules.lowercase_place_words:
         return None  # `the 5 mid and south Essex CCGs`: a description, not a name
     words = [t.text.strip("/.") for t in doc[s:e] if t.tag_ == NAME or t.is_lower]
-    if not any(w not in fam.generic for w in words if w not in ("and", "&")):
+    if not any(w not in fam.generic for w in words if w not in ("and", "&", "'s")):
         return None  # `NHS Trust`, `STP Board`, `Local CCGs`
-    if fam.closed_head and e < len(doc) and doc[e].tag_ == NAME:
-        return None  # `FBC Executive Summary`: the name goes on past the head word
-    if family == "committee" and not _named_committee(doc, s, e, rules, index):
+    if fam.closed_head and e < len(doc) and doc[e].text[:1].isupper() and doc[e].text[:1].isalpha():
+        return None  # `FBC Executive Summary`, `Non-Executive Director`: the name goes on past the head word
+    if family == "committee" and not _named_committee(doc, s, e, rules, index, named):
         return None
     if "(" in doc[s:e].text and pattern_id != "stp-with-abbreviation":
         return None
     return s, e
 
 
-def _named_committee(doc: Doc, s: int, e: int, rules: ResolveRules, index: GazetteerIndex) -> bool:
-    """False for a body's own board (`Trust Board`, `NHS England Board`): that names the body, not a committee."""
+def _named_committee(
+    doc: Doc, s: int, e: int, rules: ResolveRules, index: GazetteerIndex, named: set[str] | None
+) -> bool:
+    """A committee with a name of its own: not a body's own board (`Trust Board`, `NHS England Board`: that
+    names the body), and named by enough words that are not generic (see `committee_min_words`)."""
     if e - s < 2:
         return False
     before = [t.text for t in doc[s : e - 1]]
-    if before[-1] in rules.owner_endings:
+    if before[-1] in rules.owner_endings or index.lookup(key_of(before)):
         return False
-    return not index.lookup(key_of(before))
+    generic = rules.families["committee"].generic
+    own = [w for w in before if w not in generic and w not in ("and", "&", ",", "-", "'s", "of", "for", "the")]
+    text = " ".join(t.text for t in doc[s:e])
+    if len(own) >= rules.committee_min_words or (named is not None and text in named):
+        return True
+    quoted = s > 0 and e < len(doc) and doc[s - 1].text in ('"', "'") and doc[e].text in ('"', "'")
+    if own and quoted:
+        if named is not None:
+            named.add(text)
+        return True
+    return False
 
 
 def split_list(doc: Doc, c: Candidate, rules: ResolveRules, index: GazetteerIndex) -> list[Candidate]:

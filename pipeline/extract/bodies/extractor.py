@@ -91,11 +91,14 @@ def find_bodies(
     linker = Linker(env.rules, env.index, env.fuzzy, _date(doc))
     found: list[Found] = []
     per_line: list[list[tuple[Candidate, Found]]] = []
+    named: set[str] = set()
     for k, (li, d) in enumerate(zip(idx, docs, strict=True)):
         line_found: list[tuple[Candidate, Found]] = []
-        for c in line_candidates(d, rules, env.index, extra[k]):
-            body, how = _link(c, d, docs[max(0, k - 5) : k], line_found, linker, env)
-            f = Found(li, d[c.start].idx, _end_char(d, c.end), body, how)
+        for c in line_candidates(d, rules, env.index, extra[k], named):
+            linked = _link(c, d, docs[max(0, k - 5) : k], line_found, linker, env)
+            if linked is None:
+                continue
+            f = Found(li, d[c.start].idx, _end_char(d, c.end), *linked)
             line_found.append((c, f))
         per_line.append(line_found)
         found.extend(f for _, f in line_found)
@@ -105,7 +108,7 @@ def find_bodies(
 
 def _link(
     c: Candidate, d: Doc, before: Sequence[Doc], line_found: list[tuple[Candidate, Found]], linker: Linker, env: Env
-) -> tuple[DocBody, str]:
+) -> tuple[DocBody, str] | None:
     rules = env.rules.resolve
     if c.source == "gazetteer":
         return linker.known(c.body_ids), "gazetteer"
@@ -115,7 +118,7 @@ def _link(
         return linker.by_name(words, written_name(words, rules), rules.ner_type, None, "ner"), "ner"
     fam = rules.families[c.family or "org"]
     type_ = fam.type
-    name = written_name(words, rules)
+    name = written_name(words, rules, singular=c.family not in ("org", "union", "company"))
     if c.family == "committee":
         owner = _owner(c, d, line_found)
         if owner is not None:
@@ -126,7 +129,14 @@ def _link(
         type_ = siblings[0] if siblings else committee_type([t.text for t in span], d, c.start, c.end, before, rules)
     elif c.family == "org":
         type_ = type_by_words(words, rules.org_types) or fam.type
-    return linker.by_name(words, name, type_, fam.type if fam.type != "committee" else None, "pattern"), "pattern"
+    elif c.family == "council":
+        type_ = type_by_words(words, rules.council_types) or fam.type
+    family_type = fam.type if fam.type != "committee" else None
+    if c.name is None and words and words[-1] in rules.plural_heads:
+        # `Saving STPs`: a plural ending outside a list names a body only when the singular is known
+        body = linker.find(words, family_type)
+        return (body, "pattern") if body else None
+    return linker.by_name(words, name, type_, family_type, "pattern"), "pattern"
 
 
 def _without_parentheses(words: list[str]) -> list[str]:

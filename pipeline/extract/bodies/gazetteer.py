@@ -35,7 +35,7 @@ class AliasEntry:
     body_id: str
     surface: str  # the alias as written in the rules
     exact: bool  # must match `surface` exactly
-    not_sentence_start: bool
+    common_word: bool
     last_capital: bool  # the name's last word is capitalised: so must the text's be
 
 
@@ -55,7 +55,7 @@ class GazetteerIndex:
                 exact = len(key) == 1 or alias in body.exact
                 last = tokens[-1]
                 entry = AliasEntry(
-                    body.id, " ".join(alias.split()), exact, alias in body.not_sentence_start, last[:1].isupper()
+                    body.id, " ".join(alias.split()), exact, alias in body.common_word, last[:1].isupper()
                 )
                 entries = self.by_key.setdefault(key, [])
                 if entry not in entries:
@@ -107,10 +107,14 @@ class GazetteerIndex:
                 continue
             if not e.exact and e.last_capital and not last[:1].isupper():
                 continue
-            if e.not_sentence_start and doc[start].is_sent_start:
+            if e.common_word and (doc[start].is_sent_start or _capitalised(doc, start - 1) or _capitalised(doc, end)):
                 continue
             out.append(e)
         return out
+
+
+def _capitalised(doc: Doc, i: int) -> bool:
+    return 0 <= i < len(doc) and doc[i].text[:1].isupper()
 
 
 class GazetteerComponent:

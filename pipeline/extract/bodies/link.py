@@ -70,7 +70,11 @@ class Linker:
         return self.bodies[b.id]
 
     def by_name(self, words: list[str], name: str, type_: str, family_type: str | None, source: str) -> DocBody:
-        """A body for a name found by a pattern (or NER, or an abbreviation's long form)."""
+        """A body for a name found by a pattern (or NER, or an abbreviation's long form): a known one, else new."""
+        return self.find(words, family_type) or self.new(name, type_, source)
+
+    def find(self, words: list[str], family_type: str | None) -> DocBody | None:
+        """The known body of this name, exactly or (for a pattern's family) by its distinctive words."""
         entries = self.index.lookup(key_of(words))
         if not entries:
             singular = [self.resolve.plural_heads.get(w, w) for w in words]
@@ -81,7 +85,7 @@ class Linker:
             found = self.fuzzy.find(words, self.resolve.link_families.get(family_type, frozenset()), self.date)
             if found:
                 return self._from_known(found)
-        return self.new(name, type_, source)
+        return None
 
     def new(self, name: str, type_: str, source: str) -> DocBody:
         body_id = slug(name)
@@ -129,9 +133,18 @@ class FuzzyIndex:
 
 
 def content_words(words: Iterable[str], rules: ResolveRules) -> tuple[str, ...]:
-    out: list[str] = []
+    """The words of a name that tell it apart, lower case, abbreviations spelt out (`Herts` -> hertfordshire).
+
+    A possessive stays on its word: `St James's` is not `James Paget`."""
+    joined: list[str] = []
     for w in words:
         w = w.lower().strip(",;:()").replace("’", "'")
+        if w == "'s" and joined:
+            joined[-1] += w
+        else:
+            joined.append(w)
+    out: list[str] = []
+    for w in joined:
         for part in rules.synonyms.get(w, (w,)):
             if part and part not in rules.link_ignore:
                 out.append(part)

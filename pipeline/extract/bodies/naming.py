@@ -11,7 +11,7 @@ from pipeline.extract.bodies.rules import ResolveRules, WordRule
 JOINERS = frozenset({"and", "&", "of", "for", "the", "on", "upon", "-", ",", "'s"})
 
 
-def written_name(words: Sequence[str], rules: ResolveRules) -> str:
+def written_name(words: Sequence[str], rules: ResolveRules, singular: bool = True) -> str:
     """The canonical name of a new body, from the words as written.
 
     `&` between words reads `and`, a plural ending is made singular and a
@@ -19,7 +19,7 @@ def written_name(words: Sequence[str], rules: ResolveRules) -> str:
     """
     words = list(words)
     if words:
-        last = rules.plural_heads.get(words[-1], words[-1])
+        last = rules.plural_heads.get(words[-1], words[-1]) if singular else words[-1]
         words[-1] = last[:1].upper() + last[1:]
     out = ""
     for w in words:

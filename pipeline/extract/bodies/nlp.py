@@ -61,9 +61,11 @@ class BodyTokens:
 
 
 def is_name_word(text: str) -> bool:
-    """Capitalised (`Luton`, `NHS`, `McKinsey`) or an ampersand acronym (`L&D`, `C&P`)."""
-    first = text[:1]
-    if first.isupper():
+    """Capitalised (`Luton`, `NHS`, `McKinsey`) or an ampersand acronym (`L&D`, `C&P`); letters, digits and
+    `&'.-/` only (converter residue such as `Leadership\\` is no name)."""
+    if not all(c.isalnum() or c in "&'.-/" for c in text):
+        return False
+    if text[:1].isupper():
         return any(c.isalpha() for c in text)
     return "&" in text and any(c.isupper() for c in text)
 

@@ -31,7 +31,7 @@ class KnownBody:
     opened: str | None = None
     closed: str | None = None
     exact: frozenset[str] = frozenset()  # aliases that match only with this exact case
-    not_sentence_start: frozenset[str] = frozenset()
+    common_word: frozenset[str] = frozenset()
 
     def open_at(self, date: str | None) -> bool:
         """Open at `date` (YYYY, YYYY-MM or YYYY-MM-DD; unknown dates count as open)."""
@@ -75,7 +75,9 @@ class ResolveRules:
     hyphen_words: frozenset[str]
     possessive_breaks: frozenset[str]
     families: dict[str, Family]
+    committee_min_words: int
     org_types: tuple[WordRule, ...]
+    council_types: tuple[WordRule, ...]
     owner_endings: frozenset[str]
     committee_by_name: tuple[WordRule, ...]
     committee_by_context: tuple[WordRule, ...]
@@ -154,7 +156,7 @@ def _merge_gazetteer(path: Path, bodies: dict[str, KnownBody], variant_rules: di
         if not isinstance(row["aliases"], list) or not all(isinstance(a, str) and a.strip() for a in row["aliases"]):
             raise RuleError(path, "`aliases` must be a list of names", where)
         exact = frozenset(row.get("exact") or ())
-        nss = frozenset(row.get("not_sentence_start") or ())
+        nss = frozenset(row.get("common_word") or ())
         if row.get("ods") and not row.get("former_name_of"):
             code = str(row["ods"])
             if code not in by_code:
@@ -173,7 +175,7 @@ def _merge_gazetteer(path: Path, bodies: dict[str, KnownBody], variant_rules: di
                 body.type = row["type"]
             body.aliases.extend(row["aliases"])
             body.exact = body.exact | exact
-            body.not_sentence_start = body.not_sentence_start | nss
+            body.common_word = body.common_word | nss
             body.source = "gazetteer"
             continue
         require(path, where, row, ("name", "type"))
@@ -190,7 +192,7 @@ def _merge_gazetteer(path: Path, bodies: dict[str, KnownBody], variant_rules: di
             ods_code=str(former) if former else None,
             official_name=row.get("official_name"),
             exact=exact,
-            not_sentence_start=nss,
+            common_word=nss,
         )
         if body.id in bodies:
             raise RuleError(path, f"a body named {row['name']!r} is already known (from ODS or above)", where)
@@ -239,6 +241,7 @@ def _load_resolve(path: Path) -> ResolveRules:
         ("stop_words", "families", "committees", "lists", "linking", "abbreviations", "owner_endings", "org_types"),
     )
     families = {}
+    everywhere = _words(path, "generic_everywhere", d.get("generic_everywhere", []))
     for name, f in d["families"].items():
         require(path, f"families.{name}", f, ("type", "generic"))
         if f["type"] != "committee":
@@ -246,7 +249,7 @@ def _load_resolve(path: Path) -> ResolveRules:
         families[name] = Family(
             name,
             f["type"],
-            _words(path, f"families.{name}", f["generic"]),
+            _words(path, f"families.{name}", f["generic"]) | everywhere,
             bool(f.get("lowercase_head")),
             bool(f.get("closed_head")),
         )
@@ -263,7 +266,9 @@ def _load_resolve(path: Path) -> ResolveRules:
         hyphen_words=_words(path, "hyphen_words", d.get("hyphen_words", [])),
         possessive_breaks=_words(path, "possessive_breaks", d.get("possessive_breaks", [])),
         families=families,
+        committee_min_words=int(d.get("committee_min_words", 1)),
         org_types=_word_rules(path, "org_types", d["org_types"]),
+        council_types=_word_rules(path, "council_types", d.get("council_types", [])),
         owner_endings=_words(path, "owner_endings", d["owner_endings"]),
         committee_by_name=_word_rules(path, "committees.by_name", c["by_name"]),
         committee_by_context=_word_rules(path, "committees.by_context", c["by_context"]),
