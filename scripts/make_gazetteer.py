@@ -42,7 +42,9 @@ def read_rows(path: Path, spec: dict[str, Any]) -> list[tuple[str, str, str | No
             for n, row in enumerate(csv.DictReader(fh), 2):
                 code, name = row.get(spec["code_column"]), row.get(spec["name_column"])
                 if not code or not name:
-                    raise SystemExit(f"{path}, line {n}: expected columns {spec['code_column']} and {spec['name_column']}")
+                    raise SystemExit(
+                        f"{path}, line {n}: expected columns {spec['code_column']} and {spec['name_column']}"
+                    )
                 rows.append((code.strip(), name.strip().upper(), None, None))
             return rows
         out = []

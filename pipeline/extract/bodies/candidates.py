@@ -92,9 +92,11 @@ def _gazetteer_starts_names(
 
 
 def select(cands: list[Candidate]) -> list[Candidate]:
-    """Longest first (then gazetteer, pattern, NER), keeping no two that overlap."""
+    """The rules' names, longest first (a gazetteer name before a pattern's), keeping no two that overlap;
+    then the statistical NER's names where they touch none of the rules'."""
     taken: list[Candidate] = []
-    for c in sorted(cands, key=lambda c: (-(c.end - c.start), PRIORITY[c.source], c.start)):
+    order = sorted(cands, key=lambda c: (c.source == "ner", -(c.end - c.start), PRIORITY[c.source], c.start))
+    for c in order:
         if any(c.start < t.end and t.start < c.end for t in taken):
             continue
         if c.source == "ner" and any(t.source != "ner" for t in taken if c.start < t.end + 1 and t.start < c.end + 1):

@@ -60,7 +60,7 @@ class Found:
 
 def extract(doc: Document, lines: Sequence[NormLine], ctx: Context) -> Extraction:
     env = environment(Path(ctx.rules))
-    found, bodies = find_bodies(doc, lines, env, ctx.options.get("spacy_model"))
+    found, _ = find_bodies(doc, lines, env, ctx.options.get("spacy_model"))
     out = Extraction()
     used: dict[str, DocBody] = {}
     for f in sorted(found, key=lambda f: (f.line, f.start)):

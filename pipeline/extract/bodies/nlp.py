@@ -33,33 +33,36 @@ class BodyTokens:
         self.breaks = rules.possessive_breaks
 
     def __call__(self, doc: Doc) -> Doc:
-        n = len(doc)
-        for i, t in enumerate(doc):
-            t.tag_ = NAME if is_name_word(t.text) and t.text not in self.stop else OTHER
-        for i, t in enumerate(doc):
-            if t.tag_ == NAME:
+        toks = list(doc)
+        texts = [t.text for t in toks]
+        tags = [NAME if is_name_word(x) and x not in self.stop else OTHER for x in texts]
+        n = len(toks)
+        for i, text in enumerate(texts):
+            if tags[i] == NAME:
                 continue
-            text = t.text
-            glued_before = i > 0 and not doc[i - 1].whitespace_
-            glued_after = not t.whitespace_ and i + 1 < n
+            glued_before = i > 0 and not toks[i - 1].whitespace_
+            glued_after = i + 1 < n and not toks[i].whitespace_
             if text in (",", "&", "and"):
-                t.tag_ = JOIN
+                tags[i] = JOIN
             elif text == "-" and glued_before and glued_after:
-                t.tag_ = JOIN
-            elif text in self.hyphen_words and glued_before and glued_after and doc[i - 1].text == "-":
-                t.tag_ = JOIN
+                tags[i] = JOIN
+            elif text in self.hyphen_words and glued_before and glued_after and texts[i - 1] == "-":
+                tags[i] = JOIN
             elif (
                 text == "'s"
                 and glued_before
-                and doc[i - 1].tag_ == NAME
+                and tags[i - 1] == NAME
                 and i + 1 < n
-                and doc[i + 1].tag_ == NAME
-                and doc[i + 1].text not in self.breaks
+                and tags[i + 1] == NAME
+                and texts[i + 1] not in self.breaks
             ):
-                t.tag_ = JOIN
+                tags[i] = JOIN
+        for t, tag in zip(toks, tags, strict=True):
+            t.tag_ = tag
         return doc
 
 
+@lru_cache(maxsize=65536)
 def is_name_word(text: str) -> bool:
     """Capitalised (`Luton`, `NHS`, `McKinsey`) or an ampersand acronym (`L&D`, `C&P`); letters, digits and
     `&'.-/` only (converter residue such as `Leadership\\` is no name)."""

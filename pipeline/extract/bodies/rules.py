@@ -14,7 +14,19 @@ from pipeline.extract.bodies.names import slug
 from pipeline.extract.bodies.variants import variants
 from pipeline.rules import RuleError, read_jsonl, read_yaml, require
 
-TYPES = ("national", "ccg", "trust", "stp", "local_gov", "parliament", "union", "think_tank", "company", "media", "other")
+TYPES = (
+    "national",
+    "ccg",
+    "trust",
+    "stp",
+    "local_gov",
+    "parliament",
+    "union",
+    "think_tank",
+    "company",
+    "media",
+    "other",
+)
 
 
 @dataclass
@@ -160,7 +172,9 @@ def _merge_gazetteer(path: Path, bodies: dict[str, KnownBody], variant_rules: di
         if row.get("ods") and not row.get("former_name_of"):
             code = str(row["ods"])
             if code not in by_code:
-                raise RuleError(path, f"ODS code {code} is not in nhs_ods.jsonl (run scripts/make_gazetteer.py?)", where)
+                raise RuleError(
+                    path, f"ODS code {code} is not in nhs_ods.jsonl (run scripts/make_gazetteer.py?)", where
+                )
             body = by_code[code]
             if row.get("name") and row["name"] != body.name:
                 body.aliases.extend([body.name, row["name"]])
