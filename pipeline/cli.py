@@ -45,14 +45,29 @@ def cli() -> None:
     help="Folder of rule files [default: the project's rules/].",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems and the summary.")
-def build_cmd(corpus: Path, db_path: Path, rules: Path | None, quiet: bool) -> None:
+@click.option(
+    "--spacy-model",
+    metavar="NAME",
+    default=None,
+    help="Also run the `ner` of this installed spaCy pipeline (a package name or a path) for bodies; "
+    "the rules win where they disagree. Nothing is downloaded.",
+)
+def build_cmd(corpus: Path, db_path: Path, rules: Path | None, quiet: bool, spacy_model: str | None) -> None:
     """Build the database DB from the documents in CORPUS.
 
     The new database replaces the old one only when it is complete. Documents
     that cannot be read are listed with the reason and recorded in the
     `problems` table; the others are built.
     """
-    ctx = Context(rules=rules_dir(rules))
+    ctx = Context(rules=rules_dir(rules), options={"spacy_model": spacy_model} if spacy_model else {})
+    if spacy_model:
+        from pipeline.extract.bodies.ner import NerModelError, load_ner
+
+        try:
+            load_ner(spacy_model)
+        except NerModelError as exc:
+            click.echo(f"Error: --spacy-model: {exc}", err=True)
+            sys.exit(2)
     try:
         report = build(corpus, db_path, ctx, progress=None if quiet else _progress)
     except (ManifestError, RuleError) as exc:

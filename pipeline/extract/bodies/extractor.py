@@ -1,0 +1,244 @@
+"""Bodies: proper-named organisations, linked to canonical bodies (kind `body`, table `body_mentions`).
+
+The spaCy pipeline (nlp.py) runs over each line's normalised text; candidates.py
+turns its spans into names; link.py links each name to a body. Abbreviations
+defined in the document (`Health Education England (HEE)`, Schwartz-Hearst) then
+become aliases of their bodies for the rest of the document. Spans map back to
+raw offsets with NormLine.to_raw.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.extract import Context
+from pipeline.extract.bodies.abbreviations import find_definitions
+from pipeline.extract.bodies.candidates import Candidate, line_candidates
+from pipeline.extract.bodies.gazetteer import GazetteerIndex
+from pipeline.extract.bodies.link import DocBody, FuzzyIndex, Linker
+from pipeline.extract.bodies.naming import committee_type, owner_place, title_words, type_by_words, written_name
+from pipeline.extract.bodies.ner import load_ner, ner_spans
+from pipeline.extract.bodies.nlp import build_nlp
+from pipeline.extract.bodies.rules import BodyRules, load_rules
+from pipeline.model import Document, Extraction, Mention
+from pipeline.normalise import NormLine
+
+KIND = "body"
+
+
+@dataclass(frozen=True)
+class Env:
+    rules: BodyRules
+    nlp: Language
+    index: GazetteerIndex
+    fuzzy: FuzzyIndex
+
+
+@lru_cache(maxsize=4)
+def environment(rules_dir: Path) -> Env:
+    """Rules, spaCy pipeline and indexes for `rules_dir`: built once per process."""
+    rules = load_rules(rules_dir)
+    nlp = build_nlp(rules_dir)
+    index = nlp.get_pipe("body_gazetteer").index  # type: ignore[attr-defined]
+    return Env(rules, nlp, index, FuzzyIndex(rules.bodies.values(), rules.resolve))
+
+
+@dataclass
+class Found:
+    line: int  # index into the document's lines
+    start: int  # character offsets in the normalised line
+    end: int
+    body: DocBody
+    how: str  # gazetteer | pattern | abbreviation | ner
+
+
+def extract(doc: Document, lines: Sequence[NormLine], ctx: Context) -> Extraction:
+    env = environment(Path(ctx.rules))
+    found, _ = find_bodies(doc, lines, env, ctx.options.get("spacy_model"))
+    out = Extraction()
+    used: dict[str, DocBody] = {}
+    for f in sorted(found, key=lambda f: (f.line, f.start)):
+        nl = lines[f.line]
+        rs, re_ = nl.to_raw(f.start, f.end)
+        text = nl.raw[rs:re_]
+        if not text.strip():
+            continue
+        f.body.aliases.add(" ".join(text.split()))
+        used[f.body.id] = f.body
+        values = {"body_id": f.body.id, "name": f.body.name, "type": f.body.type, "how": f.how}
+        out.mentions.append(Mention(KIND, f.line, rs, re_, text, values))
+    out.records["bodies"] = [b.record() for b in sorted(used.values(), key=lambda b: b.id)]
+    return out
+
+
+def find_bodies(
+    doc: Document, lines: Sequence[NormLine], env: Env, spacy_model: str | None = None
+) -> tuple[list[Found], dict[str, DocBody]]:
+    """Every body mention of one document (normalised offsets) and the document's bodies."""
+    rules = env.rules.resolve
+    idx = [i for i, nl in enumerate(lines) if nl.text.strip()]
+    texts = [lines[i].text for i in idx]
+    docs = list(env.nlp.pipe(texts, batch_size=256))
+    extra: list[list[tuple[int, int]]] = [[] for _ in docs]
+    if spacy_model:
+        extra = ner_spans(load_ner(spacy_model), texts, docs, rules.ner_labels)
+    linker = Linker(env.rules, env.index, env.fuzzy, _date(doc))
+    found: list[Found] = []
+    per_line: list[list[tuple[Candidate, Found]]] = []
+    named: set[str] = set()
+    for k, (li, d) in enumerate(zip(idx, docs, strict=True)):
+        line_found: list[tuple[Candidate, Found]] = []
+        for c in line_candidates(d, rules, env.index, extra[k], named):
+            linked = _link(c, d, docs[max(0, k - 5) : k], line_found, linker, env)
+            if linked is None:
+                continue
+            f = Found(li, d[c.start].idx, _end_char(d, c.end), *linked)
+            line_found.append((c, f))
+        per_line.append(line_found)
+        found.extend(f for _, f in line_found)
+    found.extend(_abbreviations(idx, texts, docs, per_line, linker, env))
+    return found, linker.bodies
+
+
+def _link(
+    c: Candidate, d: Doc, before: Sequence[Doc], line_found: list[tuple[Candidate, Found]], linker: Linker, env: Env
+) -> tuple[DocBody, str] | None:
+    rules = env.rules.resolve
+    if c.source == "gazetteer":
+        return linker.known(c.body_ids), "gazetteer"
+    span = d[c.start : c.end]
+    words = c.name.split() if c.name else _without_parentheses([t.text for t in span])
+    if c.source == "ner":
+        return linker.by_name(words, written_name(words, rules), rules.ner_type, None, "ner"), "ner"
+    fam = rules.families[c.family or "org"]
+    type_ = fam.type
+    name = written_name(words, rules, singular=c.family not in ("org", "union", "company"))
+    if c.family == "committee":
+        owner = _owner(c, d, line_found)
+        if owner is not None:
+            name = f"{owner_place(owner.name, rules)} {' '.join(title_words([t.text for t in span]))}"
+            return linker.new(name, owner.type, "pattern"), "pattern"
+        siblings = [f.body.type for prev, f in line_found if prev.family == "committee"]
+        # committees named together belong together (`the chair of the Care Advisory Group (CAG), ...`)
+        type_ = siblings[0] if siblings else committee_type([t.text for t in span], d, c.start, c.end, before, rules)
+    elif c.family == "org":
+        type_ = type_by_words(words, rules.org_types) or fam.type
+    elif c.family == "council":
+        type_ = type_by_words(words, rules.council_types) or fam.type
+    family_type = fam.type if fam.type != "committee" else None
+    if c.name is None and words and words[-1] in rules.plural_heads:
+        # `Saving STPs`: a plural ending outside a list names a body only when the singular is known
+        body = linker.find(words, family_type)
+        return (body, "pattern") if body else None
+    return linker.by_name(words, name, type_, family_type, "pattern"), "pattern"
+
+
+def _without_parentheses(words: list[str]) -> list[str]:
+    """`Bedfordshire, Luton and Milton Keynes (BLMK) STP` is named without its abbreviation."""
+    out, depth = [], 0
+    for w in words:
+        depth += (w == "(") - (w == ")")
+        if depth == 0 and w != ")":
+            out.append(w)
+    return out
+
+
+def _owner(c: Candidate, d: Doc, line_found: list[tuple[Candidate, Found]]) -> DocBody | None:
+    """The council whose board this is, written just before it: `Milton Keynes council's health and Wellbeing Board`."""
+    if c.start < 2 or d[c.start - 1].text != "'s":
+        return None
+    for prev, f in reversed(line_found):
+        if prev.end == c.start - 1 and f.body.type == "local_gov":
+            return f.body
+    return None
+
+
+def _abbreviations(
+    idx: list[int],
+    texts: list[str],
+    docs: list[Doc],
+    per_line: list[list[tuple[Candidate, Found]]],
+    linker: Linker,
+    env: Env,
+) -> list[Found]:
+    """Abbreviations defined in the document, and every later use of them, as mentions of their bodies."""
+    rules = env.rules.resolve
+    learnt: dict[str, DocBody] = {}
+    extra: list[Found] = []
+    for k, text in enumerate(texts):
+        if "(" not in text:
+            continue
+        for definition in find_definitions(text, rules.sf_max_chars):
+            sf = definition.short
+            if sf in rules.not_abbreviations or not any(ch.isupper() for ch in sf) or sf in learnt:
+                continue
+            body = _long_form_body(definition.long_start, definition.long_end, per_line[k])
+            if body is None:
+                body = _new_from_long_form(text[definition.long_start : definition.long_end], linker, env)
+                if body is None:
+                    continue
+                f = Found(idx[k], definition.long_start, definition.long_end, body, "abbreviation")
+                per_line[k].append((Candidate(-1, -1, "abbreviation"), f))
+                extra.append(f)
+            learnt[sf] = body
+            body.aliases.add(sf)
+    if not learnt:
+        return extra
+    for k, d in enumerate(docs):
+        taken = [(f.start, f.end) for _, f in per_line[k]]
+        for t in d:
+            body = learnt.get(t.text)
+            if body is None:
+                continue
+            s, e = t.idx, t.idx + len(t.text)
+            same = [f for _, f in per_line[k] if (f.start, f.end) == (s, e)]
+            if same:
+                for f in same:  # a one-word gazetteer name defined otherwise in this document
+                    if f.body.id != body.id:
+                        f.body, f.how = body, "abbreviation"
+                continue
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            extra.append(Found(idx[k], s, e, body, "abbreviation"))
+    return extra
+
+
+def _long_form_body(start: int, end: int, line_found: list[tuple[Candidate, Found]]) -> DocBody | None:
+    """The body found on the line whose name is (or ends) the long form."""
+    for _, f in line_found:
+        if f.start < end and start < f.end and f.end >= end:
+            return f.body
+    return None
+
+
+def _new_from_long_form(long_form: str, linker: Linker, env: Env) -> DocBody | None:
+    """A long form that names an organisation by its last word (`... Authority`), capitalised throughout."""
+    rules = env.rules.resolve
+    words = long_form.split()
+    if len(words) < 2 or words[-1] not in rules.long_form_heads:
+        return None
+    if not all(w[:1].isupper() or w in ("and", "&", "of", "for", "the") for w in words):
+        return None
+    if words[0] in rules.stop_words:
+        return None
+    generic = rules.families["org"].generic | rules.families["committee"].generic
+    if all(w in generic for w in words if w not in ("and", "&")):
+        return None  # `Accountable Care Partnership (ACP)` names a model of care, not a body
+    type_ = rules.long_form_types.get(words[-1], "other")
+    return linker.by_name(words, written_name(words, rules), type_, None, "abbreviation")
+
+
+def _end_char(d: Doc, end: int) -> int:
+    last = d[end - 1]
+    return last.idx + len(last.text)
+
+
+def _date(doc: Document) -> str | None:
+    date = doc.meta.get("date")
+    return str(date) if date else None
