@@ -106,6 +106,31 @@ def test_unknown_pattern_family_is_refused(tmp_path: Path) -> None:
         load_rules(rules)
 
 
+def test_gazetteer_dates_are_checked_and_kept(tmp_path: Path) -> None:
+    bodies = load_rules(RULES).bodies
+    assert bodies["london-strategic-health-authority"].closed == "2013-03-31"
+    assert not bodies["london-strategic-health-authority"].open_at("2016")
+    rules = _copy_rules(tmp_path)
+    path = rules / "bodies" / "gazetteer.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("closed: '2013-03-31'", "closed: 31 March 2013", 1), encoding="utf-8")
+    with pytest.raises(RuleError) as err:
+        load_rules(rules)
+    assert "gazetteer.yaml" in str(err.value) and "31 March 2013" in str(err.value)
+    assert "East of England Strategic Health Authority" in str(err.value)  # the entry
+
+
+def test_bad_tokenizer_suffix_names_the_file(tmp_path: Path) -> None:
+    rules = _copy_rules(tmp_path)
+    path = rules / "bodies" / "resolve.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("tokenizer_suffixes: ['", "tokenizer_suffixes: ['(?<=[a-z]\\.$', '", 1), encoding="utf-8"
+    )
+    with pytest.raises(RuleError, match=r"resolve\.yaml.*tokenizer_suffixes|tokenizer_suffixes.*resolve\.yaml"):
+        load_rules(rules)
+
+
 # ---------------------------------------------------------------- Schwartz and Hearst
 
 

@@ -20,7 +20,8 @@ from pipeline.extract.bodies.nlp import JOIN, NAME, PATTERNS_KEY
 from pipeline.extract.bodies.rules import ResolveRules
 
 PRIORITY = {"gazetteer": 0, "pattern": 1, "ner": 2}
-OPEN_ENDED = frozenset({"organisation-of", "royal-college"})  # pattern ids whose last token is no head word
+# pattern ids whose last token is no head word
+OPEN_ENDED = frozenset({"organisation-of", "royal-organisation-of", "royal-college"})
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Candidate:
     body_ids: tuple[str, ...] = ()  # gazetteer: the known bodies of this name
     name: str | None = None
     open_ended: bool = False  # a pattern that ends with any name words (`University of ...`), not a head word
+    known_only: bool = False  # a pattern that names a body only when it is a known one (resolve.yaml `known_only`)
 
 
 def line_candidates(
@@ -59,7 +61,12 @@ def line_candidates(
         if cleaned and (cleaned[0], cleaned[1], span.label_) not in seen:
             seen.add((cleaned[0], cleaned[1], span.label_))
             open_ended = span.id_ in OPEN_ENDED
-            cands.append(Candidate(cleaned[0], cleaned[1], "pattern", family=span.label_, open_ended=open_ended))
+            known_only = span.id_ in rules.known_only_patterns
+            cands.append(
+                Candidate(
+                    cleaned[0], cleaned[1], "pattern", family=span.label_, open_ended=open_ended, known_only=known_only
+                )
+            )
     for s, e in ner_spans:
         cands.append(Candidate(s, e, "ner"))
     cands = _gazetteer_starts_names(doc, cands, rules, index)
@@ -122,6 +129,7 @@ def clean_pattern(
         s += 1
     while e > s and doc[e - 1].tag_ == JOIN:
         e -= 1
+    written_end = e
     if not fam.lowercase_head:
         while e > s and doc[e - 1].is_lower and doc[e - 1].text not in ("of", "for", "the"):
             e -= 1  # `Norfolk Community Health and Care trust`: the lowercase ending stays outside
@@ -129,7 +137,7 @@ def clean_pattern(
         return None
     head = doc[e - 1].text
     plural = head in rules.plural_heads
-    if e - s >= 2 and doc[e - 2].text in rules.separators:
+    if e == written_end and e - s >= 2 and doc[e - 2].text in rules.separators:
         return None  # `NHS England & CCGs`, `LCHT and ICB`: the ending stands alone, naming no one
     if plural and s > 0 and doc[s - 1].text.lower() in rules.count_words:
         if not any(t.text in rules.separators for t in doc[s : e - 1]):
@@ -146,7 +154,13 @@ def clean_pattern(
     words = [t.text.strip("/.") for t in doc[s:e] if t.tag_ == NAME or t.is_lower]
     if not any(w not in fam.generic for w in words if w not in ("and", "&", "'s")):
         return None  # `NHS Trust`, `STP Board`, `Local CCGs`
-    if fam.closed_head and e < len(doc) and doc[e].text[:1].isupper() and doc[e].text[:1].isalpha():
+    if (
+        fam.closed_head
+        and e < len(doc)
+        and doc[e].text[:1].isupper()
+        and doc[e].text[:1].isalpha()
+        and not (doc[e].text in rules.document_words and doc[e - 1].text in rules.document_heads)
+    ):
         return None  # `FBC Executive Summary`, `Non-Executive Director`: the name goes on past the head word
     if family == "committee" and not _named_committee(doc, s, e, rules, index, named):
         return None

@@ -9,7 +9,8 @@ raw offsets with NormLine.to_raw.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,10 +23,18 @@ from pipeline.extract.bodies.abbreviations import find_definitions
 from pipeline.extract.bodies.candidates import Candidate, line_candidates
 from pipeline.extract.bodies.gazetteer import GazetteerIndex
 from pipeline.extract.bodies.link import DocBody, FuzzyIndex, Linker
-from pipeline.extract.bodies.naming import committee_type, owner_place, title_words, type_by_words, written_name
+from pipeline.extract.bodies.naming import (
+    committee_type,
+    document_context_type,
+    owner_place,
+    shorten,
+    title_words,
+    type_by_words,
+    written_name,
+)
 from pipeline.extract.bodies.ner import load_ner, ner_spans
-from pipeline.extract.bodies.nlp import build_nlp
-from pipeline.extract.bodies.rules import BodyRules, load_rules
+from pipeline.extract.bodies.nlp import NAME, build_nlp
+from pipeline.extract.bodies.rules import BodyRules, ResolveRules, load_rules
 from pipeline.model import Document, Extraction, Mention
 from pipeline.normalise import NormLine
 
@@ -92,10 +101,11 @@ def find_bodies(
     found: list[Found] = []
     per_line: list[list[tuple[Candidate, Found]]] = []
     named: set[str] = set()
+    doc_context = _DocContext(docs, rules)
     for k, (li, d) in enumerate(zip(idx, docs, strict=True)):
         line_found: list[tuple[Candidate, Found]] = []
         for c in line_candidates(d, rules, env.index, extra[k], named):
-            linked = _link(c, d, docs[max(0, k - 5) : k], line_found, linker, env)
+            linked = _link(c, d, docs[max(0, k - 5) : k], line_found, linker, env, doc_context)
             if linked is None:
                 continue
             f = Found(li, d[c.start].idx, _end_char(d, c.end), *linked)
@@ -103,11 +113,71 @@ def find_bodies(
         per_line.append(line_found)
         found.extend(f for _, f in line_found)
     found.extend(_abbreviations(idx, texts, docs, per_line, linker, env))
+    found.extend(_short_forms(idx, docs, per_line, rules))
     return found, linker.bodies
 
 
+class _DocContext:
+    """The type of a committee with no telling word near it: the type `committees.by_context` gives over the
+    whole document when it gives nearly only that (a trust's board papers: `trust`), else `committees.default`."""
+
+    def __init__(self, docs: Sequence[Doc], rules: ResolveRules) -> None:
+        self.docs, self.rules = docs, rules
+        self.value: str | None = None
+
+    def __call__(self) -> str:
+        if self.value is None:
+            rules = self.rules
+            self.value = rules.committee_default
+            if rules.committee_fallback_share > 0:
+                counts = Counter(t for d in self.docs for t in (document_context_type(x.text, rules) for x in d) if t)
+                if counts:
+                    type_, n = counts.most_common(1)[0]
+                    if n >= rules.committee_fallback_count and n >= rules.committee_fallback_share * counts.total():
+                        self.value = type_
+        return self.value
+
+
+def _short_forms(
+    idx: list[int], docs: list[Doc], per_line: list[list[tuple[Candidate, Found]]], rules: ResolveRules
+) -> list[Found]:
+    """`Watford General Hospital`, found in the document, makes `Watford General` a name of it there
+    (resolve.yaml `short_forms`): every later use not already part of a name is a mention of that body."""
+    learnt: dict[tuple[str, ...], DocBody] = {}
+    for k, line_found in enumerate(per_line):
+        for c, f in line_found:
+            if c.start < 0 or c.end - c.start < 3:
+                continue
+            words = tuple(t.text for t in docs[k][c.start : c.end])
+            if words[-1] in rules.short_form_heads and words[-2] in rules.short_form_last:
+                learnt.setdefault(words[:-1], f.body)
+    if not learnt:
+        return []
+    extra: list[Found] = []
+    for k, d in enumerate(docs):
+        texts = [t.text for t in d]
+        for short, body in learnt.items():
+            n = len(short)
+            for i in range(len(texts) - n + 1):
+                if tuple(texts[i : i + n]) != short:
+                    continue
+                s, e = d[i].idx, _end_char(d, i + n)
+                if any(s < f.end and f.start < e for _, f in per_line[k]) or any(
+                    s < f.end and f.start < e for f in extra if f.line == idx[k]
+                ):
+                    continue
+                extra.append(Found(idx[k], s, e, body, "pattern"))
+    return extra
+
+
 def _link(
-    c: Candidate, d: Doc, before: Sequence[Doc], line_found: list[tuple[Candidate, Found]], linker: Linker, env: Env
+    c: Candidate,
+    d: Doc,
+    before: Sequence[Doc],
+    line_found: list[tuple[Candidate, Found]],
+    linker: Linker,
+    env: Env,
+    doc_context: Callable[[], str],
 ) -> tuple[DocBody, str] | None:
     rules = env.rules.resolve
     if c.source == "gazetteer":
@@ -116,7 +186,14 @@ def _link(
     words = c.name.split() if c.name else _without_parentheses([t.text for t in span])
     if c.source == "ner":
         return linker.by_name(words, written_name(words, rules), rules.ner_type, None, "ner"), "ner"
+    words = shorten(words, rules)
     fam = rules.families[c.family or "org"]
+    if c.known_only:
+        # `York and Scarborough acute trust`: the words name a body only when they name a known one
+        if sum(t.tag_ == NAME for t in span) < rules.known_only_min_words:
+            return None
+        body = linker.find(words, fam.type)
+        return (body, "pattern") if body else None
     type_ = fam.type
     name = written_name(words, rules, singular=c.family not in ("org", "union", "company"))
     if c.family == "committee":
@@ -127,6 +204,8 @@ def _link(
         siblings = [f.body.type for prev, f in line_found if prev.family == "committee"]
         # committees named together belong together (`the chair of the Care Advisory Group (CAG), ...`)
         type_ = siblings[0] if siblings else committee_type([t.text for t in span], d, c.start, c.end, before, rules)
+        if type_ is None:
+            type_ = doc_context()
     elif c.family == "org":
         type_ = type_by_words(words, rules.org_types) or fam.type
     elif c.family == "council":

@@ -44,10 +44,22 @@ def type_by_words(words: Sequence[str], rules: Sequence[WordRule]) -> str | None
     return None
 
 
+def shorten(words: Sequence[str], rules: ResolveRules) -> list[str]:
+    """A long name ending in its short form (`linking.long_forms`): `Hertfordshire and West Essex Sustainability
+    and Transformation Plan` -> `Hertfordshire and West Essex STP`, so it is named and linked as the STP."""
+    out = list(words)
+    for long, short in rules.long_forms:
+        n = len(long)
+        if len(out) > n and tuple(out[-n:]) == long:
+            return [*out[:-n], short]
+    return out
+
+
 def committee_type(
     words: Sequence[str], doc: Doc, start: int, end: int, before: Sequence[Doc], rules: ResolveRules
-) -> str:
-    """A committee's type from its name, else from the nearest telling word on its line, then the lines before."""
+) -> str | None:
+    """A committee's type from its name, else from the nearest telling word on its line, then the lines before;
+    None when nothing tells."""
     by_name = type_by_words(words, rules.committee_by_name)
     if by_name:
         return by_name
@@ -67,7 +79,16 @@ def committee_type(
             rule = _context_rule(t.text, rules)
             if rule:
                 return rule
-    return rules.committee_default
+    return None
+
+
+def document_context_type(word: str, rules: ResolveRules) -> str | None:
+    """The type a word tells when counted over a whole document (`committees.by_context` and
+    `committees.document_context`), or None."""
+    for rule in (*rules.committee_by_context, *rules.committee_document_context):
+        if word in rule.words:
+            return rule.type
+    return None
 
 
 def _context_rule(word: str, rules: ResolveRules) -> str | None:

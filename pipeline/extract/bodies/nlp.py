@@ -15,6 +15,7 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.util import compile_suffix_regex
 
 from pipeline.extract.bodies.gazetteer import GazetteerComponent, GazetteerIndex
 from pipeline.extract.bodies.rules import BodyRules, ResolveRules, load_rules
@@ -94,6 +95,9 @@ def build_nlp(rules_dir: Path) -> Language:
     """The pipeline for the rules in `rules_dir` (cached: built once per process)."""
     rules = load_rules(rules_dir)
     nlp = spacy.blank("en")
+    if rules.resolve.tokenizer_suffixes:
+        suffixes = [*nlp.Defaults.suffixes, *rules.resolve.tokenizer_suffixes]
+        nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("body_tokens", config={"rules_dir": str(rules_dir)})
     ruler = nlp.add_pipe(

@@ -5,6 +5,7 @@ Every loader raises `RuleError` naming the file and the entry when something is 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -112,6 +113,17 @@ class ResolveRules:
     not_abbreviations: frozenset[str]
     ner_labels: frozenset[str]
     ner_type: str
+    tokenizer_suffixes: tuple[str, ...] = ()
+    document_words: frozenset[str] = frozenset()
+    document_heads: frozenset[str] = frozenset()
+    long_forms: tuple[tuple[tuple[str, ...], str], ...] = ()
+    known_only_patterns: frozenset[str] = frozenset()
+    known_only_min_words: int = 1
+    short_form_heads: frozenset[str] = frozenset()
+    short_form_last: frozenset[str] = frozenset()
+    committee_fallback_share: float = 0.0  # 0: no document-wide fallback
+    committee_fallback_count: int = 0
+    committee_document_context: tuple[WordRule, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -205,12 +217,23 @@ def _merge_gazetteer(path: Path, bodies: dict[str, KnownBody], variant_rules: di
             source="gazetteer",
             ods_code=str(former) if former else None,
             official_name=row.get("official_name"),
+            opened=_date(path, where, row.get("opened")),
+            closed=_date(path, where, row.get("closed")),
             exact=exact,
             common_word=nss,
         )
         if body.id in bodies:
             raise RuleError(path, f"a body named {row['name']!r} is already known (from ODS or above)", where)
         bodies[body.id] = body
+
+
+def _date(path: Path, where: int | str, value: Any) -> str | None:
+    """`opened`/`closed` of a gazetteer body: YYYY, YYYY-MM or YYYY-MM-DD (quoted in YAML), or absent."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+        raise RuleError(path, f"a date is written 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD' (quoted), not {value!r}", where)
+    return value
 
 
 def _check_type(path: Path, where: int | str, type_: Any) -> None:
@@ -274,6 +297,11 @@ def _load_resolve(path: Path) -> ResolveRules:
     require(path, "abbreviations", ab, ("max_short_form_chars", "long_form_heads", "not_abbreviations"))
     _check_type(path, "committees.default", c["default"])
     ner = d.get("ner") or {"labels": ["ORG"], "type": "other"}
+    ko, sf, dw = d.get("known_only") or {}, d.get("short_forms") or {}, d.get("document_words") or {}
+    fb = c.get("document_fallback") or {}
+    for where, value in (("known_only", ko), ("short_forms", sf), ("document_words", dw), ("document_fallback", fb)):
+        if not isinstance(value, dict):
+            raise RuleError(path, "expected a mapping", where)
     _check_type(path, "ner.type", ner.get("type"))
     return ResolveRules(
         stop_words=_words(path, "stop_words", d["stop_words"]),
@@ -305,4 +333,33 @@ def _load_resolve(path: Path) -> ResolveRules:
         not_abbreviations=_words(path, "abbreviations.not_abbreviations", ab["not_abbreviations"]),
         ner_labels=_words(path, "ner.labels", ner.get("labels", [])),
         ner_type=ner["type"],
+        tokenizer_suffixes=_regexes(path, "tokenizer_suffixes", d.get("tokenizer_suffixes", [])),
+        document_words=_words(path, "document_words.words", dw.get("words", [])),
+        document_heads=_words(path, "document_words.heads", dw.get("heads", [])),
+        long_forms=_long_forms(path, lk.get("long_forms") or {}),
+        known_only_patterns=_words(path, "known_only.patterns", ko.get("patterns", [])),
+        known_only_min_words=int(ko.get("min_name_words", 1)),
+        short_form_heads=_words(path, "short_forms.drop_heads", sf.get("drop_heads", [])),
+        short_form_last=_words(path, "short_forms.last_words", sf.get("last_words", [])),
+        committee_fallback_share=float(fb.get("min_share", 0.0)),
+        committee_fallback_count=int(fb.get("min_count", 0)),
+        committee_document_context=_word_rules(path, "committees.document_context", c.get("document_context", [])),
     )
+
+
+def _long_forms(path: Path, value: Any) -> tuple[tuple[tuple[str, ...], str], ...]:
+    """`linking.long_forms`: {long ending: short ending}, e.g. `Sustainability and Transformation Plan: STP`."""
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise RuleError(path, "expected a mapping of a long name ending to its short form", "linking.long_forms")
+    return tuple((tuple(k.split()), v) for k, v in value.items())
+
+
+def _regexes(path: Path, where: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RuleError(path, "expected a list of regular expressions", where)
+    for v in value:
+        try:
+            re.compile(v)
+        except re.error as exc:
+            raise RuleError(path, f"{v!r} is not a valid regular expression ({exc})", where) from None
+    return tuple(value)
