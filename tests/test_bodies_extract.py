@@ -286,3 +286,20 @@ def test_an_organisation_of_with_its_leading_word(shared: Path) -> None:
     # "(National Institute of Economic and Social Research, 2017)": not `Institute of ...` alone
     found = bodies(realdoc_lines(shared, REFORM, 807))
     assert [f["text"] for f in found] == ["National Institute of Economic and Social Research"]
+
+
+IPPR = "ippr-realising-the-neighbourhood-nhs-2020.md"
+
+
+def test_hyphenated_names_are_the_names(shared: Path) -> None:
+    # "... through the joint NHS-Confederation and NHS-Providers ‘community network’"
+    found = named(bodies(realdoc_lines(shared, IPPR, 1025)))
+    assert found["NHS-Confederation"] == ("NHS Confederation", "think_tank")
+    assert found["NHS-Providers"] == ("NHS Providers", "think_tank")
+
+
+def test_a_company_short_form_learnt_in_the_document(shared: Path) -> None:
+    # "... Primary Health Properties plc and others suggestion ... (Primary Health Properties et al 2017)"
+    found = [f for f in bodies(realdoc_lines(shared, IPPR, 2521)) if f["type"] == "company"]
+    assert [f["text"] for f in found] == ["Primary Health Properties", "Primary Health Properties"]
+    assert len({f["body_id"] for f in found}) == 1

@@ -142,14 +142,19 @@ def _short_forms(
     idx: list[int], docs: list[Doc], per_line: list[list[tuple[Candidate, Found]]], rules: ResolveRules
 ) -> list[Found]:
     """`Watford General Hospital`, found in the document, makes `Watford General` a name of it there
-    (resolve.yaml `short_forms`): every later use not already part of a name is a mention of that body."""
+    (resolve.yaml `short_forms`): every use not already part of a name is a mention of that body."""
     learnt: dict[tuple[str, ...], DocBody] = {}
     for k, line_found in enumerate(per_line):
         for c, f in line_found:
-            if c.start < 0 or c.end - c.start < 3:
+            if c.start < 0:
                 continue
-            words = tuple(t.text for t in docs[k][c.start : c.end])
-            if words[-1] in rules.short_form_heads and words[-2] in rules.short_form_last:
+            d = docs[k]
+            words = tuple(t.text for t in d[c.start : c.end])
+            if c.end < len(d) and d[c.end].is_lower:
+                words = (*words, d[c.end].text)  # `Primary Health Properties plc`: a lowercase ending left outside
+            if len(words) < 3:
+                continue
+            if any(words[-1] in r.heads and (r.last is None or words[-2] in r.last) for r in rules.short_forms):
                 learnt.setdefault(words[:-1], f.body)
     if not learnt:
         return []

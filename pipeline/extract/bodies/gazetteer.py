@@ -1,7 +1,8 @@
 """Matching the names of known bodies (gazetteer and ODS) in a tokenised line.
 
 A name is matched on its tokens' keys: lower case, curly apostrophes straight,
-and `and`/`&` left out, so `Luton & Dunstable` and `Luton and Dunstable` meet.
+and `and`/`&` and hyphens left out, so `Luton & Dunstable` and `Luton and Dunstable` meet, and
+`NHS-Providers` is NHS Providers.
 One-word names (`PAH`, `UNISON`) must match exactly; longer ones must begin
 with a capital or a digit, and end with a capital where the name does
 (`Ipswich hospital trusts` is not `Ipswich Hospital`: a lowercase generic ending
@@ -18,7 +19,7 @@ from spacy.tokens import Doc, Span, SpanGroup
 from pipeline.extract.bodies.rules import KnownBody
 
 SPANS_KEY = "body_gazetteer"
-SKIP_UNITS = frozenset({"and"})
+SKIP_UNITS = frozenset({"and", "-"})  # `NHS-Providers` is NHS Providers
 
 
 def unit(text: str) -> str:
@@ -54,9 +55,7 @@ class GazetteerIndex:
                     continue
                 exact = len(key) == 1 or alias in body.exact
                 last = tokens[-1]
-                entry = AliasEntry(
-                    body.id, " ".join(alias.split()), exact, alias in body.common_word, last[:1].isupper()
-                )
+                entry = AliasEntry(body.id, _surface(alias), exact, alias in body.common_word, last[:1].isupper())
                 entries = self.by_key.setdefault(key, [])
                 if entry not in entries:
                     entries.append(entry)
@@ -98,7 +97,7 @@ class GazetteerIndex:
             return []
         first = doc[start].text
         last = doc[end - 1].text
-        text = " ".join(doc[start:end].text.split())
+        text = _surface(doc[start:end].text)
         out = []
         for e in entries:
             if e.exact and text != e.surface:
@@ -111,6 +110,11 @@ class GazetteerIndex:
                 continue
             out.append(e)
         return out
+
+
+def _surface(text: str) -> str:
+    """A name as written, for exact matching: spaces and hyphens between words alike (`NHS-Providers`)."""
+    return " ".join(text.replace("-", " ").split())
 
 
 def _capitalised(doc: Doc, i: int) -> bool:

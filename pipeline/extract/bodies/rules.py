@@ -77,6 +77,15 @@ class Family:
 
 
 @dataclass(frozen=True)
+class ShortFormRule:
+    """A name ending in one of `heads` is also written without it, when the word before is in `last`
+    (any word when `last` is None)."""
+
+    heads: frozenset[str]
+    last: frozenset[str] | None
+
+
+@dataclass(frozen=True)
 class WordRule:
     words: frozenset[str]
     type: str
@@ -119,8 +128,7 @@ class ResolveRules:
     long_forms: tuple[tuple[tuple[str, ...], str], ...] = ()
     known_only_patterns: frozenset[str] = frozenset()
     known_only_min_words: int = 1
-    short_form_heads: frozenset[str] = frozenset()
-    short_form_last: frozenset[str] = frozenset()
+    short_forms: tuple[ShortFormRule, ...] = ()
     committee_fallback_share: float = 0.0  # 0: no document-wide fallback
     committee_fallback_count: int = 0
     committee_document_context: tuple[WordRule, ...] = ()
@@ -297,9 +305,9 @@ def _load_resolve(path: Path) -> ResolveRules:
     require(path, "abbreviations", ab, ("max_short_form_chars", "long_form_heads", "not_abbreviations"))
     _check_type(path, "committees.default", c["default"])
     ner = d.get("ner") or {"labels": ["ORG"], "type": "other"}
-    ko, sf, dw = d.get("known_only") or {}, d.get("short_forms") or {}, d.get("document_words") or {}
+    ko, dw = d.get("known_only") or {}, d.get("document_words") or {}
     fb = c.get("document_fallback") or {}
-    for where, value in (("known_only", ko), ("short_forms", sf), ("document_words", dw), ("document_fallback", fb)):
+    for where, value in (("known_only", ko), ("document_words", dw), ("document_fallback", fb)):
         if not isinstance(value, dict):
             raise RuleError(path, "expected a mapping", where)
     _check_type(path, "ner.type", ner.get("type"))
@@ -339,12 +347,27 @@ def _load_resolve(path: Path) -> ResolveRules:
         long_forms=_long_forms(path, lk.get("long_forms") or {}),
         known_only_patterns=_words(path, "known_only.patterns", ko.get("patterns", [])),
         known_only_min_words=int(ko.get("min_name_words", 1)),
-        short_form_heads=_words(path, "short_forms.drop_heads", sf.get("drop_heads", [])),
-        short_form_last=_words(path, "short_forms.last_words", sf.get("last_words", [])),
+        short_forms=_short_forms(path, d.get("short_forms") or []),
         committee_fallback_share=float(fb.get("min_share", 0.0)),
         committee_fallback_count=int(fb.get("min_count", 0)),
         committee_document_context=_word_rules(path, "committees.document_context", c.get("document_context", [])),
     )
+
+
+def _short_forms(path: Path, value: Any) -> tuple[ShortFormRule, ...]:
+    if not isinstance(value, list):
+        raise RuleError(path, "expected a list of {drop_heads, last_words}", "short_forms")
+    out = []
+    for i, r in enumerate(value, 1):
+        require(path, f"short_forms {i}", r, ("drop_heads",))
+        last = r.get("last_words")
+        out.append(
+            ShortFormRule(
+                _words(path, f"short_forms {i}", r["drop_heads"]),
+                None if last is None else _words(path, f"short_forms {i}", last),
+            )
+        )
+    return tuple(out)
 
 
 def _long_forms(path: Path, value: Any) -> tuple[tuple[tuple[str, ...], str], ...]:
