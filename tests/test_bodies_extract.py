@@ -303,3 +303,21 @@ def test_a_company_short_form_learnt_in_the_document(shared: Path) -> None:
     found = [f for f in bodies(realdoc_lines(shared, IPPR, 2521)) if f["type"] == "company"]
     assert [f["text"] for f in found] == ["Primary Health Properties", "Primary Health Properties"]
     assert len({f["body_id"] for f in found}) == 1
+
+
+LTHT = "ltht-annual-report-2024-25.md"
+
+
+def test_a_name_broken_across_two_lines(shared: Path) -> None:
+    # "... commissioned by NHS providers, Leeds City" / "Council, and the ICB is well underway ..."
+    found = bodies(realdoc_lines(shared, LCH, 2245, 2247))
+    council = [(f["text"], f["line"]) for f in found if f["name"] == "Leeds City Council"]
+    assert council == [("Leeds City", 0), ("Council", 1)]
+    # "... first diggers broke ground at Seacroft" / "Hospital, location for ...": a new name, with a head word
+    found = bodies(realdoc_lines(shared, LTHT, 3665, 3667))
+    assert [(f["text"], f["name"]) for f in found] == [
+        ("Seacroft", "Seacroft Hospital"),
+        ("Hospital", "Seacroft Hospital"),
+    ]
+    # a table: "Brodie Clark CBE" / "Trust Chair" is a person and the next cell
+    assert not bodies(realdoc_lines(shared, LCH, 601, 603))

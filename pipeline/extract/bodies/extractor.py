@@ -9,6 +9,7 @@ raw offsets with NormLine.to_raw.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ from pipeline.model import Document, Extraction, Mention
 from pipeline.normalise import NormLine
 
 KIND = "body"
+_WORD = re.compile(r"[A-Za-z][A-Za-z'&]*")  # words, for counting telling words over a whole document
 
 
 @dataclass(frozen=True)
@@ -98,10 +100,9 @@ def find_bodies(
     if spacy_model:
         extra = ner_spans(load_ner(spacy_model), texts, docs, rules.ner_labels)
     linker = Linker(env.rules, env.index, env.fuzzy, _date(doc))
-    found: list[Found] = []
     per_line: list[list[tuple[Candidate, Found]]] = []
     named: set[str] = set()
-    doc_context = _DocContext(docs, rules)
+    doc_context = _DocContext(texts, rules)
     for k, (li, d) in enumerate(zip(idx, docs, strict=True)):
         line_found: list[tuple[Candidate, Found]] = []
         for c in line_candidates(d, rules, env.index, extra[k], named):
@@ -111,18 +112,74 @@ def find_bodies(
             f = Found(li, d[c.start].idx, _end_char(d, c.end), *linked)
             line_found.append((c, f))
         per_line.append(line_found)
-        found.extend(f for _, f in line_found)
+    _broken_names(idx, texts, docs, per_line, linker, env, doc_context)
+    found = [f for line_found in per_line for _, f in line_found]
     found.extend(_abbreviations(idx, texts, docs, per_line, linker, env))
-    found.extend(_short_forms(idx, docs, per_line, rules))
+    found.extend(_short_forms(idx, texts, docs, per_line, rules))
     return found, linker.bodies
+
+
+def _broken_names(
+    idx: list[int],
+    texts: list[str],
+    docs: list[Doc],
+    per_line: list[list[tuple[Candidate, Found]]],
+    linker: Linker,
+    env: Env,
+    doc_context: Callable[[], str],
+) -> None:
+    """Names broken across two lines by a converter (`... commissioned by NHS providers, Leeds City` /
+    `Council, and the ICB ...`): each line's part is a mention of the whole name's body (resolve.yaml
+    `line_breaks`). A name that is no known body counts only when it ends with one of `new_name_heads`, no
+    word before that is generic, and its line has words before it (not a table's cell or a heading)."""
+    rules = env.rules.resolve
+    if not rules.line_break_words:
+        return
+    generic = frozenset().union(*(f.generic for f in rules.families.values()))
+    for k in range(len(docs) - 1):
+        a, b = docs[k], docs[k + 1]
+        last = next((t for t in reversed(a) if not t.is_space), None)
+        first = next((t for t in b if not t.is_space), None)
+        if last is None or first is None or last.tag_ != NAME or first.text not in rules.line_break_words:
+            continue
+        cut = last.idx + len(last.text)  # line k's text ends here; line k+1's begins at cut + 1
+        joint = env.nlp(texts[k][:cut] + " " + texts[k + 1])
+        for c in line_candidates(joint, rules, env.index):
+            start, end = joint[c.start].idx, _end_char(joint, c.end)
+            if not (start < cut and end > cut + 1):
+                continue
+            linked = _link(c, joint, docs[max(0, k - 5) : k], [], linker, env, doc_context)
+            if linked is None:
+                continue
+            body, how = linked
+            known = how == "gazetteer" or body.source in ("gazetteer", "ods")
+            if not known and (
+                joint[c.end - 1].text not in rules.line_break_new_heads
+                or not texts[k][:start].strip()
+                or any(t.text in generic for t in joint[c.start : c.end - 1])
+            ):
+                continue  # `Brodie Clark CBE` / `Trust Chair`, `Board Assurance` / `Trust have been showcased`
+            parts = [(k, start, cut), (k + 1, 0, end - cut - 1)]
+            if not all(_replace_inside(per_line[j], s, e) for j, s, e in parts):
+                continue
+            for j, s, e in parts:
+                per_line[j].append((Candidate(-1, -1, "pattern"), Found(idx[j], s, e, body, how)))
+
+
+def _replace_inside(line_found: list[tuple[Candidate, Found]], s: int, e: int) -> bool:
+    """Make room for a mention at s..e: drop the line's mentions inside it; False if one runs across its ends."""
+    if any(f.start < e and s < f.end and not (s <= f.start and f.end <= e) for _, f in line_found):
+        return False
+    line_found[:] = [(c, f) for c, f in line_found if not (s <= f.start and f.end <= e)]
+    return True
 
 
 class _DocContext:
     """The type of a committee with no telling word near it: the type `committees.by_context` gives over the
     whole document when it gives nearly only that (a trust's board papers: `trust`), else `committees.default`."""
 
-    def __init__(self, docs: Sequence[Doc], rules: ResolveRules) -> None:
-        self.docs, self.rules = docs, rules
+    def __init__(self, texts: Sequence[str], rules: ResolveRules) -> None:
+        self.texts, self.rules = texts, rules
         self.value: str | None = None
 
     def __call__(self) -> str:
@@ -130,7 +187,8 @@ class _DocContext:
             rules = self.rules
             self.value = rules.committee_default
             if rules.committee_fallback_share > 0:
-                counts = Counter(t for d in self.docs for t in (document_context_type(x.text, rules) for x in d) if t)
+                words = (w for text in self.texts for w in _WORD.findall(text))
+                counts = Counter(t for w in words if (t := document_context_type(w, rules)))
                 if counts:
                     type_, n = counts.most_common(1)[0]
                     if n >= rules.committee_fallback_count and n >= rules.committee_fallback_share * counts.total():
@@ -139,7 +197,11 @@ class _DocContext:
 
 
 def _short_forms(
-    idx: list[int], docs: list[Doc], per_line: list[list[tuple[Candidate, Found]]], rules: ResolveRules
+    idx: list[int],
+    texts: list[str],
+    docs: list[Doc],
+    per_line: list[list[tuple[Candidate, Found]]],
+    rules: ResolveRules,
 ) -> list[Found]:
     """`Watford General Hospital`, found in the document, makes `Watford General` a name of it there
     (resolve.yaml `short_forms`): every use not already part of a name is a mention of that body."""
@@ -160,11 +222,14 @@ def _short_forms(
         return []
     extra: list[Found] = []
     for k, d in enumerate(docs):
-        texts = [t.text for t in d]
-        for short, body in learnt.items():
+        here = [(short, body) for short, body in learnt.items() if short[0] in texts[k]]
+        if not here:
+            continue
+        words = [t.text for t in d]
+        for short, body in here:
             n = len(short)
-            for i in range(len(texts) - n + 1):
-                if tuple(texts[i : i + n]) != short:
+            for i in range(len(words) - n + 1):
+                if tuple(words[i : i + n]) != short:
                     continue
                 s, e = d[i].idx, _end_char(d, i + n)
                 if any(s < f.end and f.start < e for _, f in per_line[k]) or any(

@@ -129,6 +129,8 @@ class ResolveRules:
     known_only_patterns: frozenset[str] = frozenset()
     known_only_min_words: int = 1
     short_forms: tuple[ShortFormRule, ...] = ()
+    line_break_words: frozenset[str] = frozenset()
+    line_break_new_heads: frozenset[str] = frozenset()
     committee_fallback_share: float = 0.0  # 0: no document-wide fallback
     committee_fallback_count: int = 0
     committee_document_context: tuple[WordRule, ...] = ()
@@ -305,9 +307,9 @@ def _load_resolve(path: Path) -> ResolveRules:
     require(path, "abbreviations", ab, ("max_short_form_chars", "long_form_heads", "not_abbreviations"))
     _check_type(path, "committees.default", c["default"])
     ner = d.get("ner") or {"labels": ["ORG"], "type": "other"}
-    ko, dw = d.get("known_only") or {}, d.get("document_words") or {}
+    ko, dw, lb = d.get("known_only") or {}, d.get("document_words") or {}, d.get("line_breaks") or {}
     fb = c.get("document_fallback") or {}
-    for where, value in (("known_only", ko), ("document_words", dw), ("document_fallback", fb)):
+    for where, value in (("known_only", ko), ("document_words", dw), ("document_fallback", fb), ("line_breaks", lb)):
         if not isinstance(value, dict):
             raise RuleError(path, "expected a mapping", where)
     _check_type(path, "ner.type", ner.get("type"))
@@ -348,6 +350,8 @@ def _load_resolve(path: Path) -> ResolveRules:
         known_only_patterns=_words(path, "known_only.patterns", ko.get("patterns", [])),
         known_only_min_words=int(ko.get("min_name_words", 1)),
         short_forms=_short_forms(path, d.get("short_forms") or []),
+        line_break_words=_words(path, "line_breaks.next_words", lb.get("next_words", [])),
+        line_break_new_heads=_words(path, "line_breaks.new_name_heads", lb.get("new_name_heads", [])),
         committee_fallback_share=float(fb.get("min_share", 0.0)),
         committee_fallback_count=int(fb.get("min_count", 0)),
         committee_document_context=_word_rules(path, "committees.document_context", c.get("document_context", [])),
