@@ -106,6 +106,11 @@ SHAPES = [
         "Primary Care is not discussed until page 25 of the skimpy 46 page STP, and then only",
         [("page 25", 25, 25, None, "STP")],
     ),
+    # a heading named just before the bracket is what is cited
+    (
+        "and most of the ideas on the page headed Delivering Closer Integration With Social Care (p15) are vague,",
+        [("p15", 15, 15, None, "Delivering Closer Integration With Social Care")],
+    ),
     (
         '"Social care plans and assumptions have an impact on health and have not been included" (p45 emphasis added)',
         [("p45", 45, 45, None, None)],
