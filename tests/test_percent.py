@@ -28,6 +28,7 @@ CASES = [
         [("14-16%", 14, 16), ("26%", 26, 26), ("56.6%", 56.6, 56.6), ("21.5%", 21.5, 21.5), ("19.9%", 19.9, 19.9)],
     ),
     (C0, 778, [("6-12%", 6, 12)]),
+    (C0, 780, [("11-5%", 5, 11)]),  # a range written high to low
     (C0, 786, [("-25%", -25, -25)]),
     (C0, 787, [("+5%", 5, 5)]),
     (C0, 913, [("20%", 20, 20)]),
@@ -140,6 +141,7 @@ def rules_copy(tmp_path: Path) -> Path:
         (lambda d: d["patterns"][0].pop("pattern"), ["percent.yaml", "entry 1", "pattern"]),
         (lambda d: d["patterns"][1].update(pattern="(?P<pct>\\d+)%"), ["entry 2 (to-range)", "group"]),
         (lambda d: d.update(triggers=[]), ["percent.yaml", "triggers"]),
+        (lambda d: d.update(descending_ranges=["no-such-pattern"]), ["percent.yaml", "descending_ranges"]),
     ],
 )
 def test_malformed_rules_name_file_and_entry(rules_copy, change, names):

@@ -28,7 +28,7 @@ from pipeline.extract.amounts import (
 )
 from pipeline.model import Document, Extraction, Mention
 from pipeline.normalise import NormLine
-from pipeline.rules import RuleError, read_yaml
+from pipeline.rules import RuleError, compile_pattern, read_yaml
 
 GROUPS = {"sign", "low", "hsign", "high", "lword", "hword"}
 
@@ -38,6 +38,8 @@ class PercentRules:
     patterns: tuple[Pattern, ...]
     triggers: tuple[str, ...]
     shared: Shared
+    descending_ranges: frozenset[str]  # patterns whose high-to-low pair is a range (`11-5%`)
+    descending_not_range: regex.Pattern[str]  # a first number that makes such a pair no range (`2017`)
 
 
 @lru_cache(maxsize=4)
@@ -52,7 +54,12 @@ def load_rules(directory: Path) -> PercentRules:
         raise RuleError(path, "expected a non-empty list of strings", "triggers")
     macros = pattern_macros(path, data, shared.macros)
     patterns = compile_patterns(path, data["patterns"], macros, GROUPS)
-    return PercentRules(patterns, tuple(triggers), shared)
+    names = {p.name for p in patterns}
+    descending = data.get("descending_ranges") or []
+    if not isinstance(descending, list) or not all(isinstance(n, str) and n in names for n in descending):
+        raise RuleError(path, "expected a list of the names of patterns in `patterns`", "descending_ranges")
+    not_range = compile_pattern(path, "descending_not_range", data.get("descending_not_range", "(?!)"))
+    return PercentRules(patterns, tuple(triggers), shared, frozenset(descending), not_range)
 
 
 @dataclass(frozen=True)
@@ -81,6 +88,8 @@ def _read(pat: Pattern, m: regex.Match[str], text: str, rules: PercentRules) -> 
     if groups.get("hsign") == "-":
         high = -high
     if low > high:
+        if pat.name in rules.descending_ranges and not rules.descending_not_range.search(groups["low"]):
+            return Figure(start, end, high, low)  # `11-5%` written high to low
         return None  # `2017-25%` is not a range
     return Figure(start, end, low, high)
 
