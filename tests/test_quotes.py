@@ -206,6 +206,22 @@ def test_wrapped_lines_commons_library() -> None:
     ]
 
 
+def test_reference_title_after_its_year_is_not_a_quotation() -> None:
+    # ../shared/realdocs/commons-library-cbp10313-nhs-productivity-2025-07.md, lines 1125-1127 (a footnote);
+    # the title is in sentence case, so its capitals do not mark it
+    text = (
+        "29 Stein T \\(2024\\) “Why our conversations about productivity in the NHS are not very productive”, \n\n"
+        "Nuffield Trust blog "
+    )
+    doc = document("commons.md", text)
+    assert citations.analyse(doc, normalise_lines(doc, RULES), Context(RULES)).quotes == []
+    # the same words quoted in prose are a quotation
+    doc = document(
+        "prose.md", "Stein argues that “our conversations about productivity in the NHS are not very productive”."
+    )
+    assert len(citations.analyse(doc, normalise_lines(doc, RULES), Context(RULES)).quotes) == 1
+
+
 def test_extractor_rows_and_stable_ids() -> None:
     doc, _ = corpus("000")
     ctx = Context(RULES)

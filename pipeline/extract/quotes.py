@@ -63,6 +63,7 @@ class QuoteRules:
     title_max_words: int
     title_min_capitalised: float
     title_small_words: frozenset[str]
+    title_after: regex.Pattern[str]  # what stands before a title on its line: a reference's `(2024)`
     ref_after_close: regex.Pattern[str]
     ref_line_alone: regex.Pattern[str]
 
@@ -132,6 +133,7 @@ def load_rules(directory: Path) -> QuoteRules:
             title_max_words=int(title["max_words"]),
             title_min_capitalised=float(title["min_capitalised"]),
             title_small_words=frozenset(str(w).lower() for w in title["small_words"]),
+            title_after=pat("title.after", title.get("after", "(?!)")),
             ref_after_close=pat("ref_after_close", data["ref_after_close"]),
             ref_line_alone=pat("ref_line_alone", data["ref_line_alone"]),
         )
@@ -527,6 +529,9 @@ def find_quotes(
         text = q.text(texts)
         if len(words(text, rules)) < rules.min_words or is_title(text, rules):
             continue
+        line, offset = q.opened
+        if rules.title_after.search(texts[line][:offset]):
+            continue  # `Stein T (2024) "Why our conversations ..."`: a reference's title
         out.append(q)
     out.sort(key=lambda q: (q.segments[0].line, q.segments[0].start))
     return out
