@@ -1,13 +1,15 @@
 # make        build the database db/nhs.db from corpus/ (creates .venv on first run)
 # make test   install everything needed, lint, and run the tests
 # make bench  time the build and the extractors
+# make eval   build the held-out documents into db/heldout.db and score them against tests/gold/heldout
+#             (the corpus part always; the ../shared/realdocs part where ../shared is)
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 DB := db/nhs.db
 SOURCES := $(shell find corpus rules db/schema pipeline -type f -not -name '*.pyc' 2>/dev/null)
 
-.PHONY: all build test lint bench clean
+.PHONY: all build test lint bench eval clean
 
 all: $(DB)
 
@@ -33,5 +35,8 @@ test: $(VENV)/.installed lint
 bench: $(VENV)/.installed
 	$(PY) -m pipeline.bench
 
+eval: $(VENV)/.installed
+	$(PY) scripts/evaluate_heldout.py
+
 clean:
-	rm -rf $(DB) db/.*.building-* .pytest_cache
+	rm -rf $(DB) db/heldout.db db/.*.building-* .pytest_cache
