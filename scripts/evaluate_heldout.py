@@ -155,7 +155,7 @@ def _prf(tp: int, fn: int, fp: int) -> str:
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
-    return f"{p:.3f}/{r:.3f}/{f:.3f}"
+    return "/".join(f"{round(x, 4):.3f}" for x in (p, r, f))  # rounded twice, as score.py does
 
 
 def score(db: Path, scopes: list[dict[str, Any]], gold: list[dict[str, Any]], misses: int) -> None:
@@ -189,7 +189,7 @@ def score(db: Path, scopes: list[dict[str, Any]], gold: list[dict[str, Any]], mi
         for g, p in pairs:
             for name, ok in values_agree(kind, g, p).items():
                 checks[name].append(ok)
-        vals = " ".join(f"{n}={sum(v) / len(v):.3f}" for n, v in checks.items() if v)
+        vals = " ".join(f"{n}={round(sum(v) / len(v), 4):.3f}" for n, v in checks.items() if v)
         print(f"{kind:9} {len(g_k):5} {len(p_k):5}  {strict}  {exact}  {_prf(len(pairs), len(fn), len(fp))}  {vals}")
         for g in fn[:misses]:
             print(f"    miss: {json.dumps({k: g[k] for k in ('doc', 'line', 'text')}, ensure_ascii=False)}")
