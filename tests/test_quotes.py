@@ -242,6 +242,18 @@ def test_footnotes_and_running_head_inside_a_wrapped_quotation() -> None:
     ]
 
 
+@pytest.mark.shared
+def test_reference_title_before_the_kind_of_publication_is_not_a_quotation() -> None:
+    # Reform's bibliography: `World Health Organization, "New global alliance seeks to address worldwide
+    # shortage of doctors, nurses and other health workers", Press Release, 25 May 2006.` (sentence case)
+    if not REFORM.exists():
+        pytest.skip(f"../shared is absent: {REFORM} (its licence does not allow copying it into tests/data)")
+    lines = REFORM.read_text(encoding="utf-8").split("\n")
+    for n in (1865, 1949, 2025):
+        doc = document("refs.md", lines[n - 1])
+        assert citations.analyse(doc, normalise_lines(doc, RULES), Context(RULES)).quotes == [], n
+
+
 def test_extractor_rows_and_stable_ids() -> None:
     doc, _ = corpus("000")
     ctx = Context(RULES)

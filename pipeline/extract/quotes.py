@@ -67,6 +67,7 @@ class QuoteRules:
     title_min_capitalised: float
     title_small_words: frozenset[str]
     title_after: regex.Pattern[str]  # what stands before a title on its line: a reference's `(2024)`
+    title_before: regex.Pattern[str]  # what stands after a title's closing mark: `, Web Page`
     ref_after_close: regex.Pattern[str]
     ref_line_alone: regex.Pattern[str]
 
@@ -142,6 +143,7 @@ def load_rules(directory: Path) -> QuoteRules:
             title_min_capitalised=float(title["min_capitalised"]),
             title_small_words=frozenset(str(w).lower() for w in title["small_words"]),
             title_after=pat("title.after", title.get("after", "(?!)")),
+            title_before=pat("title.before", title.get("before", "(?!)")),
             ref_after_close=pat("ref_after_close", data["ref_after_close"]),
             ref_line_alone=pat("ref_line_alone", data["ref_line_alone"]),
         )
@@ -555,6 +557,8 @@ def find_quotes(
         line, offset = q.opened
         if rules.title_after.search(texts[line][:offset]):
             continue  # `Stein T (2024) "Why our conversations ..."`: a reference's title
+        if q.closed is not None and rules.title_before.match(texts[q.closed[0]][q.closed[1] + 1 :]):
+            continue  # `OECD, "Health at a glance", Web Page, ...`: a reference's title
         out.append(q)
     out.sort(key=lambda q: (q.segments[0].line, q.segments[0].start))
     return out
