@@ -19,9 +19,11 @@ from pipeline.extract import Context
 from pipeline.extract.amounts import (
     Pattern,
     Shared,
+    as_number,
     compile_patterns,
     context,
     load_shared,
+    next_body_text,
     parse_number,
     parse_number_words,
     pattern_macros,
@@ -128,25 +130,11 @@ def _continued(doc: Document, lines: Sequence[NormLine], i: int, rules: PercentR
     m = ends.search(lines[i].text)
     if m is None:
         return None
-    blank = 0
-    for j in range(i + 1, len(lines)):
-        if doc.lines[j].page != doc.lines[i].page:
-            return None
-        if doc.lines[j].role != "body":
-            continue  # a running header or footer between the two halves
-        if lines[j].text.strip():
-            if not opens.match(lines[j].text):
-                return None
-            value = parse_number(m.group("low"))
-            return Figure(m.start("low"), m.end("low"), value, value)
-        blank += 1
-        if blank > max_blank:
-            return None
-    return None
-
-
-def _number(value: Decimal) -> float | int:
-    return int(value) if value == value.to_integral_value() else float(value)
+    following = next_body_text(doc, lines, i, max_blank)
+    if following is None or not opens.match(following):
+        return None
+    value = parse_number(m.group("low"))
+    return Figure(m.start("low"), m.end("low"), value, value)
 
 
 def extract(doc: Document, lines: Sequence[NormLine], ctx: Context) -> Extraction:
@@ -163,8 +151,8 @@ def extract(doc: Document, lines: Sequence[NormLine], ctx: Context) -> Extractio
             beside = context(text, f.start, f.end, rules.shared, fin_year=False)
             rs, re_ = nl.to_raw(f.start, f.end)
             values = {
-                "low": _number(f.low),
-                "high": _number(f.high),
+                "low": as_number(f.low),
+                "high": as_number(f.high),
                 "qualifier": beside.qualifier,
                 "qualifier_text": beside.qualifier_text,
                 "normalised": text[f.start : f.end],
