@@ -2,13 +2,15 @@
 # make test   install everything needed, lint, and run the tests
 # make bench  time the build and the extractors
 # make serve  browse and review db/nhs.db in Datasette (verdicts go to db/reviews.db)
+# make eval   build the held-out documents into db/heldout.db and score them against tests/gold/heldout
+#             (the corpus part always; the ../shared/realdocs part where ../shared is)
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 DB := db/nhs.db
 SOURCES := $(shell find corpus rules db/schema pipeline -type f -not -name '*.pyc' 2>/dev/null)
 
-.PHONY: all build test lint bench clean serve
+.PHONY: all build test lint bench eval clean serve
 
 all: $(DB)
 
@@ -41,5 +43,8 @@ serve: $(DB)
 bench: $(VENV)/.installed
 	$(PY) -m pipeline.bench
 
+eval: $(VENV)/.installed
+	$(PY) scripts/evaluate_heldout.py
+
 clean:
-	rm -rf $(DB) db/.*.building-* .pytest_cache
+	rm -rf $(DB) db/heldout.db db/.*.building-* .pytest_cache
