@@ -2,8 +2,9 @@
 
     python scripts/evaluate_heldout.py [--db db/heldout.db] [--misses N] [--json]
 
-The gold is tests/gold/heldout (money, percent, page_ref, quote; see its README.md). The
-corpus/ documents it covers are always built and scored. The ../shared/realdocs ones are
+The gold is tests/gold/heldout (money, percent, page_ref, quote; see its README.md) and
+tests/gold/heldout-bodies (body; see its README.md). The corpus/ documents it covers are
+always built and scored. The ../shared/realdocs ones are
 built and scored only where ../shared is; where it is absent their gold is left out, with a
 message. Scoring uses ../shared/eval/score.py when it is there, else `score` below, which
 computes the same measures (strict, exact and overlap precision/recall/F1, and how often the
@@ -25,21 +26,23 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "tests" / "gold" / "heldout"
+GOLDS = (GOLD, ROOT / "tests" / "gold" / "heldout-bodies")
 SHARED = ROOT.parent / "shared"
 REALDOCS = SHARED / "realdocs"
 SCORER = SHARED / "eval" / "score.py"
-KINDS = ("money", "percent", "page_ref", "quote")
+KINDS = ("money", "percent", "page_ref", "body", "quote")
 VALUES = {
     "money": ("low", "high", "currency"),
     "percent": ("low", "high"),
     "page_ref": ("page_first", "page_last", "cites"),
+    "body": ("name", "type"),
     "quote": ("page_first", "page_last"),
 }
 
 
 def available_scopes() -> tuple[list[dict[str, Any]], dict[str, Path]]:
     """The gold's scopes whose document is at hand, and where each such document is."""
-    scopes = json.loads((GOLD / "scope.json").read_text(encoding="utf-8"))
+    scopes = [s for gold in GOLDS for s in json.loads((gold / "scope.json").read_text(encoding="utf-8"))]
     where: dict[str, Path] = {}
     kept, missing = [], set()
     for s in scopes:
@@ -59,7 +62,7 @@ def available_scopes() -> tuple[list[dict[str, Any]], dict[str, Path]]:
 def gold_records(docs: Iterable[str]) -> list[dict[str, Any]]:
     wanted = set(docs)
     out = []
-    for f in sorted(GOLD.glob("*.jsonl")):
+    for f in sorted(f for gold in GOLDS for f in gold.glob("*.jsonl")):
         for raw in f.read_text(encoding="utf-8").splitlines():
             if raw.strip():
                 row = json.loads(raw)
@@ -111,6 +114,8 @@ def values_agree(kind: str, g: dict[str, Any], p: dict[str, Any]) -> dict[str, b
         if kind == "money":
             out["currency"] = g["currency"] == p["currency"]
         return out
+    if kind == "body":
+        return {"name": _norm(g["name"]) == _norm(p["name"]), "type": g["type"] == p["type"]}
     pages = g["page_first"] == p["page_first"] and g["page_last"] == p["page_last"]
     if kind == "quote":
         return {"attribution": pages}

@@ -14,6 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "tests" / "gold" / "heldout"
+BODIES = ROOT / "tests" / "gold" / "heldout-bodies"  # the body gold, scored by `make eval` too
 SHARED = ROOT.parent / "shared"
 SCORER = SHARED / "eval" / "score.py"
 
@@ -73,7 +74,9 @@ def test_own_scorer_agrees_with_the_shared_one(tmp_path: Path) -> None:
         pytest.skip(f"../shared is absent: {SCORER} is needed to compare with")
     ev = _evaluate()
     scopes = [s for s in json.loads((GOLD / "scope.json").read_text(encoding="utf-8")) if _source(s["doc"])]
-    gold = [r for r in _records() if _source(r["doc"])]
+    scopes += [s for s in json.loads((BODIES / "scope.json").read_text(encoding="utf-8")) if _source(s["doc"])]
+    bodies = [json.loads(r) for f in sorted(BODIES.glob("*.jsonl")) for r in f.read_text(encoding="utf-8").splitlines()]
+    gold = [r for r in [*_records(), *bodies] if _source(r["doc"])]
     texts = {doc: _source(doc).read_text(encoding="utf-8").split("\n") for doc in {r["doc"] for r in gold}}
     preds = []
     for i, g in enumerate(gold):
@@ -86,6 +89,8 @@ def test_own_scorer_agrees_with_the_shared_one(tmp_path: Path) -> None:
             p["text"] = p["text"][:-1]
         if i % 13 == 0 and p["kind"] in ("money", "percent"):
             p["high"] = (p["high"] or 0) + 1  # a wrong value
+        if i % 13 == 0 and p["kind"] == "body":
+            p["type"] = "other" if p["type"] != "other" else "trust"  # a wrong type
         preds.append(p)
     db = tmp_path / "pred.db"
     _mentions_db(db, preds)
@@ -101,7 +106,7 @@ def test_own_scorer_agrees_with_the_shared_one(tmp_path: Path) -> None:
     buf = StringIO()
     with redirect_stdout(buf):
         ev.score(db, scopes, gold, 0)
-    kinds = ("money ", "percent ", "page_ref ", "quote ")
+    kinds = ("money ", "percent ", "page_ref ", "body ", "quote ")
     assert [r for r in buf.getvalue().splitlines() if r.startswith(kinds)] == [
         r for r in shared.splitlines() if r.startswith(kinds)
     ]
