@@ -1,13 +1,16 @@
 # make        build the database db/nhs.db from corpus/ (creates .venv on first run)
 # make test   install everything needed, lint, and run the tests
 # make bench  time the build and the extractors
+# make serve  browse and review db/nhs.db in Datasette (verdicts go to db/reviews.db)
+# make eval   build the held-out documents into db/heldout.db and score them against tests/gold/heldout
+#             (the corpus part always; the ../shared/realdocs part where ../shared is)
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 DB := db/nhs.db
 SOURCES := $(shell find corpus rules db/schema pipeline -type f -not -name '*.pyc' 2>/dev/null)
 
-.PHONY: all build test lint bench clean
+.PHONY: all build test lint bench eval clean serve
 
 all: $(DB)
 
@@ -30,8 +33,18 @@ lint: $(VENV)/.installed
 test: $(VENV)/.installed lint
 	$(PY) -m pytest
 
+# Datasette 0.65 (stable). -i: nhs.db is read-only; --reload restarts the server when `make` replaces it
+# (no `serve` word: with it, 0.65's --reload worker misreads its arguments)
+PORT ?= 8001
+serve: $(DB)
+	$(VENV)/bin/datasette -i $(DB) -m db/metadata.yaml --plugins-dir plugins --template-dir templates \
+		--reload -h 127.0.0.1 -p $(PORT)
+
 bench: $(VENV)/.installed
 	$(PY) -m pipeline.bench
 
+eval: $(VENV)/.installed
+	$(PY) scripts/evaluate_heldout.py
+
 clean:
-	rm -rf $(DB) db/.*.building-* .pytest_cache
+	rm -rf $(DB) db/heldout.db db/.*.building-* .pytest_cache

@@ -193,7 +193,9 @@ def build(
     check_rules(ctx)
     options = dict(ctx.options)
     options.setdefault("cache", str(db_path.parent / "cache"))
-    options["versions"] = stage_versions(ctx.rules)
+    # what the extractors are given (e.g. a spaCy model name) is part of the extraction's key
+    given = sorted((k, repr(v)) for k, v in options.items() if k not in ("cache", "versions"))
+    options["versions"] = {**stage_versions(ctx.rules), "options": repr(given)}
     ctx = Context(ctx.rules, options)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(db_path)

@@ -126,7 +126,7 @@ def ingest_key(versions: dict[str, str], media_type: str, password: str | None) 
 
 
 def extract_key(versions: dict[str, str], ingest: str, meta: dict[str, Any]) -> str:
-    """What a document's mentions depend on besides its lines: extract code, every rule file, and
-    the manifest entry (an extractor may read it)."""
+    """What a document's mentions depend on besides its lines: extract code, every rule file, the
+    build's options (such as --spacy-model) and the manifest entry (an extractor may read it)."""
     entry = repr(sorted((k, str(v)) for k, v in meta.items()))
-    return _digest("extract", ingest, versions["extract_code"], versions["rules"], entry)
+    return _digest("extract", ingest, versions["extract_code"], versions["rules"], versions.get("options", ""), entry)

@@ -17,6 +17,7 @@ import sqlite_utils
 from pipeline.build import BuildReport, DocResult, build, default_jobs
 from pipeline.extract import Context
 from pipeline.manifest import ManifestError
+from pipeline.reviews.cli import reattach_after_build, reviews
 from pipeline.rules import RuleError, rules_dir
 
 DEFAULT_DB = Path("db/nhs.db")
@@ -60,6 +61,13 @@ def cli() -> None:
     help="Folder of cached per-document results [default: cache/ beside the database].",
 )
 @click.option("--no-cache", is_flag=True, help="Process every document afresh (and cache nothing).")
+@click.option(
+    "--spacy-model",
+    metavar="NAME",
+    default=None,
+    help="Also run the `ner` of this installed spaCy pipeline (a package name or a path) for bodies; "
+    "the rules win where they disagree. Nothing is downloaded.",
+)
 def build_cmd(
     corpus: Path,
     db_path: Path,
@@ -68,6 +76,7 @@ def build_cmd(
     jobs: int | None,
     cache_dir: Path | None,
     no_cache: bool,
+    spacy_model: str | None,
 ) -> None:
     """Build the database DB from the documents in CORPUS.
 
@@ -76,12 +85,20 @@ def build_cmd(
     `problems` table; the others are built. Each document's results are cached,
     so a rebuild redoes only what changed.
     """
-    options: dict[str, object] = {}
+    options: dict[str, object] = {"spacy_model": spacy_model} if spacy_model else {}
     if no_cache:
         options["cache"] = None
     elif cache_dir is not None:
         options["cache"] = str(cache_dir)
     ctx = Context(rules=rules_dir(rules), options=options)
+    if spacy_model:
+        from pipeline.extract.bodies.ner import NerModelError, load_ner
+
+        try:
+            load_ner(spacy_model)
+        except NerModelError as exc:
+            click.echo(f"Error: --spacy-model: {exc}", err=True)
+            sys.exit(2)
     bar = _Bar() if not quiet and sys.stderr.isatty() else None
     try:
         report = build(
@@ -104,6 +121,7 @@ def build_cmd(
         if bar:
             bar.finish()
     _summary(report)
+    reattach_after_build(db_path)
     sys.exit(0 if report.ok else 1)
 
 
@@ -183,6 +201,9 @@ def stats(db_path: Path, as_json: bool) -> None:
     failed = list(db.query("SELECT file, reason FROM problems WHERE severity = 'error'"))
     for r in failed:
         click.echo(f"failed: {r['file']} ({r['reason']})")
+
+
+cli.add_command(reviews)
 
 
 def main() -> None:

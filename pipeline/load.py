@@ -7,20 +7,18 @@ view and full-text search over lines.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
-from pipeline.extract import KIND_TABLES, MENTION_COLUMNS
+from pipeline.extract import CORPUS_TABLES, KIND_TABLES, MENTION_COLUMNS
 from pipeline.model import Document, Extraction, Problem, mention_id
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "db" / "schema"
 DOC_FIELDS = ("title", "publisher", "author", "date", "kind", "source", "licence")
-# extra tables shared by the whole corpus: rows carry their own id and no document_id, and a
-# row already there (another document cites the same document) is kept as it is
-CORPUS_TABLES = frozenset({"cited_documents"})
 
 
 def create_schema(db: sqlite_utils.Database, schema_dir: Path = SCHEMA_DIR) -> None:
@@ -88,9 +86,27 @@ def insert_document(
         db[table].insert_all(rows, batch_size=2000)
     for table, rows in extraction.records.items():
         if table in CORPUS_TABLES:
-            db[table].insert_all(rows, batch_size=2000, ignore=True)
+            merge_corpus_rows(db, table, rows, CORPUS_TABLES[table])
+        else:
+            db[table].insert_all(({"document_id": doc_id, **r} for r in rows), batch_size=2000)
+
+
+def merge_corpus_rows(
+    db: sqlite_utils.Database, table: str, rows: Iterable[dict[str, Any]], list_columns: tuple[str, ...]
+) -> None:
+    """Rows of a corpus-wide table: a new id is inserted; a known id keeps its row (the first
+    document's) and gains the items of its JSON-list columns that it lacked."""
+    for row in rows:
+        found = db.execute(f"SELECT {', '.join(['id', *list_columns])} FROM [{table}] WHERE id = ?", [row["id"]])
+        old = found.fetchone()
+        if old is None:
+            db[table].insert({k: json.dumps(v, ensure_ascii=False) if k in list_columns else v for k, v in row.items()})
             continue
-        db[table].insert_all(({"document_id": doc_id, **r} for r in rows), batch_size=2000)
+        update = {}
+        for col, old_value in zip(list_columns, old[1:], strict=True):
+            merged = sorted(set(json.loads(old_value or "[]")) | set(row.get(col) or []))
+            update[col] = json.dumps(merged, ensure_ascii=False)
+        db[table].update(row["id"], update)
 
 
 def insert_problems(db: sqlite_utils.Database, problems: Iterable[Problem], build_id: int) -> None:

@@ -106,6 +106,11 @@ SHAPES = [
         "Primary Care is not discussed until page 25 of the skimpy 46 page STP, and then only",
         [("page 25", 25, 25, None, "STP")],
     ),
+    # a heading named just before the bracket is what is cited
+    (
+        "and most of the ideas on the page headed Delivering Closer Integration With Social Care (p15) are vague,",
+        [("p15", 15, 15, None, "Delivering Closer Integration With Social Care")],
+    ),
     (
         '"Social care plans and assumptions have an impact on health and have not been included" (p45 emphasis added)',
         [("p45", 45, 45, None, None)],
@@ -133,6 +138,8 @@ SHAPES = [
     ("The notes on pages 151to 188 form part of these accounts. ", [("pages 151to 188", 151, 188, None, None)]),
     ("**2. Resetting the foundations: a new operating model**** p.12**", [("p.12", 12, 12, None, None)]),
     ("11 As above p13 ", [("p13", 13, 13, None, None)]),
+    # the NHS England board meeting transcript: numbers written as words
+    ("00:35:24.000 for improvement uh overall health and page seven for me", [("page seven", 7, 7, None, None)]),
 ]
 
 
@@ -148,7 +155,7 @@ def test_case_lines_are_real() -> None:
     """Every line above is copied from the corpus or from ../shared/realdocs, unchanged."""
     sources = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpus").glob("*.txt"))]
     if REALDOCS.is_dir():
-        sources += [p.read_text(encoding="utf-8") for p in sorted(REALDOCS.glob("*.md"))]
+        sources += [p.read_text(encoding="utf-8") for p in sorted([*REALDOCS.glob("*.md"), *REALDOCS.glob("*.txt")])]
     else:
         pytest.skip("../shared is absent: the realdocs lines cannot be checked")
     for line in [case[0] for case in SHAPES] + NOT_PAGE_REFS:

@@ -28,6 +28,7 @@ CASES = [
         [("14-16%", 14, 16), ("26%", 26, 26), ("56.6%", 56.6, 56.6), ("21.5%", 21.5, 21.5), ("19.9%", 19.9, 19.9)],
     ),
     (C0, 778, [("6-12%", 6, 12)]),
+    (C0, 780, [("11-5%", 5, 11)]),  # a range written high to low
     (C0, 786, [("-25%", -25, -25)]),
     (C0, 787, [("+5%", 5, 5)]),
     (C0, 913, [("20%", 20, 20)]),
@@ -99,6 +100,20 @@ def test_numbers_in_words(line, expected):
     assert [(m.text, m.values["low"], m.values["high"]) for m in found] == expected
 
 
+@pytest.mark.shared
+def test_number_whose_per_cent_opens_the_next_line():
+    path = SHARED / "realdocs" / "reform-getting-into-shape-workforce-integrated-care-2017.md"
+    if not path.exists():
+        pytest.skip(f"../shared is absent: {path} (its licence does not allow copying it into tests/data)")
+    lines = path.read_text(encoding="utf-8").split("\n")
+    # `... In a recent Health Education England Survey, for example, 35` / `` / `per cent of care assistants ...`
+    found = run_lines(percent.extract, lines[1648:1651], 1649)
+    assert [(m.text, m.values["low"]) for m in found[0]] == [("35", 35)]
+    assert found[2] == []
+    # a chart: the axis value `30` and the axis title `Per cent of consultants \(FTE\)` two lines on
+    assert run_lines(percent.extract, lines[624:627], 625) == [[], [], []]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -140,6 +155,8 @@ def rules_copy(tmp_path: Path) -> Path:
         (lambda d: d["patterns"][0].pop("pattern"), ["percent.yaml", "entry 1", "pattern"]),
         (lambda d: d["patterns"][1].update(pattern="(?P<pct>\\d+)%"), ["entry 2 (to-range)", "group"]),
         (lambda d: d.update(triggers=[]), ["percent.yaml", "triggers"]),
+        (lambda d: d.update(descending_ranges=["no-such-pattern"]), ["percent.yaml", "descending_ranges"]),
+        (lambda d: d["continued"].update(ends_line="(\\d+)$"), ["percent.yaml", "continued.ends_line", "low"]),
     ],
 )
 def test_malformed_rules_name_file_and_entry(rules_copy, change, names):

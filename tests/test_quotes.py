@@ -206,6 +206,54 @@ def test_wrapped_lines_commons_library() -> None:
     ]
 
 
+def test_reference_title_after_its_year_is_not_a_quotation() -> None:
+    # ../shared/realdocs/commons-library-cbp10313-nhs-productivity-2025-07.md, lines 1125-1127 (a footnote);
+    # the title is in sentence case, so its capitals do not mark it
+    text = (
+        "29 Stein T \\(2024\\) “Why our conversations about productivity in the NHS are not very productive”, \n\n"
+        "Nuffield Trust blog "
+    )
+    doc = document("commons.md", text)
+    assert citations.analyse(doc, normalise_lines(doc, RULES), Context(RULES)).quotes == []
+    # the same words quoted in prose are a quotation
+    doc = document(
+        "prose.md", "Stein argues that “our conversations about productivity in the NHS are not very productive”."
+    )
+    assert len(citations.analyse(doc, normalise_lines(doc, RULES), Context(RULES)).quotes) == 1
+
+
+REFORM = ROOT.parent / "shared" / "realdocs" / "reform-getting-into-shape-workforce-integrated-care-2017.md"
+
+
+@pytest.mark.shared
+def test_footnotes_and_running_head_inside_a_wrapped_quotation() -> None:
+    # Reform, lines 1401-1421: `... where "different professional groups form 173 Candace Imison, ...` (a
+    # footnote pasted onto the line), footnotes 174-180, the page number, the running head of the chapter
+    # (`Getting into shape / Overcoming professional boundaries **4**`), then `groups and tribes… and do
+    # not want to change."181`
+    if not REFORM.exists():
+        pytest.skip(f"../shared is absent: {REFORM} (its licence does not allow copying it into tests/data)")
+    doc = document(REFORM.name, REFORM.read_text(encoding="utf-8"))
+    a = citations.analyse(doc, normalise_lines(doc, RULES), Context(RULES))
+    (q,) = [q for q in a.quotes if any(s.line + 1 == 1401 for s in q.found.segments)]
+    assert segments(doc, q) == [
+        (1401, "different professional groups form"),
+        (1421, "groups and tribes… and do not want to change."),
+    ]
+
+
+@pytest.mark.shared
+def test_reference_title_before_the_kind_of_publication_is_not_a_quotation() -> None:
+    # Reform's bibliography: `World Health Organization, "New global alliance seeks to address worldwide
+    # shortage of doctors, nurses and other health workers", Press Release, 25 May 2006.` (sentence case)
+    if not REFORM.exists():
+        pytest.skip(f"../shared is absent: {REFORM} (its licence does not allow copying it into tests/data)")
+    lines = REFORM.read_text(encoding="utf-8").split("\n")
+    for n in (1865, 1949, 2025):
+        doc = document("refs.md", lines[n - 1])
+        assert citations.analyse(doc, normalise_lines(doc, RULES), Context(RULES)).quotes == [], n
+
+
 def test_extractor_rows_and_stable_ids() -> None:
     doc, _ = corpus("000")
     ctx = Context(RULES)
@@ -232,6 +280,11 @@ def test_bad_quote_rule_names_file_and_entry(tmp_path: Path) -> None:
     text = (RULES / "quotes.yaml").read_text(encoding="utf-8")
     (tmp_path / "quotes.yaml").write_text(text.replace("reopen: '^", "reopen: '(^"), encoding="utf-8")
     with pytest.raises(RuleError, match=r"quotes.yaml, entry reopen: pattern does not compile"):
+        quotes.load_rules(tmp_path)
+    (tmp_path / "quotes.yaml").write_text(
+        text.replace("running_heads:", "running_heads: []\nold_heads:"), encoding="utf-8"
+    )
+    with pytest.raises(RuleError, match=r"quotes.yaml, entry running_heads"):
         quotes.load_rules(tmp_path)
 
 

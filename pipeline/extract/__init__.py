@@ -40,6 +40,7 @@ EXTRACTORS: dict[str, str] = {
     "percent": "pipeline.extract.percent:extract",
     "page_ref": "pipeline.extract.citations:extract_page_refs",
     "quote": "pipeline.extract.citations:extract_quotes",
+    "body": "pipeline.extract.bodies:extract",
 }
 
 # kind -> table holding one row per mention of that kind
@@ -49,6 +50,13 @@ KIND_TABLES: dict[str, str] = {
     "page_ref": "page_refs",
     "quote": "quote_segments",
     "body": "body_mentions",
+}
+
+# tables of records shared by the whole corpus rather than one document (no document_id):
+# table -> its JSON-list columns, united when two documents give a row with the same id
+CORPUS_TABLES: dict[str, tuple[str, ...]] = {
+    "bodies": ("aliases",),
+    "cited_documents": (),
 }
 
 # the columns every mentions_<kind> view gives, in this order (see db/schema/)

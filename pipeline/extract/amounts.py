@@ -9,6 +9,7 @@ matchers that read what stands beside an amount: `qualifier_before`,
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -17,6 +18,8 @@ from typing import Any
 
 import regex
 
+from pipeline.model import Document
+from pipeline.normalise import NormLine
 from pipeline.rules import RuleError, compile_pattern, expand_macros, read_yaml, require
 
 FILE = "amounts.yaml"
@@ -324,3 +327,29 @@ def find_fin_year(
     if shared.before_gap_stop.search(gap) or len(gap.split()) > shared.before_gap_words:
         return None
     return " ".join(last.group().split()), last.start(), False
+
+
+def as_number(value: Decimal) -> float | int:
+    """A Decimal as stored: an int when whole, else a float."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def next_body_text(doc: Document, lines: Sequence[NormLine], i: int, max_blank: int) -> str | None:
+    """The next non-blank body line after line `i` on the same page, at most `max_blank` blank lines on.
+
+    Running headers and footers between the two are passed over, so an amount or a
+    percentage cut by a line break (`£17` / `million`) can be read whole.
+    """
+    blank = 0
+    for j in range(i + 1, len(lines)):
+        line = doc.lines[j]
+        if line.page != doc.lines[i].page:
+            return None
+        if line.role != "body":
+            continue
+        if lines[j].text.strip():
+            return lines[j].text
+        blank += 1
+        if blank > max_blank:
+            return None
+    return None

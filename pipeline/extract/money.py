@@ -22,9 +22,11 @@ from pipeline.extract import Context
 from pipeline.extract.amounts import (
     Pattern,
     Shared,
+    as_number,
     compile_patterns,
     context,
     load_shared,
+    next_body_text,
     parse_number,
     parse_number_words,
     pattern_macros,
@@ -304,27 +306,6 @@ def continued(amount: Amount, text: str, next_text: str | None, rules: MoneyRule
     return amount
 
 
-def _next_text(doc: Document, lines: Sequence[NormLine], i: int, max_blank: int) -> str | None:
-    """The next non-blank body line on the same page, at most `max_blank` blank lines further on."""
-    blank = 0
-    for j in range(i + 1, len(lines)):
-        line = doc.lines[j]
-        if line.page != doc.lines[i].page:
-            return None
-        if line.role != "body":
-            continue  # a running header or footer between the two halves
-        if lines[j].text.strip():
-            return lines[j].text
-        blank += 1
-        if blank > max_blank:
-            return None
-    return None
-
-
-def _number(value: Decimal) -> float | int:
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
 def extract(doc: Document, lines: Sequence[NormLine], ctx: Context) -> Extraction:
     rules = load_rules(ctx.rules)
     triggers = rules.triggers
@@ -335,7 +316,7 @@ def extract(doc: Document, lines: Sequence[NormLine], ctx: Context) -> Extractio
             continue
         amounts = find(text, rules)
         if amounts and amounts[-1].open_mult:
-            next_text = _next_text(doc, lines, i, rules.continued.max_blank_lines)
+            next_text = next_body_text(doc, lines, i, rules.continued.max_blank_lines)
             amounts[-1] = continued(amounts[-1], text, next_text, rules)
         claimed: set[int] = set()
         for a in amounts:
@@ -344,8 +325,8 @@ def extract(doc: Document, lines: Sequence[NormLine], ctx: Context) -> Extractio
             rs, re_ = nl.to_raw(a.start, a.end)
             values = {
                 "currency": a.currency,
-                "low": _number(low),
-                "high": _number(high),
+                "low": as_number(low),
+                "high": as_number(high),
                 "qualifier": beside.qualifier,
                 "qualifier_text": beside.qualifier_text,
                 "rate": beside.rate,

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import regex
 
+from pipeline.extract.amounts import Shared, load_shared, parse_number_words, pattern_macros
 from pipeline.rules import RuleError, compile_pattern, expand_macros, read_yaml, require
 
 SELF_WHERE = ("ref", "before", "after", "line")
@@ -52,6 +53,7 @@ class PageRefRules:
     patterns: tuple[regex.Pattern[str], ...]
     cites: CitesRules
     self_refs: tuple[tuple[str, str, regex.Pattern[str]], ...]  # name, where, pattern
+    shared: Shared  # number words (rules/amounts.yaml): `page seven`
 
 
 @lru_cache(maxsize=4)
@@ -63,7 +65,8 @@ def load_rules(directory: Path) -> PageRefRules:
     for key in ("patterns", "cites", "self_references"):
         if key not in data:
             raise RuleError(path, f"missing `{key}`")
-    macros = data.get("macros") or {}
+    shared = load_shared(directory)
+    macros = pattern_macros(path, data, shared.macros)
     pats = []
     for i, row in enumerate(data["patterns"], 1):
         require(path, i, row, ("name", "pattern"))
@@ -91,11 +94,20 @@ def load_rules(directory: Path) -> PageRefRules:
         if row["where"] not in SELF_WHERE:
             raise RuleError(path, f"`where` must be one of {', '.join(SELF_WHERE)}", f"self_references[{i}]")
         selfs.append((row["name"], row["where"], compile_pattern(path, f"self_references[{i}]", row["pattern"])))
-    return PageRefRules(tuple(pats), cites, tuple(selfs))
+    return PageRefRules(tuple(pats), cites, tuple(selfs), shared)
 
 
 def _page(s: str | None) -> int | None:
     return int(s.strip("*")) if s else None
+
+
+def _pages(m: regex.Match[str], name: str, shared: Shared) -> int | None:
+    """The page number in group `name` (digits) or `name`_word (words: `seven`)."""
+    groups = m.groupdict()
+    if groups.get(name):
+        return _page(groups[name])
+    word = groups.get(f"{name}_word")
+    return int(parse_number_words(word, shared)) if word else None
 
 
 def _last_page(first: int, last: int | None) -> int:
@@ -123,9 +135,9 @@ def find_refs(text: str, rules: PageRefRules, names: Sequence[regex.Pattern[str]
             spans.append((m.start(), m.end(), m))
     refs: list[PageRef] = []
     for s, e, m in sorted(spans, key=lambda t: t[0]):
-        first = _page(m.group("first"))
+        first = _pages(m, "first", rules.shared)
         assert first is not None
-        last = _last_page(first, _page(m.groupdict().get("last")))
+        last = _last_page(first, _pages(m, "last", rules.shared))
         count = _page(m.groupdict().get("count"))
         prev_end = refs[-1].end if refs else 0
         cites = cites_beside(text, s, e, rules.cites, prev_end, names)

@@ -19,16 +19,18 @@ from pipeline.extract import Context
 from pipeline.extract.amounts import (
     Pattern,
     Shared,
+    as_number,
     compile_patterns,
     context,
     load_shared,
+    next_body_text,
     parse_number,
     parse_number_words,
     pattern_macros,
 )
 from pipeline.model import Document, Extraction, Mention
 from pipeline.normalise import NormLine
-from pipeline.rules import RuleError, read_yaml
+from pipeline.rules import RuleError, compile_pattern, expand_macros, read_yaml, require
 
 GROUPS = {"sign", "low", "hsign", "high", "lword", "hword"}
 
@@ -38,6 +40,9 @@ class PercentRules:
     patterns: tuple[Pattern, ...]
     triggers: tuple[str, ...]
     shared: Shared
+    descending_ranges: frozenset[str]  # patterns whose high-to-low pair is a range (`11-5%`)
+    descending_not_range: regex.Pattern[str]  # a first number that makes such a pair no range (`2017`)
+    continued: tuple[int, regex.Pattern[str], regex.Pattern[str]] | None  # max blank lines, ends_line, opens_line
 
 
 @lru_cache(maxsize=4)
@@ -52,7 +57,21 @@ def load_rules(directory: Path) -> PercentRules:
         raise RuleError(path, "expected a non-empty list of strings", "triggers")
     macros = pattern_macros(path, data, shared.macros)
     patterns = compile_patterns(path, data["patterns"], macros, GROUPS)
-    return PercentRules(patterns, tuple(triggers), shared)
+    names = {p.name for p in patterns}
+    descending = data.get("descending_ranges") or []
+    if not isinstance(descending, list) or not all(isinstance(n, str) and n in names for n in descending):
+        raise RuleError(path, "expected a list of the names of patterns in `patterns`", "descending_ranges")
+    not_range = compile_pattern(path, "descending_not_range", data.get("descending_not_range", "(?!)"))
+    cont = data.get("continued")
+    continued = None
+    if cont is not None:
+        require(path, "continued", cont, ("max_blank_lines", "ends_line", "opens_line"))
+        ends = compile_pattern(path, "continued.ends_line", expand_macros(path, cont["ends_line"], macros))
+        if "low" not in ends.groupindex:
+            raise RuleError(path, "`ends_line` needs a group low", "continued.ends_line")
+        opens = compile_pattern(path, "continued.opens_line", expand_macros(path, cont["opens_line"], macros))
+        continued = (int(cont["max_blank_lines"]), ends, opens)
+    return PercentRules(patterns, tuple(triggers), shared, frozenset(descending), not_range, continued)
 
 
 @dataclass(frozen=True)
@@ -81,6 +100,8 @@ def _read(pat: Pattern, m: regex.Match[str], text: str, rules: PercentRules) -> 
     if groups.get("hsign") == "-":
         high = -high
     if low > high:
+        if pat.name in rules.descending_ranges and not rules.descending_not_range.search(groups["low"]):
+            return Figure(start, end, high, low)  # `11-5%` written high to low
         return None  # `2017-25%` is not a range
     return Figure(start, end, low, high)
 
@@ -99,8 +120,21 @@ def find(text: str, rules: PercentRules) -> list[Figure]:
     return sorted(found, key=lambda f: f.start)
 
 
-def _number(value: Decimal) -> float | int:
-    return int(value) if value == value.to_integral_value() else float(value)
+def _continued(doc: Document, lines: Sequence[NormLine], i: int, rules: PercentRules) -> Figure | None:
+    """A number ending line i whose `per cent` opens the next non-blank body line (see `continued`)."""
+    if rules.continued is None:
+        return None
+    max_blank, ends, opens = rules.continued
+    if not lines[i].text.rstrip()[-1:].isdigit():
+        return None
+    m = ends.search(lines[i].text)
+    if m is None:
+        return None
+    following = next_body_text(doc, lines, i, max_blank)
+    if following is None or not opens.match(following):
+        return None
+    value = parse_number(m.group("low"))
+    return Figure(m.start("low"), m.end("low"), value, value)
 
 
 def extract(doc: Document, lines: Sequence[NormLine], ctx: Context) -> Extraction:
@@ -109,14 +143,16 @@ def extract(doc: Document, lines: Sequence[NormLine], ctx: Context) -> Extractio
     out = Extraction()
     for i, nl in enumerate(lines):
         text = nl.text
-        if not any(t in text for t in triggers):
-            continue
-        for f in find(text, rules):
+        figures = find(text, rules) if any(t in text for t in triggers) else []
+        run_on = _continued(doc, lines, i, rules)
+        if run_on is not None:
+            figures.append(run_on)
+        for f in figures:
             beside = context(text, f.start, f.end, rules.shared, fin_year=False)
             rs, re_ = nl.to_raw(f.start, f.end)
             values = {
-                "low": _number(f.low),
-                "high": _number(f.high),
+                "low": as_number(f.low),
+                "high": as_number(f.high),
                 "qualifier": beside.qualifier,
                 "qualifier_text": beside.qualifier_text,
                 "normalised": text[f.start : f.end],

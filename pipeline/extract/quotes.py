@@ -18,6 +18,7 @@ Rules: ``rules/quotes.yaml``. Attribution (speaker, cited document) is done by
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -54,6 +55,8 @@ class QuoteRules:
     lost_opening_end: regex.Pattern[str]
     reopen: regex.Pattern[str]
     skip_lines: tuple[regex.Pattern[str], ...]
+    running_head_repeats: int  # a short line printed this often is a running head
+    running_head_max_chars: int
     residue: tuple[regex.Pattern[str], ...]
     edge_chars: str
     trailing_notes: tuple[regex.Pattern[str], ...]
@@ -63,6 +66,8 @@ class QuoteRules:
     title_max_words: int
     title_min_capitalised: float
     title_small_words: frozenset[str]
+    title_after: regex.Pattern[str]  # what stands before a title on its line: a reference's `(2024)`
+    title_before: regex.Pattern[str]  # what stands after a title's closing mark: `, Web Page`
     ref_after_close: regex.Pattern[str]
     ref_line_alone: regex.Pattern[str]
 
@@ -104,6 +109,9 @@ def load_rules(directory: Path) -> QuoteRules:
     layout_keys = ("paragraph_max_open_ratio", "paragraph_min_median_length", "resume_window", "wrapped_window")
     require(path, "layout", lay, (*layout_keys, "max_lines"))
     title = data["title"]
+    heads = data.get("running_heads", {})
+    if not isinstance(heads, dict):
+        raise RuleError(path, "expected a mapping with min_repeats and max_chars", "running_heads")
     require(path, "title", title, ("max_words", "min_capitalised", "small_words"))
     try:
         layout = Layout(
@@ -123,6 +131,8 @@ def load_rules(directory: Path) -> QuoteRules:
             lost_opening_end=pat("lost_opening_end", data.get("lost_opening_end", "$")),
             reopen=pat("reopen", data["reopen"]),
             skip_lines=pats("skip_lines"),
+            running_head_repeats=int(heads.get("min_repeats", 0)),
+            running_head_max_chars=int(heads.get("max_chars", 0)),
             residue=pats("residue"),
             edge_chars=" \t" + str(data.get("edge_chars", "")),
             trailing_notes=pats("trailing_notes"),
@@ -132,6 +142,8 @@ def load_rules(directory: Path) -> QuoteRules:
             title_max_words=int(title["max_words"]),
             title_min_capitalised=float(title["min_capitalised"]),
             title_small_words=frozenset(str(w).lower() for w in title["small_words"]),
+            title_after=pat("title.after", title.get("after", "(?!)")),
+            title_before=pat("title.before", title.get("before", "(?!)")),
             ref_after_close=pat("ref_after_close", data["ref_after_close"]),
             ref_line_alone=pat("ref_line_alone", data["ref_line_alone"]),
         )
@@ -197,6 +209,20 @@ def is_title(text: str, rules: QuoteRules) -> bool:
     return sum(w[0].isupper() for w in significant) / len(significant) >= rules.title_min_capitalised
 
 
+def running_heads(texts: Sequence[str], rules: QuoteRules) -> list[bool]:
+    """Which lines are a short line printed again and again (a running head)."""
+    if rules.running_head_repeats < 2:
+        return [False] * len(texts)
+    counts = Counter(t.strip() for t in texts if t.strip())
+    return [
+        regex.search(r"\p{L}", t) is not None
+        and MARK not in t
+        and len(t.strip()) <= rules.running_head_max_chars
+        and counts[t.strip()] >= rules.running_head_repeats
+        for t in texts
+    ]
+
+
 class _Finder:
     """One pass over a document's lines, keeping the open quotation as state."""
 
@@ -212,9 +238,10 @@ class _Finder:
         self.refs = refs
         self.rules = rules
         self.paragraphs = is_paragraph_layout(texts, rules)
+        heads = running_heads(texts, rules)
         self.skip = [
-            not t.strip() or f or any(p.match(r) for p in rules.skip_lines)
-            for t, r, f in zip(texts, raws, furniture, strict=True)
+            not t.strip() or f or h or any(p.match(r) for p in rules.skip_lines)
+            for t, r, f, h in zip(texts, raws, furniture, heads, strict=True)
         ]
         self.blank = [not t.strip() for t in texts]
         self.found: list[FoundQuote] = []
@@ -527,6 +554,11 @@ def find_quotes(
         text = q.text(texts)
         if len(words(text, rules)) < rules.min_words or is_title(text, rules):
             continue
+        line, offset = q.opened
+        if rules.title_after.search(texts[line][:offset]):
+            continue  # `Stein T (2024) "Why our conversations ..."`: a reference's title
+        if q.closed is not None and rules.title_before.match(texts[q.closed[0]][q.closed[1] + 1 :]):
+            continue  # `OECD, "Health at a glance", Web Page, ...`: a reference's title
         out.append(q)
     out.sort(key=lambda q: (q.segments[0].line, q.segments[0].start))
     return out

@@ -1,0 +1,162 @@
+"""The plain data behind the audit page of one item, and the reviewers' queue.
+
+`page_data` gathers what a reviewer needs to judge one quotation or figure:
+the source document, the page and line, the source lines with the item's spans
+marked, and for a quotation its speaker, cited document and page. `next_item`
+walks the queue of items awaiting review. Both read nhs.db with the reviews
+database attached as schema ``reviews`` (see plugins/nhs_review.py).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from pipeline.reviews import items
+from pipeline.reviews.items import QUOTE, Item
+
+KIND_LABELS = {
+    QUOTE: "Quotation",
+    "money": "Amount of money",
+    "percent": "Percentage",
+    "page_ref": "Page reference",
+    "body": "Named body",
+}
+CURRENCY_SIGNS = {"GBP": "£", "USD": "$", "EUR": "€"}
+
+
+def audit_url(kind: str, item_id: str) -> str:
+    return f"/-/audit/{kind}/{item_id}"
+
+
+def resolve(conn: sqlite3.Connection, kind: str, item_id: str) -> tuple[str, str]:
+    """A quotation segment is audited as its whole quotation."""
+    if kind == QUOTE:
+        quote_id = items.quote_of_segment(conn, item_id)
+        if quote_id is not None:
+            return QUOTE, quote_id
+    return kind, item_id
+
+
+def page_data(conn: sqlite3.Connection, item: Item, around: int = 3) -> dict[str, Any]:
+    doc = items.documents(conn, item.document_id)
+    lines = items.context_lines(conn, item, around)
+    boxes = [s.bbox for s in item.segments if s.bbox is not None and s.page == item.first.page]
+    return {
+        "kind": item.kind,
+        "kind_label": KIND_LABELS.get(item.kind, item.kind),
+        "id": item.id,
+        "text": item.text,
+        "document": doc,
+        "page": item.first.page,
+        "line_first": item.first.line,
+        "line_last": item.last.line,
+        "char_start": item.first.char_start,
+        "char_end": item.last.char_end,
+        "lines": lines,
+        "values": describe_values(item),
+        "quote": quote_details(item) if item.kind == QUOTE else None,
+        "has_picture": doc.get("media_type") == "pdf" and item.first.page is not None and bool(boxes),
+    }
+
+
+def describe_values(item: Item) -> list[tuple[str, str]]:
+    """What was extracted, in words, for the reviewer to check against the source."""
+    v = item.values
+    out: list[tuple[str, str]] = []
+    if item.kind in ("money", "percent") and "low" in v:
+        sign = CURRENCY_SIGNS.get(str(v.get("currency")), "")
+        suffix = "%" if item.kind == "percent" else ""
+        fmt = "{}{:,.10g}{}".format
+        value = fmt(sign, v["low"], suffix)
+        if v.get("high") is not None and v["high"] != v["low"]:
+            value += " to " + fmt(sign, v["high"], suffix)
+        out.append(("Value", value))
+        if v.get("currency"):
+            out.append(("Currency", str(v["currency"])))
+    if item.kind == "page_ref":
+        out.append(("Pages", _pages(v.get("page_first"), v.get("page_last"))))
+        out.append(("Cites", str(v.get("cites") or "(no document named)")))
+    if item.kind == "body":
+        out.append(("Body", str(v.get("name") or item.text)))
+        out.append(("Type", str(v.get("type") or "")))
+    return out
+
+
+def quote_details(item: Item) -> dict[str, Any]:
+    v = item.values
+    return {
+        "speaker": v.get("speaker"),
+        "cited_document": v.get("cited_document") or v.get("cites"),
+        "cites": v.get("cites"),
+        "pages": _pages(v.get("page_first"), v.get("page_last")) if v.get("page_first") else None,
+        "page_count": v.get("page_count"),
+        "resolution": v.get("resolution"),
+        "duplicate_of": v.get("duplicate_of"),
+        "segments": len(item.segments),
+    }
+
+
+def _pages(first: Any, last: Any) -> str:
+    if first is None:
+        return "(none)"
+    return f"p{first}" if last in (None, first) else f"pp{first}-{last}"
+
+
+# --- the queue ----------------------------------------------------------------------------------
+
+AWAITING = (
+    "NOT EXISTS (SELECT 1 FROM reviews.current_verdicts cv "
+    "WHERE cv.item_kind = {kind} AND cv.item_id = {id} AND cv.verdict != 'unsure')"
+)
+
+
+def next_item(conn: sqlite3.Connection, kind: str, after: Item | None) -> tuple[str, str] | None:
+    """The next item of `kind` awaiting review (no verdict, or `unsure`) after `after`, wrapping round."""
+    head: tuple[Any, ...] = ()
+    if kind == QUOTE:
+        if not items.has_table(conn, "quotes") or not items.has_table(conn, "quote_segments"):
+            return None
+        base = (
+            "SELECT 'quote', q.id FROM quotes q JOIN quote_segments s ON s.quote_id = q.id AND s.seq = "
+            "(SELECT min(seq) FROM quote_segments WHERE quote_id = q.id) "
+            "WHERE q.duplicate_of IS NULL AND " + AWAITING.format(kind="'quote'", id="q.id")
+        )
+        order = "q.document_id, s.line_id, q.id"
+        position = (after.document_id, after.first.line_id, after.id) if after else None
+    else:
+        base = "SELECT m.kind, m.id FROM mentions m WHERE m.kind = ? AND " + AWAITING.format(kind="m.kind", id="m.id")
+        order = "m.document_id, coalesce(m.page, 0), m.line, m.char_start, m.id"
+        position = (
+            (after.document_id, after.first.page or 0, after.first.line, after.first.char_start, after.id)
+            if after
+            else None
+        )
+        head = (kind,)
+    if position is not None:
+        marks = ", ".join("?" for _ in position)
+        sql = f"{base} AND ({order}) > ({marks}) ORDER BY {order} LIMIT 1"
+        found = conn.execute(sql, (*head, *position)).fetchone()
+        if found is not None:
+            return str(found[0]), str(found[1])
+    found = conn.execute(f"{base} ORDER BY {order} LIMIT 1", head).fetchone()
+    if found is None or (after is not None and str(found[1]) == after.id):
+        return None
+    return str(found[0]), str(found[1])
+
+
+def pdf_source(corpus: Path, document: dict[str, Any]) -> tuple[Path, str | None]:
+    """The PDF file of a document, and its password from the manifest if it has one."""
+    from pipeline.manifest import load_manifest
+
+    path = corpus / str(document["file"])
+    password = None
+    try:
+        for entry in load_manifest(corpus):
+            if entry.file == document["file"]:
+                password = entry.meta.get("password")
+                break
+    except Exception:  # a manifest that cannot be read leaves the PDF without a password
+        password = None
+    return path, None if password is None else str(password)

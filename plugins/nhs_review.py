@@ -1,0 +1,315 @@
+"""Datasette plugin: the audit page, verdicts from the browser, and reviews.db beside nhs.db.
+
+Loaded by ``make serve`` (``--plugins-dir plugins``). The work is done in
+pipeline/reviews/; this file only connects it to Datasette:
+
+- at start-up, opens (creating) reviews.db beside the served nhs.db, re-attaches
+  every verdict to the current build, and serves reviews.db as database `reviews`;
+- attaches reviews.db read-only as schema ``reviews`` on every nhs.db connection,
+  so canned queries join verdicts to mentions;
+- routes: ``/-/audit/<kind>/<id>`` (the audit page), ``.../page.png`` (PDF page
+  region, boxed), ``/-/review/record`` (POST a verdict), ``/-/review/next``;
+- permission ``nhs-review-record``: any signed-in actor (limit it with an
+  ``allow`` block under ``plugins: nhs-review: record_allow`` in metadata);
+- reviewer accounts for datasette-auth-passwords from ``reviewers.yaml`` beside
+  nhs.db (see ``python -m pipeline reviews add-reviewer``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import yaml
+from datasette import hookimpl
+from datasette.database import Database
+from datasette.utils import actor_matches_allow
+from datasette.utils.asgi import Forbidden, NotFound, Response
+from markupsafe import Markup, escape
+
+from pipeline.extract import KIND_TABLES
+from pipeline.reviews import anchor, audit, items, pagecrop, store
+from pipeline.reviews.store import ReviewError
+
+PLUGIN = "nhs-review"
+PERMISSION = "nhs-review-record"
+NHS = "nhs"
+REVIEWS = "reviews"
+TABLE_KINDS = {table: kind for kind, table in KIND_TABLES.items()}
+
+
+# --- where things are ---------------------------------------------------------------------------
+
+
+def nhs_database(datasette: Any) -> Database:
+    db = datasette.databases.get(NHS)
+    if db is None:
+        raise NotFound(f"no database named {NHS!r}: serve db/nhs.db (make serve)")
+    return db
+
+
+def nhs_path(datasette: Any) -> Path:
+    return Path(nhs_database(datasette).path)
+
+
+def reviews_path(datasette: Any) -> Path:
+    env = os.environ.get("NHS_REVIEWS_DB")
+    return Path(env) if env else nhs_path(datasette).with_name("reviews.db")
+
+
+def reviewers_path(datasette: Any) -> Path:
+    env = os.environ.get("NHS_REVIEWERS_FILE")
+    return Path(env) if env else nhs_path(datasette).with_name("reviewers.yaml")
+
+
+def corpus_path(datasette: Any) -> Path:
+    configured = (datasette.plugin_config(PLUGIN) or {}).get("corpus")
+    if configured:
+        return Path(configured)
+    with sqlite3.connect(f"file:{nhs_path(datasette)}?mode=ro", uri=True) as conn:
+        row = conn.execute("SELECT corpus FROM builds ORDER BY id DESC LIMIT 1").fetchone()
+    return Path(row[0]) if row else Path("corpus")
+
+
+_prepared: set[Path] = set()
+
+
+def ensure_reviews(path: Path) -> None:
+    if path not in _prepared:
+        store.connect(path).close()
+        _prepared.add(path)
+
+
+# --- hooks --------------------------------------------------------------------------------------
+
+
+@hookimpl
+def startup(datasette: Any) -> Any:
+    async def inner() -> None:
+        if NHS not in datasette.databases:
+            return
+        path = reviews_path(datasette)
+        report = await asyncio.to_thread(anchor.reanchor_files, nhs_path(datasette), path)
+        print(
+            f"nhs-review: {report.targets} reviewed items: {report.same} unchanged, {report.reanchored} re-anchored, "
+            f"{len(report.orphaned)} orphaned (python -m pipeline reviews orphans); verdicts in {path}",
+            flush=True,
+        )
+        if REVIEWS not in datasette.databases:
+            datasette.add_database(Database(datasette, path=str(path), is_mutable=True), name=REVIEWS)
+
+    return inner
+
+
+@hookimpl
+def prepare_connection(conn: sqlite3.Connection, database: str, datasette: Any) -> None:
+    if database != NHS:
+        return
+    path = reviews_path(datasette)
+    ensure_reviews(path)
+    conn.execute("ATTACH DATABASE ? AS reviews", (f"file:{path}?mode=ro",))
+
+
+@hookimpl
+def permission_allowed(datasette: Any, actor: dict[str, Any] | None, action: str) -> bool | None:
+    if action != PERMISSION:
+        return None
+    if not actor or not actor.get("id"):
+        return False
+    allow = (datasette.plugin_config(PLUGIN) or {}).get("record_allow")
+    return True if allow is None else bool(actor_matches_allow(actor, allow))
+
+
+_accounts: dict[str, Any] = {"key": None, "metadata": {}}
+
+
+@hookimpl
+def get_metadata(datasette: Any) -> dict[str, Any]:
+    """Reviewer accounts (password hashes) from reviewers.yaml, as datasette-auth-passwords config."""
+    if NHS not in datasette.databases:
+        return {}
+    path = reviewers_path(datasette)
+    try:
+        key = (path, path.stat().st_mtime_ns)
+    except OSError:
+        return {}
+    if _accounts["key"] != key:
+        _accounts["metadata"] = accounts_metadata(yaml.safe_load(path.read_text(encoding="utf-8")) or {}, path)
+        _accounts["key"] = key
+    return _accounts["metadata"]  # type: ignore[no-any-return]
+
+
+def accounts_metadata(data: dict[str, Any], path: Path) -> dict[str, Any]:
+    config: dict[str, Any] = {"actors": {}}
+    for name, entry in (data.get("reviewers") or {}).items():
+        if not isinstance(entry, dict) or not entry.get("password_hash"):
+            raise ValueError(
+                f"{path}: reviewer {name!r} has no password_hash (python -m pipeline reviews add-reviewer)"
+            )
+        config[f"{name}_password_hash"] = entry["password_hash"]
+        config["actors"][name] = {"id": str(name), "name": str(entry.get("name") or name)}
+    return {"plugins": {"datasette-auth-passwords": config}}
+
+
+@hookimpl
+def render_cell(row: Any, value: Any, column: str, table: str | None, database: str) -> Markup | None:
+    if database != NHS:
+        return None
+    if column == "audit" and isinstance(value, str) and value.startswith("/-/audit/"):
+        return Markup(f'<a class="audit-link" href="{escape(value)}">audit&nbsp;›</a>')
+    if column != "id" or value is None:
+        return None
+    kind = None
+    if table == "mentions":
+        try:
+            kind = row["kind"]
+        except (KeyError, IndexError):  # the kind column is hidden (?_nocol=kind)
+            return None
+    elif table == "quotes":
+        kind = items.QUOTE
+    elif table in TABLE_KINDS and table != "quote_segments":
+        kind = TABLE_KINDS[table]
+    if kind is None:
+        return None
+    url = audit.audit_url(kind, str(value))
+    return Markup(f'<a href="{escape(url)}">{escape(value)}</a>')
+
+
+@hookimpl
+def menu_links(datasette: Any) -> list[dict[str, str]]:
+    if NHS not in datasette.databases:
+        return []
+    return [
+        {"href": datasette.urls.path("/nhs/quotations_awaiting_review"), "label": "Quotations awaiting review"},
+        {"href": datasette.urls.path("/nhs/awaiting_review"), "label": "Figures awaiting review"},
+        {"href": datasette.urls.path("/nhs/verdicts"), "label": "Verdicts"},
+    ]
+
+
+@hookimpl
+def register_routes() -> list[tuple[str, Any]]:
+    return [
+        (r"^/-/audit/(?P<kind>[a-z_]+)/(?P<item_id>[^/]+)/page\.png$", page_picture),
+        (r"^/-/audit/(?P<kind>[a-z_]+)/(?P<item_id>[^/]+)$", audit_page),
+        (r"^/-/review/record$", record_verdict),
+        (r"^/-/review/next$", next_awaiting),
+    ]
+
+
+# --- routes -------------------------------------------------------------------------------------
+
+
+async def _load(datasette: Any, kind: str, item_id: str) -> items.Item:
+    def fn(conn: sqlite3.Connection) -> items.Item | None:
+        k, i = audit.resolve(conn, kind, item_id)
+        return items.get_item(conn, k, i)
+
+    item = await nhs_database(datasette).execute_fn(fn)
+    if item is None:
+        raise NotFound(
+            f"No {kind} with id {item_id} in this build. It may have gone in a rebuild: see orphaned verdicts."
+        )
+    return item  # type: ignore[no-any-return]
+
+
+async def audit_page(datasette: Any, request: Any) -> Response:
+    kind, item_id = request.url_vars["kind"], request.url_vars["item_id"]
+    item = await _load(datasette, kind, item_id)
+    if (item.kind, item.id) != (kind, item_id):
+        return Response.redirect(datasette.urls.path(audit.audit_url(item.kind, item.id)))
+    data = await nhs_database(datasette).execute_fn(lambda conn: audit.page_data(conn, item))
+    history = await asyncio.to_thread(_history, reviews_path(datasette), item)
+    can_record = await datasette.permission_allowed(request.actor, PERMISSION, default=False)
+    context = {
+        **data,
+        "history": history,
+        "current": history[0] if history else None,
+        "can_record": can_record,
+        "next_url": datasette.urls.path("/-/review/next?" + urlencode({"kind": item.kind, "after": item.id})),
+        "queue_url": datasette.urls.path(
+            "/nhs/quotations_awaiting_review" if item.kind == items.QUOTE else "/nhs/awaiting_review?kind=" + item.kind
+        ),
+        "picture_url": datasette.urls.path(audit.audit_url(item.kind, item.id) + "/page.png"),
+        "verdicts": store.VERDICTS,
+        "form": {},
+        "error": None,
+    }
+    return Response.html(await datasette.render_template("audit.html", context, request=request))
+
+
+def _history(path: Path, item: items.Item) -> list[dict[str, Any]]:
+    conn = store.connect(path)
+    try:
+        return store.item_history(conn, item.kind, item.id)
+    finally:
+        conn.close()
+
+
+async def record_verdict(datasette: Any, request: Any) -> Response:
+    if request.method != "POST":
+        return Response.text("POST a verdict here from the audit page.", status=405)
+    if not await datasette.permission_allowed(request.actor, PERMISSION, default=False):
+        raise Forbidden("Sign in as a reviewer to record a verdict (anonymous visitors can read, not write).")
+    form = await request.post_vars()
+    kind, item_id = form.get("kind", ""), form.get("id", "")
+    item = await _load(datasette, kind, item_id)
+    db = nhs_database(datasette)
+    target = await db.execute_fn(lambda conn: items.target(conn, item))
+    build = await db.execute_fn(anchor.build_stamp)
+    try:
+        verdict = store.make_verdict(
+            target, form.get("verdict", ""), str(request.actor["id"]), form.get("correct"), form.get("note")
+        )
+    except ReviewError as exc:
+        datasette.add_message(request, f"Not recorded: {exc}.", datasette.ERROR)
+        return Response.redirect(datasette.urls.path(audit.audit_url(item.kind, item.id)))
+    here = store.Anchor(
+        target.target_key, item.kind, item.id, "same", item.document_id, item.first.page, item.first.line
+    )
+    await asyncio.to_thread(_record, reviews_path(datasette), verdict, here, build)
+    datasette.add_message(
+        request, f"Recorded “{verdict.verdict}” for this {audit.KIND_LABELS.get(item.kind, item.kind).lower()}."
+    )
+    return Response.redirect(datasette.urls.path(audit.audit_url(item.kind, item.id)))
+
+
+def _record(path: Path, verdict: store.Verdict, here: store.Anchor, build: str | None) -> None:
+    conn = store.connect(path)
+    try:
+        store.record(conn, verdict, here, build)
+    finally:
+        conn.close()
+
+
+async def next_awaiting(datasette: Any, request: Any) -> Response:
+    kind = request.args.get("kind") or items.QUOTE
+    after_id = request.args.get("after")
+    after = await _load(datasette, kind, after_id) if after_id else None
+    found = await nhs_database(datasette).execute_fn(lambda conn: audit.next_item(conn, kind, after))
+    if found is None:
+        datasette.add_message(request, f"Nothing of kind {kind} is awaiting review.")
+        return Response.redirect(datasette.urls.path("/nhs/verdicts"))
+    return Response.redirect(datasette.urls.path(audit.audit_url(*found)))
+
+
+async def page_picture(datasette: Any, request: Any) -> Response:
+    item = await _load(datasette, request.url_vars["kind"], request.url_vars["item_id"])
+    document = await nhs_database(datasette).execute_fn(lambda conn: items.documents(conn, item.document_id))
+    boxes = [s.bbox for s in item.segments if s.bbox is not None and s.page == item.first.page]
+    if document.get("media_type") != "pdf" or item.first.page is None or not boxes:
+        raise NotFound("This item has no position on a PDF page: see its source line instead.")
+    pdf, password = audit.pdf_source(corpus_path(datasette), document)
+    if not pdf.is_file():
+        raise NotFound(f"{pdf} is not there: the page picture needs the corpus the database was built from.")
+    cache = nhs_path(datasette).parent / "cache" / "audit"
+    try:
+        path = await asyncio.to_thread(
+            pagecrop.cached_render, cache, pdf, str(document["sha256"]), int(item.first.page), boxes, password
+        )
+    except Exception as exc:  # a PDF that cannot be drawn: say why instead of failing the page
+        return Response.text(f"Could not draw page {item.first.page} of {pdf.name}: {exc}", status=500)
+    return Response(path.read_bytes(), content_type="image/png", headers={"cache-control": "max-age=86400"})

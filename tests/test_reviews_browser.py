@@ -1,0 +1,176 @@
+"""A reviewer's session in headless Chromium against Datasette on localhost.
+
+Open the queue (quotations when the build has any, else the figures queue over the
+generic `mentions` view), open an item, see its source line highlighted, sign in,
+record `confirmed` and `wrong`; rebuild the database and find both verdicts still
+attached; an anonymous visitor's attempt to record is refused with nothing written.
+
+Set REVIEW_SCREENSHOT=docs/review-screenshot.png to save the README's screenshot.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+import tests.reviews_support as rs
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ACCOUNTS = {"alice": "correct horse battery"}
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    path = rs.chromium_path()
+    if path is None:
+        pytest.skip("Chromium is not installed: `apt-get install -y chromium` (.ci/run does it in CI)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed: make test")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+def item_from_url(url: str) -> tuple[str, str]:
+    m = re.search(r"/-/audit/([a-z_]+)/([^/?#]+)$", url)
+    assert m, url
+    return m.group(1), m.group(2)
+
+
+def source_of(db: Path, kind: str, item_id: str) -> tuple[str, str]:
+    """The item's text and its (first) source line, from the database."""
+    with sqlite3.connect(db) as conn:
+        if kind == "quote":
+            sql = (
+                "SELECT s.text, l.text FROM quote_segments s JOIN lines l ON l.id = s.line_id "
+                "WHERE s.quote_id = ? ORDER BY s.seq LIMIT 1"
+            )
+        else:
+            sql = "SELECT text, line_text FROM mentions WHERE id = ?"
+        row = conn.execute(sql, (item_id,)).fetchone()
+    assert row, (kind, item_id)
+    return row[0], row[1]
+
+
+def anonymous_attempt(browser, base: str, kind: str, item_id: str) -> int:
+    """An anonymous visitor posts a verdict, with a valid CSRF token from the sign-in page."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{base}/-/audit/{kind}/{item_id}")
+    assert page.locator("form.verdict-form").count() == 0
+    assert page.locator("p.sign-in").is_visible()
+    page.goto(f"{base}/-/login")
+    token = page.locator("input[name=csrftoken]").get_attribute("value")
+    response = page.request.post(
+        f"{base}/-/review/record",
+        form={"kind": kind, "id": item_id, "verdict": "confirmed", "csrftoken": token or ""},
+        max_redirects=0,
+    )
+    context.close()
+    return response.status
+
+
+def test_reviewer_session(chromium, tmp_path):
+    db = rs.build_db(rs.CORPUS, tmp_path / "nhs.db")
+    reviews = tmp_path / "reviews.db"
+    rs.write_reviewers(tmp_path, ACCOUNTS)
+    with sqlite3.connect(db) as conn:
+        has_quotes = conn.execute("SELECT count(*) FROM quotes").fetchone()[0] > 0
+    queue = "/nhs/quotations_awaiting_review" if has_quotes else "/nhs/awaiting_review"
+    heading = "Quotations awaiting review" if has_quotes else "Figures awaiting review"
+
+    with rs.datasette(db) as base:
+        context = chromium.new_context(viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(30_000)
+        page = context.new_page()
+
+        # the queue, then the first item in it
+        page.goto(base + queue)
+        assert heading in page.locator("h1").inner_text()
+        first_links = page.locator("a.audit-link")
+        assert first_links.count() > 1
+        first_links.first.click()
+        page.wait_for_url(re.compile(r"/-/audit/"))
+        kind1, id1 = item_from_url(page.url)
+        text1, line1 = source_of(db, kind1, id1)
+
+        # the source line, with the item highlighted in it
+        mark = page.locator("p.src-line.marked mark.mention").first
+        assert mark.is_visible()
+        assert mark.inner_text() == text1
+        assert line1 in page.locator("p.src-line.marked").first.inner_text()
+        assert page.locator("mark.mention").evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(255, 214, 0)"
+
+        # not signed in: no form, and a forged post is refused
+        assert anonymous_attempt(chromium, base, kind1, id1) == 403
+        assert rs.verdict_count(reviews) == 0
+
+        # sign in
+        page.goto(base + "/-/login")
+        page.fill("#id_username", "alice")
+        page.fill("#id_password", ACCOUNTS["alice"])
+        page.click("input[type=submit]")
+        page.wait_for_url(base + "/")
+        assert "alice" in page.locator("header .actor").inner_text().lower()
+
+        # confirmed
+        page.goto(f"{base}/-/audit/{kind1}/{id1}")
+        page.check("input[name=verdict][value=confirmed]")
+        page.fill("#note", "Checked against the source line.")
+        page.click("form.verdict-form input[type=submit]")
+        page.wait_for_url(f"{base}/-/audit/{kind1}/{id1}")
+        assert page.locator(".current-verdict .verdict").inner_text() == "confirmed"
+        assert page.locator(".current-verdict .reviewer").inner_text() == "alice"
+        if os.environ.get("REVIEW_SCREENSHOT"):
+            page.screenshot(path=os.environ["REVIEW_SCREENSHOT"], full_page=True)
+
+        # the next item in the queue: wrong, with the correct value
+        page.click("a.next-item")
+        page.wait_for_url(re.compile(r"/-/audit/"))
+        kind2, id2 = item_from_url(page.url)
+        assert (kind2, id2) != (kind1, id1)
+        page.check("input[name=verdict][value=wrong]")
+        page.fill("#correct", "not a figure: part of a date")
+        page.click("form.verdict-form input[type=submit]")
+        page.wait_for_url(f"{base}/-/audit/{kind2}/{id2}")
+        assert page.locator(".current-verdict .verdict").inner_text() == "wrong"
+        assert page.locator(".current-verdict .correct").inner_text() == "not a figure: part of a date"
+        assert rs.verdict_count(reviews) == 2
+
+        # both have left the queue
+        page.goto(base + queue)
+        hrefs = page.locator("a.audit-link").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        assert f"/-/audit/{kind1}/{id1}" not in hrefs and f"/-/audit/{kind2}/{id2}" not in hrefs
+        context.close()
+
+    # rebuild, as `make` does, and serve again
+    out = rs.rebuild_cli(rs.CORPUS, db)
+    assert "2 attached as recorded, 0 re-anchored, 0 orphaned" in out.stderr
+    with rs.datasette(db) as base:
+        context = chromium.new_context()
+        page = context.new_page()
+        page.goto(f"{base}/-/audit/{kind1}/{id1}")
+        assert page.locator(".current-verdict .verdict").inner_text() == "confirmed"
+        page.goto(f"{base}/-/audit/{kind2}/{id2}")
+        assert page.locator(".current-verdict .verdict").inner_text() == "wrong"
+        assert page.locator(".current-verdict .correct").inner_text() == "not a figure: part of a date"
+        page.goto(f"{base}/nhs/verdicts")
+        listed = page.locator("a.audit-link").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        assert sorted(listed) == sorted([f"/-/audit/{kind1}/{id1}", f"/-/audit/{kind2}/{id2}"])
+        context.close()
+        assert anonymous_attempt(chromium, base, kind2, id2) == 403
+    assert rs.verdict_count(reviews) == 2
