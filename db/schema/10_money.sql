@@ -16,11 +16,16 @@ CREATE TABLE money (
     qualifier_text TEXT,             -- the qualifier as written: c., circa, more than, just over, ...
     rate TEXT,                       -- per year, per month, per week, per day, per hour, per head, per <unit>
     fin_year TEXT,                   -- financial year written beside it: 2017-18, 2018/19
-    normalised TEXT                  -- the span after clean-up (£13.4m for \pounds 13.4m)
+    normalised TEXT,                 -- the span after clean-up (£13.4m for \pounds 13.4m)
+    basis TEXT NOT NULL,             -- how the currency is known: text (a sign or word beside it), column_header
+                                     -- (a table cell under `Amount (£)`, `£000`...), amount_column (under `AP Amount`)
+    header_page INTEGER,             -- for a table cell: the page (PDF) and line of the header row
+    header_line INTEGER
 );
 CREATE INDEX idx_money_document ON money(document_id);
 CREATE INDEX idx_money_line ON money(line_id);
 CREATE INDEX idx_money_high ON money(high);
+CREATE INDEX idx_money_basis ON money(basis);
 
 CREATE VIEW mentions_money AS
 SELECT m.id, 'money' AS kind, m.document_id, d.sha256 AS doc_sha256, d.file AS doc, m.page, m.line,

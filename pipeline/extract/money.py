@@ -18,7 +18,7 @@ from typing import Any
 
 import regex
 
-from pipeline.extract import Context
+from pipeline.extract import Context, table_money
 from pipeline.extract.amounts import (
     Pattern,
     Shared,
@@ -62,6 +62,7 @@ class MoneyRules:
     footnote_follows: regex.Pattern[str]
     continued: Continued
     shared: Shared
+    table: table_money.TableRules  # money in table cells (rules/table_money.yaml)
 
 
 def _list(path: Path, entry: str, value: Any) -> list[str]:
@@ -168,6 +169,7 @@ def load_rules(directory: Path) -> MoneyRules:
         footnote_follows=compile_pattern(path, "footnotes.footnote_follows", fn["footnote_follows"]),
         continued=continued_rules,
         shared=shared,
+        table=table_money.load_table_rules(directory, signs, codes, currency_of, shared),
     )
 
 
@@ -332,6 +334,44 @@ def extract(doc: Document, lines: Sequence[NormLine], ctx: Context) -> Extractio
                 "rate": beside.rate,
                 "fin_year": beside.fin_year,
                 "normalised": text[a.start : a.end],
+                "basis": "text",
+                "header_page": None,
+                "header_line": None,
             }
             out.mentions.append(Mention("money", i, rs, re_, nl.raw[rs:re_], values))
+    out.mentions.extend(_table_mentions(doc, lines, rules, out.mentions))
+    return out
+
+
+def _table_mentions(
+    doc: Document, lines: Sequence[NormLine], rules: MoneyRules, found: Sequence[Mention]
+) -> list[Mention]:
+    """Amounts in table cells under a header naming their currency, where no sign beside them did."""
+    taken: dict[int, list[tuple[int, int]]] = {}
+    for m in found:
+        taken.setdefault(m.line_index, []).append((m.start, m.end))
+    out = []
+    for a in table_money.find(doc, lines, rules.table):
+        nl = lines[a.line_index]
+        rs, re_ = nl.to_raw(a.start, a.end)
+        if a.start:  # what clean-up dropped right before the number is part of it: `\(3,454\)`
+            before = nl.to_raw(a.start - 1, a.start)[1]
+            if before < rs and not any(ch.isspace() for ch in nl.raw[before:rs]):
+                rs = before
+        if any(rs < e and s < re_ for s, e in taken.get(a.line_index, ())):
+            continue
+        values = {
+            "currency": a.currency,
+            "low": as_number(a.low),
+            "high": as_number(a.high),
+            "qualifier": None,
+            "qualifier_text": None,
+            "rate": None,
+            "fin_year": a.fin_year,
+            "normalised": nl.text[a.start : a.end],
+            "basis": a.basis,
+            "header_page": a.header_page,
+            "header_line": a.header_line,
+        }
+        out.append(Mention("money", a.line_index, rs, re_, nl.raw[rs:re_], values))
     return out

@@ -1,0 +1,532 @@
+"""Money in table cells whose currency and unit come from the column's header.
+
+A spending table's `AP Amount (£)` column holds `33,021.00` with no sign beside it; an accounts
+table's `£000` column holds `498,293`, meaning £498,293,000. `find` reads a document's lines
+once, top to bottom: a header row (cells, none a number, one naming a currency or an amount)
+opens a table; the rows below it are read until another header or the end of the table; every
+number in a money column becomes an amount. Rules: ``rules/table_money.yaml``.
+
+Where cells are placed on a page (PDF lines carry a box per character), a number belongs to the
+header column it stands under, so an empty cell, two numbers glued in one cell or a header
+printed on the first page only do not shift the columns. Elsewhere (Markdown tables) a cell
+belongs to the header cell at the same position.
+
+A cell amount is `33,021.00`, `-42,227.76`, `(1,234)` (negative) or a range `18,500 - 20,499`;
+`-` states none. Its values: the column's currency, the number times the header's unit, the
+financial year written over the column (`2024/25` over `£000`), and the header row's place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+import regex
+
+from pipeline.extract.amounts import Shared, parse_number, phrase_alternation
+from pipeline.model import BBox, Document, Line
+from pipeline.normalise import NormLine
+from pipeline.rules import RuleError, compile_pattern, expand_macros, read_yaml, require
+
+FILE = "table_money.yaml"
+BASES = ("column_header", "amount_column")
+WORD = regex.compile(r"\S+")
+DIGIT = regex.compile(r"\d")
+
+
+@dataclass(frozen=True)
+class Separator:
+    name: str
+    row: regex.Pattern[str]
+    split: str
+    borders: bool
+    skip: regex.Pattern[str] | None
+    max_gap_lines: int
+
+
+@dataclass(frozen=True)
+class Header:
+    name: str
+    basis: str
+    pattern: regex.Pattern[str]
+    currency: str | None  # for headers that name no currency
+    whole_cell: bool
+
+
+@dataclass(frozen=True)
+class TableRules:
+    separators: tuple[Separator, ...]
+    headers: tuple[Header, ...]
+    min_header_cells: int
+    unit_of: dict[str, Decimal]  # lower-case unit form -> value
+    currency_of: dict[str, str]  # sign or code -> currency code
+    number: regex.Pattern[str]
+    nil: regex.Pattern[str]
+    range: regex.Pattern[str]
+    max_offset_em: float
+    min_fit_share: float
+    header_rows_above: int
+    year: regex.Pattern[str]  # a financial year (rules/amounts.yaml fin_year.year)
+    max_years: int
+
+
+@dataclass(frozen=True)
+class Cell:
+    start: int  # offsets in the normalised line, whitespace trimmed
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Column:
+    index: int  # the header cell's position (tables without boxes)
+    extent: tuple[float, float] | None  # along the line, in points (tables with boxes)
+    currency: str | None  # None: not a money column
+    unit: Decimal = Decimal(1)
+    basis: str | None = None
+    fin_year: str | None = None  # the financial year written over the column (`2024/25`)
+
+
+@dataclass
+class Table:
+    separator: Separator
+    header_line: Line
+    columns: list[Column]
+    cells: int  # cells in the header row
+    axis: str | None  # how the header row runs on its page (None: no boxes)
+    gap: int = 0  # lines without cells since the last row
+
+
+@dataclass(frozen=True)
+class CellAmount:
+    """One amount found in a table cell: a span of the normalised line and its values."""
+
+    line_index: int
+    start: int
+    end: int
+    currency: str
+    low: Decimal
+    high: Decimal
+    basis: str
+    fin_year: str | None
+    header_page: int | None
+    header_line: int
+
+
+def load_table_rules(
+    directory: Path, signs: Sequence[str], codes: Sequence[str], currency_of: dict[str, str], shared: Shared
+) -> TableRules:
+    """The rules of table_money.yaml; currencies come from money.yaml, financial years from amounts.yaml."""
+    rules = _load(directory, tuple(signs), tuple(codes), tuple(sorted(currency_of.items())))
+    return replace(rules, year=shared.year, max_years=shared.max_years)
+
+
+@lru_cache(maxsize=4)
+def _load(
+    directory: Path, signs: tuple[str, ...], codes: tuple[str, ...], currency_items: tuple[tuple[str, str], ...]
+) -> TableRules:
+    path = directory / FILE
+    data = read_yaml(path)
+    if not isinstance(data, dict):
+        raise RuleError(path, "expected a mapping")
+    for key in ("separators", "headers", "min_header_cells", "header_rows_above", "units", "cells", "boxes"):
+        if key not in data:
+            raise RuleError(path, f"missing section `{key}`")
+    currency_of = dict(currency_items)
+
+    unit_of: dict[str, Decimal] = {}
+    if not isinstance(data["units"], list):
+        raise RuleError(path, "expected a list", "units")
+    for i, row in enumerate(data["units"], 1):
+        require(path, f"units {i}", row, ("value", "forms"))
+        if not isinstance(row["value"], int) or row["value"] <= 0:
+            raise RuleError(path, "value must be a positive whole number", f"units {i}")
+        if not isinstance(row["forms"], list) or not all(isinstance(f, str) for f in row["forms"]):
+            raise RuleError(path, "forms must be a list of strings", f"units {i}")
+        for form in row["forms"]:
+            unit_of[form.lower()] = Decimal(row["value"])
+    macros = {
+        "cur_sign": phrase_alternation(list(signs)),
+        "cur_code": f"(?<![A-Za-z])(?:{phrase_alternation(list(codes))})(?![A-Za-z])",
+        "unit": f"(?i:{phrase_alternation(list(unit_of))})" if unit_of else "(?!)",
+    }
+
+    separators = []
+    if not isinstance(data["separators"], list) or not data["separators"]:
+        raise RuleError(path, "expected a non-empty list", "separators")
+    for i, row in enumerate(data["separators"], 1):
+        entry = f"separators {i}"
+        require(path, entry, row, ("name", "row", "split", "borders", "max_gap_lines"))
+        if not isinstance(row["split"], str) or not row["split"]:
+            raise RuleError(path, "split must be a non-empty string", entry)
+        if not isinstance(row["max_gap_lines"], int) or row["max_gap_lines"] < 0:
+            raise RuleError(path, "max_gap_lines must be a whole number, 0 or more", entry)
+        separators.append(
+            Separator(
+                str(row["name"]),
+                compile_pattern(path, f"{entry}.row", row["row"]),
+                row["split"],
+                bool(row["borders"]),
+                compile_pattern(path, f"{entry}.skip", row["skip"]) if row.get("skip") else None,
+                row["max_gap_lines"],
+            )
+        )
+
+    headers = []
+    if not isinstance(data["headers"], list) or not data["headers"]:
+        raise RuleError(path, "expected a non-empty list", "headers")
+    for i, row in enumerate(data["headers"], 1):
+        entry = f"headers {i}"
+        require(path, entry, row, ("name", "basis", "pattern"))
+        if row["basis"] not in BASES:
+            raise RuleError(path, f"basis must be one of {', '.join(BASES)}", entry)
+        pattern = compile_pattern(path, f"{entry}.pattern", expand_macros(path, row["pattern"], macros), regex.VERBOSE)
+        currency = row.get("currency")
+        if row["basis"] == "amount_column":
+            if currency not in set(currency_of.values()):
+                raise RuleError(path, "an amount_column header needs a `currency` of rules/money.yaml", entry)
+        elif "cur" not in pattern.groupindex:
+            raise RuleError(path, "a column_header pattern needs a group `cur`", entry)
+        headers.append(Header(str(row["name"]), row["basis"], pattern, currency, bool(row.get("whole_cell", False))))
+
+    cells = data["cells"]
+    require(path, "cells", cells, ("number", "nil", "range"))
+    number = compile_pattern(path, "cells.number", cells["number"])
+    if not {"minus", "num", "paren"} <= set(number.groupindex):
+        raise RuleError(path, "`number` needs groups minus, num and paren", "cells.number")
+    range_ = compile_pattern(path, "cells.range", cells["range"])
+    if not {"low", "high"} <= set(range_.groupindex):
+        raise RuleError(path, "`range` needs groups low and high", "cells.range")
+    boxes = data["boxes"]
+    require(path, "boxes", boxes, ("max_offset_em", "min_fit_share"))
+    min_header = data["min_header_cells"]
+    if not isinstance(min_header, int) or min_header < 1:
+        raise RuleError(path, "must be a whole number, 1 or more", "min_header_cells")
+    above = data["header_rows_above"]
+    if not isinstance(above, int) or above < 0:
+        raise RuleError(path, "must be a whole number, 0 or more", "header_rows_above")
+    return TableRules(
+        separators=tuple(separators),
+        headers=tuple(headers),
+        min_header_cells=min_header,
+        unit_of=unit_of,
+        currency_of=currency_of,
+        number=number,
+        nil=compile_pattern(path, "cells.nil", cells["nil"]),
+        range=range_,
+        max_offset_em=float(boxes["max_offset_em"]),
+        min_fit_share=float(boxes["min_fit_share"]),
+        header_rows_above=above,
+        year=regex.compile("(?!)"),
+        max_years=1,
+    )
+
+
+# --- cells and their place on the page ---------------------------------------------------------
+
+
+def split_cells(text: str, sep: Separator) -> list[Cell]:
+    """The cells of one row, as spans of `text` with surrounding whitespace trimmed."""
+    lo, hi = 0, len(text)
+    if sep.borders:
+        lo = text.index(sep.split) + len(sep.split)
+        hi = text.rindex(sep.split)
+    out = []
+    pos = lo
+    while True:
+        nxt = text.find(sep.split, pos, hi)
+        end = hi if nxt < 0 else nxt
+        s, e = pos, end
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        out.append(Cell(s, e, text[s:e]))
+        if nxt < 0:
+            return out
+        pos = nxt + len(sep.split)
+
+
+def line_axis(line: Line) -> str | None:
+    """Which way the line runs on its page (`+x` left to right, `-y` upwards...), or None without boxes."""
+    boxes = line.char_boxes or ()
+    first = next((b for b in boxes if b is not None), None)
+    last = next((b for b in reversed(boxes) if b is not None), None)
+    if first is None or last is None or first is last:
+        return None
+    dx = (last[0] + last[2]) - (first[0] + first[2])
+    dy = (last[1] + last[3]) - (first[1] + first[3])
+    if abs(dx) >= abs(dy):
+        return "+x" if dx >= 0 else "-x"
+    return "+y" if dy >= 0 else "-y"
+
+
+def _along(box: BBox, axis: str) -> tuple[float, float]:
+    x0, top, x1, bottom = box
+    return {"+x": (x0, x1), "-x": (-x1, -x0), "+y": (top, bottom), "-y": (-bottom, -top)}[axis]
+
+
+def _box(nl: NormLine, line: Line, start: int, end: int) -> BBox | None:
+    """The box from the first to the last character of a span that has one (cells and words
+    are trimmed, so these are the span's ends)."""
+    boxes = line.char_boxes
+    if not boxes:
+        return None
+    rs, re_ = nl.to_raw(start, end)
+    first = next((boxes[k] for k in range(rs, re_) if boxes[k] is not None), None)
+    last = next((boxes[k] for k in range(re_ - 1, rs - 1, -1) if boxes[k] is not None), None)
+    if first is None or last is None:
+        return None
+    return (min(first[0], last[0]), min(first[1], last[1]), max(first[2], last[2]), max(first[3], last[3]))
+
+
+def _extent(nl: NormLine, line: Line, start: int, end: int, axis: str | None) -> tuple[float, float] | None:
+    if axis is None:
+        return None
+    box = _box(nl, line, start, end)
+    return _along(box, axis) if box else None
+
+
+def _overlap(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return min(a[1], b[1]) - max(a[0], b[0])
+
+
+# --- headers -----------------------------------------------------------------------------------
+
+
+def _words(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    return [m.span() for m in WORD.finditer(text, start, end)]
+
+
+def is_number_cell(cell: Cell, rules: TableRules) -> bool:
+    """Every word of the cell is a number or a nil (and there is at least one)."""
+    words = _words(cell.text, 0, len(cell.text))
+    return bool(words) and all(
+        rules.number.fullmatch(cell.text, s, e) or rules.nil.fullmatch(cell.text, s, e) for s, e in words
+    )
+
+
+def _money_column(cell: Cell, rules: TableRules) -> tuple[Header, regex.Match[str]] | None:
+    for h in rules.headers:
+        m = h.pattern.fullmatch(cell.text) if h.whole_cell else h.pattern.search(cell.text)
+        if m:
+            return h, m
+    return None
+
+
+def header_columns(
+    nl: NormLine, line: Line, cells: list[Cell], axis: str | None, rules: TableRules
+) -> list[Column] | None:
+    """The columns of a header row, or None when the row is not a header of money columns.
+
+    A header cell that holds a money header followed by more words (`AP Amount (£) VAT
+    registration`, two header cells glued on the page) gives two columns: up to the end of the
+    money header, and the rest.
+    """
+    if not any(h.pattern.search(nl.text) for h in rules.headers):
+        return None  # (a quick test: no header anywhere on the line)
+    filled = [c for c in cells if c.text]
+    if len(filled) < rules.min_header_cells or any(is_number_cell(c, rules) for c in filled):
+        return None
+    columns: list[Column] = []
+    money = False
+    for index, cell in enumerate(cells):
+        found = _money_column(cell, rules) if cell.text else None
+        if found is None:
+            columns.append(Column(index, _extent(nl, line, cell.start, cell.end, axis), None))
+            continue
+        h, m = found
+        money = True
+        if h.basis == "amount_column":
+            currency, unit = h.currency, Decimal(1)
+        else:
+            token = m.group("cur")
+            currency = rules.currency_of.get(token) or rules.currency_of.get(token.upper())
+            unit = rules.unit_of[m.group("unit").lower()] if m.group("unit") else Decimal(1)
+        cut = cell.start + m.end()
+        rest = _words(nl.text, cut, cell.end)
+        end = cut if rest else cell.end
+        columns.append(Column(index, _extent(nl, line, cell.start, end, axis), currency, unit, h.basis))
+        if rest:
+            columns.append(Column(index, _extent(nl, line, rest[0][0], rest[-1][1], axis), None))
+    return columns if money else None
+
+
+Row = tuple[NormLine, Line, list[Cell]]
+
+
+def _cell_over(column: Column, row: Row, cells_in_header: int, axis: str | None) -> Cell | None:
+    """The cell of another header row that stands over `column`."""
+    nl, line, cells = row
+    if column.extent is None:
+        return cells[column.index] if len(cells) == cells_in_header else None
+    best: tuple[float, Cell] | None = None
+    for cell in cells:
+        extent = _extent(nl, line, cell.start, cell.end, axis) if cell.text else None
+        if extent is not None and _overlap(extent, column.extent) > 0:
+            if best is None or _overlap(extent, column.extent) > best[0]:
+                best = (_overlap(extent, column.extent), cell)
+    return best[1] if best else None
+
+
+def _fin_year(text: str, rules: TableRules) -> str | None:
+    """The one financial year written in a header cell (`2024/25`, `2024-25 £000`), or None."""
+    years = []
+    for m in rules.year.finditer(text):
+        y1, y2 = m.group("y1"), m.group("y2")
+        if y2 is None or 0 < (int(y2[-2:]) - int(y1[-2:])) % 100 <= rules.max_years:
+            years.append(" ".join(m.group().split()))
+    return years[0] if len(years) == 1 else None
+
+
+def with_years(
+    columns: list[Column], rows: list[Row], cells_in_header: int, axis: str | None, rules: TableRules
+) -> list[Column]:
+    """Money columns with the financial year written over them in the header rows (`2024/25` over `£000`)."""
+    out = []
+    for col in columns:
+        if col.currency is not None:
+            for row in reversed(rows):
+                cell = _cell_over(col, row, cells_in_header, axis)
+                year = _fin_year(cell.text, rules) if cell is not None else None
+                if year:
+                    col = replace(col, fin_year=year)
+                    break
+        out.append(col)
+    return out
+
+
+# --- rows --------------------------------------------------------------------------------------
+
+
+def _column_of(extent: tuple[float, float], height: float, columns: list[Column], rules: TableRules) -> Column | None:
+    """The header column a number stands under: most overlap, else the nearest within reach."""
+    best: Column | None = None
+    most = float("-inf")
+    for c in columns:
+        if c.extent is not None:
+            overlap = min(extent[1], c.extent[1]) - max(extent[0], c.extent[0])
+            if overlap > most:
+                best, most = c, overlap
+    # none overlapping: the nearest, when near enough
+    return best if most > 0 or -most <= rules.max_offset_em * height else None
+
+
+def _fits(nl: NormLine, line: Line, cells: list[Cell], table: Table, rules: TableRules) -> bool:
+    placed = [c.extent for c in table.columns if c.extent is not None]
+    filled = [c for c in cells if c.text]
+    fitting = 0
+    for cell in filled:
+        extent = _extent(nl, line, cell.start, cell.end, table.axis)
+        if extent is None:
+            return False
+        fitting += any(_overlap(extent, p) > 0 for p in placed)
+    return bool(filled) and fitting >= rules.min_fit_share * len(filled)
+
+
+def _amount(m: regex.Match[str], column: Column) -> Decimal:
+    if m.group("paren"):
+        return -parse_number(m.group("paren")) * column.unit
+    value = parse_number(m.group("num")) * column.unit
+    return -value if m.group("minus") == "-" else value
+
+
+def _in_table(nl: NormLine, line: Line, cells: list[Cell], table: Table, rules: TableRules) -> bool:
+    """The row lines up under the header: on a page, most of its cells stand under header columns;
+    elsewhere it has as many cells as the header."""
+    if table.axis is None:
+        return len(cells) == table.cells
+    return line_axis(line) == table.axis and _fits(nl, line, cells, table, rules)
+
+
+def _row_amounts(
+    i: int, nl: NormLine, line: Line, cells: list[Cell], table: Table, rules: TableRules
+) -> Iterable[CellAmount]:
+    header = table.header_line
+    boxed = table.axis is not None
+    for index, cell in enumerate(cells):
+        if not cell.text:
+            continue
+        if not boxed:
+            col = next((c for c in table.columns if c.index == index), None)
+            if col is not None and is_number_cell(cell, rules):
+                yield from _amounts(i, cell, _words(cell.text, 0, len(cell.text)), col, header, rules)
+            continue
+        # on a page, each word goes to the column it stands under: a cell may hold two glued
+        # cells (`54,017.85 GB235134980`, an amount and a VAT number)
+        if not DIGIT.search(cell.text):
+            continue  # no amount in it
+        under: dict[int, tuple[Column, list[tuple[int, int]]]] = {}
+        for s, e in _words(cell.text, 0, len(cell.text)):
+            box = _box(nl, line, cell.start + s, cell.start + e)
+            col = _column_of(_along(box, table.axis), box[3] - box[1], table.columns, rules) if box else None
+            if col is not None:
+                under.setdefault(id(col), (col, []))[1].append((s, e))
+        for col, words in under.values():
+            yield from _amounts(i, cell, words, col, header, rules)
+
+
+def _amounts(
+    i: int, cell: Cell, words: list[tuple[int, int]], col: Column, header: Line, rules: TableRules
+) -> Iterable[CellAmount]:
+    """The amounts of the words of one cell under one column: none unless the column holds money
+    and every word is a number or a nil."""
+    if col.currency is None or col.basis is None or not words:
+        return
+    where = (header.page, header.number)
+    first, last = words[0][0], words[-1][1]
+    r = rules.range.fullmatch(cell.text, first, last)
+    if r:
+        low, high = parse_number(r.group("low")) * col.unit, parse_number(r.group("high")) * col.unit
+        if low <= high:
+            yield CellAmount(
+                i, cell.start + first, cell.start + last, col.currency, low, high, col.basis, col.fin_year, *where
+            )
+            return
+    found = [(s, e, rules.number.fullmatch(cell.text, s, e)) for s, e in words]
+    if not all(m or rules.nil.fullmatch(cell.text, s, e) for s, e, m in found):
+        return
+    for s, e, m in found:
+        if m is not None:
+            value = _amount(m, col)
+            yield CellAmount(
+                i, cell.start + s, cell.start + e, col.currency, value, value, col.basis, col.fin_year, *where
+            )
+
+
+def find(doc: Document, lines: Sequence[NormLine], rules: TableRules) -> list[CellAmount]:
+    """Every amount in a money column of a table in the document, top to bottom."""
+    out: list[CellAmount] = []
+    table: Table | None = None
+    above: list[Row] = []  # the rows just before this line, for the years over a header
+    above_sep: Separator | None = None
+    for i, nl in enumerate(lines):
+        line = doc.lines[i]
+        sep = next((s for s in rules.separators if s.row.search(nl.text)), None)
+        if sep is not None and sep.skip is not None and sep.skip.match(nl.text):
+            continue
+        cells = split_cells(nl.text, sep) if sep is not None else []
+        if sep is not above_sep:
+            above, above_sep = [], sep
+        if sep is not None:
+            axis = line_axis(line)
+            columns = header_columns(nl, line, cells, axis, rules)
+            if columns is not None:
+                boxed = all(c.extent is not None for c in columns)
+                axis = axis if boxed else None
+                columns = with_years(columns, [*above, (nl, line, cells)], len(cells), axis, rules)
+                table = Table(sep, line, columns, len(cells), axis)
+                above = []
+                continue
+            above = [*above, (nl, line, cells)][-rules.header_rows_above :] if rules.header_rows_above else []
+        if table is not None and sep is table.separator and _in_table(nl, line, cells, table, rules):
+            table.gap = 0
+            out.extend(_row_amounts(i, nl, line, cells, table, rules))
+        elif table is not None:
+            table.gap += 1
+            if table.gap > table.separator.max_gap_lines:
+                table = None
+    return out
