@@ -23,10 +23,11 @@ from pipeline.extract import Context
 from pipeline.extract.bodies.abbreviations import find_definitions
 from pipeline.extract.bodies.candidates import Candidate, line_candidates
 from pipeline.extract.bodies.gazetteer import GazetteerIndex
+from pipeline.extract.bodies.linedocs import Annotator, LineDocs
 from pipeline.extract.bodies.link import DocBody, FuzzyIndex, Linker
 from pipeline.extract.bodies.naming import (
     committee_type,
-    document_context_type,
+    document_context_types,
     owner_place,
     shorten,
     title_words,
@@ -34,7 +35,8 @@ from pipeline.extract.bodies.naming import (
     written_name,
 )
 from pipeline.extract.bodies.ner import load_ner, ner_spans
-from pipeline.extract.bodies.nlp import NAME, build_nlp
+from pipeline.extract.bodies.nlp import GAZETTEER_PIPE, NAME, build_nlp, join_words
+from pipeline.extract.bodies.prefilter import LineFilter, has_upper
 from pipeline.extract.bodies.rules import BodyRules, ResolveRules, load_rules
 from pipeline.model import Document, Extraction, Mention
 from pipeline.normalise import NormLine
@@ -49,6 +51,8 @@ class Env:
     nlp: Language
     index: GazetteerIndex
     fuzzy: FuzzyIndex
+    filter: LineFilter
+    annotate: Annotator
 
 
 @lru_cache(maxsize=4)
@@ -56,8 +60,10 @@ def environment(rules_dir: Path) -> Env:
     """Rules, spaCy pipeline and indexes for `rules_dir`: built once per process."""
     rules = load_rules(rules_dir)
     nlp = build_nlp(rules_dir)
-    index = nlp.get_pipe("body_gazetteer").index  # type: ignore[attr-defined]
-    return Env(rules, nlp, index, FuzzyIndex(rules.bodies.values(), rules.resolve))
+    index = nlp.get_pipe(GAZETTEER_PIPE).index  # type: ignore[attr-defined]
+    line_filter = LineFilter(nlp.tokenizer, rules.patterns, rules.resolve.stop_words, join_words(rules.resolve), index)
+    fuzzy = FuzzyIndex(rules.bodies.values(), rules.resolve)
+    return Env(rules, nlp, index, fuzzy, line_filter, Annotator(nlp, line_filter.groups))
 
 
 @dataclass
@@ -95,23 +101,29 @@ def find_bodies(
     rules = env.rules.resolve
     idx = [i for i, nl in enumerate(lines) if nl.text.strip()]
     texts = [lines[i].text for i in idx]
-    docs = list(env.nlp.pipe(texts, batch_size=256))
-    extra: list[list[tuple[int, int]]] = [[] for _ in docs]
+    # only lines that can hold a name go through the whole pipeline (prefilter.py); the others are
+    # made into Docs when the resolver looks at them
+    needs = [env.filter.all] * len(texts) if spacy_model else [env.filter.need(t) for t in texts]
+    docs = LineDocs(texts, needs, env.annotate)
+    extra: list[list[tuple[int, int]]] = [[] for _ in texts]
     if spacy_model:
         extra = ner_spans(load_ner(spacy_model), texts, docs, rules.ner_labels)
     linker = Linker(env.rules, env.index, env.fuzzy, _date(doc))
     per_line: list[list[tuple[Candidate, Found]]] = []
     named: set[str] = set()
     doc_context = _DocContext(texts, rules)
-    for k, (li, d) in enumerate(zip(idx, docs, strict=True)):
+    for k, li in enumerate(idx):
         line_found: list[tuple[Candidate, Found]] = []
+        per_line.append(line_found)
+        if not needs[k]:
+            continue  # no name can be on this line
+        d = docs[k]
         for c in line_candidates(d, rules, env.index, extra[k], named):
             linked = _link(c, d, docs[max(0, k - 5) : k], line_found, linker, env, doc_context)
             if linked is None:
                 continue
             f = Found(li, d[c.start].idx, _end_char(d, c.end), *linked)
             line_found.append((c, f))
-        per_line.append(line_found)
     _broken_names(idx, texts, docs, per_line, linker, env, doc_context)
     found = [f for line_found in per_line for _, f in line_found]
     found.extend(_abbreviations(idx, texts, docs, per_line, linker, env))
@@ -122,7 +134,7 @@ def find_bodies(
 def _broken_names(
     idx: list[int],
     texts: list[str],
-    docs: list[Doc],
+    docs: Sequence[Doc],
     per_line: list[list[tuple[Candidate, Found]]],
     linker: Linker,
     env: Env,
@@ -136,7 +148,11 @@ def _broken_names(
     if not rules.line_break_words:
         return
     generic = frozenset().union(*(f.generic for f in rules.families.values()))
+    next_words = tuple(rules.line_break_words)
     for k in range(len(docs) - 1):
+        # cheap tests first: the next line's first token begins its text; a name word holds a capital
+        if not texts[k + 1].lstrip().startswith(next_words) or not has_upper(texts[k].rsplit(None, 1)[-1]):
+            continue
         a, b = docs[k], docs[k + 1]
         last = next((t for t in reversed(a) if not t.is_space), None)
         first = next((t for t in b if not t.is_space), None)
@@ -187,8 +203,9 @@ class _DocContext:
             rules = self.rules
             self.value = rules.committee_default
             if rules.committee_fallback_share > 0:
-                words = (w for text in self.texts for w in _WORD.findall(text))
-                counts = Counter(t for w in words if (t := document_context_type(w, rules)))
+                types = document_context_types(rules)
+                words = _WORD.findall("\n".join(self.texts))
+                counts = Counter(types[w] for w in words if w in types)
                 if counts:
                     type_, n = counts.most_common(1)[0]
                     if n >= rules.committee_fallback_count and n >= rules.committee_fallback_share * counts.total():
@@ -199,7 +216,7 @@ class _DocContext:
 def _short_forms(
     idx: list[int],
     texts: list[str],
-    docs: list[Doc],
+    docs: Sequence[Doc],
     per_line: list[list[tuple[Candidate, Found]]],
     rules: ResolveRules,
 ) -> list[Found]:
@@ -221,10 +238,11 @@ def _short_forms(
     if not learnt:
         return []
     extra: list[Found] = []
-    for k, d in enumerate(docs):
+    for k in range(len(docs)):
         here = [(short, body) for short, body in learnt.items() if short[0] in texts[k]]
         if not here:
             continue
+        d = docs[k]
         words = [t.text for t in d]
         for short, body in here:
             n = len(short)
@@ -311,7 +329,7 @@ def _owner(c: Candidate, d: Doc, line_found: list[tuple[Candidate, Found]]) -> D
 def _abbreviations(
     idx: list[int],
     texts: list[str],
-    docs: list[Doc],
+    docs: Sequence[Doc],
     per_line: list[list[tuple[Candidate, Found]]],
     linker: Linker,
     env: Env,
@@ -339,7 +357,11 @@ def _abbreviations(
             body.aliases.add(sf)
     if not learnt:
         return extra
-    for k, d in enumerate(docs):
+    used = re.compile("|".join(re.escape(sf) for sf in sorted(learnt, key=len, reverse=True)))
+    for k in range(len(docs)):
+        if not used.search(texts[k]):
+            continue  # no token of the line can be a learnt abbreviation
+        d = docs[k]
         taken = [(f.start, f.end) for _, f in per_line[k]]
         for t in d:
             body = learnt.get(t.text)
