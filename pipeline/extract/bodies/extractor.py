@@ -38,6 +38,7 @@ from pipeline.extract.bodies.ner import load_ner, ner_spans
 from pipeline.extract.bodies.nlp import GAZETTEER_PIPE, NAME, build_nlp, join_words
 from pipeline.extract.bodies.prefilter import LineFilter, has_upper
 from pipeline.extract.bodies.rules import BodyRules, ResolveRules, load_rules
+from pipeline.extract.hyphens import joints
 from pipeline.model import Document, Extraction, Mention
 from pipeline.normalise import NormLine
 
@@ -73,6 +74,15 @@ class Found:
     end: int
     body: DocBody
     how: str  # gazetteer | pattern | abbreviation | ner
+    part: bool = False  # one line's part of a name broken across two lines
+    then: Found | None = None  # the first part: the second part
+    joiner: str = " "  # how the first part's text joins the second's: " ", "-" (a hyphen to drop), "" (kept)
+
+    def written(self, text: str, then: str) -> str:
+        """The whole name as written, from the raw texts of the first part (this) and the second."""
+        if self.joiner == "-" and text.endswith("-"):
+            text = text[:-1]
+        return " ".join(f"{text}{self.joiner if self.joiner == ' ' else ''}{then}".split())
 
 
 def extract(doc: Document, lines: Sequence[NormLine], ctx: Context) -> Extraction:
@@ -80,16 +90,22 @@ def extract(doc: Document, lines: Sequence[NormLine], ctx: Context) -> Extractio
     found, _ = find_bodies(doc, lines, env, ctx.options.get("spacy_model"))
     out = Extraction()
     used: dict[str, DocBody] = {}
+    texts: dict[int, str] = {}  # id of a Found -> its raw text
     for f in sorted(found, key=lambda f: (f.line, f.start)):
         nl = lines[f.line]
         rs, re_ = nl.to_raw(f.start, f.end)
         text = nl.raw[rs:re_]
         if not text.strip():
             continue
-        f.body.aliases.add(" ".join(text.split()))
+        texts[id(f)] = text
+        if not f.part:
+            f.body.aliases.add(" ".join(text.split()))
         used[f.body.id] = f.body
         values = {"body_id": f.body.id, "name": f.body.name, "type": f.body.type, "how": f.how}
         out.mentions.append(Mention(KIND, f.line, rs, re_, text, values))
+    for f in found:  # a name broken across two lines is an alias as written whole, not its parts
+        if f.then is not None and id(f) in texts and id(f.then) in texts:
+            f.body.aliases.add(f.written(texts[id(f)], texts[id(f.then)]))
     out.records["bodies"] = [b.record() for b in sorted(used.values(), key=lambda b: b.id)]
     return out
 
@@ -125,6 +141,7 @@ def find_bodies(
             f = Found(li, d[c.start].idx, _end_char(d, c.end), *linked)
             line_found.append((c, f))
     _broken_names(idx, texts, docs, per_line, linker, env, doc_context)
+    _hyphenated_names(doc, lines, idx, docs, per_line, linker, env, doc_context)
     found = [f for line_found in per_line for _, f in line_found]
     found.extend(_abbreviations(idx, texts, docs, per_line, linker, env))
     found.extend(_short_forms(idx, texts, docs, per_line, rules))
@@ -176,18 +193,60 @@ def _broken_names(
             ):
                 continue  # `Brodie Clark CBE` / `Trust Chair`, `Board Assurance` / `Trust have been showcased`
             parts = [(k, start, cut), (k + 1, 0, end - cut - 1)]
-            if not all(_replace_inside(per_line[j], s, e) for j, s, e in parts):
+            if any(_crosses(per_line[j], s, e) for j, s, e in parts):
                 continue
-            for j, s, e in parts:
-                per_line[j].append((Candidate(-1, -1, "pattern"), Found(idx[j], s, e, body, how)))
+            _add_parts(per_line, idx, parts, body, how, " ")
 
 
-def _replace_inside(line_found: list[tuple[Candidate, Found]], s: int, e: int) -> bool:
-    """Make room for a mention at s..e: drop the line's mentions inside it; False if one runs across its ends."""
-    if any(f.start < e and s < f.end and not (s <= f.start and f.end <= e) for _, f in line_found):
-        return False
-    line_found[:] = [(c, f) for c, f in line_found if not (s <= f.start and f.end <= e)]
-    return True
+def _hyphenated_names(
+    doc: Document,
+    lines: Sequence[NormLine],
+    idx: list[int],
+    docs: Sequence[Doc],
+    per_line: list[list[tuple[Candidate, Found]]],
+    linker: Linker,
+    env: Env,
+    doc_context: Callable[[], str],
+) -> None:
+    """Names broken by a hyphen at a line's end (`Leeds Teaching Hos-` / `pitals NHS Trust`, hyphens.py): a
+    name found across the break in the two lines joined is a mention of its body on each line, in place of
+    what was found inside those parts (`Hos-` or `pitals NHS Trust` alone)."""
+    at = {li: k for k, li in enumerate(idx)}
+    for joint in joints(doc, lines):
+        if joint.first not in at or joint.second not in at or not env.filter.need(joint.text):
+            continue
+        d = env.nlp(joint.text)
+        k = at[joint.first]
+        for c in line_candidates(d, env.rules.resolve, env.index):
+            parts = [(at[li], s, e) for li, s, e in joint.parts(d[c.start].idx, _end_char(d, c.end))]
+            if not parts or any(_crosses(per_line[j], s, e) for j, s, e in parts):
+                continue
+            linked = _link(c, d, docs[max(0, k - 5) : k], [], linker, env, doc_context)
+            if linked is None:
+                continue
+            _add_parts(per_line, idx, parts, *linked, "" if joint.keep else "-")
+
+
+def _add_parts(
+    per_line: list[list[tuple[Candidate, Found]]],
+    idx: list[int],
+    parts: list[tuple[int, int, int]],
+    body: DocBody,
+    how: str,
+    joiner: str,
+) -> None:
+    """The two lines' parts of one name broken across them, each a mention of its body in place of the
+    mentions inside it."""
+    (j1, s1, e1), (j2, s2, e2) = parts
+    second = Found(idx[j2], s2, e2, body, how, part=True)
+    for j, f in ((j1, Found(idx[j1], s1, e1, body, how, part=True, then=second, joiner=joiner)), (j2, second)):
+        per_line[j][:] = [(c, g) for c, g in per_line[j] if not (f.start <= g.start and g.end <= f.end)]
+        per_line[j].append((Candidate(-1, -1, "pattern"), f))
+
+
+def _crosses(line_found: list[tuple[Candidate, Found]], s: int, e: int) -> bool:
+    """Whether a mention of the line runs across an end of s..e."""
+    return any(f.start < e and s < f.end and not (s <= f.start and f.end <= e) for _, f in line_found)
 
 
 class _DocContext:
