@@ -2,7 +2,8 @@
 CREATE TABLE quotes (
     id TEXT PRIMARY KEY,             -- stable: document SHA-256, first line, start, text
     document_id INTEGER NOT NULL REFERENCES documents(id),
-    text TEXT NOT NULL,              -- the full quotation as published (segments joined by a space)
+    text TEXT NOT NULL,              -- the full quotation as published (segments joined by a space; a word
+                                     -- hyphenated across two lines of a PDF joined whole)
     normalised TEXT,                 -- the same after clean-up (curly quotes, \pounds, ...)
     words INTEGER,
     first_page INTEGER,              -- PDF page of the first / last segment (NULL for text)

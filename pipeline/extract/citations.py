@@ -16,6 +16,7 @@ from typing import Any
 
 from pipeline.extract import Context, page_refs, quotes, speakers
 from pipeline.extract import cited_documents as cited
+from pipeline.extract.hyphens import joints
 from pipeline.extract.page_refs import PageRef
 from pipeline.extract.quotes import FoundQuote
 from pipeline.model import Document, Extraction, Mention, mention_id
@@ -105,7 +106,7 @@ def _analyse(doc: Document, lines: Sequence[NormLine], ctx: Context) -> Analysis
     furniture = [line.role != "body" for line in doc.lines]  # a PDF's headers, footers, page numbers
     found = [
         q
-        for q in quotes.find_quotes(texts, line_refs, qrules, [nl.raw for nl in qlines], furniture)
+        for q in quotes.find_quotes(texts, line_refs, qrules, [nl.raw for nl in qlines], furniture, joints(doc, qlines))
         if not _names_document(q.text(texts), qrules, crules)
     ]
     footprints = cited.sections(texts, crules)
@@ -159,7 +160,8 @@ def _analyse(doc: Document, lines: Sequence[NormLine], ctx: Context) -> Analysis
     out: list[Quote] = []
     seen: list[tuple[str, str]] = []  # (duplicate key, quotation id)
     for n, q in enumerate(found):
-        raw = " ".join(qlines[s.line].raw[slice(*qlines[s.line].to_raw(s.start, s.end))] for s in q.segments)
+        pieces = [qlines[s.line].raw[slice(*qlines[s.line].to_raw(s.start, s.end))] for s in q.segments]
+        raw = " ".join(pieces)  # for the id, as before hyphen breaks were joined
         first = q.segments[0]
         line = doc.lines[first.line]
         raw_start = qlines[first.line].to_raw(first.start, first.end)[0]
@@ -178,7 +180,7 @@ def _analyse(doc: Document, lines: Sequence[NormLine], ctx: Context) -> Analysis
         )
         if dup is None:
             seen.append((key, qid))
-        out.append(Quote(q, qid, raw, text, ref, res, speaker, dup))
+        out.append(Quote(q, qid, q.join(pieces), text, ref, res, speaker, dup))
     return Analysis(list(qlines), refs, out, [d.row() for d in crules.documents])
 
 

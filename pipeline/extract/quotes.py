@@ -9,7 +9,9 @@ reference that follows it. It handles what extracted text does to quotations:
   page reference or the author's `(emphasis added)` ending the line);
 - `''` as a closing mark, a superscript standing for the opening mark (``pre_rewrites``);
 - page residue (`**STOP PRESS**`, a pasted box, a repeated pull-quote) in the middle: the
-  quotation is trimmed to the quoted words and resumes on the line that closes it.
+  quotation is trimmed to the quoted words and resumes on the line that closes it;
+- a word broken by a hyphen at a line's end (`Calibrat-` / `ing`, a PDF's hyphen hints): the
+  quotation's text has it whole (`Calibrating`), its segments keep a span on each line.
 
 Rules: ``rules/quotes.yaml``. Attribution (speaker, cited document) is done by
 `pipeline.extract.citations`, which also maps offsets back to the raw lines.
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
@@ -27,6 +29,7 @@ from pathlib import Path
 
 import regex
 
+from pipeline.extract.hyphens import Joint
 from pipeline.extract.page_refs import PageRef
 from pipeline.normalise import Rewrite
 from pipeline.rules import RuleError, compile_pattern, read_yaml, require
@@ -165,9 +168,28 @@ class FoundQuote:
     closed: tuple[int, int] | None = None  # (line, offset of the closing mark); None when lost
     ref: tuple[int, PageRef] | None = None  # the page reference it is attributed to
     flags: list[str] = field(default_factory=list)
+    breaks: Mapping[int, Joint] = field(default_factory=dict)  # the document's hyphen breaks by first line
 
     def text(self, texts: Sequence[str]) -> str:
-        return " ".join(texts[s.line][s.start : s.end] for s in self.segments)
+        """The quotation in `texts` (normalised lines)."""
+        return self.join([texts[s.line][s.start : s.end] for s in self.segments])
+
+    def join(self, pieces: Sequence[str]) -> str:
+        """The segments' texts `pieces` joined by a space, but whole where a segment ends with the hyphen of a
+        word broken at its line's end and the next begins with the rest of the word (`Calibrat-` / `ing`:
+        `Calibrating`; a compound keeps its hyphen: `data-independent`)."""
+        out = ""
+        for i, piece in enumerate(pieces):
+            if i == 0:
+                out = piece
+                continue
+            prev, seg = self.segments[i - 1], self.segments[i]
+            joint = self.breaks.get(prev.line)
+            if joint is not None and (joint.second, joint.hyphen + 1, joint.rest) == (seg.line, prev.end, seg.start):
+                out = (out if joint.keep or not out.endswith("-") else out[:-1]) + piece
+            else:
+                out = f"{out} {piece}"
+        return out
 
     @property
     def last_line(self) -> int:
@@ -539,18 +561,21 @@ def find_quotes(
     rules: QuoteRules,
     raws: Sequence[str] | None = None,
     furniture: Sequence[bool] | None = None,
+    breaks: Sequence[Joint] = (),
 ) -> list[FoundQuote]:
     """Quotations in a document's normalised lines (with each line's page references, the
-    raw lines, on which `skip_lines` are matched, and which lines are page furniture: a
-    PDF's headers, footers and page numbers), in document order, six words or more,
-    titles left out."""
+    raw lines, on which `skip_lines` are matched, which lines are page furniture: a
+    PDF's headers, footers and page numbers, and the words hyphenated across lines), in
+    document order, six words or more, titles left out."""
     raws = raws if raws is not None else texts
     furniture = furniture if furniture is not None else [False] * len(texts)
     found = _Finder(texts, refs, rules, raws, furniture).run()
+    by_first = {j.first: j for j in breaks}
     out = []
     for q in found:
         if not q.segments:
             continue
+        q.breaks = by_first
         text = q.text(texts)
         if len(words(text, rules)) < rules.min_words or is_title(text, rules):
             continue

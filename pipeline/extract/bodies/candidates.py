@@ -53,10 +53,10 @@ def line_candidates(
 
     `named` collects committee names made bodies by quotation marks, for the rest of the document."""
     cands: list[Candidate] = []
-    for span in doc.spans[GAZ_KEY]:
+    for span in doc.spans.get(GAZ_KEY, ()):  # absent where the gazetteer had nothing to find (linedocs.py)
         cands.append(Candidate(span.start, span.end, "gazetteer", body_ids=tuple(span.kb_id_.split("|"))))
     seen: set[tuple[int, int, str]] = set()
-    for span in doc.spans[PATTERNS_KEY]:
+    for span in doc.spans.get(PATTERNS_KEY, ()):
         cleaned = clean_pattern(doc, span.start, span.end, span.label_, span.id_, rules, index, named)
         if cleaned and (cleaned[0], cleaned[1], span.label_) not in seen:
             seen.add((cleaned[0], cleaned[1], span.label_))

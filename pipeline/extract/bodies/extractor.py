@@ -23,10 +23,11 @@ from pipeline.extract import Context
 from pipeline.extract.bodies.abbreviations import find_definitions
 from pipeline.extract.bodies.candidates import Candidate, line_candidates
 from pipeline.extract.bodies.gazetteer import GazetteerIndex
+from pipeline.extract.bodies.linedocs import Annotator, LineDocs
 from pipeline.extract.bodies.link import DocBody, FuzzyIndex, Linker
 from pipeline.extract.bodies.naming import (
     committee_type,
-    document_context_type,
+    document_context_types,
     owner_place,
     shorten,
     title_words,
@@ -34,8 +35,10 @@ from pipeline.extract.bodies.naming import (
     written_name,
 )
 from pipeline.extract.bodies.ner import load_ner, ner_spans
-from pipeline.extract.bodies.nlp import NAME, build_nlp
+from pipeline.extract.bodies.nlp import GAZETTEER_PIPE, NAME, build_nlp, join_words
+from pipeline.extract.bodies.prefilter import LineFilter, has_upper
 from pipeline.extract.bodies.rules import BodyRules, ResolveRules, load_rules
+from pipeline.extract.hyphens import joints
 from pipeline.model import Document, Extraction, Mention
 from pipeline.normalise import NormLine
 
@@ -49,6 +52,8 @@ class Env:
     nlp: Language
     index: GazetteerIndex
     fuzzy: FuzzyIndex
+    filter: LineFilter
+    annotate: Annotator
 
 
 @lru_cache(maxsize=4)
@@ -56,8 +61,10 @@ def environment(rules_dir: Path) -> Env:
     """Rules, spaCy pipeline and indexes for `rules_dir`: built once per process."""
     rules = load_rules(rules_dir)
     nlp = build_nlp(rules_dir)
-    index = nlp.get_pipe("body_gazetteer").index  # type: ignore[attr-defined]
-    return Env(rules, nlp, index, FuzzyIndex(rules.bodies.values(), rules.resolve))
+    index = nlp.get_pipe(GAZETTEER_PIPE).index  # type: ignore[attr-defined]
+    line_filter = LineFilter(nlp.tokenizer, rules.patterns, rules.resolve.stop_words, join_words(rules.resolve), index)
+    fuzzy = FuzzyIndex(rules.bodies.values(), rules.resolve)
+    return Env(rules, nlp, index, fuzzy, line_filter, Annotator(nlp, line_filter.groups))
 
 
 @dataclass
@@ -67,6 +74,15 @@ class Found:
     end: int
     body: DocBody
     how: str  # gazetteer | pattern | abbreviation | ner
+    part: bool = False  # one line's part of a name broken across two lines
+    then: Found | None = None  # the first part: the second part
+    joiner: str = " "  # how the first part's text joins the second's: " ", "-" (a hyphen to drop), "" (kept)
+
+    def written(self, text: str, then: str) -> str:
+        """The whole name as written, from the raw texts of the first part (this) and the second."""
+        if self.joiner == "-" and text.endswith("-"):
+            text = text[:-1]
+        return " ".join(f"{text}{self.joiner if self.joiner == ' ' else ''}{then}".split())
 
 
 def extract(doc: Document, lines: Sequence[NormLine], ctx: Context) -> Extraction:
@@ -74,16 +90,22 @@ def extract(doc: Document, lines: Sequence[NormLine], ctx: Context) -> Extractio
     found, _ = find_bodies(doc, lines, env, ctx.options.get("spacy_model"))
     out = Extraction()
     used: dict[str, DocBody] = {}
+    texts: dict[int, str] = {}  # id of a Found -> its raw text
     for f in sorted(found, key=lambda f: (f.line, f.start)):
         nl = lines[f.line]
         rs, re_ = nl.to_raw(f.start, f.end)
         text = nl.raw[rs:re_]
         if not text.strip():
             continue
-        f.body.aliases.add(" ".join(text.split()))
+        texts[id(f)] = text
+        if not f.part:
+            f.body.aliases.add(" ".join(text.split()))
         used[f.body.id] = f.body
         values = {"body_id": f.body.id, "name": f.body.name, "type": f.body.type, "how": f.how}
         out.mentions.append(Mention(KIND, f.line, rs, re_, text, values))
+    for f in found:  # a name broken across two lines is an alias as written whole, not its parts
+        if f.then is not None and id(f) in texts and id(f.then) in texts:
+            f.body.aliases.add(f.written(texts[id(f)], texts[id(f.then)]))
     out.records["bodies"] = [b.record() for b in sorted(used.values(), key=lambda b: b.id)]
     return out
 
@@ -95,24 +117,31 @@ def find_bodies(
     rules = env.rules.resolve
     idx = [i for i, nl in enumerate(lines) if nl.text.strip()]
     texts = [lines[i].text for i in idx]
-    docs = list(env.nlp.pipe(texts, batch_size=256))
-    extra: list[list[tuple[int, int]]] = [[] for _ in docs]
+    # only lines that can hold a name go through the whole pipeline (prefilter.py); the others are
+    # made into Docs when the resolver looks at them
+    needs = [env.filter.all] * len(texts) if spacy_model else [env.filter.need(t) for t in texts]
+    docs = LineDocs(texts, needs, env.annotate)
+    extra: list[list[tuple[int, int]]] = [[] for _ in texts]
     if spacy_model:
         extra = ner_spans(load_ner(spacy_model), texts, docs, rules.ner_labels)
     linker = Linker(env.rules, env.index, env.fuzzy, _date(doc))
     per_line: list[list[tuple[Candidate, Found]]] = []
     named: set[str] = set()
     doc_context = _DocContext(texts, rules)
-    for k, (li, d) in enumerate(zip(idx, docs, strict=True)):
+    for k, li in enumerate(idx):
         line_found: list[tuple[Candidate, Found]] = []
+        per_line.append(line_found)
+        if not needs[k]:
+            continue  # no name can be on this line
+        d = docs[k]
         for c in line_candidates(d, rules, env.index, extra[k], named):
             linked = _link(c, d, docs[max(0, k - 5) : k], line_found, linker, env, doc_context)
             if linked is None:
                 continue
             f = Found(li, d[c.start].idx, _end_char(d, c.end), *linked)
             line_found.append((c, f))
-        per_line.append(line_found)
     _broken_names(idx, texts, docs, per_line, linker, env, doc_context)
+    _hyphenated_names(doc, lines, idx, docs, per_line, linker, env, doc_context)
     found = [f for line_found in per_line for _, f in line_found]
     found.extend(_abbreviations(idx, texts, docs, per_line, linker, env))
     found.extend(_short_forms(idx, texts, docs, per_line, rules))
@@ -122,7 +151,7 @@ def find_bodies(
 def _broken_names(
     idx: list[int],
     texts: list[str],
-    docs: list[Doc],
+    docs: Sequence[Doc],
     per_line: list[list[tuple[Candidate, Found]]],
     linker: Linker,
     env: Env,
@@ -136,7 +165,11 @@ def _broken_names(
     if not rules.line_break_words:
         return
     generic = frozenset().union(*(f.generic for f in rules.families.values()))
+    next_words = tuple(rules.line_break_words)
     for k in range(len(docs) - 1):
+        # cheap tests first: the next line's first token begins its text; a name word holds a capital
+        if not texts[k + 1].lstrip().startswith(next_words) or not has_upper(texts[k].rsplit(None, 1)[-1]):
+            continue
         a, b = docs[k], docs[k + 1]
         last = next((t for t in reversed(a) if not t.is_space), None)
         first = next((t for t in b if not t.is_space), None)
@@ -160,18 +193,60 @@ def _broken_names(
             ):
                 continue  # `Brodie Clark CBE` / `Trust Chair`, `Board Assurance` / `Trust have been showcased`
             parts = [(k, start, cut), (k + 1, 0, end - cut - 1)]
-            if not all(_replace_inside(per_line[j], s, e) for j, s, e in parts):
+            if any(_crosses(per_line[j], s, e) for j, s, e in parts):
                 continue
-            for j, s, e in parts:
-                per_line[j].append((Candidate(-1, -1, "pattern"), Found(idx[j], s, e, body, how)))
+            _add_parts(per_line, idx, parts, body, how, " ")
 
 
-def _replace_inside(line_found: list[tuple[Candidate, Found]], s: int, e: int) -> bool:
-    """Make room for a mention at s..e: drop the line's mentions inside it; False if one runs across its ends."""
-    if any(f.start < e and s < f.end and not (s <= f.start and f.end <= e) for _, f in line_found):
-        return False
-    line_found[:] = [(c, f) for c, f in line_found if not (s <= f.start and f.end <= e)]
-    return True
+def _hyphenated_names(
+    doc: Document,
+    lines: Sequence[NormLine],
+    idx: list[int],
+    docs: Sequence[Doc],
+    per_line: list[list[tuple[Candidate, Found]]],
+    linker: Linker,
+    env: Env,
+    doc_context: Callable[[], str],
+) -> None:
+    """Names broken by a hyphen at a line's end (`Leeds Teaching Hos-` / `pitals NHS Trust`, hyphens.py): a
+    name found across the break in the two lines joined is a mention of its body on each line, in place of
+    what was found inside those parts (`Hos-` or `pitals NHS Trust` alone)."""
+    at = {li: k for k, li in enumerate(idx)}
+    for joint in joints(doc, lines):
+        if joint.first not in at or joint.second not in at or not env.filter.need(joint.text):
+            continue
+        d = env.nlp(joint.text)
+        k = at[joint.first]
+        for c in line_candidates(d, env.rules.resolve, env.index):
+            parts = [(at[li], s, e) for li, s, e in joint.parts(d[c.start].idx, _end_char(d, c.end))]
+            if not parts or any(_crosses(per_line[j], s, e) for j, s, e in parts):
+                continue
+            linked = _link(c, d, docs[max(0, k - 5) : k], [], linker, env, doc_context)
+            if linked is None:
+                continue
+            _add_parts(per_line, idx, parts, *linked, "" if joint.keep else "-")
+
+
+def _add_parts(
+    per_line: list[list[tuple[Candidate, Found]]],
+    idx: list[int],
+    parts: list[tuple[int, int, int]],
+    body: DocBody,
+    how: str,
+    joiner: str,
+) -> None:
+    """The two lines' parts of one name broken across them, each a mention of its body in place of the
+    mentions inside it."""
+    (j1, s1, e1), (j2, s2, e2) = parts
+    second = Found(idx[j2], s2, e2, body, how, part=True)
+    for j, f in ((j1, Found(idx[j1], s1, e1, body, how, part=True, then=second, joiner=joiner)), (j2, second)):
+        per_line[j][:] = [(c, g) for c, g in per_line[j] if not (f.start <= g.start and g.end <= f.end)]
+        per_line[j].append((Candidate(-1, -1, "pattern"), f))
+
+
+def _crosses(line_found: list[tuple[Candidate, Found]], s: int, e: int) -> bool:
+    """Whether a mention of the line runs across an end of s..e."""
+    return any(f.start < e and s < f.end and not (s <= f.start and f.end <= e) for _, f in line_found)
 
 
 class _DocContext:
@@ -187,8 +262,9 @@ class _DocContext:
             rules = self.rules
             self.value = rules.committee_default
             if rules.committee_fallback_share > 0:
-                words = (w for text in self.texts for w in _WORD.findall(text))
-                counts = Counter(t for w in words if (t := document_context_type(w, rules)))
+                types = document_context_types(rules)
+                words = _WORD.findall("\n".join(self.texts))
+                counts = Counter(types[w] for w in words if w in types)
                 if counts:
                     type_, n = counts.most_common(1)[0]
                     if n >= rules.committee_fallback_count and n >= rules.committee_fallback_share * counts.total():
@@ -199,7 +275,7 @@ class _DocContext:
 def _short_forms(
     idx: list[int],
     texts: list[str],
-    docs: list[Doc],
+    docs: Sequence[Doc],
     per_line: list[list[tuple[Candidate, Found]]],
     rules: ResolveRules,
 ) -> list[Found]:
@@ -221,10 +297,11 @@ def _short_forms(
     if not learnt:
         return []
     extra: list[Found] = []
-    for k, d in enumerate(docs):
+    for k in range(len(docs)):
         here = [(short, body) for short, body in learnt.items() if short[0] in texts[k]]
         if not here:
             continue
+        d = docs[k]
         words = [t.text for t in d]
         for short, body in here:
             n = len(short)
@@ -311,7 +388,7 @@ def _owner(c: Candidate, d: Doc, line_found: list[tuple[Candidate, Found]]) -> D
 def _abbreviations(
     idx: list[int],
     texts: list[str],
-    docs: list[Doc],
+    docs: Sequence[Doc],
     per_line: list[list[tuple[Candidate, Found]]],
     linker: Linker,
     env: Env,
@@ -339,7 +416,11 @@ def _abbreviations(
             body.aliases.add(sf)
     if not learnt:
         return extra
-    for k, d in enumerate(docs):
+    used = re.compile("|".join(re.escape(sf) for sf in sorted(learnt, key=len, reverse=True)))
+    for k in range(len(docs)):
+        if not used.search(texts[k]):
+            continue  # no token of the line can be a learnt abbreviation
+        d = docs[k]
         taken = [(f.start, f.end) for _, f in per_line[k]]
         for t in d:
             body = learnt.get(t.text)

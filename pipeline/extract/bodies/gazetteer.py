@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Span, SpanGroup
+from spacy.tokens import Doc, Span, SpanGroup, Token
 
 from pipeline.extract.bodies.rules import KnownBody
 
@@ -68,9 +68,11 @@ class GazetteerIndex:
 
     def match(self, doc: Doc) -> list[tuple[int, int, list[AliasEntry]]]:
         """(start, end, entries) of the longest known names, left to right, not overlapping."""
-        units = [unit(t.text) for t in doc]
+        toks = list(doc)
+        texts = [t.text for t in toks]
+        units = [unit(t) for t in texts]
         found: list[tuple[int, int, list[AliasEntry]]] = []
-        i, n = 0, len(doc)
+        i, n = 0, len(toks)
         while i < n:
             best: tuple[int, int, list[AliasEntry]] | None = None
             if units[i] not in SKIP_UNITS and (units[i],) in self.prefixes:
@@ -81,9 +83,11 @@ class GazetteerIndex:
                     key = (*key, units[j])
                     if key not in self.prefixes:
                         break
-                    entries = self._valid(doc, i, j + 1, self.by_key.get(key, []))
+                    entries = self.by_key.get(key)
                     if entries:
-                        best = (i, j + 1, entries)
+                        entries = _valid(doc, toks, texts, i, j + 1, entries)
+                        if entries:
+                            best = (i, j + 1, entries)
             if best:
                 found.append(best)
                 i = best[1]
@@ -91,25 +95,28 @@ class GazetteerIndex:
                 i += 1
         return found
 
-    @staticmethod
-    def _valid(doc: Doc, start: int, end: int, entries: list[AliasEntry]) -> list[AliasEntry]:
-        if not entries:
-            return []
-        first = doc[start].text
-        last = doc[end - 1].text
-        text = _surface(doc[start:end].text)
-        out = []
-        for e in entries:
-            if e.exact and text != e.surface:
+
+def _valid(
+    doc: Doc, toks: list[Token], texts: list[str], start: int, end: int, entries: list[AliasEntry]
+) -> list[AliasEntry]:
+    first = texts[start]
+    last = texts[end - 1]
+    text = None
+    out = []
+    for e in entries:
+        if e.exact:
+            if text is None:
+                text = _surface(doc[start:end].text)
+            if text != e.surface:
                 continue
-            if not e.exact and not (first[:1].isupper() or first[:1].isdigit()):
-                continue
-            if not e.exact and e.last_capital and not last[:1].isupper():
-                continue
-            if e.common_word and (doc[start].is_sent_start or _capitalised(doc, start - 1) or _capitalised(doc, end)):
-                continue
-            out.append(e)
-        return out
+        if not e.exact and not (first[:1].isupper() or first[:1].isdigit()):
+            continue
+        if not e.exact and e.last_capital and not last[:1].isupper():
+            continue
+        if e.common_word and (toks[start].is_sent_start or _capitalised(texts, start - 1) or _capitalised(texts, end)):
+            continue
+        out.append(e)
+    return out
 
 
 def _surface(text: str) -> str:
@@ -117,8 +124,8 @@ def _surface(text: str) -> str:
     return " ".join(text.replace("-", " ").split())
 
 
-def _capitalised(doc: Doc, i: int) -> bool:
-    return 0 <= i < len(doc) and doc[i].text[:1].isupper()
+def _capitalised(texts: list[str], i: int) -> bool:
+    return 0 <= i < len(texts) and texts[i][:1].isupper()
 
 
 class GazetteerComponent:

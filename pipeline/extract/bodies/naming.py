@@ -82,13 +82,14 @@ def committee_type(
     return None
 
 
-def document_context_type(word: str, rules: ResolveRules) -> str | None:
-    """The type a word tells when counted over a whole document (`committees.by_context` and
-    `committees.document_context`), or None."""
+def document_context_types(rules: ResolveRules) -> dict[str, str]:
+    """The type each word tells when counted over a whole document (`committees.by_context` and
+    `committees.document_context`; the first rule naming a word wins)."""
+    types: dict[str, str] = {}
     for rule in (*rules.committee_by_context, *rules.committee_document_context):
-        if word in rule.words:
-            return rule.type
-    return None
+        for word in rule.words:
+            types.setdefault(word, rule.type)
+    return types
 
 
 def _context_rule(word: str, rules: ResolveRules) -> str | None:

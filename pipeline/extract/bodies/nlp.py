@@ -21,8 +21,11 @@ from pipeline.extract.bodies.gazetteer import GazetteerComponent, GazetteerIndex
 from pipeline.extract.bodies.rules import BodyRules, ResolveRules, load_rules
 from pipeline.rules import RuleError
 
-PATTERNS_KEY = "body_patterns"
+PATTERNS_KEY = "body_patterns"  # doc.spans key of the generic patterns' matches
+PATTERNS_PIPE = "body_patterns"  # the SpanRuler's name
+GAZETTEER_PIPE = "body_gazetteer"  # the gazetteer component's name (its spans key: gazetteer.SPANS_KEY)
 NAME, JOIN, OTHER = "NAME", "JOIN", "O"
+ANYWHERE_JOINS = frozenset({",", "&", "and"})  # JOIN wherever they stand (`-`, `'s`, hyphen words: in context)
 
 
 class BodyTokens:
@@ -32,20 +35,31 @@ class BodyTokens:
         self.stop = rules.stop_words
         self.hyphen_words = rules.hyphen_words
         self.breaks = rules.possessive_breaks
+        self.may_join = join_words(rules)
+        self.names: dict[str, bool] = {}  # token text -> a name word (remembered)
 
     def __call__(self, doc: Doc) -> Doc:
         toks = list(doc)
         texts = [t.text for t in toks]
-        tags = [NAME if is_name_word(x) and x not in self.stop else OTHER for x in texts]
+        names = self.names
+        if len(names) > 200_000:
+            names.clear()
+        tags = []
+        for x in texts:
+            name = names.get(x)
+            if name is None:
+                name = names[x] = is_name_word(x) and x not in self.stop
+            tags.append(NAME if name else OTHER)
         n = len(toks)
         for i, text in enumerate(texts):
-            if tags[i] == NAME:
+            if text not in self.may_join or tags[i] == NAME:
+                continue
+            if text in ANYWHERE_JOINS:
+                tags[i] = JOIN
                 continue
             glued_before = i > 0 and not toks[i - 1].whitespace_
             glued_after = i + 1 < n and not toks[i].whitespace_
-            if text in (",", "&", "and"):
-                tags[i] = JOIN
-            elif text == "-" and glued_before and glued_after:
+            if text == "-" and glued_before and glued_after:
                 tags[i] = JOIN
             elif text in self.hyphen_words and glued_before and glued_after and texts[i - 1] == "-":
                 tags[i] = JOIN
@@ -58,9 +72,16 @@ class BodyTokens:
                 and texts[i + 1] not in self.breaks
             ):
                 tags[i] = JOIN
+        strings = doc.vocab.strings
+        ids = {tag: strings.add(tag) for tag in (NAME, JOIN, OTHER)}
         for t, tag in zip(toks, tags, strict=True):
-            t.tag_ = tag
+            t.tag = ids[tag]
         return doc
+
+
+def join_words(rules: ResolveRules) -> frozenset[str]:
+    """Every text a token that `BodyTokens` tags JOIN can have (it tags them so only in some contexts)."""
+    return frozenset(ANYWHERE_JOINS | {"-", "'s"} | rules.hyphen_words)
 
 
 @lru_cache(maxsize=65536)
@@ -101,11 +122,11 @@ def build_nlp(rules_dir: Path) -> Language:
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("body_tokens", config={"rules_dir": str(rules_dir)})
     ruler = nlp.add_pipe(
-        "span_ruler", name="body_patterns", config={"spans_key": PATTERNS_KEY, "validate": True, "overwrite": True}
+        "span_ruler", name=PATTERNS_PIPE, config={"spans_key": PATTERNS_KEY, "validate": True, "overwrite": True}
     )
     try:
         ruler.add_patterns(list(rules.patterns))  # type: ignore[attr-defined]
     except (ValueError, KeyError) as exc:
         raise RuleError(rules_dir / "bodies" / "patterns.jsonl", f"a pattern is not valid for spaCy ({exc})") from None
-    nlp.add_pipe("body_gazetteer", config={"rules_dir": str(rules_dir)})
+    nlp.add_pipe("body_gazetteer", name=GAZETTEER_PIPE, config={"rules_dir": str(rules_dir)})
     return nlp

@@ -1,0 +1,101 @@
+"""The spaCy Docs of a document's lines, made only when asked for.
+
+A line that can hold a name (prefilter.py) goes through the pipeline's components; the
+pattern matcher and the gazetteer run only where they can find something (their spans
+groups are otherwise absent). Any other line is a Doc only when the resolver looks at it
+(the lines before a committee, the uses of a learnt abbreviation), and then without the
+matcher and gazetteer, which would find nothing on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, overload
+
+from spacy.language import Language
+from spacy.pipeline import SpanRuler
+from spacy.tokens import Doc, Span
+
+from pipeline.extract.bodies.nlp import GAZETTEER_PIPE, PATTERNS_KEY, PATTERNS_PIPE
+from pipeline.extract.bodies.prefilter import Need
+
+
+class Annotator:
+    """The components of the bodies pipeline, run one by one over a line's text. The generic patterns run in
+    the groups of `LineFilter.groups` whose requirements the line meets: each group is a SpanRuler like the
+    pipeline's, and their matches are united and sorted as that one ruler sorts its own, so the spans are the
+    same (a pattern of another group finds nothing on the line)."""
+
+    def __init__(self, nlp: Language, groups: Sequence[Sequence[dict[str, Any]]]) -> None:
+        self.tokenizer = nlp.tokenizer
+        self.pipeline = list(nlp.pipeline)
+        key = nlp.get_pipe(PATTERNS_PIPE).key  # type: ignore[attr-defined]
+        self.rulers = []
+        for rows in groups:
+            group = SpanRuler(nlp, PATTERNS_PIPE, spans_key=key, overwrite=True)
+            group.add_patterns(list(rows))
+            self.rulers.append(group)
+
+    def __call__(self, text: str, need: Need) -> Doc:
+        doc = self.tokenizer(text)
+        for name, proc in self.pipeline:
+            if name == PATTERNS_PIPE:
+                if need.patterns:
+                    self._patterns(doc, need.patterns)
+            elif name != GAZETTEER_PIPE or need.gazetteer:
+                doc = proc(doc)
+        return doc
+
+    def _patterns(self, doc: Doc, groups: int) -> None:
+        spans: set[Span] = set()
+        for i, ruler in enumerate(self.rulers):
+            if groups >> i & 1:
+                spans.update(ruler.match(doc))
+        doc.spans[PATTERNS_KEY] = sorted(spans)
+
+
+class LineDocs(Sequence[Doc]):
+    def __init__(self, texts: Sequence[str], needs: Sequence[Need], annotate: Annotator) -> None:
+        self.texts = texts
+        self.needs = needs
+        self.annotate = annotate
+        self.docs: list[Doc | None] = [None] * len(texts)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    @overload
+    def __getitem__(self, i: int) -> Doc: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Doc]: ...
+
+    def __getitem__(self, i: int | slice) -> Doc | Sequence[Doc]:
+        if isinstance(i, slice):
+            return _View(self, range(len(self.texts))[i])
+        doc = self.docs[i]
+        if doc is None:
+            doc = self.docs[i] = self.annotate(self.texts[i], self.needs[i])
+        return doc
+
+
+class _View(Sequence[Doc]):
+    """Some of the lines, still made only when asked for (`docs[k - 5 : k]`)."""
+
+    def __init__(self, docs: LineDocs, indexes: range) -> None:
+        self.line_docs = docs
+        self.indexes = indexes
+
+    def __len__(self) -> int:
+        return len(self.indexes)
+
+    @overload
+    def __getitem__(self, i: int) -> Doc: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Doc]: ...
+
+    def __getitem__(self, i: int | slice) -> Doc | Sequence[Doc]:
+        if isinstance(i, slice):
+            return _View(self.line_docs, self.indexes[i])
+        return self.line_docs[self.indexes[i]]
