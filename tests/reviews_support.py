@@ -220,6 +220,7 @@ def build_pdf_fixture(directory: Path, page_number: int = 9) -> tuple[Path, str,
             "currency": "GBP",
             "low": value,
             "high": value,
+            "basis": "column_header",
         }
     )
     load.finish(db)
