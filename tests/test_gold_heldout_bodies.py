@@ -8,22 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.extract.bodies.rules import TYPES
+
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "tests" / "gold" / "heldout-bodies"
 SHARED = ROOT.parent / "shared"
-TYPES = {
-    "national",
-    "ccg",
-    "trust",
-    "stp",
-    "local_gov",
-    "parliament",
-    "union",
-    "think_tank",
-    "company",
-    "media",
-    "other",
-}
 
 
 def _source(name: str) -> Path:

@@ -9,12 +9,12 @@ matchers that read what stands beside an amount: `qualifier_before`,
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import regex
 
@@ -353,3 +353,28 @@ def next_body_text(doc: Document, lines: Sequence[NormLine], i: int, max_blank: 
         if blank > max_blank:
             return None
     return None
+
+
+class _Span(Protocol):
+    start: int
+    end: int
+
+
+S = TypeVar("S", bound=_Span)
+
+
+def first_matches(
+    patterns: Iterable[Pattern], text: str, read: Callable[[Pattern, regex.Match[str]], S | None]
+) -> list[S]:
+    """What `read` makes of every match of `patterns` in `text`, earlier patterns first, without
+    overlaps (a match overlapping one already read is passed over), in text order."""
+    found: list[S] = []
+    for pat in patterns:
+        for m in pat.regex.finditer(text):
+            s, e = m.span()
+            if any(s < f.end and f.start < e for f in found):
+                continue
+            item = read(pat, m)
+            if item is not None:
+                found.append(item)
+    return sorted(found, key=lambda f: f.start)

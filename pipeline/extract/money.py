@@ -25,6 +25,7 @@ from pipeline.extract.amounts import (
     as_number,
     compile_patterns,
     context,
+    first_matches,
     load_shared,
     next_body_text,
     parse_number,
@@ -269,16 +270,7 @@ def _read(pat: Pattern, m: regex.Match[str], text: str, rules: MoneyRules) -> Am
 
 def find(text: str, rules: MoneyRules) -> list[Amount]:
     """Amounts of money in one normalised line, left to right, without overlaps."""
-    found: list[Amount] = []
-    for pat in rules.patterns:
-        for m in pat.regex.finditer(text):
-            s, e = m.span()
-            if any(s < a.end and a.start < e for a in found):
-                continue
-            amount = _read(pat, m, text, rules)
-            if amount is not None:
-                found.append(amount)
-    return sorted(found, key=lambda a: a.start)
+    return first_matches(rules.patterns, text, lambda pat, m: _read(pat, m, text, rules))
 
 
 def continued(amount: Amount, text: str, next_text: str | None, rules: MoneyRules) -> Amount:

@@ -22,6 +22,7 @@ from pipeline.extract.amounts import (
     as_number,
     compile_patterns,
     context,
+    first_matches,
     load_shared,
     next_body_text,
     parse_number,
@@ -108,16 +109,7 @@ def _read(pat: Pattern, m: regex.Match[str], text: str, rules: PercentRules) -> 
 
 def find(text: str, rules: PercentRules) -> list[Figure]:
     """Percentages in one normalised line, left to right, without overlaps."""
-    found: list[Figure] = []
-    for pat in rules.patterns:
-        for m in pat.regex.finditer(text):
-            s, e = m.span()
-            if any(s < f.end and f.start < e for f in found):
-                continue
-            fig = _read(pat, m, text, rules)
-            if fig is not None:
-                found.append(fig)
-    return sorted(found, key=lambda f: f.start)
+    return first_matches(rules.patterns, text, lambda pat, m: _read(pat, m, text, rules))
 
 
 def _continued(doc: Document, lines: Sequence[NormLine], i: int, rules: PercentRules) -> Figure | None:
