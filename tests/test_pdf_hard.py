@@ -224,3 +224,35 @@ def test_a_page_the_layout_cannot_read_is_left_out_and_the_others_kept(monkeypat
     assert reasons(doc) == [("page_error", "warning", 2)]
     assert "ValueError: unexpected layout" in doc.problems[0].message
     assert {line.page for line in doc.lines} == {1, 3, 4}
+
+
+def test_every_hard_pdf_of_shared_builds_together_each_with_an_outcome(shared, tmp_path):
+    """All of ../shared/hardpdfs in one folder: one build, none stops the others, and each file
+    either gives lines or says why not (a problem with its reason), never a silent nothing."""
+    corpus = tmp_path / "hard"
+    corpus.mkdir()
+    for pdf in sorted((shared / "hardpdfs").glob("*.pdf")):
+        shutil.copy(pdf, corpus / pdf.name)
+    db_path = tmp_path / "hard.db"
+    result = CliRunner().invoke(cli, ["build", "--corpus", str(corpus), "--db", str(db_path), "--jobs", "1", "-q"])
+    assert result.exit_code == 1, result.output  # some files cannot be read: built anyway, exit 1
+    db = sqlite_utils.Database(db_path)
+    docs = {r["file"]: r for r in db["documents"].rows}
+    assert set(docs) == {p.name for p in corpus.glob("*.pdf")}
+    problems: dict[str, set[str]] = {}
+    for r in db["problems"].rows:
+        problems.setdefault(r["file"], set()).add(r["reason"])
+    for name, doc in docs.items():
+        assert doc["line_count"] or problems.get(name), f"{name}: no lines and no problem recorded"
+        if doc["status"] == "failed":
+            assert problems.get(name), name
+    assert docs["identity-cmap-polish-invoice-issue-625.pdf"]["status"] == "built"
+    assert docs["missing-spaces-journal-article-issue-316.pdf"]["line_count"] > 500
+    assert docs["table-percentages-home-loan-rates-pr-138.pdf"]["status"] == "built"
+    percents = db.execute(
+        "SELECT count(*) FROM percentages p JOIN documents d ON d.id = p.document_id WHERE d.file = ?",
+        ["table-percentages-home-loan-rates-pr-138.pdf"],
+    ).fetchone()[0]
+    assert percents > 20
+    scanned = problems.get("scanned-image-only-issue-203.pdf", set())
+    assert "needs_ocr" in scanned or "ocr" in scanned
