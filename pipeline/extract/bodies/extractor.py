@@ -346,7 +346,7 @@ def _link(
     if c.family == "committee":
         owner = _owner(c, d, line_found)
         if owner is not None:
-            name = f"{owner_place(owner.name, rules)} {' '.join(title_words([t.text for t in span]))}"
+            name = f"{owner_place(owner.name, rules)} {' '.join(title_words([t.text for t in span], rules))}"
             return linker.new(name, owner.type, "pattern"), "pattern"
         siblings = [f.body.type for prev, f in line_found if prev.family == "committee"]
         # committees named together belong together (`the chair of the Care Advisory Group (CAG), ...`)

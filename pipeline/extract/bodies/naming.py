@@ -8,8 +8,6 @@ from spacy.tokens import Doc
 
 from pipeline.extract.bodies.rules import ResolveRules, WordRule
 
-JOINERS = frozenset({"and", "&", "of", "for", "the", "on", "upon", "-", ",", "'s"})
-
 
 def written_name(words: Sequence[str], rules: ResolveRules, singular: bool = True) -> str:
     """The canonical name of a new body, from the words as written.
@@ -31,9 +29,9 @@ def written_name(words: Sequence[str], rules: ResolveRules, singular: bool = Tru
     return out
 
 
-def title_words(words: Sequence[str]) -> list[str]:
-    """`health and Wellbeing Board` -> `Health and Wellbeing Board`."""
-    return [w if w in JOINERS else w[:1].upper() + w[1:] for w in words]
+def title_words(words: Sequence[str], rules: ResolveRules) -> list[str]:
+    """`health and Wellbeing Board` -> `Health and Wellbeing Board` (joiners: rules `name_joiners`)."""
+    return [w if w in rules.name_joiners else w[:1].upper() + w[1:] for w in words]
 
 
 def type_by_words(words: Sequence[str], rules: Sequence[WordRule]) -> str | None:

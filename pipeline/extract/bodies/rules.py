@@ -95,6 +95,7 @@ class WordRule:
 class ResolveRules:
     stop_words: frozenset[str]
     hyphen_words: frozenset[str]
+    name_joiners: frozenset[str]
     possessive_breaks: frozenset[str]
     families: dict[str, Family]
     committee_min_words: int
@@ -285,7 +286,17 @@ def _load_resolve(path: Path) -> ResolveRules:
         path,
         "top level",
         d,
-        ("stop_words", "families", "committees", "lists", "linking", "abbreviations", "owner_endings", "org_types"),
+        (
+            "stop_words",
+            "name_joiners",
+            "families",
+            "committees",
+            "lists",
+            "linking",
+            "abbreviations",
+            "owner_endings",
+            "org_types",
+        ),
     )
     families = {}
     everywhere = _words(path, "generic_everywhere", d.get("generic_everywhere", []))
@@ -316,6 +327,7 @@ def _load_resolve(path: Path) -> ResolveRules:
     return ResolveRules(
         stop_words=_words(path, "stop_words", d["stop_words"]),
         hyphen_words=_words(path, "hyphen_words", d.get("hyphen_words", [])),
+        name_joiners=_words(path, "name_joiners", d["name_joiners"]),
         possessive_breaks=_words(path, "possessive_breaks", d.get("possessive_breaks", [])),
         families=families,
         committee_min_words=int(d.get("committee_min_words", 1)),
