@@ -81,8 +81,9 @@ class Found:
     def written(self, text: str, then: str) -> str:
         """The whole name as written, from the raw texts of the first part (this) and the second."""
         if self.joiner == "-" and text.endswith("-"):
-            text = text[:-1]
-        return " ".join(f"{text}{self.joiner if self.joiner == ' ' else ''}{then}".split())
+            text = text[:-1]  # the hyphen of a broken word
+        sep = " " if self.joiner == " " else ""
+        return " ".join(f"{text}{sep}{then}".split())
 
 
 def extract(doc: Document, lines: Sequence[NormLine], ctx: Context) -> Extraction:

@@ -36,7 +36,7 @@ from pipeline.extract.bodies.nlp import ANYWHERE_JOINS, JOIN, NAME, is_name_word
 
 # token flags: can be tagged NAME, JOIN; can begin a known name; the bits above: head words (LineFilter.sets)
 NAME_BIT, JOIN_BIT, START_BIT = 1, 2, 4
-MEMO_SIZE = 200_000  # chunks remembered (each a few hundred bytes at most)
+MEMO_SIZE = 50_000  # chunks remembered (about 400 bytes each; the corpus and realdocs hold 32,000)
 _OPTIONAL = ("?", "*")  # token specs that may match no token
 
 
@@ -84,6 +84,10 @@ class Chunk(NamedTuple):
     last: int  # the flags of the last token (for a chunk not tokenized: JOIN_BIT when it may end in a joiner)
     starts: tuple[int, ...]  # the tokens where a known name can begin
     units: tuple[str, ...] | None  # every token's unit (gazetteer.unit); None until asked for
+
+
+_LOWER = Chunk(0, (), 0, (), None)  # a chunk with no capital (tokens known only when asked for)
+_LOWER_JOIN = Chunk(0, (), JOIN_BIT, (), None)  # the same, that may end with a joiner (`and`, `,`)
 
 
 class LineFilter:
@@ -225,7 +229,7 @@ class LineFilter:
         if len(self.memo) >= MEMO_SIZE:
             self.memo.clear()
         if not has_upper(chunk):
-            found = Chunk(0, (), JOIN_BIT if chunk.endswith(self.join_ends) else 0, (), None)
+            found = _LOWER_JOIN if chunk.endswith(self.join_ends) else _LOWER
         else:
             flags: list[int] = []
             starts = []
