@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
-import yaml
 
 from pipeline.extract import money
 from pipeline.rules import RuleError
 from tests.amount_helpers import LINES, ROOT, SHARED, run_lines, run_real, source_text
+from tests.conftest import edit_yaml
 
 C0 = "corpus/000_9697e79c8f4d460c.txt"
 C1 = "corpus/001_baeb06aa9c477327.txt"
@@ -284,19 +281,6 @@ def test_provenance_on_every_corpus_line():
 # --- the rule files are validated: a malformed entry names its file and entry ---
 
 
-@pytest.fixture
-def rules_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "rules"
-    shutil.copytree(ROOT / "rules", target)
-    return target
-
-
-def _edit(path: Path, change) -> None:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    change(data)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-
-
 @pytest.mark.parametrize(
     ("file", "change", "names"),
     [
@@ -312,7 +296,7 @@ def _edit(path: Path, change) -> None:
     ],
 )
 def test_malformed_rules_name_file_and_entry(rules_copy, file, change, names):
-    _edit(rules_copy / file, change)
+    edit_yaml(rules_copy / file, change)
     with pytest.raises(RuleError) as err:
         money.load_rules(rules_copy)
     for name in names:

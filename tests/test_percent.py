@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
-import yaml
 
 from pipeline.extract import percent
 from pipeline.rules import RuleError
 from tests.amount_helpers import LINES, ROOT, SHARED, run_lines, run_real
+from tests.conftest import edit_yaml
 
 C0 = "corpus/000_9697e79c8f4d460c.txt"
 C1 = "corpus/001_baeb06aa9c477327.txt"
@@ -141,13 +138,6 @@ def test_provenance_on_every_corpus_line():
                 assert m.values["low"] <= m.values["high"]
 
 
-@pytest.fixture
-def rules_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "rules"
-    shutil.copytree(ROOT / "rules", target)
-    return target
-
-
 @pytest.mark.parametrize(
     ("change", "names"),
     [
@@ -160,10 +150,7 @@ def rules_copy(tmp_path: Path) -> Path:
     ],
 )
 def test_malformed_rules_name_file_and_entry(rules_copy, change, names):
-    path = rules_copy / "percent.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    change(data)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    edit_yaml(rules_copy / "percent.yaml", change)
     with pytest.raises(RuleError) as err:
         percent.load_rules(rules_copy)
     for name in names:

@@ -5,7 +5,6 @@ Leeds Teaching Hospitals accounts tables laid out in Markdown (tests/data/ltht-a
 from __future__ import annotations
 
 import csv
-import shutil
 from collections import Counter
 from decimal import Decimal
 from functools import cache
@@ -13,7 +12,6 @@ from pathlib import Path
 
 import pytest
 import regex
-import yaml
 
 from pipeline.extract import Context, normalise_lines
 from pipeline.extract import money as money_extractor
@@ -21,7 +19,7 @@ from pipeline.ingest import ingest
 from pipeline.manifest import infer_entry
 from pipeline.model import Document, Mention
 from pipeline.rules import RuleError
-from tests.conftest import CORPUS, ROOT
+from tests.conftest import CORPUS, ROOT, edit_yaml
 
 DATA = ROOT / "tests" / "data"
 HOMERTON = "homerton-university-hospital-nhsft-expenditure-over-threshold-2020-04.pdf"
@@ -275,19 +273,6 @@ def test_amounts_match_a_third_party_extraction_of_the_amount_column(shared, nam
 # --- rules ------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def rules_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "rules"
-    shutil.copytree(ROOT / "rules", target)
-    return target
-
-
-def _edit(path: Path, change) -> None:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    change(data)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-
-
 @pytest.mark.parametrize(
     ("change", "names"),
     [
@@ -302,7 +287,7 @@ def _edit(path: Path, change) -> None:
     ],
 )
 def test_malformed_table_rules_name_file_and_entry(rules_copy, change, names):
-    _edit(rules_copy / "table_money.yaml", change)
+    edit_yaml(rules_copy / "table_money.yaml", change)
     with pytest.raises(RuleError) as err:
         money_extractor.load_rules(rules_copy)
     for name in names:
