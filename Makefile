@@ -2,7 +2,7 @@
 # make test   install everything needed, lint, and run the tests
 # make bench  time the build and the extractors
 # make serve  browse and review db/nhs.db in Datasette (verdicts go to db/reviews.db)
-# make eval   build the held-out documents into db/heldout.db and score them against tests/gold/heldout
+# make eval   build the held-out documents into db/eval/heldout.db and score them against tests/gold/heldout
 #             (the corpus part always; the ../shared/realdocs part where ../shared is)
 PYTHON ?= python3
 VENV := .venv
@@ -47,4 +47,4 @@ eval: $(VENV)/.installed
 	$(PY) scripts/evaluate_heldout.py
 
 clean:
-	rm -rf $(DB) db/heldout.db db/.*.building-* .pytest_cache
+	rm -rf $(DB) db/eval/heldout.db db/.*.building-* .pytest_cache

@@ -1,6 +1,6 @@
 """Held-out evaluation: build a database of the held-out documents and score it.
 
-    python scripts/evaluate_heldout.py [--db db/heldout.db] [--misses N] [--json]
+    python scripts/evaluate_heldout.py [--db db/eval/heldout.db] [--misses N] [--json]
 
 The gold is tests/gold/heldout (money, percent, page_ref, quote; see its README.md) and
 tests/gold/heldout-bodies (body; see its README.md). The corpus/ documents it covers are
@@ -208,7 +208,7 @@ def score(db: Path, scopes: list[dict[str, Any]], gold: list[dict[str, Any]], mi
 
 
 def main(argv: list[str]) -> None:
-    db = Path(argv[argv.index("--db") + 1]) if "--db" in argv else ROOT / "db" / "heldout.db"
+    db = Path(argv[argv.index("--db") + 1]) if "--db" in argv else ROOT / "db" / "eval" / "heldout.db"
     misses = int(argv[argv.index("--misses") + 1]) if "--misses" in argv else 20
     scopes, where = available_scopes()
     build(where, db)
