@@ -20,8 +20,6 @@ from pipeline.extract.bodies.nlp import JOIN, NAME, PATTERNS_KEY
 from pipeline.extract.bodies.rules import ResolveRules
 
 PRIORITY = {"gazetteer": 0, "pattern": 1, "ner": 2}
-# pattern ids whose last token is no head word
-OPEN_ENDED = frozenset({"organisation-of", "royal-organisation-of", "royal-college"})
 
 
 @dataclass(frozen=True)
@@ -60,7 +58,7 @@ def line_candidates(
         cleaned = clean_pattern(doc, span.start, span.end, span.label_, span.id_, rules, index, named)
         if cleaned and (cleaned[0], cleaned[1], span.label_) not in seen:
             seen.add((cleaned[0], cleaned[1], span.label_))
-            open_ended = span.id_ in OPEN_ENDED
+            open_ended = span.id_ in rules.open_ended_patterns
             known_only = span.id_ in rules.known_only_patterns
             cands.append(
                 Candidate(

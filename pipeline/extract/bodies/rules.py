@@ -128,6 +128,7 @@ class ResolveRules:
     document_heads: frozenset[str] = frozenset()
     long_forms: tuple[tuple[tuple[str, ...], str], ...] = ()
     known_only_patterns: frozenset[str] = frozenset()
+    open_ended_patterns: frozenset[str] = frozenset()
     known_only_min_words: int = 1
     short_forms: tuple[ShortFormRule, ...] = ()
     line_break_words: frozenset[str] = frozenset()
@@ -360,6 +361,7 @@ def _load_resolve(path: Path) -> ResolveRules:
         document_heads=_words(path, "document_words.heads", dw.get("heads", [])),
         long_forms=_long_forms(path, lk.get("long_forms") or {}),
         known_only_patterns=_words(path, "known_only.patterns", ko.get("patterns", [])),
+        open_ended_patterns=_words(path, "open_ended_patterns", d.get("open_ended_patterns", [])),
         known_only_min_words=int(ko.get("min_name_words", 1)),
         short_forms=_short_forms(path, d.get("short_forms") or []),
         line_break_words=_words(path, "line_breaks.next_words", lb.get("next_words", [])),
