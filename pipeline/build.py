@@ -14,18 +14,17 @@ import hashlib
 import os
 import time
 import traceback
-from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from itertools import islice
 from pathlib import Path
 
 import sqlite_utils
 
 from pipeline import load
 from pipeline.cache import Cache, extract_key, ingest_key, stage_versions
+from pipeline.executors import Executor
+from pipeline.executors.local import LocalExecutor
 from pipeline.extract import Context, extract_all
 from pipeline.ingest import apply_entry, ingest_data, read_source
 from pipeline.ingest.pdf_rules import load_layout
@@ -136,27 +135,12 @@ def _crash(entry: Entry, reason: str, doing: str, exc: Exception) -> Problem:
 Progress = Callable[[DocResult], None]
 
 
-def results(corpus: Path, entries: list[Entry], ctx: Context, jobs: int = 1) -> Iterator[DocResult]:
-    """Each entry processed, in manifest order. With jobs > 1, documents are processed by a pool
-    of worker processes, at most 2 x jobs at a time, so memory does not grow with the corpus."""
-    if jobs <= 1 or len(entries) <= 1:
-        for entry in entries:
-            yield process(corpus, entry, ctx)
-        return
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(entries)))
-    try:
-        pending: deque[Future[DocResult]] = deque()
-        todo = iter(entries)
-        for entry in islice(todo, 2 * jobs):
-            pending.append(pool.submit(process, corpus, entry, ctx))
-        while pending:
-            result = pending.popleft().result()
-            nxt = next(todo, None)
-            if nxt is not None:
-                pending.append(pool.submit(process, corpus, nxt, ctx))
-            yield result
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+def results(
+    corpus: Path, entries: list[Entry], ctx: Context, jobs: int = 1, executor: Executor | None = None
+) -> Iterator[DocResult]:
+    """Each entry processed, in manifest order, by `executor` (pipeline/executors/; default: this
+    machine's process pool of `jobs` workers, at most 2 x jobs documents in flight)."""
+    return (executor or LocalExecutor(jobs)).map(process, corpus, entries, ctx)
 
 
 def default_jobs() -> int:
@@ -181,11 +165,12 @@ def build(
     progress: Progress | None = None,
     jobs: int = 1,
     on_start: Callable[[int], None] | None = None,
+    executor: Executor | None = None,
 ) -> BuildReport:
     """Build `db_path` from `corpus`. Raises ManifestError / RuleError before touching the database.
 
     ctx.options["cache"] names the cache folder (default: ``cache`` beside the database; None
-    turns caching off).
+    turns caching off). `executor` runs the per-document stage (default: `jobs` local processes).
     """
     ctx = ctx or Context()
     t0 = time.perf_counter()
@@ -200,7 +185,7 @@ def build(
     db_path.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(db_path)
     tmp = db_path.with_name(f".{db_path.name}.building-{os.getpid()}")
-    report = BuildReport(db_path, manifest=find_manifest(corpus), jobs=jobs)
+    report = BuildReport(db_path, manifest=find_manifest(corpus), jobs=executor.jobs if executor else jobs)
     if on_start:
         on_start(len(entries))
     try:
@@ -223,7 +208,7 @@ def build(
         )
         first_of: dict[str, str] = {}  # sha256 -> the file first built with those bytes
         with db.conn:
-            for doc_id, result in enumerate(results(corpus, entries, ctx, jobs), 1):
+            for doc_id, result in enumerate(results(corpus, entries, ctx, jobs, executor), 1):
                 sha = result.doc.sha256
                 if sha and sha in first_of:
                     result = _duplicate(result, first_of[sha])

@@ -15,6 +15,7 @@ import click
 import sqlite_utils
 
 from pipeline.build import BuildReport, DocResult, build, default_jobs
+from pipeline.executors import ENGINES, ExecutorError, make_executor
 from pipeline.extract import Context
 from pipeline.manifest import ManifestError
 from pipeline.reviews.cli import reattach_after_build, reviews
@@ -68,6 +69,19 @@ def cli() -> None:
     help="Also run the `ner` of this installed spaCy pipeline (a package name or a path) for bodies; "
     "the rules win where they disagree. Nothing is downloaded.",
 )
+@click.option(
+    "--executor",
+    type=click.Choice(sorted(ENGINES)),
+    default=None,
+    help="Where documents are processed: local (this machine's cores, --jobs processes) or dask (the Dask "
+    "cluster at --scheduler, or a local one of --jobs worker processes) [default: local; dask with --scheduler].",
+)
+@click.option(
+    "--scheduler",
+    metavar="tcp://HOST:PORT",
+    default=None,
+    help="The Dask scheduler to build on (every worker must see the corpus and the cache at the same paths).",
+)
 def build_cmd(
     corpus: Path,
     db_path: Path,
@@ -77,6 +91,8 @@ def build_cmd(
     cache_dir: Path | None,
     no_cache: bool,
     spacy_model: str | None,
+    executor: str | None,
+    scheduler: str | None,
 ) -> None:
     """Build the database DB from the documents in CORPUS.
 
@@ -101,15 +117,22 @@ def build_cmd(
             sys.exit(2)
     bar = _Bar() if not quiet and sys.stderr.isatty() else None
     try:
-        report = build(
-            corpus,
-            db_path,
-            ctx,
-            progress=bar.update if bar else (None if quiet else _progress),
-            jobs=jobs or default_jobs(),
-            on_start=bar.start if bar else None,
-        )
-    except (ManifestError, RuleError) as exc:
+        with make_executor(
+            executor or ("dask" if scheduler else "local"),
+            jobs or default_jobs(),
+            scheduler,
+            announce=None if quiet else lambda line: click.echo(line, err=True),
+        ) as runner:
+            report = build(
+                corpus,
+                db_path,
+                ctx,
+                progress=bar.update if bar else (None if quiet else _progress),
+                jobs=runner.jobs,
+                on_start=bar.start if bar else None,
+                executor=runner,
+            )
+    except (ManifestError, RuleError, ExecutorError) as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)
     except KeyboardInterrupt:
