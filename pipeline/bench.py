@@ -1,6 +1,6 @@
 """`make bench`: how fast the pipeline is on this machine, in one run.
 
-    python -m pipeline.bench [--quick] [--jobs N] [--only pdf|stages|builds]
+    python -m pipeline.bench [--quick] [--jobs N] [--only pdf|stages|builds|dask] [--repeat N]
 
 Prints:
 1. PDF pages per second through our ingestion vs plain pdfplumber ``extract_words`` on the same
@@ -12,6 +12,10 @@ Prints:
    worker): the full corpus from an empty cache, a no-op rebuild, a rebuild after
    adding one document, and the corpus replicated 10x and 50x (time should grow linearly,
    memory stay flat).
+4. Dask (`--only dask` runs it alone): the corpus replicated 20x (`--times`), every document
+   processed, built locally with --jobs N and on a LocalCluster of N worker processes
+   (`--executor dask`), cluster start-up included; `--repeat` paired runs, and the ratio of each
+   pair (the aim is at most 1.3).
 
 Uses the real documents of ../shared/realdocs when present (more PDF pages, more text, and a
 document to add); otherwise only corpus/. Nothing here is a test: it measures.
@@ -52,11 +56,14 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="skip the 207-page report and the 50x corpus")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="jobs for the builds")
-    parser.add_argument("--only", choices=("pdf", "stages", "builds"), help="run one part only")
+    parser.add_argument("--only", choices=("pdf", "stages", "builds", "dask"), help="run one part only")
+    parser.add_argument("--repeat", type=int, default=1, help="paired runs of the Dask part")
+    parser.add_argument("--times", type=int, default=20, help="copies of the corpus in the Dask part")
     parser.add_argument("--child", nargs=4, metavar=("CORPUS", "DB", "JOBS", "CACHE"), help=argparse.SUPPRESS)
+    parser.add_argument("--child-executor", default="local", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        _child(*args.child)
+        _child(*args.child, executor=args.child_executor)
         return
     print(f"nhs-figures benchmark: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, jobs {args.jobs}")
     print(f"real documents from {REALDOCS}: {'yes' if REALDOCS.is_dir() else 'absent, corpus only'}\n")
@@ -66,6 +73,8 @@ def main(argv: list[str] | None = None) -> None:
         bench_stages(text_documents())
     if args.only in (None, "builds"):
         bench_builds(args.jobs, args.quick)
+    if args.only in (None, "dask"):
+        bench_dask(args.jobs, args.times, args.repeat)
 
 
 # -- 1. PDF ingestion ---------------------------------------------------------------------------
@@ -188,9 +197,10 @@ class Run:
     summary: str
 
 
-def run_build(corpus: Path, db: Path, jobs: int, cache: Path | None) -> Run:
+def run_build(corpus: Path, db: Path, jobs: int, cache: Path | None, executor: str = "local") -> Run:
     """One build in its own process (as `python -m pipeline build`, through `build()`), measured."""
     cmd = [sys.executable, "-m", "pipeline.bench", "--child", str(corpus), str(db), str(jobs), str(cache or "")]
+    cmd += ["--child-executor", executor]
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - t0
@@ -213,9 +223,16 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _child(corpus: str, db: str, jobs: str, cache: str) -> None:
+def _child(corpus: str, db: str, jobs: str, cache: str, executor: str = "local") -> None:
     """The measured side of `run_build`: build, then report peak memory as JSON on stdout."""
-    report = build(Path(corpus), Path(db), Context(options={"cache": cache or None}), jobs=int(jobs))
+    ctx = Context(options={"cache": cache or None})
+    if executor == "dask":
+        from pipeline.executors.dask import DaskExecutor
+
+        with DaskExecutor(jobs=int(jobs), dashboard=None) as runner:  # its start-up is part of the time
+            report = build(Path(corpus), Path(db), ctx, executor=runner)
+    else:
+        report = build(Path(corpus), Path(db), ctx, jobs=int(jobs))
     main_mb = _peak_mb()
     # workers are forked (not exec'd) from this process, so their peaks are their own
     worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -250,6 +267,30 @@ def bench_builds(jobs: int, quick: bool) -> None:
             shutil.rmtree(rep)
             shutil.rmtree(rep_cache)
             (tmp / f"x{times}.db").unlink()
+
+
+def bench_dask(jobs: int, times: int, repeat: int) -> None:
+    """The corpus replicated `times`x, no cache: --jobs N locally against a LocalCluster of N workers."""
+    print(f"4. Dask: corpus/ replicated {times}x, every document processed (no cache), wall time incl. start-up")
+    print(f"   local: --jobs {jobs}; dask: --executor dask, a LocalCluster of {jobs} worker processes")
+    entries = load_manifest(CORPUS)
+    docs = len(entries) * times
+    ratios = []
+    with tempfile.TemporaryDirectory(prefix="nhs-figures-bench-") as tmp_str:
+        tmp = Path(tmp_str)
+        corpus = _copy_corpus(CORPUS, entries, tmp / "corpus", times)
+        for k in range(1, repeat + 1):
+            local = run_build(corpus, tmp / "local.db", jobs, None)
+            _report(f"run {k}: local, --jobs {jobs}", local, docs)
+            distributed = run_build(corpus, tmp / "dask.db", jobs, None, executor="dask")
+            _report(f"run {k}: dask, {jobs} workers", distributed, docs)
+            ratios.append(distributed.seconds / local.seconds)
+            print(f"   run {k}: dask / local = {ratios[-1]:.2f}", flush=True)
+    ratios.sort()
+    print(
+        f"   dask / local over {repeat} paired run{'s' if repeat > 1 else ''}: min {ratios[0]:.2f}, "
+        f"median {ratios[len(ratios) // 2]:.2f}, max {ratios[-1]:.2f} (aim <= 1.3)\n"
+    )
 
 
 def _report(label: str, run: Run, docs: int) -> None:

@@ -280,5 +280,8 @@ def test_a_killed_worker_costs_a_retry_and_a_document_that_kills_every_worker_be
     assert killer.hits[0] == 1 and status[names[0]] == "built"
     assert all(status[name] == "built" for name in names if name not in lost)
     message = db.execute("SELECT message FROM problems WHERE file = ?", [names[5]]).fetchone()[0]
-    assert message.startswith(f"{names[5]}: every Dask worker that processed this document died")
+    assert message.startswith(
+        f"{names[5]}: every Dask worker that processed this document died before finishing it "
+        "(2 workers died, the last tcp://127.0.0.1:"
+    )
     cluster.wait_for_workers(2, timeout=60)

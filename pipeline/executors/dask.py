@@ -187,13 +187,16 @@ def lost(entry: Entry, exc: KilledWorker) -> DocResult:
     """The result of a document that killed every worker that tried it: a `worker_lost` problem."""
     from pipeline.build import DocResult
 
+    tries = getattr(exc, "allowed_failures", None)
+    last = getattr(getattr(exc, "last_worker", None), "address", None)
+    died = f"{tries + 1} workers died" if isinstance(tries, int) else "the workers died"
     problem = Problem(
         entry.file,
         "worker_lost",
-        f"{entry.file}: every Dask worker that processed this document died before finishing it "
-        f"({exc}). The other documents were built. A worker dies when its process is killed, runs out "
-        "of memory or loses its machine: rebuild to try again, and if this document fails again, give "
-        "the workers more memory (`dask worker --memory-limit`) or build it on its own with --executor local.",
+        f"{entry.file}: every Dask worker that processed this document died before finishing it ({died}"
+        f"{f', the last {last}' if last else ''}). The other documents were built. A worker dies when its process "
+        "is killed, runs out of memory or loses its machine: rebuild to try again, and if this document fails "
+        "again, give the workers more memory (`dask worker --memory-limit`) or build it with --executor local.",
     )
     doc = Document(path=entry.file, sha256="", media_type=entry.media_type, meta=dict(entry.meta), problems=[problem])
     return DocResult(entry, doc, None)
