@@ -107,6 +107,21 @@ def test_the_cli_builds_on_a_running_scheduler(tmp_path, cluster):
     assert files == TEXTS  # manifest order
 
 
+def test_no_scheduler_at_the_address_is_a_clear_error_and_nothing_is_built(tmp_path, monkeypatch):
+    import pipeline.executors.dask as dask_executor
+
+    monkeypatch.setattr(dask_executor, "CONNECT_TIMEOUT", 1)
+    corpus = text_corpus(tmp_path / "c")
+    args = ["build", "--corpus", str(corpus), "--db", str(tmp_path / "x.db")]
+    result = CliRunner().invoke(cli, [*args, "--scheduler", "tcp://127.0.0.1:18787"])  # nothing listens there
+    assert result.exit_code == 2
+    assert "Error: no Dask scheduler answered at tcp://127.0.0.1:18787 within 1 s" in result.output
+    assert "Start one with `dask scheduler`" in result.output
+    result = CliRunner().invoke(cli, [*args, "--executor", "local", "--scheduler", "tcp://127.0.0.1:18787"])
+    assert result.exit_code == 2 and "--scheduler tcp://127.0.0.1:18787 needs --executor dask" in result.output
+    assert not (tmp_path / "x.db").exists()
+
+
 def test_the_check_names_what_a_worker_cannot_see(tmp_path):
     """The check each worker runs, here in this process: a path it cannot see, a different copy, a
     cache folder of its own."""
