@@ -110,12 +110,12 @@ def test_every_fact_matches_a_money_record_or_a_scope_of_its_own() -> None:
             assert not _in(money_scopes, f), f"in the mention gold's scope but not one of its money records: {f}"
 
 
-def test_every_money_record_in_the_fact_scope_has_its_fact() -> None:
+def test_every_money_record_of_the_mention_gold_has_its_fact() -> None:
     """The scorer counts a predicted fact in scope with no gold as a false alarm, so scope means complete."""
     fact_scopes = _scopes(FACTS)
     facts = {(f["doc_sha256"], f["line"], f["start"], f["end"]) for f in _facts()}
-    money = [m for m in _money() if _in(fact_scopes, m)]
-    assert len(money) == 225  # every money record of the held-out mention gold
+    money = _money()
+    assert len(money) >= 225 and all(_in(fact_scopes, m) for m in money)  # the mention gold's ranges are all in scope
     assert [m for m in money if (m["doc_sha256"], m["line"], m["start"], m["end"]) not in facts] == []
 
 
