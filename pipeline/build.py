@@ -24,7 +24,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from pipeline import load
+from pipeline import discrepancies, load
 from pipeline.cache import Cache, extract_key, ingest_key, stage_versions
 from pipeline.extract import Context, extract_all
 from pipeline.ingest import apply_entry, ingest_data, read_source
@@ -166,6 +166,7 @@ def default_jobs() -> int:
 def check_rules(ctx: Context) -> None:
     """Load every rule file now, so a malformed one stops the build before anything is done."""
     load_layout(ctx.rules)
+    discrepancies.load_rules(ctx.rules)
     try:
         extract_all(Document(path="(rule check)", sha256="", media_type="text"), ctx)
     except RuleError:
@@ -234,6 +235,7 @@ def build(
                 if progress:
                     progress(result)
         load.finish(db)
+        discrepancies.write(db, ctx.rules)
         db["builds"].update(build_id, {"finished": _now(), "documents": report.documents, "failed": len(report.failed)})
         db.close()
         os.replace(tmp, db_path)
