@@ -236,6 +236,7 @@ class Member:
     claim: int
     step: float
     text: str
+    written: str  # the amount after clean-up (money.normalised): `£32.6m` for `\pounds 32.6m`
 
 
 @dataclass(frozen=True)
@@ -328,7 +329,14 @@ def find(facts: Iterable[Mapping[str, Any]], rules: Rules) -> list[Discrepancy]:
                 currency=key[4],
                 rate=key[5] or None,
                 members=tuple(
-                    Member(str(f["id"]), int(f["document_id"]), claims[i], a.step, str(f["text"]))
+                    Member(
+                        str(f["id"]),
+                        int(f["document_id"]),
+                        claims[i],
+                        a.step,
+                        str(f["text"]),
+                        str(f.get("normalised") or f["text"]),
+                    )
                     for i, (f, a) in enumerate(members)
                 ),
                 rule=rules.rule,
@@ -389,7 +397,7 @@ def rows(found: Sequence[Discrepancy]) -> tuple[list[dict[str, Any]], list[dict[
     """The rows of `discrepancies` and `discrepancy_facts`."""
     heads, links = [], []
     for d in found:
-        written = list(dict.fromkeys(m.text for m in d.members))
+        written = list(dict.fromkeys(m.written for m in d.members))
         heads.append(
             {
                 "id": d.id,

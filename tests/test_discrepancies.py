@@ -240,3 +240,11 @@ def test_an_aspect_pattern_that_does_not_compile_is_refused(rules_copy):
 def test_a_missing_rule_id_is_refused(rules_copy):
     message = broken(rules_copy, lambda d: d.pop("rule"))
     assert "missing field(s) rule" in message
+
+
+def test_the_fact_review_rules_refuse_an_empty_measure_list(rules_copy):
+    from pipeline.reviews import facts
+
+    edit_yaml(rules_copy / "fact_review.yaml", lambda d: d.update(measures=[]))
+    with pytest.raises(RuleError, match=r"fact_review\.yaml, entry measures"):
+        facts.load_rules(rules_copy)
