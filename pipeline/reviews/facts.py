@@ -151,25 +151,29 @@ def describe(item: Item) -> list[tuple[str, str]]:
 
 
 def basis_lines(basis: Any) -> list[tuple[str, str]]:
-    """The basis JSON in words: one line per field decided."""
+    """The basis JSON in words: one line per field decided, `rule: "the deciding words"`.
+
+    The facts write a list of ``{field, rule, words, spans}``; a mapping of field to such
+    details is read the same way.
+    """
     if isinstance(basis, str):
         try:
             basis = json.loads(basis)
         except json.JSONDecodeError:
             return [("basis", basis)]
-    if not isinstance(basis, dict):
+    if isinstance(basis, dict):
+        basis = [{"field": k, **(v if isinstance(v, dict) else {"rule": v})} for k, v in basis.items()]
+    if not isinstance(basis, list):
         return []
     out = []
-    for name, how in basis.items():
-        if isinstance(how, dict):
-            text = ", ".join(f"{k}: {_plain(x)}" for k, x in how.items() if x not in (None, "", [], {}))
-        else:
-            text = _plain(how)
-        out.append((str(name), text))
+    for entry in basis:
+        if not isinstance(entry, dict):
+            continue
+        words = entry.get("words")
+        if isinstance(words, list):
+            words = " … ".join(str(w) for w in words)
+        text = str(entry.get("rule") or "")
+        if words:
+            text += f": “{words}”"
+        out.append((str(entry.get("field") or "basis"), text))
     return out
-
-
-def _plain(value: Any) -> str:
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
