@@ -18,6 +18,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import regex
+
 from pipeline.facts.context import Paragraph, clause_of, paragraphs, sentence_of
 from pipeline.facts.measure import Decision, score_cues, title_measure
 from pipeline.facts.period import YearHit, calendar_years, nearest, reporting_year, years
@@ -102,6 +104,8 @@ def extract_facts(
         amounts.append(Amount(m, p.index, p.at(m.line_index, s), p.at(m.line_index, e), table))
     doc_body = _document_body(document, rules, lookup)
     facts = _Facts(document, lines, paras, refs, rules, lookup, doc_body)
+    for a in amounts:
+        facts.amounts_in.setdefault(a.para, []).append(a)
     rows = []
     previous: tuple[Amount, _State] | None = None
     for a in amounts:
@@ -167,6 +171,9 @@ class _Facts:
     ) -> None:
         self.document, self.lines, self.paras, self.refs = document, lines, paras, refs
         self.rules, self.lookup, self.doc_body = rules, lookup, doc_body
+        self.amounts_in: dict[int, list[Amount]] = {}
+        self.headings = [q.index for q in paras if q.heading]
+        self.place_of: dict[int, bool] = {}
         self.by_para: dict[int, list[BodyRef]] = {}
         for r in refs:
             self.by_para.setdefault(r.para, []).append(r)
@@ -192,9 +199,10 @@ class _Facts:
         if a.table:
             d = title_measure(self.title, rules)
         if d is None:
-            d = score_cues(text, sent, (a.start, a.end), clause, rules)
-        if d is None and prev is not None and rules.alternative.search(text[prev[0].end : a.start]):
-            d = Decision(prev[1].measure.value, "measure.alternative", (prev[0].start, prev[0].end))
+            others = [(o.start, o.end) for o in self.amounts_in.get(a.para, []) if o is not a]
+            d = score_cues(text, sent, (a.start, a.end), clause, rules, others)
+        if d is None and prev is not None:
+            d = Decision(prev[1].measure.value, "measure.same_sentence", (prev[0].start, prev[0].end))
         if d is None:
             d = Decision("other", "measure.none")
         return _State(d, d, False)
@@ -230,9 +238,13 @@ class _Facts:
         before = [h for h in years(text, sent[0], sent[1], rules) if h.end <= a.start]
         if before:
             return self._period_hit(a, before[-1], "sentence")
-        earlier = [h for h in years(text, 0, sent[0], rules)]
+        earlier = years(text, 0, sent[0], rules)
         if earlier:
             return self._period_hit(a, earlier[-1], "paragraph")
+        if p.runs_on or p.introduced:
+            carried = self._carried_period(a)
+            if carried is not None:
+                return carried
         after = [
             h
             for h in years(text, a.end, sent[1], rules)
@@ -261,7 +273,7 @@ class _Facts:
         p = self.paras[a.para]
         if p.table:
             return None
-        own = [r for r in self.by_para.get(p.index, []) if r.start < a.start]
+        own = [r for r in self.by_para.get(p.index, []) if r.start < a.start and not self._counterparty(p.text, r)]
         k = p.index
         for _ in range(self.rules.model.context.carry_paragraphs + 1):
             cur = self.paras[k]
@@ -275,7 +287,7 @@ class _Facts:
             if hits:
                 h = hits[-1]
                 return Period(h.value, "paragraph", h.rule, (k, h.start, h.end))
-            own = self.by_para.get(k, [])
+            own = [r for r in self.by_para.get(k, []) if not self._counterparty(prev.text, r)]
         return None
 
     # -- subject ----------------------------------------------------------------------------------
@@ -290,6 +302,9 @@ class _Facts:
             return self._table_subject(a)
         mine = [r for r in self.by_para.get(p.index, []) if not self._counterparty(text, r)]
         clause = clause_of(text, sent[0], sent[1], (a.start, a.end), rules)
+        place = self._place_before(a, sent, clause, mine)
+        if place is not None:
+            return place
         in_clause = [r for r in mine if clause[0] <= r.start and r.end <= a.start]
         if in_clause:
             return self._from_ref(in_clause[-1], "subject.clause")
@@ -315,6 +330,24 @@ class _Facts:
             known, field = self.doc_body
             return Subject(known.body_id, known.name, "subject.document", words=str(self.document.meta.get(field)))
         return Subject(None, None, "subject.none")
+
+    def _place_before(
+        self, a: Amount, sent: tuple[int, int], clause: tuple[int, int], mine: list[BodyRef]
+    ) -> Subject | None:
+        """`Bedford by £8.5m` in a sentence about acute trusts: the known body of that place and type."""
+        text = self.paras[a.para].text
+        hit = self.rules.place_before.search(text, max(clause[0], a.start - 80), a.start)
+        if hit is None or any(r.start < hit.end(1) and hit.start(1) < r.end for r in mine):
+            return None
+        place = hit.group(1)
+        for t, pattern in self.rules.place_types:
+            if pattern.search(text, sent[0], sent[1]) is None:
+                continue
+            for suffix in t.suffixes:
+                known = self.lookup(place + suffix)
+                if known is not None and known.type == t.type:
+                    return Subject(known.body_id, known.name, t.id, (a.para, hit.start(1), hit.end(1)))
+        return None
 
     def _counterparty(self, text: str, r: BodyRef) -> bool:
         return self.rules.counterparty_before.search(text, max(0, r.start - 30), r.start) is not None
@@ -350,12 +383,13 @@ class _Facts:
                 if found is not None:
                     return Subject(found.body_id, found.name, ref.id, (a.para, *hit.span()))
                 continue
-            target = self._last_of_types(p, hit.start(), set(ref.types))
+            target = self._last_of_types(p, hit.start(), set(ref.types), self.rules.reference_names.get(ref.id))
             if target is not None:
                 return Subject(target.body_id, target.name, ref.id, (a.para, *hit.span()))
-            if p.section is not None:
-                head = self.paras[p.section].text.strip().strip("#").strip()
-                known = self.lookup(head + ref.suffix) if ref.suffix else None
+            head_p = self._place_heading(p)
+            if head_p is not None and ref.suffix:
+                head = head_p.text.strip().strip("#").strip()
+                known = self.lookup(head + ref.suffix)
                 if known is not None:
                     return Subject(known.body_id, known.name, ref.id, (a.para, *hit.span()))
         return None
@@ -366,16 +400,41 @@ class _Facts:
         known, field = self.doc_body
         return Subject(known.body_id, known.name, "subject.document", words=str(self.document.meta.get(field)))
 
-    def _last_of_types(self, p: Paragraph, pos: int, types: set[str]) -> BodyRef | None:
-        """The last body of these types named before `pos` of paragraph `p`, within its section."""
-        first = (p.section or -1) + 1
+    def _last_of_types(
+        self, p: Paragraph, pos: int, types: set[str], names: regex.Pattern[str] | None = None
+    ) -> BodyRef | None:
+        """The last body of these types named before `pos` of paragraph `p`, back to the heading that
+        opens its place's section (a heading naming a body or a known place)."""
+        stop = self._place_heading(p)
+        first = stop.index if stop is not None else -1
         for r in reversed(self.refs):
             if r.para > p.index or (r.para == p.index and r.start >= pos):
                 continue
             if r.para < first:
                 return None
-            if r.type in types:
+            if r.type in types and (names is None or names.search(r.name)):
                 return r
+        return None
+
+    def _place_heading(self, p: Paragraph) -> Paragraph | None:
+        """The nearest heading above `p` (at most `place_heading_lookback` back) that names a body or a
+        place with a known section body (`Cambridgeshire and Peterborough` above `Current/recent
+        financial issues`)."""
+        end = bisect_right(self.headings, p.index - (0 if p.heading else 1))
+        for k in reversed(self.headings[max(0, end - self.rules.model.context.place_heading_lookback) : end]):
+            if k not in self.place_of:
+                head = self.paras[k]
+                self.place_of[k] = bool(self.by_para.get(k)) or self._heading_known(head) is not None
+            if self.place_of[k]:
+                return self.paras[k]
+        return None
+
+    def _heading_known(self, head: Paragraph) -> Known | None:
+        place = head.text.strip().strip("#").strip()
+        for suffix in self.rules.model.subject.section_suffixes:
+            known = self.lookup(place + suffix)
+            if known is not None:
+                return known
         return None
 
     def _carried_subject(self, a: Amount) -> Subject | None:
@@ -388,17 +447,15 @@ class _Facts:
         return None
 
     def _section_body(self, p: Paragraph) -> Subject | None:
-        if p.section is None:
+        head = self._place_heading(p)
+        if head is None:
             return None
-        head = self.paras[p.section]
         named = self.by_para.get(head.index)
         if named:
             return self._from_ref(named[0], "subject.heading")
-        place = head.text.strip().strip("#").strip()
-        for suffix in self.rules.model.subject.section_suffixes:
-            known = self.lookup(place + suffix)
-            if known is not None:
-                return Subject(known.body_id, known.name, "subject.heading", (head.index, 0, len(head.text)))
+        known = self._heading_known(head)
+        if known is not None:
+            return Subject(known.body_id, known.name, "subject.heading", (head.index, 0, len(head.text)))
         return None
 
     # -- the row ----------------------------------------------------------------------------------

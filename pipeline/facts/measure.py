@@ -22,9 +22,15 @@ def words_between(text: str, a: int, b: int) -> int:
 
 
 def score_cues(
-    text: str, sent: tuple[int, int], amount: tuple[int, int], clause: tuple[int, int], rules: Compiled
+    text: str,
+    sent: tuple[int, int],
+    amount: tuple[int, int],
+    clause: tuple[int, int],
+    rules: Compiled,
+    others: list[tuple[int, int]] = [],  # noqa: B006 (read only)
 ) -> Decision | None:
-    """The best-scoring cue of the sentence for the amount at `amount` (offsets of `text`)."""
+    """The best-scoring cue of the sentence for the amount at `amount` (offsets of `text`). A cue with
+    another amount between it and this one belongs to that amount, not to this one."""
     m = rules.model.measure
     a, b = amount
     best: tuple[float, int, Decision] | None = None
@@ -32,18 +38,19 @@ def score_cues(
         for hit in pattern.finditer(text, sent[0], sent[1]):
             hs, he = hit.span()
             if he <= a:
-                if cue.side == "after":
+                if cue.side == "after" or any(he <= o0 and o1 <= a for o0, o1 in others):
                     continue
                 dist = words_between(text, he, a)
+                score = cue.weight - m.distance_penalty * dist
             elif hs >= b:
-                if cue.side == "before":
+                if cue.side == "before" or any(b <= o0 and o1 <= hs for o0, o1 in others):
                     continue
                 dist = words_between(text, b, hs)
+                score = cue.weight - m.after_penalty * dist + (m.head_bonus if dist <= m.head_words else 0.0)
             else:
                 continue  # inside the amount
             if dist > cue.max_words:
                 continue
-            score = cue.weight - m.distance_penalty * dist
             if not (clause[0] <= hs and he <= clause[1]):
                 score -= m.clause_penalty
             key = (score, -order)
@@ -55,10 +62,8 @@ def score_cues(
 
 
 def title_measure(title: str, rules: Compiled) -> Decision | None:
-    """A measure the document's title says for its tables (`payments over £25k`: spend)."""
-    best: tuple[float, Decision] | None = None
-    for cue, pattern in rules.cues:
-        hit = pattern.search(title)
-        if hit and (best is None or cue.weight > best[0]):
-            best = (cue.weight, Decision(cue.measure, cue.id, None))
-    return best[1] if best else None
+    """The measure a document's title gives its tables (`payments over £25k`: spend)."""
+    for cue, pattern in rules.table_title_cues:
+        if pattern.search(title):
+            return Decision(cue.measure, cue.id, None)
+    return None

@@ -47,6 +47,7 @@ class ContextRules(_Model):
     heading_pattern: str
     clause_breaks: str
     carry_paragraphs: int = Field(ge=0)
+    place_heading_lookback: int = Field(ge=0)
 
     _check = field_validator("paragraph_ends", "introduces", "heading_pattern", "clause_breaks")(_pattern)
 
@@ -69,12 +70,15 @@ class MeasureRules(_Model):
     min_score: float
     part_of: str
     part_continues: str
-    alternative: str
+    after_penalty: float = Field(ge=0)
+    head_words: int = Field(ge=0)
+    head_bonus: float = Field(ge=0)
     cues: list[Cue] = Field(min_length=1)
+    table_title_cues: list[Cue]
 
-    _check = field_validator("part_of", "part_continues", "alternative")(_pattern)
+    _check = field_validator("part_of", "part_continues")(_pattern)
 
-    @field_validator("cues")
+    @field_validator("cues", "table_title_cues")
     @classmethod
     def _unique(cls, cues: list[Cue]) -> list[Cue]:
         seen: set[str] = set()
@@ -106,7 +110,18 @@ class BackReference(_Model):
     id: str
     pattern: str
     types: list[str]
+    names: str = ""
     suffix: str = ""
+
+    _check = field_validator("pattern")(_pattern)
+    _check_names = field_validator("names")(lambda v: _pattern(v) if v else v)
+
+
+class PlaceType(_Model):
+    id: str
+    type: str
+    pattern: str  # words of the sentence that say the type (`acute trusts`)
+    suffixes: list[str] = Field(min_length=1)
 
     _check = field_validator("pattern")(_pattern)
 
@@ -117,9 +132,11 @@ class SubjectRules(_Model):
     group_after: str
     subject_types: list[str] = Field(min_length=1)
     section_suffixes: list[str]
+    place_before: str
+    place_types: list[PlaceType]
     document_fields: list[Literal["publisher", "title", "author"]]
 
-    _check = field_validator("counterparty_before", "group_after")(_pattern)
+    _check = field_validator("counterparty_before", "group_after", "place_before")(_pattern)
 
 
 class FactRules(_Model):
@@ -142,7 +159,7 @@ class Compiled:
         self.cues = [(cue, _compile(cue.pattern, cue.case)) for cue in m.cues]
         self.part_of = _compile(m.part_of)
         self.part_continues = _compile(m.part_continues)
-        self.alternative = _compile(m.alternative)
+        self.table_title_cues = [(cue, _compile(cue.pattern, cue.case)) for cue in m.table_title_cues]
         self.financial_year = _compile(p.financial_year)
         self.fy_short = _compile(p.fy_short)
         self.run = _compile(p.run)
@@ -152,8 +169,11 @@ class Compiled:
         self.this_year = _compile(p.this_year)
         self.annual_report = _compile(p.annual_report)
         self.back_references = [(b, _compile(b.pattern)) for b in s.back_references]
+        self.reference_names = {b.id: _compile(b.names, case=True) for b in s.back_references if b.names}
         self.counterparty_before = _compile(s.counterparty_before)
         self.group_after = _compile(s.group_after)
+        self.place_before = _compile(s.place_before, case=True)
+        self.place_types = [(t, _compile(t.pattern)) for t in s.place_types]
 
 
 def validate(data: Any, path: Path) -> FactRules:
