@@ -150,6 +150,19 @@ def test_aspect_words_after_the_amount_up_to_the_end_of_its_clause():
     assert aspect_of(line, "£16.5m", ("£5m",)) == "cumulative"
 
 
+def test_a_part_of_a_figure_is_not_set_against_the_whole():
+    line = (
+        "PAH ended the year with a deficit of £32.6m, £3.7m of which was the result of the suspension of "
+        "elective surgery in January, and appears to be aiming at a similar (£28.7m) deficit for 2018/19."
+    )
+    assert aspect_of(line, "£32.6m", ("£3.7m", "£28.7m")) is None
+    assert aspect_of(line, "£3.7m", ("£32.6m", "£28.7m")) == "part"
+    assert aspect_of(line, "£28.7m", ("£32.6m", "£3.7m")) == "planned"
+    line = "The trust reported a deficit of £42m, including £5m of costs from the ward closures."
+    assert aspect_of(line, "£5m", ("£42m",)) == "part"
+    assert aspect_of(line, "£42m", ("£5m",)) is None
+
+
 # --- grouping -------------------------------------------------------------------------------------
 
 
