@@ -66,8 +66,21 @@ def paragraphs(doc: Document, lines: Sequence[NormLine], rules: Compiled) -> lis
         prev = line
     if current:
         groups.append(current)
-    out: list[Paragraph] = []
+    merged: list[list[int]] = []
+    last_text, last_kind = "", ""
     for group in groups:
+        text = " ".join(lines[i].text for i in group)
+        kind = "table" if is_table_row(text) else ("heading" if _is_heading(text, rules) else "text")
+        # a paragraph that did not end runs on into this one: one paragraph (a converter's broken lines)
+        if merged and kind == "text" and last_kind == "text" and rules.paragraph_ends.search(last_text) is None:
+            if rules.introduces.search(last_text) is None:
+                merged[-1] = merged[-1] + group
+                last_text = text
+                continue
+        merged.append(list(group))
+        last_text, last_kind = text, kind
+    out: list[Paragraph] = []
+    for group in merged:
         starts, parts, pos = [], [], 0
         for i in group:
             starts.append(pos)
@@ -95,7 +108,7 @@ def _is_heading(text: str, rules: Compiled) -> bool:
     words = text.split()
     if not words or len(words) > rules.model.context.heading_max_words or "£" in text:
         return False
-    return rules.heading.search(text) is not None
+    return rules.heading.search(text) is not None and rules.not_heading.search(text) is None
 
 
 def _link(paras: list[Paragraph], rules: Compiled) -> None:

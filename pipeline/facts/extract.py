@@ -134,6 +134,8 @@ def _body_refs(
             continue
         p = paras[para_of[b.line_index]]
         s, e = to_norm(lines[b.line_index], b.start, b.end)
+        if rules.not_subject_names.search(b.values["name"]):
+            continue
         out.append(
             BodyRef(
                 p.index,
@@ -144,6 +146,13 @@ def _body_refs(
                 b.values["type"],
             )
         )
+    ws = rules.model.subject.whole_service
+    for p in paras:
+        if p.heading or p.table or "NHS" not in p.text:
+            continue
+        for hit in rules.whole_service.finditer(p.text):
+            if not any(r.para == p.index and r.start < hit.end() and hit.start() < r.end for r in out):
+                out.append(BodyRef(p.index, hit.start(), hit.end(), "", ws.name, "national"))
     return sorted(out, key=lambda r: (r.para, r.start))
 
 
@@ -194,18 +203,35 @@ class _Facts:
             if rules.part_of.search(between) or (prev[1].part and rules.part_continues.fullmatch(between)):
                 d = Decision(whole.value, "measure.part_of", (prev[0].start, prev[0].end))
                 return _State(d, whole, True)
-        clause = clause_of(text, sent[0], sent[1], (a.start, a.end), rules)
+            if rules.change_to.search(between) and rules.change_from.search(
+                text, max(0, prev[0].start - 30), prev[0].start
+            ):
+                d = Decision(prev[1].measure.value, "measure.from_to", (prev[0].start, prev[0].end))
+                return _State(d, d, False)
         d = None
         if a.table:
             d = title_measure(self.title, rules)
         if d is None:
-            others = [(o.start, o.end) for o in self.amounts_in.get(a.para, []) if o is not a]
-            d = score_cues(text, sent, (a.start, a.end), clause, rules, others)
+            d = self._cues(a, sent)
+            nxt = self._next_in_sentence(a, sent)
+            if nxt is not None and rules.part_of_next.match(text[a.end : nxt.start]):
+                whole = self._cues(nxt, sent)
+                if whole is not None:
+                    d = Decision(whole.value, "measure.part_of", (nxt.start, nxt.end))
         if d is None and prev is not None:
             d = Decision(prev[1].measure.value, "measure.same_sentence", (prev[0].start, prev[0].end))
         if d is None:
             d = Decision("other", "measure.none")
         return _State(d, d, False)
+
+    def _cues(self, a: Amount, sent: tuple[int, int]) -> Decision | None:
+        text = self.paras[a.para].text
+        clause = clause_of(text, sent[0], sent[1], (a.start, a.end), self.rules)
+        others = [(o.start, o.end) for o in self.amounts_in.get(a.para, []) if o is not a]
+        return score_cues(text, sent, (a.start, a.end), clause, self.rules, others)
+
+    def _next_in_sentence(self, a: Amount, sent: tuple[int, int]) -> Amount | None:
+        return next((o for o in self.amounts_in.get(a.para, []) if a.end <= o.start < sent[1]), None)
 
     # -- period -----------------------------------------------------------------------------------
 
@@ -238,7 +264,7 @@ class _Facts:
         before = [h for h in years(text, sent[0], sent[1], rules) if h.end <= a.start]
         if before:
             return self._period_hit(a, before[-1], "sentence")
-        earlier = years(text, 0, sent[0], rules)
+        earlier = years(text, max(0, sent[0] - rules.model.context.paragraph_lookback), sent[0], rules)
         if earlier:
             return self._period_hit(a, earlier[-1], "paragraph")
         if p.runs_on or p.introduced:
@@ -317,7 +343,9 @@ class _Facts:
         after = [r for r in mine if a.end <= r.start and r.end <= clause[1]]
         if after:
             return self._from_ref(after[0], "subject.clause_after")
-        earlier = [r for r in mine if r.end <= sent[0]]
+        types = set(rules.model.subject.paragraph_types)
+        back = sent[0] - rules.model.context.paragraph_lookback
+        earlier = [r for r in mine if back <= r.start and r.end <= sent[0] and r.type in types]
         if earlier:
             return self._from_ref(earlier[-1], "subject.paragraph")
         carried = self._carried_subject(a)
@@ -353,6 +381,8 @@ class _Facts:
         return self.rules.counterparty_before.search(text, max(0, r.start - 30), r.start) is not None
 
     def _from_ref(self, r: BodyRef, rule: str) -> Subject:
+        if not r.body_id:  # the health service as a whole: a name, no body row
+            return Subject(None, r.name, self.rules.model.subject.whole_service.id, (r.para, r.start, r.end))
         return Subject(r.body_id, r.name, rule, (r.para, r.start, r.end))
 
     def _table_subject(self, a: Amount) -> Subject:

@@ -45,11 +45,15 @@ class ContextRules(_Model):
     introduces: str
     heading_max_words: int = Field(ge=1)
     heading_pattern: str
+    not_heading: str
     clause_breaks: str
     carry_paragraphs: int = Field(ge=0)
+    paragraph_lookback: int = Field(ge=0)
     place_heading_lookback: int = Field(ge=0)
 
-    _check = field_validator("paragraph_ends", "introduces", "heading_pattern", "clause_breaks")(_pattern)
+    _check = field_validator("paragraph_ends", "introduces", "heading_pattern", "not_heading", "clause_breaks")(
+        _pattern
+    )
 
 
 class Cue(_Model):
@@ -70,13 +74,16 @@ class MeasureRules(_Model):
     min_score: float
     part_of: str
     part_continues: str
+    part_of_next: str
+    change_from: str
+    change_to: str
     after_penalty: float = Field(ge=0)
     head_words: int = Field(ge=0)
     head_bonus: float = Field(ge=0)
     cues: list[Cue] = Field(min_length=1)
     table_title_cues: list[Cue]
 
-    _check = field_validator("part_of", "part_continues")(_pattern)
+    _check = field_validator("part_of", "part_continues", "part_of_next", "change_from", "change_to")(_pattern)
 
     @field_validator("cues", "table_title_cues")
     @classmethod
@@ -126,8 +133,19 @@ class PlaceType(_Model):
     _check = field_validator("pattern")(_pattern)
 
 
+class WholeService(_Model):
+    id: str
+    pattern: str
+    name: str
+
+    _check = field_validator("pattern")(_pattern)
+
+
 class SubjectRules(_Model):
     back_references: list[BackReference]
+    whole_service: WholeService
+    not_subject_names: str
+    paragraph_types: list[str]
     counterparty_before: str
     group_after: str
     subject_types: list[str] = Field(min_length=1)
@@ -136,7 +154,7 @@ class SubjectRules(_Model):
     place_types: list[PlaceType]
     document_fields: list[Literal["publisher", "title", "author"]]
 
-    _check = field_validator("counterparty_before", "group_after", "place_before")(_pattern)
+    _check = field_validator("counterparty_before", "group_after", "place_before", "not_subject_names")(_pattern)
 
 
 class FactRules(_Model):
@@ -155,10 +173,14 @@ class Compiled:
         self.paragraph_ends = _compile(c.paragraph_ends)
         self.introduces = _compile(c.introduces)
         self.heading = _compile(c.heading_pattern, case=True)
+        self.not_heading = _compile(c.not_heading)
         self.clause_breaks = _compile(c.clause_breaks)
         self.cues = [(cue, _compile(cue.pattern, cue.case)) for cue in m.cues]
         self.part_of = _compile(m.part_of)
         self.part_continues = _compile(m.part_continues)
+        self.part_of_next = _compile(m.part_of_next)
+        self.change_from = _compile(m.change_from)
+        self.change_to = _compile(m.change_to)
         self.table_title_cues = [(cue, _compile(cue.pattern, cue.case)) for cue in m.table_title_cues]
         self.financial_year = _compile(p.financial_year)
         self.fy_short = _compile(p.fy_short)
@@ -172,6 +194,8 @@ class Compiled:
         self.reference_names = {b.id: _compile(b.names, case=True) for b in s.back_references if b.names}
         self.counterparty_before = _compile(s.counterparty_before)
         self.group_after = _compile(s.group_after)
+        self.whole_service = _compile(s.whole_service.pattern, case=True)
+        self.not_subject_names = _compile(s.not_subject_names, case=True)
         self.place_before = _compile(s.place_before, case=True)
         self.place_types = [(t, _compile(t.pattern)) for t in s.place_types]
 
