@@ -248,7 +248,7 @@ async def audit_page(datasette: Any, request: Any) -> Response:
         "current": history[0] if history else None,
         "can_record": can_record,
         "next_url": datasette.urls.path("/-/review/next?" + urlencode({"kind": item.kind, "after": item.id})),
-        "queue_url": datasette.urls.path(audit.QUEUES.get(item.kind) or "/nhs/awaiting_review?kind=" + item.kind),
+        "queue_url": datasette.urls.path(audit.queue_path(item.kind)),
         "picture_url": datasette.urls.path(audit.audit_url(item.kind, item.id) + "/page.png"),
         "verdicts": store.VERDICTS,
         "fact_measures": facts.load_rules().measures if item.kind == facts.FACT else (),

@@ -24,12 +24,19 @@ KIND_LABELS = {
     "body": "Named body",
     FACT: "Financial fact",
 }
-QUEUES = {QUOTE: "/nhs/quotations_awaiting_review", FACT: "/nhs/facts_awaiting_review"}
 CURRENCY_SIGNS = {"GBP": "£", "USD": "$", "EUR": "€"}
+# A kind of item with a queue of its own (a canned query in db/metadata.yaml); other kinds use awaiting_review.
+QUEUES = {QUOTE: "/nhs/quotations_awaiting_review"}
+QUEUES[FACT] = "/nhs/facts_awaiting_review"
 
 
 def audit_url(kind: str, item_id: str) -> str:
     return f"/-/audit/{kind}/{item_id}"
+
+
+def queue_path(kind: str) -> str:
+    """The canned query listing items of `kind` awaiting review (QUEUES, else the figures queue for that kind)."""
+    return QUEUES.get(kind) or f"/nhs/awaiting_review?kind={kind}"
 
 
 def resolve(conn: sqlite3.Connection, kind: str, item_id: str) -> tuple[str, str]:
