@@ -27,7 +27,6 @@ KIND_LABELS = {
 CURRENCY_SIGNS = {"GBP": "£", "USD": "$", "EUR": "€"}
 # A kind of item with a queue of its own (a canned query in db/metadata.yaml); other kinds use awaiting_review.
 QUEUES = {QUOTE: "/nhs/quotations_awaiting_review"}
-QUEUES[FACT] = "/nhs/facts_awaiting_review"
 
 
 def audit_url(kind: str, item_id: str) -> str:
@@ -118,6 +117,8 @@ def _pages(first: Any, last: Any) -> str:
 
 
 # --- the queue ----------------------------------------------------------------------------------
+
+QUEUES[FACT] = "/nhs/facts_awaiting_review"
 
 AWAITING = (
     "NOT EXISTS (SELECT 1 FROM reviews.current_verdicts cv "
