@@ -59,6 +59,7 @@ class BuildReport:
     parsed: int = 0  # PDFs parsed afresh (not from the cache); text files are always read
     extracted: int = 0  # documents whose extraction ran (not from the cache)
     jobs: int = 1
+    discrepancies: int = 0  # groups of facts that disagree (pipeline/discrepancies.py)
 
     @property
     def ok(self) -> bool:
@@ -235,7 +236,7 @@ def build(
                 if progress:
                     progress(result)
         load.finish(db)
-        discrepancies.write(db, ctx.rules)
+        report.discrepancies = discrepancies.write(db, ctx.rules)
         db["builds"].update(build_id, {"finished": _now(), "documents": report.documents, "failed": len(report.failed)})
         db.close()
         os.replace(tmp, db_path)

@@ -115,6 +115,7 @@ def test_a_verdict_on_a_fact_survives_a_rebuild_and_is_reanchored_after_an_edit(
 
     out = rs.rebuild_cli(corpus, db)  # nothing changed: attached as recorded
     assert "1 attached as recorded, 0 re-anchored, 0 orphaned" in out.stderr
+    assert "1 group of facts disagrees (same body, measure and year" in out.stderr
 
     # an edit elsewhere in the document: two lines added above the fact
     path = corpus / BRIEFING
