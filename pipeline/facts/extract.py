@@ -162,7 +162,7 @@ def _document_body(document: Document, rules: Compiled, lookup: Lookup) -> tuple
         value = document.meta.get(name)
         if value:
             known = lookup(str(value))
-            if known is not None and known.type in rules.model.subject.subject_types:
+            if known is not None and known.type in rules.model.subject.document_types:
                 return known, name
     return None
 
@@ -333,7 +333,11 @@ class _Facts:
             return place
         in_clause = [r for r in mine if clause[0] <= r.start and r.end <= a.start]
         if in_clause:
-            return self._from_ref(in_clause[-1], "subject.clause")
+            # the body just before the amount (`CUHFT £42.1m`), else the clause's first (its subject: `PAH
+            # ended the year with a deficit of £32.6m, ... the NHS England response ..., a similar £28.7m`)
+            last = in_clause[-1]
+            near = len(text[last.end : a.start].split()) <= rules.model.subject.near_words
+            return self._from_ref(last if near else in_clause[0], "subject.clause")
         in_sent = [r for r in mine if sent[0] <= r.start and r.end <= a.start]
         if in_sent:
             return self._from_ref(in_sent[0], "subject.sentence")

@@ -80,6 +80,7 @@ class MeasureRules(_Model):
     after_penalty: float = Field(ge=0)
     head_words: int = Field(ge=0)
     head_bonus: float = Field(ge=0)
+    own_noun_words: int = Field(ge=0)
     cues: list[Cue] = Field(min_length=1)
     table_title_cues: list[Cue]
 
@@ -146,6 +147,7 @@ class SubjectRules(_Model):
     whole_service: WholeService
     not_subject_names: str
     paragraph_types: list[str]
+    near_words: int = Field(ge=0)
     counterparty_before: str
     group_after: str
     subject_types: list[str] = Field(min_length=1)
@@ -153,6 +155,7 @@ class SubjectRules(_Model):
     place_before: str
     place_types: list[PlaceType]
     document_fields: list[Literal["publisher", "title", "author"]]
+    document_types: list[str]
 
     _check = field_validator("counterparty_before", "group_after", "place_before", "not_subject_names")(_pattern)
 
