@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pipeline.facts.extract import extract_facts
 from pipeline.facts.rules import load_rules
-from pipeline.facts.subject import Known, lookup
+from pipeline.facts.subject import Known, find_in, lookup
 from pipeline.model import Document, Extraction
 from pipeline.normalise import NormLine
 
@@ -37,7 +37,13 @@ def extract(doc: Document, lines: Sequence[NormLine], ctx: object) -> Extraction
             used[known.body_id] = known
         return known
 
-    rows = extract_facts(doc, lines, money, bodies, rules, find)
+    def named_in(text: str) -> Known | None:
+        known = find_in(text, rules_dir)
+        if known is not None:
+            used[known.body_id] = known
+        return known
+
+    rows = extract_facts(doc, lines, money, bodies, rules, find, named_in)
     out = Extraction()
     if rows:
         out.records[TABLE] = rows

@@ -8,6 +8,7 @@ sentencizer (the one the bodies pipeline uses, on `spacy.blank("en")`); table ro
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ class Paragraph:
     runs_on: bool = False  # the paragraph before it did not end: this one continues it
     introduced: bool = False  # the paragraph before it ends with ':' (it introduces this one)
     section: int | None = None  # index of the heading paragraph above it
-    sentences: list[tuple[int, int]] = field(default_factory=list)  # filled on demand
+    sentences: dict[tuple[int, int], list[tuple[int, int]]] = field(default_factory=dict)  # on demand
 
     def at(self, line_index: int, offset: int) -> int:
         """Paragraph offset of a normalised line offset."""
@@ -41,9 +42,13 @@ class Paragraph:
         return self.lines[k], pos - self.starts[k]
 
 
+_MARKDOWN_ROW = re.compile(r"\s*\|")
+
+
 def is_table_row(text: str) -> bool:
-    s = text.strip()
-    return "\t" in s or (s.startswith("|") and s.count("|") >= 2)
+    if "\t" in text and "\t" in text.strip():
+        return True
+    return "|" in text and _MARKDOWN_ROW.match(text) is not None and text.count("|") >= 2
 
 
 def paragraphs(doc: Document, lines: Sequence[NormLine], rules: Compiled) -> list[Paragraph]:
@@ -52,43 +57,48 @@ def paragraphs(doc: Document, lines: Sequence[NormLine], rules: Compiled) -> lis
     groups: list[list[int]] = []
     current: list[int] = []
     prev: Line | None = None
+    prev_table = False
     for i, (line, nl) in enumerate(zip(doc.lines, lines, strict=True)):
-        if not nl.text.strip():
+        text = nl.text
+        if not text or text.isspace():
             if current:
                 groups.append(current)
             current, prev = [], None
             continue
-        table = is_table_row(nl.text)
-        if current and (table or is_table_row(lines[current[-1]].text) or _new_block(prev, line, gap)):
+        table = is_table_row(text)
+        if current and (table or prev_table or (line.bbox is not None and _new_block(prev, line, gap))):
             groups.append(current)
             current = []
         current.append(i)
-        prev = line
+        prev, prev_table = line, table
     if current:
         groups.append(current)
-    merged: list[list[int]] = []
+    merged: list[tuple[list[int], str]] = []
     last_text, last_kind = "", ""
     for group in groups:
-        text = " ".join(lines[i].text for i in group)
+        text = lines[group[0]].text if len(group) == 1 else " ".join(lines[i].text for i in group)
         kind = "table" if is_table_row(text) else ("heading" if _is_heading(text, rules) else "text")
         # a paragraph that did not end runs on into this one: one paragraph (a converter's broken lines)
-        if merged and kind == "text" and last_kind == "text" and rules.paragraph_ends.search(last_text) is None:
-            if rules.introduces.search(last_text) is None:
-                merged[-1] = merged[-1] + group
-                last_text = text
-                continue
-        merged.append(list(group))
+        if (
+            merged
+            and kind == "text"
+            and last_kind == "text"
+            and rules.paragraph_ends.search(last_text) is None
+            and rules.introduces.search(last_text) is None
+        ):
+            merged[-1][0].extend(group)
+            last_text = text
+            continue
+        merged.append((list(group), kind))
         last_text, last_kind = text, kind
     out: list[Paragraph] = []
-    for group in merged:
+    for group, kind in merged:
         starts, parts, pos = [], [], 0
         for i in group:
             starts.append(pos)
             parts.append(lines[i].text)
             pos += len(lines[i].text) + 1
-        text = " ".join(parts)
-        p = Paragraph(len(out), group, starts, text, table=is_table_row(text))
-        p.heading = not p.table and _is_heading(text, rules)
+        p = Paragraph(len(out), group, starts, " ".join(parts), table=kind == "table", heading=kind == "heading")
         out.append(p)
     _link(out, rules)
     return out
@@ -105,8 +115,11 @@ def _new_block(prev: Line | None, line: Line, gap: float) -> bool:
 
 
 def _is_heading(text: str, rules: Compiled) -> bool:
+    first = text.lstrip()[:1]
+    if len(text) > 120 or "£" in text or not (first.isupper() or (first and first in "#0123456789")):
+        return False  # cheap tests first: most paragraphs are no heading
     words = text.split()
-    if not words or len(words) > rules.model.context.heading_max_words or "£" in text:
+    if not words or len(words) > rules.model.context.heading_max_words:
         return False
     return rules.heading.search(text) is not None and rules.not_heading.search(text) is None
 
@@ -134,29 +147,36 @@ def _sentencizer() -> object:
     return nlp
 
 
-def sentences(p: Paragraph) -> list[tuple[int, int]]:
-    """The paragraph's sentences as (start, end) offsets of its text (spaCy's sentencizer)."""
-    if p.sentences:
-        return p.sentences
-    if p.table or len(p.text) < 3:
-        p.sentences = [(0, len(p.text))]
-        return p.sentences
-    doc = _sentencizer()(p.text)  # type: ignore[operator]
-    spans = [(s.start_char, s.end_char) for s in doc.sents]
-    # a sentence runs to the next one's start, so every offset of the text is in one sentence
-    out = []
-    for k, (s, _) in enumerate(spans):
-        end = spans[k + 1][0] if k + 1 < len(spans) else len(p.text)
-        out.append((0 if k == 0 else s, end))
-    p.sentences = out or [(0, len(p.text))]
-    return p.sentences
+def sentences(p: Paragraph, lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
+    """The sentences of p.text[lo:hi] as (start, end) offsets of the text (spaCy's sentencizer)."""
+    hi = len(p.text) if hi is None else hi
+    if (lo, hi) in p.sentences:
+        return p.sentences[(lo, hi)]
+    if p.table or hi - lo < 3:
+        out = [(lo, hi)]
+    else:
+        doc = _sentencizer()(p.text[lo:hi])  # type: ignore[operator]
+        spans = [(lo + s.start_char, lo + s.end_char) for s in doc.sents]
+        # a sentence runs to the next one's start, so every offset of the text is in one sentence
+        out = [(lo if k == 0 else s, spans[k + 1][0] if k + 1 < len(spans) else hi) for k, (s, _) in enumerate(spans)]
+    p.sentences[(lo, hi)] = out or [(lo, hi)]
+    return p.sentences[(lo, hi)]
 
 
-def sentence_of(p: Paragraph, pos: int) -> tuple[int, int]:
-    for s, e in sentences(p):
+def sentence_of(p: Paragraph, pos: int, window: int = 600) -> tuple[int, int]:
+    """The sentence holding offset `pos`. In a long paragraph only the lines around it are read (a
+    sentence longer than the window is cut at its ends)."""
+    lo, hi = 0, len(p.text)
+    if hi > 2 * window:
+        k = max(bisect_right(p.starts, pos) - 1, 0)
+        first = max(bisect_right(p.starts, pos - window) - 1, 0)
+        last = bisect_right(p.starts, pos + window)
+        lo = p.starts[min(first, k)]
+        hi = p.starts[last] - 1 if last < len(p.starts) else len(p.text)
+    for s, e in sentences(p, lo, hi):
         if s <= pos < e:
             return s, e
-    return 0, len(p.text)
+    return lo, hi
 
 
 def clause_of(text: str, start: int, end: int, amount: tuple[int, int], rules: Compiled) -> tuple[int, int]:

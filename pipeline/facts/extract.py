@@ -1,10 +1,11 @@
 """extract_facts: one `money_facts` row per amount of money of one document.
 
-    extract_facts(document, lines, money, bodies, rules, lookup) -> rows
+    extract_facts(document, lines, money, bodies, rules, lookup, named_in) -> rows
 
 `money` and `bodies` are the document's money and body mentions (raw offsets, as the extractors
-give them), `lines` its normalised lines, `rules` the compiled rules/facts.yaml and `lookup` a
-function from a name to the known body it names (pipeline/facts/subject.py), or None. Each row says
+give them), `lines` its normalised lines, `rules` the compiled rules/facts.yaml, `lookup` a
+function from a name to the known body it is (pipeline/facts/subject.py) and `named_in` one from a
+text (the manifest's publisher or title) to the known body it names; None: no bodies are known. Each row says
 the subject, measure and period with the rule that decided each, and `basis`: for each field the
 rule id, the deciding words and their spans in the raw lines (page, line, char_start, char_end,
 text, so ``line.text[char_start:char_end] == text``).
@@ -89,10 +90,12 @@ def extract_facts(
     bodies: Sequence[Mention],
     rules: Compiled,
     lookup: Lookup | None = None,
+    named_in: Lookup | None = None,
 ) -> list[dict[str, Any]]:
     if not money:
         return []
     lookup = lookup or (lambda _name: None)
+    named_in = named_in or lookup
     paras = paragraphs(document, lines, rules)
     para_of: dict[int, int] = {li: p.index for p in paras for li in p.lines}
     refs = _body_refs(bodies, lines, paras, para_of, rules)
@@ -102,7 +105,7 @@ def extract_facts(
         s, e = to_norm(lines[m.line_index], m.start, m.end)
         table = p.table or m.values.get("basis", "text") != "text"
         amounts.append(Amount(m, p.index, p.at(m.line_index, s), p.at(m.line_index, e), table))
-    doc_body = _document_body(document, rules, lookup)
+    doc_body = _document_body(document, rules, named_in)
     facts = _Facts(document, lines, paras, refs, rules, lookup, doc_body)
     for a in amounts:
         facts.amounts_in.setdefault(a.para, []).append(a)
@@ -162,7 +165,7 @@ def _document_body(document: Document, rules: Compiled, lookup: Lookup) -> tuple
         value = document.meta.get(name)
         if value:
             known = lookup(str(value))
-            if known is not None and known.type in rules.model.subject.subject_types:
+            if known is not None and known.type in rules.model.subject.document_types:
                 return known, name
     return None
 
@@ -333,7 +336,11 @@ class _Facts:
             return place
         in_clause = [r for r in mine if clause[0] <= r.start and r.end <= a.start]
         if in_clause:
-            return self._from_ref(in_clause[-1], "subject.clause")
+            # the body just before the amount (`CUHFT £42.1m`), else the clause's first (its subject: `PAH
+            # ended the year with a deficit of £32.6m, ... the NHS England response ..., a similar £28.7m`)
+            last = in_clause[-1]
+            near = len(text[last.end : a.start].split()) <= rules.model.subject.near_words
+            return self._from_ref(last if near else in_clause[0], "subject.clause")
         in_sent = [r for r in mine if sent[0] <= r.start and r.end <= a.start]
         if in_sent:
             return self._from_ref(in_sent[0], "subject.sentence")
@@ -417,8 +424,8 @@ class _Facts:
             if target is not None:
                 return Subject(target.body_id, target.name, ref.id, (a.para, *hit.span()))
             head_p = self._place_heading(p)
-            if head_p is not None and ref.suffix:
-                head = head_p.text.strip().strip("#").strip()
+            head = head_p.text.strip().strip("#").strip() if head_p is not None else ""
+            if ref.suffix and self.rules.place_name.fullmatch(head):
                 known = self.lookup(head + ref.suffix)
                 if known is not None:
                     return Subject(known.body_id, known.name, ref.id, (a.para, *hit.span()))
@@ -461,6 +468,8 @@ class _Facts:
 
     def _heading_known(self, head: Paragraph) -> Known | None:
         place = head.text.strip().strip("#").strip()
+        if not self.rules.place_name.fullmatch(place):
+            return None
         for suffix in self.rules.model.subject.section_suffixes:
             known = self.lookup(place + suffix)
             if known is not None:

@@ -30,7 +30,8 @@ def score_cues(
     others: list[tuple[int, int]] = [],  # noqa: B006 (read only)
 ) -> Decision | None:
     """The best-scoring cue of the sentence for the amount at `amount` (offsets of `text`). A cue with
-    another amount between it and this one belongs to that amount, not to this one."""
+    another amount between it and this one, or nearer to another amount on its other side, belongs to
+    that amount, not to this one."""
     m = rules.model.measure
     a, b = amount
     best: tuple[float, int, Decision] | None = None
@@ -41,11 +42,19 @@ def score_cues(
                 if cue.side == "after" or any(he <= o0 and o1 <= a for o0, o1 in others):
                     continue
                 dist = words_between(text, he, a)
+                if any(
+                    o1 <= hs and words_between(text, o1, hs) <= min(m.own_noun_words, dist - 1) for o0, o1 in others
+                ):
+                    continue  # nearer to an amount before it: that amount's noun ("£29.5m funding ..., or £8.8m")
                 score = cue.weight - m.distance_penalty * dist
             elif hs >= b:
                 if cue.side == "before" or any(b <= o0 and o1 <= hs for o0, o1 in others):
                     continue
                 dist = words_between(text, b, hs)
+                if any(
+                    he <= o0 and words_between(text, he, o0) <= min(m.own_noun_words, dist - 1) for o0, o1 in others
+                ):
+                    continue  # nearer to an amount after it ("..., and would necessitate efficiency savings of £80.5m")
                 score = cue.weight - m.after_penalty * dist + (m.head_bonus if dist <= m.head_words else 0.0)
             else:
                 continue  # inside the amount

@@ -80,6 +80,7 @@ class MeasureRules(_Model):
     after_penalty: float = Field(ge=0)
     head_words: int = Field(ge=0)
     head_bonus: float = Field(ge=0)
+    own_noun_words: int = Field(ge=0)
     cues: list[Cue] = Field(min_length=1)
     table_title_cues: list[Cue]
 
@@ -146,15 +147,20 @@ class SubjectRules(_Model):
     whole_service: WholeService
     not_subject_names: str
     paragraph_types: list[str]
+    near_words: int = Field(ge=0)
     counterparty_before: str
     group_after: str
     subject_types: list[str] = Field(min_length=1)
     section_suffixes: list[str]
+    place_name: str
     place_before: str
     place_types: list[PlaceType]
     document_fields: list[Literal["publisher", "title", "author"]]
+    document_types: list[str]
 
-    _check = field_validator("counterparty_before", "group_after", "place_before", "not_subject_names")(_pattern)
+    _check = field_validator("counterparty_before", "group_after", "place_before", "not_subject_names", "place_name")(
+        _pattern
+    )
 
 
 class FactRules(_Model):
@@ -197,6 +203,7 @@ class Compiled:
         self.whole_service = _compile(s.whole_service.pattern, case=True)
         self.not_subject_names = _compile(s.not_subject_names, case=True)
         self.place_before = _compile(s.place_before, case=True)
+        self.place_name = _compile(s.place_name, case=True)
         self.place_types = [(t, _compile(t.pattern)) for t in s.place_types]
 
 

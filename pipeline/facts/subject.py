@@ -35,24 +35,50 @@ class Known:
 
 
 def lookup(name: str, rules_dir: Path) -> Known | None:
+    """The known body (gazetteer or ODS) whose name or alias this is exactly (`Bedford Hospital`)."""
     return _lookup(name.strip(), str(rules_dir))
 
 
-@lru_cache(maxsize=4096)
+def find_in(text: str, rules_dir: Path) -> Known | None:
+    """The known body a short text (a publisher, a title) names first, read by the bodies pipeline."""
+    return _find_in(text.strip(), str(rules_dir))
+
+
+@lru_cache(maxsize=4)
+def _linker(rules_dir: str) -> Any:
+    from pipeline.extract.bodies.extractor import environment
+    from pipeline.extract.bodies.link import Linker
+
+    env = environment(Path(rules_dir))
+    return env.nlp.tokenizer, Linker(env.rules, env.index, env.fuzzy, None)
+
+
+@lru_cache(maxsize=8192)
 def _lookup(name: str, rules_dir: str) -> Known | None:
-    """The body a name names, read by the bodies pipeline as a one-line text: only a name the pipeline
-    knows (gazetteer or ODS) and reads whole."""
     if not name:
+        return None
+    tokenizer, linker = _linker(rules_dir)
+    body = linker.find([t.text for t in tokenizer(name)], None)
+    return None if body is None else _known(body)
+
+
+@lru_cache(maxsize=1024)
+def _find_in(text: str, rules_dir: str) -> Known | None:
+    if not text:
         return None
     from pipeline.extract.bodies.extractor import environment, find_bodies
     from pipeline.normalise import load_rewrites, normalise
 
     env = environment(Path(rules_dir))
-    doc = Document("(name)", "", "text", {}, [Line(1, name)])
-    found, _ = find_bodies(doc, [normalise(name, load_rewrites(Path(rules_dir)))], env)
-    for f in found:
-        if f.start == 0 and f.end >= len(name.rstrip(" .")) and f.body.source in ("gazetteer", "ods"):
-            rec = f.body.record()
-            rec["aliases"] = []
-            return Known(f.body.id, f.body.name, f.body.type, tuple(sorted(rec.items())))
+    doc = Document("(name)", "", "text", {}, [Line(1, text)])
+    found, _ = find_bodies(doc, [normalise(text, load_rewrites(Path(rules_dir)))], env)
+    for f in sorted(found, key=lambda f: f.start):
+        if f.body.source in ("gazetteer", "ods"):
+            return _known(f.body)
     return None
+
+
+def _known(body: Any) -> Known:
+    rec = body.record()
+    rec["aliases"] = []
+    return Known(body.id, body.name, body.type, tuple(sorted(rec.items())))
