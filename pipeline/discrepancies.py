@@ -39,6 +39,19 @@ NUMBER = regex.compile(r"\d[\d,]*(?:\.\d+)?")
 EPSILON = 1e-9
 
 
+SIDES = ("before", "after", "either")
+
+
+@dataclass(frozen=True)
+class Aspect:
+    """Words before the amount, after it, or on either side that give it this aspect."""
+
+    name: str
+    before: tuple[regex.Pattern[str], ...]
+    after: tuple[regex.Pattern[str], ...]
+    either: tuple[regex.Pattern[str], ...]
+
+
 @dataclass(frozen=True)
 class Rules:
     rule: str
@@ -49,7 +62,8 @@ class Rules:
     qualifiers: Mapping[str, str | tuple[str, float]]  # qualifier -> at_least | at_most | (relative|below|above, share)
     aspect_window: int
     clause_end: regex.Pattern[str]
-    aspects: tuple[tuple[str, tuple[regex.Pattern[str], ...]], ...]
+    aspects: tuple[Aspect, ...]
+    uncompared_aspects: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=4)
@@ -84,17 +98,27 @@ def load_rules(directory: Path | None = None) -> Rules:
     if not isinstance(aspects, dict):
         raise RuleError(path, "expected a mapping of aspect name to a list of patterns", "aspects")
     compiled = []
-    for name, patterns in aspects.items():
-        if not isinstance(patterns, list) or not patterns:
-            raise RuleError(path, "expected a non-empty list of patterns", f"aspects.{name}")
-        compiled.append(
-            (
-                str(name),
-                tuple(
-                    compile_pattern(path, f"aspects.{name} {i}", p, regex.IGNORECASE) for i, p in enumerate(patterns)
-                ),
+    for name, spec in aspects.items():
+        sides = {"either": spec} if isinstance(spec, list) else spec
+        if not isinstance(sides, dict) or not sides or set(sides) - set(SIDES):
+            raise RuleError(
+                path, "expected a list of patterns or a mapping of before/after/either to lists", f"aspects.{name}"
             )
-        )
+        found: dict[str, tuple[regex.Pattern[str], ...]] = {}
+        for side in SIDES:
+            patterns = sides.get(side) or []
+            if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+                raise RuleError(path, "expected a list of patterns", f"aspects.{name}.{side}")
+            found[side] = tuple(
+                compile_pattern(path, f"aspects.{name} {i}", p, regex.IGNORECASE) for i, p in enumerate(patterns)
+            )
+        if not any(found.values()):
+            raise RuleError(path, "expected a non-empty list of patterns", f"aspects.{name}")
+        compiled.append(Aspect(str(name), found["before"], found["after"], found["either"]))
+    uncompared = _words(path, "uncompared_aspects", data.get("uncompared_aspects") or [])
+    unknown = sorted(uncompared - {a.name for a in compiled})
+    if unknown:
+        raise RuleError(path, f"not an aspect of `aspects`: {', '.join(unknown)}", "uncompared_aspects")
     return Rules(
         data["rule"].strip(),
         measures,
@@ -105,12 +129,13 @@ def load_rules(directory: Path | None = None) -> Rules:
         window,
         clause_end,
         tuple(compiled),
+        uncompared,
     )
 
 
 def _words(path: Path, entry: str, value: Any) -> frozenset[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise RuleError(path, "expected a list of measure names", entry)
+        raise RuleError(path, "expected a list of names", entry)
     return frozenset(value)
 
 
@@ -220,9 +245,9 @@ def aspect(
     stop = rules.clause_end.search(line_text, end, right_limit)
     right = stop.start() if stop else right_limit
     before, after = line_text[left:start], line_text[end:right]
-    for name, patterns in rules.aspects:
-        if any(p.search(before) or p.search(after) for p in patterns):
-            return name
+    for a in rules.aspects:
+        if any(p.search(before) for p in (*a.before, *a.either)) or any(p.search(after) for p in (*a.after, *a.either)):
+            return a.name
     return None
 
 
@@ -305,6 +330,8 @@ def find(facts: Iterable[Mapping[str, Any]], rules: Rules) -> list[Discrepancy]:
         start, end = int(f["char_start"]), int(f["char_end"])
         others = [(s, e) for s, e in on_line[_line_key(f)] if (s, e) != (start, end)]
         name = aspect(str(f.get("line_text") or ""), start, end, (s for s, _ in others), (e for _, e in others), rules)
+        if name in rules.uncompared_aspects:
+            continue
         groups[group_key(f, name)].append((f, amount(f, rules)))
     out = []
     for key in sorted(groups, key=lambda k: tuple("" if v is None else v for v in k)):

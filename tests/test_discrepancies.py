@@ -158,6 +158,9 @@ def test_a_part_of_a_figure_is_not_set_against_the_whole():
     assert aspect_of(line, "£32.6m", ("£3.7m", "£28.7m")) is None
     assert aspect_of(line, "£3.7m", ("£32.6m", "£28.7m")) == "part"
     assert aspect_of(line, "£28.7m", ("£32.6m", "£3.7m")) == "planned"
+    line = "By the end of July, the Trust had identified £10.1m of its £14m recurrent savings target for 2025/26."
+    assert aspect_of(line, "£10.1m", ("£14m",)) == "part"
+    assert aspect_of(line, "£14m", ("£10.1m",)) == "underlying"  # `recurrent`
     line = "The trust reported a deficit of £42m, including £5m of costs from the ward closures."
     assert aspect_of(line, "£5m", ("£42m",)) == "part"
     assert aspect_of(line, "£42m", ("£5m",)) is None
@@ -221,6 +224,21 @@ def test_a_discrepancy_id_is_stable_and_its_order_does_not_depend_on_input_order
     assert [m.document_id for m in one[0].members] == [1, 2, 3]
 
 
+def test_parts_of_a_figure_are_compared_with_nothing():
+    april = "At the end of April 2025, £5.3million of the £14m savings target for 2025/26 had been identified."
+    july = "By the end of July, the Trust had identified £10.1m of its £14m savings target for 2025/26."
+    facts = [
+        fact("£5.3million", 5.3e6, line_text=april, measure="savings", period="2025/26"),
+        fact("£14m", 14e6, line_text=april, measure="savings", period="2025/26"),
+        fact("£10.1m", 10.1e6, line_text=july, line=9, measure="savings", period="2025/26"),
+        fact("£14m", 14e6, line_text=july, line=9, measure="savings", period="2025/26"),
+    ]
+    assert find(facts, RULES) == []
+    whole = fact("£15m", 15e6, line_text="The savings target for 2025/26 is £15m.", line=20, measure="savings")
+    [d] = find([*facts, {**whole, "period": "2025/26"}], RULES)  # the wholes still disagree: £14m, £15m
+    assert [m.text for m in d.members] == ["£14m", "£14m", "£15m"]
+
+
 # --- the rule file --------------------------------------------------------------------------------
 
 
@@ -248,6 +266,16 @@ def test_an_unknown_qualifier_effect_is_refused(rules_copy):
 def test_an_aspect_pattern_that_does_not_compile_is_refused(rules_copy):
     message = broken(rules_copy, lambda d: d["aspects"].update(planned=["(plan"]))
     assert "entry aspects.planned 0" in message
+
+
+def test_an_aspect_side_must_be_before_after_or_either(rules_copy):
+    message = broken(rules_copy, lambda d: d["aspects"].update(part={"around": ["of which"]}))
+    assert "entry aspects.part" in message and "before/after/either" in message
+
+
+def test_an_uncompared_aspect_must_be_an_aspect(rules_copy):
+    message = broken(rules_copy, lambda d: d.update(uncompared_aspects=["parts"]))
+    assert "entry uncompared_aspects" in message and "parts" in message
 
 
 def test_a_missing_rule_id_is_refused(rules_copy):
