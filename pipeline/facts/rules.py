@@ -108,9 +108,18 @@ class PeriodRules(_Model):
     this_year: str
     annual_report: str
     max_words_after: int = Field(ge=0)
+    comparison: str
 
     _check = field_validator(
-        "financial_year", "fy_short", "run", "calendar", "not_calendar", "relative", "this_year", "annual_report"
+        "financial_year",
+        "fy_short",
+        "run",
+        "calendar",
+        "not_calendar",
+        "relative",
+        "this_year",
+        "annual_report",
+        "comparison",
     )(_pattern)
 
 
@@ -196,6 +205,7 @@ class Compiled:
         self.relative = _compile(p.relative)
         self.this_year = _compile(p.this_year)
         self.annual_report = _compile(p.annual_report)
+        self.comparison = _compile(p.comparison)
         self.back_references = [(b, _compile(b.pattern)) for b in s.back_references]
         self.reference_names = {b.id: _compile(b.names, case=True) for b in s.back_references if b.names}
         self.counterparty_before = _compile(s.counterparty_before)
