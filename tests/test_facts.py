@@ -310,3 +310,11 @@ def test_the_trust_in_a_trusts_own_papers_is_the_publisher(ltht):
     row = facts_of(ltht, 20497, 20497, LTHT_META)[(20497, "£3.5m")]  # "This year the Trust has spent just over £3.5m"
     assert (row["subject"], row["subject_rule"]) == ("Leeds Teaching Hospitals NHS Trust", "subject.the_trust")
     assert basis(row, "subject")["words"] == "the Trust"
+
+
+def test_a_body_that_calculated_a_figure_is_its_source_not_its_subject(shared):
+    path = shared / "realdocs" / "ippr-realising-the-neighbourhood-nhs-2020.md"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    # "NHS England has calculated that by 2023/24" / "a typical network ... will receive up to £1.47 million"
+    row = facts_of(lines, 1063, 1065)[(1065, "£1.47 million")]
+    assert (row["subject"], row["measure"], row["period"]) == (None, "funding", "2023/24")

@@ -386,7 +386,11 @@ class _Facts:
         return None
 
     def _counterparty(self, text: str, r: BodyRef) -> bool:
-        return self.rules.counterparty_before.search(text, max(0, r.start - 30), r.start) is not None
+        """A body that is another party (`with ...`) or the source of the figure (`... has calculated`)."""
+        return (
+            self.rules.counterparty_before.search(text, max(0, r.start - 30), r.start) is not None
+            or self.rules.source_after.match(text, r.end) is not None
+        )
 
     def _from_ref(self, r: BodyRef, rule: str) -> Subject:
         if not r.body_id:  # the health service as a whole: a name, no body row

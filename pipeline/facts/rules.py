@@ -158,6 +158,7 @@ class SubjectRules(_Model):
     paragraph_types: list[str]
     near_words: int = Field(ge=0)
     counterparty_before: str
+    source_after: str
     group_after: str
     subject_types: list[str] = Field(min_length=1)
     section_suffixes: list[str]
@@ -167,9 +168,9 @@ class SubjectRules(_Model):
     document_fields: list[Literal["publisher", "title", "author"]]
     document_types: list[str]
 
-    _check = field_validator("counterparty_before", "group_after", "place_before", "not_subject_names", "place_name")(
-        _pattern
-    )
+    _check = field_validator(
+        "counterparty_before", "source_after", "group_after", "place_before", "not_subject_names", "place_name"
+    )(_pattern)
 
 
 class FactRules(_Model):
@@ -210,6 +211,7 @@ class Compiled:
         self.reference_names = {b.id: _compile(b.names, case=True) for b in s.back_references if b.names}
         self.counterparty_before = _compile(s.counterparty_before)
         self.group_after = _compile(s.group_after)
+        self.source_after = _compile(s.source_after)
         self.whole_service = _compile(s.whole_service.pattern, case=True)
         self.not_subject_names = _compile(s.not_subject_names, case=True)
         self.place_before = _compile(s.place_before, case=True)
