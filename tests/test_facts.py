@@ -283,3 +283,38 @@ def test_the_readmes_deficit_question_on_facts(built_db):
     # what the word search on line_text put at the top: capital investment and a transformation fund
     assert ("001_baeb06aa9c477327.txt", 48, "£9.53 billion") not in found
     assert ("001_baeb06aa9c477327.txt", 136, "£2.1bn") not in found
+
+
+@pytest.fixture(scope="module")
+def ltht(shared):
+    return (shared / "realdocs" / "ltht-annual-report-2024-25.md").read_text(encoding="utf-8").split("\n")
+
+
+LTHT_META = {
+    "title": "Leeds Teaching Hospitals NHS Trust Annual Report 2024/25",
+    "publisher": "Leeds Teaching Hospitals NHS Trust",
+    "date": "2025",
+}
+
+
+def test_a_prior_year_in_brackets_is_a_comparison_not_the_period(ltht):
+    # "The adjusted financial performance for 2024/25 is a surplus of £19.9m (2023/24 surplus of £12.3m)"
+    f = facts_of(ltht, 27431, 27431, LTHT_META)
+    assert (f[(27431, "£19.9m")]["period"], f[(27431, "£12.3m")]["period"]) == ("2024/25", "2023/24")
+    # "Income from NHS England includes £72.7m (2023/24" / "£44.6m) to cover ...": no year for £72.7m
+    f = facts_of(ltht, 30975, 30977, LTHT_META)
+    assert f[(30975, "£72.7m")]["period"] is None and f[(30977, "£44.6m")]["period"] == "2023/24"
+
+
+def test_the_trust_in_a_trusts_own_papers_is_the_publisher(ltht):
+    row = facts_of(ltht, 20497, 20497, LTHT_META)[(20497, "£3.5m")]  # "This year the Trust has spent just over £3.5m"
+    assert (row["subject"], row["subject_rule"]) == ("Leeds Teaching Hospitals NHS Trust", "subject.the_trust")
+    assert basis(row, "subject")["words"] == "the Trust"
+
+
+def test_a_body_that_calculated_a_figure_is_its_source_not_its_subject(shared):
+    path = shared / "realdocs" / "ippr-realising-the-neighbourhood-nhs-2020.md"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    # "NHS England has calculated that by 2023/24" / "a typical network ... will receive up to £1.47 million"
+    row = facts_of(lines, 1063, 1065)[(1065, "£1.47 million")]
+    assert (row["subject"], row["measure"], row["period"]) == (None, "funding", "2023/24")

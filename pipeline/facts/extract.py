@@ -278,6 +278,7 @@ class _Facts:
             h
             for h in years(text, a.end, sent[1], rules)
             if _distance(text, h, amount) <= rules.model.period.max_words_after
+            and rules.comparison.search(text, max(0, h.start - 5), h.start) is None
         ]
         if after:
             return self._period_hit(a, after[0], "sentence")
@@ -385,7 +386,11 @@ class _Facts:
         return None
 
     def _counterparty(self, text: str, r: BodyRef) -> bool:
-        return self.rules.counterparty_before.search(text, max(0, r.start - 30), r.start) is not None
+        """A body that is another party (`with ...`) or the source of the figure (`... has calculated`)."""
+        return (
+            self.rules.counterparty_before.search(text, max(0, r.start - 30), r.start) is not None
+            or self.rules.source_after.match(text, r.end) is not None
+        )
 
     def _from_ref(self, r: BodyRef, rule: str) -> Subject:
         if not r.body_id:  # the health service as a whole: a name, no body row
@@ -420,6 +425,12 @@ class _Facts:
                 if found is not None:
                     return Subject(found.body_id, found.name, ref.id, (a.para, *hit.span()))
                 continue
+            words = hit.group(0).split()
+            own = self.doc_body is not None and self.doc_body[0].type in ref.types
+            if own and len(words) > 1 and words[1][:1].isupper():
+                # `the Trust` in a trust's own papers is the trust itself
+                known = self.doc_body[0]  # type: ignore[index]
+                return Subject(known.body_id, known.name, ref.id, (a.para, *hit.span()))
             target = self._last_of_types(p, hit.start(), set(ref.types), self.rules.reference_names.get(ref.id))
             if target is not None:
                 return Subject(target.body_id, target.name, ref.id, (a.para, *hit.span()))

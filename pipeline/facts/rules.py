@@ -108,9 +108,18 @@ class PeriodRules(_Model):
     this_year: str
     annual_report: str
     max_words_after: int = Field(ge=0)
+    comparison: str
 
     _check = field_validator(
-        "financial_year", "fy_short", "run", "calendar", "not_calendar", "relative", "this_year", "annual_report"
+        "financial_year",
+        "fy_short",
+        "run",
+        "calendar",
+        "not_calendar",
+        "relative",
+        "this_year",
+        "annual_report",
+        "comparison",
     )(_pattern)
 
 
@@ -149,6 +158,7 @@ class SubjectRules(_Model):
     paragraph_types: list[str]
     near_words: int = Field(ge=0)
     counterparty_before: str
+    source_after: str
     group_after: str
     subject_types: list[str] = Field(min_length=1)
     section_suffixes: list[str]
@@ -158,9 +168,9 @@ class SubjectRules(_Model):
     document_fields: list[Literal["publisher", "title", "author"]]
     document_types: list[str]
 
-    _check = field_validator("counterparty_before", "group_after", "place_before", "not_subject_names", "place_name")(
-        _pattern
-    )
+    _check = field_validator(
+        "counterparty_before", "source_after", "group_after", "place_before", "not_subject_names", "place_name"
+    )(_pattern)
 
 
 class FactRules(_Model):
@@ -196,10 +206,12 @@ class Compiled:
         self.relative = _compile(p.relative)
         self.this_year = _compile(p.this_year)
         self.annual_report = _compile(p.annual_report)
+        self.comparison = _compile(p.comparison)
         self.back_references = [(b, _compile(b.pattern)) for b in s.back_references]
         self.reference_names = {b.id: _compile(b.names, case=True) for b in s.back_references if b.names}
         self.counterparty_before = _compile(s.counterparty_before)
         self.group_after = _compile(s.group_after)
+        self.source_after = _compile(s.source_after)
         self.whole_service = _compile(s.whole_service.pattern, case=True)
         self.not_subject_names = _compile(s.not_subject_names, case=True)
         self.place_before = _compile(s.place_before, case=True)
