@@ -148,3 +148,27 @@ def test_a_correction_names_only_what_is_wrong_and_is_checked():
         correction(None, "overspend", None)
     with pytest.raises(CorrectionError, match="2017/18, 2016/17-2020/21"):
         correction(None, None, "2017-18")
+
+
+def test_a_fact_whose_measure_changed_after_its_verdict_is_listed_as_changed(two_documents, tmp_path):
+    db = tmp_path / "nhs.db"
+    shutil.copyfile(two_documents, db)
+    fact = query(db, "SELECT * FROM facts WHERE doc = ? AND text = '£9.5m'", (BRIEFING,))[0]
+    reviews = tmp_path / "reviews.db"
+    rc = store.connect(reviews)
+    store.record(rc, store.make_verdict(fact_target(db, fact["id"]), "confirmed", "bob"))
+    rc.close()
+    new = "control_total" if fact["measure"] != "control_total" else "deficit"
+    with sqlite3.connect(db) as conn:  # as if a later extractor read `its control total ... is a deficit` anew
+        conn.execute("UPDATE money_facts SET measure = ? WHERE money_id = ?", (new, fact["id"]))
+    report = anchor.reanchor_files(db, reviews)
+    assert report.same == 1
+    meta = yaml.safe_load((rs.ROOT / "db" / "metadata.yaml").read_text(encoding="utf-8"))
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    conn.execute("ATTACH DATABASE ? AS reviews", (f"file:{reviews}?mode=ro",))
+    changed = [dict(r) for r in conn.execute(meta["databases"]["nhs"]["queries"]["changed_since_last_review"]["sql"])]
+    conn.close()
+    assert [(c["kind"], c["change"], c["changes"]) for c in changed] == [
+        ("fact", "values changed", f"measure: {fact['measure']} -> {new}")
+    ]
