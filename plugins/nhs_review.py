@@ -32,8 +32,10 @@ from datasette.utils.asgi import Forbidden, NotFound, Response
 from markupsafe import Markup, escape
 
 from pipeline.extract import KIND_TABLES
-from pipeline.reviews import anchor, audit, facts, items, pagecrop, store
+from pipeline.reviews import anchor, audit, items, pagecrop, store
 from pipeline.reviews.store import ReviewError
+
+from pipeline.reviews import facts  # isort: skip (kept apart: facts are issue 9's reviewable kind)
 
 PLUGIN = "nhs-review"
 PERMISSION = "nhs-review-record"
@@ -171,14 +173,15 @@ def accounts_metadata(data: dict[str, Any], path: Path) -> dict[str, Any]:
 def render_cell(row: Any, value: Any, column: str, table: str | None, database: str) -> Markup | None:
     if database != NHS:
         return None
+    if column == "sources" and isinstance(value, str) and "/-/audit/" in value:  # facts' canned queries
+        return sources_cell(value)
+
     if column == "audit" and isinstance(value, str) and value.startswith("/-/audit/"):
         return Markup(f'<a class="audit-link" href="{escape(value)}">audit&nbsp;›</a>')
-    if column == "sources" and isinstance(value, str) and "/-/audit/" in value:
-        return sources_cell(value)
-    if column == "id" and table == "facts" and value is not None:
-        return Markup(f'<a href="{escape(audit.audit_url(facts.FACT, str(value)))}">{escape(value)}</a>')
     if column != "id" or value is None:
         return None
+    if table == "facts":  # a fact's id is its money id: its audit page judges subject, measure, period
+        return Markup(f'<a href="{escape(audit.audit_url(facts.FACT, str(value)))}">{escape(value)}</a>')
     kind = None
     if table == "mentions":
         try:
@@ -202,9 +205,9 @@ def menu_links(datasette: Any) -> list[dict[str, str]]:
     return [
         {"href": datasette.urls.path("/nhs/quotations_awaiting_review"), "label": "Quotations awaiting review"},
         {"href": datasette.urls.path("/nhs/awaiting_review"), "label": "Figures awaiting review"},
-        {"href": datasette.urls.path("/nhs/verdicts"), "label": "Verdicts"},
         {"href": datasette.urls.path("/nhs/where_documents_disagree"), "label": "Where the documents disagree"},
         {"href": datasette.urls.path("/nhs/body_finances_by_year"), "label": "A body's finances by year"},
+        {"href": datasette.urls.path("/nhs/verdicts"), "label": "Verdicts"},
     ]
 
 

@@ -127,16 +127,13 @@ def candidate_ids(conn: sqlite3.Connection, doc_ids: list[int], exact: str) -> l
 
 def describe(item: Item) -> list[tuple[str, str]]:
     """What was decided about the amount, in words, with why (the rule and the words that decided it)."""
-    from pipeline.reviews.audit import CURRENCY_SIGNS
-
     v = item.values
     out = []
-    if v.get("low") is not None:
-        sign = CURRENCY_SIGNS.get(str(v.get("currency")), "")
-        value = f"{sign}{v['low']:,.10g}"
+    if v.get("low") is not None:  # the amount itself is judged on its own money audit page
+        value = f"{v['low']:,.10g}"
         if v.get("high") is not None and v["high"] != v["low"]:
-            value += f" to {sign}{v['high']:,.10g}"
-        out.append(("Value", value))
+            value += f" to {v['high']:,.10g}"
+        out.append(("Value", f"{value} {v.get('currency') or ''}".strip()))
     out += [
         ("Subject", str(v.get("subject") or "(no one body)")),
         ("Measure", str(v.get("measure") or "(none)")),
