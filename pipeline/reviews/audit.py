@@ -25,8 +25,6 @@ KIND_LABELS = {
     FACT: "Financial fact",
 }
 CURRENCY_SIGNS = {"GBP": "£", "USD": "$", "EUR": "€"}
-# A kind of item with a queue of its own (a canned query in db/metadata.yaml); other kinds use awaiting_review.
-QUEUES = {QUOTE: "/nhs/quotations_awaiting_review"}
 
 
 def audit_url(kind: str, item_id: str) -> str:
@@ -118,7 +116,8 @@ def _pages(first: Any, last: Any) -> str:
 
 # --- the queue ----------------------------------------------------------------------------------
 
-QUEUES[FACT] = "/nhs/facts_awaiting_review"
+# A kind of item with a queue of its own (a canned query in db/metadata.yaml); other kinds use awaiting_review.
+QUEUES = {QUOTE: "/nhs/quotations_awaiting_review", FACT: "/nhs/facts_awaiting_review"}
 
 AWAITING = (
     "NOT EXISTS (SELECT 1 FROM reviews.current_verdicts cv "
