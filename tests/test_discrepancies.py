@@ -289,3 +289,19 @@ def test_the_fact_review_rules_refuse_an_empty_measure_list(rules_copy):
     edit_yaml(rules_copy / "fact_review.yaml", lambda d: d.update(measures=[]))
     with pytest.raises(RuleError, match=r"fact_review\.yaml, entry measures"):
         facts.load_rules(rules_copy)
+
+
+def test_a_broken_discrepancy_rule_stops_the_build_before_the_database_is_touched(rules_copy, tmp_path):
+    from pipeline.build import build
+    from pipeline.extract import Context
+    from tests.conftest import CORPUS
+
+    edit_yaml(rules_copy / "discrepancies.yaml", lambda d: d.update(measures="deficit"))
+    db = tmp_path / "nhs.db"
+    load_rules.cache_clear()
+    try:
+        with pytest.raises(RuleError, match=r"discrepancies\.yaml, entry measures"):
+            build(CORPUS, db, Context(rules=rules_copy))
+    finally:
+        load_rules.cache_clear()
+    assert not db.exists()
