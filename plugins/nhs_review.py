@@ -255,6 +255,11 @@ async def audit_page(datasette: Any, request: Any) -> Response:
         "picture_url": datasette.urls.path(audit.audit_url(item.kind, item.id) + "/page.png"),
         "verdicts": store.VERDICTS,
         "fact_measures": facts.load_rules().measures if item.kind == facts.FACT else (),
+        "disagreements": (
+            await nhs_database(datasette).execute_fn(lambda conn: facts.disagreements(conn, item.id))
+            if item.kind == facts.FACT
+            else []
+        ),
         "form": {},
         "error": None,
     }

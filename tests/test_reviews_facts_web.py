@@ -85,3 +85,20 @@ def test_the_facts_queries_run_and_link_every_source(site):
     # an allocation (£1.1bn)
     assert {d["amount"] for d in deficits} == {"£32.6m", "£25.9m", "£42m", "£42.1m", "£28.7m", "£34.2m", "£52.9m"}
     assert [d["amount"] for d in deficits][:2] == ["£52.9m", "£42.1m"]  # largest first
+
+
+def test_a_disputed_facts_audit_page_links_the_facts_it_disagrees_with(site):
+    base, db, _ = site
+    briefing = fact_of(db, "£34.2m")
+    page = httpx.get(f"{base}/-/audit/fact/{briefing['id']}", timeout=30).text
+    assert "<h2>Where the documents disagree</h2>" in page
+    conn = sqlite3.connect(db)
+    board = [r[0] for r in conn.execute("SELECT id FROM facts WHERE text = '£32.6m' ORDER BY line")]
+    conn.close()
+    assert len(board) == 2
+    for other in board:  # the board paper's figure and its pull-quote, each linked, each differing
+        assert f'<strong>differs</strong>: <a href="/-/audit/fact/{other}">£32.6m</a>' in page
+    pull_quote = httpx.get(f"{base}/-/audit/fact/{board[1]}", timeout=30).text
+    assert f'agrees: <a href="/-/audit/fact/{board[0]}">£32.6m</a>' in pull_quote
+    ccg = httpx.get(f"{base}/-/audit/fact/{fact_of(db, '£42m')['id']}", timeout=30).text
+    assert "Where the documents disagree</h2>" not in ccg

@@ -174,3 +174,19 @@ def basis_lines(basis: Any) -> list[tuple[str, str]]:
             text += f": “{words}”"
         out.append((str(entry.get("field") or "basis"), text))
     return out
+
+
+def disagreements(conn: sqlite3.Connection, fact_id: str) -> list[dict[str, Any]]:
+    """The other facts of every discrepancy this fact is in (rules/discrepancies.yaml), for its audit page."""
+    if not has_table(conn, "discrepancy_facts") or not has_table(conn, "facts"):
+        return []
+    return rows(
+        conn,
+        "SELECT x.id AS discrepancy_id, x.subject, x.measure, x.period, x.aspect, x.amounts, mine.claim AS my_claim, "
+        "df.claim, f.id AS fact_id, f.text, f.page, f.line, d.title AS document, d.file AS doc "
+        "FROM discrepancy_facts mine JOIN discrepancies x ON x.id = mine.discrepancy_id "
+        "JOIN discrepancy_facts df ON df.discrepancy_id = x.id AND df.fact_id != mine.fact_id "
+        "JOIN facts f ON f.id = df.fact_id JOIN documents d ON d.id = f.document_id "
+        "WHERE mine.fact_id = ? ORDER BY x.id, df.seq",
+        (fact_id,),
+    )
