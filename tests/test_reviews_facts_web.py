@@ -61,6 +61,8 @@ def test_a_reviewer_corrects_a_facts_period_and_a_bad_measure_is_refused(site):
     assert "period: 2016/17" in page
     awaiting = httpx.get(f"{base}/nhs/facts_awaiting_review.json", params={"_shape": "objects"}, timeout=30).json()
     assert f"/-/audit/fact/{f['id']}" not in {row["audit"] for row in awaiting["rows"]}
+    disagree = httpx.get(f"{base}/nhs/where_documents_disagree.json", params={"_shape": "objects"}, timeout=30)
+    assert [r["judged_wrong"] for r in disagree.json()["rows"]] == ["£34.2m: period: 2016/17"]
 
 
 def test_the_facts_queries_run_and_link_every_source(site):
