@@ -103,6 +103,8 @@ class PeriodRules(_Model):
     run: str
     calendar: str
     calendar_max_words: int = Field(ge=0)
+    calendar_after: str
+    calendar_after_words: int = Field(ge=0)
     not_calendar: str
     relative: str
     this_year: str
@@ -202,6 +204,7 @@ class Compiled:
         self.fy_short = _compile(p.fy_short)
         self.run = _compile(p.run)
         self.calendar = _compile(p.calendar)
+        self.calendar_after = _compile(p.calendar_after)
         self.not_calendar = _compile(p.not_calendar)
         self.relative = _compile(p.relative)
         self.this_year = _compile(p.this_year)
