@@ -39,6 +39,11 @@ def years(text: str, start: int, end: int, rules: Compiled) -> list[YearHit]:
         if a and b:
             out.append(YearHit(f"{a}-{b}", m.start(), m.end(), "period.run"))
             taken.append(m.span())
+    for m in rules.april_to_march.finditer(text, start, end):
+        value = _fy(m.group(1), m.group(2))
+        if value:
+            out.append(YearHit(value, m.start(), m.end(), "period.april_to_march"))
+            taken.append(m.span())
     for m in rules.financial_year.finditer(text, start, end):
         value = _fy(m.group(1), m.group(2))
         if value and free(*m.span()):
