@@ -318,3 +318,14 @@ def test_a_body_that_calculated_a_figure_is_its_source_not_its_subject(shared):
     # "NHS England has calculated that by 2023/24" / "a typical network ... will receive up to £1.47 million"
     row = facts_of(lines, 1063, 1065)[(1065, "£1.47 million")]
     assert (row["subject"], row["measure"], row["period"]) == (None, "funding", "2023/24")
+
+
+@pytest.mark.slow
+def test_a_spending_tables_title_gives_its_financial_year(built_db):
+    # "NHS Barking and Dagenham CCG: invoices over £25k, April 2014 to March 2015"
+    con = sqlite3.connect(built_db)
+    rows = con.execute(
+        "SELECT f.period, f.period_source, f.period_rule, count(*) FROM facts f JOIN money m ON m.id = f.id "
+        "WHERE f.doc = 'nhs-barking-dagenham-ccg-invoices-over-25k-2014-15.pdf' AND m.basis != 'text' GROUP BY 1, 2, 3"
+    ).fetchall()
+    assert rows == [("2014/15", "document", "period.title", 448)]

@@ -19,7 +19,7 @@ from pipeline.model import Document, Line
 from pipeline.normalise import NormLine
 
 
-@dataclass
+@dataclass(slots=True)
 class Paragraph:
     index: int
     lines: list[int]  # document line indexes
@@ -83,8 +83,8 @@ def paragraphs(doc: Document, lines: Sequence[NormLine], rules: Compiled) -> lis
             merged
             and kind == "text"
             and last_kind == "text"
-            and rules.paragraph_ends.search(last_text) is None
-            and rules.introduces.search(last_text) is None
+            and rules.paragraph_ends.search(_tail(last_text)) is None
+            and rules.introduces.search(_tail(last_text)) is None
         ):
             merged[-1][0].extend(group)
             last_text = text
@@ -102,6 +102,12 @@ def paragraphs(doc: Document, lines: Sequence[NormLine], rules: Compiled) -> lis
         out.append(p)
     _link(out, rules)
     return out
+
+
+def _tail(text: str) -> str:
+    """The end of a paragraph, where the end patterns look (`...$`): a regex search over a whole long
+    paragraph would try every position."""
+    return text[-12:] if len(text) > 12 else text
 
 
 def _new_block(prev: Line | None, line: Line, gap: float) -> bool:
@@ -134,8 +140,8 @@ def _link(paras: list[Paragraph], rules: Compiled) -> None:
         if k == 0 or paras[k - 1].heading or paras[k - 1].table or p.table:
             continue
         before = paras[k - 1].text
-        p.introduced = rules.introduces.search(before) is not None
-        p.runs_on = not p.introduced and rules.paragraph_ends.search(before) is None
+        p.introduced = rules.introduces.search(_tail(before)) is not None
+        p.runs_on = not p.introduced and rules.paragraph_ends.search(_tail(before)) is None
 
 
 @lru_cache(maxsize=1)
@@ -164,19 +170,27 @@ def sentences(p: Paragraph, lo: int = 0, hi: int | None = None) -> list[tuple[in
 
 
 def sentence_of(p: Paragraph, pos: int, window: int = 600) -> tuple[int, int]:
-    """The sentence holding offset `pos`. In a long paragraph only the lines around it are read (a
-    sentence longer than the window is cut at its ends)."""
+    """The sentence holding offset `pos`. A long paragraph is read in stretches of whole lines of about
+    `window` characters, each with the stretches either side (a sentence longer than that is cut)."""
     lo, hi = 0, len(p.text)
-    if hi > 2 * window:
-        k = max(bisect_right(p.starts, pos) - 1, 0)
-        first = max(bisect_right(p.starts, pos - window) - 1, 0)
-        last = bisect_right(p.starts, pos + window)
-        lo = p.starts[min(first, k)]
-        hi = p.starts[last] - 1 if last < len(p.starts) else len(p.text)
+    if hi > 3 * window and len(p.starts) > 3:
+        cuts = _stretches(p, window)
+        k = max(bisect_right(cuts, pos) - 1, 0)
+        lo = cuts[max(k - 1, 0)]
+        hi = cuts[k + 2] - 1 if k + 2 < len(cuts) else len(p.text)
     for s, e in sentences(p, lo, hi):
         if s <= pos < e:
             return s, e
     return lo, hi
+
+
+def _stretches(p: Paragraph, window: int) -> list[int]:
+    """Offsets where the stretches of a long paragraph start: line starts about `window` apart."""
+    cuts = [0]
+    for start in p.starts[1:]:
+        if start - cuts[-1] >= window:
+            cuts.append(start)
+    return cuts
 
 
 def clause_of(text: str, start: int, end: int, amount: tuple[int, int], rules: Compiled) -> tuple[int, int]:

@@ -253,7 +253,7 @@ class _Facts:
         if hit is None:
             cal = [
                 h
-                for h in calendar_years(text, clause[0], clause[1], rules)
+                for h in calendar_years(text, clause[0], clause[1], rules, a.end)
                 if _distance(text, h, amount) <= rules.model.period.calendar_max_words
             ]
             hit = nearest(cal, amount, text)

@@ -39,6 +39,11 @@ def years(text: str, start: int, end: int, rules: Compiled) -> list[YearHit]:
         if a and b:
             out.append(YearHit(f"{a}-{b}", m.start(), m.end(), "period.run"))
             taken.append(m.span())
+    for m in rules.april_to_march.finditer(text, start, end):
+        value = _fy(m.group(1), m.group(2))
+        if value:
+            out.append(YearHit(value, m.start(), m.end(), "period.april_to_march"))
+            taken.append(m.span())
     for m in rules.financial_year.finditer(text, start, end):
         value = _fy(m.group(1), m.group(2))
         if value and free(*m.span()):
@@ -52,12 +57,16 @@ def years(text: str, start: int, end: int, rules: Compiled) -> list[YearHit]:
     return sorted(out, key=lambda h: h.start)
 
 
-def calendar_years(text: str, start: int, end: int, rules: Compiled) -> list[YearHit]:
-    """`by 2020`, `in 2015` (not a date such as `24 April 2018`)."""
+def calendar_years(text: str, start: int, end: int, rules: Compiled, amount_end: int) -> list[YearHit]:
+    """`by 2020` near the amount, `in 2019` just after it (not a date such as `24 April 2018`)."""
     out = []
     for m in rules.calendar.finditer(text, start, end):
         if rules.not_calendar.search(text, max(0, m.start(1) - 20), m.start(1)):
             continue
+        out.append(YearHit(m.group(1), m.start(), m.end(), "period.calendar"))
+    for m in rules.calendar_after.finditer(text, amount_end, end):
+        if len(text[amount_end : m.start()].split()) > rules.model.period.calendar_after_words:
+            break
         out.append(YearHit(m.group(1), m.start(), m.end(), "period.calendar"))
     return out
 

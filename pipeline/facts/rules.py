@@ -100,9 +100,12 @@ class MeasureRules(_Model):
 class PeriodRules(_Model):
     financial_year: str
     fy_short: str
+    april_to_march: str
     run: str
     calendar: str
     calendar_max_words: int = Field(ge=0)
+    calendar_after: str
+    calendar_after_words: int = Field(ge=0)
     not_calendar: str
     relative: str
     this_year: str
@@ -113,6 +116,7 @@ class PeriodRules(_Model):
     _check = field_validator(
         "financial_year",
         "fy_short",
+        "april_to_march",
         "run",
         "calendar",
         "not_calendar",
@@ -200,8 +204,10 @@ class Compiled:
         self.table_title_cues = [(cue, _compile(cue.pattern, cue.case)) for cue in m.table_title_cues]
         self.financial_year = _compile(p.financial_year)
         self.fy_short = _compile(p.fy_short)
+        self.april_to_march = _compile(p.april_to_march)
         self.run = _compile(p.run)
         self.calendar = _compile(p.calendar)
+        self.calendar_after = _compile(p.calendar_after)
         self.not_calendar = _compile(p.not_calendar)
         self.relative = _compile(p.relative)
         self.this_year = _compile(p.this_year)
