@@ -204,6 +204,28 @@ def test_an_unreadable_file_without_roots_read_override(tmp_path):
     assert statuses(tmp_path / "x.db")["news.txt"] == "built"
 
 
+def test_a_sub_folder_that_cannot_be_listed_is_a_problem_and_the_others_build(tmp_path, monkeypatch):
+    import pipeline.corpus_files as corpus_files
+
+    corpus = make_corpus(tmp_path / "c", good())
+    (corpus / "private").mkdir()
+    (corpus / "private" / "minutes.txt").write_bytes((CORPUS / NEWS).read_bytes())
+    real_scandir = os.scandir
+
+    def refusing(path):
+        if Path(path).name == "private":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(corpus_files.os, "scandir", refusing)
+    monkeypatch.setattr(corpus_files.os, "access", lambda path, mode: Path(path).name != "private")
+    result = run(corpus, tmp_path / "x.db", "-q")
+    assert result.exit_code == 1, result.output
+    assert problems(tmp_path / "x.db") == {"private": ("not_a_file", "error")}
+    assert "its contents cannot be listed (permission denied)" in result.output
+    assert statuses(tmp_path / "x.db")["news.txt"] == "built"
+
+
 # --- 3. the corpus folder is the only place files are read from ---------------------------------
 
 
