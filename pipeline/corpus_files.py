@@ -52,7 +52,7 @@ def list_documents(corpus: Path, suffixes: Iterable[str], skip_names: Iterable[s
                 found.append(name)  # a linked folder is not followed: say so
 
     walk(corpus, "")
-    return sorted(found)
+    return sorted(found, key=lambda name: PurePosixPath(name).parts)  # the order of sorted Paths, as before
 
 
 def _points_to_folder(path: Path) -> bool:
