@@ -329,3 +329,22 @@ def test_a_spending_tables_title_gives_its_financial_year(built_db):
         "WHERE f.doc = 'nhs-barking-dagenham-ccg-invoices-over-25k-2014-15.pdf' AND m.basis != 'text' GROUP BY 1, 2, 3"
     ).fetchall()
     assert rows == [("2014/15", "document", "period.title", 448)]
+
+
+def test_a_bullet_and_its_tab_is_no_table_row_and_on_costs_are_spend():
+    from pipeline.facts.context import is_table_row
+    from pipeline.ingest import ingest
+    from pipeline.manifest import load_manifest
+
+    entry = next(e for e in load_manifest(CORPUS) if e.file == "data-driven-healthcare-2030-summary-2021-03.pdf")
+    doc = ingest(CORPUS, entry)
+    page = [line for line in doc.lines if line.page == 10 and line.number <= 6]
+    assert page[1].text.startswith("•\tInvestments") and not is_table_row(page[1].text)
+    assert is_table_row("Data\tClinical coding\tBand 4\t3,560\t£116\t3,101\t£132")
+    part = Document(doc.path, doc.sha256, "pdf", doc.meta, page)
+    ex = extract_all(part, Context(), kinds=["money", "body", "fact"])
+    (first, *_) = ex.records["money_facts"]
+    # "The salary and employment on-costs for the" / "workforce of 46,000 WTEs in 2020 is estimated to be
+    # around £2.05 billion."
+    assert (first["measure"], first["measure_rule"]) == ("spend", "spend.cost_of")
+    assert basis(first, "measure")["spans"][0]["line"] == 3  # the cue is on the line before the amount

@@ -43,11 +43,18 @@ class Paragraph:
 
 
 _MARKDOWN_ROW = re.compile(r"\s*\|")
+_BULLETS = frozenset("•▪◦●○■□-–*·")
 
 
 def is_table_row(text: str) -> bool:
-    if "\t" in text and "\t" in text.strip():
-        return True
+    """Cells separated by tabs (a PDF table row; not a bullet and its text: `•<TAB>Investments ...`) or
+    a Markdown row."""
+    if "\t" in text:
+        cells = text.strip()
+        if cells[:1] in _BULLETS and cells[1:2] == "\t":
+            cells = cells[2:]
+        if "\t" in cells:
+            return True
     return "|" in text and _MARKDOWN_ROW.match(text) is not None and text.count("|") >= 2
 
 

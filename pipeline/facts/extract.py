@@ -472,10 +472,15 @@ class _Facts:
         for k in reversed(self.headings[max(0, end - self.rules.model.context.place_heading_lookback) : end]):
             if k not in self.place_of:
                 head = self.paras[k]
-                self.place_of[k] = bool(self.by_para.get(k)) or self._heading_known(head) is not None
+                self.place_of[k] = bool(self._heading_bodies(k)) or self._heading_known(head) is not None
             if self.place_of[k]:
                 return self.paras[k]
         return None
+
+    def _heading_bodies(self, k: int) -> list[BodyRef]:
+        """The local bodies a heading names (a national body in a running header is no section's)."""
+        types = self.rules.model.subject.paragraph_types
+        return [r for r in self.by_para.get(k, []) if r.type in types]
 
     def _heading_known(self, head: Paragraph) -> Known | None:
         place = head.text.strip().strip("#").strip()
@@ -500,7 +505,7 @@ class _Facts:
         head = self._place_heading(p)
         if head is None:
             return None
-        named = self.by_para.get(head.index)
+        named = self._heading_bodies(head.index)
         if named:
             return self._from_ref(named[0], "subject.heading")
         known = self._heading_known(head)
