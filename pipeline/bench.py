@@ -1,6 +1,6 @@
 """`make bench`: how fast the pipeline is on this machine, in one run.
 
-    python -m pipeline.bench [--quick] [--jobs N] [--only pdf|stages|builds|dask] [--repeat N]
+    python -m pipeline.bench [--quick] [--jobs N] [--only pdf|stages|builds|longline|web|dask] [--repeat N]
 
 Prints:
 1. PDF pages per second through our ingestion vs plain pdfplumber ``extract_words`` on the same
@@ -12,7 +12,9 @@ Prints:
    worker): the full corpus from an empty cache, a no-op rebuild, a rebuild after
    adding one document, and the corpus replicated 10x and 50x (time should grow linearly,
    memory stay flat).
-4. Dask (`--only dask` runs it alone): the corpus replicated 20x (`--times`), every document
+4. Faults (pipeline/bench_faults.py): a long line against the same text on lines of its own, and
+   the review site under 2,000 requests from 8 threads with 32,000-character URLs among them.
+5. Dask (`--only dask` runs it alone): the corpus replicated 20x (`--times`), every document
    processed, built locally with --jobs N and on a LocalCluster of N worker processes
    (`--executor dask`), cluster start-up included; `--repeat` paired runs, and the ratio of each
    pair (the aim is at most 1.3).
@@ -56,7 +58,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="skip the 207-page report and the 50x corpus")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="jobs for the builds")
-    parser.add_argument("--only", choices=("pdf", "stages", "builds", "dask"), help="run one part only")
+    parser.add_argument(
+        "--only", choices=("pdf", "stages", "builds", "longline", "web", "dask"), help="run one part only"
+    )
     parser.add_argument("--repeat", type=int, default=1, help="paired runs of the Dask part")
     parser.add_argument("--times", type=int, default=20, help="copies of the corpus in the Dask part")
     parser.add_argument("--child", nargs=4, metavar=("CORPUS", "DB", "JOBS", "CACHE"), help=argparse.SUPPRESS)
@@ -73,6 +77,14 @@ def main(argv: list[str] | None = None) -> None:
         bench_stages(text_documents())
     if args.only in (None, "builds"):
         bench_builds(args.jobs, args.quick)
+    if args.only in (None, "longline"):
+        from pipeline.bench_faults import bench_long_lines
+
+        bench_long_lines()
+    if args.only in (None, "web"):
+        from pipeline.bench_faults import bench_web
+
+        bench_web()
     if args.only in (None, "dask"):
         bench_dask(args.jobs, args.times, args.repeat)
 
@@ -154,6 +166,7 @@ def bench_stages(docs: list[Document]) -> None:
     _row("normalise", t_norm, n_lines, n_chars, None)
     so_far = [Extraction() for _ in docs]
     t_all = t_setup = 0.0
+    times: dict[str, float] = {}
     for kind, spec in EXTRACTORS.items():
         t0 = time.perf_counter()
         extractor = load_extractor(spec)
@@ -166,13 +179,20 @@ def bench_stages(docs: list[Document]) -> None:
         for d, lines, acc in zip(docs, normalised, so_far, strict=True):
             result = extractor(d, lines, Context(ctx.rules, {"so_far": acc}))
             acc.extend(result)
-            found += len(result.mentions)
+            found += len(result.mentions) + (len(result.records.get("money_facts", ())) if kind == "fact" else 0)
         dt = time.perf_counter() - t0
+        times[kind] = dt
         t_all += dt
         _row(f"extract {kind}", dt, n_lines, n_chars, found)
     _row("all extractors", t_all, n_lines, n_chars, sum(len(a.mentions) for a in so_far))
     _row("normalise + all extractors", t_norm + t_all, n_lines, n_chars, None)
     print(f"   (setup, once per process: first call of each extractor, imports and rules: {t_setup:.2f} s)")
+    if "fact" in times and t_all > times["fact"]:
+        t_fact = times["fact"]
+        print(
+            f"   facts (one per amount of money) take {t_fact:.2f} s: {100 * t_fact / (t_all - t_fact):.1f}% added to "
+            f"the other extractors' {t_all - t_fact:.2f} s (issue 9: at most 20%)"
+        )
     print()
 
 
@@ -271,7 +291,7 @@ def bench_builds(jobs: int, quick: bool) -> None:
 
 def bench_dask(jobs: int, times: int, repeat: int) -> None:
     """The corpus replicated `times`x, no cache: --jobs N locally against a LocalCluster of N workers."""
-    print(f"4. Dask: corpus/ replicated {times}x, every document processed (no cache), wall time incl. start-up")
+    print(f"5. Dask: corpus/ replicated {times}x, every document processed (no cache), wall time incl. start-up")
     print(f"   local: --jobs {jobs}; dask: --executor dask, a LocalCluster of {jobs} worker processes")
     entries = load_manifest(CORPUS)
     docs = len(entries) * times

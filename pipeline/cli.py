@@ -20,6 +20,7 @@ from pipeline.extract import Context
 from pipeline.manifest import ManifestError
 from pipeline.reviews.cli import reattach_after_build, reviews
 from pipeline.rules import RuleError, rules_dir
+from pipeline.workers import Terminated, sigterm_as_interrupt
 
 DEFAULT_DB = Path("db/nhs.db")
 
@@ -82,6 +83,14 @@ def cli() -> None:
     default=None,
     help="The Dask scheduler to build on (every worker must see the corpus and the cache at the same paths).",
 )
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0),
+    default=None,
+    metavar="SECONDS",
+    help="Give up a document still being read or extracted after this long (a `timeout` problem; "
+    "0: no limit) [default: document_seconds in rules/limits.yaml, 600].",
+)
 def build_cmd(
     corpus: Path,
     db_path: Path,
@@ -91,6 +100,7 @@ def build_cmd(
     cache_dir: Path | None,
     no_cache: bool,
     spacy_model: str | None,
+    time_limit: float | None,
     executor: str | None,
     scheduler: str | None,
 ) -> None:
@@ -101,11 +111,20 @@ def build_cmd(
     `problems` table; the others are built. Each document's results are cached,
     so a rebuild redoes only what changed.
     """
+    if not db_path.parent.is_dir():
+        click.echo(
+            f"Error: --db {db_path}: the folder {db_path.parent} does not exist. Create it "
+            f"(mkdir -p {db_path.parent}) or give a --db in an existing folder.",
+            err=True,
+        )
+        sys.exit(2)
     options: dict[str, object] = {"spacy_model": spacy_model} if spacy_model else {}
     if no_cache:
         options["cache"] = None
     elif cache_dir is not None:
         options["cache"] = str(cache_dir)
+    if time_limit is not None:
+        options["time_limit"] = time_limit
     ctx = Context(rules=rules_dir(rules), options=options)
     if spacy_model:
         from pipeline.extract.bodies.ner import NerModelError, load_ner
@@ -117,12 +136,15 @@ def build_cmd(
             sys.exit(2)
     bar = _Bar() if not quiet and sys.stderr.isatty() else None
     try:
-        with make_executor(
-            executor or ("dask" if scheduler else "local"),
-            jobs or default_jobs(),
-            scheduler,
-            announce=None if quiet else lambda line: click.echo(line, err=True),
-        ) as runner:
+        with (
+            sigterm_as_interrupt(),
+            make_executor(
+                executor or ("dask" if scheduler else "local"),
+                jobs or default_jobs(),
+                scheduler,
+                announce=None if quiet else lambda line: click.echo(line, err=True),
+            ) as runner,
+        ):
             report = build(
                 corpus,
                 db_path,
@@ -135,11 +157,12 @@ def build_cmd(
     except (ManifestError, RuleError, ExecutorError) as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         if bar:
             bar.finish()
-        click.echo(f"\nInterrupted: {db_path} is unchanged (the new database was not swapped in).", err=True)
-        sys.exit(130)
+        how = "Terminated" if isinstance(exc, Terminated) else "Interrupted"
+        click.echo(f"\n{how}: {db_path} is unchanged (the new database was not swapped in).", err=True)
+        sys.exit(143 if isinstance(exc, Terminated) else 130)
     finally:
         if bar:
             bar.finish()
@@ -194,6 +217,13 @@ def _summary(report: BuildReport) -> None:
         f"documents extracted afresh, the rest from the cache; {report.jobs} job{'s' if report.jobs > 1 else ''})",
         err=True,
     )
+    if report.discrepancies:
+        click.echo(
+            f"{report.discrepancies} group{'s' if report.discrepancies > 1 else ''} of facts "
+            f"disagree{'' if report.discrepancies > 1 else 's'} (same body, measure and year, different amounts): "
+            "see the table discrepancies, or `Where the documents disagree` under make serve.",
+            err=True,
+        )
 
 
 @cli.command()

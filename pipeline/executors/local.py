@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING
 from pipeline.executors import Announce, ExecutorError, Stage
 from pipeline.extract import Context
 from pipeline.manifest import Entry
+from pipeline.workers import init_worker, stop_workers
 
 if TYPE_CHECKING:
     from pipeline.build import DocResult
@@ -37,7 +39,8 @@ class LocalExecutor:
             for entry in entries:
                 yield stage(corpus, entry, ctx)
             return
-        pool = ProcessPoolExecutor(max_workers=min(jobs, len(entries)))
+        workers = min(jobs, len(entries))
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=init_worker, initargs=(os.getpid(),))
         try:
             pending: deque[Future[DocResult]] = deque()
             todo = iter(entries)
@@ -49,5 +52,8 @@ class LocalExecutor:
                 if nxt is not None:
                     pending.append(pool.submit(stage, corpus, nxt, ctx))
                 yield result
+        except BaseException:  # interrupted, terminated or abandoned: the workers go now
+            stop_workers(pool)
+            raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
