@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
+import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -75,43 +76,96 @@ def corpus_path(datasette: Any) -> Path:
     return Path(row[0]) if row else Path("corpus")
 
 
+# --- the reviews database -----------------------------------------------------------------------
+# reviews.db is created when the server starts serving (the ASGI lifespan start-up, which a one-off
+# `datasette ... --get` never sends) or when the first verdict is recorded. Until then each nhs.db
+# connection attaches an empty reviews schema held in memory, so the canned queries still run and
+# `--get` writes no file.
+
+EMPTY_REVIEWS = "file:nhs-review-empty?mode=memory&cache=shared"
+_empty: list[sqlite3.Connection] = []  # keeps the in-memory schema alive
+_waiting: list[sqlite3.Connection] = []  # nhs.db connections attached to the empty schema
 _prepared: set[Path] = set()
 
 
-def ensure_reviews(path: Path) -> None:
-    if path not in _prepared:
+def empty_reviews() -> str:
+    if not _empty:
+        keeper = sqlite3.connect(EMPTY_REVIEWS, uri=True, check_same_thread=False, isolation_level=None)
+        store.apply_schema(keeper)
+        _empty.append(keeper)
+    return EMPTY_REVIEWS
+
+
+def attach_reviews(conn: sqlite3.Connection, path: Path) -> None:
+    if path.is_file():
+        conn.execute("ATTACH DATABASE ? AS reviews", (f"file:{path}?mode=ro",))
+    else:
+        conn.execute("ATTACH DATABASE ? AS reviews", (empty_reviews(),))
+        _waiting.append(conn)
+
+
+def ensure_reviews(datasette: Any) -> Path:
+    """Create reviews.db if need be, attach it to every nhs.db connection, serve it as `reviews`."""
+    path = reviews_path(datasette)
+    if path not in _prepared or not path.is_file():
         store.connect(path).close()
         _prepared.add(path)
+    while _waiting:
+        conn = _waiting.pop()
+        try:
+            conn.execute("DETACH DATABASE reviews")
+            conn.execute("ATTACH DATABASE ? AS reviews", (f"file:{path}?mode=ro",))
+        except sqlite3.Error:  # a closed connection: nothing to do
+            continue
+    if REVIEWS not in datasette.databases:
+        datasette.add_database(Database(datasette, path=str(path), is_mutable=True), name=REVIEWS)
+    return path
+
+
+async def start_serving(datasette: Any) -> None:
+    """When the server starts: reviews.db ready and every verdict re-attached to the current build."""
+    if NHS not in datasette.databases:
+        return
+    path = await asyncio.to_thread(ensure_reviews, datasette)
+    report = await asyncio.to_thread(anchor.reanchor_files, nhs_path(datasette), path)
+    print(
+        f"nhs-review: {report.targets} reviewed items: {report.same} unchanged, {report.reanchored} re-anchored, "
+        f"{len(report.orphaned)} orphaned (python -m pipeline reviews orphans); verdicts in {path}",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 # --- hooks --------------------------------------------------------------------------------------
 
 
 @hookimpl
-def startup(datasette: Any) -> Any:
-    async def inner() -> None:
-        if NHS not in datasette.databases:
-            return
-        path = reviews_path(datasette)
-        report = await asyncio.to_thread(anchor.reanchor_files, nhs_path(datasette), path)
-        print(
-            f"nhs-review: {report.targets} reviewed items: {report.same} unchanged, {report.reanchored} re-anchored, "
-            f"{len(report.orphaned)} orphaned (python -m pipeline reviews orphans); verdicts in {path}",
-            flush=True,
-        )
-        if REVIEWS not in datasette.databases:
-            datasette.add_database(Database(datasette, path=str(path), is_mutable=True), name=REVIEWS)
+def asgi_wrapper(datasette: Any) -> Any:
+    """Run start_serving on the server's lifespan start-up (uvicorn sends it; `--get` does not)."""
 
-    return inner
+    def wrap(app: Any) -> Any:
+        async def inner(scope: dict[str, Any], receive: Any, send: Any) -> None:
+            if scope["type"] != "lifespan":
+                await app(scope, receive, send)
+                return
+
+            async def receive_and_start() -> dict[str, Any]:
+                message = await receive()
+                if message.get("type") == "lifespan.startup":
+                    await start_serving(datasette)
+                return message  # type: ignore[no-any-return]
+
+            await app(scope, receive_and_start, send)
+
+        return inner
+
+    return wrap
 
 
 @hookimpl
 def prepare_connection(conn: sqlite3.Connection, database: str, datasette: Any) -> None:
-    if database != NHS:
-        return
-    path = reviews_path(datasette)
-    ensure_reviews(path)
-    conn.execute("ATTACH DATABASE ? AS reviews", (f"file:{path}?mode=ro",))
+    if database == NHS:
+        attach_reviews(conn, reviews_path(datasette))
 
 
 @hookimpl
@@ -210,9 +264,13 @@ async def _load(datasette: Any, kind: str, item_id: str) -> items.Item:
 
     item = await nhs_database(datasette).execute_fn(fn)
     if item is None:
-        raise NotFound(
-            f"No {kind} with id {item_id} in this build. It may have gone in a rebuild: see orphaned verdicts."
-        )
+        followed = await nhs_database(datasette).execute_fn(lambda conn: audit.follow(conn, kind, item_id))
+        if followed.kind is not None and followed.item_id is not None:
+            item = await nhs_database(datasette).execute_fn(
+                lambda conn: items.get_item(conn, followed.kind, followed.item_id)
+            )
+        if item is None:
+            raise NotFound(audit.not_found_message(kind, item_id, followed.why))
     return item  # type: ignore[no-any-return]
 
 
@@ -230,9 +288,7 @@ async def audit_page(datasette: Any, request: Any) -> Response:
         "current": history[0] if history else None,
         "can_record": can_record,
         "next_url": datasette.urls.path("/-/review/next?" + urlencode({"kind": item.kind, "after": item.id})),
-        "queue_url": datasette.urls.path(
-            "/nhs/quotations_awaiting_review" if item.kind == items.QUOTE else "/nhs/awaiting_review?kind=" + item.kind
-        ),
+        "queue_url": datasette.urls.path(audit.queue_path(item.kind)),
         "picture_url": datasette.urls.path(audit.audit_url(item.kind, item.id) + "/page.png"),
         "verdicts": store.VERDICTS,
         "form": {},
@@ -242,6 +298,8 @@ async def audit_page(datasette: Any, request: Any) -> Response:
 
 
 def _history(path: Path, item: items.Item) -> list[dict[str, Any]]:
+    if not path.is_file():
+        return []
     conn = store.connect(path)
     try:
         return store.item_history(conn, item.kind, item.id)
@@ -270,7 +328,8 @@ async def record_verdict(datasette: Any, request: Any) -> Response:
     here = store.Anchor(
         target.target_key, item.kind, item.id, "same", item.document_id, item.first.page, item.first.line
     )
-    await asyncio.to_thread(_record, reviews_path(datasette), verdict, here, build)
+    path = await asyncio.to_thread(ensure_reviews, datasette)
+    await asyncio.to_thread(_record, path, verdict, here, build)
     datasette.add_message(
         request, f"Recorded “{verdict.verdict}” for this {audit.KIND_LABELS.get(item.kind, item.kind).lower()}."
     )

@@ -32,6 +32,22 @@ def copy_corpus(dest: Path) -> Path:
     return dest
 
 
+def small_corpus(dest: Path, files: list[str]) -> Path:
+    """A corpus of some of the project's documents, with their manifest entries."""
+    dest.mkdir(parents=True)
+    manifest = yaml.safe_load((CORPUS / "manifest.yaml").read_text(encoding="utf-8"))
+    entries = [e for e in manifest["documents"] if e["file"] in files]
+    assert len(entries) == len(files), files
+    for name in files:
+        shutil.copyfile(CORPUS / name, dest / name)
+    (dest / "manifest.yaml").write_text(yaml.safe_dump({"documents": entries}, allow_unicode=True), encoding="utf-8")
+    return dest
+
+
+def insert_lines_at_top(path: Path, lines: list[str]) -> None:
+    path.write_bytes("".join(f"{line}\n" for line in lines).encode("utf-8") + path.read_bytes())
+
+
 def build_db(corpus: Path, db: Path) -> Path:
     report = build(corpus, db, Context())
     assert report.ok, report.failed

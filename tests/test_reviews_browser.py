@@ -174,3 +174,76 @@ def test_reviewer_session(chromium, tmp_path):
         context.close()
         assert anonymous_attempt(chromium, base, kind2, id2) == 403
     assert rs.verdict_count(reviews) == 2
+
+
+def sign_in(page, base: str, name: str = "alice") -> None:
+    page.goto(base + "/-/login")
+    page.fill("#id_username", name)
+    page.fill("#id_password", ACCOUNTS[name])
+    page.click("input[type=submit]")
+    page.wait_for_url(base + "/")
+
+
+def record_on_page(page, url: str, verdict: str, correct: str = "") -> None:
+    page.goto(url)
+    page.check(f"input[name=verdict][value={verdict}]")
+    if correct:
+        page.fill("#correct", correct)
+    page.click("form.verdict-form input[type=submit]")
+    page.wait_for_url(url)
+
+
+def test_a_saved_audit_url_opens_the_same_item_after_lines_are_inserted_above_it(chromium, tmp_path):
+    doc = "000_9697e79c8f4d460c.txt"
+    corpus = rs.small_corpus(tmp_path / "corpus", [doc])
+    db = rs.build_db(corpus, tmp_path / "nhs.db")
+    rs.write_reviewers(tmp_path, ACCOUNTS)
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute(
+            "SELECT id, text, line FROM mentions WHERE kind = 'percent' AND text IN "
+            "(SELECT text FROM mentions WHERE kind = 'percent' GROUP BY text HAVING count(*) = 1) ORDER BY line"
+        ).fetchall()
+    (kept_id, kept_text, kept_line), (gone_id, gone_text, gone_line), (unreviewed_id, _, _) = rows[0], rows[-1], rows[1]
+    assert len({kept_line, gone_line}) == 2
+    with rs.datasette(db) as base:
+        context = chromium.new_context(viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(30_000)
+        page = context.new_page()
+        sign_in(page, base)
+        saved = f"{base}/-/audit/percent/{kept_id}"  # the URL a reviewer bookmarks
+        record_on_page(page, saved, "confirmed")
+        record_on_page(page, f"{base}/-/audit/percent/{gone_id}", "wrong", "a different figure")
+        context.close()
+
+    # an edit elsewhere in the document: three lines above every item, and one figure changed
+    path = corpus / doc
+    text = path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    lines[gone_line - 1] = lines[gone_line - 1].replace(gone_text, gone_text.replace("%", " per cent"), 1)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    rs.insert_lines_at_top(path, ["Updated version.", "", "An added paragraph."])
+    out = rs.rebuild_cli(corpus, db)
+    assert "1 re-anchored, 1 orphaned" in out.stderr
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM mentions WHERE id IN (?, ?)", (kept_id, gone_id)).fetchone()[0] == 0
+
+    with rs.datasette(db) as base:
+        context = chromium.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        response = page.goto(f"{base}/-/audit/percent/{kept_id}")
+        assert response.status == 200
+        kind, new_id = item_from_url(page.url)
+        assert (kind, new_id != kept_id) == ("percent", True)  # sent on to the item's id in this build
+        assert page.locator("p.src-line.marked mark.mention").first.inner_text() == kept_text
+        assert page.locator("p.src-line.marked").first.get_attribute("data-line") == str(kept_line + 3)
+        assert page.locator(".current-verdict .verdict").inner_text() == "confirmed"
+        assert "re-anchored" in page.locator("table.verdict-history").inner_text()
+
+        # an item whose verdict is orphaned says so; an unreviewed item's old id does not claim it
+        response = page.goto(f"{base}/-/audit/percent/{gone_id}")
+        assert response.status == 404 and "orphaned" in page.content()
+        response = page.goto(f"{base}/-/audit/percent/{unreviewed_id}")
+        assert response.status == 404
+        body = page.locator("body").inner_text()
+        assert "no verdict was recorded on it" in body and "orphaned" not in body
+        context.close()

@@ -235,3 +235,23 @@ def test_pdf_page_picture_boxes_the_mention(tmp_path):
     for lo, hi in ((x0 - pad - 1, x0 + 1), (x1, x1 + pad + 2)):  # the outline's sides, in the padding
         side = {image.getpixel((x, y)) for y in range(y0, y1) for x in range(lo, hi)}
         assert pagecrop.STROKE in side, f"red outline between x={lo} and {hi}"
+
+
+def test_datasette_get_prints_json_only_and_writes_no_file(tmp_path, built_db):
+    """`datasette db/nhs.db --get ...` (as in the README) gives JSON on stdout and leaves no reviews.db."""
+    import json
+    import shutil
+    import subprocess
+    import sys
+
+    db = tmp_path / "nhs.db"
+    shutil.copyfile(built_db, db)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    command = [sys.executable, "-m", "datasette", str(db), "-m", str(rs.ROOT / "db" / "metadata.yaml")]
+    command += ["--plugins-dir", str(rs.ROOT / "plugins"), "--template-dir", str(rs.ROOT / "templates")]
+    answers = {}
+    for path in ("/nhs/money.json?_shape=array", "/nhs/verdicts.json?_shape=array"):
+        out = subprocess.run([*command, "--get", path], cwd=rs.ROOT, capture_output=True, text=True, check=True)
+        answers[path.split(".")[0]] = json.loads(out.stdout)  # nothing but the JSON on stdout
+    assert len(answers["/nhs/money"]) > 0 and answers["/nhs/verdicts"] == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # no reviews.db, nothing else

@@ -10,6 +10,7 @@ database attached as schema ``reviews`` (see plugins/nhs_review.py).
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +25,17 @@ KIND_LABELS = {
     "body": "Named body",
 }
 CURRENCY_SIGNS = {"GBP": "£", "USD": "$", "EUR": "€"}
+# A kind of item with a queue of its own (a canned query in db/metadata.yaml); other kinds use awaiting_review.
+QUEUES = {QUOTE: "/nhs/quotations_awaiting_review"}
 
 
 def audit_url(kind: str, item_id: str) -> str:
     return f"/-/audit/{kind}/{item_id}"
+
+
+def queue_path(kind: str) -> str:
+    """The canned query listing items of `kind` awaiting review (QUEUES, else the figures queue for that kind)."""
+    return QUEUES.get(kind) or f"/nhs/awaiting_review?kind={kind}"
 
 
 def resolve(conn: sqlite3.Connection, kind: str, item_id: str) -> tuple[str, str]:
@@ -37,6 +45,47 @@ def resolve(conn: sqlite3.Connection, kind: str, item_id: str) -> tuple[str, str
         if quote_id is not None:
             return QUOTE, quote_id
     return kind, item_id
+
+
+@dataclass(frozen=True)
+class Followed:
+    """Where an id not in this build went: to an item (kind, item_id), or nowhere (orphaned / unknown)."""
+
+    kind: str | None
+    item_id: str | None
+    why: str  # moved | orphaned | unknown
+
+
+def follow(conn: sqlite3.Connection, kind: str, item_id: str) -> Followed:
+    """An id that is not in this build, followed through the verdicts: if a verdict was recorded on an item
+    that had this id (in any build), the item it is anchored to now. Needs reviews attached as `reviews`."""
+    try:
+        found = conn.execute(
+            "SELECT a.item_kind, a.item_id FROM reviews.item_ids i "
+            "JOIN reviews.anchors a ON a.target_key = i.target_key WHERE i.item_kind = ? AND i.item_id = ? "
+            "ORDER BY a.item_id IS NULL, a.anchored_at DESC",
+            (kind, item_id),
+        ).fetchall()
+    except sqlite3.Error:  # no reviews database attached
+        return Followed(None, None, "unknown")
+    for k, i in found:
+        if i is not None:
+            return Followed(str(k), str(i), "moved")
+    return Followed(None, None, "orphaned" if found else "unknown")
+
+
+def not_found_message(kind: str, item_id: str, why: str) -> str:
+    label = KIND_LABELS.get(kind, kind).lower()
+    if why == "orphaned":
+        return (
+            f"No {label} with id {item_id} in this build, and the verdicts recorded on it are orphaned: its text "
+            "is no longer extracted where it was. They are kept: see Orphaned verdicts (/nhs/orphaned_verdicts)."
+        )
+    return (
+        f"No {label} with id {item_id} in this build, and no verdict was recorded on it. An item's id follows "
+        "its document's bytes and its position, so an edit to the document gives it a new id: find it again "
+        "in the queue or with the search on the lines table."
+    )
 
 
 def page_data(conn: sqlite3.Connection, item: Item, around: int = 3) -> dict[str, Any]:
