@@ -32,6 +32,7 @@ from datasette.utils import actor_matches_allow
 from datasette.utils.asgi import Forbidden, NotFound, Response
 from markupsafe import Markup, escape
 
+from pipeline import readable
 from pipeline.extract import KIND_TABLES
 from pipeline.reviews import anchor, audit, items, pagecrop, store
 from pipeline.reviews.store import ReviewError
@@ -209,12 +210,24 @@ def accounts_metadata(data: dict[str, Any], path: Path) -> dict[str, Any]:
     return {"plugins": {"datasette-auth-passwords": config}}
 
 
+def _cell(row: Any, column: str) -> Any:
+    try:
+        return row[column]
+    except (KeyError, IndexError):
+        return None
+
+
 @hookimpl
 def render_cell(row: Any, value: Any, column: str, table: str | None, database: str) -> Markup | None:
     if database != NHS:
         return None
     if column == "audit" and isinstance(value, str) and value.startswith("/-/audit/"):
         return Markup(f'<a class="audit-link" href="{escape(value)}">audit&nbsp;›</a>')
+    if column in ("low", "high") and isinstance(value, int | float) and _cell(row, "currency"):
+        # the amount as people write it beside the number (JSON and CSV keep the number)
+        written = _cell(row, "text") or _cell(row, "as_written") or _cell(row, "figure") or ""
+        shown = readable.bound(str(_cell(row, "currency")), value, str(written))
+        return Markup(f'<span class="amount">{escape(shown)}</span> <small class="number">{value}</small>')
     if column != "id" or value is None:
         return None
     kind = None

@@ -255,3 +255,31 @@ def test_datasette_get_prints_json_only_and_writes_no_file(tmp_path, built_db):
         answers[path.split(".")[0]] = json.loads(out.stdout)  # nothing but the JSON on stdout
     assert len(answers["/nhs/money"]) > 0 and answers["/nhs/verdicts"] == []
     assert sorted(p.name for p in tmp_path.iterdir()) == before  # no reviews.db, nothing else
+
+
+def test_amounts_are_readable_beside_numbers_that_stay_numeric(site):
+    base, _, _ = site
+    with httpx.Client(base_url=base, timeout=30) as c:
+        page = c.get("/nhs/money", params={"text": "6,797,998.00"}).text
+        assert '<span class="amount">£6,797,998.00</span> <small class="number">6797998.0</small>' in page
+        [row] = c.get("/nhs/money.json", params={"_shape": "array", "text": "£1.7bn"}).json()
+        assert row["low"] == 1.7e9 and isinstance(row["low"], float)
+        queue = c.get("/nhs/awaiting_review.json", params={"_shape": "array", "kind": "money"}).json()
+        assert {"amount", "low"} <= set(queue[0]) and isinstance(queue[0]["low"], float)
+        assert "£1.7bn" in {r["amount"] for r in queue}
+
+
+def test_pages_lead_with_content_not_sql_or_column_descriptions(site):
+    base, _, _ = site
+    with httpx.Client(base_url=base, timeout=30) as c:
+        for name, title in (("awaiting_review", "Figures awaiting review"), ("verdicts", "Verdicts in force")):
+            page = c.get(f"/nhs/{name}").text
+            assert re.search(r"<title>(.*?)</title>", page, re.S).group(1).strip() == f"{title} · nhs"
+            before_rows = page.split('<table class="rows-and-columns"')[0]
+            assert "sql-query" not in before_rows and "<textarea" not in before_rows  # no SQL shown
+            assert "Edit SQL" in page  # the SQL is one click away
+        page = c.get("/nhs/money").text
+        before_rows = page.split('<table class="rows-and-columns"')[0]
+        assert '<details class="column-descriptions-folded">' in before_rows  # folded, not open
+        assert re.search(r"What the \d+ columns mean", before_rows)
+        assert "Stable mention id" in page  # still there, one click away

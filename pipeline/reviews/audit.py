@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline import readable
 from pipeline.reviews import items
 from pipeline.reviews.items import QUOTE, Item
 
@@ -24,7 +25,6 @@ KIND_LABELS = {
     "page_ref": "Page reference",
     "body": "Named body",
 }
-CURRENCY_SIGNS = {"GBP": "£", "USD": "$", "EUR": "€"}
 # A kind of item with a queue of its own (a canned query in db/metadata.yaml); other kinds use awaiting_review.
 QUEUES = {QUOTE: "/nhs/quotations_awaiting_review"}
 
@@ -114,16 +114,18 @@ def describe_values(item: Item) -> list[tuple[str, str]]:
     """What was extracted, in words, for the reviewer to check against the source."""
     v = item.values
     out: list[tuple[str, str]] = []
-    if item.kind in ("money", "percent") and "low" in v:
-        sign = CURRENCY_SIGNS.get(str(v.get("currency")), "")
-        suffix = "%" if item.kind == "percent" else ""
-        fmt = "{}{:,.10g}{}".format
-        value = fmt(sign, v["low"], suffix)
-        if v.get("high") is not None and v["high"] != v["low"]:
-            value += " to " + fmt(sign, v["high"], suffix)
-        out.append(("Value", value))
+    if item.kind == "money" and "low" in v:
+        exact = "{:,.10g}".format
+        numbers = exact(v["low"]) + ("" if v.get("high") in (None, v["low"]) else " to " + exact(v["high"]))
+        shown = readable.amount(v.get("currency"), v["low"], v.get("high"), item.text)
+        out.append(("Value", f"{shown} ({numbers})"))
         if v.get("currency"):
             out.append(("Currency", str(v["currency"])))
+    if item.kind == "percent" and "low" in v:
+        value = "{:,.10g}%".format(v["low"])
+        if v.get("high") is not None and v["high"] != v["low"]:
+            value += " to " + "{:,.10g}%".format(v["high"])
+        out.append(("Value", value))
     if item.kind == "page_ref":
         out.append(("Pages", _pages(v.get("page_first"), v.get("page_last"))))
         out.append(("Cites", str(v.get("cites") or "(no document named)")))
