@@ -18,6 +18,7 @@ pipeline/reviews/; this file only connects it to Datasette:
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 import sqlite3
 import sys
@@ -261,6 +262,7 @@ def menu_links(datasette: Any) -> list[dict[str, str]]:
 def register_routes() -> list[tuple[str, Any]]:
     return [
         (r"^/-/audit/(?P<kind>[a-z_]+)/(?P<item_id>[^/]+)/page\.png$", page_picture),
+        (r"^/-/audit/(?P<kind>[a-z_]+)/(?P<item_id>[^/]+)/source\.pdf$", source_pdf),
         (r"^/-/audit/(?P<kind>[a-z_]+)/(?P<item_id>[^/]+)$", audit_page),
         (r"^/-/review/record$", record_verdict),
         (r"^/-/review/next$", next_awaiting),
@@ -303,11 +305,25 @@ async def audit_page(datasette: Any, request: Any) -> Response:
         "next_url": datasette.urls.path("/-/review/next?" + urlencode({"kind": item.kind, "after": item.id})),
         "queue_url": datasette.urls.path(audit.queue_path(item.kind)),
         "picture_url": datasette.urls.path(audit.audit_url(item.kind, item.id) + "/page.png"),
+        "pdf_url": datasette.urls.path(audit.audit_url(item.kind, item.id) + f"/source.pdf#page={item.first.page}"),
+        "box_styles": await _box_styles(datasette, data),
         "verdicts": store.VERDICTS,
         "form": {},
         "error": None,
     }
     return Response.html(await datasette.render_template("audit.html", context, request=request))
+
+
+async def _box_styles(datasette: Any, data: dict[str, Any]) -> list[str]:
+    """Where the item's boxes sit on the page picture (empty when there is no picture or no PDF)."""
+    if not data["has_picture"]:
+        return []
+    pdf, password = audit.pdf_source(corpus_path(datasette), data["document"])
+    try:
+        width, height = await asyncio.to_thread(pagecrop.page_size, pdf, int(data["page"]), password)
+    except Exception:  # the PDF is not there or cannot be opened: the picture route says why
+        return []
+    return audit.box_styles(data["boxes"], width, height)
 
 
 def _history(path: Path, item: items.Item) -> list[dict[str, Any]]:
@@ -377,11 +393,45 @@ async def page_picture(datasette: Any, request: Any) -> Response:
     pdf, password = audit.pdf_source(corpus_path(datasette), document)
     if not pdf.is_file():
         raise NotFound(f"{pdf} is not there: the page picture needs the corpus the database was built from.")
+    header = await nhs_database(datasette).execute_fn(lambda conn: audit.table_header(conn, item))
+    header_boxes = [header["box"]] if header and header["box"] else []
     cache = nhs_path(datasette).parent / "cache" / "audit"
     try:
         path = await asyncio.to_thread(
-            pagecrop.cached_render, cache, pdf, str(document["sha256"]), int(item.first.page), boxes, password
+            pagecrop.cached_render,
+            cache,
+            pdf,
+            str(document["sha256"]),
+            int(item.first.page),
+            boxes,
+            password,
+            header_boxes,
         )
     except Exception as exc:  # a PDF that cannot be drawn: say why instead of failing the page
         return Response.text(f"Could not draw page {item.first.page} of {pdf.name}: {exc}", status=500)
     return Response(path.read_bytes(), content_type="image/png", headers={"cache-control": "max-age=86400"})
+
+
+async def source_pdf(datasette: Any, request: Any) -> Response:
+    """The PDF an item was read from, as published (open it at the item's page with #page=N).
+
+    Only a document of this build, from the corpus it was built from, and only when its bytes are
+    still those the database was built from."""
+    item = await _load(datasette, request.url_vars["kind"], request.url_vars["item_id"])
+    document = await nhs_database(datasette).execute_fn(lambda conn: items.documents(conn, item.document_id))
+    if document.get("media_type") != "pdf":
+        raise NotFound("This item is not from a PDF: its source line is on the audit page.")
+    corpus = corpus_path(datasette).resolve()
+    pdf, _ = audit.pdf_source(corpus, document)
+    pdf = pdf.resolve()
+    if not pdf.is_relative_to(corpus) or not pdf.is_file():
+        raise NotFound(f"{document['file']} is not in the corpus the database was built from ({corpus}).")
+    data = await asyncio.to_thread(pdf.read_bytes)
+    if hashlib.sha256(data).hexdigest() != document.get("sha256"):
+        raise NotFound(f"{document['file']} has changed since this build: rebuild (make) to audit the new version.")
+    name = pdf.name.replace('"', "")
+    return Response(
+        data,
+        content_type="application/pdf",
+        headers={"content-disposition": f'inline; filename="{name}"', "cache-control": "max-age=3600"},
+    )

@@ -217,6 +217,7 @@ def build_pdf_fixture(directory: Path, page_number: int = 9) -> tuple[Path, str,
     start = line["text"].index(word["text"])
     end = start + len(word["text"])
     value = float(word["text"].replace(",", ""))
+    header = next((r for r in rows if "AP Amount" in r["text"]), None)  # the column header, on page 1
     mid = mention_id(sha, Line(line["line"], line["text"], page_number), Mention("money", 0, start, end, word["text"]))
     box = (word["x0"], word["top"], word["x1"], word["bottom"])
     db["money"].insert(
@@ -237,6 +238,8 @@ def build_pdf_fixture(directory: Path, page_number: int = 9) -> tuple[Path, str,
             "low": value,
             "high": value,
             "basis": "column_header",
+            "header_page": page_number if header else None,
+            "header_line": header["line"] if header else None,
         }
     )
     load.finish(db)

@@ -107,7 +107,54 @@ def page_data(conn: sqlite3.Connection, item: Item, around: int = 3) -> dict[str
         "values": describe_values(item),
         "quote": quote_details(item) if item.kind == QUOTE else None,
         "has_picture": doc.get("media_type") == "pdf" and item.first.page is not None and bool(boxes),
+        "boxes": boxes,
+        "table_header": table_header(conn, item),
     }
+
+
+BASIS_LABELS = {
+    "column_header": "its column's header names the currency and unit",
+    "amount_column": "its column's header names an amount, no currency: pounds",
+}
+
+
+def table_header(conn: sqlite3.Connection, item: Item) -> dict[str, Any] | None:
+    """For an amount read from a table: the header row that gives its currency (text, page, line, box)."""
+    d = item.details
+    if d.get("header_line") is None:
+        return None
+    found = items.rows(
+        conn,
+        "SELECT text, page, line, x0, top, x1, bottom FROM lines WHERE document_id = ? AND page IS ? AND line = ?",
+        (item.document_id, d.get("header_page"), d["header_line"]),
+    )
+    if not found:
+        return None
+    h = found[0]
+    box = None if h["x0"] is None else (h["x0"], h["top"], h["x1"], h["bottom"])
+    cells = str(h["text"]).split("\t")
+    row = item.first.line_text.split("\t")
+    # the amount's own column, when its row has as many cells as the header (else the whole header row)
+    index = item.first.line_text[: item.first.char_start].count("\t")
+    column = cells[index].strip() if len(row) == len(cells) > 1 else None
+    return {
+        "column": column,
+        "cells": [c.strip() for c in cells if c.strip()],
+        "page": h["page"],
+        "line": h["line"],
+        "basis": d.get("basis"),
+        "basis_label": BASIS_LABELS.get(str(d.get("basis")), str(d.get("basis") or "")),
+        "box": box if h["page"] == item.first.page else None,
+    }
+
+
+def box_styles(boxes: list[tuple[float, float, float, float]], width: float, height: float) -> list[str]:
+    """CSS placing each box over the page picture, in % of the page, so it scales with any zoom."""
+    return [
+        f"left:{b[0] / width:.3%};top:{b[1] / height:.3%};width:{(b[2] - b[0]) / width:.3%};"
+        f"height:{(b[3] - b[1]) / height:.3%}"
+        for b in boxes
+    ]
 
 
 def describe_values(item: Item) -> list[tuple[str, str]]:
