@@ -306,7 +306,7 @@ async def audit_page(datasette: Any, request: Any) -> Response:
         "queue_url": datasette.urls.path(audit.queue_path(item.kind)),
         "picture_url": datasette.urls.path(audit.audit_url(item.kind, item.id) + "/page.png"),
         "pdf_url": datasette.urls.path(audit.audit_url(item.kind, item.id) + f"/source.pdf#page={item.first.page}"),
-        "box_styles": await _box_styles(datasette, data),
+        **await _picture_styles(datasette, data),
         "verdicts": store.VERDICTS,
         "form": {},
         "error": None,
@@ -314,16 +314,20 @@ async def audit_page(datasette: Any, request: Any) -> Response:
     return Response.html(await datasette.render_template("audit.html", context, request=request))
 
 
-async def _box_styles(datasette: Any, data: dict[str, Any]) -> list[str]:
-    """Where the item's boxes sit on the page picture (empty when there is no picture or no PDF)."""
+async def _picture_styles(datasette: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """Where the item's boxes sit on the page picture, and the close-up centred on them."""
+    none: dict[str, Any] = {"box_styles": [], "closeup_style": ""}
     if not data["has_picture"]:
-        return []
+        return none
     pdf, password = audit.pdf_source(corpus_path(datasette), data["document"])
     try:
         width, height = await asyncio.to_thread(pagecrop.page_size, pdf, int(data["page"]), password)
     except Exception:  # the PDF is not there or cannot be opened: the picture route says why
-        return []
-    return audit.box_styles(data["boxes"], width, height)
+        return none
+    return {
+        "box_styles": audit.box_styles(data["boxes"], width, height),
+        "closeup_style": audit.closeup_style(data["boxes"], width, height),
+    }
 
 
 def _history(path: Path, item: items.Item) -> list[dict[str, Any]]:

@@ -247,3 +247,36 @@ def test_a_saved_audit_url_opens_the_same_item_after_lines_are_inserted_above_it
         body = page.locator("body").inner_text()
         assert "no verdict was recorded on it" in body and "orphaned" not in body
         context.close()
+
+
+def test_the_pdf_page_is_readable_beside_the_source_line_with_the_item_boxed(chromium, tmp_path):
+    db, mid, _ = rs.build_pdf_fixture(tmp_path, page_number=1)
+    with rs.datasette(db) as base:
+        context = chromium.new_context(viewport={"width": 1600, "height": 1000})
+        context.set_default_timeout(30_000)
+        page = context.new_page()
+        page.goto(f"{base}/-/audit/money/{mid}")
+        picture = page.locator("img.page-picture")
+        picture.wait_for()
+        page.wait_for_function("document.querySelector('img.page-picture').complete")
+        natural = picture.evaluate("img => [img.naturalWidth, img.naturalHeight]")
+        assert natural[0] >= 1000, natural  # the whole page at 150 dpi or more
+        shown, box = picture.bounding_box(), page.locator(".page-box").first.bounding_box()
+        assert shown["x"] <= box["x"] and box["x"] + box["width"] <= shown["x"] + shown["width"]
+        assert shown["y"] <= box["y"] and box["y"] + box["height"] <= shown["y"] + shown["height"]
+        source = page.locator("p.src-line.marked").first.bounding_box()
+        assert source["x"] + source["width"] <= shown["x"]  # beside the source line, not below it
+        assert "AP Amount" in page.locator("dd.table-header").inner_text()
+        assert page.locator("a.open-pdf").get_attribute("href").endswith("/source.pdf#page=1")
+        if os.environ.get("REVIEW_SCREENSHOT_DIR"):
+            page.screenshot(path=f"{os.environ['REVIEW_SCREENSHOT_DIR']}/audit-pdf.png")
+        # zoom x2: the picture doubles and the box stays on it, scrolled into view
+        page.click("a[href='#zoom-2']")
+        page.wait_for_function(
+            f"document.querySelector('img.page-picture').getBoundingClientRect().width > {shown['width'] * 1.9}"
+        )
+        zoomed, box2 = picture.bounding_box(), page.locator(".page-box").first.bounding_box()
+        assert box2["width"] == pytest.approx(2 * box["width"], rel=0.05)
+        view = page.locator(".page-view").bounding_box()
+        assert view["y"] <= box2["y"] <= view["y"] + view["height"] and zoomed["x"] <= box2["x"]
+        context.close()

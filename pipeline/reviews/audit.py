@@ -148,6 +148,15 @@ def table_header(conn: sqlite3.Connection, item: Item) -> dict[str, Any] | None:
     }
 
 
+def closeup_style(boxes: list[tuple[float, float, float, float]], width: float, height: float) -> str:
+    """CSS showing the page picture at its own size (150 dpi or more) in a window centred on the boxes:
+    with object-position at the boxes' centre (as a share of the page), that point of the picture sits
+    at the same share of the window, so the item is always in view."""
+    cx = (min(b[0] for b in boxes) + max(b[2] for b in boxes)) / 2 / width
+    cy = (min(b[1] for b in boxes) + max(b[3] for b in boxes)) / 2 / height
+    return f"object-position:{cx:.3%} {cy:.3%}"
+
+
 def box_styles(boxes: list[tuple[float, float, float, float]], width: float, height: float) -> list[str]:
     """CSS placing each box over the page picture, in % of the page, so it scales with any zoom."""
     return [
