@@ -18,6 +18,7 @@ pipeline/reviews/; this file only connects it to Datasette:
 from __future__ import annotations
 
 import asyncio
+import copy
 import hashlib
 import os
 import sqlite3
@@ -35,7 +36,7 @@ from markupsafe import Markup, escape
 
 from pipeline import readable
 from pipeline.extract import KIND_TABLES
-from pipeline.reviews import anchor, audit, items, pagecrop, store
+from pipeline.reviews import anchor, audit, dashboard, items, pagecrop, store
 from pipeline.reviews.store import ReviewError
 
 PLUGIN = "nhs-review"
@@ -185,9 +186,15 @@ _accounts: dict[str, Any] = {"key": None, "metadata": {}}
 
 @hookimpl
 def get_metadata(datasette: Any) -> dict[str, Any]:
-    """Reviewer accounts (password hashes) from reviewers.yaml, as datasette-auth-passwords config."""
+    """Reviewer accounts for datasette-auth-passwords, and the dashboards for datasette-dashboards."""
     if NHS not in datasette.databases:
         return {}
+    plugins = {**accounts(datasette), **dashboards(datasette)}
+    return {"plugins": plugins} if plugins else {}
+
+
+def accounts(datasette: Any) -> dict[str, Any]:
+    """Reviewer accounts (password hashes) from reviewers.yaml, as datasette-auth-passwords config."""
     path = reviewers_path(datasette)
     try:
         key = (path, path.stat().st_mtime_ns)
@@ -196,7 +203,27 @@ def get_metadata(datasette: Any) -> dict[str, Any]:
     if _accounts["key"] != key:
         _accounts["metadata"] = accounts_metadata(yaml.safe_load(path.read_text(encoding="utf-8")) or {}, path)
         _accounts["key"] = key
-    return _accounts["metadata"]  # type: ignore[no-any-return]
+    return _accounts["metadata"]["plugins"]  # type: ignore[no-any-return]
+
+
+DASHBOARDS = Path(__file__).resolve().parents[1] / "db" / "dashboards.yaml"
+_dashboards: dict[str, Any] = {"key": None, "config": {}}
+
+
+def dashboards(datasette: Any) -> dict[str, Any]:
+    """db/dashboards.yaml without the charts whose `requires` table nhs.db lacks; a fresh copy each
+    time, since datasette-dashboards fills a chart's query with the request's filters in place."""
+    try:
+        key = (DASHBOARDS.stat().st_mtime_ns, nhs_path(datasette).stat().st_mtime_ns)
+    except OSError:
+        return {}
+    if _dashboards["key"] != key:
+        config = yaml.safe_load(DASHBOARDS.read_text(encoding="utf-8")) or {}
+        with sqlite3.connect(f"file:{nhs_path(datasette)}?mode=ro", uri=True) as conn:
+            present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+        _dashboards["config"] = {"datasette-dashboards": dashboard.available(config, present)}
+        _dashboards["key"] = key
+    return copy.deepcopy(_dashboards["config"])  # type: ignore[no-any-return]
 
 
 def accounts_metadata(data: dict[str, Any], path: Path) -> dict[str, Any]:
@@ -255,6 +282,8 @@ def menu_links(datasette: Any) -> list[dict[str, str]]:
         {"href": datasette.urls.path("/nhs/quotations_awaiting_review"), "label": "Quotations awaiting review"},
         {"href": datasette.urls.path("/nhs/awaiting_review"), "label": "Figures awaiting review"},
         {"href": datasette.urls.path("/nhs/verdicts"), "label": "Verdicts"},
+        {"href": datasette.urls.path("/-/dashboards/nhs-figures"), "label": "Dashboard: figures and review progress"},
+        {"href": datasette.urls.path("/nhs/problems"), "label": "Problems: inputs not read, or read with loss"},
     ]
 
 

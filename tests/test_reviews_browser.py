@@ -280,3 +280,30 @@ def test_the_pdf_page_is_readable_beside_the_source_line_with_the_item_boxed(chr
         view = page.locator(".page-view").bounding_box()
         assert view["y"] <= box2["y"] <= view["y"] + view["height"] and zoomed["x"] <= box2["x"]
         context.close()
+
+
+def test_the_dashboard_draws_its_charts_from_this_machine_only(chromium, tmp_path):
+    corpus = rs.small_corpus(tmp_path / "corpus", ["000_9697e79c8f4d460c.txt", rs.PDF_FIXTURE.name])
+    db = rs.build_db(corpus, tmp_path / "nhs.db")
+    with rs.datasette(db) as base:
+        context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+        context.set_default_timeout(30_000)
+        page = context.new_page()
+        hosts = set()
+        page.on("request", lambda r: hosts.add(r.url.split("/")[2]))
+        page.goto(f"{base}/-/dashboards/nhs-figures")
+        page.wait_for_url(re.compile(r"body=NHS\+England"))  # the default filter
+        charts = ["money-by-year", "review-progress", "body-figures"]
+        for name in charts:
+            page.locator(f"#chart-{name} svg, #chart-{name} canvas").first.wait_for()
+        assert page.locator("#card-money-by-measure").count() == 0  # no facts view in this build
+        assert hosts == {base.split("/")[2]}  # vega and the data: all from this server
+        if os.environ.get("REVIEW_SCREENSHOT_DIR"):
+            page.screenshot(path=f"{os.environ['REVIEW_SCREENSHOT_DIR']}/dashboard.png", full_page=True)
+        # the menu leads to the dashboard and to the problems table
+        page.goto(base + "/")
+        page.click("header details summary")
+        labels = page.locator("header details .nav-menu-inner a").all_inner_texts()
+        assert any(t.startswith("Problems") for t in labels) and any(t.startswith("Dashboard") for t in labels)
+        assert page.locator("a[href='/nhs/problems']").count() >= 1
+        context.close()
