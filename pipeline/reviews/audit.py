@@ -171,7 +171,10 @@ def describe_values(item: Item) -> list[tuple[str, str]]:
     v = item.values
     out: list[tuple[str, str]] = []
     if item.kind == "money" and "low" in v:
-        exact = "{:,.10g}".format
+
+        def exact(v: float) -> str:  # the number in full: 22,000,000,000 or 31,806.50, never 2.2e+10
+            return f"{int(v):,}" if float(v).is_integer() else f"{v:,.2f}"
+
         numbers = exact(v["low"]) + ("" if v.get("high") in (None, v["low"]) else " to " + exact(v["high"]))
         shown = readable.amount(v.get("currency"), v["low"], v.get("high"), item.text)
         out.append(("Value", f"{shown} ({numbers})"))
