@@ -12,7 +12,9 @@ pipeline/reviews/; this file only connects it to Datasette:
 - permission ``nhs-review-record``: any signed-in actor (limit it with an
   ``allow`` block under ``plugins: nhs-review: record_allow`` in metadata);
 - reviewer accounts for datasette-auth-passwords from ``reviewers.yaml`` beside
-  nhs.db (see ``python -m pipeline reviews add-reviewer``).
+  nhs.db (see ``python -m pipeline reviews add-reviewer``);
+- pipeline/reviews/guard.py: error pages that format no local variables, over-long URLs
+  answered at once (414), failed sign-ins limited (429).
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from markupsafe import Markup, escape
 
 from pipeline import readable
 from pipeline.extract import KIND_TABLES
-from pipeline.reviews import anchor, audit, dashboard, items, pagecrop, store
+from pipeline.reviews import anchor, audit, dashboard, guard, items, pagecrop, store
 from pipeline.reviews.store import ReviewError
 
 PLUGIN = "nhs-review"
@@ -141,10 +143,13 @@ async def start_serving(datasette: Any) -> None:
 
 # --- hooks --------------------------------------------------------------------------------------
 
+guard.quiet_error_pages()
+
 
 @hookimpl
 def asgi_wrapper(datasette: Any) -> Any:
-    """Run start_serving on the server's lifespan start-up (uvicorn sends it; `--get` does not)."""
+    """guard.Guard around the site, and start_serving on the server's lifespan start-up (uvicorn
+    sends it; `--get` does not)."""
 
     def wrap(app: Any) -> Any:
         async def inner(scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -160,7 +165,7 @@ def asgi_wrapper(datasette: Any) -> Any:
 
             await app(scope, receive_and_start, send)
 
-        return inner
+        return guard.Guard(inner)
 
     return wrap
 
