@@ -75,14 +75,13 @@ def follow(conn: sqlite3.Connection, kind: str, item_id: str) -> Followed:
 
 
 def not_found_message(kind: str, item_id: str, why: str) -> str:
-    label = KIND_LABELS.get(kind, kind).lower()
     if why == "orphaned":
         return (
-            f"No {label} with id {item_id} in this build, and the verdicts recorded on it are orphaned: its text "
+            f"No {kind} with id {item_id} in this build, and the verdicts recorded on it are orphaned: its text "
             "is no longer extracted where it was. They are kept: see Orphaned verdicts (/nhs/orphaned_verdicts)."
         )
     return (
-        f"No {label} with id {item_id} in this build, and no verdict was recorded on it. An item's id follows "
+        f"No {kind} with id {item_id} in this build, and no verdict was recorded on it. An item's id follows "
         "its document's bytes and its position, so an edit to the document gives it a new id: find it again "
         "in the queue or with the search on the lines table."
     )
