@@ -61,6 +61,8 @@ class MoneyRules:
     triggers: tuple[str, ...]  # a line holding none of these is skipped
     pence_digits: int
     footnote_follows: regex.Pattern[str]
+    cell_end: regex.Pattern[str]  # after an amount: the end of a table cell (pence there are pence)
+    table_row: regex.Pattern[str]  # a line that is a table row (cells split by tabs or pipes)
     continued: Continued
     shared: Shared
     table: table_money.TableRules  # money in table cells (rules/table_money.yaml)
@@ -155,7 +157,7 @@ def load_rules(directory: Path) -> MoneyRules:
         raise RuleError(path, "`multiplier` needs a group hmult", "continued.multiplier")
 
     fn = data["footnotes"]
-    require(path, "footnotes", fn, ("pence_digits", "footnote_follows"))
+    require(path, "footnotes", fn, ("pence_digits", "footnote_follows", "cell_end", "table_row"))
 
     triggers = {*signs, *codes}
     for w in [*words, *minors]:
@@ -168,6 +170,8 @@ def load_rules(directory: Path) -> MoneyRules:
         triggers=tuple(sorted(triggers)),
         pence_digits=int(fn["pence_digits"]),
         footnote_follows=compile_pattern(path, "footnotes.footnote_follows", fn["footnote_follows"]),
+        cell_end=compile_pattern(path, "footnotes.cell_end", fn["cell_end"]),
+        table_row=compile_pattern(path, "footnotes.table_row", fn["table_row"]),
         continued=continued_rules,
         shared=shared,
         table=table_money.load_table_rules(directory, signs, codes, currency_of, shared),
@@ -222,6 +226,16 @@ def _currency(rules: MoneyRules, m: regex.Match[str]) -> str | None:
     return rules.minor_of[squash(minor)][0] if minor else None
 
 
+def _footnote_follows(rules: MoneyRules, text: str, start: int, end: int) -> bool:
+    """Whether what follows two decimals makes them a footnote (`£230,000.17 This`): a new sentence, or
+    the end of a line of prose; not the end of a table cell (`£68,309.18` alone or in a row's cell)."""
+    if not rules.footnote_follows.match(text, end):
+        return False
+    if rules.cell_end.match(text, end) and (rules.table_row.search(text) or not text[:start].strip()):
+        return False
+    return True
+
+
 def _read(pat: Pattern, m: regex.Match[str], text: str, rules: MoneyRules) -> Amount | None:
     """The amount a match states, or None when the match is not one (checked here, not by the pattern)."""
     start, end = m.span()
@@ -245,7 +259,7 @@ def _read(pat: Pattern, m: regex.Match[str], text: str, rules: MoneyRules) -> Am
     if (hmult if high_s is not None else lmult) is None and "." in last_s:
         whole, _, decimals = last_s.partition(".")
         if "," in whole and (
-            len(decimals) != rules.pence_digits or rules.footnote_follows.match(text, m.end(last_key))
+            len(decimals) != rules.pence_digits or _footnote_follows(rules, text, start, m.end(last_key))
         ):
             end = m.start(last_key) + len(whole)
             if high_s is not None:
