@@ -41,7 +41,8 @@ def _cmap() -> bytes:
 def _widths() -> str:
     """Helvetica's widths of codes 32-126, as a published font gives them."""
     metrics = FONT_METRICS["Helvetica"][1]
-    return "/FirstChar 32 /LastChar 126 /Widths [" + " ".join(str(metrics.get(chr(c), 556)) for c in range(32, 127)) + "]"
+    widths = " ".join(str(metrics.get(chr(c), 556)) for c in range(32, 127))
+    return f"/FirstChar 32 /LastChar 126 /Widths [{widths}]"
 
 
 def _stream(dictionary: str, data: bytes) -> bytes:
