@@ -18,7 +18,7 @@ from typing import Any
 
 import regex
 
-from pipeline.extract import Context, table_money
+from pipeline.extract import Context, table_cell_lines, table_money
 from pipeline.extract.amounts import (
     Pattern,
     Shared,
@@ -66,6 +66,7 @@ class MoneyRules:
     continued: Continued
     shared: Shared
     table: table_money.TableRules  # money in table cells (rules/table_money.yaml)
+    cell_lines: table_cell_lines.CellLineRules  # tables written one cell per line (the same file)
 
 
 def _list(path: Path, entry: str, value: Any) -> list[str]:
@@ -175,6 +176,7 @@ def load_rules(directory: Path) -> MoneyRules:
         continued=continued_rules,
         shared=shared,
         table=table_money.load_table_rules(directory, signs, codes, currency_of, shared),
+        cell_lines=table_cell_lines.load_cell_line_rules(directory),
     )
 
 
@@ -357,13 +359,16 @@ def _table_mentions(
     for m in found:
         taken.setdefault(m.line_index, []).append((m.start, m.end))
     out = []
-    for a in table_money.find(doc, lines, rules.table):
+    cell_lines = table_cell_lines.find(doc, lines, rules.table, rules.cell_lines)
+    for a in [*table_money.find(doc, lines, rules.table), *cell_lines]:
         nl = lines[a.line_index]
         rs, re_ = nl.to_raw(a.start, a.end)
         if a.start:  # what clean-up dropped right before the number is part of it: `\(3,454\)`
             before = nl.to_raw(a.start - 1, a.start)[1]
             if before < rs and not any(ch.isspace() for ch in nl.raw[before:rs]):
                 rs = before
+        elif rs and not nl.raw[:rs].isspace():  # a cell alone on its line: `\(3,454\)`
+            rs = 0
         if any(rs < e and s < re_ for s, e in taken.get(a.line_index, ())):
             continue
         values = {
