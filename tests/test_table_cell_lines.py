@@ -12,7 +12,7 @@ from pipeline.extract import Context, normalise_lines
 from pipeline.extract import money as money_extractor
 from pipeline.model import Document, Line, Mention
 from tests.amount_helpers import run_lines
-from tests.conftest import ROOT, SHARED
+from tests.conftest import ROOT
 
 CELL_LINES = ROOT / "tests" / "data" / "ltht-accounts-cell-lines.md"
 
