@@ -12,7 +12,7 @@ import sqlite_utils
 import yaml
 
 from pipeline.cache import ingest_key, stage_versions
-from pipeline.extract import percent
+from pipeline.extract import money, percent
 from pipeline.ingest import ingest, ocr, ocr_detect, ocr_page
 from pipeline.ingest.ocr_rules import load_ocr_rules
 from pipeline.manifest import infer_entry
@@ -177,3 +177,22 @@ def test_ocr_lines_are_marked_in_the_database(tmp_path):
     assert [(r[3], r[1]) for r in rows] == [("30%", "ocr"), ("45%", "ocr"), ("90%", "ocr")]
     assert all(r[2] > 0.6 and r[4] is not None for r in rows)
     assert db.execute("SELECT count(*) FROM lines WHERE source = 'text' AND confidence IS NULL").fetchone()[0] == 4
+
+
+def test_a_chart_label_broken_after_a_range_dash_is_joined_with_the_line_below():
+    def line(text: str, box: tuple[float, float, float, float]) -> ocr.OcrLine:
+        return ocr.OcrLine(text, ocr.split_box(text, box), box, None, confidence=0.99)
+
+    lines = [
+        line("£18,500 –", (100, 400, 140, 408)),
+        line("£20,500 –", (160, 400, 200, 408)),
+        line("£20,499 | AfC", (96, 410, 146, 418)),
+        line("£22,499 | AfC", (156, 410, 206, 418)),
+        line("Band 2", (108, 420, 132, 428)),
+        line("45%", (110, 300, 124, 308)),
+    ]
+    joined = ocr_detect.join_broken_ranges(lines)
+    assert [x.text for x in joined] == ["£18,500 – £20,499 | AfC", "£20,500 – £22,499 | AfC", "Band 2", "45%"]
+    assert joined[0].bbox == (96, 400, 146, 418) and len(joined[0].boxes) == len(joined[0].text)
+    (found,) = run_lines(money.extract, [joined[0].text])
+    assert [(m.text, m.values["low"], m.values["high"]) for m in found] == [("£18,500 – £20,499", 18_500, 20_499)]

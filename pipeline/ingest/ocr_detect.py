@@ -8,6 +8,8 @@
   characters already read, so a page with none costs nothing more. A candidate is a lost glyph
   when the rendered page has ink in its box (`ink_share`); the region to read is the word it
   stands in (`lost_glyph_regions`).
+- **Broken labels**: a chart's label broken after a range's dash is joined with the line below
+  it (`join_broken_ranges`).
 - **Repeats**: an OCR line over an image that text-layer characters already cover (vector
   labels drawn over a picture) is left out (`covered_share`).
 """
@@ -15,6 +17,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from pipeline.ingest.ocr_rules import OcrRules
@@ -113,3 +116,44 @@ def covered_share(box: BBox, glyphs: Iterable[BBox]) -> float:
         if w > 0 and h > 0:
             covered += w * h
     return min(covered / area, 1.0)
+
+
+OPEN_RANGE = ("-", "–", "—")
+
+
+def join_broken_ranges(lines: Sequence[Any]) -> list[Any]:
+    """Chart labels broken after a range's dash (`£18,500 –` over `£20,499 | AfC`) joined into one
+    line, so the range is read whole: a line ending in a dash, and a line right below it (a gap of
+    at most half its height) centred under it. `lines` are `ocr.OcrLine`s of one picture."""
+    out = list(lines)
+    i = 0
+    while i < len(out):
+        a = out[i]
+        if a.text.rstrip().endswith(OPEN_RANGE):
+            below = [b for b in out if b is not a and _under(a.bbox, b.bbox)]
+            if below:
+                b = min(below, key=lambda x: x.bbox[1])
+                out.remove(b)
+                out[i] = _joined(a, b)
+                continue  # the joined line may end in a dash again
+        i += 1
+    return out
+
+
+def _under(a: BBox, b: BBox) -> bool:
+    height = a[3] - a[1]
+    gap = b[1] - a[3]
+    centre_a, centre_b = (a[0] + a[2]) / 2, (b[0] + b[2]) / 2
+    width = max(a[2] - a[0], b[2] - b[0])
+    return -0.3 * height <= gap <= 0.5 * height and abs(centre_a - centre_b) <= 0.3 * width
+
+
+def _joined(a: Any, b: Any) -> Any:
+    bbox = (min(a.bbox[0], b.bbox[0]), min(a.bbox[1], b.bbox[1]), max(a.bbox[2], b.bbox[2]), max(a.bbox[3], b.bbox[3]))
+    return replace(
+        a,
+        text=f"{a.text} {b.text}",
+        boxes=(*a.boxes, None, *b.boxes),
+        bbox=bbox,
+        confidence=min(a.confidence, b.confidence),
+    )

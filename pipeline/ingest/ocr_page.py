@@ -88,6 +88,7 @@ def add_missing(
         read = ocr.to_page_lines(ocr.read_image(crop, rules), 1 / scale, x0, top, height, band_share * height)
         if is_image:
             read = [r for r in read if ocr_detect.covered_share(r.bbox, glyphs) <= rules.image_max_text_overlap]
+            read = ocr_detect.join_broken_ranges(read)
         found.extend(read)
     found.sort(key=lambda pl: (round(pl.bbox[1]), pl.bbox[0]))
     return [*lines, *found]
