@@ -87,7 +87,7 @@ def main() -> int:
                 misses.append(f"{s['doc']} p{page}: extra {k} x{n}")
     out = {}
     for kind, t in tally.items():
-        t.update({k: t[k] for k in ("gold", "found", "matched")})  # zeros where nothing was counted
+        t.update(dict.fromkeys(("gold", "found", "matched"), 0))  # zeros where nothing was counted
         p = t["matched"] / t["found"] if t["found"] else 0.0
         r = t["matched"] / t["gold"] if t["gold"] else 0.0
         f = 2 * p * r / (p + r) if p + r else 0.0

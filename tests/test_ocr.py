@@ -196,3 +196,19 @@ def test_a_chart_label_broken_after_a_range_dash_is_joined_with_the_line_below()
     assert joined[0].bbox == (96, 400, 146, 418) and len(joined[0].boxes) == len(joined[0].text)
     (found,) = run_lines(money.extract, [joined[0].text])
     assert [(m.text, m.values["low"], m.values["high"]) for m in found] == [("£18,500 – £20,499", 18_500, 20_499)]
+
+
+@pytest.mark.parametrize(
+    ("read", "written"),
+    [
+        ("E6,000", "£6,000"),  # RapidOCR has no `£`: read on the survey's cost chart as `E6,000`
+        ("F2.1bn", "£2.1bn"),
+        ("E18,500 -", "£18,500 -"),
+        ("Eng 2,000", "Eng 2,000"),  # a word, not a sign
+        ("E2021", "E2021"),  # no amount after it
+        ("ME6,000", "ME6,000"),
+    ],
+)
+def test_a_letter_rapidocr_reads_for_a_pound_sign_before_an_amount_becomes_one(read, written):
+    found = ocr.OcrText(read, (0, 0, 10, 10), 0.9, ocr.split_box(read, (0, 0, 10, 10)))
+    assert ocr._pound(found, load_ocr_rules()).text == written

@@ -81,8 +81,14 @@ def read_image(image: Any, rules: OcrRules) -> list[OcrText]:
     if rules.engine == "tesseract":
         found = _tesseract(image, rules)
     else:
-        found = _rapidocr(image, rules.det_max_side)
+        found = [_pound(t, rules) for t in _rapidocr(image, rules.det_max_side)]
     return [t for t in found if t.confidence >= rules.min_confidence and t.text.strip()]
+
+
+def _pound(found: OcrText, rules: OcrRules) -> OcrText:
+    """`£` where RapidOCR, which has no `£` in its character set, read a letter before an amount."""
+    text = rules.pound_misread.sub("£", found.text)
+    return found if text == found.text else OcrText(text, found.box, found.confidence, found.char_boxes)
 
 
 def to_page_lines(

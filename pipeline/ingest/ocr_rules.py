@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import regex
+
 from pipeline.ingest.pdf_rules import _Reader
 from pipeline.rules import RuleError, read_yaml, rules_dir
 
@@ -21,6 +23,7 @@ class OcrRules:
     dpi: int
     det_max_side: int
     min_confidence: float  # 0-1
+    pound_misread: regex.Pattern[str]  # RapidOCR: a letter read for `£` before an amount
     tesseract_command: str
     tesseract_language: str
     tesseract_timeout_s: float
@@ -67,6 +70,7 @@ def _load(path_str: str, _mtime: int) -> OcrRules:
         dpi=int(top.num("ocr", "dpi", 72, 1200, integer=True)),
         det_max_side=int(top.num("ocr", "det_max_side", 100, 10000, integer=True)),
         min_confidence=top.num("ocr", "min_confidence", 0, 1),
+        pound_misread=r.pattern("rapidocr", "pound_misread"),
         tesseract_command=r.text("tesseract", "command", nonempty=True),
         tesseract_language=r.text("tesseract", "language", nonempty=True),
         tesseract_timeout_s=r.num("tesseract", "timeout_s", 1, 3600),
