@@ -7,7 +7,7 @@ time and released, so memory does not grow with the page count.
 
 Every problem is recorded on the document with file, page and reason; nothing here raises for a
 bad file. Errors (the document is not built): not_pdf, password, password_incorrect,
-unreadable_pdf, no_pages, no_text. Warnings (built with loss, one per page): needs_ocr, ocr,
+unreadable_pdf, no_pages, no_text. Warnings (built with loss, one per page): needs_ocr, ocr, ocr_failed,
 unreadable_text, doubled_chars, outside_page, damaged_page, page_error.
 """
 
