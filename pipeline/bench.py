@@ -1,6 +1,6 @@
 """`make bench`: how fast the pipeline is on this machine, in one run.
 
-    python -m pipeline.bench [--quick] [--jobs N] [--only pdf|ocr|stages|builds]
+    python -m pipeline.bench [--quick] [--jobs N] [--only pdf|ocr|stages|builds|longline|web]
 
 Prints:
 1. PDF pages per second through our ingestion vs plain pdfplumber ``extract_words`` on the same
@@ -15,6 +15,9 @@ Prints:
    worker): the full corpus from an empty cache, a no-op rebuild, a rebuild after
    adding one document, and the corpus replicated 10x and 50x (time should grow linearly,
    memory stay flat).
+
+4. Faults (pipeline/bench_faults.py): a long line against the same text on lines of its own, and
+   the review site under 2,000 requests from 8 threads with 32,000-character URLs among them.
 
 Uses the real documents of ../shared/realdocs when present (more PDF pages, more text, and a
 document to add); otherwise only corpus/. Nothing here is a test: it measures.
@@ -55,7 +58,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="skip the 207-page report and the 50x corpus")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="jobs for the builds")
-    parser.add_argument("--only", choices=("pdf", "ocr", "stages", "builds"), help="run one part only")
+    parser.add_argument(
+        "--only", choices=("pdf", "ocr", "stages", "builds", "longline", "web"), help="run one part only"
+    )
     parser.add_argument("--child", nargs=4, metavar=("CORPUS", "DB", "JOBS", "CACHE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -71,6 +76,14 @@ def main(argv: list[str] | None = None) -> None:
         bench_stages(text_documents())
     if args.only in (None, "builds"):
         bench_builds(args.jobs, args.quick)
+    if args.only in (None, "longline"):
+        from pipeline.bench_faults import bench_long_lines
+
+        bench_long_lines()
+    if args.only in (None, "web"):
+        from pipeline.bench_faults import bench_web
+
+        bench_web()
 
 
 # -- 1. PDF ingestion ---------------------------------------------------------------------------
