@@ -26,8 +26,6 @@ KIND_LABELS = {
     "body": "Named body",
     FACT: "Financial fact",
 }
-# A kind of item with a queue of its own (a canned query in db/metadata.yaml); other kinds use awaiting_review.
-QUEUES = {QUOTE: "/nhs/quotations_awaiting_review"}
 
 
 def audit_url(kind: str, item_id: str) -> str:
