@@ -24,7 +24,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from pipeline import load
+from pipeline import discrepancies, load
 from pipeline.cache import Cache, extract_key, ingest_key, stage_versions
 from pipeline.deadline import DocumentTimeout, time_limit
 from pipeline.extract import Context, extract_all
@@ -62,6 +62,7 @@ class BuildReport:
     parsed: int = 0  # PDFs parsed afresh (not from the cache); text files are always read
     extracted: int = 0  # documents whose extraction ran (not from the cache)
     jobs: int = 1
+    discrepancies: int = 0  # groups of facts that disagree (pipeline/discrepancies.py)
 
     @property
     def ok(self) -> bool:
@@ -204,6 +205,7 @@ def check_rules(ctx: Context) -> None:
     """Load every rule file now, so a malformed one stops the build before anything is done."""
     load_layout(ctx.rules)
     load_limits(ctx.rules)
+    discrepancies.load_rules(ctx.rules)
     try:
         extract_all(Document(path="(rule check)", sha256="", media_type="text"), ctx)
     except RuleError:
@@ -277,6 +279,7 @@ def build(
                 if progress:
                     progress(result)
         load.finish(db)
+        report.discrepancies = discrepancies.write(db, ctx.rules)
         db["builds"].update(build_id, {"finished": _now(), "documents": report.documents, "failed": len(report.failed)})
         db.close()
         os.replace(tmp, db_path)
