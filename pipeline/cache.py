@@ -23,7 +23,7 @@ from typing import Any
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # modules whose code does not change what ingestion or extraction produce
-NOT_STAGE_CODE = {"cli.py", "bench.py", "build.py", "cache.py", "load.py", "__main__.py", "__init__.py"}
+NOT_STAGE_CODE = {"cli.py", "bench.py", "build.py", "cache.py", "load.py", "uptodate.py", "__main__.py", "__init__.py"}
 
 
 class Cache:
@@ -42,6 +42,9 @@ class Cache:
                 return pickle.load(fh)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
             return None  # absent, or written by other code: recompute
+
+    def has(self, stage: str, sha: str, key: str) -> bool:
+        return self.root is not None and bool(sha) and self._path(stage, sha, key).is_file()
 
     def put(self, stage: str, sha: str, key: str, value: Any) -> None:
         if self.root is None or not sha:

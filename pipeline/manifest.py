@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from pipeline.rules import yaml_load
+
 MANIFEST_NAMES = ("manifest.yaml", "manifest.yml")
 TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown"}
 PDF_SUFFIXES = {".pdf"}
@@ -79,7 +81,7 @@ def load_manifest(corpus: Path) -> list[Entry]:
 
 def _read(path: Path) -> list[Entry]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise ManifestError(f"{path}: not valid YAML ({exc}). Fix the manifest and build again.") from None
     docs = data.get("documents") if isinstance(data, dict) else None
