@@ -156,6 +156,7 @@ def test_an_interrupted_build_leaves_the_previous_database_intact(tmp_path, monk
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".x.db")] == []
 
 
+@pytest.mark.slow
 def test_a_killed_build_leaves_the_previous_database_intact(tmp_path):
     corpus = make_corpus(tmp_path / "c", good())
     db_path = tmp_path / "x.db"
