@@ -59,7 +59,13 @@ def locked(path: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-BUILD_CACHE: Path | None = None  # set by `build_cache`, read by tests/reviews_support.py
+BUILD_CACHE: Path | None = None  # set by `build_cache`
+
+
+def shared_cache() -> str | None:
+    """The session's stage cache (`build_cache`), for builds made outside a fixture: a corpus built
+    by several tests is read and extracted once."""
+    return str(BUILD_CACHE) if BUILD_CACHE else None
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -32,15 +32,9 @@ def copy_corpus(dest: Path) -> Path:
     return dest
 
 
-def shared_cache() -> str | None:
-    """The session's stage cache (tests/conftest.py `build_cache`): a corpus built by several
-    tests is read and extracted once."""
-    from tests import conftest
-
-    return str(conftest.BUILD_CACHE) if conftest.BUILD_CACHE else None
-
-
 def build_db(corpus: Path, db: Path) -> Path:
+    from tests.conftest import shared_cache
+
     cache = shared_cache()
     report = build(corpus, db, Context(options={"cache": cache} if cache else {}))
     assert report.ok, report.failed
@@ -49,6 +43,8 @@ def build_db(corpus: Path, db: Path) -> Path:
 
 def rebuild_cli(corpus: Path, db: Path) -> subprocess.CompletedProcess[str]:
     """A rebuild as `make` does it: the CLI, which re-attaches verdicts at the end."""
+    from tests.conftest import shared_cache
+
     cache = shared_cache()
     cache_args = ["--cache", cache] if cache else []
     return subprocess.run(
