@@ -16,6 +16,8 @@ one): to add a row of your own, write a function taking the parsed arguments and
   time; peak memory of the main process and of the largest worker): the full corpus from an empty
   cache, a no-op rebuild, a rebuild after adding one document, and the corpus replicated 10x (and
   50x with --large; time should grow linearly, memory stay flat).
+- ``longline`` and ``web`` (pipeline/bench_faults.py): a long line against the same text on lines of
+  its own, and the review site under 2,000 requests from 8 threads with 32,000-character URLs.
 
 Times in-process are CPU seconds of this process (on a shared machine wall time mostly measures
 the other work); builds give both. Uses ../shared/realdocs when present. Nothing here is a test.
@@ -404,6 +406,20 @@ def _copy_corpus(src: Path, entries: Iterable[Entry], dest: Path, times: int) ->
             docs.append({**meta, "file": name})
     (dest / "manifest.yaml").write_text(yaml.safe_dump({"documents": docs}, allow_unicode=True), encoding="utf-8")
     return dest
+
+
+@measurement("longline")
+def bench_longline(args: argparse.Namespace) -> None:
+    from pipeline.bench_faults import bench_long_lines
+
+    bench_long_lines()
+
+
+@measurement("web")
+def bench_review_site(args: argparse.Namespace) -> None:
+    from pipeline.bench_faults import bench_web
+
+    bench_web()
 
 
 if __name__ == "__main__":

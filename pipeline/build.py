@@ -26,12 +26,15 @@ import sqlite_utils
 
 from pipeline import load, uptodate
 from pipeline.cache import Cache, extract_key, ingest_key, stage_versions
+from pipeline.deadline import DocumentTimeout, time_limit
 from pipeline.extract import Context, extract_all
 from pipeline.ingest import apply_entry, ingest_data, read_source
 from pipeline.ingest.pdf_rules import load_layout
-from pipeline.manifest import Entry, find_manifest, load_manifest
+from pipeline.limits import load_limits
+from pipeline.manifest import Entry, ManifestError, find_manifest, load_manifest
 from pipeline.model import Document, Extraction, Problem
 from pipeline.rules import RuleError
+from pipeline.workers import init_worker, stop_workers
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -79,10 +82,34 @@ def process(corpus: Path, entry: Entry, ctx: Context) -> DocResult:
     """Ingest and extract one document, each stage from the cache when its inputs are unchanged.
 
     Problems with the input are recorded on the document, never raised; an unexpected error in
-    a stage is recorded too (reason ingest_error / extract_error), so one document cannot stop
-    the others. A RuleError or KeyboardInterrupt does stop the build.
+    a stage is recorded too (reason ingest_error / extract_error), and a document still running
+    after the time limit (ctx.options["time_limit"], else rules/limits.yaml) is given up (reason
+    timeout), so one document cannot stop the others. A RuleError or KeyboardInterrupt does stop
+    the build.
     """
     t0 = time.perf_counter()
+    seconds = ctx.options.get("time_limit")
+    seconds = load_limits(ctx.rules).document_seconds if seconds is None else float(seconds)
+    try:
+        with time_limit(seconds):
+            return _process(corpus, entry, ctx, t0)
+    except DocumentTimeout as exc:
+        doc = Document(path=entry.file, sha256="", media_type=entry.media_type, meta=dict(entry.meta))
+        doc.problems.append(_timeout(entry, exc.seconds))
+        return DocResult(entry, doc, None, time.perf_counter() - t0)
+
+
+def _timeout(entry: Entry, seconds: float) -> Problem:
+    return Problem(
+        entry.file,
+        "timeout",
+        f"{entry.file}: given up after {seconds:g} s (the time limit per document), so nothing of it is in this "
+        "build; the other documents were built. If the document is just large, raise the limit "
+        "(build --time-limit SECONDS, or document_seconds in rules/limits.yaml); otherwise report it with the file.",
+    )
+
+
+def _process(corpus: Path, entry: Entry, ctx: Context, t0: float) -> DocResult:
     cache = Cache(ctx.options.get("cache"))
     versions = ctx.options.get("versions") or stage_versions(ctx.rules)
     data, doc = read_source(corpus, entry)
@@ -104,6 +131,7 @@ def process(corpus: Path, entry: Entry, ctx: Context) -> DocResult:
         if doc.media_type == "pdf":
             cache.put("ingest", doc.sha256, ikey, doc)
     del data
+    _cache_warnings(cache, doc)
     extraction = None
     extract_cached = False
     if doc.lines and not any(p.severity == "error" for p in doc.problems):
@@ -119,7 +147,13 @@ def process(corpus: Path, entry: Entry, ctx: Context) -> DocResult:
                 doc.problems.append(_crash(entry, "extract_error", "extracting from", exc))
                 return DocResult(entry, doc, None, time.perf_counter() - t0, ingest_cached)
             cache.put("extract", doc.sha256, ekey, extraction)
+        _cache_warnings(cache, doc)
     return DocResult(entry, doc, extraction, time.perf_counter() - t0, ingest_cached, extract_cached)
+
+
+def _cache_warnings(cache: Cache, doc: Document) -> None:
+    for message in cache.take_warnings():
+        doc.problems.append(Problem(doc.path, "cache_damaged", f"{doc.path}: {message}.", severity="warning"))
 
 
 def _crash(entry: Entry, reason: str, doing: str, exc: Exception) -> Problem:
@@ -144,7 +178,7 @@ def results(corpus: Path, entries: list[Entry], ctx: Context, jobs: int = 1) -> 
         for entry in entries:
             yield process(corpus, entry, ctx)
         return
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(entries)))
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(entries)), initializer=init_worker, initargs=(os.getpid(),))
     try:
         pending: deque[Future[DocResult]] = deque()
         todo = iter(entries)
@@ -156,6 +190,9 @@ def results(corpus: Path, entries: list[Entry], ctx: Context, jobs: int = 1) -> 
             if nxt is not None:
                 pending.append(pool.submit(process, corpus, nxt, ctx))
             yield result
+    except BaseException:  # interrupted, terminated or abandoned: the workers go now
+        stop_workers(pool)
+        raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -191,6 +228,7 @@ def default_jobs() -> int:
 def check_rules(ctx: Context) -> None:
     """Load every rule file now, so a malformed one stops the build before anything is done."""
     load_layout(ctx.rules)
+    load_limits(ctx.rules)
     try:
         extract_all(Document(path="(rule check)", sha256="", media_type="text"), ctx)
     except RuleError:
@@ -215,10 +253,15 @@ def build(
     ctx = ctx or Context()
     t0 = time.perf_counter()
     entries = load_manifest(corpus)
+    if not entries:
+        raise ManifestError(
+            f"{corpus}: no documents to build (no manifest entry and no .txt, .md or .pdf file). "
+            "Check the --corpus folder, or copy the documents into it."
+        )
     options = dict(ctx.options)
     options.setdefault("cache", str(db_path.parent / "cache"))
     # what the extractors are given (e.g. a spaCy model name) is part of the extraction's key
-    given = sorted((k, repr(v)) for k, v in options.items() if k not in ("cache", "versions"))
+    given = sorted((k, repr(v)) for k, v in options.items() if k not in ("cache", "versions", "time_limit"))
     options["versions"] = {**stage_versions(ctx.rules), "options": repr(given)}
     ctx = Context(ctx.rules, options)
     # the rules are checked (and the extractors set up) only when some document needs them: a

@@ -2,46 +2,93 @@
 
 A result is stored under the document's SHA-256 and a key naming the versions of everything
 the stage depends on (`ingest_key`, `extract_key`): the same bytes read by the same code with
-the same rules give the same result. Files live in ``<root>/<stage>/<sha[:2]>/<sha>.<key>.pkl``
+the same rules give the same result. Files live in ``<root>/<stage>/<sha[:2]>/<sha>.<key>.msgpack``
 (by default ``db/cache/``, which git ignores), are written atomically (temporary file, then
 rename) so parallel workers and interrupted builds never leave a half-written entry, and older
 entries of the same document and stage are removed when a new one is written.
 
-The cache holds only what the pipeline itself wrote (pickles of its own dataclasses). Delete the
-folder at any time: the next build recomputes everything.
+An entry is plain data, never pickle: the stage's result (a `Document` or an `Extraction`) as
+MessagePack, decoded into the same dataclasses with their field types checked (msgspec). Each
+file opens with a magic line and the SHA-256 of the bytes that follow; an entry whose checksum,
+encoding or types do not hold (a damaged byte, an edited value, a file of another version) is
+never used: it is deleted, the stage runs again, and the build warns (`cache_damaged`). Delete
+the folder at any time: the next build recomputes everything.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
-import pickle
 import shutil
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
+from pipeline.model import Document, Extraction
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 # modules whose code does not change what ingestion or extraction produce
-NOT_STAGE_CODE = {"cli.py", "bench.py", "build.py", "cache.py", "load.py", "uptodate.py", "__main__.py", "__init__.py"}
+NOT_STAGE_CODE = {"cli.py", "bench.py", "build.py", "cache.py", "load.py", "__main__.py", "__init__.py"}
+NOT_STAGE_CODE |= {"bench_faults.py", "deadline.py", "workers.py", "uptodate.py"}  # time limits, processes, benchmarks
+
+
+MAGIC = b"nhs-figures cache 2\n"
+DIGEST = 32  # bytes of SHA-256 after the magic line
+STAGE_TYPES: dict[str, type] = {"ingest": Document, "extract": Extraction}
+
+
+def encode_entry(value: Any) -> bytes:
+    payload = msgspec.msgpack.encode(value)
+    return MAGIC + hashlib.sha256(payload).digest() + payload
+
+
+def decode_entry(blob: bytes, kind: type) -> Any:
+    """The value of a cache file's bytes; ValueError saying why when they are not a sound entry."""
+    if not blob.startswith(MAGIC):
+        raise ValueError("it does not start with the cache's header")
+    digest, payload = blob[len(MAGIC) : len(MAGIC) + DIGEST], blob[len(MAGIC) + DIGEST :]
+    if hashlib.sha256(payload).digest() != digest:
+        raise ValueError("its checksum does not match its contents")
+    try:
+        return msgspec.msgpack.decode(payload, type=kind)
+    except msgspec.MsgspecError as exc:
+        raise ValueError(f"its contents are not a {kind.__name__} ({exc})") from None
 
 
 class Cache:
     def __init__(self, root: Path | str | None) -> None:
         self.root = Path(root) if root else None
+        self.warnings: list[str] = []  # entries found damaged (and deleted) since the last `take_warnings`
 
     def _path(self, stage: str, sha: str, key: str) -> Path:
         assert self.root is not None
-        return self.root / stage / sha[:2] / f"{sha}.{key}.pkl"
+        return self.root / stage / sha[:2] / f"{sha}.{key}.msgpack"
 
     def get(self, stage: str, sha: str, key: str) -> Any | None:
         if self.root is None or not sha:
             return None
+        path = self._path(stage, sha, key)
         try:
-            with self._path(stage, sha, key).open("rb") as fh:
-                return pickle.load(fh)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
-            return None  # absent, or written by other code: recompute
+            blob = path.read_bytes()
+        except OSError:
+            return None  # absent (or unreadable): recompute
+        try:
+            return decode_entry(blob, STAGE_TYPES[stage])
+        except ValueError as exc:
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
+            self.warnings.append(
+                f"the cached {stage} result {path} was damaged ({exc}), so it was deleted and the "
+                f"{stage} stage ran again"
+            )
+            return None
+
+    def take_warnings(self) -> list[str]:
+        taken, self.warnings = self.warnings, []
+        return taken
 
     def has(self, stage: str, sha: str, key: str) -> bool:
         return self.root is not None and bool(sha) and self._path(stage, sha, key).is_file()
@@ -53,10 +100,9 @@ class Cache:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            with tmp.open("wb") as fh:
-                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.write_bytes(encode_entry(value))
             os.replace(tmp, path)
-            for old in path.parent.glob(f"{sha}.*.pkl"):
+            for old in path.parent.glob(f"{sha}.*"):
                 if old != path:
                     old.unlink(missing_ok=True)
         except OSError:

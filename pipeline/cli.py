@@ -19,6 +19,7 @@ from pipeline.extract import Context
 from pipeline.manifest import ManifestError
 from pipeline.reviews.cli import reattach_after_build, reviews
 from pipeline.rules import RuleError, rules_dir
+from pipeline.workers import Terminated, sigterm_as_interrupt
 
 DEFAULT_DB = Path("db/nhs.db")
 
@@ -68,6 +69,14 @@ def cli() -> None:
     help="Also run the `ner` of this installed spaCy pipeline (a package name or a path) for bodies; "
     "the rules win where they disagree. Nothing is downloaded.",
 )
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0),
+    default=None,
+    metavar="SECONDS",
+    help="Give up a document still being read or extracted after this long (a `timeout` problem; "
+    "0: no limit) [default: document_seconds in rules/limits.yaml, 600].",
+)
 def build_cmd(
     corpus: Path,
     db_path: Path,
@@ -77,6 +86,7 @@ def build_cmd(
     cache_dir: Path | None,
     no_cache: bool,
     spacy_model: str | None,
+    time_limit: float | None,
 ) -> None:
     """Build the database DB from the documents in CORPUS.
 
@@ -85,11 +95,20 @@ def build_cmd(
     `problems` table; the others are built. Each document's results are cached,
     so a rebuild redoes only what changed.
     """
+    if not db_path.parent.is_dir():
+        click.echo(
+            f"Error: --db {db_path}: the folder {db_path.parent} does not exist. Create it "
+            f"(mkdir -p {db_path.parent}) or give a --db in an existing folder.",
+            err=True,
+        )
+        sys.exit(2)
     options: dict[str, object] = {"spacy_model": spacy_model} if spacy_model else {}
     if no_cache:
         options["cache"] = None
     elif cache_dir is not None:
         options["cache"] = str(cache_dir)
+    if time_limit is not None:
+        options["time_limit"] = time_limit
     ctx = Context(rules=rules_dir(rules), options=options)
     if spacy_model:
         from pipeline.extract.bodies.ner import NerModelError, load_ner
@@ -101,22 +120,24 @@ def build_cmd(
             sys.exit(2)
     bar = _Bar() if not quiet and sys.stderr.isatty() else None
     try:
-        report = build(
-            corpus,
-            db_path,
-            ctx,
-            progress=bar.update if bar else (None if quiet else _progress),
-            jobs=jobs or default_jobs(),
-            on_start=bar.start if bar else None,
-        )
+        with sigterm_as_interrupt():
+            report = build(
+                corpus,
+                db_path,
+                ctx,
+                progress=bar.update if bar else (None if quiet else _progress),
+                jobs=jobs or default_jobs(),
+                on_start=bar.start if bar else None,
+            )
     except (ManifestError, RuleError) as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         if bar:
             bar.finish()
-        click.echo(f"\nInterrupted: {db_path} is unchanged (the new database was not swapped in).", err=True)
-        sys.exit(130)
+        how = "Terminated" if isinstance(exc, Terminated) else "Interrupted"
+        click.echo(f"\n{how}: {db_path} is unchanged (the new database was not swapped in).", err=True)
+        sys.exit(143 if isinstance(exc, Terminated) else 130)
     finally:
         if bar:
             bar.finish()

@@ -8,11 +8,13 @@ extension), marked ``inferred: true`` so the build can say so.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from pipeline.corpus_files import list_documents
 from pipeline.rules import yaml_load
 
 MANIFEST_NAMES = ("manifest.yaml", "manifest.yml")
@@ -70,13 +72,25 @@ def load_manifest(corpus: Path) -> list[Entry]:
     if path is not None:
         entries = _read(path)
     listed = {e.file for e in entries}
-    for p in sorted(corpus.rglob("*")):
-        rel = p.relative_to(corpus).as_posix()
-        if not p.is_file() or rel in listed or p.name in MANIFEST_NAMES or p.name.startswith("."):
-            continue
-        if p.suffix.lower() in KNOWN_SUFFIXES:
+    for rel in list_documents(corpus, KNOWN_SUFFIXES, MANIFEST_NAMES):
+        if rel not in listed:
             entries.append(infer_entry(rel))
     return entries
+
+
+DATE_FORMS = {4: "%Y", 7: "%Y-%m", 10: "%Y-%m-%d"}
+
+
+def date_problem(value: str) -> str | None:
+    """Why `value` is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD, or None when it is one."""
+    form = DATE_FORMS.get(len(value))
+    if form is None or not value[:4].isdigit():
+        return "is not of the form YYYY, YYYY-MM or YYYY-MM-DD"
+    try:
+        datetime.strptime(value, form)
+    except ValueError:
+        return "is not a real date (no such month or day)"
+    return None
 
 
 def _read(path: Path) -> list[Entry]:
@@ -99,5 +113,12 @@ def _read(path: Path) -> list[Entry]:
             raise ManifestError(f"{path}, entry {i}: {row['file']} is listed twice.")
         seen.add(row["file"])
         meta = {k: (str(v) if k in ("date", "sha256") and v is not None else v) for k, v in row.items()}
+        if meta.get("date") is not None:
+            problem = date_problem(meta["date"])
+            if problem:
+                raise ManifestError(
+                    f"{path}, entry {i} ({row['file']}), field `date`: {meta['date']!r} {problem}. "
+                    "Write the date as YYYY, YYYY-MM or YYYY-MM-DD (for example 2018-03-15)."
+                )
         entries.append(Entry(row["file"], meta))
     return entries

@@ -12,7 +12,9 @@ pipeline/reviews/; this file only connects it to Datasette:
 - permission ``nhs-review-record``: any signed-in actor (limit it with an
   ``allow`` block under ``plugins: nhs-review: record_allow`` in metadata);
 - reviewer accounts for datasette-auth-passwords from ``reviewers.yaml`` beside
-  nhs.db (see ``python -m pipeline reviews add-reviewer``).
+  nhs.db (see ``python -m pipeline reviews add-reviewer``);
+- pipeline/reviews/guard.py: error pages that format no local variables, over-long URLs
+  answered at once (414), failed sign-ins limited (429).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from datasette.utils.asgi import Forbidden, NotFound, Response
 from markupsafe import Markup, escape
 
 from pipeline.extract import KIND_TABLES
-from pipeline.reviews import anchor, audit, items, pagecrop, store
+from pipeline.reviews import anchor, audit, guard, items, pagecrop, store
 from pipeline.reviews.store import ReviewError
 
 PLUGIN = "nhs-review"
@@ -85,6 +87,13 @@ def ensure_reviews(path: Path) -> None:
 
 
 # --- hooks --------------------------------------------------------------------------------------
+
+guard.quiet_error_pages()
+
+
+@hookimpl
+def asgi_wrapper() -> Any:
+    return guard.Guard
 
 
 @hookimpl

@@ -2,13 +2,18 @@
 
     python scripts/evaluate_heldout.py [--db db/eval/heldout.db] [--misses N] [--json]
 
-The gold is tests/gold/heldout (money, percent, page_ref, quote; see its README.md) and
-tests/gold/heldout-bodies (body; see its README.md). The corpus/ documents it covers are
-always built and scored. The ../shared/realdocs ones are
-built and scored only where ../shared is; where it is absent their gold is left out, with a
+The gold is tests/gold/heldout (money, percent, page_ref, quote; see its README.md),
+tests/gold/heldout-bodies (body; see its README.md) and tests/gold/heldout-facts (what each
+amount of money is: subject, measure, period; see its README.md). The corpus/ documents it
+covers are always built and scored. The ../shared/realdocs ones are built and scored only
+where ../shared is; where it is absent their gold is left out, with a
 message. Scoring uses ../shared/eval/score.py when it is there, else `score` below, which
 computes the same measures (strict, exact and overlap precision/recall/F1, and how often the
 values of overlapping matches agree) from the database's `mentions` view.
+
+Facts are scored with ../shared/eval/score_facts.py when the built database has a `facts`
+view or table; where it has none, or the scorer is absent, a one-line message says so and
+that part is skipped.
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ GOLDS = (GOLD, ROOT / "tests" / "gold" / "heldout-bodies")
 SHARED = ROOT.parent / "shared"
 REALDOCS = SHARED / "realdocs"
 SCORER = SHARED / "eval" / "score.py"
+FACTS = ROOT / "tests" / "gold" / "heldout-facts"
+FACT_SCORER = SHARED / "eval" / "score_facts.py"
 KINDS = ("money", "percent", "page_ref", "body", "quote")
 VALUES = {
     "money": ("low", "high", "currency"),
@@ -69,6 +76,55 @@ def gold_records(docs: Iterable[str]) -> list[dict[str, Any]]:
                 if row["doc"] in wanted:
                     out.append(row)
     return out
+
+
+def fact_gold(where: dict[str, Path]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The fact gold's scopes and records whose document is at hand (in `where`)."""
+    scopes = [s for s in json.loads((FACTS / "scope.json").read_text(encoding="utf-8")) if s["doc"] in where]
+    docs = {s["doc"] for s in scopes}
+    rows = [json.loads(r) for r in (FACTS / "facts.jsonl").read_text(encoding="utf-8").splitlines() if r.strip()]
+    return scopes, [r for r in rows if r["doc"] in docs]
+
+
+def fact_docs(where: dict[str, Path]) -> dict[str, Path]:
+    """`where` and the documents that only the fact gold covers, where they are at hand."""
+    out = dict(where)
+    for s in json.loads((FACTS / "scope.json").read_text(encoding="utf-8")):
+        for path in (ROOT / "corpus" / s["doc"], REALDOCS / s["doc"]):
+            if s["doc"] not in out and path.exists():
+                out[s["doc"]] = path
+    return out
+
+
+def has_facts(db: Path) -> bool:
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return (
+            con.execute("select 1 from sqlite_master where name = 'facts' and type in ('table', 'view')").fetchone()
+            is not None
+        )
+    finally:
+        con.close()
+
+
+def score_facts(db: Path, where: dict[str, Path], extra: list[str]) -> None:
+    """Score the database's `facts` against tests/gold/heldout-facts, or say why not.
+
+    With `--json` in `extra` the one-line reasons go to stderr, so stdout stays JSON."""
+    say = sys.stderr if "--json" in extra else sys.stdout
+    if not has_facts(db):
+        print(f"facts: {db} has no `facts` view or table; fact scoring skipped", file=say)
+        return
+    if not FACT_SCORER.exists():
+        print(f"facts: {FACT_SCORER} is absent; fact scoring skipped", file=say)
+        return
+    scopes, gold = fact_gold(where)
+    with tempfile.TemporaryDirectory() as tmp:
+        gold_dir = Path(tmp)
+        (gold_dir / "scope.json").write_text(json.dumps(scopes), encoding="utf-8")
+        lines = "".join(json.dumps(g, ensure_ascii=False) + "\n" for g in gold)
+        (gold_dir / "facts.jsonl").write_text(lines, encoding="utf-8")
+        subprocess.run([sys.executable, str(FACT_SCORER), str(db), str(gold_dir), *extra], check=True)
 
 
 def build(where: dict[str, Path], db: Path) -> None:
@@ -211,19 +267,20 @@ def main(argv: list[str]) -> None:
     db = Path(argv[argv.index("--db") + 1]) if "--db" in argv else ROOT / "db" / "eval" / "heldout.db"
     misses = int(argv[argv.index("--misses") + 1]) if "--misses" in argv else 20
     scopes, where = available_scopes()
-    build(where, db)
+    build(fact_docs(where), db)
     gold = gold_records(where)
+    extra = ["--json"] if "--json" in argv else ["--misses", str(misses)]
     if SCORER.exists():
         with tempfile.TemporaryDirectory() as tmp:
             gold_dir = Path(tmp)
             (gold_dir / "scope.json").write_text(json.dumps(scopes), encoding="utf-8")
             lines = "".join(json.dumps(g, ensure_ascii=False) + "\n" for g in gold)
             (gold_dir / "heldout.jsonl").write_text(lines, encoding="utf-8")
-            extra = ["--json"] if "--json" in argv else ["--misses", str(misses)]
             subprocess.run([sys.executable, str(SCORER), str(db), str(gold_dir), *extra], check=True)
     else:
         print(f"{SCORER} is absent: scoring with scripts/evaluate_heldout.py's own copy of its measures")
         score(db, scopes, gold, misses)
+    score_facts(db, fact_docs(where), extra)
 
 
 if __name__ == "__main__":

@@ -72,7 +72,7 @@ def test_editing_a_rule_file_reruns_extraction_but_not_pdf_parsing(tmp_path, cor
     report = run(corpus, tmp_path / "a.db", rules, cache)
     assert (report.parsed, report.extracted) == (0, 4)
     # the old extraction results were replaced, not kept beside the new ones
-    assert len(list((cache / "extract").rglob("*.pkl"))) == 4
+    assert len(list((cache / "extract").rglob("*.msgpack"))) == 4
 
 
 def test_editing_the_layout_rules_parses_the_pdfs_again(tmp_path, corpus, rules):

@@ -9,6 +9,7 @@ matchers that read what stands beside an amount: `qualifier_before`,
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -369,12 +370,21 @@ def first_matches(
     """What `read` makes of every match of `patterns` in `text`, earlier patterns first, without
     overlaps (a match overlapping one already read is passed over), in text order."""
     found: list[S] = []
+    # the spans read so far never overlap, so sorted by start they are sorted by end too: a new
+    # span overlaps one of them only if it overlaps the last one starting before its end (a
+    # bisection, so a line of n amounts costs n log n, not n squared)
+    starts: list[int] = []
+    ends: list[int] = []
     for pat in patterns:
         for m in pat.regex.finditer(text):
             s, e = m.span()
-            if any(s < f.end and f.start < e for f in found):
+            at = bisect_left(starts, e) - 1
+            if at >= 0 and s < ends[at] and starts[at] < e:
                 continue
             item = read(pat, m)
             if item is not None:
                 found.append(item)
+                where = bisect_left(starts, item.start)
+                starts.insert(where, item.start)
+                ends.insert(where, item.end)
     return sorted(found, key=lambda f: f.start)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipeline.corpus_files import read_document
 from pipeline.ingest.text import ingest_text
+from pipeline.limits import load_limits
 from pipeline.manifest import Entry
 from pipeline.model import Document, Problem, sha256_bytes
 
@@ -19,19 +21,11 @@ def read_source(corpus: Path, entry: Entry) -> tuple[bytes | None, Document]:
     Returns the bytes (None when the file cannot be used) and a Document shell
     carrying any problems found so far.
     """
-    path = corpus / entry.file
     doc = Document(path=entry.file, sha256="", media_type=entry.media_type, meta=dict(entry.meta))
-    if not path.is_file():
-        doc.problems.append(
-            Problem(
-                entry.file,
-                "missing",
-                f"{entry.file}: listed in the manifest but not found in {corpus}. "
-                "Copy the file into the corpus or remove its manifest entry.",
-            )
-        )
+    data = read_document(corpus, entry.file)  # only inside the corpus; any OS error is a problem
+    if isinstance(data, Problem):
+        doc.problems.append(data)
         return None, doc
-    data = path.read_bytes()
     doc.sha256 = sha256_bytes(data)
     expected = entry.meta.get("sha256")
     if expected and expected.lower() != doc.sha256:
@@ -68,7 +62,8 @@ def ingest(corpus: Path, entry: Entry, **options: object) -> Document:
 def ingest_data(corpus: Path, entry: Entry, data: bytes, doc: Document, **options: object) -> Document:
     """The lines of a file already read (and checked) by `read_source`."""
     if doc.media_type == "text":
-        return ingest_text(data, doc)
+        rules = options.get("rules")
+        return ingest_text(data, doc, load_limits(rules if isinstance(rules, Path) else None).max_line_chars)
     if doc.media_type == "pdf":
         from pipeline.ingest.pdf import ingest_pdf
 

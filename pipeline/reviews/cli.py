@@ -281,6 +281,10 @@ def add_reviewer(name: str, accounts: Path, display_name: str | None, password: 
     if not name.replace("-", "").replace("_", "").isalnum():
         click.echo("Error: a reviewer name is letters, digits, - and _ only.", err=True)
         sys.exit(2)
+    weak = password_problem(name, password)
+    if weak:
+        click.echo(f"Error: {weak}; the account was not added.", err=True)
+        sys.exit(2)
     data: dict[str, Any] = {}
     if accounts.is_file():
         data = yaml.safe_load(accounts.read_text(encoding="utf-8")) or {}
@@ -290,6 +294,20 @@ def add_reviewer(name: str, accounts: Path, display_name: str | None, password: 
     accounts.write_text(header + yaml.safe_dump(data, sort_keys=True), encoding="utf-8")
     accounts.chmod(0o600)
     click.echo(f"Reviewer {name} can now sign in at /-/login (restart make serve if it is running).", err=True)
+
+
+MIN_PASSWORD = 10
+
+
+def password_problem(name: str, password: str) -> str | None:
+    """Why `password` may not be a reviewer's password, or None when it may."""
+    if not password.strip():
+        return "the password is empty"
+    if len(password) < MIN_PASSWORD:
+        return f"the password is {len(password)} characters long; give at least {MIN_PASSWORD}"
+    if password.strip().lower() == name.lower():
+        return "the password is the reviewer's name"
+    return None
 
 
 # --- helpers ---------------------------------------------------------------------------------
