@@ -24,7 +24,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from pipeline import load, uptodate
+from pipeline import discrepancies, load, uptodate
 from pipeline.cache import Cache, extract_key, ingest_key, stage_versions
 from pipeline.deadline import DocumentTimeout, time_limit
 from pipeline.extract import Context, extract_all
@@ -63,6 +63,7 @@ class BuildReport:
     extracted: int = 0  # documents whose extraction ran (not from the cache)
     jobs: int = 1
     unchanged: bool = False  # nothing had changed since the database was written: it was kept
+    discrepancies: int = 0  # groups of facts that disagree (pipeline/discrepancies.py)
 
     @property
     def ok(self) -> bool:
@@ -229,6 +230,7 @@ def check_rules(ctx: Context) -> None:
     """Load every rule file now, so a malformed one stops the build before anything is done."""
     load_layout(ctx.rules)
     load_limits(ctx.rules)
+    discrepancies.load_rules(ctx.rules)
     try:
         extract_all(Document(path="(rule check)", sha256="", media_type="text"), ctx)
     except RuleError:
@@ -315,6 +317,7 @@ def build(
                 if progress:
                     progress(result)
         load.finish(db)
+        report.discrepancies = discrepancies.write(db, ctx.rules)
         db["builds"].update(build_id, {"finished": _now(), "documents": report.documents, "failed": len(report.failed)})
         db.close()
         os.replace(tmp, db_path)
@@ -333,6 +336,7 @@ def _unchanged(db_path: Path, corpus: Path, kept: dict, seconds: float) -> Build
     report.documents = kept["documents"]
     report.failed, report.inferred, report.mentions = kept["failed"], kept["inferred"], kept["mentions"]
     report.problems = uptodate.problems_of(kept)
+    report.discrepancies = kept.get("discrepancies", 0)
     return report
 
 

@@ -199,6 +199,13 @@ def _summary(report: BuildReport) -> None:
         f"documents extracted afresh, the rest from the cache; {report.jobs} job{'s' if report.jobs > 1 else ''})",
         err=True,
     )
+    if report.discrepancies:
+        click.echo(
+            f"{report.discrepancies} group{'s' if report.discrepancies > 1 else ''} of facts "
+            f"disagree{'' if report.discrepancies > 1 else 's'} (same body, measure and year, different amounts): "
+            "see the table discrepancies, or `Where the documents disagree` under make serve.",
+            err=True,
+        )
 
 
 @cli.command()

@@ -91,6 +91,7 @@ def report_fields(report: Any) -> dict[str, Any]:
         "inferred": report.inferred,
         "problems": [dataclasses.asdict(p) for p in report.problems],
         "mentions": report.mentions,
+        "discrepancies": getattr(report, "discrepancies", 0),
     }
 
 

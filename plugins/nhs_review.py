@@ -37,6 +37,8 @@ from pipeline.extract import KIND_TABLES
 from pipeline.reviews import anchor, audit, guard, items, pagecrop, store
 from pipeline.reviews.store import ReviewError
 
+from pipeline.reviews import facts  # isort: skip (kept apart: facts are issue 9's reviewable kind)
+
 PLUGIN = "nhs-review"
 PERMISSION = "nhs-review-record"
 NHS = "nhs"
@@ -152,6 +154,18 @@ def get_metadata(datasette: Any) -> dict[str, Any]:
     return _accounts["metadata"]  # type: ignore[no-any-return]
 
 
+def sources_cell(value: str) -> Markup:
+    """A canned query's `sources` column: one source a line, `label<TAB>/-/audit/...`, each a link."""
+    links = []
+    for entry in value.split("\n"):
+        label, _, url = entry.rpartition("\t")
+        if url.startswith("/-/audit/"):
+            links.append(f'<a class="audit-link" href="{escape(url)}">{escape(label or url)}</a>')
+        elif entry.strip():
+            links.append(str(escape(entry)))
+    return Markup("<br>".join(links))
+
+
 def accounts_metadata(data: dict[str, Any], path: Path) -> dict[str, Any]:
     config: dict[str, Any] = {"actors": {}}
     for name, entry in (data.get("reviewers") or {}).items():
@@ -168,10 +182,15 @@ def accounts_metadata(data: dict[str, Any], path: Path) -> dict[str, Any]:
 def render_cell(row: Any, value: Any, column: str, table: str | None, database: str) -> Markup | None:
     if database != NHS:
         return None
+    if column == "sources" and isinstance(value, str) and "/-/audit/" in value:  # facts' canned queries
+        return sources_cell(value)
+
     if column == "audit" and isinstance(value, str) and value.startswith("/-/audit/"):
         return Markup(f'<a class="audit-link" href="{escape(value)}">audit&nbsp;›</a>')
     if column != "id" or value is None:
         return None
+    if table == "facts":  # a fact's id is its money id: its audit page judges subject, measure, period
+        return Markup(f'<a href="{escape(audit.audit_url(facts.FACT, str(value)))}">{escape(value)}</a>')
     kind = None
     if table == "mentions":
         try:
@@ -195,6 +214,8 @@ def menu_links(datasette: Any) -> list[dict[str, str]]:
     return [
         {"href": datasette.urls.path("/nhs/quotations_awaiting_review"), "label": "Quotations awaiting review"},
         {"href": datasette.urls.path("/nhs/awaiting_review"), "label": "Figures awaiting review"},
+        {"href": datasette.urls.path("/nhs/where_documents_disagree"), "label": "Where the documents disagree"},
+        {"href": datasette.urls.path("/nhs/body_finances_by_year"), "label": "A body's finances by year"},
         {"href": datasette.urls.path("/nhs/verdicts"), "label": "Verdicts"},
     ]
 
@@ -239,11 +260,15 @@ async def audit_page(datasette: Any, request: Any) -> Response:
         "current": history[0] if history else None,
         "can_record": can_record,
         "next_url": datasette.urls.path("/-/review/next?" + urlencode({"kind": item.kind, "after": item.id})),
-        "queue_url": datasette.urls.path(
-            "/nhs/quotations_awaiting_review" if item.kind == items.QUOTE else "/nhs/awaiting_review?kind=" + item.kind
-        ),
+        "queue_url": datasette.urls.path(audit.queue_path(item.kind)),
         "picture_url": datasette.urls.path(audit.audit_url(item.kind, item.id) + "/page.png"),
         "verdicts": store.VERDICTS,
+        "fact_measures": facts.load_rules().measures if item.kind == facts.FACT else (),
+        "disagreements": (
+            await nhs_database(datasette).execute_fn(lambda conn: facts.disagreements(conn, item.id))
+            if item.kind == facts.FACT
+            else []
+        ),
         "form": {},
         "error": None,
     }
@@ -270,10 +295,13 @@ async def record_verdict(datasette: Any, request: Any) -> Response:
     target = await db.execute_fn(lambda conn: items.target(conn, item))
     build = await db.execute_fn(anchor.build_stamp)
     try:
+        correct = form.get("correct")
+        if item.kind == facts.FACT:  # a fact's correction: the fields that are wrong, checked
+            correct = facts.correction(form.get("subject"), form.get("measure"), form.get("period")) or correct
         verdict = store.make_verdict(
-            target, form.get("verdict", ""), str(request.actor["id"]), form.get("correct"), form.get("note")
+            target, form.get("verdict", ""), str(request.actor["id"]), correct, form.get("note")
         )
-    except ReviewError as exc:
+    except (ReviewError, facts.CorrectionError) as exc:
         datasette.add_message(request, f"Not recorded: {exc}.", datasette.ERROR)
         return Response.redirect(datasette.urls.path(audit.audit_url(item.kind, item.id)))
     here = store.Anchor(

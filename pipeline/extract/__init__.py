@@ -41,6 +41,7 @@ EXTRACTORS: dict[str, str] = {
     "page_ref": "pipeline.extract.citations:extract_page_refs",
     "quote": "pipeline.extract.citations:extract_quotes",
     "body": "pipeline.extract.bodies:extract",
+    "fact": "pipeline.facts:extract",  # records only (money_facts): what each amount of money is
 }
 
 # kind -> table holding one row per mention of that kind

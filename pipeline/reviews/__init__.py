@@ -10,6 +10,7 @@ attached again to the same item even when the document changed around it.
 - `items`: read quotations and mentions, their context and selectors, from nhs.db.
 - `anchor`: attach every verdict to an item of the current build, or list it as orphaned.
 - `audit`: the plain data behind the audit page of one item.
+- `facts`: facts (whose money, what it measures, which period) as items, and their corrections.
 - `pagecrop`: a picture of the PDF page region around an item, boxed.
 - `cli`: ``python -m pipeline reviews export|import|list|orphans|anchor|add-reviewer``.
 """

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.reviews import items
-from pipeline.reviews.items import QUOTE, Item
+from pipeline.reviews.items import FACT, QUOTE, Item
 
 KIND_LABELS = {
     QUOTE: "Quotation",
@@ -22,12 +22,18 @@ KIND_LABELS = {
     "percent": "Percentage",
     "page_ref": "Page reference",
     "body": "Named body",
+    FACT: "Financial fact",
 }
 CURRENCY_SIGNS = {"GBP": "£", "USD": "$", "EUR": "€"}
 
 
 def audit_url(kind: str, item_id: str) -> str:
     return f"/-/audit/{kind}/{item_id}"
+
+
+def queue_path(kind: str) -> str:
+    """The canned query listing items of `kind` awaiting review (QUEUES, else the figures queue for that kind)."""
+    return QUEUES.get(kind) or f"/nhs/awaiting_review?kind={kind}"
 
 
 def resolve(conn: sqlite3.Connection, kind: str, item_id: str) -> tuple[str, str]:
@@ -81,6 +87,10 @@ def describe_values(item: Item) -> list[tuple[str, str]]:
     if item.kind == "body":
         out.append(("Body", str(v.get("name") or item.text)))
         out.append(("Type", str(v.get("type") or "")))
+    if item.kind == FACT:
+        from pipeline.reviews.facts import describe
+
+        out.extend(describe(item))
     return out
 
 
@@ -106,6 +116,9 @@ def _pages(first: Any, last: Any) -> str:
 
 # --- the queue ----------------------------------------------------------------------------------
 
+# A kind of item with a queue of its own (a canned query in db/metadata.yaml); other kinds use awaiting_review.
+QUEUES = {QUOTE: "/nhs/quotations_awaiting_review", FACT: "/nhs/facts_awaiting_review"}
+
 AWAITING = (
     "NOT EXISTS (SELECT 1 FROM reviews.current_verdicts cv "
     "WHERE cv.item_kind = {kind} AND cv.item_id = {id} AND cv.verdict != 'unsure')"
@@ -115,7 +128,17 @@ AWAITING = (
 def next_item(conn: sqlite3.Connection, kind: str, after: Item | None) -> tuple[str, str] | None:
     """The next item of `kind` awaiting review (no verdict, or `unsure`) after `after`, wrapping round."""
     head: tuple[Any, ...] = ()
-    if kind == QUOTE:
+    if kind == FACT:
+        if not items.has_table(conn, "facts"):
+            return None
+        base = "SELECT 'fact', m.id FROM facts m WHERE " + AWAITING.format(kind="'fact'", id="m.id")
+        order = "m.document_id, coalesce(m.page, 0), m.line, m.char_start, m.id"
+        position = (
+            (after.document_id, after.first.page or 0, after.first.line, after.first.char_start, after.id)
+            if after
+            else None
+        )
+    elif kind == QUOTE:
         if not items.has_table(conn, "quotes") or not items.has_table(conn, "quote_segments"):
             return None
         base = (

@@ -20,6 +20,7 @@ from typing import Any
 from pipeline.reviews.store import Target
 
 QUOTE = "quote"
+FACT = "fact"  # whose money an amount is, what it measures, which period (pipeline/reviews/facts.py)
 CONTEXT_CHARS = 32  # length of the TextQuoteSelector prefix and suffix
 MENTION_VALUES = ("low", "high", "currency", "page_first", "page_last", "cites", "name", "type")
 QUOTE_VALUES = ("speaker", "cites", "cited_document", "page_first", "page_last", "page_count", "resolution")
@@ -83,6 +84,10 @@ def mention_table(kind: str) -> str | None:
 def get_item(conn: sqlite3.Connection, kind: str, item_id: str) -> Item | None:
     if kind == QUOTE:
         return _quote(conn, item_id)
+    if kind == FACT:
+        from pipeline.reviews.facts import get_fact
+
+        return get_fact(conn, item_id)
     return _mention(conn, kind, item_id)
 
 
@@ -233,6 +238,10 @@ def candidates(conn: sqlite3.Connection, kind: str, doc: str, doc_sha256: str, e
             return []
         sql = f"SELECT id FROM quotes WHERE document_id IN ({marks}) AND text = ?"
         ids = [r[0] for r in conn.execute(sql, (*doc_ids, exact))]
+    elif kind == FACT:
+        from pipeline.reviews.facts import candidate_ids
+
+        ids = candidate_ids(conn, doc_ids, exact)
     else:
         if not has_table(conn, "mentions"):
             return []

@@ -1,0 +1,213 @@
+"""The context of an amount: its paragraph, sentence and clause, and the section heading above it.
+
+Plain functions over a document's normalised lines. A paragraph is a run of non-blank lines (in a
+PDF, lines closer than the paragraph gap); its text is its lines' normalised texts joined by one
+space, with a map back to (line index, offset in the normalised line). Sentences come from spaCy's
+sentencizer (the one the bodies pipeline uses, on `spacy.blank("en")`); table rows are one sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from pipeline.facts.rules import Compiled
+from pipeline.model import Document, Line
+from pipeline.normalise import NormLine
+
+
+@dataclass(slots=True)
+class Paragraph:
+    index: int
+    lines: list[int]  # document line indexes
+    starts: list[int]  # offset of each line's text in `text`
+    text: str
+    table: bool = False  # a table row (tab-separated cells, a Markdown row)
+    heading: bool = False
+    runs_on: bool = False  # the paragraph before it did not end: this one continues it
+    introduced: bool = False  # the paragraph before it ends with ':' (it introduces this one)
+    section: int | None = None  # index of the heading paragraph above it
+    sentences: dict[tuple[int, int], list[tuple[int, int]]] = field(default_factory=dict)  # on demand
+
+    def at(self, line_index: int, offset: int) -> int:
+        """Paragraph offset of a normalised line offset."""
+        return self.starts[self.lines.index(line_index)] + offset
+
+    def where(self, pos: int) -> tuple[int, int]:
+        """(document line index, normalised offset in it) of a paragraph offset."""
+        k = max(bisect_right(self.starts, pos) - 1, 0)
+        return self.lines[k], pos - self.starts[k]
+
+
+_MARKDOWN_ROW = re.compile(r"\s*\|")
+_BULLETS = frozenset("•▪◦●○■□-–*·")
+
+
+def is_table_row(text: str) -> bool:
+    """Cells separated by tabs (a PDF table row; not a bullet and its text: `•<TAB>Investments ...`) or
+    a Markdown row."""
+    if "\t" in text:
+        cells = text.strip()
+        if cells[:1] in _BULLETS and cells[1:2] == "\t":
+            cells = cells[2:]
+        if "\t" in cells:
+            return True
+    return "|" in text and _MARKDOWN_ROW.match(text) is not None and text.count("|") >= 2
+
+
+def paragraphs(doc: Document, lines: Sequence[NormLine], rules: Compiled) -> list[Paragraph]:
+    """The document's paragraphs in order, with headings, sections and run-ons marked."""
+    gap = rules.model.context.pdf_paragraph_gap
+    groups: list[list[int]] = []
+    current: list[int] = []
+    prev: Line | None = None
+    prev_table = False
+    for i, (line, nl) in enumerate(zip(doc.lines, lines, strict=True)):
+        text = nl.text
+        if not text or text.isspace():
+            if current:
+                groups.append(current)
+            current, prev = [], None
+            continue
+        table = is_table_row(text)
+        if current and (table or prev_table or (line.bbox is not None and _new_block(prev, line, gap))):
+            groups.append(current)
+            current = []
+        current.append(i)
+        prev, prev_table = line, table
+    if current:
+        groups.append(current)
+    merged: list[tuple[list[int], str]] = []
+    last_text, last_kind = "", ""
+    for group in groups:
+        text = lines[group[0]].text if len(group) == 1 else " ".join(lines[i].text for i in group)
+        kind = "table" if is_table_row(text) else ("heading" if _is_heading(text, rules) else "text")
+        # a paragraph that did not end runs on into this one: one paragraph (a converter's broken lines)
+        if (
+            merged
+            and kind == "text"
+            and last_kind == "text"
+            and rules.paragraph_ends.search(_tail(last_text)) is None
+            and rules.introduces.search(_tail(last_text)) is None
+        ):
+            merged[-1][0].extend(group)
+            last_text = text
+            continue
+        merged.append((list(group), kind))
+        last_text, last_kind = text, kind
+    out: list[Paragraph] = []
+    for group, kind in merged:
+        starts, parts, pos = [], [], 0
+        for i in group:
+            starts.append(pos)
+            parts.append(lines[i].text)
+            pos += len(lines[i].text) + 1
+        p = Paragraph(len(out), group, starts, " ".join(parts), table=kind == "table", heading=kind == "heading")
+        out.append(p)
+    _link(out, rules)
+    return out
+
+
+def _tail(text: str) -> str:
+    """The end of a paragraph, where the end patterns look (`...$`): a regex search over a whole long
+    paragraph would try every position."""
+    return text[-12:] if len(text) > 12 else text
+
+
+def _new_block(prev: Line | None, line: Line, gap: float) -> bool:
+    """In a PDF: a new page, or a gap above the line larger than `gap` line heights."""
+    if prev is None or prev.bbox is None or line.bbox is None:
+        return False
+    if prev.page != line.page:
+        return True
+    height = max(prev.bbox[3] - prev.bbox[1], 1.0)
+    return line.bbox[1] - prev.bbox[3] > gap * height
+
+
+def _is_heading(text: str, rules: Compiled) -> bool:
+    first = text.lstrip()[:1]
+    if len(text) > 120 or "£" in text or not (first.isupper() or (first and first in "#0123456789")):
+        return False  # cheap tests first: most paragraphs are no heading
+    words = text.split()
+    if not words or len(words) > rules.model.context.heading_max_words:
+        return False
+    return rules.heading.search(text) is not None and rules.not_heading.search(text) is None
+
+
+def _link(paras: list[Paragraph], rules: Compiled) -> None:
+    section: int | None = None
+    for k, p in enumerate(paras):
+        if p.heading:
+            section = k
+            continue
+        p.section = section
+        if k == 0 or paras[k - 1].heading or paras[k - 1].table or p.table:
+            continue
+        before = paras[k - 1].text
+        p.introduced = rules.introduces.search(_tail(before)) is not None
+        p.runs_on = not p.introduced and rules.paragraph_ends.search(_tail(before)) is None
+
+
+@lru_cache(maxsize=1)
+def _sentencizer() -> object:
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def sentences(p: Paragraph, lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
+    """The sentences of p.text[lo:hi] as (start, end) offsets of the text (spaCy's sentencizer)."""
+    hi = len(p.text) if hi is None else hi
+    if (lo, hi) in p.sentences:
+        return p.sentences[(lo, hi)]
+    if p.table or hi - lo < 3:
+        out = [(lo, hi)]
+    else:
+        doc = _sentencizer()(p.text[lo:hi])  # type: ignore[operator]
+        spans = [(lo + s.start_char, lo + s.end_char) for s in doc.sents]
+        # a sentence runs to the next one's start, so every offset of the text is in one sentence
+        out = [(lo if k == 0 else s, spans[k + 1][0] if k + 1 < len(spans) else hi) for k, (s, _) in enumerate(spans)]
+    p.sentences[(lo, hi)] = out or [(lo, hi)]
+    return p.sentences[(lo, hi)]
+
+
+def sentence_of(p: Paragraph, pos: int, window: int = 600) -> tuple[int, int]:
+    """The sentence holding offset `pos`. A long paragraph is read in stretches of whole lines of about
+    `window` characters, each with the stretches either side (a sentence longer than that is cut)."""
+    lo, hi = 0, len(p.text)
+    if hi > 3 * window and len(p.starts) > 3:
+        cuts = _stretches(p, window)
+        k = max(bisect_right(cuts, pos) - 1, 0)
+        lo = cuts[max(k - 1, 0)]
+        hi = cuts[k + 2] - 1 if k + 2 < len(cuts) else len(p.text)
+    for s, e in sentences(p, lo, hi):
+        if s <= pos < e:
+            return s, e
+    return lo, hi
+
+
+def _stretches(p: Paragraph, window: int) -> list[int]:
+    """Offsets where the stretches of a long paragraph start: line starts about `window` apart."""
+    cuts = [0]
+    for start in p.starts[1:]:
+        if start - cuts[-1] >= window:
+            cuts.append(start)
+    return cuts
+
+
+def clause_of(text: str, start: int, end: int, amount: tuple[int, int], rules: Compiled) -> tuple[int, int]:
+    """The clause of `text[start:end]` holding the amount: between the clause breaks around it."""
+    a, b = amount
+    lo, hi = start, end
+    for m in rules.clause_breaks.finditer(text, start, end):
+        if m.end() <= a:
+            lo = max(lo, m.end())
+        elif m.start() >= b:
+            hi = min(hi, m.start())
+            break
+    return lo, hi

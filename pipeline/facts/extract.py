@@ -1,0 +1,579 @@
+"""extract_facts: one `money_facts` row per amount of money of one document.
+
+    extract_facts(document, lines, money, bodies, rules, lookup, named_in) -> rows
+
+`money` and `bodies` are the document's money and body mentions (raw offsets, as the extractors
+give them), `lines` its normalised lines, `rules` the compiled rules/facts.yaml, `lookup` a
+function from a name to the known body it is (pipeline/facts/subject.py) and `named_in` one from a
+text (the manifest's publisher or title) to the known body it names; None: no bodies are known. Each row says
+the subject, measure and period with the rule that decided each, and `basis`: for each field the
+rule id, the deciding words and their spans in the raw lines (page, line, char_start, char_end,
+text, so ``line.text[char_start:char_end] == text``).
+"""
+
+from __future__ import annotations
+
+import json
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import regex
+
+from pipeline.facts.context import Paragraph, clause_of, paragraphs, sentence_of
+from pipeline.facts.measure import Decision, score_cues, title_measure
+from pipeline.facts.period import YearHit, calendar_years, nearest, reporting_year, years
+from pipeline.facts.rules import Compiled
+from pipeline.facts.subject import BodyRef, Known
+from pipeline.model import Document, Mention, mention_id
+from pipeline.normalise import NormLine
+
+Lookup = Callable[[str], Known | None]
+
+
+@dataclass
+class Amount:
+    mention: Mention
+    para: int
+    start: int  # paragraph offsets of the amount
+    end: int
+    table: bool
+
+
+@dataclass
+class Subject:
+    body_id: str | None
+    name: str | None
+    rule: str
+    span: tuple[int, int, int] | None = None  # (paragraph, start, end) of the deciding words
+    words: str | None = None  # deciding words not in the text (a manifest field)
+
+
+@dataclass
+class Period:
+    value: str | None
+    source: str  # sentence | paragraph | heading | column_header | document | none
+    rule: str
+    span: tuple[int, int, int] | None = None
+    words: str | None = None
+
+
+@dataclass
+class _State:
+    measure: Decision
+    whole: Decision  # the measure of the figure this one is a part of (itself when none)
+    part: bool
+
+
+def to_norm(nl: NormLine, start: int, end: int) -> tuple[int, int]:
+    """Normalised offsets of a raw span (the inverse of NormLine.to_raw, at piece precision)."""
+    if not nl.pieces:
+        return start, end
+    r0s = [p.r0 for p in nl.pieces]
+
+    def one(pos: int, is_end: bool) -> int:
+        i = max(bisect_right(r0s, pos - (1 if is_end else 0)) - 1, 0)
+        p = nl.pieces[i]
+        if p.same:
+            return p.n0 + min(pos - p.r0, p.n1 - p.n0)
+        return p.n1 if is_end else p.n0
+
+    s, e = one(start, False), one(end, True)
+    return s, max(e, s)
+
+
+def extract_facts(
+    document: Document,
+    lines: Sequence[NormLine],
+    money: Sequence[Mention],
+    bodies: Sequence[Mention],
+    rules: Compiled,
+    lookup: Lookup | None = None,
+    named_in: Lookup | None = None,
+) -> list[dict[str, Any]]:
+    if not money:
+        return []
+    lookup = lookup or (lambda _name: None)
+    named_in = named_in or lookup
+    paras = paragraphs(document, lines, rules)
+    para_of: dict[int, int] = {li: p.index for p in paras for li in p.lines}
+    refs = _body_refs(bodies, lines, paras, para_of, rules)
+    amounts = []
+    for m in sorted(money, key=lambda m: (m.line_index, m.start)):
+        p = paras[para_of[m.line_index]]
+        s, e = to_norm(lines[m.line_index], m.start, m.end)
+        table = p.table or m.values.get("basis", "text") != "text"
+        amounts.append(Amount(m, p.index, p.at(m.line_index, s), p.at(m.line_index, e), table))
+    doc_body = _document_body(document, rules, named_in)
+    facts = _Facts(document, lines, paras, refs, rules, lookup, doc_body)
+    for a in amounts:
+        facts.amounts_in.setdefault(a.para, []).append(a)
+    rows = []
+    previous: tuple[Amount, _State] | None = None
+    for a in amounts:
+        p = paras[a.para]
+        sent = sentence_of(p, a.start)
+        prev = previous if previous and previous[0].para == a.para and previous[0].start >= sent[0] else None
+        state = facts.measure(a, sent, prev)
+        period = facts.period(a, sent)
+        subject = facts.subject(a, sent)
+        rows.append(facts.row(a, state.measure, period, subject))
+        previous = (a, state)
+    return rows
+
+
+def _body_refs(
+    bodies: Sequence[Mention],
+    lines: Sequence[NormLine],
+    paras: list[Paragraph],
+    para_of: dict[int, int],
+    rules: Compiled,
+) -> list[BodyRef]:
+    types = set(rules.model.subject.subject_types)
+    out = []
+    for b in bodies:
+        if b.values.get("type") not in types or b.line_index not in para_of:
+            continue
+        p = paras[para_of[b.line_index]]
+        s, e = to_norm(lines[b.line_index], b.start, b.end)
+        if rules.not_subject_names.search(b.values["name"]):
+            continue
+        out.append(
+            BodyRef(
+                p.index,
+                p.at(b.line_index, s),
+                p.at(b.line_index, e),
+                b.values["body_id"],
+                b.values["name"],
+                b.values["type"],
+            )
+        )
+    ws = rules.model.subject.whole_service
+    for p in paras:
+        if p.heading or p.table or "NHS" not in p.text:
+            continue
+        for hit in rules.whole_service.finditer(p.text):
+            if not any(r.para == p.index and r.start < hit.end() and hit.start() < r.end for r in out):
+                out.append(BodyRef(p.index, hit.start(), hit.end(), "", ws.name, "national"))
+    return sorted(out, key=lambda r: (r.para, r.start))
+
+
+def _document_body(document: Document, rules: Compiled, lookup: Lookup) -> tuple[Known, str] | None:
+    """The body the document is by (its manifest publisher, else title), when that is a known body."""
+    for name in rules.model.subject.document_fields:
+        value = document.meta.get(name)
+        if value:
+            known = lookup(str(value))
+            if known is not None and known.type in rules.model.subject.document_types:
+                return known, name
+    return None
+
+
+class _Facts:
+    def __init__(
+        self,
+        document: Document,
+        lines: Sequence[NormLine],
+        paras: list[Paragraph],
+        refs: list[BodyRef],
+        rules: Compiled,
+        lookup: Lookup,
+        doc_body: tuple[Known, str] | None,
+    ) -> None:
+        self.document, self.lines, self.paras, self.refs = document, lines, paras, refs
+        self.rules, self.lookup, self.doc_body = rules, lookup, doc_body
+        self.amounts_in: dict[int, list[Amount]] = {}
+        self.headings = [q.index for q in paras if q.heading]
+        self.place_of: dict[int, bool] = {}
+        self.by_para: dict[int, list[BodyRef]] = {}
+        for r in refs:
+            self.by_para.setdefault(r.para, []).append(r)
+        title = str(document.meta.get("title") or "")
+        self.title = title
+        self.annual = rules.annual_report.search(title) is not None or document.meta.get("kind") == "annual report"
+        self.report_year = reporting_year(title, str(document.meta.get("date") or ""), rules) if self.annual else None
+        self.title_years = years(title, 0, len(title), rules)
+
+    # -- measure ----------------------------------------------------------------------------------
+
+    def measure(self, a: Amount, sent: tuple[int, int], prev: tuple[Amount, _State] | None) -> _State:
+        p = self.paras[a.para]
+        text, rules = p.text, self.rules
+        if prev is not None:
+            between = text[prev[0].end : a.start]
+            whole = prev[1].whole
+            if rules.part_of.search(between) or (prev[1].part and rules.part_continues.fullmatch(between)):
+                d = Decision(whole.value, "measure.part_of", (prev[0].start, prev[0].end))
+                return _State(d, whole, True)
+            if rules.change_to.search(between) and rules.change_from.search(
+                text, max(0, prev[0].start - 30), prev[0].start
+            ):
+                d = Decision(prev[1].measure.value, "measure.from_to", (prev[0].start, prev[0].end))
+                return _State(d, d, False)
+        d = None
+        if a.table:
+            d = title_measure(self.title, rules)
+        if d is None:
+            d = self._cues(a, sent)
+            nxt = self._next_in_sentence(a, sent)
+            if nxt is not None and rules.part_of_next.match(text[a.end : nxt.start]):
+                whole = self._cues(nxt, sent)
+                if whole is not None:
+                    d = Decision(whole.value, "measure.part_of", (nxt.start, nxt.end))
+        if d is None and prev is not None:
+            d = Decision(prev[1].measure.value, "measure.same_sentence", (prev[0].start, prev[0].end))
+        if d is None:
+            d = Decision("other", "measure.none")
+        return _State(d, d, False)
+
+    def _cues(self, a: Amount, sent: tuple[int, int]) -> Decision | None:
+        text = self.paras[a.para].text
+        clause = clause_of(text, sent[0], sent[1], (a.start, a.end), self.rules)
+        others = [(o.start, o.end) for o in self.amounts_in.get(a.para, []) if o is not a]
+        return score_cues(text, sent, (a.start, a.end), clause, self.rules, others)
+
+    def _next_in_sentence(self, a: Amount, sent: tuple[int, int]) -> Amount | None:
+        return next((o for o in self.amounts_in.get(a.para, []) if a.end <= o.start < sent[1]), None)
+
+    # -- period -----------------------------------------------------------------------------------
+
+    def period(self, a: Amount, sent: tuple[int, int]) -> Period:
+        p = self.paras[a.para]
+        text, rules = p.text, self.rules
+        fin_year = a.mention.values.get("fin_year")
+        if a.table and fin_year:
+            hits = years(str(fin_year), 0, len(str(fin_year)), rules)
+            if hits:
+                return Period(hits[0].value, "column_header", "period.column_header", words=str(fin_year))
+        amount = (a.start, a.end)
+        clause = clause_of(text, sent[0], sent[1], amount, rules)
+        here = years(text, clause[0], clause[1], rules)
+        hit = nearest(here, amount, text)
+        if hit is None:
+            cal = [
+                h
+                for h in calendar_years(text, clause[0], clause[1], rules, a.end)
+                if _distance(text, h, amount) <= rules.model.period.calendar_max_words
+            ]
+            hit = nearest(cal, amount, text)
+        if hit is not None:
+            return self._period_hit(a, hit, "sentence")
+        relative = rules.relative.search(text, clause[0], clause[1])
+        if relative is not None:
+            if self.annual and self.report_year and rules.this_year.search(text, clause[0], clause[1]):
+                return Period(self.report_year, "document", "period.this_year", (a.para, *relative.span()))
+            return Period(None, "none", "period.relative", (a.para, *relative.span()))
+        before = [h for h in years(text, sent[0], sent[1], rules) if h.end <= a.start]
+        if before:
+            return self._period_hit(a, before[-1], "sentence")
+        earlier = years(text, max(0, sent[0] - rules.model.context.paragraph_lookback), sent[0], rules)
+        if earlier:
+            return self._period_hit(a, earlier[-1], "paragraph")
+        if p.runs_on or p.introduced:
+            carried = self._carried_period(a)
+            if carried is not None:
+                return carried
+        after = [
+            h
+            for h in years(text, a.end, sent[1], rules)
+            if _distance(text, h, amount) <= rules.model.period.max_words_after
+            and rules.comparison.search(text, max(0, h.start - 5), h.start) is None
+        ]
+        if after:
+            return self._period_hit(a, after[0], "sentence")
+        carried = self._carried_period(a)
+        if carried is not None:
+            return carried
+        if p.section is not None:
+            head = self.paras[p.section]
+            hits = years(head.text, 0, len(head.text), rules)
+            if hits:
+                return self._period_hit(Amount(a.mention, head.index, 0, 0, False), hits[0], "heading")
+        if a.table and self.title_years:
+            return Period(self.title_years[0].value, "document", "period.title", words=self.title)
+        return Period(None, "none", "period.none")
+
+    def _period_hit(self, a: Amount, hit: YearHit, source: str) -> Period:
+        return Period(hit.value, source, hit.rule, (a.para, hit.start, hit.end))
+
+    def _carried_period(self, a: Amount) -> Period | None:
+        """A year named in the paragraph(s) just before, when this one continues them: it runs on, is
+        introduced by them, or names no body before the amount."""
+        p = self.paras[a.para]
+        if p.table:
+            return None
+        own = [r for r in self.by_para.get(p.index, []) if r.start < a.start and not self._counterparty(p.text, r)]
+        k = p.index
+        for _ in range(self.rules.model.context.carry_paragraphs + 1):
+            cur = self.paras[k]
+            if k == 0 or not (cur.runs_on or cur.introduced or not own):
+                return None
+            k -= 1
+            prev = self.paras[k]
+            if prev.heading or prev.table:
+                return None
+            hits = years(prev.text, 0, len(prev.text), self.rules)
+            if hits:
+                h = hits[-1]
+                return Period(h.value, "paragraph", h.rule, (k, h.start, h.end))
+            own = [r for r in self.by_para.get(k, []) if not self._counterparty(prev.text, r)]
+        return None
+
+    # -- subject ----------------------------------------------------------------------------------
+
+    def subject(self, a: Amount, sent: tuple[int, int]) -> Subject:
+        p = self.paras[a.para]
+        text, rules = p.text, self.rules
+        group = rules.group_after.match(text, a.end)
+        if group is not None:
+            return Subject(None, None, "subject.group", (a.para, group.start(), group.end()))
+        if a.table:
+            return self._table_subject(a)
+        mine = [r for r in self.by_para.get(p.index, []) if not self._counterparty(text, r)]
+        clause = clause_of(text, sent[0], sent[1], (a.start, a.end), rules)
+        place = self._place_before(a, sent, clause, mine)
+        if place is not None:
+            return place
+        in_clause = [r for r in mine if clause[0] <= r.start and r.end <= a.start]
+        if in_clause:
+            # the body just before the amount (`CUHFT £42.1m`), else the clause's first (its subject: `PAH
+            # ended the year with a deficit of £32.6m, ... the NHS England response ..., a similar £28.7m`)
+            last = in_clause[-1]
+            near = len(text[last.end : a.start].split()) <= rules.model.subject.near_words
+            return self._from_ref(last if near else in_clause[0], "subject.clause")
+        in_sent = [r for r in mine if sent[0] <= r.start and r.end <= a.start]
+        if in_sent:
+            return self._from_ref(in_sent[0], "subject.sentence")
+        back = self._back_reference(a, sent)
+        if back is not None:
+            return back
+        after = [r for r in mine if a.end <= r.start and r.end <= clause[1]]
+        if after:
+            return self._from_ref(after[0], "subject.clause_after")
+        types = set(rules.model.subject.paragraph_types)
+        back = sent[0] - rules.model.context.paragraph_lookback
+        earlier = [r for r in mine if back <= r.start and r.end <= sent[0] and r.type in types]
+        if earlier:
+            return self._from_ref(earlier[-1], "subject.paragraph")
+        carried = self._carried_subject(a)
+        if carried is not None:
+            return carried
+        section = self._section_body(p)
+        if section is not None:
+            return section
+        if self.doc_body is not None:
+            known, field = self.doc_body
+            return Subject(known.body_id, known.name, "subject.document", words=str(self.document.meta.get(field)))
+        return Subject(None, None, "subject.none")
+
+    def _place_before(
+        self, a: Amount, sent: tuple[int, int], clause: tuple[int, int], mine: list[BodyRef]
+    ) -> Subject | None:
+        """`Bedford by £8.5m` in a sentence about acute trusts: the known body of that place and type."""
+        text = self.paras[a.para].text
+        hit = self.rules.place_before.search(text, max(clause[0], a.start - 80), a.start)
+        if hit is None or any(r.start < hit.end(1) and hit.start(1) < r.end for r in mine):
+            return None
+        place = hit.group(1)
+        for t, pattern in self.rules.place_types:
+            if pattern.search(text, sent[0], sent[1]) is None:
+                continue
+            for suffix in t.suffixes:
+                known = self.lookup(place + suffix)
+                if known is not None and known.type == t.type:
+                    return Subject(known.body_id, known.name, t.id, (a.para, hit.start(1), hit.end(1)))
+        return None
+
+    def _counterparty(self, text: str, r: BodyRef) -> bool:
+        """A body that is another party (`with ...`) or the source of the figure (`... has calculated`)."""
+        return (
+            self.rules.counterparty_before.search(text, max(0, r.start - 30), r.start) is not None
+            or self.rules.source_after.match(text, r.end) is not None
+        )
+
+    def _from_ref(self, r: BodyRef, rule: str) -> Subject:
+        if not r.body_id:  # the health service as a whole: a name, no body row
+            return Subject(None, r.name, self.rules.model.subject.whole_service.id, (r.para, r.start, r.end))
+        return Subject(r.body_id, r.name, rule, (r.para, r.start, r.end))
+
+    def _table_subject(self, a: Amount) -> Subject:
+        p = self.paras[a.para]
+        row = [r for r in self.by_para.get(p.index, []) if r.end <= a.start]
+        if self.doc_body is not None:
+            known, field = self.doc_body
+            named = next((r for r in row if r.body_id == known.body_id), None)
+            if named is not None:
+                return self._from_ref(named, "subject.table_row")
+            first_cell = text_first_cell(p.text)
+            own = [r for r in row if r.end <= first_cell and r.type != "national"]
+            if own:
+                return self._from_ref(own[0], "subject.table_row")
+            return Subject(known.body_id, known.name, "subject.document", words=str(self.document.meta.get(field)))
+        if row:
+            return self._from_ref(row[0], "subject.table_row")
+        return Subject(None, None, "subject.none")
+
+    def _back_reference(self, a: Amount, sent: tuple[int, int]) -> Subject | None:
+        p = self.paras[a.para]
+        for ref, pattern in self.rules.back_references:
+            hit = pattern.search(p.text, sent[0], sent[1])
+            if hit is None:
+                continue
+            if not ref.types:  # `we`, `our`: the section's or the document's own body
+                found = self._section_body(p) or self._doc_subject()
+                if found is not None:
+                    return Subject(found.body_id, found.name, ref.id, (a.para, *hit.span()))
+                continue
+            words = hit.group(0).split()
+            own = self.doc_body is not None and self.doc_body[0].type in ref.types
+            if own and len(words) > 1 and words[1][:1].isupper():
+                # `the Trust` in a trust's own papers is the trust itself
+                known = self.doc_body[0]  # type: ignore[index]
+                return Subject(known.body_id, known.name, ref.id, (a.para, *hit.span()))
+            target = self._last_of_types(p, hit.start(), set(ref.types), self.rules.reference_names.get(ref.id))
+            if target is not None:
+                return Subject(target.body_id, target.name, ref.id, (a.para, *hit.span()))
+            head_p = self._place_heading(p)
+            head = head_p.text.strip().strip("#").strip() if head_p is not None else ""
+            if ref.suffix and self.rules.place_name.fullmatch(head):
+                known = self.lookup(head + ref.suffix)
+                if known is not None:
+                    return Subject(known.body_id, known.name, ref.id, (a.para, *hit.span()))
+        return None
+
+    def _doc_subject(self) -> Subject | None:
+        if self.doc_body is None:
+            return None
+        known, field = self.doc_body
+        return Subject(known.body_id, known.name, "subject.document", words=str(self.document.meta.get(field)))
+
+    def _last_of_types(
+        self, p: Paragraph, pos: int, types: set[str], names: regex.Pattern[str] | None = None
+    ) -> BodyRef | None:
+        """The last body of these types named before `pos` of paragraph `p`, back to the heading that
+        opens its place's section (a heading naming a body or a known place)."""
+        stop = self._place_heading(p)
+        first = stop.index if stop is not None else -1
+        for r in reversed(self.refs):
+            if r.para > p.index or (r.para == p.index and r.start >= pos):
+                continue
+            if r.para < first:
+                return None
+            if r.type in types and (names is None or names.search(r.name)):
+                return r
+        return None
+
+    def _place_heading(self, p: Paragraph) -> Paragraph | None:
+        """The nearest heading above `p` (at most `place_heading_lookback` back) that names a body or a
+        place with a known section body (`Cambridgeshire and Peterborough` above `Current/recent
+        financial issues`)."""
+        end = bisect_right(self.headings, p.index - (0 if p.heading else 1))
+        for k in reversed(self.headings[max(0, end - self.rules.model.context.place_heading_lookback) : end]):
+            if k not in self.place_of:
+                head = self.paras[k]
+                self.place_of[k] = bool(self._heading_bodies(k)) or self._heading_known(head) is not None
+            if self.place_of[k]:
+                return self.paras[k]
+        return None
+
+    def _heading_bodies(self, k: int) -> list[BodyRef]:
+        """The local bodies a heading names (a national body in a running header is no section's)."""
+        types = self.rules.model.subject.paragraph_types
+        return [r for r in self.by_para.get(k, []) if r.type in types]
+
+    def _heading_known(self, head: Paragraph) -> Known | None:
+        place = head.text.strip().strip("#").strip()
+        if not self.rules.place_name.fullmatch(place):
+            return None
+        for suffix in self.rules.model.subject.section_suffixes:
+            known = self.lookup(place + suffix)
+            if known is not None:
+                return known
+        return None
+
+    def _carried_subject(self, a: Amount) -> Subject | None:
+        p = self.paras[a.para]
+        if not (p.runs_on or p.introduced) or a.para == 0:
+            return None
+        prev = [r for r in self.by_para.get(a.para - 1, []) if not self._counterparty(self.paras[a.para - 1].text, r)]
+        if prev:
+            return self._from_ref(prev[-1], "subject.paragraph")
+        return None
+
+    def _section_body(self, p: Paragraph) -> Subject | None:
+        head = self._place_heading(p)
+        if head is None:
+            return None
+        named = self._heading_bodies(head.index)
+        if named:
+            return self._from_ref(named[0], "subject.heading")
+        known = self._heading_known(head)
+        if known is not None:
+            return Subject(known.body_id, known.name, "subject.heading", (head.index, 0, len(head.text)))
+        return None
+
+    # -- the row ----------------------------------------------------------------------------------
+
+    def row(self, a: Amount, measure: Decision, period: Period, subject: Subject) -> dict[str, Any]:
+        m = a.mention
+        line = self.document.lines[m.line_index]
+        basis = [
+            self._basis("subject", subject.rule, subject.span, subject.words),
+            self._basis("measure", measure.rule, (a.para, *measure.span) if measure.span else None, None),
+            self._basis("period", period.rule, period.span, period.words),
+        ]
+        return {
+            "money_id": mention_id(self.document.sha256, line, m),
+            "subject_id": subject.body_id,
+            "subject": subject.name,
+            "measure": measure.value,
+            "period": period.value,
+            "period_source": period.source,
+            "subject_rule": subject.rule,
+            "measure_rule": measure.rule,
+            "period_rule": period.rule,
+            "basis": json.dumps(basis, ensure_ascii=False),
+        }
+
+    def _basis(self, field: str, rule: str, span: tuple[int, int, int] | None, words: str | None) -> dict[str, Any]:
+        item: dict[str, Any] = {"field": field, "rule": rule}
+        if span is not None:
+            spans = self._raw_spans(*span)
+            item["words"] = " ".join(s["text"] for s in spans)
+            item["spans"] = spans
+        elif words is not None:
+            item["words"] = words
+            item["spans"] = []
+        return item
+
+    def _raw_spans(self, para: int, start: int, end: int) -> list[dict[str, Any]]:
+        """Paragraph offsets as spans of the raw lines (one per line the words cross)."""
+        p = self.paras[para]
+        out = []
+        for k, li in enumerate(p.lines):
+            ls = p.starts[k]
+            le = ls + len(self.lines[li].text)
+            s, e = max(start, ls), min(end, le)
+            if s >= e:
+                continue
+            nl = self.lines[li]
+            rs, re_ = nl.to_raw(s - ls, e - ls)
+            line = self.document.lines[li]
+            out.append(
+                {"page": line.page, "line": line.number, "char_start": rs, "char_end": re_, "text": nl.raw[rs:re_]}
+            )
+        return out
+
+
+def _distance(text: str, h: YearHit, amount: tuple[int, int]) -> int:
+    a, b = amount
+    return len(text[h.end : a].split()) if h.end <= a else len(text[b : h.start].split())
+
+
+def text_first_cell(text: str) -> int:
+    """End offset of a table row's first cell (tab or Markdown `|` separated)."""
+    s = text.lstrip(" |")
+    offset = len(text) - len(s)
+    cut = min((i for i in (s.find("\t"), s.find("|")) if i >= 0), default=len(s))
+    return offset + cut

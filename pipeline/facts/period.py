@@ -1,0 +1,92 @@
+"""Period: the financial year an amount is for (`2017/18`), a run of years (`2016/17-2020/21`) or a
+calendar year (`2020`), from the forms of rules/facts.yaml `period`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.facts.rules import Compiled
+
+
+@dataclass(frozen=True)
+class YearHit:
+    value: str
+    start: int
+    end: int
+    rule: str
+
+
+def _fy(first: str, second: str) -> str | None:
+    """`2017`, `18` -> `2017/18` when the second year follows the first."""
+    y1 = int(first)
+    y2 = int(second[-2:])
+    if (y1 + 1) % 100 != y2:
+        return None
+    return f"{y1}/{y2:02d}"
+
+
+def years(text: str, start: int, end: int, rules: Compiled) -> list[YearHit]:
+    """Every year named in text[start:end]: runs first, then financial years, then FYnn."""
+    out: list[YearHit] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= ts or s >= te for ts, te in taken)
+
+    for m in rules.run.finditer(text, start, end):
+        a, b = _fy(m.group(1), m.group(2)), _fy(m.group(3), m.group(4))
+        if a and b:
+            out.append(YearHit(f"{a}-{b}", m.start(), m.end(), "period.run"))
+            taken.append(m.span())
+    for m in rules.april_to_march.finditer(text, start, end):
+        value = _fy(m.group(1), m.group(2))
+        if value:
+            out.append(YearHit(value, m.start(), m.end(), "period.april_to_march"))
+            taken.append(m.span())
+    for m in rules.financial_year.finditer(text, start, end):
+        value = _fy(m.group(1), m.group(2))
+        if value and free(*m.span()):
+            out.append(YearHit(value, m.start(), m.end(), "period.financial_year"))
+            taken.append(m.span())
+    for m in rules.fy_short.finditer(text, start, end):
+        if free(*m.span()):
+            y2 = int(m.group(1))
+            out.append(YearHit(f"{2000 + y2 - 1}/{y2:02d}", m.start(), m.end(), "period.fy_short"))
+            taken.append(m.span())
+    return sorted(out, key=lambda h: h.start)
+
+
+def calendar_years(text: str, start: int, end: int, rules: Compiled, amount_end: int) -> list[YearHit]:
+    """`by 2020` near the amount, `in 2019` just after it (not a date such as `24 April 2018`)."""
+    out = []
+    for m in rules.calendar.finditer(text, start, end):
+        if rules.not_calendar.search(text, max(0, m.start(1) - 20), m.start(1)):
+            continue
+        out.append(YearHit(m.group(1), m.start(), m.end(), "period.calendar"))
+    for m in rules.calendar_after.finditer(text, amount_end, end):
+        if len(text[amount_end : m.start()].split()) > rules.model.period.calendar_after_words:
+            break
+        out.append(YearHit(m.group(1), m.start(), m.end(), "period.calendar"))
+    return out
+
+
+def nearest(hits: list[YearHit], amount: tuple[int, int], text: str) -> YearHit | None:
+    if not hits:
+        return None
+    a, b = amount
+    return min(hits, key=lambda h: len(text[h.end : a].split()) if h.end <= a else len(text[b : h.start].split()))
+
+
+def reporting_year(title: str, date: str | None, rules: Compiled) -> str | None:
+    """The financial year an annual report reports on: a year in its title, else the year ending
+    before its date (a report dated 2019-07 covers 2018/19)."""
+    hits = years(title, 0, len(title), rules)
+    if hits:
+        return hits[0].value
+    m = re.match(r"(\d{4})(?:-(\d{2}))?", date or "")
+    if not m:
+        return None
+    year, month = int(m.group(1)), int(m.group(2) or 0)
+    end = year if month and month >= 4 else year - 1
+    return f"{end - 1}/{end % 100:02d}"

@@ -1,0 +1,266 @@
+"""rules/facts.yaml: the typed model of the facts rules, and its one loader.
+
+The file is validated with pydantic when loaded; any error becomes a `RuleError` naming the file,
+the entry (`measure.cues[3] (deficit.word)`) and the field, so a bad rule file stops the build
+(exit 2) with a message a person can act on.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import regex
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from pipeline.rules import RuleError, read_yaml
+
+FILE = "facts.yaml"
+MEASURES = ("deficit", "surplus", "control_total", "savings", "gap", "funding", "capital", "spend", "other")
+Measure = Literal["deficit", "surplus", "control_total", "savings", "gap", "funding", "capital", "spend", "other"]
+
+
+def _compile(value: str, case: bool = False) -> regex.Pattern[str]:
+    try:
+        return regex.compile(value, (0 if case else regex.IGNORECASE) | regex.VERSION1)
+    except regex.error as exc:
+        raise ValueError(f"pattern does not compile ({exc})") from None
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+
+def _pattern(value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise ValueError("expected a regular expression (a non-empty string)")
+    _compile(value)
+    return value
+
+
+class ContextRules(_Model):
+    pdf_paragraph_gap: float = Field(gt=0)
+    paragraph_ends: str
+    introduces: str
+    heading_max_words: int = Field(ge=1)
+    heading_pattern: str
+    not_heading: str
+    clause_breaks: str
+    carry_paragraphs: int = Field(ge=0)
+    paragraph_lookback: int = Field(ge=0)
+    place_heading_lookback: int = Field(ge=0)
+
+    _check = field_validator("paragraph_ends", "introduces", "heading_pattern", "not_heading", "clause_breaks")(
+        _pattern
+    )
+
+
+class Cue(_Model):
+    id: str
+    measure: Measure
+    pattern: str
+    weight: float = Field(gt=0)
+    max_words: int = Field(ge=0)
+    side: Literal["before", "after", "either"] = "either"
+    case: bool = False
+
+    _check = field_validator("pattern")(_pattern)
+
+
+class MeasureRules(_Model):
+    distance_penalty: float = Field(ge=0)
+    clause_penalty: float = Field(ge=0)
+    min_score: float
+    part_of: str
+    part_continues: str
+    part_of_next: str
+    change_from: str
+    change_to: str
+    after_penalty: float = Field(ge=0)
+    head_words: int = Field(ge=0)
+    head_bonus: float = Field(ge=0)
+    own_noun_words: int = Field(ge=0)
+    cues: list[Cue] = Field(min_length=1)
+    table_title_cues: list[Cue]
+
+    _check = field_validator("part_of", "part_continues", "part_of_next", "change_from", "change_to")(_pattern)
+
+    @field_validator("cues", "table_title_cues")
+    @classmethod
+    def _unique(cls, cues: list[Cue]) -> list[Cue]:
+        seen: set[str] = set()
+        for cue in cues:
+            if cue.id in seen:
+                raise ValueError(f"rule id {cue.id!r} is used twice")
+            seen.add(cue.id)
+        return cues
+
+
+class PeriodRules(_Model):
+    financial_year: str
+    fy_short: str
+    april_to_march: str
+    run: str
+    calendar: str
+    calendar_max_words: int = Field(ge=0)
+    calendar_after: str
+    calendar_after_words: int = Field(ge=0)
+    not_calendar: str
+    relative: str
+    this_year: str
+    annual_report: str
+    max_words_after: int = Field(ge=0)
+    comparison: str
+
+    _check = field_validator(
+        "financial_year",
+        "fy_short",
+        "april_to_march",
+        "run",
+        "calendar",
+        "not_calendar",
+        "relative",
+        "this_year",
+        "annual_report",
+        "comparison",
+    )(_pattern)
+
+
+class BackReference(_Model):
+    id: str
+    pattern: str
+    types: list[str]
+    names: str = ""
+    suffix: str = ""
+
+    _check = field_validator("pattern")(_pattern)
+    _check_names = field_validator("names")(lambda v: _pattern(v) if v else v)
+
+
+class PlaceType(_Model):
+    id: str
+    type: str
+    pattern: str  # words of the sentence that say the type (`acute trusts`)
+    suffixes: list[str] = Field(min_length=1)
+
+    _check = field_validator("pattern")(_pattern)
+
+
+class WholeService(_Model):
+    id: str
+    pattern: str
+    name: str
+
+    _check = field_validator("pattern")(_pattern)
+
+
+class SubjectRules(_Model):
+    back_references: list[BackReference]
+    whole_service: WholeService
+    not_subject_names: str
+    paragraph_types: list[str]
+    near_words: int = Field(ge=0)
+    counterparty_before: str
+    source_after: str
+    group_after: str
+    subject_types: list[str] = Field(min_length=1)
+    section_suffixes: list[str]
+    place_name: str
+    place_before: str
+    place_types: list[PlaceType]
+    document_fields: list[Literal["publisher", "title", "author"]]
+    document_types: list[str]
+
+    _check = field_validator(
+        "counterparty_before", "source_after", "group_after", "place_before", "not_subject_names", "place_name"
+    )(_pattern)
+
+
+class FactRules(_Model):
+    context: ContextRules
+    measure: MeasureRules
+    period: PeriodRules
+    subject: SubjectRules
+
+
+class Compiled:
+    """The rules with every pattern compiled once (what the extraction steps use)."""
+
+    def __init__(self, rules: FactRules) -> None:
+        self.model = rules
+        c, m, p, s = rules.context, rules.measure, rules.period, rules.subject
+        self.paragraph_ends = _compile(c.paragraph_ends)
+        self.introduces = _compile(c.introduces)
+        self.heading = _compile(c.heading_pattern, case=True)
+        self.not_heading = _compile(c.not_heading)
+        self.clause_breaks = _compile(c.clause_breaks)
+        self.cues = [(cue, _compile(cue.pattern, cue.case)) for cue in m.cues]
+        self.part_of = _compile(m.part_of)
+        self.part_continues = _compile(m.part_continues)
+        self.part_of_next = _compile(m.part_of_next)
+        self.change_from = _compile(m.change_from)
+        self.change_to = _compile(m.change_to)
+        self.table_title_cues = [(cue, _compile(cue.pattern, cue.case)) for cue in m.table_title_cues]
+        self.financial_year = _compile(p.financial_year)
+        self.fy_short = _compile(p.fy_short)
+        self.april_to_march = _compile(p.april_to_march)
+        self.run = _compile(p.run)
+        self.calendar = _compile(p.calendar)
+        self.calendar_after = _compile(p.calendar_after)
+        self.not_calendar = _compile(p.not_calendar)
+        self.relative = _compile(p.relative)
+        self.this_year = _compile(p.this_year)
+        self.annual_report = _compile(p.annual_report)
+        self.comparison = _compile(p.comparison)
+        self.back_references = [(b, _compile(b.pattern)) for b in s.back_references]
+        self.reference_names = {b.id: _compile(b.names, case=True) for b in s.back_references if b.names}
+        self.counterparty_before = _compile(s.counterparty_before)
+        self.group_after = _compile(s.group_after)
+        self.source_after = _compile(s.source_after)
+        self.whole_service = _compile(s.whole_service.pattern, case=True)
+        self.not_subject_names = _compile(s.not_subject_names, case=True)
+        self.place_before = _compile(s.place_before, case=True)
+        self.place_name = _compile(s.place_name, case=True)
+        self.place_types = [(t, _compile(t.pattern)) for t in s.place_types]
+
+
+def validate(data: Any, path: Path) -> FactRules:
+    """The typed rules of one parsed file; RuleError naming the entry and field otherwise."""
+    try:
+        return FactRules.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise RuleError(path, f"{_field(err['loc'])}: {err['msg']}", _entry(data, err["loc"])) from None
+
+
+def _entry(data: Any, loc: tuple[int | str, ...]) -> str:
+    """`measure.cues[3] (deficit.word)`: where the error is, with the rule id where there is one."""
+    out = ""
+    node = data
+    for part in loc[:-1]:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        node = node[part] if isinstance(node, dict | list) and _has(node, part) else None
+    if isinstance(node, dict) and node.get("id"):
+        out += f" ({node['id']})"
+    return out or "(top level)"
+
+
+def _has(node: dict[str, Any] | list[Any], part: int | str) -> bool:
+    if isinstance(node, list):
+        return isinstance(part, int) and 0 <= part < len(node)
+    return part in node
+
+
+def _field(loc: tuple[int | str, ...]) -> str:
+    return f"field `{loc[-1]}`" if loc else "the file"
+
+
+@lru_cache(maxsize=4)
+def load_rules(rules_dir: Path) -> Compiled:
+    """rules/facts.yaml, validated and compiled (once per process)."""
+    path = Path(rules_dir) / FILE
+    data = read_yaml(path)
+    if not isinstance(data, dict):
+        raise RuleError(path, "expected a mapping with context, measure, period and subject")
+    return Compiled(validate(data, path))

@@ -1,0 +1,84 @@
+"""Subject: whose money an amount is, from the named bodies already found (body mentions), the
+back-references of rules/facts.yaml (`the trust`, `the CCG`, `the STP`), the section heading and
+the document's own body (its manifest publisher or title)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pipeline.model import Document, Line
+
+
+@dataclass(frozen=True)
+class BodyRef:
+    """A body mention placed in the document: paragraph, paragraph offsets, and the body."""
+
+    para: int
+    start: int
+    end: int
+    body_id: str
+    name: str
+    type: str
+
+
+@dataclass(frozen=True)
+class Known:
+    """A body found by name outside the text (a heading's place with a suffix, the publisher)."""
+
+    body_id: str
+    name: str
+    type: str
+    record: tuple[tuple[str, Any], ...]  # the `bodies` row, for the table (its id may be new there)
+
+
+def lookup(name: str, rules_dir: Path) -> Known | None:
+    """The known body (gazetteer or ODS) whose name or alias this is exactly (`Bedford Hospital`)."""
+    return _lookup(name.strip(), str(rules_dir))
+
+
+def find_in(text: str, rules_dir: Path) -> Known | None:
+    """The known body a short text (a publisher, a title) names first, read by the bodies pipeline."""
+    return _find_in(text.strip(), str(rules_dir))
+
+
+@lru_cache(maxsize=4)
+def _linker(rules_dir: str) -> Any:
+    from pipeline.extract.bodies.extractor import environment
+    from pipeline.extract.bodies.link import Linker
+
+    env = environment(Path(rules_dir))
+    return env.nlp.tokenizer, Linker(env.rules, env.index, env.fuzzy, None)
+
+
+@lru_cache(maxsize=8192)
+def _lookup(name: str, rules_dir: str) -> Known | None:
+    if not name:
+        return None
+    tokenizer, linker = _linker(rules_dir)
+    body = linker.find([t.text for t in tokenizer(name)], None)
+    return None if body is None else _known(body)
+
+
+@lru_cache(maxsize=1024)
+def _find_in(text: str, rules_dir: str) -> Known | None:
+    if not text:
+        return None
+    from pipeline.extract.bodies.extractor import environment, find_bodies
+    from pipeline.normalise import load_rewrites, normalise
+
+    env = environment(Path(rules_dir))
+    doc = Document("(name)", "", "text", {}, [Line(1, text)])
+    found, _ = find_bodies(doc, [normalise(text, load_rewrites(Path(rules_dir)))], env)
+    for f in sorted(found, key=lambda f: f.start):
+        if f.body.source in ("gazetteer", "ods"):
+            return _known(f.body)
+    return None
+
+
+def _known(body: Any) -> Known:
+    rec = body.record()
+    rec["aliases"] = []
+    return Known(body.id, body.name, body.type, tuple(sorted(rec.items())))

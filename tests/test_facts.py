@@ -1,0 +1,350 @@
+"""Financial facts (pipeline/facts/, rules/facts.yaml): each rule's effect on the real sentence it was
+written for, the rule file's errors, and the provenance of every fact of a full build."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import cli
+from pipeline.extract import Context, extract_all
+from pipeline.facts import load_rules
+from pipeline.model import Document, Line, mention_id
+from pipeline.rules import RuleError
+from tests.conftest import CORPUS, edit_yaml
+
+UNISON = "000_9697e79c8f4d460c.txt"
+LCH = "lch-trust-board-public-papers-2025-09-04.md"
+NHSE = "nhse-board-paper-nhs-productivity-2024-12-05.md"
+
+
+def facts_of(
+    lines: list[str], first: int, last: int, meta: dict[str, Any] | None = None, name: str = "part.txt"
+) -> dict[tuple[int, str], dict[str, Any]]:
+    """The facts of lines first..last (1-based, as numbered in the file), by (line, amount as written)."""
+    doc = Document(name, "0" * 64, "text", meta or {}, [Line(n, lines[n - 1]) for n in range(first, last + 1)])
+    ex = extract_all(doc, Context(), kinds=["money", "body", "fact"])
+    rows = {r["money_id"]: r for r in ex.records.get("money_facts", [])}
+    out = {}
+    for m in ex.mentions:
+        if m.kind == "money":
+            line = doc.lines[m.line_index]
+            out[(line.number, m.text)] = rows.pop(mention_id(doc.sha256, line, m))
+    assert not rows, "a fact for no amount"
+    return out
+
+
+def basis(row: dict[str, Any], field: str) -> dict[str, Any]:
+    return next(b for b in json.loads(row["basis"]) if b["field"] == field)
+
+
+@pytest.fixture(scope="module")
+def unison(corpus_lines):
+    return corpus_lines[UNISON]
+
+
+# -- measure ----------------------------------------------------------------------------------------
+
+
+def test_control_total_and_savings_cues_on_the_blmk_finance_headlines(unison):
+    f = facts_of(unison, 183, 187)
+    assert f[(185, "£9.7m")]["measure"] == "control_total"
+    assert basis(f[(185, "£9.7m")], "measure")["words"] == "control total"
+    assert f[(185, "£80.5m")]["measure"] == "savings"
+    # "an actual deficit of $\pounds 13.4m": the cue is read through the typesetting residue
+    assert f[(187, "\\pounds 13.4m")]["measure"] == "deficit"
+
+
+def test_the_noun_after_an_amount_wins_and_an_alternative_keeps_its_measure(unison):
+    # "missing the control total would mean a loss of £29.5m funding ..., or £8.8m if ..."
+    f = facts_of(unison, 189, 189)
+    assert (f[(189, "£29.5m")]["measure"], f[(189, "£29.5m")]["measure_rule"]) == ("funding", "funding.word")
+    assert (f[(189, "£8.8m")]["measure"], f[(189, "£8.8m")]["measure_rule"]) == ("funding", "measure.same_sentence")
+
+
+def test_parts_in_brackets_keep_the_whole_figures_measure_and_groups_have_no_subject(unison):
+    f = facts_of(unison, 235, 253)
+    whole, nhs, local = f[(253, "£311m")], f[(253, "£203m")], f[(253, "£108m")]
+    assert whole["measure"] == "gap" and whole["subject"] == "Bedfordshire, Luton and Milton Keynes STP"
+    assert whole["subject_rule"] == "subject.the_stp"
+    assert (nhs["measure"], nhs["measure_rule"], nhs["subject"], nhs["subject_rule"]) == (
+        "gap",
+        "measure.part_of",
+        None,
+        "subject.group",
+    )
+    # the "local government deficit" later in the brackets does not make the part a deficit
+    assert (local["measure"], local["subject"]) == ("gap", None)
+
+
+def test_a_cue_beyond_another_amount_is_that_amounts(unison):
+    # "a net risk of approximately £6m which includes a £4.8m gap with Luton & Dunstable Hospital, ..."
+    f = facts_of(unison, 267, 271)
+    assert f[(271, "£6m")]["measure"] == "other"
+    assert {f[(271, t)]["measure_rule"] for t in ("£4.8m", "£3m", "£1.5m")} == {"measure.part_of"}
+    # the hospital after "with" is a counterparty: the subject is the CCG of the paragraph before
+    assert {f[(271, t)]["subject"] for t in ("£6m", "£4.8m", "£3m", "£1.5m")} == {"Luton CCG"}
+    assert {f[(271, t)]["period"] for t in ("£6m", "£3m")} == {"2018/19"}
+
+
+def test_part_of_a_later_amount_and_deficit_support_funding_in_board_papers(corpus_lines):
+    lch = corpus_lines[LCH]
+    f = facts_of(lch, 1045, 1045)
+    # "£5.3million of the £14m savings target for 2025/26 had been identified"
+    assert (f[(1045, "£5.3million")]["measure"], f[(1045, "£5.3million")]["measure_rule"]) == (
+        "savings",
+        "measure.part_of",
+    )
+    assert f[(1045, "£14m")]["period"] == "2025/26"
+    f = facts_of(lch, 7061, 7061)
+    assert f[(7061, "£49.2M")]["measure"] == "funding"  # "£49.2M deficit support funding"
+
+
+def test_from_one_amount_to_another_keeps_the_measure(corpus_lines):
+    # "Spend has reduced from £3.5 bil ion in 2022/23 (4.5% of total pay) to £3.0 bil ion in 2023/24"
+    f = facts_of(corpus_lines[NHSE], 161, 161)
+    first, second = f[(161, "£3.5 bil ion")], f[(161, "£3.0 bil ion")]
+    assert (first["measure"], first["period"]) == ("spend", "2022/23")
+    assert (second["measure"], second["measure_rule"], second["period"]) == ("spend", "measure.from_to", "2023/24")
+
+
+# -- period -----------------------------------------------------------------------------------------
+
+
+def test_a_paragraph_that_runs_on_carries_its_year(unison):
+    # "... ended 2017-18 in deficit: ... Luton & Dunstable managed" / "- through securing ... a £9.4m loss
+    # of the year into a £10.5m surplus: the trust has already bid for another £9m of support for 2018-19."
+    f = facts_of(unison, 259, 265)
+    assert f[(265, "£9.4m")]["period"] == "2017/18"
+    assert f[(265, "£10.5m")]["period"] == "2017/18"
+    assert f[(265, "£9m")]["period"] == "2018/19"
+    assert basis(f[(265, "£9.4m")], "period")["spans"][0]["line"] == 261
+
+
+def test_last_year_names_no_year_and_stops_a_carried_one(unison):
+    f = facts_of(unison, 269, 273)
+    row = f[(273, "£7.9m")]
+    assert (row["period"], row["period_rule"]) == (None, "period.relative")
+    assert basis(row, "period")["words"] == "last year"
+
+
+def test_calendar_year_only_beside_the_amount(unison):
+    # "In 2016 the STP began by identifying a potential ... gap ... of £311m": when, not what for
+    assert facts_of(unison, 253, 253)[(253, "£311m")]["period"] is None
+    # "... £22 billion of cost savings to enable the NHS to balance its books by 2020/21"
+    row = facts_of(unison, 9, 9)[(9, "\\pounds 22 billion")]
+    assert (row["period"], row["period_source"], row["measure"]) == ("2020/21", "sentence", "savings")
+
+
+def test_this_year_in_an_annual_report_is_the_reports_year(shared):
+    lines = (shared / "realdocs" / "ltht-annual-report-2024-25.md").read_text(encoding="utf-8").split("\n")
+    meta = {"title": "Leeds Teaching Hospitals NHS Trust Annual Report 2024/25", "kind": "report", "date": "2025"}
+    row = facts_of(lines, 20497, 20497, meta)[(20497, "£3.5m")]
+    assert (row["period"], row["period_source"], row["period_rule"]) == ("2024/25", "document", "period.this_year")
+    assert row["measure"] == "spend"  # "the Trust has spent just over £3.5m"
+    # the same words in a paper that is no annual report name no year
+    row = facts_of(lines, 20497, 20497, {"title": "Board papers", "date": "2025"})[(20497, "£3.5m")]
+    assert row["period"] is None
+
+
+# -- subject ----------------------------------------------------------------------------------------
+
+
+def test_places_before_amounts_name_the_trusts_of_the_sentence(unison):
+    # "two of the three acute trusts ended 2017-18 in deficit: Bedford by £8.5m, Milton Keynes by £16.1m"
+    f = facts_of(unison, 261, 261)
+    bedford, mk = f[(261, "£8.5m")], f[(261, "£16.1m")]
+    assert (bedford["subject"], bedford["subject_rule"]) == ("Bedford Hospital NHS Trust", "subject.place_trust")
+    assert mk["subject"] == "Milton Keynes University Hospital NHS Foundation Trust"
+    assert {bedford["measure"], mk["measure"]} == {"deficit"} and {bedford["period"], mk["period"]} == {"2017/18"}
+    assert basis(bedford, "subject")["words"] == "Bedford"
+
+
+def test_the_ccg_under_a_place_heading_is_that_places_ccg(unison):
+    # heading "Cambridgeshire and Peterborough", then "The CCG reported a deficit of £42m for 2017-18"; PwC
+    # (a company) in the same sentence is a source, not whose money it is
+    f = facts_of(unison, 301, 309)
+    for text in ("£42m", "£26.6m", "£49.2m"):
+        row = f[(309, text)]
+        assert (row["subject"], row["measure"], row["period"]) == (
+            "Cambridgeshire and Peterborough CCG",
+            "deficit",
+            "2017/18",
+        ), text
+    assert f[(309, "£42m")]["subject_rule"] == "subject.the_ccg"
+
+
+def test_our_and_bare_place_names_in_a_section_are_the_sections_stp(unison):
+    f = facts_of(unison, 301, 446)
+    row = f[(444, "£160m")]  # "our collective deficit was more than £160m"
+    assert (row["subject"], row["measure"], row["period"]) == (
+        "Cambridgeshire and Peterborough STP",
+        "deficit",
+        "2015/16",
+    )
+
+
+def test_the_nhs_as_a_whole(shared):
+    path = shared / "realdocs" / "commons-library-cbp10313-nhs-productivity-2025-07.md"
+    lines = path.read_text("utf-8").split("\n")
+    f = facts_of(lines, 625, 625)  # "The NHS budget for 2024/25 was £177bn, and for 2025/26 it is £183bn."
+    assert [(r["subject"], r["subject_id"], r["measure"], r["period"]) for r in f.values()] == [
+        ("NHS", None, "funding", "2024/25"),
+        ("NHS", None, "funding", "2025/26"),
+    ]
+
+
+# -- the rule file ----------------------------------------------------------------------------------
+
+
+def test_the_project_rules_load():
+    rules = load_rules(Path(__file__).resolve().parents[1] / "rules")
+    ids = [c.id for c, _ in rules.cues]
+    assert len(ids) == len(set(ids)) and "deficit.word" in ids
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda d: d["measure"]["cues"][1].update(weight=-1), "measure.cues[1] (control_total.phrase): field `weight`"),
+        (lambda d: d["measure"]["cues"][2].update(measure="loss"), "measure.cues[2] (deficit.word): field `measure`"),
+        (lambda d: d["measure"]["cues"][3].update(pattern="(deficit"), "pattern does not compile"),
+        (lambda d: d["period"].pop("financial_year"), "entry period: field `financial_year`: Field required"),
+        (lambda d: d["subject"].update(colour="red"), "entry subject: field `colour`: Extra inputs"),
+        (lambda d: d["measure"]["cues"].append(dict(d["measure"]["cues"][0])), "is used twice"),
+    ],
+)
+def test_a_bad_rule_names_file_entry_and_field(rules_copy, change, expected):
+    edit_yaml(rules_copy / "facts.yaml", change)
+    load_rules.cache_clear()
+    with pytest.raises(RuleError) as err:
+        load_rules(rules_copy)
+    assert "facts.yaml" in str(err.value) and expected in str(err.value), str(err.value)
+
+
+def test_a_bad_facts_rule_file_stops_the_build_with_exit_2(rules_copy, tmp_path):
+    edit_yaml(rules_copy / "facts.yaml", lambda d: d["measure"]["cues"][0].update(max_words="many"))
+    load_rules.cache_clear()
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_bytes((CORPUS / "004_bd442f22357b032f.txt").read_bytes())
+    db = tmp_path / "x.db"
+    result = CliRunner().invoke(cli, ["build", "--corpus", str(corpus), "--db", str(db), "--rules", str(rules_copy)])
+    assert result.exit_code == 2
+    assert "facts.yaml, entry measure.cues[0]" in result.output and "max_words" in result.output
+    assert not db.exists()
+
+
+# -- a full build -----------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_every_amount_has_one_fact_and_its_basis_slices_the_stored_lines(built_db):
+    con = sqlite3.connect(built_db)
+    assert con.execute("SELECT count(*) FROM money").fetchone() == con.execute("SELECT count(*) FROM facts").fetchone()
+    lines = {(d, p, n): t for d, p, n, t in con.execute("SELECT document_id, page, line, text FROM lines")}
+    checked = 0
+    for doc, money_text, line_text, start, end, raw in con.execute(
+        "SELECT document_id, text, line_text, char_start, char_end, basis FROM facts"
+    ):
+        assert line_text[start:end] == money_text
+        items = json.loads(raw)
+        assert [b["field"] for b in items] == ["subject", "measure", "period"]
+        for item in items:
+            for span in item.get("spans", []):
+                stored = lines[(doc, span["page"], span["line"])]
+                assert stored[span["char_start"] : span["char_end"]] == span["text"]
+                checked += 1
+    assert checked > 1000
+
+
+@pytest.mark.slow
+def test_tables_take_their_documents_body_and_title(built_db):
+    con = sqlite3.connect(built_db)
+    rows = con.execute(
+        "SELECT f.subject, f.measure, f.subject_rule, count(*) FROM facts f JOIN money m ON m.id = f.id "
+        "WHERE f.doc = 'nhs-tower-hamlets-ccg-payments-over-30k-2020-05.pdf' AND m.basis != 'text' GROUP BY 1, 2, 3"
+    ).fetchall()
+    assert rows == [("Tower Hamlets CCG", "spend", "subject.table_row", 235)]
+
+
+@pytest.mark.slow
+def test_the_readmes_deficit_question_on_facts(built_db):
+    con = sqlite3.connect(built_db)
+    sql = "SELECT doc, line, text FROM facts WHERE measure = 'deficit' AND currency = 'GBP' AND high > 10e6"
+    found = set(con.execute(sql).fetchall())
+    assert (UNISON, 267, "£55.9m") in found  # Bedfordshire CCG's cumulative deficit, 2017/18
+    assert (UNISON, 317, "£42.1m") in found  # CUHFT's, beside the CCG's £42m
+    # what the word search on line_text put at the top: capital investment and a transformation fund
+    assert ("001_baeb06aa9c477327.txt", 48, "£9.53 billion") not in found
+    assert ("001_baeb06aa9c477327.txt", 136, "£2.1bn") not in found
+
+
+@pytest.fixture(scope="module")
+def ltht(shared):
+    return (shared / "realdocs" / "ltht-annual-report-2024-25.md").read_text(encoding="utf-8").split("\n")
+
+
+LTHT_META = {
+    "title": "Leeds Teaching Hospitals NHS Trust Annual Report 2024/25",
+    "publisher": "Leeds Teaching Hospitals NHS Trust",
+    "date": "2025",
+}
+
+
+def test_a_prior_year_in_brackets_is_a_comparison_not_the_period(ltht):
+    # "The adjusted financial performance for 2024/25 is a surplus of £19.9m (2023/24 surplus of £12.3m)"
+    f = facts_of(ltht, 27431, 27431, LTHT_META)
+    assert (f[(27431, "£19.9m")]["period"], f[(27431, "£12.3m")]["period"]) == ("2024/25", "2023/24")
+    # "Income from NHS England includes £72.7m (2023/24" / "£44.6m) to cover ...": no year for £72.7m
+    f = facts_of(ltht, 30975, 30977, LTHT_META)
+    assert f[(30975, "£72.7m")]["period"] is None and f[(30977, "£44.6m")]["period"] == "2023/24"
+
+
+def test_the_trust_in_a_trusts_own_papers_is_the_publisher(ltht):
+    row = facts_of(ltht, 20497, 20497, LTHT_META)[(20497, "£3.5m")]  # "This year the Trust has spent just over £3.5m"
+    assert (row["subject"], row["subject_rule"]) == ("Leeds Teaching Hospitals NHS Trust", "subject.the_trust")
+    assert basis(row, "subject")["words"] == "the Trust"
+
+
+def test_a_body_that_calculated_a_figure_is_its_source_not_its_subject(shared):
+    path = shared / "realdocs" / "ippr-realising-the-neighbourhood-nhs-2020.md"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    # "NHS England has calculated that by 2023/24" / "a typical network ... will receive up to £1.47 million"
+    row = facts_of(lines, 1063, 1065)[(1065, "£1.47 million")]
+    assert (row["subject"], row["measure"], row["period"]) == (None, "funding", "2023/24")
+
+
+@pytest.mark.slow
+def test_a_spending_tables_title_gives_its_financial_year(built_db):
+    # "NHS Barking and Dagenham CCG: invoices over £25k, April 2014 to March 2015"
+    con = sqlite3.connect(built_db)
+    rows = con.execute(
+        "SELECT f.period, f.period_source, f.period_rule, count(*) FROM facts f JOIN money m ON m.id = f.id "
+        "WHERE f.doc = 'nhs-barking-dagenham-ccg-invoices-over-25k-2014-15.pdf' AND m.basis != 'text' GROUP BY 1, 2, 3"
+    ).fetchall()
+    assert rows == [("2014/15", "document", "period.title", 448)]
+
+
+def test_a_bullet_and_its_tab_is_no_table_row_and_on_costs_are_spend():
+    from pipeline.facts.context import is_table_row
+    from pipeline.ingest import ingest
+    from pipeline.manifest import load_manifest
+
+    entry = next(e for e in load_manifest(CORPUS) if e.file == "data-driven-healthcare-2030-summary-2021-03.pdf")
+    doc = ingest(CORPUS, entry)
+    page = [line for line in doc.lines if line.page == 10 and line.number <= 6]
+    assert page[1].text.startswith("•\tInvestments") and not is_table_row(page[1].text)
+    assert is_table_row("Data\tClinical coding\tBand 4\t3,560\t£116\t3,101\t£132")
+    part = Document(doc.path, doc.sha256, "pdf", doc.meta, page)
+    ex = extract_all(part, Context(), kinds=["money", "body", "fact"])
+    (first, *_) = ex.records["money_facts"]
+    # "The salary and employment on-costs for the" / "workforce of 46,000 WTEs in 2020 is estimated to be
+    # around £2.05 billion."
+    assert (first["measure"], first["measure_rule"]) == ("spend", "spend.cost_of")
+    assert basis(first, "measure")["spans"][0]["line"] == 3  # the cue is on the line before the amount
