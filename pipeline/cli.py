@@ -192,13 +192,13 @@ def _summary(report: BuildReport) -> None:
             f"{counts}); nothing changed since it was built ({report.seconds:.1f}s)",
             err=True,
         )
-        return
-    click.echo(
-        f"Built {report.db_path} from {report.documents} documents ({len(report.failed)} failed): "
-        f"{counts} in {report.seconds:.1f}s ({report.parsed} PDFs parsed and {report.extracted} "
-        f"documents extracted afresh, the rest from the cache; {report.jobs} job{'s' if report.jobs > 1 else ''})",
-        err=True,
-    )
+    else:
+        click.echo(
+            f"Built {report.db_path} from {report.documents} documents ({len(report.failed)} failed): "
+            f"{counts} in {report.seconds:.1f}s ({report.parsed} PDFs parsed and {report.extracted} "
+            f"documents extracted afresh, the rest from the cache; {report.jobs} job{'s' if report.jobs > 1 else ''})",
+            err=True,
+        )
     if report.discrepancies:
         click.echo(
             f"{report.discrepancies} group{'s' if report.discrepancies > 1 else ''} of facts "
