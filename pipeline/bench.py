@@ -8,6 +8,8 @@ one): to add a row of your own, write a function taking the parsed arguments and
 
 - ``pdf``: PDF pages per second through our ingestion vs plain pdfplumber ``extract_words`` vs
   pypdfium2's characters with boxes and sizes, on the same pages, and the ratios.
+- ``ocr``: each PDF read with OCR on and off; the difference is what OCR costs, with the pages it
+  read and the lines it added (the ``pdf`` rows read with OCR off).
 - ``stages``: characters per second through normalisation and every extractor of the EXTRACTORS
   registry (extractors of one module share one analysis per document and are timed together), all
   kinds against money alone, and each against its ceiling: one compiled regex scan of the same text
@@ -161,8 +163,71 @@ def _time_pdfium(path: Path) -> float:
 
 def _time_ours(path: Path) -> float:
     t0 = time.process_time()
-    ingest(path.parent, infer_entry(path.name))
+    ingest(path.parent, infer_entry(path.name), rules=_rules_without_ocr())
     return time.process_time() - t0
+
+
+_NO_OCR: list[Path] = []
+
+
+def _rules_without_ocr() -> Path:
+    """A copy of rules/ with OCR turned off (made once per run, in a temporary folder)."""
+    if not _NO_OCR:
+        folder = Path(tempfile.mkdtemp(prefix="nhs-figures-bench-rules-")) / "rules"
+        shutil.copytree(ROOT / "rules", folder)
+        data = yaml.safe_load((folder / "ocr.yaml").read_text(encoding="utf-8"))
+        data["enabled"] = False
+        (folder / "ocr.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+        _NO_OCR.append(folder)
+    return _NO_OCR[0]
+
+
+# -- 1b. OCR ------------------------------------------------------------------------------------
+
+
+def ocr_files(quick: bool) -> list[Path]:
+    """The PDFs of part 1 and the scanned test PDFs."""
+    scans = sorted((ROOT / "tests" / "data" / "hardpdfs").glob("scanned-*.pdf"))
+    return [*pdf_files(quick), *scans]
+
+
+def bench_ocr(files: list[Path]) -> None:
+    from pipeline.ingest.ocr import engine_version
+    from pipeline.ingest.ocr_rules import load_ocr_rules
+
+    print(f"1b. OCR ({engine_version(load_ocr_rules())}): each PDF read with OCR on and off (no cache)")
+    print(f"   {'file':58} {'pages':>5} {'ocr pp':>6} {'lines':>5} {'off s':>7} {'on s':>7} {'ocr s':>7}")
+    tot_off = tot_on = 0.0
+    tot_pages = tot_ocr_pages = 0
+    for path in files:
+        entry = infer_entry(path.name)
+        t0 = time.perf_counter()
+        off = ingest(path.parent, entry, rules=_rules_without_ocr())
+        t_off = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        on = ingest(path.parent, entry)
+        t_on = time.perf_counter() - t0
+        pages = len(on.hints.get("ocr_pages", []))
+        added = sum(line.source == "ocr" for line in on.lines)
+        tot_off += t_off
+        tot_on += t_on
+        tot_pages += on.page_count or 0
+        tot_ocr_pages += pages
+        print(
+            f"   {path.name[:58]:58} {on.page_count or 0:5d} {pages:6d} {added:5d} {t_off:7.2f} {t_on:7.2f} "
+            f"{t_on - t_off:7.2f}"
+        )
+        del off
+    print(
+        f"   {'all':58} {tot_pages:5d} {tot_ocr_pages:6d} {'':5} {tot_off:7.2f} {tot_on:7.2f} {tot_on - tot_off:7.2f}"
+        f"   -> OCR {((tot_on - tot_off) / tot_ocr_pages) if tot_ocr_pages else 0:.1f} s per page it read "
+        "(the first one loads the models)\n"
+    )
+
+
+@measurement("ocr")
+def bench_ocr_part(args: argparse.Namespace) -> None:
+    bench_ocr(ocr_files(args.quick))
 
 
 # -- 2. Stages over text ------------------------------------------------------------------------
