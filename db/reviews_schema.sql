@@ -52,19 +52,33 @@ CREATE TABLE IF NOT EXISTS anchors (
 );
 CREATE INDEX IF NOT EXISTS idx_anchors_item ON anchors(item_kind, item_id);
 
+-- Every id a reviewed item has had in any build (recorded, then each anchor): an audit URL
+-- saved before an edit moved the item (ids follow positions) is sent to where it is now.
+CREATE TABLE IF NOT EXISTS item_ids (
+    item_kind TEXT NOT NULL,
+    item_id TEXT NOT NULL,
+    target_key TEXT NOT NULL,        -- the reviewed item (verdicts.target_key)
+    first_seen TEXT NOT NULL,        -- UTC, when this id was first seen for it
+    PRIMARY KEY (item_kind, item_id, target_key)
+);
+INSERT OR IGNORE INTO item_ids (item_kind, item_id, target_key, first_seen)
+    SELECT item_kind, item_id, target_key, created FROM verdicts;
+INSERT OR IGNORE INTO item_ids (item_kind, item_id, target_key, first_seen)
+    SELECT item_kind, item_id, target_key, anchored_at FROM anchors WHERE item_id IS NOT NULL;
+
 -- Every verdict with its anchor.
 DROP VIEW IF EXISTS verdict_history;
 CREATE VIEW verdict_history AS
 SELECT v.id, v.uid, v.item_kind, v.item_id AS recorded_item_id, a.item_id, coalesce(a.method, 'unanchored') AS anchor,
        v.doc, v.page, v.line, a.line AS current_line, v.exact, v.verdict, v.correct, v.note, v.reviewer, v.created,
-       v.target_key
+       v.target_key, v.doc_sha256 AS made_on_sha256
 FROM verdicts v LEFT JOIN anchors a ON a.target_key = v.target_key;
 
 -- The verdict in force for each item of the current build: the latest one.
 DROP VIEW IF EXISTS current_verdicts;
 CREATE VIEW current_verdicts AS
 SELECT v.id, v.uid, a.item_kind, a.item_id, a.method AS anchor, v.doc, a.document_id, a.page, a.line,
-       v.exact, v.verdict, v.correct, v.note, v.reviewer, v.created,
+       v.exact, v.verdict, v.correct, v.note, v.reviewer, v.created, v.doc_sha256 AS made_on_sha256,
        (SELECT count(*) FROM verdicts v3 JOIN anchors a3 ON a3.target_key = v3.target_key
         WHERE a3.item_kind = a.item_kind AND a3.item_id = a.item_id) AS verdicts_on_item
 FROM verdicts v JOIN anchors a ON a.target_key = v.target_key

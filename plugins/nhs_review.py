@@ -20,8 +20,11 @@ pipeline/reviews/; this file only connects it to Datasette:
 from __future__ import annotations
 
 import asyncio
+import copy
+import hashlib
 import os
 import sqlite3
+import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -33,8 +36,9 @@ from datasette.utils import actor_matches_allow
 from datasette.utils.asgi import Forbidden, NotFound, Response
 from markupsafe import Markup, escape
 
+from pipeline import readable
 from pipeline.extract import KIND_TABLES
-from pipeline.reviews import anchor, audit, guard, items, pagecrop, store
+from pipeline.reviews import anchor, audit, dashboard, guard, items, pagecrop, store
 from pipeline.reviews.store import ReviewError
 
 from pipeline.reviews import facts  # isort: skip (kept apart: facts are issue 9's reviewable kind)
@@ -79,13 +83,64 @@ def corpus_path(datasette: Any) -> Path:
     return Path(row[0]) if row else Path("corpus")
 
 
+# --- the reviews database -----------------------------------------------------------------------
+# reviews.db is created when the server starts serving (the ASGI lifespan start-up, which a one-off
+# `datasette ... --get` never sends) or when the first verdict is recorded. Until then each nhs.db
+# connection attaches an empty reviews schema held in memory, so the canned queries still run and
+# `--get` writes no file.
+
+EMPTY_REVIEWS = "file:nhs-review-empty?mode=memory&cache=shared"
+_empty: list[sqlite3.Connection] = []  # keeps the in-memory schema alive
+_waiting: list[sqlite3.Connection] = []  # nhs.db connections attached to the empty schema
 _prepared: set[Path] = set()
 
 
-def ensure_reviews(path: Path) -> None:
-    if path not in _prepared:
+def empty_reviews() -> str:
+    if not _empty:
+        keeper = sqlite3.connect(EMPTY_REVIEWS, uri=True, check_same_thread=False, isolation_level=None)
+        store.apply_schema(keeper)
+        _empty.append(keeper)
+    return EMPTY_REVIEWS
+
+
+def attach_reviews(conn: sqlite3.Connection, path: Path) -> None:
+    if path.is_file():
+        conn.execute("ATTACH DATABASE ? AS reviews", (f"file:{path}?mode=ro",))
+    else:
+        conn.execute("ATTACH DATABASE ? AS reviews", (empty_reviews(),))
+        _waiting.append(conn)
+
+
+def ensure_reviews(datasette: Any) -> Path:
+    """Create reviews.db if need be, attach it to every nhs.db connection, serve it as `reviews`."""
+    path = reviews_path(datasette)
+    if path not in _prepared or not path.is_file():
         store.connect(path).close()
         _prepared.add(path)
+    while _waiting:
+        conn = _waiting.pop()
+        try:
+            conn.execute("DETACH DATABASE reviews")
+            conn.execute("ATTACH DATABASE ? AS reviews", (f"file:{path}?mode=ro",))
+        except sqlite3.Error:  # a closed connection: nothing to do
+            continue
+    if REVIEWS not in datasette.databases:
+        datasette.add_database(Database(datasette, path=str(path), is_mutable=True), name=REVIEWS)
+    return path
+
+
+async def start_serving(datasette: Any) -> None:
+    """When the server starts: reviews.db ready and every verdict re-attached to the current build."""
+    if NHS not in datasette.databases:
+        return
+    path = await asyncio.to_thread(ensure_reviews, datasette)
+    report = await asyncio.to_thread(anchor.reanchor_files, nhs_path(datasette), path)
+    print(
+        f"nhs-review: {report.targets} reviewed items: {report.same} unchanged, {report.reanchored} re-anchored, "
+        f"{len(report.orphaned)} orphaned (python -m pipeline reviews orphans); verdicts in {path}",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 # --- hooks --------------------------------------------------------------------------------------
@@ -94,35 +149,33 @@ guard.quiet_error_pages()
 
 
 @hookimpl
-def asgi_wrapper() -> Any:
-    return guard.Guard
+def asgi_wrapper(datasette: Any) -> Any:
+    """guard.Guard around the site, and start_serving on the server's lifespan start-up (uvicorn
+    sends it; `--get` does not)."""
 
+    def wrap(app: Any) -> Any:
+        async def inner(scope: dict[str, Any], receive: Any, send: Any) -> None:
+            if scope["type"] != "lifespan":
+                await app(scope, receive, send)
+                return
 
-@hookimpl
-def startup(datasette: Any) -> Any:
-    async def inner() -> None:
-        if NHS not in datasette.databases:
-            return
-        path = reviews_path(datasette)
-        report = await asyncio.to_thread(anchor.reanchor_files, nhs_path(datasette), path)
-        print(
-            f"nhs-review: {report.targets} reviewed items: {report.same} unchanged, {report.reanchored} re-anchored, "
-            f"{len(report.orphaned)} orphaned (python -m pipeline reviews orphans); verdicts in {path}",
-            flush=True,
-        )
-        if REVIEWS not in datasette.databases:
-            datasette.add_database(Database(datasette, path=str(path), is_mutable=True), name=REVIEWS)
+            async def receive_and_start() -> dict[str, Any]:
+                message = await receive()
+                if message.get("type") == "lifespan.startup":
+                    await start_serving(datasette)
+                return message  # type: ignore[no-any-return]
 
-    return inner
+            await app(scope, receive_and_start, send)
+
+        return guard.Guard(inner)
+
+    return wrap
 
 
 @hookimpl
 def prepare_connection(conn: sqlite3.Connection, database: str, datasette: Any) -> None:
-    if database != NHS:
-        return
-    path = reviews_path(datasette)
-    ensure_reviews(path)
-    conn.execute("ATTACH DATABASE ? AS reviews", (f"file:{path}?mode=ro",))
+    if database == NHS:
+        attach_reviews(conn, reviews_path(datasette))
 
 
 @hookimpl
@@ -140,9 +193,15 @@ _accounts: dict[str, Any] = {"key": None, "metadata": {}}
 
 @hookimpl
 def get_metadata(datasette: Any) -> dict[str, Any]:
-    """Reviewer accounts (password hashes) from reviewers.yaml, as datasette-auth-passwords config."""
+    """Reviewer accounts for datasette-auth-passwords, and the dashboards for datasette-dashboards."""
     if NHS not in datasette.databases:
         return {}
+    plugins = {**accounts(datasette), **dashboards(datasette)}
+    return {"plugins": plugins} if plugins else {}
+
+
+def accounts(datasette: Any) -> dict[str, Any]:
+    """Reviewer accounts (password hashes) from reviewers.yaml, as datasette-auth-passwords config."""
     path = reviewers_path(datasette)
     try:
         key = (path, path.stat().st_mtime_ns)
@@ -151,7 +210,27 @@ def get_metadata(datasette: Any) -> dict[str, Any]:
     if _accounts["key"] != key:
         _accounts["metadata"] = accounts_metadata(yaml.safe_load(path.read_text(encoding="utf-8")) or {}, path)
         _accounts["key"] = key
-    return _accounts["metadata"]  # type: ignore[no-any-return]
+    return _accounts["metadata"]["plugins"]  # type: ignore[no-any-return]
+
+
+DASHBOARDS = Path(__file__).resolve().parents[1] / "db" / "dashboards.yaml"
+_dashboards: dict[str, Any] = {"key": None, "config": {}}
+
+
+def dashboards(datasette: Any) -> dict[str, Any]:
+    """db/dashboards.yaml without the charts whose `requires` table nhs.db lacks; a fresh copy each
+    time, since datasette-dashboards fills a chart's query with the request's filters in place."""
+    try:
+        key = (DASHBOARDS.stat().st_mtime_ns, nhs_path(datasette).stat().st_mtime_ns)
+    except OSError:
+        return {}
+    if _dashboards["key"] != key:
+        config = yaml.safe_load(DASHBOARDS.read_text(encoding="utf-8")) or {}
+        with sqlite3.connect(f"file:{nhs_path(datasette)}?mode=ro", uri=True) as conn:
+            present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+        _dashboards["config"] = {"datasette-dashboards": dashboard.available(config, present)}
+        _dashboards["key"] = key
+    return copy.deepcopy(_dashboards["config"])  # type: ignore[no-any-return]
 
 
 def sources_cell(value: str) -> Markup:
@@ -178,6 +257,13 @@ def accounts_metadata(data: dict[str, Any], path: Path) -> dict[str, Any]:
     return {"plugins": {"datasette-auth-passwords": config}}
 
 
+def _cell(row: Any, column: str) -> Any:
+    try:
+        return row[column]
+    except (KeyError, IndexError):
+        return None
+
+
 @hookimpl
 def render_cell(row: Any, value: Any, column: str, table: str | None, database: str) -> Markup | None:
     if database != NHS:
@@ -187,6 +273,11 @@ def render_cell(row: Any, value: Any, column: str, table: str | None, database: 
 
     if column == "audit" and isinstance(value, str) and value.startswith("/-/audit/"):
         return Markup(f'<a class="audit-link" href="{escape(value)}">audit&nbsp;›</a>')
+    if column in ("low", "high") and isinstance(value, int | float) and _cell(row, "currency"):
+        # the amount as people write it beside the number (JSON and CSV keep the number)
+        written = _cell(row, "text") or _cell(row, "as_written") or _cell(row, "figure") or ""
+        shown = readable.bound(str(_cell(row, "currency")), value, str(written))
+        return Markup(f'<span class="amount">{escape(shown)}</span> <small class="number">{value}</small>')
     if column != "id" or value is None:
         return None
     if table == "facts":  # a fact's id is its money id: its audit page judges subject, measure, period
@@ -217,6 +308,8 @@ def menu_links(datasette: Any) -> list[dict[str, str]]:
         {"href": datasette.urls.path("/nhs/where_documents_disagree"), "label": "Where the documents disagree"},
         {"href": datasette.urls.path("/nhs/body_finances_by_year"), "label": "A body's finances by year"},
         {"href": datasette.urls.path("/nhs/verdicts"), "label": "Verdicts"},
+        {"href": datasette.urls.path("/-/dashboards/nhs-figures"), "label": "Dashboard: figures and review progress"},
+        {"href": datasette.urls.path("/nhs/problems"), "label": "Problems: inputs not read, or read with loss"},
     ]
 
 
@@ -224,6 +317,7 @@ def menu_links(datasette: Any) -> list[dict[str, str]]:
 def register_routes() -> list[tuple[str, Any]]:
     return [
         (r"^/-/audit/(?P<kind>[a-z_]+)/(?P<item_id>[^/]+)/page\.png$", page_picture),
+        (r"^/-/audit/(?P<kind>[a-z_]+)/(?P<item_id>[^/]+)/source\.pdf$", source_pdf),
         (r"^/-/audit/(?P<kind>[a-z_]+)/(?P<item_id>[^/]+)$", audit_page),
         (r"^/-/review/record$", record_verdict),
         (r"^/-/review/next$", next_awaiting),
@@ -240,9 +334,13 @@ async def _load(datasette: Any, kind: str, item_id: str) -> items.Item:
 
     item = await nhs_database(datasette).execute_fn(fn)
     if item is None:
-        raise NotFound(
-            f"No {kind} with id {item_id} in this build. It may have gone in a rebuild: see orphaned verdicts."
-        )
+        followed = await nhs_database(datasette).execute_fn(lambda conn: audit.follow(conn, kind, item_id))
+        if followed.kind is not None and followed.item_id is not None:
+            item = await nhs_database(datasette).execute_fn(
+                lambda conn: items.get_item(conn, followed.kind, followed.item_id)
+            )
+        if item is None:
+            raise NotFound(audit.not_found_message(kind, item_id, followed.why))
     return item  # type: ignore[no-any-return]
 
 
@@ -262,6 +360,8 @@ async def audit_page(datasette: Any, request: Any) -> Response:
         "next_url": datasette.urls.path("/-/review/next?" + urlencode({"kind": item.kind, "after": item.id})),
         "queue_url": datasette.urls.path(audit.queue_path(item.kind)),
         "picture_url": datasette.urls.path(audit.audit_url(item.kind, item.id) + "/page.png"),
+        "pdf_url": datasette.urls.path(audit.audit_url(item.kind, item.id) + f"/source.pdf#page={item.first.page}"),
+        **await _picture_styles(datasette, data),
         "verdicts": store.VERDICTS,
         "fact_measures": facts.load_rules().measures if item.kind == facts.FACT else (),
         "disagreements": (
@@ -275,7 +375,25 @@ async def audit_page(datasette: Any, request: Any) -> Response:
     return Response.html(await datasette.render_template("audit.html", context, request=request))
 
 
+async def _picture_styles(datasette: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """Where the item's boxes sit on the page picture, and the close-up centred on them."""
+    none: dict[str, Any] = {"box_styles": [], "closeup_style": ""}
+    if not data["has_picture"]:
+        return none
+    pdf, password = audit.pdf_source(corpus_path(datasette), data["document"])
+    try:
+        width, height = await asyncio.to_thread(pagecrop.page_size, pdf, int(data["page"]), password)
+    except Exception:  # the PDF is not there or cannot be opened: the picture route says why
+        return none
+    return {
+        "box_styles": audit.box_styles(data["boxes"], width, height),
+        "closeup_style": audit.closeup_style(data["boxes"], width, height),
+    }
+
+
 def _history(path: Path, item: items.Item) -> list[dict[str, Any]]:
+    if not path.is_file():
+        return []
     conn = store.connect(path)
     try:
         return store.item_history(conn, item.kind, item.id)
@@ -307,7 +425,8 @@ async def record_verdict(datasette: Any, request: Any) -> Response:
     here = store.Anchor(
         target.target_key, item.kind, item.id, "same", item.document_id, item.first.page, item.first.line
     )
-    await asyncio.to_thread(_record, reviews_path(datasette), verdict, here, build)
+    path = await asyncio.to_thread(ensure_reviews, datasette)
+    await asyncio.to_thread(_record, path, verdict, here, build)
     datasette.add_message(
         request, f"Recorded “{verdict.verdict}” for this {audit.KIND_LABELS.get(item.kind, item.kind).lower()}."
     )
@@ -342,11 +461,45 @@ async def page_picture(datasette: Any, request: Any) -> Response:
     pdf, password = audit.pdf_source(corpus_path(datasette), document)
     if not pdf.is_file():
         raise NotFound(f"{pdf} is not there: the page picture needs the corpus the database was built from.")
+    header = await nhs_database(datasette).execute_fn(lambda conn: audit.table_header(conn, item))
+    header_boxes = [header["box"]] if header and header["box"] else []
     cache = nhs_path(datasette).parent / "cache" / "audit"
     try:
         path = await asyncio.to_thread(
-            pagecrop.cached_render, cache, pdf, str(document["sha256"]), int(item.first.page), boxes, password
+            pagecrop.cached_render,
+            cache,
+            pdf,
+            str(document["sha256"]),
+            int(item.first.page),
+            boxes,
+            password,
+            header_boxes,
         )
     except Exception as exc:  # a PDF that cannot be drawn: say why instead of failing the page
         return Response.text(f"Could not draw page {item.first.page} of {pdf.name}: {exc}", status=500)
     return Response(path.read_bytes(), content_type="image/png", headers={"cache-control": "max-age=86400"})
+
+
+async def source_pdf(datasette: Any, request: Any) -> Response:
+    """The PDF an item was read from, as published (open it at the item's page with #page=N).
+
+    Only a document of this build, from the corpus it was built from, and only when its bytes are
+    still those the database was built from."""
+    item = await _load(datasette, request.url_vars["kind"], request.url_vars["item_id"])
+    document = await nhs_database(datasette).execute_fn(lambda conn: items.documents(conn, item.document_id))
+    if document.get("media_type") != "pdf":
+        raise NotFound("This item is not from a PDF: its source line is on the audit page.")
+    corpus = corpus_path(datasette).resolve()
+    pdf, _ = audit.pdf_source(corpus, document)
+    pdf = pdf.resolve()
+    if not pdf.is_relative_to(corpus) or not pdf.is_file():
+        raise NotFound(f"{document['file']} is not in the corpus the database was built from ({corpus}).")
+    data = await asyncio.to_thread(pdf.read_bytes)
+    if hashlib.sha256(data).hexdigest() != document.get("sha256"):
+        raise NotFound(f"{document['file']} has changed since this build: rebuild (make) to audit the new version.")
+    name = pdf.name.replace('"', "")
+    return Response(
+        data,
+        content_type="application/pdf",
+        headers={"content-disposition": f'inline; filename="{name}"', "cache-control": "max-age=3600"},
+    )

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Retake docs/review-screenshot.png (the README's reviewers' section): the browser test
-# drives headless Chromium through a review session and saves the audit page it shows.
+# Retake the README's screenshots of the reviewers' pages (docs/review-*.png): headless Chromium
+# (apt-get install -y chromium) on a copy of db/nhs.db with a throwaway reviews.db, so no verdict
+# of yours is touched. Build the database first (make).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-REVIEW_SCREENSHOT=docs/review-screenshot.png .venv/bin/python -m pytest -q tests/test_reviews_browser.py
+.venv/bin/python scripts/review_screenshots.py "$@"

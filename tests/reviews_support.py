@@ -32,6 +32,22 @@ def copy_corpus(dest: Path) -> Path:
     return dest
 
 
+def small_corpus(dest: Path, files: list[str]) -> Path:
+    """A corpus of some of the project's documents, with their manifest entries."""
+    dest.mkdir(parents=True)
+    manifest = yaml.safe_load((CORPUS / "manifest.yaml").read_text(encoding="utf-8"))
+    entries = [e for e in manifest["documents"] if e["file"] in files]
+    assert len(entries) == len(files), files
+    for name in files:
+        shutil.copyfile(CORPUS / name, dest / name)
+    (dest / "manifest.yaml").write_text(yaml.safe_dump({"documents": entries}, allow_unicode=True), encoding="utf-8")
+    return dest
+
+
+def insert_lines_at_top(path: Path, lines: list[str]) -> None:
+    path.write_bytes("".join(f"{line}\n" for line in lines).encode("utf-8") + path.read_bytes())
+
+
 def build_db(corpus: Path, db: Path) -> Path:
     from tests.conftest import shared_cache
 
@@ -213,6 +229,7 @@ def build_pdf_fixture(directory: Path, page_number: int = 9) -> tuple[Path, str,
     start = line["text"].index(word["text"])
     end = start + len(word["text"])
     value = float(word["text"].replace(",", ""))
+    header = next((r for r in rows if "AP Amount" in r["text"]), None)  # the column header, on page 1
     mid = mention_id(sha, Line(line["line"], line["text"], page_number), Mention("money", 0, start, end, word["text"]))
     box = (word["x0"], word["top"], word["x1"], word["bottom"])
     db["money"].insert(
@@ -233,6 +250,8 @@ def build_pdf_fixture(directory: Path, page_number: int = 9) -> tuple[Path, str,
             "low": value,
             "high": value,
             "basis": "column_header",
+            "header_page": page_number if header else None,
+            "header_line": header["line"] if header else None,
         }
     )
     load.finish(db)

@@ -66,13 +66,10 @@ def test_all_built_exits_0(tmp_path):
 
 def bad_inputs() -> dict[str, tuple[bytes | None, str | None, str]]:
     """file -> (bytes or None, sha256 for the manifest, expected reason)."""
-    text = (CORPUS / NEWS).read_text(encoding="utf-8")
-    edited = text.replace("£4.5 billion", "£5.4 billion").encode("utf-8")
     return {
         "missing.txt": (None, None, "missing"),
         "empty.txt": (b"", None, "empty"),
         "really-a-pdf.txt": ((CORPUS / HOMERTON).read_bytes(), None, "binary"),
-        "edited.txt": (edited, sha(CORPUS / NEWS), "sha_mismatch"),
     }
 
 
@@ -93,6 +90,28 @@ def test_a_bad_input_is_named_once_recorded_and_the_others_still_build(tmp_path,
     status = {r["file"]: r["status"] for r in db["documents"].rows}
     assert status == {"news.txt": "built", "summary.txt": "built", bad: "failed"}
     assert db.execute("SELECT count(*) FROM lines").fetchone()[0] == 259 + 16
+
+
+def test_an_edited_source_is_built_as_a_new_version_with_the_change_listed(tmp_path):
+    """A file whose bytes no longer match the manifest is a new version of the document: built, not dropped."""
+    text = (CORPUS / NEWS).read_text(encoding="utf-8")
+    assert "£4.5 billion" in text
+    edited = text.replace("£4.5 billion", "£5.4 billion").encode("utf-8")
+    old_sha, new_sha = sha(CORPUS / NEWS), hashlib.sha256(edited).hexdigest()
+    corpus = make_corpus(tmp_path / "c", {**good(), "news.txt": edited}, {"news.txt": old_sha})
+    db_path = tmp_path / "x.db"
+    result = run(corpus, db_path, "--quiet")
+    assert result.exit_code == 0, result.output  # built: a warning, not a failure
+    [said] = [line for line in result.output.splitlines() if "news.txt" in line]
+    assert "[sha_mismatch]" in said and old_sha in said and new_sha in said
+    db = sqlite_utils.Database(db_path)
+    [problem] = list(db["problems"].rows)
+    assert (problem["file"], problem["reason"], problem["severity"]) == ("news.txt", "sha_mismatch", "warning")
+    assert old_sha in problem["message"] and new_sha in problem["message"]
+    doc = next(db["documents"].rows_where("file = ?", ["news.txt"]))
+    assert (doc["status"], doc["sha256"]) == ("built_with_warnings", new_sha)
+    amounts = [r[0] for r in db.execute("SELECT text FROM money WHERE document_id = ?", [doc["id"]]).fetchall()]
+    assert "£5.4 billion" in amounts and "£4.5 billion" not in amounts  # the new version's figures
 
 
 def test_windows_1252_is_decoded_with_a_warning_naming_the_encoding_the_file_and_the_line(tmp_path):

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 import tests.reviews_support as rs
 from pipeline.cli import cli
-from pipeline.reviews import anchor, items, store
+from pipeline.reviews import anchor, audit, items, store
 
 DOC = "000_9697e79c8f4d460c.txt"  # the UNISON report: repeated percentages, figures alone on a line, quotations
 
@@ -188,3 +188,40 @@ def test_choose_follows_the_context_not_the_first_match(tmp_path):
         **{**twins[0].__dict__, "target_key": "changed", "prefix": other.prefix, "suffix": other.suffix}
     )
     assert anchor.choose(stranger, cands) is None
+
+
+def test_an_edited_source_is_a_new_version_and_its_verdicts_follow_with_the_version_they_were_made_on(tmp_path):
+    corpus = rs.small_corpus(tmp_path / "corpus", [DOC])
+    db = rs.build_db(corpus, tmp_path / "nhs.db")
+    old_sha = hashlib.sha256((corpus / DOC).read_bytes()).hexdigest()
+    ms = mentions_of(db, DOC)
+    texts = Counter(m["text"] for m in ms)
+    m = next(m for m in ms if texts[m["text"]] == 1)
+    reviews = tmp_path / "reviews.db"
+    rc = store.connect(reviews)
+    store.record(rc, store.make_verdict(target(db, "percent", m["id"]), "confirmed", "alice"))
+    rc.close()
+
+    # the file changes and the manifest is not updated: built as a new version, not dropped
+    rs.insert_lines_at_top(corpus / DOC, ["A paragraph added above, after the review.", ""])
+    new_sha = hashlib.sha256((corpus / DOC).read_bytes()).hexdigest()
+    out = rs.rebuild_cli(corpus, db)
+    assert "0 attached as recorded, 1 re-anchored, 0 orphaned" in out.stderr
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT sha256, status FROM documents WHERE file = ?", (DOC,)).fetchone() == (
+            new_sha,
+            "built_with_warnings",
+        )
+        [(reason, severity, message)] = conn.execute("SELECT reason, severity, message FROM problems").fetchall()
+        assert (reason, severity) == ("sha_mismatch", "warning") and old_sha in message and new_sha in message
+        conn.execute("ATTACH DATABASE ? AS reviews", (f"file:{reviews}?mode=ro",))
+        followed = audit.follow(conn, "percent", m["id"])  # the id saved before the edit
+    assert followed.why == "moved" and followed.item_id != m["id"]
+    assert target(db, "percent", followed.item_id).line == m["line"] + 2
+
+    rc = store.connect(reviews)
+    [now] = store.current(rc)
+    assert (now["item_id"], now["anchor"], now["verdict"]) == (followed.item_id, "reanchored", "confirmed")
+    assert now["made_on_sha256"] == old_sha  # the version the verdict was made on
+    [changed] = canned(db, reviews, "changed_since_last_review")
+    assert changed["change"] == "document changed" and changed["reviewed_line"] == m["line"]

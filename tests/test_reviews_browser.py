@@ -174,3 +174,138 @@ def test_reviewer_session(chromium, tmp_path):
         context.close()
         assert anonymous_attempt(chromium, base, kind2, id2) == 403
     assert rs.verdict_count(reviews) == 2
+
+
+def sign_in(page, base: str, name: str = "alice") -> None:
+    page.goto(base + "/-/login")
+    page.fill("#id_username", name)
+    page.fill("#id_password", ACCOUNTS[name])
+    page.click("input[type=submit]")
+    page.wait_for_url(base + "/")
+
+
+def record_on_page(page, url: str, verdict: str, correct: str = "") -> None:
+    page.goto(url)
+    page.check(f"input[name=verdict][value={verdict}]")
+    if correct:
+        page.fill("#correct", correct)
+    page.click("form.verdict-form input[type=submit]")
+    page.wait_for_url(url)
+
+
+def test_a_saved_audit_url_opens_the_same_item_after_lines_are_inserted_above_it(chromium, tmp_path):
+    doc = "000_9697e79c8f4d460c.txt"
+    corpus = rs.small_corpus(tmp_path / "corpus", [doc])
+    db = rs.build_db(corpus, tmp_path / "nhs.db")
+    rs.write_reviewers(tmp_path, ACCOUNTS)
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute(
+            "SELECT id, text, line FROM mentions WHERE kind = 'percent' AND text IN "
+            "(SELECT text FROM mentions WHERE kind = 'percent' GROUP BY text HAVING count(*) = 1) ORDER BY line"
+        ).fetchall()
+    (kept_id, kept_text, kept_line), (gone_id, gone_text, gone_line), (unreviewed_id, _, _) = rows[0], rows[-1], rows[1]
+    assert len({kept_line, gone_line}) == 2
+    with rs.datasette(db) as base:
+        context = chromium.new_context(viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(30_000)
+        page = context.new_page()
+        sign_in(page, base)
+        saved = f"{base}/-/audit/percent/{kept_id}"  # the URL a reviewer bookmarks
+        record_on_page(page, saved, "confirmed")
+        record_on_page(page, f"{base}/-/audit/percent/{gone_id}", "wrong", "a different figure")
+        context.close()
+
+    # an edit elsewhere in the document: three lines above every item, and one figure changed
+    path = corpus / doc
+    text = path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    lines[gone_line - 1] = lines[gone_line - 1].replace(gone_text, gone_text.replace("%", " per cent"), 1)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    rs.insert_lines_at_top(path, ["Updated version.", "", "An added paragraph."])
+    out = rs.rebuild_cli(corpus, db)
+    assert "1 re-anchored, 1 orphaned" in out.stderr
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM mentions WHERE id IN (?, ?)", (kept_id, gone_id)).fetchone()[0] == 0
+
+    with rs.datasette(db) as base:
+        context = chromium.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        response = page.goto(f"{base}/-/audit/percent/{kept_id}")
+        assert response.status == 200
+        kind, new_id = item_from_url(page.url)
+        assert (kind, new_id != kept_id) == ("percent", True)  # sent on to the item's id in this build
+        assert page.locator("p.src-line.marked mark.mention").first.inner_text() == kept_text
+        assert page.locator("p.src-line.marked").first.get_attribute("data-line") == str(kept_line + 3)
+        assert page.locator(".current-verdict .verdict").inner_text() == "confirmed"
+        assert "re-anchored" in page.locator("table.verdict-history").inner_text()
+
+        # an item whose verdict is orphaned says so; an unreviewed item's old id does not claim it
+        response = page.goto(f"{base}/-/audit/percent/{gone_id}")
+        assert response.status == 404 and "orphaned" in page.content()
+        response = page.goto(f"{base}/-/audit/percent/{unreviewed_id}")
+        assert response.status == 404
+        body = page.locator("body").inner_text()
+        assert "no verdict was recorded on it" in body and "orphaned" not in body
+        context.close()
+
+
+def test_the_pdf_page_is_readable_beside_the_source_line_with_the_item_boxed(chromium, tmp_path):
+    db, mid, _ = rs.build_pdf_fixture(tmp_path, page_number=1)
+    with rs.datasette(db) as base:
+        context = chromium.new_context(viewport={"width": 1600, "height": 1000})
+        context.set_default_timeout(30_000)
+        page = context.new_page()
+        page.goto(f"{base}/-/audit/money/{mid}")
+        picture = page.locator("img.page-picture")
+        picture.wait_for()
+        page.wait_for_function("document.querySelector('img.page-picture').complete")
+        natural = picture.evaluate("img => [img.naturalWidth, img.naturalHeight]")
+        assert natural[0] >= 1000, natural  # the whole page at 150 dpi or more
+        shown, box = picture.bounding_box(), page.locator(".page-box").first.bounding_box()
+        assert shown["x"] <= box["x"] and box["x"] + box["width"] <= shown["x"] + shown["width"]
+        assert shown["y"] <= box["y"] and box["y"] + box["height"] <= shown["y"] + shown["height"]
+        source = page.locator("p.src-line.marked").first.bounding_box()
+        assert source["x"] + source["width"] <= shown["x"]  # beside the source line, not below it
+        assert "AP Amount" in page.locator("dd.table-header").inner_text()
+        assert page.locator("a.open-pdf").get_attribute("href").endswith("/source.pdf#page=1")
+        if os.environ.get("REVIEW_SCREENSHOT_DIR"):
+            page.screenshot(path=f"{os.environ['REVIEW_SCREENSHOT_DIR']}/audit-pdf.png")
+        # zoom x2: the picture doubles and the box stays on it, scrolled into view
+        page.click("a[href='#zoom-2']")
+        page.wait_for_function(
+            f"document.querySelector('img.page-picture').getBoundingClientRect().width > {shown['width'] * 1.9}"
+        )
+        zoomed, box2 = picture.bounding_box(), page.locator(".page-box").first.bounding_box()
+        assert box2["width"] == pytest.approx(2 * box["width"], rel=0.05)
+        view = page.locator(".page-view").bounding_box()
+        assert view["y"] <= box2["y"] <= view["y"] + view["height"] and zoomed["x"] <= box2["x"]
+        context.close()
+
+
+def test_the_dashboard_draws_its_charts_from_this_machine_only(chromium, tmp_path):
+    corpus = rs.small_corpus(tmp_path / "corpus", ["000_9697e79c8f4d460c.txt", rs.PDF_FIXTURE.name])
+    db = rs.build_db(corpus, tmp_path / "nhs.db")
+    with rs.datasette(db) as base:
+        context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+        context.set_default_timeout(30_000)
+        page = context.new_page()
+        hosts = set()
+        page.on("request", lambda r: hosts.add(r.url.split("/")[2]))
+        page.goto(f"{base}/-/dashboards/nhs-figures")
+        page.wait_for_url(re.compile(r"body=NHS\+England"))  # the default filter
+        with sqlite3.connect(db) as conn:  # the facts chart is there when the build has the facts view
+            has_facts = conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'facts'").fetchone()[0] == 1
+        charts = ["money-by-year", "review-progress", "body-figures", *(["money-by-measure"] if has_facts else [])]
+        for name in charts:
+            page.locator(f"#chart-{name} svg, #chart-{name} canvas").first.wait_for()
+        assert page.locator("#card-money-by-measure").count() == int(has_facts)
+        assert hosts == {base.split("/")[2]}  # vega and the data: all from this server
+        if os.environ.get("REVIEW_SCREENSHOT_DIR"):
+            page.screenshot(path=f"{os.environ['REVIEW_SCREENSHOT_DIR']}/dashboard.png", full_page=True)
+        # the menu leads to the dashboard and to the problems table
+        page.goto(base + "/")
+        page.click("header details summary")
+        labels = page.locator("header details .nav-menu-inner a").all_inner_texts()
+        assert any(t.startswith("Problems") for t in labels) and any(t.startswith("Dashboard") for t in labels)
+        assert page.locator("a[href='/nhs/problems']").count() >= 1
+        context.close()

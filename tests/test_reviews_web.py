@@ -209,29 +209,93 @@ def test_two_reviewers_recording_at_once(site):
     assert counts["bob"]["unsure"] == len(ids) and counts["alice"]["confirmed"] >= len(ids)
 
 
-def test_pdf_page_picture_boxes_the_mention(tmp_path):
+def test_pdf_page_picture_is_the_whole_page_with_the_mention_boxed(tmp_path):
     db, mid, box = rs.build_pdf_fixture(tmp_path)
+    pdf = tmp_path / "corpus" / rs.PDF_FIXTURE.name
+    width, height = pagecrop.page_size(pdf, 9)
     with rs.datasette(db) as base:
         page = httpx.get(f"{base}/-/audit/money/{mid}", timeout=30)
         assert page.status_code == 200 and 'class="page-picture"' in page.text
         r = httpx.get(f"{base}/-/audit/money/{mid}/page.png", timeout=60)
+        source = httpx.get(f"{base}/-/audit/money/{mid}/source.pdf", timeout=30)
+    assert f'href="/-/audit/money/{mid}/source.pdf#page=9"' in page.text
+    assert source.status_code == 200 and source.content == pdf.read_bytes()  # the PDF itself, from the corpus
     assert r.status_code == 200 and r.headers["content-type"] == "image/png"
     cached = list((tmp_path / "cache" / "audit").glob("*.png"))
     assert len(cached) == 1 and cached[0].read_bytes() == r.content
     image = Image.open(io.BytesIO(r.content)).convert("RGB")
-    scale = pagecrop.RESOLUTION / 72
-    top = max(0.0, box[1] - pagecrop.MARGIN)
-    assert image.height == pytest.approx((box[3] + pagecrop.MARGIN - top) * scale, abs=3)
-    x0, y0, x1, y1 = (
-        int(box[0] * scale),
-        int((box[1] - top) * scale),
-        int(box[2] * scale),
-        int((box[3] - top) * scale),
-    )
+    scale = pagecrop.resolution_for(width) / 72
+    assert scale >= 150 / 72 and image.width >= 1000  # the whole page, readable
+    assert image.size == (pytest.approx(width * scale, abs=2), pytest.approx(height * scale, abs=2))
+    x0, y0, x1, y1 = (int(box[0] * scale), int(box[1] * scale), int(box[2] * scale), int(box[3] * scale))
     inside = [image.getpixel((x, y)) for x in range(x0, x1) for y in range(y0, y1)]
     assert any(r < 100 and g < 100 and b < 100 for r, g, b in inside), "the amount's glyphs are inside the box"
     assert any(r > 240 and g > 200 and b < r - 30 for r, g, b in inside), "the box is tinted yellow"
     pad = round(pagecrop.PAD * scale)
-    for lo, hi in ((x0 - pad - 1, x0 + 1), (x1, x1 + pad + 2)):  # the outline's sides, in the padding
+    for lo, hi in ((x0 - pad - 2, x0 + 1), (x1, x1 + pad + 3)):  # the outline's sides, in the padding
         side = {image.getpixel((x, y)) for y in range(y0, y1) for x in range(lo, hi)}
         assert pagecrop.STROKE in side, f"red outline between x={lo} and {hi}"
+
+
+def test_the_pdf_is_served_only_from_the_corpus_and_only_as_built(tmp_path):
+    db, mid, _ = rs.build_pdf_fixture(tmp_path)
+    pdf = tmp_path / "corpus" / rs.PDF_FIXTURE.name
+    with sqlite3.connect(db) as conn:  # a documents row naming a file outside the corpus
+        conn.execute("UPDATE documents SET file = '../nhs.db'")
+    with rs.datasette(db) as base:
+        outside = httpx.get(f"{base}/-/audit/money/{mid}/source.pdf", timeout=30)
+    assert outside.status_code == 404 and "not in the corpus" in outside.text
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE documents SET file = ?", (pdf.name,))
+    pdf.write_bytes(pdf.read_bytes() + b"\n% changed\n")
+    with rs.datasette(db) as base:
+        changed = httpx.get(f"{base}/-/audit/money/{mid}/source.pdf", timeout=30)
+    assert changed.status_code == 404 and "has changed since this build" in changed.text
+
+
+def test_datasette_get_prints_json_only_and_writes_no_file(tmp_path, built_db):
+    """`datasette db/nhs.db --get ...` (as in the README) gives JSON on stdout and leaves no reviews.db."""
+    import json
+    import shutil
+    import subprocess
+    import sys
+
+    db = tmp_path / "nhs.db"
+    shutil.copyfile(built_db, db)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    command = [sys.executable, "-m", "datasette", str(db), "-m", str(rs.ROOT / "db" / "metadata.yaml")]
+    command += ["--plugins-dir", str(rs.ROOT / "plugins"), "--template-dir", str(rs.ROOT / "templates")]
+    answers = {}
+    for path in ("/nhs/money.json?_shape=array", "/nhs/verdicts.json?_shape=array"):
+        out = subprocess.run([*command, "--get", path], cwd=rs.ROOT, capture_output=True, text=True, check=True)
+        answers[path.split(".")[0]] = json.loads(out.stdout)  # nothing but the JSON on stdout
+    assert len(answers["/nhs/money"]) > 0 and answers["/nhs/verdicts"] == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # no reviews.db, nothing else
+
+
+def test_amounts_are_readable_beside_numbers_that_stay_numeric(site):
+    base, _, _ = site
+    with httpx.Client(base_url=base, timeout=30) as c:
+        page = c.get("/nhs/money", params={"text": "6,797,998.00"}).text
+        assert '<span class="amount">£6,797,998.00</span> <small class="number">6797998.0</small>' in page
+        [row] = c.get("/nhs/money.json", params={"_shape": "array", "text": "£1.7bn"}).json()
+        assert row["low"] == 1.7e9 and isinstance(row["low"], float)
+        queue = c.get("/nhs/awaiting_review.json", params={"_shape": "array", "kind": "money"}).json()
+        assert {"amount", "low"} <= set(queue[0]) and isinstance(queue[0]["low"], float)
+        assert "£1.7bn" in {r["amount"] for r in queue}
+
+
+def test_pages_lead_with_content_not_sql_or_column_descriptions(site):
+    base, _, _ = site
+    with httpx.Client(base_url=base, timeout=30) as c:
+        for name, title in (("awaiting_review", "Figures awaiting review"), ("verdicts", "Verdicts in force")):
+            page = c.get(f"/nhs/{name}").text
+            assert re.search(r"<title>(.*?)</title>", page, re.S).group(1).strip() == f"{title} · nhs"
+            before_rows = page.split('<table class="rows-and-columns"')[0]
+            assert '<pre id="sql-query">' not in before_rows and "<textarea" not in before_rows  # no SQL shown
+            assert "Edit SQL" in page  # the SQL is one click away
+        page = c.get("/nhs/money").text
+        before_rows = page.split('<table class="rows-and-columns"')[0]
+        assert '<details class="column-descriptions-folded">' in before_rows  # folded, not open
+        assert re.search(r"What the \d+ columns mean", before_rows)
+        assert "Stable mention id" in page  # still there, one click away

@@ -29,16 +29,18 @@ def read_source(corpus: Path, entry: Entry) -> tuple[bytes | None, Document]:
     doc.sha256 = sha256_bytes(data)
     expected = entry.meta.get("sha256")
     if expected and expected.lower() != doc.sha256:
+        # a changed source is a new version of the document: built, with the change recorded
         doc.problems.append(
             Problem(
                 entry.file,
                 "sha_mismatch",
-                f"{entry.file}: SHA-256 is {doc.sha256} but the manifest says {expected}. "
-                "The file differs from the one published: restore the original, or if the "
-                "new file is right, put its SHA-256 in the manifest.",
+                f"{entry.file}: changed since the manifest was written: SHA-256 was {expected.lower()}, "
+                f"now {doc.sha256}. Built as a new version of the document; verdicts on the old version are "
+                "re-attached where their text is found. If the new file is right, put its SHA-256 in the "
+                "manifest; if not, restore the original.",
+                severity="warning",
             )
         )
-        return None, doc
     if not data:
         doc.problems.append(
             Problem(

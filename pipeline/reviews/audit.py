@@ -10,9 +10,11 @@ database attached as schema ``reviews`` (see plugins/nhs_review.py).
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline import readable
 from pipeline.reviews import items
 from pipeline.reviews.items import FACT, QUOTE, Item
 
@@ -24,7 +26,6 @@ KIND_LABELS = {
     "body": "Named body",
     FACT: "Financial fact",
 }
-CURRENCY_SIGNS = {"GBP": "£", "USD": "$", "EUR": "€"}
 
 
 def audit_url(kind: str, item_id: str) -> str:
@@ -43,6 +44,46 @@ def resolve(conn: sqlite3.Connection, kind: str, item_id: str) -> tuple[str, str
         if quote_id is not None:
             return QUOTE, quote_id
     return kind, item_id
+
+
+@dataclass(frozen=True)
+class Followed:
+    """Where an id not in this build went: to an item (kind, item_id), or nowhere (orphaned / unknown)."""
+
+    kind: str | None
+    item_id: str | None
+    why: str  # moved | orphaned | unknown
+
+
+def follow(conn: sqlite3.Connection, kind: str, item_id: str) -> Followed:
+    """An id that is not in this build, followed through the verdicts: if a verdict was recorded on an item
+    that had this id (in any build), the item it is anchored to now. Needs reviews attached as `reviews`."""
+    try:
+        found = conn.execute(
+            "SELECT a.item_kind, a.item_id FROM reviews.item_ids i "
+            "JOIN reviews.anchors a ON a.target_key = i.target_key WHERE i.item_kind = ? AND i.item_id = ? "
+            "ORDER BY a.item_id IS NULL, a.anchored_at DESC",
+            (kind, item_id),
+        ).fetchall()
+    except sqlite3.Error:  # no reviews database attached
+        return Followed(None, None, "unknown")
+    for k, i in found:
+        if i is not None:
+            return Followed(str(k), str(i), "moved")
+    return Followed(None, None, "orphaned" if found else "unknown")
+
+
+def not_found_message(kind: str, item_id: str, why: str) -> str:
+    if why == "orphaned":
+        return (
+            f"No {kind} with id {item_id} in this build, and the verdicts recorded on it are orphaned: its text "
+            "is no longer extracted where it was. They are kept: see Orphaned verdicts (/nhs/orphaned_verdicts)."
+        )
+    return (
+        f"No {kind} with id {item_id} in this build, and no verdict was recorded on it. An item's id follows "
+        "its document's bytes and its position, so an edit to the document gives it a new id: find it again "
+        "in the queue or with the search on the lines table."
+    )
 
 
 def page_data(conn: sqlite3.Connection, item: Item, around: int = 3) -> dict[str, Any]:
@@ -64,23 +105,84 @@ def page_data(conn: sqlite3.Connection, item: Item, around: int = 3) -> dict[str
         "values": describe_values(item),
         "quote": quote_details(item) if item.kind == QUOTE else None,
         "has_picture": doc.get("media_type") == "pdf" and item.first.page is not None and bool(boxes),
+        "boxes": boxes,
+        "table_header": table_header(conn, item),
     }
+
+
+BASIS_LABELS = {
+    "column_header": "its column's header names the currency and unit",
+    "amount_column": "its column's header names an amount, no currency: pounds",
+}
+
+
+def table_header(conn: sqlite3.Connection, item: Item) -> dict[str, Any] | None:
+    """For an amount read from a table: the header row that gives its currency (text, page, line, box)."""
+    d = item.details
+    if d.get("header_line") is None:
+        return None
+    found = items.rows(
+        conn,
+        "SELECT text, page, line, x0, top, x1, bottom FROM lines WHERE document_id = ? AND page IS ? AND line = ?",
+        (item.document_id, d.get("header_page"), d["header_line"]),
+    )
+    if not found:
+        return None
+    h = found[0]
+    box = None if h["x0"] is None else (h["x0"], h["top"], h["x1"], h["bottom"])
+    cells = str(h["text"]).split("\t")
+    row = item.first.line_text.split("\t")
+    # the amount's own column, when its row has as many cells as the header (else the whole header row)
+    index = item.first.line_text[: item.first.char_start].count("\t")
+    column = cells[index].strip() if len(row) == len(cells) > 1 else None
+    return {
+        "column": column,
+        "cells": [c.strip() for c in cells if c.strip()],
+        "page": h["page"],
+        "line": h["line"],
+        "basis": d.get("basis"),
+        "basis_label": BASIS_LABELS.get(str(d.get("basis")), str(d.get("basis") or "")),
+        "box": box if h["page"] == item.first.page else None,
+    }
+
+
+def closeup_style(boxes: list[tuple[float, float, float, float]], width: float, height: float) -> str:
+    """CSS showing the page picture at its own size (150 dpi or more) in a window centred on the boxes:
+    with object-position at the boxes' centre (as a share of the page), that point of the picture sits
+    at the same share of the window, so the item is always in view."""
+    cx = (min(b[0] for b in boxes) + max(b[2] for b in boxes)) / 2 / width
+    cy = (min(b[1] for b in boxes) + max(b[3] for b in boxes)) / 2 / height
+    return f"object-position:{cx:.3%} {cy:.3%}"
+
+
+def box_styles(boxes: list[tuple[float, float, float, float]], width: float, height: float) -> list[str]:
+    """CSS placing each box over the page picture, in % of the page, so it scales with any zoom."""
+    return [
+        f"left:{b[0] / width:.3%};top:{b[1] / height:.3%};width:{(b[2] - b[0]) / width:.3%};"
+        f"height:{(b[3] - b[1]) / height:.3%}"
+        for b in boxes
+    ]
 
 
 def describe_values(item: Item) -> list[tuple[str, str]]:
     """What was extracted, in words, for the reviewer to check against the source."""
     v = item.values
     out: list[tuple[str, str]] = []
-    if item.kind in ("money", "percent") and "low" in v:
-        sign = CURRENCY_SIGNS.get(str(v.get("currency")), "")
-        suffix = "%" if item.kind == "percent" else ""
-        fmt = "{}{:,.10g}{}".format
-        value = fmt(sign, v["low"], suffix)
-        if v.get("high") is not None and v["high"] != v["low"]:
-            value += " to " + fmt(sign, v["high"], suffix)
-        out.append(("Value", value))
+    if item.kind == "money" and "low" in v:
+
+        def exact(v: float) -> str:  # the number in full: 22,000,000,000 or 31,806.50, never 2.2e+10
+            return f"{int(v):,}" if float(v).is_integer() else f"{v:,.2f}"
+
+        numbers = exact(v["low"]) + ("" if v.get("high") in (None, v["low"]) else " to " + exact(v["high"]))
+        shown = readable.amount(v.get("currency"), v["low"], v.get("high"), item.text)
+        out.append(("Value", f"{shown} ({numbers})"))
         if v.get("currency"):
             out.append(("Currency", str(v["currency"])))
+    if item.kind == "percent" and "low" in v:
+        value = "{:,.10g}%".format(v["low"])
+        if v.get("high") is not None and v["high"] != v["low"]:
+            value += " to " + "{:,.10g}%".format(v["high"])
+        out.append(("Value", value))
     if item.kind == "page_ref":
         out.append(("Pages", _pages(v.get("page_first"), v.get("page_last"))))
         out.append(("Cites", str(v.get("cites") or "(no document named)")))

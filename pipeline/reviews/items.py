@@ -23,6 +23,7 @@ QUOTE = "quote"
 FACT = "fact"  # whose money an amount is, what it measures, which period (pipeline/reviews/facts.py)
 CONTEXT_CHARS = 32  # length of the TextQuoteSelector prefix and suffix
 MENTION_VALUES = ("low", "high", "currency", "page_first", "page_last", "cites", "name", "type")
+DETAILS = ("basis", "header_page", "header_line")  # columns of a kind's table shown on the audit page
 QUOTE_VALUES = ("speaker", "cites", "cited_document", "page_first", "page_last", "page_count", "resolution")
 
 
@@ -49,7 +50,8 @@ class Item:
     doc_sha256: str
     text: str
     segments: tuple[Segment, ...]
-    values: dict[str, Any] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)  # what the reviewer judges (kept with the verdict)
+    details: dict[str, Any] = field(default_factory=dict)  # shown, not judged: e.g. a table amount's header
 
     @property
     def first(self) -> Segment:
@@ -107,10 +109,12 @@ def _mention(conn: sqlite3.Connection, kind: str, mention_id: str) -> Item | Non
         return None
     m = found[0]
     line = _line(conn, m["document_id"], m["page"], m["line"])
-    bbox = _bbox_of(conn, kind, mention_id)
+    row = _row_of(conn, kind, mention_id)
+    bbox = _box(row) if row else None
     seg = Segment(line["id"], m["page"], m["line"], m["char_start"], m["char_end"], m["text"], m["line_text"], bbox)
     values = {k: m[k] for k in MENTION_VALUES if m.get(k) is not None}
-    return Item(kind, m["id"], m["document_id"], m["doc"], m["doc_sha256"] or "", m["text"], (seg,), values)
+    details = {k: row[k] for k in DETAILS if row and row.get(k) is not None}
+    return Item(kind, m["id"], m["document_id"], m["doc"], m["doc_sha256"] or "", m["text"], (seg,), values, details)
 
 
 def _quote(conn: sqlite3.Connection, quote_id: str) -> Item | None:
@@ -154,12 +158,13 @@ def _line(conn: sqlite3.Connection, document_id: int, page: int | None, line: in
     return found[0]
 
 
-def _bbox_of(conn: sqlite3.Connection, kind: str, mention_id: str) -> tuple[float, float, float, float] | None:
+def _row_of(conn: sqlite3.Connection, kind: str, mention_id: str) -> dict[str, Any] | None:
+    """The mention's row in its kind's own table (with its box and details)."""
     table = mention_table(kind)
     if table is None or not has_table(conn, table):
         return None
     found = rows(conn, f"SELECT * FROM [{table}] WHERE id = ?", (mention_id,))
-    return _box(found[0]) if found else None
+    return found[0] if found else None
 
 
 def _box(row: dict[str, Any]) -> tuple[float, float, float, float] | None:

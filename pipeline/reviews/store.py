@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "db" / "reviews_schema.sql"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: item_ids (every id a reviewed item has had), made_on_sha256 in the views
 VERDICTS = ("confirmed", "wrong", "unsure")
 BUSY_TIMEOUT_MS = 30_000
 
@@ -150,13 +150,18 @@ def connect(path: Path) -> sqlite3.Connection:
     if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
         conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
+    apply_schema(conn)
+    return conn
+
+
+def apply_schema(conn: sqlite3.Connection) -> None:
+    """Create or upgrade the schema (tables kept, views recreated) when user_version is older than the code's."""
     if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
         with transaction(conn):
             if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
                 for statement in _statements(SCHEMA_FILE.read_text(encoding="utf-8")):
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-    return conn
 
 
 def _statements(script: str) -> Iterator[str]:
@@ -195,6 +200,7 @@ def record(conn: sqlite3.Connection, verdict: Verdict, anchor: Anchor | None = N
         raise ReviewError("; ".join(problems))
     with transaction(conn):
         _insert(conn, verdict.row())
+        _remember_id(conn, verdict.target.target_key, verdict.target.item_kind, verdict.target.item_id, verdict.created)
         if anchor is not None:
             _put_anchor(conn, anchor, build, now())
     return verdict.uid
@@ -216,7 +222,17 @@ def _insert(conn: sqlite3.Connection, row: dict[str, Any]) -> bool:
     cols = ", ".join(ROW_FIELDS)
     marks = ", ".join(f":{c}" for c in ROW_FIELDS)
     cur = conn.execute(f"INSERT OR IGNORE INTO verdicts ({cols}) VALUES ({marks})", {c: row.get(c) for c in ROW_FIELDS})
+    if row.get("target_key") and row.get("item_id"):
+        _remember_id(conn, row["target_key"], row["item_kind"], row["item_id"], row.get("created") or now())
     return cur.rowcount == 1
+
+
+def _remember_id(conn: sqlite3.Connection, target_key: str, item_kind: str, item_id: str, seen: str) -> None:
+    """Keep every id a reviewed item has had, so an audit URL saved in any build still finds it."""
+    conn.execute(
+        "INSERT OR IGNORE INTO item_ids (item_kind, item_id, target_key, first_seen) VALUES (?, ?, ?, ?)",
+        (item_kind, item_id, target_key, seen),
+    )
 
 
 def replace_anchors(conn: sqlite3.Connection, anchors: Iterable[Anchor], build: str | None) -> None:
@@ -228,6 +244,8 @@ def replace_anchors(conn: sqlite3.Connection, anchors: Iterable[Anchor], build: 
 
 
 def _put_anchor(conn: sqlite3.Connection, a: Anchor, build: str | None, stamp: str) -> None:
+    if a.item_id is not None:
+        _remember_id(conn, a.target_key, a.item_kind, a.item_id, stamp)
     conn.execute(
         "INSERT OR REPLACE INTO anchors (target_key, item_kind, item_id, method, document_id, page, line, score, "
         "changes, build, anchored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
