@@ -8,6 +8,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 DB := db/nhs.db
+# pytest workers (pytest-xdist): one per core; TEST_JOBS=0 runs the tests in one process
+TEST_JOBS ?= auto
 SOURCES := $(shell find corpus rules db/schema pipeline -type f -not -name '*.pyc' 2>/dev/null)
 
 .PHONY: all build test lint bench eval clean serve
@@ -31,7 +33,7 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check .
 
 test: $(VENV)/.installed lint
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_JOBS) --dist loadfile
 
 # Datasette 0.65 (stable). -i: nhs.db is read-only; --reload restarts the server when `make` replaces it
 # (no `serve` word: with it, 0.65's --reload worker misreads its arguments)

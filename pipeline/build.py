@@ -21,7 +21,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from pipeline import discrepancies, load
+from pipeline import discrepancies, load, uptodate
 from pipeline.cache import Cache, extract_key, ingest_key, stage_versions
 from pipeline.deadline import DocumentTimeout, time_limit
 from pipeline.executors import Executor
@@ -60,6 +60,7 @@ class BuildReport:
     parsed: int = 0  # PDFs parsed afresh (not from the cache); text files are always read
     extracted: int = 0  # documents whose extraction ran (not from the cache)
     jobs: int = 1
+    unchanged: bool = False  # nothing had changed since the database was written: it was kept
     discrepancies: int = 0  # groups of facts that disagree (pipeline/discrepancies.py)
 
     @property
@@ -177,6 +178,30 @@ def results(
     return (executor or LocalExecutor(jobs)).map(process, corpus, entries, ctx)
 
 
+def cached_documents(corpus: Path, entries: list[Entry], ctx: Context) -> list[tuple[str, str, dict]] | None:
+    """When every document's stages are in the cache (or the document cannot be read, which needs
+    no rules), what the build is made of: each entry's file, SHA-256 and metadata. Otherwise None.
+    Reads each file once to hash it."""
+    cache = Cache(ctx.options.get("cache"))
+    if cache.root is None:
+        return None
+    versions = ctx.options["versions"]
+    made_of = []
+    for entry in entries:
+        data, doc = read_source(corpus, entry)
+        made_of.append((entry.file, doc.sha256, entry.meta))
+        if data is None:
+            continue
+        ikey = ingest_key(versions, doc.media_type, entry.meta.get("password"))
+        if doc.media_type == "pdf" and not cache.has("ingest", doc.sha256, ikey):
+            return None
+        if doc.media_type in ("pdf", "text") and not cache.has(
+            "extract", doc.sha256, extract_key(versions, ikey, entry.meta)
+        ):
+            return None
+    return made_of
+
+
 def default_jobs() -> int:
     return os.cpu_count() or 1
 
@@ -216,13 +241,24 @@ def build(
             f"{corpus}: no documents to build (no manifest entry and no .txt, .md or .pdf file). "
             "Check the --corpus folder, or copy the documents into it."
         )
-    check_rules(ctx)
     options = dict(ctx.options)
     options.setdefault("cache", str(db_path.parent / "cache"))
     # what the extractors are given (e.g. a spaCy model name) is part of the extraction's key
     given = sorted((k, repr(v)) for k, v in options.items() if k not in ("cache", "versions", "time_limit"))
     options["versions"] = {**stage_versions(ctx.rules), "options": repr(given)}
     ctx = Context(ctx.rules, options)
+    # the rules are checked (and the extractors set up) only when some document needs them: a
+    # changed rule file changes every extraction key, so it is always checked before it is used
+    cached = cached_documents(corpus, entries, ctx)
+    if cached is None:
+        check_rules(ctx)
+    else:
+        jobs, executor = 1, None  # nothing to compute: no worker pool, no cluster
+        kept = uptodate.unchanged(
+            options["cache"], db_path, uptodate.fingerprint(code_version(), options["versions"], cached)
+        )
+        if kept is not None:  # the database holds exactly what this build would write
+            return _unchanged(db_path, corpus, kept, time.perf_counter() - t0)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(db_path)
     tmp = db_path.with_name(f".{db_path.name}.building-{os.getpid()}")
@@ -248,8 +284,10 @@ def build(
             .last_pk
         )
         first_of: dict[str, str] = {}  # sha256 -> the file first built with those bytes
+        made_of: list[tuple[str, str, dict]] = []
         with db.conn:
             for doc_id, result in enumerate(results(corpus, entries, ctx, jobs, executor), 1):
+                made_of.append((result.entry.file, result.doc.sha256, result.entry.meta))
                 sha = result.doc.sha256
                 if sha and sha in first_of:
                     result = _duplicate(result, first_of[sha])
@@ -266,7 +304,20 @@ def build(
         os.replace(tmp, db_path)
     finally:
         tmp.unlink(missing_ok=True)
+    if options["cache"]:
+        stamp = uptodate.fingerprint(code_version(), options["versions"], made_of)
+        uptodate.record(options["cache"], db_path, stamp, uptodate.report_fields(report))
     report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _unchanged(db_path: Path, corpus: Path, kept: dict, seconds: float) -> BuildReport:
+    """The report of a build that found its database up to date (pipeline/uptodate.py)."""
+    report = BuildReport(db_path, manifest=find_manifest(corpus), seconds=seconds, unchanged=True)
+    report.documents = kept["documents"]
+    report.failed, report.inferred, report.mentions = kept["failed"], kept["inferred"], kept["mentions"]
+    report.problems = uptodate.problems_of(kept)
+    report.discrepancies = kept.get("discrepancies", 0)
     return report
 
 

@@ -32,7 +32,7 @@ from pipeline.model import Document, Extraction
 PACKAGE_DIR = Path(__file__).resolve().parent
 # modules whose code does not change what ingestion or extraction produce
 NOT_STAGE_CODE = {"cli.py", "bench.py", "build.py", "cache.py", "load.py", "__main__.py", "__init__.py"}
-NOT_STAGE_CODE |= {"bench_faults.py", "deadline.py", "workers.py"}  # time limits, processes, benchmarks
+NOT_STAGE_CODE |= {"bench_faults.py", "deadline.py", "workers.py", "uptodate.py"}  # time limits, processes, benchmarks
 
 
 MAGIC = b"nhs-figures cache 2\n"
@@ -89,6 +89,9 @@ class Cache:
     def take_warnings(self) -> list[str]:
         taken, self.warnings = self.warnings, []
         return taken
+
+    def has(self, stage: str, sha: str, key: str) -> bool:
+        return self.root is not None and bool(sha) and self._path(stage, sha, key).is_file()
 
     def put(self, stage: str, sha: str, key: str, value: Any) -> None:
         if self.root is None or not sha:

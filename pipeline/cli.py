@@ -211,12 +211,19 @@ def _summary(report: BuildReport) -> None:
         label = "Error" if p.severity == "error" else "Warning"
         click.echo(f"{label} [{p.reason}] {p.message}", err=True)
     counts = ", ".join(f"{k} {v}" for k, v in sorted(report.mentions.items())) or "no mentions"
-    click.echo(
-        f"Built {report.db_path} from {report.documents} documents ({len(report.failed)} failed): "
-        f"{counts} in {report.seconds:.1f}s ({report.parsed} PDFs parsed and {report.extracted} "
-        f"documents extracted afresh, the rest from the cache; {report.jobs} job{'s' if report.jobs > 1 else ''})",
-        err=True,
-    )
+    if report.unchanged:
+        click.echo(
+            f"Unchanged: {report.db_path} is up to date ({report.documents} documents, {len(report.failed)} failed: "
+            f"{counts}); nothing changed since it was built ({report.seconds:.1f}s)",
+            err=True,
+        )
+    else:
+        click.echo(
+            f"Built {report.db_path} from {report.documents} documents ({len(report.failed)} failed): "
+            f"{counts} in {report.seconds:.1f}s ({report.parsed} PDFs parsed and {report.extracted} "
+            f"documents extracted afresh, the rest from the cache; {report.jobs} job{'s' if report.jobs > 1 else ''})",
+            err=True,
+        )
     if report.discrepancies:
         click.echo(
             f"{report.discrepancies} group{'s' if report.discrepancies > 1 else ''} of facts "

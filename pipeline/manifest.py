@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from pipeline.corpus_files import list_documents
+from pipeline.rules import yaml_load
 
 MANIFEST_NAMES = ("manifest.yaml", "manifest.yml")
 TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown"}
@@ -94,7 +95,7 @@ def date_problem(value: str) -> str | None:
 
 def _read(path: Path) -> list[Entry]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise ManifestError(f"{path}: not valid YAML ({exc}). Fix the manifest and build again.") from None
     docs = data.get("documents") if isinstance(data, dict) else None

@@ -5,6 +5,10 @@ spaces, Markdown escapes and ligature damage are rewritten by the rules in
 ``rules/normalise.yaml``. The result remembers, for every stretch of the
 normalised text, which stretch of the raw line it came from, so a match found
 in the normalised text maps back to exact raw offsets.
+
+Each rewrite names its `trigger` in the rule file: characters (or strings) at least one of which
+every match holds. A line holding no trigger of any rewrite (most lines) is returned as it is
+after one scan, and a rewrite runs only over lines holding one of its own triggers.
 """
 
 from __future__ import annotations
@@ -24,6 +28,36 @@ class Rewrite:
     name: str
     pattern: regex.Pattern[str]
     replace: str
+    trigger: tuple[str, ...] = ()  # every match holds one of these; empty: run on every line
+
+
+class Rewrites(tuple[Rewrite, ...]):
+    """The rewrites of one rule file, and the triggers of all of them, for a quick first look."""
+
+    gate: Gate | None = None
+
+
+@dataclass(frozen=True)
+class Gate:
+    """Does a line hold any trigger? An ASCII line (most lines) is checked for the ASCII
+    triggers only, with `in`; others for every trigger character (one set test) and string."""
+
+    ascii: tuple[str, ...]
+    chars: frozenset[str]
+    strings: tuple[str, ...]
+
+    @classmethod
+    def of(cls, triggers: set[str]) -> Gate:
+        return cls(
+            tuple(sorted(t for t in triggers if t.isascii())),
+            frozenset(t for t in triggers if len(t) == 1),
+            tuple(sorted(t for t in triggers if len(t) > 1)),
+        )
+
+    def opens(self, line: str) -> bool:
+        if line.isascii():
+            return any(t in line for t in self.ascii)
+        return not self.chars.isdisjoint(line) or any(t in line for t in self.strings)
 
 
 @dataclass(frozen=True)
@@ -71,29 +105,52 @@ class NormLine:
         return p.r0 + (end - p.n0) if p.same else p.r1
 
 
-def load_rewrites(directory: Path | str | None = None) -> tuple[Rewrite, ...]:
+def load_rewrites(directory: Path | str | None = None) -> Rewrites:
     return _load_rewrites(str(rules_dir(directory) / "normalise.yaml"))
 
 
+def _trigger(path: Path, entry: int, value: object) -> tuple[str, ...]:
+    """`trigger: '“”'` (any of these characters) or `trigger: ['il ion']` (any of these strings)."""
+    if isinstance(value, str) and value:
+        return tuple(dict.fromkeys(value))
+    if isinstance(value, list) and value and all(isinstance(v, str) and v for v in value):
+        return tuple(value)
+    raise RuleError(
+        path,
+        f"trigger must be a non-empty string of characters or a list of non-empty strings, got {value!r}: "
+        "name what every match of the pattern holds (a line holding none is not rewritten)",
+        entry,
+    )
+
+
 @lru_cache(maxsize=4)
-def _load_rewrites(path_str: str) -> tuple[Rewrite, ...]:
+def _load_rewrites(path_str: str) -> Rewrites:
     path = Path(path_str)
     data = read_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get("rewrites"), list):
         raise RuleError(path, "expected a mapping with a list `rewrites`")
     out = []
     for i, row in enumerate(data["rewrites"], 1):
-        require(path, i, row, ("name", "pattern", "replace"))
+        require(path, i, row, ("name", "pattern", "replace", "trigger"))
         if not isinstance(row["replace"], str):
             raise RuleError(path, "replace must be a string", i)
-        out.append(Rewrite(row["name"], compile_pattern(path, i, row["pattern"]), row["replace"]))
-    return tuple(out)
+        trigger = _trigger(path, i, row["trigger"])
+        out.append(Rewrite(row["name"], compile_pattern(path, i, row["pattern"]), row["replace"], trigger))
+    rewrites = Rewrites(out)
+    if all(rw.trigger for rw in out):
+        rewrites.gate = Gate.of({t for rw in out for t in rw.trigger})
+    return rewrites
 
 
 def normalise(raw: str, rewrites: tuple[Rewrite, ...]) -> NormLine:
     """Apply every rewrite in one left-to-right pass (earlier rules win ties)."""
+    gate = getattr(rewrites, "gate", None)
+    if gate is not None and not gate.opens(raw):
+        return NormLine(raw, raw, ())
     found: list[tuple[int, int, int, regex.Match[str]]] = []
     for order, rw in enumerate(rewrites):
+        if rw.trigger and not any(t in raw for t in rw.trigger):
+            continue
         for m in rw.pattern.finditer(raw):
             if m.end() > m.start():
                 found.append((m.start(), order, m.end(), m))

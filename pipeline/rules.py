@@ -18,6 +18,13 @@ import regex
 import yaml
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+# libyaml's safe loader (same data, ~10x faster) where PyYAML was built with it
+SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def yaml_load(text: Any) -> Any:
+    """yaml.safe_load, through libyaml when available."""
+    return yaml.load(text, Loader=SAFE_LOADER)
 
 
 class RuleError(ValueError):
@@ -37,7 +44,7 @@ def rules_dir(override: Path | str | None = None) -> Path:
 def read_yaml(path: Path) -> Any:
     try:
         with path.open(encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
+            return yaml_load(fh)
     except FileNotFoundError:
         raise RuleError(path, "file not found") from None
     except yaml.YAMLError as exc:

@@ -1,9 +1,17 @@
-"""Shared fixtures: the project's corpus, ../shared when present, a built database."""
+"""Shared fixtures: the project's corpus, ../shared when present, a built database.
+
+Tests run in parallel (pytest-xdist, `-n 2` in `make test`): what one worker builds for the whole
+session (`built_db`, the stage cache `build_cache`) is built once under a file lock in the folder
+all workers share, and read by the others.
+"""
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -33,14 +41,56 @@ def corpus_lines() -> dict[str, list[str]]:
     }
 
 
-@pytest.fixture(scope="session")
-def built_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A full build of corpus/ into a temporary database (once per test session)."""
-    from pipeline.build import build
+def session_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder of this test session shared by every xdist worker (each worker's own temporary
+    folder is a subfolder of it); without xdist, the session's temporary folder."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
-    db = tmp_path_factory.mktemp("build") / "corpus.db"
-    report = build(CORPUS, db)
-    assert report.documents > 0
+
+@contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `path` (other xdist workers wait)."""
+    with path.open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+BUILD_CACHE: Path | None = None  # set by `build_cache`
+
+
+def shared_cache() -> str | None:
+    """The session's stage cache (`build_cache`), for builds made outside a fixture: a corpus built
+    by several tests is read and extracted once."""
+    return str(BUILD_CACHE) if BUILD_CACHE else None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def build_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One stage cache (pipeline/cache.py) for the builds of the session that do not test the cache
+    itself: a document already read and extracted with the same code and rules is not read again.
+    Entries are content-addressed and written atomically, so workers may share it."""
+    global BUILD_CACHE
+    BUILD_CACHE = session_dir(tmp_path_factory) / "build-cache"
+    return BUILD_CACHE
+
+
+@pytest.fixture(scope="session")
+def built_db(tmp_path_factory: pytest.TempPathFactory, build_cache: Path) -> Path:
+    """A full build of corpus/ into a temporary database, once per session for all workers.
+    Read it, never write it (copy it first)."""
+    from pipeline.build import build
+    from pipeline.extract import Context
+
+    folder = session_dir(tmp_path_factory)
+    db = folder / "built" / "corpus.db"
+    with locked(folder / "built.lock"):
+        if not db.exists():
+            report = build(CORPUS, db, Context(options={"cache": str(build_cache)}))
+            assert report.documents > 0 and report.ok, report.failed
     return db
 
 

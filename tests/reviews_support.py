@@ -49,15 +49,22 @@ def insert_lines_at_top(path: Path, lines: list[str]) -> None:
 
 
 def build_db(corpus: Path, db: Path) -> Path:
-    report = build(corpus, db, Context())
+    from tests.conftest import shared_cache
+
+    cache = shared_cache()
+    report = build(corpus, db, Context(options={"cache": cache} if cache else {}))
     assert report.ok, report.failed
     return db
 
 
 def rebuild_cli(corpus: Path, db: Path) -> subprocess.CompletedProcess[str]:
     """A rebuild as `make` does it: the CLI, which re-attaches verdicts at the end."""
+    from tests.conftest import shared_cache
+
+    cache = shared_cache()
+    cache_args = ["--cache", cache] if cache else []
     return subprocess.run(
-        [sys.executable, "-m", "pipeline", "build", "-q", "--corpus", str(corpus), "--db", str(db)],
+        [sys.executable, "-m", "pipeline", "build", "-q", "--corpus", str(corpus), "--db", str(db), *cache_args],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -24,7 +24,7 @@ FILES = ("000_9697e79c8f4d460c.txt", "002_62097de39271b703.txt")
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> sqlite_utils.Database:
+def db(tmp_path_factory: pytest.TempPathFactory, build_cache: Path) -> sqlite_utils.Database:
     """A database built from two real documents of the corpus (the UNISON report and its web summary)."""
     corpus = tmp_path_factory.mktemp("corpus")
     manifest = yaml.safe_load((CORPUS / "manifest.yaml").read_text(encoding="utf-8"))
@@ -33,7 +33,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> sqlite_utils.Database:
     for f in FILES:
         shutil.copy(CORPUS / f, corpus / f)
     path = tmp_path_factory.mktemp("db") / "nhs.db"
-    report = build(corpus, path)
+    report = build(corpus, path, Context(options={"cache": str(build_cache)}))
     assert report.ok
     return sqlite_utils.Database(path)
 

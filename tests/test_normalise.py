@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 import regex
 
-from pipeline.normalise import load_rewrites, normalise
+from pipeline.normalise import Rewrite, load_rewrites, normalise
+from pipeline.rules import RuleError
+from tests.conftest import edit_yaml
 
 REWRITES = load_rewrites()
 
@@ -67,3 +70,59 @@ def test_untouched_line_is_identity(corpus_lines):
     line = corpus_lines["000_9697e79c8f4d460c.txt"][6]
     nl = normalise(line, REWRITES)
     assert nl.text == line and nl.pieces == ()
+
+
+def _ungated(rewrites):
+    """The same rewrites without triggers: every pattern searched on every line."""
+    return tuple(Rewrite(rw.name, rw.pattern, rw.replace) for rw in rewrites)
+
+
+def _all_lines(built_db, shared_dir):
+    import sqlite_utils
+
+    lines = [r["text"] for r in sqlite_utils.Database(built_db).query("select text from lines")]
+    if shared_dir is not None:
+        for p in sorted((shared_dir / "realdocs").iterdir()):
+            if p.suffix in (".txt", ".md"):
+                lines.extend(p.read_text(encoding="utf-8").split("\n"))
+    return lines
+
+
+@pytest.fixture(scope="module")
+def every_line(built_db, request):
+    """Every line of a corpus build (PDFs as read) and of the text files of ../shared/realdocs."""
+    try:
+        shared_dir = request.getfixturevalue("shared")
+    except pytest.skip.Exception:
+        shared_dir = None
+    return _all_lines(built_db, shared_dir)
+
+
+def test_triggers_skip_only_lines_no_rewrite_would_touch(every_line):
+    """Line by line, the gated rewrites give exactly what searching every pattern gives."""
+    plain = _ungated(REWRITES)
+    assert len(every_line) > 20_000
+    differ = [line for line in every_line if normalise(line, REWRITES) != normalise(line, plain)]
+    assert differ == []
+    # the gate is what skips: most lines hold no trigger
+    assert sum(1 for line in every_line if REWRITES.gate.opens(line)) < len(every_line) / 4
+
+
+def test_every_match_of_a_rewrite_holds_its_trigger(every_line):
+    seen = set()
+    for line in every_line:
+        for rw in REWRITES:
+            for m in rw.pattern.finditer(line):
+                if m.end() > m.start():
+                    assert any(t in m.group() for t in rw.trigger), (rw.name, line)
+                    seen.add(rw.name)
+    assert len(seen) >= 8  # the corpus exercises most of them
+
+
+def test_a_rewrite_without_a_trigger_is_a_rule_error(rules_copy):
+    def drop(data):
+        del data["rewrites"][2]["trigger"]
+
+    edit_yaml(rules_copy / "normalise.yaml", drop)
+    with pytest.raises(RuleError, match=r"normalise.yaml, entry 3: missing field\(s\) trigger"):
+        load_rewrites(rules_copy)

@@ -227,6 +227,7 @@ def test_a_page_the_layout_cannot_read_is_left_out_and_the_others_kept(monkeypat
     assert {line.page for line in doc.lines} == {1, 3, 4}
 
 
+@pytest.mark.slow
 def test_every_hard_pdf_of_shared_builds_together_each_with_an_outcome(shared, tmp_path):
     """All of ../shared/hardpdfs in one folder: one build, none stops the others, and each file
     either gives lines or says why not (a problem with its reason), never a silent nothing."""

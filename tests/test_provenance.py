@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlite_utils
 
 
@@ -34,6 +35,7 @@ def test_mentions_view_lines_are_the_file_lines_as_published(built_db, corpus_li
         assert r["line_text"][r["char_start"] : r["char_end"]] == r["text"]
 
 
+@pytest.mark.slow
 def test_same_inputs_give_the_same_rows(built_db, tmp_path):
     from pipeline.build import build
     from tests.conftest import CORPUS

@@ -288,16 +288,12 @@ def test_bad_quote_rule_names_file_and_entry(tmp_path: Path) -> None:
         quotes.load_rules(tmp_path)
 
 
-def test_quote_review_view_after_a_build(tmp_path: Path) -> None:
+def test_quote_review_view_after_a_build(built_db: Path) -> None:
     import sqlite3
 
-    from pipeline.build import build
-
-    db = tmp_path / "nhs.db"
-    report = build(ROOT / "corpus", db)
-    assert report.ok
-    con = sqlite3.connect(db)
+    con = sqlite3.connect(built_db)
     con.row_factory = sqlite3.Row
+    assert con.execute("SELECT count(*) FROM documents WHERE status = 'failed'").fetchone()[0] == 0
     row = con.execute(
         "SELECT * FROM quote_review WHERE document_file LIKE '000_%' AND first_line = 145",
     ).fetchone()
