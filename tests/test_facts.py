@@ -463,3 +463,15 @@ def test_up_to_a_year_is_a_calendar_year(shared):
     # "pipeline opportunities available for biosimilars up to 2028 which could realise over £0.5 bil ion"
     f = facts_of(lines, 213, 213)
     assert (f[(213, "£0.5 bil ion")]["period"], f[(213, "£0.5 bil ion")]["period_rule"]) == ("2028", "period.calendar")
+
+
+def test_a_national_bodys_paper_speaks_of_the_nhs_where_no_body_is_named(shared):
+    path = shared / "realdocs" / "nhse-board-paper-nhs-productivity-2024-12-05.md"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    # "Spend has reduced from £3.5 bil ion in 2022/23 ... to £3.0 bil ion in 2023/24" in NHS England's paper
+    f = facts_of(lines, 161, 161, meta={"publisher": "NHS England", "title": "NHS productivity"})
+    row = f[(161, "£3.5 bil ion")]
+    assert (row["subject"], row["subject_id"], row["subject_rule"]) == ("NHS", None, "subject.national_document")
+    # the same sentence in a paper by anyone else names no one's money
+    f = facts_of(lines, 161, 161, meta={"publisher": "House of Commons Library"})
+    assert f[(161, "£3.5 bil ion")]["subject"] is None

@@ -383,7 +383,24 @@ class _Facts:
         if self.doc_body is not None:
             known, field = self.doc_body
             return Subject(known.body_id, known.name, "subject.document", words=str(self.document.meta.get(field)))
+        national = self._national_document()
+        if national is not None:
+            return national
         return Subject(None, None, "subject.none")
+
+    def _national_document(self) -> Subject | None:
+        """A paper of the national bodies that run the NHS (its publisher, else title, says so) speaks of
+        the health service as a whole where no body is named: subject `NHS`, no body row."""
+        pattern = self.rules.national_documents
+        if pattern is None:
+            return None
+        for name in self.rules.model.subject.document_fields:
+            value = str(self.document.meta.get(name) or "")
+            if value and pattern.search(value):
+                return Subject(
+                    None, self.rules.model.subject.whole_service.name, "subject.national_document", words=value
+                )
+        return None
 
     def _place_before(
         self, a: Amount, sent: tuple[int, int], clause: tuple[int, int], mine: list[BodyRef]
