@@ -475,3 +475,19 @@ def test_a_national_bodys_paper_speaks_of_the_nhs_where_no_body_is_named(shared)
     # the same sentence in a paper by anyone else names no one's money
     f = facts_of(lines, 161, 161, meta={"publisher": "House of Commons Library"})
     assert f[(161, "£3.5 bil ion")]["subject"] is None
+
+
+def test_money_spent_on_a_named_hospital_is_capital(unison):
+    # "£41m is to be spent on Southend Hospital, £30m at Basildon and £19m at Broomfield, plus another £28m"
+    f = facts_of(unison, 724, 726)
+    assert (f[(726, "£41m")]["measure"], f[(726, "£41m")]["measure_rule"]) == ("capital", "capital.spent_on_hospital")
+    assert [f[(726, t)]["measure"] for t in ("£30m", "£19m", "£28m")] == ["capital"] * 3
+
+
+def test_the_cost_of_new_centres_is_capital(shared):
+    path = shared / "realdocs" / "ippr-realising-the-neighbourhood-nhs-2020.md"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    # "750 new centres could be funded at a cost of £3.3 billion"
+    f = facts_of(lines, 2519, 2523)
+    row = f[(2521, "£3.3 billion")]
+    assert (row["measure"], row["measure_rule"]) == ("capital", "capital.cost_of_works")
