@@ -426,6 +426,9 @@ def test_a_year_after_a_bracket_or_clause_is_not_the_period(unison):
     # any case projecting a 2018-19 deficit"
     f = facts_of(unison, 622, 622)
     assert f[(622, "£42.6m")]["period"] is None
+    # ... nor is a year of the paragraphs before: its sentence says "last year"
+    f = facts_of(unison, 612, 622)
+    assert (f[(622, "£42.6m")]["period"], f[(622, "£42.6m")]["period_rule"]) == (None, "period.relative")
 
 
 def test_cues_on_the_reform_workforce_paper(shared):

@@ -283,7 +283,11 @@ class _Facts:
         earlier = years(text, max(0, sent[0] - rules.model.context.paragraph_lookback), sent[0], rules)
         if earlier:
             return self._period_hit(a, earlier[-1], "paragraph")
-        continues = rules.continues is not None and rules.continues.search(text, sent[0], sent[1]) is not None
+        continues = (
+            rules.continues is not None
+            and rules.continues.search(text, sent[0], sent[1]) is not None
+            and rules.relative.search(text, sent[0], sent[1]) is None  # "after ... last year (which ended ...)"
+        )
         if p.runs_on or p.introduced or continues:
             carried = self._carried_period(a, continues)
             if carried is not None:
@@ -296,6 +300,9 @@ class _Facts:
         ]
         if after:
             return self._period_hit(a, after[0], "sentence")
+        relative = rules.relative.search(text, sent[0], sent[1])
+        if relative is not None:  # "after the experience of last year (which ended £42.6m in deficit)"
+            return Period(None, "none", "period.relative", (a.para, *relative.span()))
         carried = self._carried_period(a)
         if carried is not None:
             return carried
