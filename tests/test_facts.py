@@ -494,3 +494,10 @@ def test_the_cost_of_new_centres_is_capital(shared):
     f = facts_of(lines, 2519, 2523)
     row = f[(2521, "£3.3 billion")]
     assert (row["measure"], row["measure_rule"]) == ("capital", "capital.cost_of_works")
+
+
+def test_a_group_of_bodies_as_the_clauses_subject_is_no_one_body(unison):
+    # "The merging acute hospital trusts are all running substantial deficits, totalling almost £100m."
+    f = facts_of(unison, 859, 861)
+    assert (f[(859, "£100m")]["subject"], f[(859, "£100m")]["subject_rule"]) == (None, "subject.group")
+    assert f[(861, "£55.9m")]["subject"] == "Mid Essex Hospital Services NHS Trust"

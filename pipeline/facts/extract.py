@@ -367,6 +367,10 @@ class _Facts:
         in_sent = [r for r in mine if sent[0] <= r.start and r.end <= a.start]
         if in_sent:
             return self._from_ref(in_sent[0], "subject.sentence")
+        if rules.group_before is not None:
+            group = rules.group_before.search(text, clause[0], a.start)
+            if group is not None:  # "The merging acute hospital trusts are all running ... deficits, totalling"
+                return Subject(None, None, "subject.group", (a.para, group.start(), group.end()))
         back = self._back_reference(a, sent)
         if back is not None:
             return back

@@ -172,6 +172,7 @@ class SubjectRules(_Model):
     place_name: str
     place_before: str
     sentence_place: str | None = None
+    group_before: str | None = None
     national_documents: str | None = None
     place_types: list[PlaceType]
     document_fields: list[Literal["publisher", "title", "author"]]
@@ -180,7 +181,9 @@ class SubjectRules(_Model):
     _check = field_validator(
         "counterparty_before", "source_after", "group_after", "place_before", "not_subject_names", "place_name"
     )(_pattern)
-    _check_place = field_validator("sentence_place", "national_documents")(lambda v: v if v is None else _pattern(v))
+    _check_place = field_validator("sentence_place", "national_documents", "group_before")(
+        lambda v: v if v is None else _pattern(v)
+    )
 
 
 class FactRules(_Model):
@@ -231,6 +234,7 @@ class Compiled:
         self.place_before = _compile(s.place_before, case=True)
         self.place_name = _compile(s.place_name, case=True)
         self.sentence_place = _compile(s.sentence_place, case=True) if s.sentence_place else None
+        self.group_before = _compile(s.group_before) if s.group_before else None
         self.national_documents = _compile(s.national_documents) if s.national_documents else None
         self.place_types = [(t, _compile(t.pattern)) for t in s.place_types]
 
