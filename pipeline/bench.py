@@ -1,10 +1,13 @@
 """`make bench`: how fast the pipeline is on this machine, in one run.
 
-    python -m pipeline.bench [--quick] [--jobs N] [--only pdf|stages|builds|longline|web]
+    python -m pipeline.bench [--quick] [--jobs N] [--only pdf|ocr|stages|builds|longline|web]
 
 Prints:
 1. PDF pages per second through our ingestion vs plain pdfplumber ``extract_words`` on the same
-   files, and the ratio (the overhead we add; the aim is at most 1.3).
+   files, and the ratio (the overhead we add; the aim is at most 1.3). OCR is off here.
+1b. OCR, apart: each PDF read with OCR on and off; the difference is what OCR costs, with the
+   pages it read and the lines it added (a PDF whose pages all have a good text layer and no
+   picture should cost nothing more).
 2. Text lines and characters per second through each stage: normalisation and every extractor
    of the EXTRACTORS registry (whichever are registered), and all extractors together.
 3. Builds, each in its own process as `python -m pipeline build` runs them (wall time; peak
@@ -55,7 +58,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="skip the 207-page report and the 50x corpus")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="jobs for the builds")
-    parser.add_argument("--only", choices=("pdf", "stages", "builds", "longline", "web"), help="run one part only")
+    parser.add_argument(
+        "--only", choices=("pdf", "ocr", "stages", "builds", "longline", "web"), help="run one part only"
+    )
     parser.add_argument("--child", nargs=4, metavar=("CORPUS", "DB", "JOBS", "CACHE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -65,6 +70,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"real documents from {REALDOCS}: {'yes' if REALDOCS.is_dir() else 'absent, corpus only'}\n")
     if args.only in (None, "pdf"):
         bench_pdf(pdf_files(args.quick))
+    if args.only in (None, "ocr"):
+        bench_ocr(ocr_files(args.quick))
     if args.only in (None, "stages"):
         bench_stages(text_documents())
     if args.only in (None, "builds"):
@@ -124,8 +131,66 @@ def _time_words(path: Path) -> tuple[float, int]:
 
 def _time_ours(path: Path) -> float:
     t0 = time.perf_counter()
-    ingest(path.parent, infer_entry(path.name))
+    ingest(path.parent, infer_entry(path.name), rules=_rules_without_ocr())
     return time.perf_counter() - t0
+
+
+_NO_OCR: list[Path] = []
+
+
+def _rules_without_ocr() -> Path:
+    """A copy of rules/ with OCR turned off (made once per run, in a temporary folder)."""
+    if not _NO_OCR:
+        folder = Path(tempfile.mkdtemp(prefix="nhs-figures-bench-rules-")) / "rules"
+        shutil.copytree(ROOT / "rules", folder)
+        data = yaml.safe_load((folder / "ocr.yaml").read_text(encoding="utf-8"))
+        data["enabled"] = False
+        (folder / "ocr.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+        _NO_OCR.append(folder)
+    return _NO_OCR[0]
+
+
+# -- 1b. OCR ------------------------------------------------------------------------------------
+
+
+def ocr_files(quick: bool) -> list[Path]:
+    """The PDFs of part 1 and the scanned test PDFs."""
+    scans = sorted((ROOT / "tests" / "data" / "hardpdfs").glob("scanned-*.pdf"))
+    return [*pdf_files(quick), *scans]
+
+
+def bench_ocr(files: list[Path]) -> None:
+    from pipeline.ingest.ocr import engine_version
+    from pipeline.ingest.ocr_rules import load_ocr_rules
+
+    print(f"1b. OCR ({engine_version(load_ocr_rules())}): each PDF read with OCR on and off (no cache)")
+    print(f"   {'file':58} {'pages':>5} {'ocr pp':>6} {'lines':>5} {'off s':>7} {'on s':>7} {'ocr s':>7}")
+    tot_off = tot_on = 0.0
+    tot_pages = tot_ocr_pages = 0
+    for path in files:
+        entry = infer_entry(path.name)
+        t0 = time.perf_counter()
+        off = ingest(path.parent, entry, rules=_rules_without_ocr())
+        t_off = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        on = ingest(path.parent, entry)
+        t_on = time.perf_counter() - t0
+        pages = len(on.hints.get("ocr_pages", []))
+        added = sum(line.source == "ocr" for line in on.lines)
+        tot_off += t_off
+        tot_on += t_on
+        tot_pages += on.page_count or 0
+        tot_ocr_pages += pages
+        print(
+            f"   {path.name[:58]:58} {on.page_count or 0:5d} {pages:6d} {added:5d} {t_off:7.2f} {t_on:7.2f} "
+            f"{t_on - t_off:7.2f}"
+        )
+        del off
+    print(
+        f"   {'all':58} {tot_pages:5d} {tot_ocr_pages:6d} {'':5} {tot_off:7.2f} {tot_on:7.2f} {tot_on - tot_off:7.2f}"
+        f"   -> OCR {((tot_on - tot_off) / tot_ocr_pages) if tot_ocr_pages else 0:.1f} s per page it read "
+        "(the first one loads the models)\n"
+    )
 
 
 # -- 2. Stages over text ------------------------------------------------------------------------

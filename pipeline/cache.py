@@ -150,15 +150,16 @@ def rules_hash(rules: Path) -> str:
 def stage_versions(rules: Path) -> dict[str, str]:
     """The versions every cache key is made of, computed once per build."""
     from pipeline.ingest import ocr
-    from pipeline.ingest.pdf_rules import layout_version, load_layout
+    from pipeline.ingest.ocr_rules import load_ocr_rules, ocr_rules_version
+    from pipeline.ingest.pdf_rules import layout_version
 
-    layout = load_layout(rules)
     return {
         "ingest_code": ingest_code_version(),
         "extract_code": extract_code_version(),
         "rules": rules_hash(rules),
         "layout": layout_version(rules),
-        "ocr": str(layout.ocr_enabled and ocr.available(layout)),
+        # the OCR rules and the engine with its version (`none` when OCR is off or absent)
+        "ocr": f"{ocr_rules_version(rules)} {ocr.engine_version(load_ocr_rules(rules))}",
     }
 
 
@@ -167,7 +168,8 @@ def _digest(*parts: str) -> str:
 
 
 def ingest_key(versions: dict[str, str], media_type: str, password: str | None) -> str:
-    """What a document's lines depend on besides its bytes: ingest code, layout rules, password, OCR."""
+    """What a document's lines depend on besides its bytes: ingest code, layout rules, password, OCR
+    rules, engine and engine version."""
     return _digest("ingest", media_type, versions["ingest_code"], versions["layout"], password or "", versions["ocr"])
 
 

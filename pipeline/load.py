@@ -56,10 +56,20 @@ def insert_document(
     # plain executemany: lines are most of the rows, and sqlite-utils' per-value checks cost more
     # than the insert itself
     db.conn.executemany(
-        "INSERT INTO lines (id, document_id, page, line, text, role, x0, top, x1, bottom) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO lines (id, document_id, page, line, text, role, x0, top, x1, bottom, source, confidence) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
-            (first_line_id + i, doc_id, line.page, line.number, line.text, line.role, *_bbox(line.bbox).values())
+            (
+                first_line_id + i,
+                doc_id,
+                line.page,
+                line.number,
+                line.text,
+                line.role,
+                *_bbox(line.bbox).values(),
+                line.source,
+                line.confidence,
+            )
             for i, line in enumerate(doc.lines)
         ),
     )

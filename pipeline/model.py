@@ -31,6 +31,8 @@ class Line:
     bbox: BBox | None = None
     role: str = "body"  # body | header | footer | page_number
     char_boxes: tuple[BBox | None, ...] | None = None  # one per character of `text` (PDF only)
+    source: str = "text"  # text: the file's own text or a PDF's text layer; ocr: read by OCR from the page image
+    confidence: float | None = None  # for an OCR line, the recogniser's confidence (0-1)
 
     def span_bbox(self, start: int, end: int) -> BBox | None:
         """The box around characters start..end of this line, when the source has boxes."""

@@ -211,8 +211,8 @@ def test_the_project_rules_load():
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (lambda d: d["measure"]["cues"][1].update(weight=-1), "measure.cues[1] (control_total.phrase): field `weight`"),
-        (lambda d: d["measure"]["cues"][2].update(measure="loss"), "measure.cues[2] (deficit.word): field `measure`"),
+        (lambda d: d["measure"]["cues"][2].update(weight=-1), "measure.cues[2] (control_total.phrase): field `weight`"),
+        (lambda d: d["measure"]["cues"][3].update(measure="loss"), "measure.cues[3] (deficit.word): field `measure`"),
         (lambda d: d["measure"]["cues"][3].update(pattern="(deficit"), "pattern does not compile"),
         (lambda d: d["period"].pop("financial_year"), "entry period: field `financial_year`: Field required"),
         (lambda d: d["subject"].update(colour="red"), "entry subject: field `colour`: Extra inputs"),

@@ -39,7 +39,9 @@ CREATE TABLE lines (
     line INTEGER NOT NULL,           -- 1-based: line of the file (text) or of the page (PDF)
     text TEXT NOT NULL,              -- the line exactly as published / as read from the PDF
     role TEXT NOT NULL DEFAULT 'body',   -- body | header | footer | page_number
-    x0 REAL, top REAL, x1 REAL, bottom REAL
+    x0 REAL, top REAL, x1 REAL, bottom REAL,
+    source TEXT NOT NULL DEFAULT 'text', -- text: the file's text or a PDF's text layer; ocr: read by OCR
+    confidence REAL                  -- OCR lines: the recogniser's confidence (0-1); NULL otherwise
 );
 CREATE UNIQUE INDEX idx_lines_position ON lines(document_id, page, line);
 

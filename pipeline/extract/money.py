@@ -18,7 +18,7 @@ from typing import Any
 
 import regex
 
-from pipeline.extract import Context, table_money
+from pipeline.extract import Context, table_cell_lines, table_money
 from pipeline.extract.amounts import (
     Pattern,
     Shared,
@@ -61,9 +61,12 @@ class MoneyRules:
     triggers: tuple[str, ...]  # a line holding none of these is skipped
     pence_digits: int
     footnote_follows: regex.Pattern[str]
+    cell_end: regex.Pattern[str]  # after an amount: the end of a table cell (pence there are pence)
+    table_row: regex.Pattern[str]  # a line that is a table row (cells split by tabs or pipes)
     continued: Continued
     shared: Shared
     table: table_money.TableRules  # money in table cells (rules/table_money.yaml)
+    cell_lines: table_cell_lines.CellLineRules  # tables written one cell per line (the same file)
 
 
 def _list(path: Path, entry: str, value: Any) -> list[str]:
@@ -155,7 +158,7 @@ def load_rules(directory: Path) -> MoneyRules:
         raise RuleError(path, "`multiplier` needs a group hmult", "continued.multiplier")
 
     fn = data["footnotes"]
-    require(path, "footnotes", fn, ("pence_digits", "footnote_follows"))
+    require(path, "footnotes", fn, ("pence_digits", "footnote_follows", "cell_end", "table_row"))
 
     triggers = {*signs, *codes}
     for w in [*words, *minors]:
@@ -168,9 +171,12 @@ def load_rules(directory: Path) -> MoneyRules:
         triggers=tuple(sorted(triggers)),
         pence_digits=int(fn["pence_digits"]),
         footnote_follows=compile_pattern(path, "footnotes.footnote_follows", fn["footnote_follows"]),
+        cell_end=compile_pattern(path, "footnotes.cell_end", fn["cell_end"]),
+        table_row=compile_pattern(path, "footnotes.table_row", fn["table_row"]),
         continued=continued_rules,
         shared=shared,
         table=table_money.load_table_rules(directory, signs, codes, currency_of, shared),
+        cell_lines=table_cell_lines.load_cell_line_rules(directory),
     )
 
 
@@ -222,6 +228,16 @@ def _currency(rules: MoneyRules, m: regex.Match[str]) -> str | None:
     return rules.minor_of[squash(minor)][0] if minor else None
 
 
+def _footnote_follows(rules: MoneyRules, text: str, start: int, end: int) -> bool:
+    """Whether what follows two decimals makes them a footnote (`£230,000.17 This`): a new sentence, or
+    the end of a line of prose; not the end of a table cell (`£68,309.18` alone or in a row's cell)."""
+    if not rules.footnote_follows.match(text, end):
+        return False
+    if rules.cell_end.match(text, end) and (rules.table_row.search(text) or not text[:start].strip()):
+        return False
+    return True
+
+
 def _read(pat: Pattern, m: regex.Match[str], text: str, rules: MoneyRules) -> Amount | None:
     """The amount a match states, or None when the match is not one (checked here, not by the pattern)."""
     start, end = m.span()
@@ -245,7 +261,7 @@ def _read(pat: Pattern, m: regex.Match[str], text: str, rules: MoneyRules) -> Am
     if (hmult if high_s is not None else lmult) is None and "." in last_s:
         whole, _, decimals = last_s.partition(".")
         if "," in whole and (
-            len(decimals) != rules.pence_digits or rules.footnote_follows.match(text, m.end(last_key))
+            len(decimals) != rules.pence_digits or _footnote_follows(rules, text, start, m.end(last_key))
         ):
             end = m.start(last_key) + len(whole)
             if high_s is not None:
@@ -343,13 +359,16 @@ def _table_mentions(
     for m in found:
         taken.setdefault(m.line_index, []).append((m.start, m.end))
     out = []
-    for a in table_money.find(doc, lines, rules.table):
+    cell_lines = table_cell_lines.find(doc, lines, rules.table, rules.cell_lines)
+    for a in [*table_money.find(doc, lines, rules.table), *cell_lines]:
         nl = lines[a.line_index]
         rs, re_ = nl.to_raw(a.start, a.end)
         if a.start:  # what clean-up dropped right before the number is part of it: `\(3,454\)`
             before = nl.to_raw(a.start - 1, a.start)[1]
             if before < rs and not any(ch.isspace() for ch in nl.raw[before:rs]):
                 rs = before
+        elif rs and not nl.raw[:rs].isspace():  # a cell alone on its line: `\(3,454\)`
+            rs = 0
         if any(rs < e and s < re_ for s, e in taken.get(a.line_index, ())):
             continue
         values = {

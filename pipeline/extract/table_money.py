@@ -317,6 +317,20 @@ def _money_column(cell: Cell, rules: TableRules) -> tuple[Header, regex.Match[st
     return None
 
 
+def parse_unit_header(cell: Cell, rules: TableRules) -> tuple[str, Decimal] | None:
+    """The currency and unit of a cell that is, whole, a money header naming a currency (`£000`,
+    `(£000)`, `£m`), or None."""
+    for h in rules.headers:
+        m = h.pattern.fullmatch(cell.text) if h.basis == "column_header" else None
+        if m:
+            token = m.group("cur")
+            currency = rules.currency_of.get(token) or rules.currency_of.get(token.upper())
+            if currency is None:
+                return None
+            return currency, rules.unit_of[m.group("unit").lower()] if m.group("unit") else Decimal(1)
+    return None
+
+
 def header_columns(
     nl: NormLine, line: Line, cells: list[Cell], axis: str | None, rules: TableRules
 ) -> list[Column] | None:

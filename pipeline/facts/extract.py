@@ -14,7 +14,7 @@ text, so ``line.text[char_start:char_end] == text``).
 from __future__ import annotations
 
 import json
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +39,7 @@ class Amount:
     start: int  # paragraph offsets of the amount
     end: int
     table: bool
+    crowded: bool = False  # among many amounts with no sentence end: read with a short reach
 
 
 @dataclass
@@ -114,6 +115,14 @@ def extract_facts(
     for a in amounts:
         p = paras[a.para]
         sent = sentence_of(p, a.start)
+        # what is read around one amount is bounded, so a line of 40,000 amounts costs linear time
+        reach = rules.model.context.max_reach
+        sent = (max(sent[0], a.start - reach), min(sent[1], a.end + reach))
+        if len(facts._amounts_between(a.para, sent[0], sent[1])) > rules.model.context.crowded:
+            # a list or table of amounts with no sentence ends: each amount is read with its neighbours
+            reach = rules.model.context.crowded_reach
+            sent = (max(sent[0], a.start - reach), min(sent[1], a.end + reach))
+            a.crowded = True
         prev = previous if previous and previous[0].para == a.para and previous[0].start >= sent[0] else None
         earlier = previous if previous and previous[0].para == a.para else None
         state = facts.measure(a, sent, prev, earlier)
@@ -185,6 +194,8 @@ class _Facts:
         self.document, self.lines, self.paras, self.refs = document, lines, paras, refs
         self.rules, self.lookup, self.doc_body = rules, lookup, doc_body
         self.amounts_in: dict[int, list[Amount]] = {}
+        self.starts_in: dict[int, list[int]] = {}
+        self.years_of: dict[int, list[YearHit]] = {}
         self.headings = [q.index for q in paras if q.heading]
         self.place_of: dict[int, bool] = {}
         self.by_para: dict[int, list[BodyRef]] = {}
@@ -243,11 +254,19 @@ class _Facts:
     def _cues(self, a: Amount, sent: tuple[int, int]) -> Decision | None:
         text = self.paras[a.para].text
         clause = clause_of(text, sent[0], sent[1], (a.start, a.end), self.rules)
-        others = [(o.start, o.end) for o in self.amounts_in.get(a.para, []) if o is not a]
+        others = [(o.start, o.end) for o in self._amounts_between(a.para, sent[0], sent[1]) if o is not a]
         return score_cues(text, sent, (a.start, a.end), clause, self.rules, others)
 
     def _next_in_sentence(self, a: Amount, sent: tuple[int, int]) -> Amount | None:
-        return next((o for o in self.amounts_in.get(a.para, []) if a.end <= o.start < sent[1]), None)
+        return next((o for o in self._amounts_between(a.para, a.end, sent[1])), None)
+
+    def _amounts_between(self, para: int, start: int, end: int) -> list[Amount]:
+        """The amounts of a paragraph starting in start..end (the paragraph's amounts are in order)."""
+        found = self.amounts_in.get(para, [])
+        if para not in self.starts_in:
+            self.starts_in[para] = [o.start for o in found]
+        starts = self.starts_in[para]
+        return found[bisect_left(starts, start) : bisect_left(starts, end)]
 
     # -- period -----------------------------------------------------------------------------------
 
@@ -280,7 +299,8 @@ class _Facts:
         before = [h for h in years(text, sent[0], sent[1], rules) if h.end <= a.start]
         if before:
             return self._period_hit(a, before[-1], "sentence")
-        earlier = years(text, max(0, sent[0] - rules.model.context.paragraph_lookback), sent[0], rules)
+        lookback = rules.model.context.crowded_reach if a.crowded else rules.model.context.paragraph_lookback
+        earlier = years(text, max(0, sent[0] - lookback), sent[0], rules)
         if earlier:
             return self._period_hit(a, earlier[-1], "paragraph")
         continues = (
@@ -335,7 +355,9 @@ class _Facts:
             prev = self.paras[k]
             if prev.heading or prev.table:
                 return None
-            hits = years(prev.text, 0, len(prev.text), self.rules)
+            if k not in self.years_of:
+                self.years_of[k] = years(prev.text, 0, len(prev.text), self.rules)
+            hits = self.years_of[k]
             if hits:
                 h = hits[-1]
                 return Period(h.value, "paragraph", h.rule, (k, h.start, h.end))

@@ -49,6 +49,9 @@ class ContextRules(_Model):
     clause_breaks: str
     carry_paragraphs: int = Field(ge=0)
     paragraph_lookback: int = Field(ge=0)
+    max_reach: int = Field(ge=100)
+    crowded: int = Field(ge=1)
+    crowded_reach: int = Field(ge=10)
     place_heading_lookback: int = Field(ge=0)
 
     _check = field_validator("paragraph_ends", "introduces", "heading_pattern", "not_heading", "clause_breaks")(

@@ -1,82 +1,224 @@
-"""Optional OCR of pages with no text layer, with Tesseract when it is installed.
+"""OCR engines: a rendered image in, lines of text with boxes and the recogniser's confidence out.
 
-Nothing here is required: without the `tesseract` command such pages are reported as
-``needs_ocr``. With it, the page is rendered (pdfplumber / pypdfium2) at ``ocr.dpi``, read by
-``tesseract ... tsv``, and Tesseract's lines become lines of the page (those whose mean word
-confidence is at least ``ocr.min_confidence``). Tesseract gives boxes per
-word; each character gets an equal share of its word's box.
+Two engines, chosen by ``engine`` in ``rules/ocr.yaml``:
+
+- ``rapidocr`` (the default): RapidOCR on ONNX Runtime (`rapidocr-onnxruntime`, a dependency of
+  the package). Its detection, direction and recognition models ship inside its wheel, so it works
+  after ``make`` with nothing downloaded at run time. It gives one box per line; each character
+  gets an equal share of it.
+- ``tesseract``: the ``tesseract`` command, when installed apart (``apt install tesseract-ocr``).
+  It gives a box per word; each character gets an equal share of its word's box.
+
+Both are loaded on first use only, so a build that needs no OCR never imports them.
 """
 
 from __future__ import annotations
 
 import csv
+import importlib.metadata
+import importlib.util
 import io
+import logging
 import shutil
 import subprocess
 import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from pipeline.ingest.ocr_rules import OcrRules
 from pipeline.ingest.pdf_layout import PageLine
-from pipeline.ingest.pdf_rules import PdfLayout
 from pipeline.model import BBox
+
+RAPIDOCR_PACKAGE = "rapidocr-onnxruntime"
+RAPIDOCR_MODULE = "rapidocr_onnxruntime"
 
 
 class OcrError(RuntimeError):
     pass
 
 
-def available(layout: PdfLayout) -> bool:
-    return shutil.which(layout.ocr_command) is not None
+@dataclass(frozen=True)
+class OcrText:
+    """One line read from an image: its text, its box and its characters' boxes in image pixels."""
+
+    text: str
+    box: BBox
+    confidence: float  # 0-1, as the recogniser gives it
+    char_boxes: tuple[BBox | None, ...]
 
 
-def read_page(page: Any, layout: PdfLayout) -> list[PageLine]:
+@dataclass(frozen=True)
+class OcrLine(PageLine):
+    """A page line read by OCR (`lines.source = 'ocr'`)."""
+
+    confidence: float = 0.0
+    source: str = "ocr"
+
+
+def available(rules: OcrRules) -> bool:
+    if rules.engine == "tesseract":
+        return shutil.which(rules.tesseract_command) is not None
+    return importlib.util.find_spec(RAPIDOCR_MODULE) is not None
+
+
+def engine_version(rules: OcrRules) -> str:
+    """The engine and its version (part of the ingestion cache key), or `none` when it is absent."""
+    if not rules.enabled or not available(rules):
+        return "none"
+    if rules.engine == "tesseract":
+        return _tesseract_version(rules.tesseract_command)
+    return f"{RAPIDOCR_PACKAGE} {importlib.metadata.version(RAPIDOCR_PACKAGE)}"
+
+
+def engine_label(rules: OcrRules) -> str:
+    return "Tesseract" if rules.engine == "tesseract" else "RapidOCR"
+
+
+def read_image(image: Any, rules: OcrRules) -> list[OcrText]:
+    """The lines of a PIL image, those the recogniser doubts (below ``min_confidence``) left out."""
+    if rules.engine == "tesseract":
+        found = _tesseract(image, rules)
+    else:
+        found = [_pound(t, rules) for t in _rapidocr(image, rules.det_max_side)]
+    return [t for t in found if t.confidence >= rules.min_confidence and t.text.strip()]
+
+
+def _pound(found: OcrText, rules: OcrRules) -> OcrText:
+    """`£` where RapidOCR, which has no `£` in its character set, read a letter before an amount."""
+    text = rules.pound_misread.sub("£", found.text)
+    return found if text == found.text else OcrText(text, found.box, found.confidence, found.char_boxes)
+
+
+def to_page_lines(
+    found: list[OcrText], scale: float, dx: float, dy: float, height: float, band: float
+) -> list[OcrLine]:
+    """OCR lines in page points: pixel p of an image whose origin is at (dx, dy) on the page is at
+    dx + p * scale. `band` is the height of the running header / footer band."""
+
+    def place(b: BBox) -> BBox:
+        return (dx + b[0] * scale, dy + b[1] * scale, dx + b[2] * scale, dy + b[3] * scale)
+
+    out: list[OcrLine] = []
+    for t in found:
+        bbox = place(t.box)
+        boxes = tuple(place(b) if b is not None else None for b in t.char_boxes)
+        where = "top" if bbox[3] <= band else "bottom" if bbox[1] >= height - band else None
+        out.append(OcrLine(t.text, boxes, bbox, where, confidence=round(t.confidence, 4)))
+    return out
+
+
+def split_box(text: str, box: BBox) -> tuple[BBox | None, ...]:
+    """Each character an equal share of the box's width (spaces get none)."""
+    x0, top, x1, bottom = box
+    step = (x1 - x0) / max(len(text), 1)
+    return tuple(
+        None if ch.isspace() else (x0 + k * step, top, x0 + (k + 1) * step, bottom) for k, ch in enumerate(text)
+    )
+
+
+@lru_cache(maxsize=1)
+def _rapidocr_engine() -> Any:
     try:
-        image = page.to_image(resolution=layout.ocr_dpi).original
+        from rapidocr_onnxruntime import RapidOCR
+    except ImportError as exc:
+        raise OcrError(f"{RAPIDOCR_PACKAGE} is not installed ({exc}); run `make` to install it") from None
+    logging.getLogger("RapidOCR").setLevel(logging.ERROR)
+    # one thread: a build already runs one worker per core
+    return RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1)
+
+
+def _rapidocr(image: Any, det_max_side: int) -> list[OcrText]:
+    """RapidOCR's steps run here so that text is found on a smaller copy of the image (at most
+    `det_max_side` pixels: finding costs most, and lines are found as well at ~100 dpi) and read
+    from the full-size one."""
+    import numpy as np
+
+    engine = _rapidocr_engine()
+    try:
+        full = np.ascontiguousarray(np.asarray(image.convert("RGB"))[:, :, ::-1])  # BGR, as RapidOCR reads
+        k = min(1.0, det_max_side / max(image.width, image.height))
+        small = (
+            full
+            if k == 1.0
+            else np.asarray(
+                image.convert("RGB").resize((max(round(image.width * k), 1), max(round(image.height * k), 1)))
+            )[:, :, ::-1].copy()
+        )
+        boxes, _ = engine.text_det(small)
+        if boxes is None or len(boxes) == 0:
+            return []
+        boxes = (np.asarray(engine.sorted_boxes(boxes), dtype=np.float32) / k).astype(np.float32)
+        crops = engine.get_crop_img_list(full, boxes)
+        # no upside-down check (RapidOCR's `cls`): on short crops such as `(90%)` it turns them
+        # round and reads `(%06)`; pages are turned by their /Rotate before rendering
+        read, _ = engine.text_rec(crops, False)
+    except OcrError:
+        raise
     except Exception as exc:
-        raise OcrError(f"the page could not be rendered: {type(exc).__name__}: {exc}") from None
+        raise OcrError(f"RapidOCR failed: {type(exc).__name__}: {exc}") from None
+    out: list[OcrText] = []
+    for points, (text, score, *_) in zip(boxes, read, strict=True):
+        box = (
+            float(points[:, 0].min()),
+            float(points[:, 1].min()),
+            float(points[:, 0].max()),
+            float(points[:, 1].max()),
+        )
+        text = " ".join(str(text).split())
+        out.append(OcrText(text, box, float(score), split_box(text, box)))
+    out.sort(key=lambda t: (round(t.box[1] / 4), t.box[0]))
+    return out
+
+
+@lru_cache(maxsize=4)
+def _tesseract_version(command: str) -> str:
+    try:
+        proc = subprocess.run([command, "--version"], capture_output=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return "tesseract unknown"
+    first = (proc.stdout or proc.stderr).decode("utf-8", "replace").strip().splitlines()
+    return first[0] if first else "tesseract unknown"
+
+
+def _tesseract(image: Any, rules: OcrRules) -> list[OcrText]:
     with tempfile.TemporaryDirectory(prefix="nhs-figures-ocr-") as tmp:
         png = Path(tmp) / "page.png"
         image.save(png)
         try:
             proc = subprocess.run(
-                [layout.ocr_command, str(png), "stdout", "-l", layout.ocr_language, "tsv"],
+                [rules.tesseract_command, str(png), "stdout", "-l", rules.tesseract_language, "tsv"],
                 capture_output=True,
-                timeout=layout.ocr_timeout_s,
+                timeout=rules.tesseract_timeout_s,
                 check=False,
             )
         except (OSError, subprocess.TimeoutExpired) as exc:
-            raise OcrError(f"{layout.ocr_command} did not run: {exc}") from None
+            raise OcrError(f"{rules.tesseract_command} did not run: {exc}") from None
     if proc.returncode != 0:
-        raise OcrError(f"{layout.ocr_command} failed: {proc.stderr.decode('utf-8', 'replace').strip()[:300]}")
-    scale = 72.0 / layout.ocr_dpi
-    return lines_from_tsv(proc.stdout.decode("utf-8", "replace"), scale, float(page.height), layout)
+        raise OcrError(f"{rules.tesseract_command} failed: {proc.stderr.decode('utf-8', 'replace').strip()[:300]}")
+    return lines_from_tsv(proc.stdout.decode("utf-8", "replace"))
 
 
-def lines_from_tsv(tsv: str, scale: float, height: float, layout: PdfLayout) -> list[PageLine]:
-    """Tesseract's TSV words grouped into its lines, boxes in PDF points."""
+def lines_from_tsv(tsv: str) -> list[OcrText]:
+    """Tesseract's TSV words grouped into its lines (pixels; confidence the mean of its words' / 100)."""
     grouped: dict[tuple[str, str, str], list[tuple[str, BBox, float]]] = {}
     for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
         text = (row.get("text") or "").strip()
         if row.get("level") != "5" or not text:
             continue
-        x, y, w, h = (float(row[k]) * scale for k in ("left", "top", "width", "height"))
+        x, y, w, h = (float(row[k]) for k in ("left", "top", "width", "height"))
         key = (row["block_num"], row["par_num"], row["line_num"])
         grouped.setdefault(key, []).append((text, (x, y, x + w, y + h), float(row.get("conf") or 0)))
-    out: list[PageLine] = []
-    band = layout.band_share * height
+    out: list[OcrText] = []
     for words in grouped.values():
-        if sum(conf for _, _, conf in words) / len(words) < layout.ocr_min_confidence:
-            continue  # Tesseract itself doubts the line: better missing than nonsense
-
-        chars: list[tuple[str, BBox | None]] = []
-        for i, (text, (x0, top, x1, bottom), _) in enumerate(words):
+        chars: list[BBox | None] = []
+        for i, (text, box, _) in enumerate(words):
             if i:
-                chars.append((" ", None))
-            step = (x1 - x0) / len(text)
-            chars.extend((ch, (x0 + k * step, top, x0 + (k + 1) * step, bottom)) for k, ch in enumerate(text))
-        boxes = [b for _, b in chars if b is not None]
+                chars.append(None)
+            chars.extend(split_box(text, box))
+        boxes = [b for _, b, _ in words]
         bbox = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
-        where = "top" if bbox[3] <= band else "bottom" if bbox[1] >= height - band else None
-        out.append(PageLine("".join(c for c, _ in chars), tuple(b for _, b in chars), bbox, where))
+        confidence = sum(c for _, _, c in words) / len(words) / 100
+        out.append(OcrText(" ".join(w for w, _, _ in words), bbox, confidence, tuple(chars)))
     return out

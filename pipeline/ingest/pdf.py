@@ -7,7 +7,7 @@ time and released, so memory does not grow with the page count.
 
 Every problem is recorded on the document with file, page and reason; nothing here raises for a
 bad file. Errors (the document is not built): not_pdf, password, password_incorrect,
-unreadable_pdf, no_pages, no_text. Warnings (built with loss, one per page): needs_ocr, ocr,
+unreadable_pdf, no_pages, no_text. Warnings (built with loss, one per page): needs_ocr, ocr, ocr_failed,
 unreadable_text, doubled_chars, outside_page, damaged_page, page_error.
 """
 
@@ -25,7 +25,9 @@ import pdfplumber
 from pdfminer.layout import LTChar, LTContainer, LTImage, LTItem
 from pdfplumber.utils.exceptions import PdfminerException
 
+from pipeline.ingest import ocr_page
 from pipeline.ingest.hyphen import find_hyphen_joins
+from pipeline.ingest.ocr_rules import load_ocr_rules
 from pipeline.ingest.pdf_layout import PageLine, RawChar, glyphs_from_chars, read_page
 from pipeline.ingest.pdf_rules import PdfLayout, load_layout
 from pipeline.ingest.pdf_running import assign_roles
@@ -39,6 +41,7 @@ PDF_DATE = re.compile(r"^(?:D:)?(\d{4})(\d{2})?(\d{2})?")
 def ingest_pdf(path: Path, data: bytes, doc: Document, **options: Any) -> Document:
     """Read one PDF into `doc` (its lines, page count and problems). Never raises for a bad file."""
     layout = load_layout(options.get("rules"))
+    ocr_state = ocr_page.for_document(load_ocr_rules(options.get("rules")))
     if PDF_MAGIC not in data[:MAGIC_WINDOW]:
         start = data[:16]
         doc.problems.append(
@@ -82,23 +85,29 @@ def ingest_pdf(path: Path, data: bytes, doc: Document, **options: Any) -> Docume
             return doc
         per_page: list[list[PageLine]] = []
         for number, page in enumerate(pages, 1):
-            per_page.append(_read_one_page(doc, page, number, layout))
+            per_page.append(_read_one_page(doc, page, number, layout, ocr_state))
             page.close()
     roles = assign_roles(per_page, layout)
     for number, (lines, page_roles) in enumerate(zip(per_page, roles, strict=True), 1):
         for i, (pl, role) in enumerate(zip(lines, page_roles, strict=True), 1):
-            doc.lines.append(Line(i, pl.text, page=number, bbox=pl.bbox, role=role, char_boxes=pl.boxes))
+            doc.lines.append(
+                Line(i, pl.text, page=number, bbox=pl.bbox, role=role, char_boxes=pl.boxes, **ocr_page.line_fields(pl))
+            )
     joins = find_hyphen_joins(doc.lines, layout)
     if joins:
         doc.hints["hyphen_joins"] = joins
+    if ocr_state.pages:
+        doc.hints["ocr_pages"] = ocr_state.pages
     if not doc.lines:
         doc.problems.append(_no_text(doc))
     return doc
 
 
-def _read_one_page(doc: Document, page: Any, number: int, layout: PdfLayout) -> list[PageLine]:
+def _read_one_page(
+    doc: Document, page: Any, number: int, layout: PdfLayout, ocr_state: ocr_page.PageOcr
+) -> list[PageLine]:
     try:
-        return _read_page_text(doc, page, number, layout)
+        return _read_page_text(doc, page, number, layout, ocr_state)
     except Exception as exc:  # one page that cannot be read must not lose the others
         doc.problems.append(
             _warning(doc, "page_error", f"page {number} cannot be read ({_describe(exc)}); it is left out.", number)
@@ -106,7 +115,9 @@ def _read_one_page(doc: Document, page: Any, number: int, layout: PdfLayout) -> 
         return []
 
 
-def _read_page_text(doc: Document, page: Any, number: int, layout: PdfLayout) -> list[PageLine]:
+def _read_page_text(
+    doc: Document, page: Any, number: int, layout: PdfLayout, ocr_state: ocr_page.PageOcr
+) -> list[PageLine]:
     try:
         with _pdfminer_warnings() as warnings:
             chars, has_images = page_chars(page)
@@ -128,7 +139,8 @@ def _read_page_text(doc: Document, page: Any, number: int, layout: PdfLayout) ->
         )
     if stats.glyphs < layout.min_text_chars:
         if has_images:
-            return _needs_ocr(doc, page, number, layout)
+            why = "is an image with no text layer"
+            return ocr_page.page_without_text(doc, page, number, ocr_state, layout.band_share, why)
         return []
     if stats.unreadable and stats.unreadable > layout.unreadable_max_share * stats.glyphs:
         doc.problems.append(
@@ -136,12 +148,12 @@ def _read_page_text(doc: Document, page: Any, number: int, layout: PdfLayout) ->
                 doc,
                 "unreadable_text",
                 f"page {number}: {stats.unreadable} of {stats.glyphs} characters have no readable text "
-                "(the font has no Unicode map); the page is left out rather than read as nonsense. "
-                "OCR the page or find a better copy.",
+                "(the font has no Unicode map); its text layer is left out rather than read as nonsense.",
                 number,
             )
         )
-        return []
+        why = "has no readable text layer"
+        return ocr_page.page_without_text(doc, page, number, ocr_state, layout.band_share, why)
     if stats.unreadable:
         doc.problems.append(
             _warning(
@@ -172,7 +184,8 @@ def _read_page_text(doc: Document, page: Any, number: int, layout: PdfLayout) ->
                 number,
             )
         )
-    return read_page(glyphs, float(page.width), float(page.height), layout)
+    lines = read_page(glyphs, float(page.width), float(page.height), layout)
+    return ocr_page.page_with_text(doc, page, number, chars, has_images, lines, ocr_state, layout.band_share)
 
 
 def page_chars(page: Any) -> tuple[list[RawChar], bool]:
@@ -211,46 +224,15 @@ def page_chars(page: Any) -> tuple[list[RawChar], bool]:
     return chars, images
 
 
-def _needs_ocr(doc: Document, page: Any, number: int, layout: PdfLayout) -> list[PageLine]:
-    from pipeline.ingest import ocr
-
-    if layout.ocr_enabled and ocr.available(layout):
-        try:
-            lines = ocr.read_page(page, layout)
-        except ocr.OcrError as exc:
-            doc.problems.append(
-                _warning(doc, "needs_ocr", f"page {number} has no text layer and OCR failed ({exc}).", number)
-            )
-            return []
-        doc.problems.append(
-            _warning(
-                doc,
-                "ocr",
-                f"page {number} has no text layer; its text was read by OCR (Tesseract) and may hold "
-                "misread figures. Check them against the original.",
-                number,
-            )
-        )
-        return lines
-    doc.problems.append(
-        _warning(
-            doc,
-            "needs_ocr",
-            f"page {number} is an image with no text layer: it needs OCR. Install Tesseract "
-            "(apt install tesseract-ocr) and build again, or supply a text version.",
-            number,
-        )
-    )
-    return []
-
-
 def _no_text(doc: Document) -> Problem:
     ocr_pages = [p.page for p in doc.problems if p.reason == "needs_ocr" and p.page]
     if ocr_pages:
         why = f"no page has a text layer (pages needing OCR: {_ranges(ocr_pages)})"
     else:
         why = "no readable text was found on any page"
-    return _error(doc, "no_text", f"{why}, so nothing can be extracted. Install Tesseract, or supply a text version.")
+    return _error(
+        doc, "no_text", f"{why}, so nothing can be extracted. Enable OCR (rules/ocr.yaml), or supply a text version."
+    )
 
 
 def metadata_fields(meta: dict[str, Any], layout: PdfLayout) -> dict[str, str]:

@@ -42,12 +42,6 @@ class PdfLayout:
     unreadable_replacement: str
     unreadable_max_share: float
     ignore_title_patterns: tuple[regex.Pattern[str], ...]
-    ocr_enabled: bool
-    ocr_command: str
-    ocr_language: str
-    ocr_dpi: int
-    ocr_timeout_s: float
-    ocr_min_confidence: float
 
 
 def layout_path(directory: Path | str | None = None) -> Path:
@@ -100,12 +94,6 @@ def _load(path_str: str, _mtime: int) -> PdfLayout:
         unreadable_replacement=r.text("unreadable", "replacement", nonempty=True, single=True),
         unreadable_max_share=r.num("unreadable", "max_share", 0, 1),
         ignore_title_patterns=r.patterns("metadata", "ignore_title_patterns"),
-        ocr_enabled=r.flag("ocr", "enabled"),
-        ocr_command=r.text("ocr", "command", nonempty=True),
-        ocr_language=r.text("ocr", "language", nonempty=True),
-        ocr_dpi=int(r.num("ocr", "dpi", 72, 1200, integer=True)),
-        ocr_timeout_s=r.num("ocr", "timeout_s", 1, 3600),
-        ocr_min_confidence=r.num("ocr", "min_confidence", 0, 100),
     )
 
 
