@@ -348,3 +348,156 @@ def test_a_bullet_and_its_tab_is_no_table_row_and_on_costs_are_spend():
     # around £2.05 billion."
     assert (first["measure"], first["measure_rule"]) == ("spend", "spend.cost_of")
     assert basis(first, "measure")["spans"][0]["line"] == 3  # the cue is on the line before the amount
+
+
+# -- cues and carries tuned on held-out documents (facts2) ------------------------------------------
+
+
+def test_do_nothing_overspend_and_a_part_named_in_the_next_sentence(unison):
+    # "to prevent an overspend that, if no action is taken, is calculated to rise to £548M by the end
+    # of 2020/21. Of this, £397M is attributed to the NHS, and £151M to social care."
+    f = facts_of(unison, 529, 533)
+    assert (f[(531, "£548M")]["measure"], f[(531, "£548M")]["measure_rule"]) == ("gap", "gap.no_action")
+    assert (f[(531, "£397M")]["measure"], f[(531, "£397M")]["measure_rule"]) == ("gap", "measure.part_of")
+    assert f[(531, "£151M")]["measure"] == "gap"
+
+
+def test_new_hospital_and_the_cost_of_building_are_capital(unison):
+    # "its replacement with a new £450m hospital on a "new" site"
+    f = facts_of(unison, 561, 561)
+    assert (f[(561, "£450m")]["measure"], f[(561, "£450m")]["measure_rule"]) == ("capital", "capital.new_build")
+    # "building the hospital on the Vicarage Road site would cost at least £220m more"
+    f = facts_of(unison, 583, 583)
+    assert (f[(583, "£220m")]["measure"], f[(583, "£220m")]["measure_rule"]) == ("capital", "capital.cost_of_works")
+
+
+def test_a_bill_reaches_further_and_a_sentence_opening_place_names_the_system(unison):
+    # "In Kent and Medway their bill for work in 2015-16 came to an eyewatering £2.97m"
+    f = facts_of(unison, 662, 662)
+    row = f[(662, "£2.97m")]
+    assert (row["measure"], row["measure_rule"], row["period"]) == ("spend", "spend.bill", "2015/16")
+    assert row["subject_rule"] == "subject.sentence_place" and "Kent and Medway" in row["subject"]
+
+
+def test_the_ccg_after_an_opening_place_is_that_places_ccg(unison):
+    # "In East and North Hertfordshire the CCG has been merrily stacking up unspent surpluses (CCG
+    # underspent by £4.4m last year, ...)"
+    f = facts_of(unison, 610, 610)
+    assert (f[(610, "£4.4m")]["subject"], f[(610, "£4.4m")]["subject_rule"]) == (
+        "East and North Hertfordshire CCG",
+        "subject.the_ccg",
+    )
+    assert f[(610, "£4.4m")]["measure"] == "surplus"
+
+
+def test_reduced_by_after_an_amount_and_just_short_of(unison):
+    # "wound up 2017-18 with a deficit of £55.9m, reduced by a "bonus" payment of £1.8m from the STF"
+    f = facts_of(unison, 861, 861)
+    assert f[(861, "£55.9m")]["measure"] == "deficit" and f[(861, "£1.8m")]["measure"] == "funding"
+    # "where the CCG was also in a comfortable surplus just short of $\pm 10m$ in 2017/18"
+    f = facts_of(unison, 628, 628)
+    assert f[(628, "\\pm 10m")]["measure"] == "surplus"
+
+
+def test_control_total_stated_as_a_deficit_and_savings_from_reducing(unison):
+    # "The original control total for FY19 ..., was a deficit of £5.4m."
+    f = facts_of(unison, 624, 624)
+    assert (f[(624, "£5.4m")]["measure"], f[(624, "£5.4m")]["measure_rule"]) == (
+        "control_total",
+        "control_total.stated_as",
+    )
+    # "£26m from "reducing unnecessary hospital visits""
+    f = facts_of(unison, 728, 735)
+    assert (f[(734, "£26m")]["measure"], f[(734, "£26m")]["measure_rule"]) == ("savings", "savings.from_reducing")
+
+
+def test_ended_the_year_carries_the_year_of_the_paragraph_before(unison):
+    # "Mid Essex ... wound up 2017-18 with a deficit of £55.9m ..." / "Basildon & Thurrock ended the year
+    # £29.3m in deficit ..." / "Southend University Hospital ended £14.4m in deficit prior to ..."
+    f = facts_of(unison, 859, 866)
+    assert f[(863, "£29.3m")]["period"] == "2017/18" and f[(863, "£3.1m")]["period"] == "2017/18"
+    assert f[(865, "£14.4m")]["period"] == "2017/18"
+    # "The merging acute hospital trusts are all running substantial deficits, totalling almost £100m."
+    assert f[(859, "£100m")]["period"] is None
+
+
+def test_a_year_after_a_bracket_or_clause_is_not_the_period(unison):
+    # "after the experience of last year (which ended £42.6m in deficit) there is ... the trust was in
+    # any case projecting a 2018-19 deficit"
+    f = facts_of(unison, 622, 622)
+    assert f[(622, "£42.6m")]["period"] is None
+    # ... nor is a year of the paragraphs before: its sentence says "last year"
+    f = facts_of(unison, 612, 622)
+    assert (f[(622, "£42.6m")]["period"], f[(622, "£42.6m")]["period_rule"]) == (None, "period.relative")
+
+
+def test_cues_on_the_reform_workforce_paper(shared):
+    lines = (
+        (shared / "realdocs" / "reform-getting-into-shape-workforce-integrated-care-2017.md")
+        .read_text(encoding="utf-8")
+        .split("\n")
+    )
+    # "The Government spends £1.3 billion on agency doctors each year"
+    f = facts_of(lines, 983, 983)
+    assert f[(983, "£1.3 billion")]["measure"] == "spend"
+    # "Doctors working in agencies can expect to earn at least £11,700 above ..." and a pay rate
+    f = facts_of(lines, 1017, 1017)
+    assert (f[(1017, "£11,700")]["measure"], f[(1017, "£11,700")]["measure_rule"]) == ("other", "other.pay")
+    assert f[(1017, "£18.26")]["measure"] == "other"
+
+
+def test_a_bracketed_part_after_the_wholes_noun_and_benefits_as_savings(shared):
+    path = shared / "realdocs" / "commons-library-cbp10313-nhs-productivity-2025-07.md"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    # "£8bn of capital investment \(£5bn for England alone\) over the next 5 years"
+    f = facts_of(lines, 2335, 2341)
+    assert (f[(2339, "£5bn")]["measure"], f[(2339, "£5bn")]["measure_rule"]) == ("capital", "measure.part_of")
+    path = shared / "realdocs" / "nhse-board-paper-nhs-productivity-2024-12-05.md"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    # "The NHS App is estimated to have achieved benefits equivalent to £249 mil ion in financial year 2023/24"
+    f = facts_of(lines, 207, 207)
+    row = f[(207, "£249 mil ion")]
+    assert (row["measure"], row["measure_rule"], row["period"]) == ("savings", "savings.benefits", "2023/24")
+
+
+def test_up_to_a_year_is_a_calendar_year(shared):
+    path = shared / "realdocs" / "nhse-board-paper-nhs-productivity-2024-12-05.md"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    # "pipeline opportunities available for biosimilars up to 2028 which could realise over £0.5 bil ion"
+    f = facts_of(lines, 213, 213)
+    assert (f[(213, "£0.5 bil ion")]["period"], f[(213, "£0.5 bil ion")]["period_rule"]) == ("2028", "period.calendar")
+
+
+def test_a_national_bodys_paper_speaks_of_the_nhs_where_no_body_is_named(shared):
+    path = shared / "realdocs" / "nhse-board-paper-nhs-productivity-2024-12-05.md"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    # "Spend has reduced from £3.5 bil ion in 2022/23 ... to £3.0 bil ion in 2023/24" in NHS England's paper
+    f = facts_of(lines, 161, 161, meta={"publisher": "NHS England", "title": "NHS productivity"})
+    row = f[(161, "£3.5 bil ion")]
+    assert (row["subject"], row["subject_id"], row["subject_rule"]) == ("NHS", None, "subject.national_document")
+    # the same sentence in a paper by anyone else names no one's money
+    f = facts_of(lines, 161, 161, meta={"publisher": "House of Commons Library"})
+    assert f[(161, "£3.5 bil ion")]["subject"] is None
+
+
+def test_money_spent_on_a_named_hospital_is_capital(unison):
+    # "£41m is to be spent on Southend Hospital, £30m at Basildon and £19m at Broomfield, plus another £28m"
+    f = facts_of(unison, 724, 726)
+    assert (f[(726, "£41m")]["measure"], f[(726, "£41m")]["measure_rule"]) == ("capital", "capital.spent_on_hospital")
+    assert [f[(726, t)]["measure"] for t in ("£30m", "£19m", "£28m")] == ["capital"] * 3
+
+
+def test_the_cost_of_new_centres_is_capital(shared):
+    path = shared / "realdocs" / "ippr-realising-the-neighbourhood-nhs-2020.md"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    # "750 new centres could be funded at a cost of £3.3 billion"
+    f = facts_of(lines, 2519, 2523)
+    row = f[(2521, "£3.3 billion")]
+    assert (row["measure"], row["measure_rule"]) == ("capital", "capital.cost_of_works")
+
+
+def test_a_group_of_bodies_as_the_clauses_subject_is_no_one_body(unison):
+    # "The merging acute hospital trusts are all running substantial deficits, totalling almost £100m."
+    f = facts_of(unison, 859, 861)
+    assert (f[(859, "£100m")]["subject"], f[(859, "£100m")]["subject_rule"]) == (None, "subject.group")
+    assert f[(861, "£55.9m")]["subject"] == "Mid Essex Hospital Services NHS Trust"

@@ -124,7 +124,8 @@ def extract_facts(
             sent = (max(sent[0], a.start - reach), min(sent[1], a.end + reach))
             a.crowded = True
         prev = previous if previous and previous[0].para == a.para and previous[0].start >= sent[0] else None
-        state = facts.measure(a, sent, prev)
+        earlier = previous if previous and previous[0].para == a.para else None
+        state = facts.measure(a, sent, prev, earlier)
         period = facts.period(a, sent)
         subject = facts.subject(a, sent)
         rows.append(facts.row(a, state.measure, period, subject))
@@ -208,9 +209,21 @@ class _Facts:
 
     # -- measure ----------------------------------------------------------------------------------
 
-    def measure(self, a: Amount, sent: tuple[int, int], prev: tuple[Amount, _State] | None) -> _State:
+    def measure(
+        self,
+        a: Amount,
+        sent: tuple[int, int],
+        prev: tuple[Amount, _State] | None,
+        earlier: tuple[Amount, _State] | None = None,
+    ) -> _State:
         p = self.paras[a.para]
         text, rules = p.text, self.rules
+        if prev is None and earlier is not None and rules.part_of_sentence is not None:
+            # "... rise to £548M by the end of 2020/21. Of this, £397M is attributed to ...": a part
+            if rules.part_of_sentence.search(text[earlier[0].end : a.start]):
+                whole = earlier[1].whole
+                d = Decision(whole.value, "measure.part_of", (earlier[0].start, earlier[0].end))
+                return _State(d, whole, True)
         if prev is not None:
             between = text[prev[0].end : a.start]
             whole = prev[1].whole
@@ -290,18 +303,26 @@ class _Facts:
         earlier = years(text, max(0, sent[0] - lookback), sent[0], rules)
         if earlier:
             return self._period_hit(a, earlier[-1], "paragraph")
-        if p.runs_on or p.introduced:
-            carried = self._carried_period(a)
+        continues = (
+            rules.continues is not None
+            and rules.continues.search(text, sent[0], sent[1]) is not None
+            and rules.relative.search(text, sent[0], sent[1]) is None  # "after ... last year (which ended ...)"
+        )
+        if p.runs_on or p.introduced or continues:
+            carried = self._carried_period(a, continues)
             if carried is not None:
                 return carried
         after = [
             h
-            for h in years(text, a.end, sent[1], rules)
+            for h in years(text, a.end, clause[1], rules)
             if _distance(text, h, amount) <= rules.model.period.max_words_after
             and rules.comparison.search(text, max(0, h.start - 5), h.start) is None
         ]
         if after:
             return self._period_hit(a, after[0], "sentence")
+        relative = rules.relative.search(text, sent[0], sent[1])
+        if relative is not None:  # "after the experience of last year (which ended £42.6m in deficit)"
+            return Period(None, "none", "period.relative", (a.para, *relative.span()))
         carried = self._carried_period(a)
         if carried is not None:
             return carried
@@ -317,9 +338,10 @@ class _Facts:
     def _period_hit(self, a: Amount, hit: YearHit, source: str) -> Period:
         return Period(hit.value, source, hit.rule, (a.para, hit.start, hit.end))
 
-    def _carried_period(self, a: Amount) -> Period | None:
+    def _carried_period(self, a: Amount, continues: bool = False) -> Period | None:
         """A year named in the paragraph(s) just before, when this one continues them: it runs on, is
-        introduced by them, or names no body before the amount."""
+        introduced by them, names no body before the amount, or its sentence says it goes on from them
+        (`continues`: "Basildon & Thurrock ended the year £29.3m in deficit")."""
         p = self.paras[a.para]
         if p.table:
             return None
@@ -327,7 +349,7 @@ class _Facts:
         k = p.index
         for _ in range(self.rules.model.context.carry_paragraphs + 1):
             cur = self.paras[k]
-            if k == 0 or not (cur.runs_on or cur.introduced or not own):
+            if k == 0 or not (cur.runs_on or cur.introduced or continues or not own):
                 return None
             k -= 1
             prev = self.paras[k]
@@ -367,6 +389,10 @@ class _Facts:
         in_sent = [r for r in mine if sent[0] <= r.start and r.end <= a.start]
         if in_sent:
             return self._from_ref(in_sent[0], "subject.sentence")
+        if rules.group_before is not None:
+            group = rules.group_before.search(text, clause[0], a.start)
+            if group is not None:  # "The merging acute hospital trusts are all running ... deficits, totalling"
+                return Subject(None, None, "subject.group", (a.para, group.start(), group.end()))
         back = self._back_reference(a, sent)
         if back is not None:
             return back
@@ -381,13 +407,33 @@ class _Facts:
         carried = self._carried_subject(a)
         if carried is not None:
             return carried
+        opening = self._sentence_place(a, sent, rules.model.subject.section_suffixes, "subject.sentence_place")
+        if opening is not None:
+            return opening
         section = self._section_body(p)
         if section is not None:
             return section
         if self.doc_body is not None:
             known, field = self.doc_body
             return Subject(known.body_id, known.name, "subject.document", words=str(self.document.meta.get(field)))
+        national = self._national_document()
+        if national is not None:
+            return national
         return Subject(None, None, "subject.none")
+
+    def _national_document(self) -> Subject | None:
+        """A paper of the national bodies that run the NHS (its publisher, else title, says so) speaks of
+        the health service as a whole where no body is named: subject `NHS`, no body row."""
+        pattern = self.rules.national_documents
+        if pattern is None:
+            return None
+        for name in self.rules.model.subject.document_fields:
+            value = str(self.document.meta.get(name) or "")
+            if value and pattern.search(value):
+                return Subject(
+                    None, self.rules.model.subject.whole_service.name, "subject.national_document", words=value
+                )
+        return None
 
     def _place_before(
         self, a: Amount, sent: tuple[int, int], clause: tuple[int, int], mine: list[BodyRef]
@@ -456,12 +502,35 @@ class _Facts:
             target = self._last_of_types(p, hit.start(), set(ref.types), self.rules.reference_names.get(ref.id))
             if target is not None:
                 return Subject(target.body_id, target.name, ref.id, (a.para, *hit.span()))
+            if ref.suffix:
+                opening = self._sentence_place(a, sent, [ref.suffix], ref.id)
+                if opening is not None:
+                    return opening
             head_p = self._place_heading(p)
             head = head_p.text.strip().strip("#").strip() if head_p is not None else ""
             if ref.suffix and self.rules.place_name.fullmatch(head):
                 known = self.lookup(head + ref.suffix)
                 if known is not None:
                     return Subject(known.body_id, known.name, ref.id, (a.para, *hit.span()))
+        return None
+
+    def _sentence_place(self, a: Amount, sent: tuple[int, int], suffixes: list[str], rule: str) -> Subject | None:
+        """`In East and North Hertfordshire the CCG ...`, `In Kent and Medway their bill ...`: the known body
+        of the place a sentence opens with (its longest leading words that, with a suffix, name one)."""
+        pattern = self.rules.sentence_place
+        if pattern is None:
+            return None
+        text = self.paras[a.para].text
+        hit = pattern.match(text, sent[0], a.start)
+        if hit is None:
+            return None
+        words = hit.group(1).split()
+        for n in range(len(words), 0, -1):
+            place = " ".join(words[:n])
+            for suffix in suffixes:
+                known = self.lookup(place + suffix)
+                if known is not None:
+                    return Subject(known.body_id, known.name, rule, (a.para, hit.start(1), hit.start(1) + len(place)))
         return None
 
     def _doc_subject(self) -> Subject | None:

@@ -78,6 +78,7 @@ class MeasureRules(_Model):
     part_of: str
     part_continues: str
     part_of_next: str
+    part_of_sentence: str | None = None
     change_from: str
     change_to: str
     after_penalty: float = Field(ge=0)
@@ -115,6 +116,7 @@ class PeriodRules(_Model):
     annual_report: str
     max_words_after: int = Field(ge=0)
     comparison: str
+    continues: str | None = None
 
     _check = field_validator(
         "financial_year",
@@ -128,6 +130,7 @@ class PeriodRules(_Model):
         "annual_report",
         "comparison",
     )(_pattern)
+    _check_continues = field_validator("continues")(lambda v: v if v is None else _pattern(v))
 
 
 class BackReference(_Model):
@@ -171,6 +174,9 @@ class SubjectRules(_Model):
     section_suffixes: list[str]
     place_name: str
     place_before: str
+    sentence_place: str | None = None
+    group_before: str | None = None
+    national_documents: str | None = None
     place_types: list[PlaceType]
     document_fields: list[Literal["publisher", "title", "author"]]
     document_types: list[str]
@@ -178,6 +184,9 @@ class SubjectRules(_Model):
     _check = field_validator(
         "counterparty_before", "source_after", "group_after", "place_before", "not_subject_names", "place_name"
     )(_pattern)
+    _check_place = field_validator("sentence_place", "national_documents", "group_before")(
+        lambda v: v if v is None else _pattern(v)
+    )
 
 
 class FactRules(_Model):
@@ -202,6 +211,7 @@ class Compiled:
         self.part_of = _compile(m.part_of)
         self.part_continues = _compile(m.part_continues)
         self.part_of_next = _compile(m.part_of_next)
+        self.part_of_sentence = _compile(m.part_of_sentence) if m.part_of_sentence else None
         self.change_from = _compile(m.change_from)
         self.change_to = _compile(m.change_to)
         self.table_title_cues = [(cue, _compile(cue.pattern, cue.case)) for cue in m.table_title_cues]
@@ -216,6 +226,7 @@ class Compiled:
         self.this_year = _compile(p.this_year)
         self.annual_report = _compile(p.annual_report)
         self.comparison = _compile(p.comparison)
+        self.continues = _compile(p.continues) if p.continues else None
         self.back_references = [(b, _compile(b.pattern)) for b in s.back_references]
         self.reference_names = {b.id: _compile(b.names, case=True) for b in s.back_references if b.names}
         self.counterparty_before = _compile(s.counterparty_before)
@@ -225,6 +236,9 @@ class Compiled:
         self.not_subject_names = _compile(s.not_subject_names, case=True)
         self.place_before = _compile(s.place_before, case=True)
         self.place_name = _compile(s.place_name, case=True)
+        self.sentence_place = _compile(s.sentence_place, case=True) if s.sentence_place else None
+        self.group_before = _compile(s.group_before) if s.group_before else None
+        self.national_documents = _compile(s.national_documents) if s.national_documents else None
         self.place_types = [(t, _compile(t.pattern)) for t in s.place_types]
 
 
