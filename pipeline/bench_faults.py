@@ -26,6 +26,8 @@ from urllib.request import urlopen
 
 import yaml
 
+from pipeline.reviews.serve import serve_command
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 
@@ -138,24 +140,7 @@ def bench_web(requests: int = 2000, threads: int = 8, seed: int = 10) -> None:
         tmp = Path(tmp_str)
         db = _db_for_web(tmp)
         port = _free_port()
-        cmd = [
-            sys.executable,
-            "-m",
-            "datasette",
-            "serve",
-            "-i",
-            str(db),
-            "-m",
-            str(ROOT / "db" / "metadata.yaml"),
-            "--plugins-dir",
-            str(ROOT / "plugins"),
-            "--template-dir",
-            str(ROOT / "templates"),
-            "-h",
-            "127.0.0.1",
-            "-p",
-            str(port),
-        ]
+        cmd = serve_command(db, port)
         with (tmp / "datasette.log").open("w") as log:
             server = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"

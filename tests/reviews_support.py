@@ -22,6 +22,7 @@ import yaml
 from pipeline import load
 from pipeline.build import build
 from pipeline.extract import Context
+from pipeline.reviews import serve as reviews_serve
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -98,29 +99,9 @@ def free_port() -> int:
 
 def serve_command(db: Path, port: int) -> list[str]:
     """The command of `make serve`, on another database and port (no --reload: tests restart it)."""
-    return [
-        sys.executable,
-        "-m",
-        "datasette",
-        "serve",
-        "-i",
-        str(db),
-        "-m",
-        str(ROOT / "db" / "metadata.yaml"),
-        "--plugins-dir",
-        str(ROOT / "plugins"),
-        "--template-dir",
-        str(ROOT / "templates"),
-        "-h",
-        "127.0.0.1",
-        "-p",
-        str(port),
-        # what the tests check is what the pages say, not how fast a busy machine answers: the 1 s SQL
-        # limit of make serve is measured by `make bench` (--only web), not here
-        "--setting",
-        "sql_time_limit_ms",
-        "30000",
-    ]
+    # what the tests check is what the pages say, not how fast a busy machine answers: the 1 s SQL
+    # limit of make serve is measured by `make bench` (--only web), not here
+    return reviews_serve.serve_command(db, port, ("sql_time_limit_ms", "30000"))
 
 
 @contextmanager
