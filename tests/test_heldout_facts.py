@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import importlib.util
 import json
 import re
 import sqlite3
@@ -13,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.gold_support import evaluate_module, located, source
+
 ROOT = Path(__file__).resolve().parents[1]
 FACTS = ROOT / "tests" / "gold" / "heldout-facts"
 MENTIONS = ROOT / "tests" / "gold" / "heldout"
@@ -20,14 +20,6 @@ SHARED = ROOT.parent / "shared"
 # the measures of ../shared/gold/GUIDELINES.md, section "fact" (test_measures_are_the_guidelines checks them)
 MEASURES = ("deficit", "surplus", "control_total", "savings", "gap", "funding", "capital", "spend", "other")
 MONEY_FIELDS = ("text", "low", "high", "currency")
-
-
-def _evaluate():  # scripts/ is not a package
-    spec = importlib.util.spec_from_file_location("evaluate_heldout", ROOT / "scripts" / "evaluate_heldout.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _facts() -> list[dict]:
@@ -41,13 +33,6 @@ def _scopes(gold: Path) -> list[dict]:
 def _money() -> list[dict]:
     rows = [json.loads(r) for f in sorted(MENTIONS.glob("*.jsonl")) for r in f.read_text(encoding="utf-8").splitlines()]
     return [r for r in rows if r["kind"] == "money"]
-
-
-def _source(doc: str) -> Path | None:
-    for path in (ROOT / "corpus" / doc, SHARED / "realdocs" / doc):
-        if path.exists():
-            return path
-    return None
 
 
 def _in(scopes: list[dict], r: dict) -> bool:
@@ -73,16 +58,8 @@ def test_period_ok_accepts_the_guideline_forms_only() -> None:
 def test_every_fact_locates_its_text_and_is_well_formed() -> None:
     facts = _facts()
     checked = 0
-    for doc in sorted({f["doc"] for f in facts}):
-        path = _source(doc)
-        if path is None:
-            continue  # a ../shared/realdocs file, where ../shared is absent
-        raw = path.read_bytes()
-        lines = raw.decode("utf-8").split("\n")
-        for f in (f for f in facts if f["doc"] == doc):
-            assert f["doc_sha256"] == hashlib.sha256(raw).hexdigest(), f
-            assert lines[f["line"] - 1][f["start"] : f["end"]] == f["text"], f
-            checked += 1
+    for _ in located(facts):
+        checked += 1
     for f in facts:
         assert f["kind"] == "fact", f
         assert f["measure"] in MEASURES, f
@@ -149,7 +126,7 @@ def _mentions_only_db(path: Path) -> None:
 
 
 def test_eval_skips_facts_without_a_facts_view(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    ev = _evaluate()
+    ev = evaluate_module()
     db = tmp_path / "no_facts.db"
     _mentions_only_db(db)
     ev.score_facts(db, {}, ["--misses", "0"])
@@ -162,8 +139,8 @@ def test_eval_skips_facts_without_a_facts_view(tmp_path: Path, capsys: pytest.Ca
 
 def test_eval_scores_a_facts_view(tmp_path: Path, capfd: pytest.CaptureFixture[str], shared: Path) -> None:
     """With a `facts` view (here the gold itself, less one amount), `make eval` scores it with score_facts.py."""
-    ev = _evaluate()
-    where = ev.fact_docs({doc: path for doc in {f["doc"] for f in _facts()} if (path := _source(doc))})
+    ev = evaluate_module()
+    where = ev.fact_docs({doc: path for doc in {f["doc"] for f in _facts()} if (path := source(doc))})
     gold = [f for f in _facts() if f["doc"] in where]
     db = tmp_path / "facts.db"
     con = sqlite3.connect(db)

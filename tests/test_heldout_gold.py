@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import importlib.util
 import json
 import sqlite3
 import subprocess
@@ -12,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.gold_support import evaluate_module, located, source
+
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "tests" / "gold" / "heldout"
 BODIES = ROOT / "tests" / "gold" / "heldout-bodies"  # the body gold, scored by `make eval` too
@@ -19,40 +19,17 @@ SHARED = ROOT.parent / "shared"
 SCORER = SHARED / "eval" / "score.py"
 
 
-def _evaluate():  # scripts/ is not a package
-    spec = importlib.util.spec_from_file_location("evaluate_heldout", ROOT / "scripts" / "evaluate_heldout.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _records() -> list[dict]:
     return [json.loads(r) for f in sorted(GOLD.glob("*.jsonl")) for r in f.read_text(encoding="utf-8").splitlines()]
-
-
-def _source(doc: str) -> Path | None:
-    for path in (ROOT / "corpus" / doc, SHARED / "realdocs" / doc):
-        if path.exists():
-            return path
-    return None
 
 
 def test_every_record_locates_its_text_in_scope() -> None:
     scopes = json.loads((GOLD / "scope.json").read_text(encoding="utf-8"))
     records = _records()
     checked = 0
-    for doc in sorted({r["doc"] for r in records}):
-        path = _source(doc)
-        if path is None:
-            continue  # a ../shared/realdocs file, where ../shared is absent
-        raw = path.read_bytes()
-        lines = raw.decode("utf-8").split("\n")
-        for r in (r for r in records if r["doc"] == doc):
-            assert r["doc_sha256"] == hashlib.sha256(raw).hexdigest(), r
-            assert lines[r["line"] - 1][r["start"] : r["end"]] == r["text"], r
-            assert any(s["doc"] == doc and s["lines"][0] <= r["line"] <= s["lines"][1] for s in scopes), r
-            checked += 1
+    for r in located(records):
+        assert any(s["doc"] == r["doc"] and s["lines"][0] <= r["line"] <= s["lines"][1] for s in scopes), r
+        checked += 1
     corpus = [r for r in records if (ROOT / "corpus" / r["doc"]).exists()]
     assert len(corpus) > 250 and checked >= len(corpus)  # the corpus part is always checked
 
@@ -72,12 +49,12 @@ def _mentions_db(path: Path, rows: list[dict]) -> None:
 def test_own_scorer_agrees_with_the_shared_one(tmp_path: Path) -> None:
     if not SCORER.exists():
         pytest.skip(f"../shared is absent: {SCORER} is needed to compare with")
-    ev = _evaluate()
-    scopes = [s for s in json.loads((GOLD / "scope.json").read_text(encoding="utf-8")) if _source(s["doc"])]
-    scopes += [s for s in json.loads((BODIES / "scope.json").read_text(encoding="utf-8")) if _source(s["doc"])]
+    ev = evaluate_module()
+    scopes = [s for s in json.loads((GOLD / "scope.json").read_text(encoding="utf-8")) if source(s["doc"])]
+    scopes += [s for s in json.loads((BODIES / "scope.json").read_text(encoding="utf-8")) if source(s["doc"])]
     bodies = [json.loads(r) for f in sorted(BODIES.glob("*.jsonl")) for r in f.read_text(encoding="utf-8").splitlines()]
-    gold = [r for r in [*_records(), *bodies] if _source(r["doc"])]
-    texts = {doc: _source(doc).read_text(encoding="utf-8").split("\n") for doc in {r["doc"] for r in gold}}
+    gold = [r for r in [*_records(), *bodies] if source(r["doc"])]
+    texts = {doc: source(doc).read_text(encoding="utf-8").split("\n") for doc in {r["doc"] for r in gold}}
     preds = []
     for i, g in enumerate(gold):
         p = ev.flat(g)

@@ -227,6 +227,14 @@ AWAITING = (
 )
 
 
+def _in_reading_order(after: Item | None) -> tuple[str, tuple[Any, ...] | None]:
+    """The order of items with a span (mentions, facts: alias m) and `after`'s place in it."""
+    order = "m.document_id, coalesce(m.page, 0), m.line, m.char_start, m.id"
+    if after is None:
+        return order, None
+    return order, (after.document_id, after.first.page or 0, after.first.line, after.first.char_start, after.id)
+
+
 def next_item(conn: sqlite3.Connection, kind: str, after: Item | None) -> tuple[str, str] | None:
     """The next item of `kind` awaiting review (no verdict, or `unsure`) after `after`, wrapping round."""
     head: tuple[Any, ...] = ()
@@ -234,12 +242,7 @@ def next_item(conn: sqlite3.Connection, kind: str, after: Item | None) -> tuple[
         if not items.has_table(conn, "facts"):
             return None
         base = "SELECT 'fact', m.id FROM facts m WHERE " + AWAITING.format(kind="'fact'", id="m.id")
-        order = "m.document_id, coalesce(m.page, 0), m.line, m.char_start, m.id"
-        position = (
-            (after.document_id, after.first.page or 0, after.first.line, after.first.char_start, after.id)
-            if after
-            else None
-        )
+        order, position = _in_reading_order(after)
     elif kind == QUOTE:
         if not items.has_table(conn, "quotes") or not items.has_table(conn, "quote_segments"):
             return None
@@ -252,12 +255,7 @@ def next_item(conn: sqlite3.Connection, kind: str, after: Item | None) -> tuple[
         position = (after.document_id, after.first.line_id, after.id) if after else None
     else:
         base = "SELECT m.kind, m.id FROM mentions m WHERE m.kind = ? AND " + AWAITING.format(kind="m.kind", id="m.id")
-        order = "m.document_id, coalesce(m.page, 0), m.line, m.char_start, m.id"
-        position = (
-            (after.document_id, after.first.page or 0, after.first.line, after.first.char_start, after.id)
-            if after
-            else None
-        )
+        order, position = _in_reading_order(after)
         head = (kind,)
     if position is not None:
         marks = ", ".join("?" for _ in position)
