@@ -12,10 +12,11 @@ import json
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, TypeVar
 
 import regex
 import yaml
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 # libyaml's safe loader (same data, ~10x faster) where PyYAML was built with it
@@ -115,3 +116,75 @@ def rules_version(directory: str | None = None) -> str:
             h.update(str(p.relative_to(root)).encode())
             h.update(p.read_bytes())
     return h.hexdigest()[:16]
+
+
+# --- typed rule files --------------------------------------------------------------------------
+# A rule file is described by a pydantic model (a subclass of `RuleModel`) and read with
+# `load_model`: pydantic checks every entry and field, and the first error becomes a `RuleError`
+# naming the file, the entry (`measure.cues[3] (deficit.word)`: path, with the rule's id where it
+# has one) and the field, with what was expected.
+
+
+class RuleModel(BaseModel):
+    """Base of every rule-file model: unknown keys are errors, and loaded rules are read-only."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+
+def check_pattern(value: str) -> str:
+    """A non-empty regular expression that compiles (with the ``regex`` module, VERSION1)."""
+    if not value:
+        raise ValueError("expected a regular expression (a non-empty string)")
+    try:
+        regex.compile(value, regex.VERSION1)
+    except regex.error as exc:
+        raise ValueError(f"pattern does not compile ({exc})") from None
+    return value
+
+
+# a field holding a regular expression, checked when the file is loaded
+Pattern = Annotated[str, AfterValidator(check_pattern)]
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validate_model(model: type[M], data: Any, path: Path | str) -> M:
+    """`data` (a parsed rule file) as `model`; a `RuleError` naming the entry and field otherwise."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        raise RuleError(path, f"{_field(loc)}: {_expected(err)}", _entry(data, loc)) from None
+
+
+def load_model(model: type[M], path: Path) -> M:
+    """Read the YAML file at `path` and validate it as `model`."""
+    return validate_model(model, read_yaml(path), path)
+
+
+def _expected(err: Any) -> str:
+    msg = str(err["msg"])
+    return msg.removeprefix("Value error, ")
+
+
+def _entry(data: Any, loc: tuple[int | str, ...]) -> str:
+    """`measure.cues[3] (deficit.word)`: where the error is, with the rule id where there is one."""
+    out = ""
+    node = data
+    for part in loc[:-1]:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        node = node[part] if isinstance(node, dict | list) and _has(node, part) else None
+    if isinstance(node, dict) and node.get("id"):
+        out += f" ({node['id']})"
+    return out or "(top level)"
+
+
+def _has(node: dict[str, Any] | list[Any], part: int | str) -> bool:
+    if isinstance(node, list):
+        return isinstance(part, int) and 0 <= part < len(node)
+    return part in node
+
+
+def _field(loc: tuple[int | str, ...]) -> str:
+    return f"field `{loc[-1]}`" if loc else "the file"

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 import regex
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from pipeline.rules import RuleError, read_yaml
+from pipeline.rules import RuleError, read_yaml, validate_model
 
 FILE = "facts.yaml"
 MEASURES = ("deficit", "surplus", "control_total", "savings", "gap", "funding", "capital", "spend", "other")
@@ -244,33 +244,7 @@ class Compiled:
 
 def validate(data: Any, path: Path) -> FactRules:
     """The typed rules of one parsed file; RuleError naming the entry and field otherwise."""
-    try:
-        return FactRules.model_validate(data)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        raise RuleError(path, f"{_field(err['loc'])}: {err['msg']}", _entry(data, err["loc"])) from None
-
-
-def _entry(data: Any, loc: tuple[int | str, ...]) -> str:
-    """`measure.cues[3] (deficit.word)`: where the error is, with the rule id where there is one."""
-    out = ""
-    node = data
-    for part in loc[:-1]:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-        node = node[part] if isinstance(node, dict | list) and _has(node, part) else None
-    if isinstance(node, dict) and node.get("id"):
-        out += f" ({node['id']})"
-    return out or "(top level)"
-
-
-def _has(node: dict[str, Any] | list[Any], part: int | str) -> bool:
-    if isinstance(node, list):
-        return isinstance(part, int) and 0 <= part < len(node)
-    return part in node
-
-
-def _field(loc: tuple[int | str, ...]) -> str:
-    return f"field `{loc[-1]}`" if loc else "the file"
+    return validate_model(FactRules, data, path)
 
 
 @lru_cache(maxsize=4)
