@@ -16,7 +16,7 @@ from typing import Annotated, Any, TypeVar
 
 import regex
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, PlainValidator, ValidationError
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 # libyaml's safe loader (same data, ~10x faster) where PyYAML was built with it
@@ -164,8 +164,11 @@ def load_model(model: type[M], path: Path) -> M:
 
 
 def _expected(err: Any) -> str:
-    msg = str(err["msg"])
-    return msg.removeprefix("Value error, ")
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    value = err.get("input")
+    if isinstance(value, str | int | float) and err["type"] != "value_error" and len(repr(value)) < 80:
+        msg += f", not {value!r}"  # what the file holds, where it is short
+    return msg
 
 
 def _entry(data: Any, loc: tuple[int | str, ...]) -> str:
@@ -188,3 +191,20 @@ def _has(node: dict[str, Any] | list[Any], part: int | str) -> bool:
 
 def _field(loc: tuple[int | str, ...]) -> str:
     return f"field `{loc[-1]}`" if loc else "the file"
+
+
+def _compiled(flags: int) -> Any:
+    def compile_field(value: Any) -> regex.Pattern[str]:
+        if not isinstance(value, str):
+            raise ValueError(f"expected a regular expression (a string), not {value!r}")
+        try:
+            return regex.compile(value, flags | regex.VERSION1)
+        except regex.error as exc:
+            raise ValueError(f"pattern does not compile ({exc})") from None
+
+    return Annotated[regex.Pattern[str], PlainValidator(compile_field)]
+
+
+# a field holding a regular expression, checked and compiled once when the file is loaded
+Regex = _compiled(0)
+IRegex = _compiled(regex.IGNORECASE)  # the same, matching without regard to case
