@@ -175,10 +175,10 @@ def _broken_layout(tmp_path: Path, section: str, key: str, value: object) -> Pat
 @pytest.mark.parametrize(
     ("section", "key", "value", "says"),
     [
-        ("cells", "gap_em", None, "cells.gap_em: missing key"),
-        ("columns", "max_columns", "three", "columns.max_columns: expected a whole number"),
-        ("running", "band_share", 0.9, "running.band_share: 0.9 is outside"),
-        ("hyphen", "end_pattern", "(unclosed", "hyphen.end_pattern: pattern does not compile"),
+        ("cells", "gap_em", None, "entry cells: field `gap_em`: Field required"),
+        ("columns", "max_columns", "three", "entry columns: field `max_columns`: Input should be a valid integer"),
+        ("running", "band_share", 0.9, "entry running: field `band_share`: Input should be less than or equal to 0.5, not 0.9"),
+        ("hyphen", "end_pattern", "(unclosed", "entry hyphen: field `end_pattern`: pattern does not compile"),
     ],
 )
 def test_a_bad_layout_parameter_names_file_and_key(tmp_path, section, key, value, says):
@@ -193,5 +193,5 @@ def test_a_bad_layout_file_stops_the_build_with_exit_code_2(tmp_path):
     db = tmp_path / "x.db"
     result = CliRunner().invoke(cli, ["build", "--corpus", str(CORPUS), "--db", str(db), "--rules", str(rules)])
     assert result.exit_code == 2
-    assert "pdf_layout.yaml" in result.output and "cells.gap_em" in result.output
+    assert "pdf_layout.yaml" in result.output and "entry cells: field `gap_em`" in result.output
     assert not db.exists()

@@ -2,83 +2,48 @@
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-import regex
+from pydantic import Field
 
-from pipeline.ingest.pdf_rules import _Reader
-from pipeline.rules import RuleError, read_yaml, rules_dir
+from pipeline.ingest import rule_file
+from pipeline.rule_keys import KeyedRules, key
+from pipeline.rules import Regex
 
 FILE_NAME = "ocr.yaml"
 ENGINES = ("rapidocr", "tesseract")
 
 
-@dataclass(frozen=True)
-class OcrRules:
+class OcrRules(KeyedRules):
+    """rules/ocr.yaml: `enabled` ... `min_confidence` at the top, the rest `section.key` of the file."""
+
     enabled: bool
-    engine: str
-    dpi: int
-    det_max_side: int
-    min_confidence: float  # 0-1
-    pound_misread: regex.Pattern[str]  # RapidOCR: a letter read for `£` before an amount
-    tesseract_command: str
-    tesseract_language: str
-    tesseract_timeout_s: float
-    image_min_width_pt: float
-    image_min_height_pt: float
-    image_max_page_share: float
-    image_max_text_overlap: float
-    min_space_width_em: float
-    min_ink_share: float
-    dark_level: int
+    engine: Literal["rapidocr", "tesseract"]
+    dpi: int = Field(ge=72, le=1200)
+    det_max_side: int = Field(ge=100, le=10000)
+    min_confidence: float = Field(ge=0, le=1)
+    pound_misread: Regex = key("rapidocr", "pound_misread")  # RapidOCR: a letter read for `£` before an amount
+    tesseract_command: str = key("tesseract", "command", min_length=1)
+    tesseract_language: str = key("tesseract", "language", min_length=1)
+    tesseract_timeout_s: float = key("tesseract", "timeout_s", ge=1, le=3600)
+    image_min_width_pt: float = key("images", "min_width_pt", ge=1, le=10000)
+    image_min_height_pt: float = key("images", "min_height_pt", ge=1, le=10000)
+    image_max_page_share: float = key("images", "max_page_share", ge=0, le=1)
+    image_max_text_overlap: float = key("images", "max_text_overlap", ge=0, le=1)
+    min_space_width_em: float = key("lost_glyphs", "min_space_width_em", ge=0, le=5)
+    min_ink_share: float = key("lost_glyphs", "min_ink_share", ge=0, le=1)
+    dark_level: int = key("lost_glyphs", "dark_level", ge=1, le=255)
 
 
 def ocr_rules_path(directory: Path | str | None = None) -> Path:
-    return rules_dir(directory) / FILE_NAME
+    return rule_file.rule_path(FILE_NAME, directory)
 
 
 def ocr_rules_version(directory: Path | str | None = None) -> str:
     """A hash of the OCR rule file: the ingestion cache is keyed by it."""
-    try:
-        return hashlib.sha256(ocr_rules_path(directory).read_bytes()).hexdigest()[:16]
-    except FileNotFoundError:
-        raise RuleError(ocr_rules_path(directory), "file not found") from None
+    return rule_file.version(ocr_rules_path(directory))
 
 
 def load_ocr_rules(directory: Path | str | None = None) -> OcrRules:
-    path = ocr_rules_path(directory)
-    return _load(str(path), path.stat().st_mtime_ns if path.exists() else 0)
-
-
-@lru_cache(maxsize=8)
-def _load(path_str: str, _mtime: int) -> OcrRules:
-    path = Path(path_str)
-    data = read_yaml(path)
-    if not isinstance(data, dict):
-        raise RuleError(path, "expected a mapping (enabled, engine, dpi, ..., images, lost_glyphs)")
-    top = _Reader(path, {"ocr": data})
-    r = _Reader(path, data)
-    engine = top.text("ocr", "engine", nonempty=True)
-    if engine not in ENGINES:
-        raise RuleError(path, f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}", entry="engine")
-    return OcrRules(
-        enabled=top.flag("ocr", "enabled"),
-        engine=engine,
-        dpi=int(top.num("ocr", "dpi", 72, 1200, integer=True)),
-        det_max_side=int(top.num("ocr", "det_max_side", 100, 10000, integer=True)),
-        min_confidence=top.num("ocr", "min_confidence", 0, 1),
-        pound_misread=r.pattern("rapidocr", "pound_misread"),
-        tesseract_command=r.text("tesseract", "command", nonempty=True),
-        tesseract_language=r.text("tesseract", "language", nonempty=True),
-        tesseract_timeout_s=r.num("tesseract", "timeout_s", 1, 3600),
-        image_min_width_pt=r.num("images", "min_width_pt", 1, 10000),
-        image_min_height_pt=r.num("images", "min_height_pt", 1, 10000),
-        image_max_page_share=r.num("images", "max_page_share", 0, 1),
-        image_max_text_overlap=r.num("images", "max_text_overlap", 0, 1),
-        min_space_width_em=r.num("lost_glyphs", "min_space_width_em", 0, 5),
-        min_ink_share=r.num("lost_glyphs", "min_ink_share", 0, 1),
-        dark_level=int(r.num("lost_glyphs", "dark_level", 1, 255, integer=True)),
-    )
+    return rule_file.load(OcrRules, ocr_rules_path(directory))
