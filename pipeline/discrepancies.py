@@ -26,11 +26,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import regex
+from pydantic import Field, PlainValidator, StringConstraints, ValidationInfo, field_validator, model_validator
 
-from pipeline.rules import RuleError, compile_pattern, read_yaml, require, rules_dir
+from pipeline.rules import IRegex, Regex, RuleModel, load_model, rules_dir
 
 RULE_FILE = "discrepancies.yaml"
 QUALIFIER_EFFECTS = ("at_least", "at_most")
@@ -39,126 +40,74 @@ NUMBER = regex.compile(r"\d[\d,]*(?:\.\d+)?")
 EPSILON = 1e-9
 
 
-SIDES = ("before", "after", "either")
+Names = frozenset[Annotated[str, Field(min_length=1)]]
 
 
-@dataclass(frozen=True)
-class Aspect:
+def _effect(value: Any) -> str | tuple[str, float]:
+    """A qualifier's effect: `at_least`, `at_most`, or `{relative|below|above: share}`."""
+    if value in QUALIFIER_EFFECTS:
+        return str(value)
+    if isinstance(value, dict) and len(value) == 1:
+        ((how, share),) = value.items()
+        if how in QUALIFIER_SHARES and type(share) in (int, float) and 0 <= share < 1:
+            return (str(how), float(share))
+    raise ValueError(
+        "expected at_least, at_most, {relative: share}, {below: share} or {above: share} "
+        f"(a share from 0 to 1), not {value!r}"
+    )
+
+
+class Aspect(RuleModel):
     """Words before the amount, after it, or on either side that give it this aspect."""
 
-    name: str
-    before: tuple[regex.Pattern[str], ...]
-    after: tuple[regex.Pattern[str], ...]
-    either: tuple[regex.Pattern[str], ...]
+    before: tuple[IRegex, ...] = ()
+    after: tuple[IRegex, ...] = ()
+    either: tuple[IRegex, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _sides(cls, value: Any) -> Any:
+        if isinstance(value, list):  # a plain list: words on either side
+            return {"either": value}
+        if not isinstance(value, dict) or not value or set(value) - {"before", "after", "either"}:
+            raise ValueError("expected a list of patterns or a mapping of before/after/either to lists")
+        return value
+
+    @model_validator(mode="after")
+    def _some(self) -> Aspect:
+        if not (self.before or self.after or self.either):
+            raise ValueError("expected a non-empty list of patterns")
+        return self
 
 
-@dataclass(frozen=True)
-class Rules:
-    rule: str
-    measures: frozenset[str]
-    magnitude_measures: frozenset[str]
-    tolerance: float
-    no_digits_significant_figures: int
-    qualifiers: Mapping[str, str | tuple[str, float]]  # qualifier -> at_least | at_most | (relative|below|above, share)
-    aspect_window: int
-    clause_end: regex.Pattern[str]
-    aspects: tuple[Aspect, ...]
-    uncompared_aspects: frozenset[str] = frozenset()
+class Rules(RuleModel):
+    """rules/discrepancies.yaml."""
+
+    rule: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+    measures: Names
+    magnitude_measures: Names
+    tolerance: float = Field(ge=0, le=5)  # a share of the written step
+    no_digits_significant_figures: int = Field(2, ge=1, le=6)
+    # qualifier -> at_least | at_most | (relative|below|above, share)
+    qualifiers: dict[str, Annotated[str | tuple[str, float], PlainValidator(_effect)]]
+    aspect_window: int = Field(ge=0)  # characters
+    clause_end: Regex
+    aspects: dict[str, Aspect]  # in order: the first that matches wins
+    uncompared_aspects: Names = frozenset()
+
+    @field_validator("uncompared_aspects")
+    @classmethod
+    def _known(cls, names: frozenset[str], info: ValidationInfo) -> frozenset[str]:
+        unknown = sorted(names - set(info.data.get("aspects") or ()))
+        if unknown:
+            raise ValueError(f"not an aspect of `aspects`: {', '.join(unknown)}")
+        return names
 
 
 @lru_cache(maxsize=4)
 def load_rules(directory: Path | None = None) -> Rules:
-    """Read and check rules/discrepancies.yaml; a RuleError names the entry that is wrong."""
-    path = rules_dir(directory) / RULE_FILE
-    data = read_yaml(path)
-    require(
-        path,
-        "(top)",
-        data,
-        ("rule", "measures", "magnitude_measures", "tolerance", "qualifiers", "aspects", "aspect_window", "clause_end"),
-    )
-    if not isinstance(data["rule"], str) or not data["rule"].strip():
-        raise RuleError(path, "expected a non-empty string", "rule")
-    measures = _words(path, "measures", data["measures"])
-    magnitude = _words(path, "magnitude_measures", data["magnitude_measures"])
-    tolerance = data["tolerance"]
-    if isinstance(tolerance, bool) or not isinstance(tolerance, int | float) or not 0 <= tolerance <= 5:
-        raise RuleError(
-            path, f"expected a number from 0 to 5 (a share of the written step), not {tolerance!r}", "tolerance"
-        )
-    figures = data.get("no_digits_significant_figures", 2)
-    if isinstance(figures, bool) or not isinstance(figures, int) or not 1 <= figures <= 6:
-        raise RuleError(path, f"expected a whole number from 1 to 6, not {figures!r}", "no_digits_significant_figures")
-    qualifiers = _qualifiers(path, data["qualifiers"])
-    window = data["aspect_window"]
-    if isinstance(window, bool) or not isinstance(window, int) or window < 0:
-        raise RuleError(path, f"expected a whole number of characters, not {window!r}", "aspect_window")
-    clause_end = compile_pattern(path, "clause_end", data["clause_end"])
-    aspects = data["aspects"]
-    if not isinstance(aspects, dict):
-        raise RuleError(path, "expected a mapping of aspect name to a list of patterns", "aspects")
-    compiled = []
-    for name, spec in aspects.items():
-        sides = {"either": spec} if isinstance(spec, list) else spec
-        if not isinstance(sides, dict) or not sides or set(sides) - set(SIDES):
-            raise RuleError(
-                path, "expected a list of patterns or a mapping of before/after/either to lists", f"aspects.{name}"
-            )
-        found: dict[str, tuple[regex.Pattern[str], ...]] = {}
-        for side in SIDES:
-            patterns = sides.get(side) or []
-            if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
-                raise RuleError(path, "expected a list of patterns", f"aspects.{name}.{side}")
-            found[side] = tuple(
-                compile_pattern(path, f"aspects.{name} {i}", p, regex.IGNORECASE) for i, p in enumerate(patterns)
-            )
-        if not any(found.values()):
-            raise RuleError(path, "expected a non-empty list of patterns", f"aspects.{name}")
-        compiled.append(Aspect(str(name), found["before"], found["after"], found["either"]))
-    uncompared = _words(path, "uncompared_aspects", data.get("uncompared_aspects") or [])
-    unknown = sorted(uncompared - {a.name for a in compiled})
-    if unknown:
-        raise RuleError(path, f"not an aspect of `aspects`: {', '.join(unknown)}", "uncompared_aspects")
-    return Rules(
-        data["rule"].strip(),
-        measures,
-        magnitude,
-        float(tolerance),
-        figures,
-        qualifiers,
-        window,
-        clause_end,
-        tuple(compiled),
-        uncompared,
-    )
-
-
-def _words(path: Path, entry: str, value: Any) -> frozenset[str]:
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise RuleError(path, "expected a list of names", entry)
-    return frozenset(value)
-
-
-def _qualifiers(path: Path, value: Any) -> dict[str, str | tuple[str, float]]:
-    if not isinstance(value, dict):
-        raise RuleError(path, "expected a mapping of qualifier to its effect", "qualifiers")
-    out: dict[str, str | tuple[str, float]] = {}
-    for name, effect in value.items():
-        if isinstance(effect, dict) and len(effect) == 1 and next(iter(effect)) in QUALIFIER_SHARES:
-            ((how, share),) = effect.items()
-            if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share < 1:
-                raise RuleError(path, f"{how} must be a share from 0 to 1, not {share!r}", f"qualifiers.{name}")
-            out[str(name)] = (str(how), float(share))
-        elif effect in QUALIFIER_EFFECTS:
-            out[str(name)] = str(effect)
-        else:
-            raise RuleError(
-                path,
-                "expected at_least, at_most, {relative: share}, {below: share} or {above: share}, "
-                f"not {effect!r}",
-                f"qualifiers.{name}",
-            )
-    return out
+    """Read and check rules/discrepancies.yaml; a RuleError names the entry and field that are wrong."""
+    return load_model(Rules, rules_dir(directory) / RULE_FILE)
 
 
 # --- one amount ------------------------------------------------------------------------------
@@ -245,9 +194,9 @@ def aspect(
     stop = rules.clause_end.search(line_text, end, right_limit)
     right = stop.start() if stop else right_limit
     before, after = line_text[left:start], line_text[end:right]
-    for a in rules.aspects:
+    for name, a in rules.aspects.items():
         if any(p.search(before) for p in (*a.before, *a.either)) or any(p.search(after) for p in (*a.after, *a.either)):
-            return a.name
+            return name
     return None
 
 

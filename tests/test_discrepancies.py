@@ -255,39 +255,39 @@ def broken(rules_copy: Path, change) -> str:
 
 def test_a_bad_tolerance_is_refused_naming_the_entry(rules_copy):
     message = broken(rules_copy, lambda d: d.update(tolerance="half"))
-    assert "discrepancies.yaml, entry tolerance" in message
+    assert "discrepancies.yaml, entry (top level): field `tolerance`" in message and "'half'" in message
 
 
 def test_an_unknown_qualifier_effect_is_refused(rules_copy):
     message = broken(rules_copy, lambda d: d["qualifiers"].update(over="more"))
-    assert "entry qualifiers.over" in message and "at_least" in message
+    assert "entry qualifiers: field `over`" in message and "at_least" in message
 
 
 def test_an_aspect_pattern_that_does_not_compile_is_refused(rules_copy):
     message = broken(rules_copy, lambda d: d["aspects"].update(planned=["(plan"]))
-    assert "entry aspects.planned 0" in message
+    assert "entry aspects.planned.either: field `0`: pattern does not compile" in message
 
 
 def test_an_aspect_side_must_be_before_after_or_either(rules_copy):
     message = broken(rules_copy, lambda d: d["aspects"].update(part={"around": ["of which"]}))
-    assert "entry aspects.part" in message and "before/after/either" in message
+    assert "entry aspects: field `part`" in message and "before/after/either" in message
 
 
 def test_an_uncompared_aspect_must_be_an_aspect(rules_copy):
     message = broken(rules_copy, lambda d: d.update(uncompared_aspects=["parts"]))
-    assert "entry uncompared_aspects" in message and "parts" in message
+    assert "field `uncompared_aspects`" in message and "parts" in message
 
 
 def test_a_missing_rule_id_is_refused(rules_copy):
     message = broken(rules_copy, lambda d: d.pop("rule"))
-    assert "missing field(s) rule" in message
+    assert "field `rule`: Field required" in message
 
 
 def test_the_fact_review_rules_refuse_an_empty_measure_list(rules_copy):
     from pipeline.reviews import facts
 
     edit_yaml(rules_copy / "fact_review.yaml", lambda d: d.update(measures=[]))
-    with pytest.raises(RuleError, match=r"fact_review\.yaml, entry measures"):
+    with pytest.raises(RuleError, match=r"fact_review\.yaml, entry \(top level\): field `measures`"):
         facts.load_rules(rules_copy)
 
 
@@ -300,7 +300,7 @@ def test_a_broken_discrepancy_rule_stops_the_build_before_the_database_is_touche
     db = tmp_path / "nhs.db"
     load_rules.cache_clear()
     try:
-        with pytest.raises(RuleError, match=r"discrepancies\.yaml, entry measures"):
+        with pytest.raises(RuleError, match=r"discrepancies\.yaml, entry \(top level\): field `measures`"):
             build(CORPUS, db, Context(rules=rules_copy))
     finally:
         load_rules.cache_clear()

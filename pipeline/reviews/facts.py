@@ -14,15 +14,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-import regex
+from pydantic import AfterValidator, Field
 
 from pipeline.reviews.items import Item, Segment, has_table, rows
-from pipeline.rules import RuleError, compile_pattern, read_yaml, require, rules_dir
+from pipeline.rules import Regex, RuleModel, load_model, rules_dir
 
 FACT = "fact"
 FIELDS = ("subject", "measure", "period")
@@ -30,27 +29,17 @@ FACT_VALUES = ("subject_id", "subject", "measure", "period", "period_source", "l
 RULE_FILE = "fact_review.yaml"
 
 
-@dataclass(frozen=True)
-class ReviewRules:
-    measures: tuple[str, ...]
-    period: regex.Pattern[str]
-    none_words: frozenset[str]
+class ReviewRules(RuleModel):
+    """rules/fact_review.yaml: what a reviewer may write in a correction of a fact."""
+
+    measures: tuple[Annotated[str, Field(min_length=1)], ...] = Field(min_length=1)
+    period: Regex  # the form of a period (matched whole)
+    none_words: Annotated[frozenset[str], AfterValidator(lambda ws: frozenset(w.lower() for w in ws))]
 
 
 @lru_cache(maxsize=4)
 def load_rules(directory: Path | None = None) -> ReviewRules:
-    path = rules_dir(directory) / RULE_FILE
-    data = read_yaml(path)
-    require(path, "(top)", data, ("measures", "period", "none_words"))
-    measures = data["measures"]
-    if not isinstance(measures, list) or not measures or not all(isinstance(m, str) and m for m in measures):
-        raise RuleError(path, "expected a non-empty list of measure names", "measures")
-    words = data["none_words"]
-    if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
-        raise RuleError(path, "expected a list of words", "none_words")
-    return ReviewRules(
-        tuple(measures), compile_pattern(path, "period", data["period"]), frozenset(w.lower() for w in words)
-    )
+    return load_model(ReviewRules, rules_dir(directory) / RULE_FILE)
 
 
 class CorrectionError(ValueError):
