@@ -177,7 +177,7 @@ def _broken_layout(tmp_path: Path, section: str, key: str, value: object) -> Pat
     [
         ("cells", "gap_em", None, "entry cells: field `gap_em`: Field required"),
         ("columns", "max_columns", "three", "entry columns: field `max_columns`: Input should be a valid integer"),
-        ("running", "band_share", 0.9, "entry running: field `band_share`: Input should be less than or equal to 0.5, not 0.9"),
+        ("running", "band_share", 0.9, "field `band_share`: Input should be less than or equal to 0.5, not 0.9"),
         ("hyphen", "end_pattern", "(unclosed", "entry hyphen: field `end_pattern`: pattern does not compile"),
     ],
 )
