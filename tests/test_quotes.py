@@ -279,12 +279,12 @@ def test_bad_quote_rule_names_file_and_entry(tmp_path: Path) -> None:
 
     text = (RULES / "quotes.yaml").read_text(encoding="utf-8")
     (tmp_path / "quotes.yaml").write_text(text.replace("reopen: '^", "reopen: '(^"), encoding="utf-8")
-    with pytest.raises(RuleError, match=r"quotes.yaml, entry reopen: pattern does not compile"):
+    with pytest.raises(RuleError, match=r"quotes.yaml, entry \(top level\): field `reopen`: pattern does not compile"):
         quotes.load_rules(tmp_path)
     (tmp_path / "quotes.yaml").write_text(
         text.replace("running_heads:", "running_heads: []\nold_heads:"), encoding="utf-8"
     )
-    with pytest.raises(RuleError, match=r"quotes.yaml, entry running_heads"):
+    with pytest.raises(RuleError, match=r"quotes.yaml, entry \(top level\): field `running_heads`"):
         quotes.load_rules(tmp_path)
 
 

@@ -79,7 +79,7 @@ def _quote_lines(lines: Sequence[NormLine], ctx: Context) -> list[NormLine]:
 def _names_document(text: str, qrules: quotes.QuoteRules, crules: cited.CitedRules) -> bool:
     """A short quoted string that starts with a document's full name is its title, not a quotation
     (`"Delivering the Forward View: NHS planning guidance 2016/17 - 2020/21"`)."""
-    if len(quotes.words(text, qrules)) > qrules.title_max_words:
+    if len(quotes.words(text, qrules)) > qrules.title.max_words:
         return False
     head = text.lstrip("*_ ")
     return any(len(alias.split()) > 1 and pat.match(head) for pat, _, alias in crules.alias_patterns)

@@ -26,20 +26,36 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
+from typing import Annotated, Any
 
 import regex
+from pydantic import AfterValidator, PlainValidator
 
 from pipeline.extract.hyphens import Joint
 from pipeline.extract.page_refs import PageRef
+from pipeline.extract.speakers import LowerWords, SpeakerRules
 from pipeline.normalise import Rewrite
-from pipeline.rules import RuleError, compile_pattern, read_yaml, require
+from pipeline.rules import Regex, RuleModel, load_model
 
 MARK = '"'
 SENTENCE_END = ".!?:;…\"')]"
 
 
-@dataclass(frozen=True)
-class Layout:
+NEVER = regex.compile("(?!)", regex.VERSION1)
+
+
+class PreRewrite(RuleModel):
+    name: str
+    pattern: Regex
+    replace: str
+
+
+def _rewrite(value: Any) -> Rewrite:
+    r = PreRewrite.model_validate(value)
+    return Rewrite(r.name, r.pattern, r.replace)
+
+
+class Layout(RuleModel):
     paragraph_max_open_ratio: float
     paragraph_min_median_length: float
     resume_window: int
@@ -47,111 +63,47 @@ class Layout:
     max_lines: int
 
 
-@dataclass(frozen=True)
-class QuoteRules:
+class RunningHeads(RuleModel):
+    min_repeats: int = 0  # a short line printed this often is a running head
+    max_chars: int = 0
+
+
+class Title(RuleModel):
+    max_words: int
+    min_capitalised: float
+    small_words: LowerWords
+    after: Regex = NEVER  # what stands before a title on its line: a reference's `(2024)`
+    before: Regex = NEVER  # what stands after a title's closing mark: `, Web Page`
+
+
+class QuoteRules(RuleModel):
+    """rules/quotes.yaml."""
+
     min_words: int
-    word: regex.Pattern[str]
-    pre_rewrites: tuple[Rewrite, ...]
+    word: Regex
+    pre_rewrites: tuple[Annotated[Rewrite, PlainValidator(_rewrite)], ...]
     before_opening: str
     after_closing: str
-    lost_opening: bool
-    lost_opening_end: regex.Pattern[str]
-    reopen: regex.Pattern[str]
-    skip_lines: tuple[regex.Pattern[str], ...]
-    running_head_repeats: int  # a short line printed this often is a running head
-    running_head_max_chars: int
-    residue: tuple[regex.Pattern[str], ...]
-    edge_chars: str
-    trailing_notes: tuple[regex.Pattern[str], ...]
+    lost_opening: bool = False
+    lost_opening_end: Regex = regex.compile("$", regex.VERSION1)
+    reopen: Regex
+    skip_lines: tuple[Regex, ...]
+    running_heads: RunningHeads = RunningHeads()
+    residue: tuple[Regex, ...]
+    edge_chars: Annotated[str, AfterValidator(lambda chars: " \t" + chars)] = " \t"
+    trailing_notes: tuple[Regex, ...]
     repeated_min_words: int
-    sentence_end: regex.Pattern[str]
+    sentence_end: Regex
     layout: Layout
-    title_max_words: int
-    title_min_capitalised: float
-    title_small_words: frozenset[str]
-    title_after: regex.Pattern[str]  # what stands before a title on its line: a reference's `(2024)`
-    title_before: regex.Pattern[str]  # what stands after a title's closing mark: `, Web Page`
-    ref_after_close: regex.Pattern[str]
-    ref_line_alone: regex.Pattern[str]
+    title: Title
+    ref_after_close: Regex
+    ref_line_alone: Regex
+    speakers: SpeakerRules  # read by speakers.py
 
 
 @lru_cache(maxsize=4)
 def load_rules(directory: Path) -> QuoteRules:
-    path = directory / "quotes.yaml"
-    data = read_yaml(path)
-    keys = (
-        "min_words",
-        "word",
-        "pre_rewrites",
-        "before_opening",
-        "after_closing",
-        "reopen",
-        "skip_lines",
-        "residue",
-        "trailing_notes",
-        "repeated_min_words",
-        "sentence_end",
-        "layout",
-        "title",
-        "ref_after_close",
-        "ref_line_alone",
-    )
-    require(path, "top level", data, keys)
-
-    def pat(key: str, value: object) -> regex.Pattern[str]:
-        return compile_pattern(path, key, value)
-
-    def pats(key: str) -> tuple[regex.Pattern[str], ...]:
-        return tuple(pat(f"{key}[{i}]", p) for i, p in enumerate(data[key] or [], 1))
-
-    rewrites = []
-    for i, row in enumerate(data["pre_rewrites"] or [], 1):
-        require(path, f"pre_rewrites[{i}]", row, ("name", "pattern", "replace"))
-        rewrites.append(Rewrite(row["name"], pat(f"pre_rewrites[{i}]", row["pattern"]), str(row["replace"])))
-    lay = data["layout"]
-    layout_keys = ("paragraph_max_open_ratio", "paragraph_min_median_length", "resume_window", "wrapped_window")
-    require(path, "layout", lay, (*layout_keys, "max_lines"))
-    title = data["title"]
-    heads = data.get("running_heads", {})
-    if not isinstance(heads, dict):
-        raise RuleError(path, "expected a mapping with min_repeats and max_chars", "running_heads")
-    require(path, "title", title, ("max_words", "min_capitalised", "small_words"))
-    try:
-        layout = Layout(
-            float(lay["paragraph_max_open_ratio"]),
-            float(lay["paragraph_min_median_length"]),
-            int(lay["resume_window"]),
-            int(lay["wrapped_window"]),
-            int(lay["max_lines"]),
-        )
-        return QuoteRules(
-            min_words=int(data["min_words"]),
-            word=pat("word", data["word"]),
-            pre_rewrites=tuple(rewrites),
-            before_opening=str(data["before_opening"]),
-            after_closing=str(data["after_closing"]),
-            lost_opening=bool(data.get("lost_opening", False)),
-            lost_opening_end=pat("lost_opening_end", data.get("lost_opening_end", "$")),
-            reopen=pat("reopen", data["reopen"]),
-            skip_lines=pats("skip_lines"),
-            running_head_repeats=int(heads.get("min_repeats", 0)),
-            running_head_max_chars=int(heads.get("max_chars", 0)),
-            residue=pats("residue"),
-            edge_chars=" \t" + str(data.get("edge_chars", "")),
-            trailing_notes=pats("trailing_notes"),
-            repeated_min_words=int(data["repeated_min_words"]),
-            sentence_end=pat("sentence_end", data["sentence_end"]),
-            layout=layout,
-            title_max_words=int(title["max_words"]),
-            title_min_capitalised=float(title["min_capitalised"]),
-            title_small_words=frozenset(str(w).lower() for w in title["small_words"]),
-            title_after=pat("title.after", title.get("after", "(?!)")),
-            title_before=pat("title.before", title.get("before", "(?!)")),
-            ref_after_close=pat("ref_after_close", data["ref_after_close"]),
-            ref_line_alone=pat("ref_line_alone", data["ref_line_alone"]),
-        )
-    except (TypeError, ValueError) as exc:
-        raise RuleError(path, f"a number was expected ({exc})") from None
+    return load_model(QuoteRules, directory / "quotes.yaml")
 
 
 @dataclass(frozen=True)
@@ -222,25 +174,25 @@ def is_paragraph_layout(texts: Sequence[str], rules: QuoteRules) -> bool:
 def is_title(text: str, rules: QuoteRules) -> bool:
     """`"It's our NHS: Don't Slash, Trash and Privatise"` names something; it quotes nobody."""
     ws = words(text, rules)
-    if len(ws) > rules.title_max_words:
+    if len(ws) > rules.title.max_words:
         return False
     letters = [w.strip("\"'*_()[],.:;!?") for w in ws]
-    significant = [w for w in letters if w and w[0].isalpha() and w.lower() not in rules.title_small_words]
+    significant = [w for w in letters if w and w[0].isalpha() and w.lower() not in rules.title.small_words]
     if not significant:
         return False
-    return sum(w[0].isupper() for w in significant) / len(significant) >= rules.title_min_capitalised
+    return sum(w[0].isupper() for w in significant) / len(significant) >= rules.title.min_capitalised
 
 
 def running_heads(texts: Sequence[str], rules: QuoteRules) -> list[bool]:
     """Which lines are a short line printed again and again (a running head)."""
-    if rules.running_head_repeats < 2:
+    if rules.running_heads.min_repeats < 2:
         return [False] * len(texts)
     counts = Counter(t.strip() for t in texts if t.strip())
     return [
         regex.search(r"\p{L}", t) is not None
         and MARK not in t
-        and len(t.strip()) <= rules.running_head_max_chars
-        and counts[t.strip()] >= rules.running_head_repeats
+        and len(t.strip()) <= rules.running_heads.max_chars
+        and counts[t.strip()] >= rules.running_heads.min_repeats
         for t in texts
     ]
 
@@ -580,9 +532,9 @@ def find_quotes(
         if len(words(text, rules)) < rules.min_words or is_title(text, rules):
             continue
         line, offset = q.opened
-        if rules.title_after.search(texts[line][:offset]):
+        if rules.title.after.search(texts[line][:offset]):
             continue  # `Stein T (2024) "Why our conversations ..."`: a reference's title
-        if q.closed is not None and rules.title_before.match(texts[q.closed[0]][q.closed[1] + 1 :]):
+        if q.closed is not None and rules.title.before.match(texts[q.closed[0]][q.closed[1] + 1 :]):
             continue  # `OECD, "Health at a glance", Web Page, ...`: a reference's title
         out.append(q)
     out.sort(key=lambda q: (q.segments[0].line, q.segments[0].start))

@@ -9,62 +9,74 @@ Before the quotation: the subject of the last speech verb of the lead-in
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated, Any
 
 import regex
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr
 
-from pipeline.rules import RuleError, compile_pattern, read_yaml, require
+from pipeline.rules import Regex, RuleModel, load_model
 
 TOKEN = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’&.\-]*|&|,|[^\s\p{L}\p{N}]")
 
 
-@dataclass(frozen=True)
-class SpeakerRules:
-    verb: regex.Pattern[str]
-    passive: regex.Pattern[str]
-    role_words: frozenset[str]
-    joining_words: frozenset[str]
-    determiners: frozenset[str]
-    skip_words: frozenset[str]
-    connectives: frozenset[str]
-    pronouns: frozenset[str]
-    relative_words: frozenset[str]
+def _lower(words: frozenset[str]) -> frozenset[str]:
+    return frozenset(w.lower() for w in words)
+
+
+Words = frozenset[str]
+LowerWords = Annotated[frozenset[str], AfterValidator(_lower)]  # matched without regard to case
+
+
+def _alternatives(words: Sequence[str]) -> str:
+    """`said|goes\\s+on|...`: the words as one alternation, longest first, spaces matching any space."""
+    return "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+class SpeakerRules(RuleModel):
+    """`speakers` of rules/quotes.yaml."""
+
+    verbs: tuple[str, ...]
+    passive: Regex
+    role_words: LowerWords
+    joining_words: LowerWords
+    determiners: Words
+    skip_words: LowerWords
+    connectives: Words
+    pronouns: Words
+    relative_words: LowerWords
+    refers_back: tuple[str, ...]
+    opening_subject_max_words: int = Field(ge=1)
+    _verb: regex.Pattern[str] = PrivateAttr()
+    _refers_back: regex.Pattern[str] = PrivateAttr()
+
+    def model_post_init(self, context: Any) -> None:
+        self._verb = regex.compile(rf"(?<![\w-])(?:{_alternatives(self.verbs)})(?![\w-])", regex.VERSION1)
+        self._refers_back = regex.compile(rf"(?i)\b(?:{_alternatives(self.refers_back)})\s*$")
+
+    @property
+    def verb(self) -> regex.Pattern[str]:
+        """Any of `verbs`, as a whole word."""
+        return self._verb
+
+    @property
+    def ends_referring_back(self) -> regex.Pattern[str]:
+        """A lead-in ending with one of `refers_back` (`..., which goes on`)."""
+        return self._refers_back
+
+
+class _QuotesFile(BaseModel):
+    """rules/quotes.yaml, of which this module reads `speakers` (quotes.py checks the rest)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    speakers: SpeakerRules
 
 
 @lru_cache(maxsize=4)
 def load_rules(directory: Path) -> SpeakerRules:
-    path = directory / "quotes.yaml"
-    data = read_yaml(path)
-    if not isinstance(data, dict) or "speakers" not in data:
-        raise RuleError(path, "missing `speakers`")
-    sp = data["speakers"]
-    keys = (
-        "verbs",
-        "passive",
-        "role_words",
-        "joining_words",
-        "determiners",
-        "skip_words",
-        "connectives",
-        "pronouns",
-        "relative_words",
-    )
-    require(path, "speakers", sp, keys)
-    verbs = sorted((str(v) for v in sp["verbs"]), key=len, reverse=True)
-    alts = "|".join(regex.escape(v).replace(r"\ ", r"\s+") for v in verbs)
-    return SpeakerRules(
-        verb=compile_pattern(path, "speakers.verbs", rf"(?<![\w-])(?:{alts})(?![\w-])"),
-        passive=compile_pattern(path, "speakers.passive", sp["passive"]),
-        role_words=frozenset(str(w).lower() for w in sp["role_words"]),
-        joining_words=frozenset(str(w).lower() for w in sp["joining_words"]),
-        determiners=frozenset(str(w) for w in sp["determiners"]),
-        skip_words=frozenset(str(w).lower() for w in sp["skip_words"]),
-        connectives=frozenset(str(w) for w in sp["connectives"]),
-        pronouns=frozenset(str(w) for w in sp["pronouns"]),
-        relative_words=frozenset(str(w).lower() for w in sp["relative_words"]),
-    )
+    return load_model(_QuotesFile, directory / "quotes.yaml").speakers
 
 
 def _is_name_word(tok: str, rules: SpeakerRules) -> bool:
@@ -124,7 +136,7 @@ def speaker_before(lead: str, rules: SpeakerRules) -> str | None:
 
 def _subject(head: str, rules: SpeakerRules) -> str | None:
     """The speaker named in `head`, the words before a speech verb."""
-    if rules.passive.search(head) or regex.search(r"(?i)\b(?:which|who|that)\s*$", head):
+    if rules.passive.search(head) or rules.ends_referring_back.search(head):
         return None  # `was told`; `..., which goes on`: the speaker is not named here
     if head.rstrip().endswith(","):  # `Jeremy Taylor, chief executive of ..., said`
         first = regex.split(r",\s*", head.strip())
@@ -147,18 +159,18 @@ def _subject(head: str, rules: SpeakerRules) -> str | None:
 
 def _opening_subject(tokens: list[str], rules: SpeakerRules) -> list[str]:
     """`Local health campaigners responding to the JHOSC findings told ...`: the words that
-    open the clause, up to a participle, a relative word or a comma (six at most)."""
+    open the clause, up to a participle, a relative word or a comma (`opening_subject_max_words` at most)."""
     while tokens and tokens[0] in rules.connectives:
         tokens = tokens[1:]
     if not tokens or not (tokens[0][:1].isupper() or tokens[0] in rules.determiners):
         return []
     run: list[str] = []
-    for tok in tokens[:6]:
+    for tok in tokens[: rules.opening_subject_max_words]:
         if tok == "," or tok.lower() in rules.relative_words or (len(run) > 0 and tok.lower().endswith("ing")):
             break
         run.append(tok)
     else:
-        return []  # no boundary within six words: not a subject we can read
+        return []  # no boundary within so many words: not a subject we can read
     return [] if all(t in rules.pronouns or t in rules.determiners for t in run) else run
 
 
