@@ -172,14 +172,14 @@ def _expected(err: Any) -> str:
 
 
 def _entry(data: Any, loc: tuple[int | str, ...]) -> str:
-    """`measure.cues[3] (deficit.word)`: where the error is, with the rule id where there is one."""
+    """`measure.cues[3] (deficit.word)`: where the error is, with the rule's id (or name) where it has one."""
     out = ""
     node = data
     for part in loc[:-1]:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
         node = node[part] if isinstance(node, dict | list) and _has(node, part) else None
-    if isinstance(node, dict) and node.get("id"):
-        out += f" ({node['id']})"
+    if isinstance(node, dict) and (node.get("id") or node.get("name")):
+        out += f" ({node.get('id') or node['name']})"
     return out or "(top level)"
 
 

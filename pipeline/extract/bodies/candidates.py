@@ -178,7 +178,7 @@ def _named_committee(
     if before[-1] in rules.owner_endings or index.lookup(key_of(before)):
         return False
     generic = rules.families["committee"].generic
-    own = [w for w in before if w not in generic and w not in ("and", "&", ",", "-", "'s", "of", "for", "the")]
+    own = [w for w in before if w not in generic and w not in rules.name_joiners]
     text = " ".join(t.text for t in doc[s:e])
     if len(own) >= rules.committee_min_words or (named is not None and text in named):
         return True

@@ -454,7 +454,7 @@ def _new_from_long_form(long_form: str, linker: Linker, env: Env) -> DocBody | N
     words = long_form.split()
     if len(words) < 2 or words[-1] not in rules.long_form_heads:
         return None
-    if not all(w[:1].isupper() or w in ("and", "&", "of", "for", "the") for w in words):
+    if not all(w[:1].isupper() or w in rules.name_joiners for w in words):
         return None
     if words[0] in rules.stop_words:
         return None
