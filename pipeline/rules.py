@@ -193,18 +193,16 @@ def _field(loc: tuple[int | str, ...]) -> str:
     return f"field `{loc[-1]}`" if loc else "the file"
 
 
-def _compiled(flags: int) -> Any:
-    def compile_field(value: Any) -> regex.Pattern[str]:
-        if not isinstance(value, str):
-            raise ValueError(f"expected a regular expression (a string), not {value!r}")
-        try:
-            return regex.compile(value, flags | regex.VERSION1)
-        except regex.error as exc:
-            raise ValueError(f"pattern does not compile ({exc})") from None
-
-    return Annotated[regex.Pattern[str], PlainValidator(compile_field)]
+def _compiled(value: Any, flags: int = 0) -> regex.Pattern[str]:
+    if not isinstance(value, str):
+        raise ValueError(f"expected a regular expression (a string), not {value!r}")
+    try:
+        return regex.compile(value, flags | regex.VERSION1)
+    except regex.error as exc:
+        raise ValueError(f"pattern does not compile ({exc})") from None
 
 
 # a field holding a regular expression, checked and compiled once when the file is loaded
-Regex = _compiled(0)
-IRegex = _compiled(regex.IGNORECASE)  # the same, matching without regard to case
+Regex = Annotated[regex.Pattern[str], PlainValidator(_compiled)]
+# the same, matching without regard to case
+IRegex = Annotated[regex.Pattern[str], PlainValidator(lambda value: _compiled(value, regex.IGNORECASE))]

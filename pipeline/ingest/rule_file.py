@@ -28,7 +28,8 @@ def version(path: Path) -> str:
 
 def load(model: type[M], path: Path) -> M:
     """The file at `path` as `model` (read once, and again when the file changes)."""
-    return _load(model, str(path), path.stat().st_mtime_ns if path.exists() else 0)
+    loaded: M = _load(model, str(path), path.stat().st_mtime_ns if path.exists() else 0)
+    return loaded
 
 
 @lru_cache(maxsize=16)

@@ -93,7 +93,7 @@ def _long_forms(d: Any) -> Any:
 class Family(RuleModel):
     """A family of generic patterns (the `label` of patterns.jsonl)."""
 
-    type: BodyType | Literal["committee"]
+    type: Annotated[str, StringConstraints(pattern=f"^(?:{'|'.join(TYPES)}|committee)$")]  # committees: typed later
     generic: Words
     lowercase_head: bool = False
     closed_head: bool = False
