@@ -25,7 +25,8 @@ from pipeline.extract.bodies.candidates import Candidate, line_candidates
 from pipeline.extract.bodies.gazetteer import GazetteerIndex
 from pipeline.extract.bodies.linedocs import Annotator, LineDocs
 from pipeline.extract.bodies.link import DocBody, FuzzyIndex, Linker
-from pipeline.extract.bodies.naming import (
+from pipeline.extract.bodies.ner import load_ner, ner_spans
+from pipeline.extract.bodies.new_bodies import (
     committee_type,
     document_context_types,
     owner_place,
@@ -34,7 +35,6 @@ from pipeline.extract.bodies.naming import (
     type_by_words,
     written_name,
 )
-from pipeline.extract.bodies.ner import load_ner, ner_spans
 from pipeline.extract.bodies.nlp import GAZETTEER_PIPE, NAME, build_nlp, join_words
 from pipeline.extract.bodies.prefilter import LineFilter, has_upper
 from pipeline.extract.bodies.rules import BodyRules, ResolveRules, load_rules

@@ -1,4 +1,4 @@
-"""Names and types of bodies found by the generic patterns (not in the gazetteer)."""
+"""Names and types of new bodies: those found by the generic patterns, not in the gazetteer."""
 
 from __future__ import annotations
 
