@@ -38,7 +38,7 @@ from pipeline.extract.bodies.new_bodies import (
 from pipeline.extract.bodies.nlp import GAZETTEER_PIPE, NAME, build_nlp, join_words
 from pipeline.extract.bodies.prefilter import LineFilter, has_upper
 from pipeline.extract.bodies.rules import BodyRules, ResolveRules, load_rules
-from pipeline.extract.hyphens import joints
+from pipeline.extract.joined_lines import joints
 from pipeline.model import Document, Extraction, Mention
 from pipeline.normalise import NormLine
 
