@@ -21,6 +21,7 @@ from spacy.tokens import Doc
 
 from pipeline.extract import Context
 from pipeline.extract.bodies.abbreviations import find_definitions
+from pipeline.extract.bodies.body_rules import BodyRules, ResolveRules, load_rules
 from pipeline.extract.bodies.candidates import Candidate, line_candidates
 from pipeline.extract.bodies.gazetteer import GazetteerIndex
 from pipeline.extract.bodies.linedocs import Annotator, LineDocs
@@ -37,7 +38,6 @@ from pipeline.extract.bodies.new_bodies import (
 )
 from pipeline.extract.bodies.nlp import GAZETTEER_PIPE, NAME, build_nlp, join_words
 from pipeline.extract.bodies.prefilter import LineFilter, has_upper
-from pipeline.extract.bodies.rules import BodyRules, ResolveRules, load_rules
 from pipeline.extract.joined_lines import joints
 from pipeline.model import Document, Extraction, Mention
 from pipeline.normalise import NormLine
