@@ -24,11 +24,13 @@ class BuildPyWithData(build_py):
     """build_py, then the data copied into the built package (not for an editable install)."""
 
     def run(self) -> None:
+        editable = getattr(self, "editable_mode", False)
+        if not editable:  # build/ is reused: no module or rule file left over from an earlier build
+            shutil.rmtree(Path(self.build_lib) / "pipeline", ignore_errors=True)
         super().run()
-        if getattr(self, "editable_mode", False):
+        if editable:
             return
         target = Path(self.build_lib) / "pipeline" / "_data"
-        shutil.rmtree(target, ignore_errors=True)  # no rule file left over from an earlier build
         for rel in DATA:
             src, dst = HERE / rel, target / rel
             if not src.exists():
