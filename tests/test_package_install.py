@@ -10,6 +10,7 @@ must be those the checkout builds from the same documents.
 from __future__ import annotations
 
 import ast
+import json
 import shutil
 import sqlite3
 import subprocess
@@ -26,11 +27,14 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCUMENTS = ("002_62097de39271b703.txt", "nhse-board-paper-nhs-productivity-2024-12-05.md")
 ROWS = "SELECT kind, doc, page, line, char_start, char_end, text FROM mentions"
 PROBE = """
+import json
 import pipeline
+from pipeline.cache import stage_versions
 from pipeline.load import SCHEMA_DIR
 from pipeline.reviews.store import SCHEMA_FILE
 from pipeline.rules import RULES_DIR, rules_version
 print(pipeline.__file__, RULES_DIR, SCHEMA_DIR, SCHEMA_FILE, rules_version(), sep="\\n")
+print(json.dumps(stage_versions(RULES_DIR), sort_keys=True))
 """
 
 
@@ -93,19 +97,22 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.slow
 def test_the_installed_package_reads_its_own_rules_and_schema(installed: Path, tmp_path: Path):
-    out = run(installed / "bin" / "python", "-c", PROBE, cwd=tmp_path).stdout.split()
-    package, rules, schema_dir, reviews_schema, version = out
+    out = run(installed / "bin" / "python", "-c", PROBE, cwd=tmp_path).stdout.splitlines()
+    package, rules, schema_dir, reviews_schema, version, versions = out
     data = Path(package).parent / "_data"
     assert installed in Path(package).parents, f"pipeline was imported from {package}, not the venv"
     assert Path(rules) == data / "rules" and Path(schema_dir) == data / "db" / "schema"
     assert Path(reviews_schema) == data / "db" / "reviews_schema.sql" and Path(reviews_schema).is_file()
-    # the shipped rules are the project's, file for file: same version, so the same cache keys
-    from pipeline.rules import rules_version
+    # the shipped rules are the project's file for file, so the same rules version and the same
+    # cache keys (every stage version: the code is the same too)
+    from pipeline.cache import stage_versions
+    from pipeline.rules import RULES_DIR, rules_version
 
-    assert version == rules_version()
     assert sorted(p.relative_to(rules).as_posix() for p in Path(rules).rglob("*") if p.is_file()) == sorted(
-        p.relative_to(ROOT / "rules").as_posix() for p in (ROOT / "rules").rglob("*") if p.is_file()
+        p.relative_to(RULES_DIR).as_posix() for p in RULES_DIR.rglob("*") if p.is_file()
     )
+    assert version == rules_version()
+    assert json.loads(versions) == stage_versions(RULES_DIR)
 
 
 @pytest.mark.slow
