@@ -4,12 +4,15 @@ these run everywhere (no skip); they use tests/data and PDFs made by tests/pdf_m
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
+import pdfplumber
 import pytest
 import sqlite_utils
 import yaml
+from PIL import Image
 
 from pipeline.cache import ingest_key, stage_versions
 from pipeline.extract import money, percent
@@ -212,3 +215,65 @@ def test_a_chart_label_broken_after_a_range_dash_is_joined_with_the_line_below()
 def test_a_letter_rapidocr_reads_for_a_pound_sign_before_an_amount_becomes_one(read, written):
     found = ocr.OcrText(read, (0, 0, 10, 10), 0.9, ocr.split_box(read, (0, 0, 10, 10)))
     assert ocr._pound(found, load_ocr_rules()).text == written
+
+
+def _label_image(tmp_path: Path, text: str) -> Image.Image:
+    """`text` drawn in Helvetica (pdfium's own), rendered at 200 dpi and cropped round it."""
+    with pdfplumber.open(pdf_make.label_pdf(tmp_path / "label.pdf", text)) as pdf:
+        return pdf.pages[0].crop((40, 60, 572, 120)).to_image(resolution=200).original
+
+
+def test_the_recogniser_reads_a_pound_sign(tmp_path):
+    """RapidOCR's own PP-OCRv4 recogniser has no `£` (it read `£2,054` as `2,054`, `£6,000` as
+    `E6,000`); the PP-OCRv6 model of rules/ocr.yaml has it in its character set."""
+    rules = load_ocr_rules()
+    found = ocr.read_image(_label_image(tmp_path, "£2,054   £18,500"), rules)
+    assert sorted(" ".join(t.text for t in found).split()) == ["£18,500", "£2,054"]
+    assert ocr.rec_model_path(rules) is not None
+    assert "PP-OCRv6_rec_small" in ocr.engine_version(rules)
+
+
+def test_a_missing_recognition_model_is_an_error_saying_what_to_do(tmp_path):
+    rules = dataclasses.replace(load_ocr_rules(), rec_model="rapidocr/models/no-such-model.onnx")
+    assert not ocr.available(rules) and ocr.engine_version(rules) == "none"
+    with pytest.raises(ocr.OcrError, match=r"no-such-model\.onnx.*rules/ocr\.yaml.*make"):
+        ocr.read_image(_label_image(tmp_path, "£1"), rules)
+
+
+def test_characters_are_placed_where_read_and_a_line_is_cut_at_a_wide_gap():
+    text = "£5  Band 2"
+    #         £  5  ␣  ␣  B   a   n   d   ␣   2
+    centres = [5, 15, 20, 25, 105, 115, 125, 135, 140, 145]
+    a, b = ocr.placed_chars(text, centres, (0, 0, 150, 20), split_gap=1.5)
+    assert (a.text, b.text) == ("£5", "Band 2")
+    assert a.char_boxes == ((0, 0, 10, 20), (10, 0, 20, 20))
+    assert b.box == (100, 0, 150, 20) and b.char_boxes[4] is None and len(b.char_boxes) == len(b.text)
+    (whole,) = ocr.placed_chars(text, centres, (0, 0, 150, 20), split_gap=5)
+    assert whole.text == "£5 Band 2"
+
+
+def test_a_row_of_range_ends_read_as_one_line_is_cut_under_each_label():
+    """Survey p14: the detector read the second halves of all the pay bands as one line."""
+
+    def line(text: str, box: tuple[float, float, float, float]) -> ocr.OcrLine:
+        return ocr.OcrLine(text, ocr.split_box(text, box), box, None, confidence=0.99)
+
+    lines = [
+        line("£18,500-", (104, 400, 136, 408)),
+        line("£20,500-", (164, 400, 196, 408)),
+        line("£93,000-", (224, 400, 256, 408)),
+        line("£20,499 |AfC £22,499 |AfC£109,000 |AfC", (94, 410, 266, 418)),
+    ]
+    joined = ocr_detect.join_broken_ranges(lines)
+    assert [x.text for x in joined] == [
+        "£18,500- £20,499 |AfC",
+        "£20,500- £22,499 |AfC",
+        "£93,000- £109,000 |AfC",
+    ]
+    assert all(len(x.boxes) == len(x.text) for x in joined)
+    found = run_lines(money.extract, [x.text for x in joined])
+    assert [(m.values["low"], m.values["high"]) for ms in found for m in ms] == [
+        (18_500, 20_499),
+        (20_500, 22_499),
+        (93_000, 109_000),
+    ]

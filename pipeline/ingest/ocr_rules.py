@@ -23,6 +23,10 @@ class OcrRules:
     dpi: int
     det_max_side: int
     min_confidence: float  # 0-1
+    rec_model: str  # RapidOCR: the recognition model, `package/path/in/it.onnx`
+    widen: float  # RapidOCR: each line's box is widened by this share of its height on each side
+    margin_keep: str  # RapidOCR: the marks kept when read in the widened margin of a line's box
+    split_gap: float  # RapidOCR: a line is cut at a gap wider than this many line heights
     pound_misread: regex.Pattern[str]  # RapidOCR: a letter read for `£` before an amount
     tesseract_command: str
     tesseract_language: str
@@ -70,6 +74,10 @@ def _load(path_str: str, _mtime: int) -> OcrRules:
         dpi=int(top.num("ocr", "dpi", 72, 1200, integer=True)),
         det_max_side=int(top.num("ocr", "det_max_side", 100, 10000, integer=True)),
         min_confidence=top.num("ocr", "min_confidence", 0, 1),
+        rec_model=r.text("rapidocr", "rec_model", nonempty=True),
+        widen=r.num("rapidocr", "widen", 0, 5),
+        margin_keep=r.text("rapidocr", "margin_keep", nonempty=True),
+        split_gap=r.num("rapidocr", "split_gap", 0.1, 100),
         pound_misread=r.pattern("rapidocr", "pound_misread"),
         tesseract_command=r.text("tesseract", "command", nonempty=True),
         tesseract_language=r.text("tesseract", "language", nonempty=True),
