@@ -180,6 +180,16 @@ def test_ocr_lines_are_marked_in_the_database(tmp_path):
     assert [(r[3], r[1]) for r in rows] == [("30%", "ocr"), ("45%", "ocr"), ("90%", "ocr")]
     assert all(r[2] > 0.6 and r[4] is not None for r in rows)
     assert db.execute("SELECT count(*) FROM lines WHERE source = 'text' AND confidence IS NULL").fetchone()[0] == 4
+    # the review page says which figures were read by OCR, with the recogniser's confidence
+    from pipeline.reviews import audit, items
+
+    for kind, mention_id, source in db.execute(
+        "SELECT m.kind, m.id, l.source FROM mentions m JOIN lines l ON l.document_id = m.document_id "
+        "AND l.page IS m.page AND l.line = m.line"
+    ).fetchall():
+        ocr_note = audit.page_data(db.conn, items.get_item(db.conn, kind, mention_id))["ocr"]
+        assert (ocr_note is not None) == (source == "ocr"), (kind, mention_id)
+        assert ocr_note is None or ocr_note["confidence"] > 0.6
 
 
 def test_a_chart_label_broken_after_a_range_dash_is_joined_with_the_line_below():
