@@ -287,3 +287,28 @@ def test_a_row_of_range_ends_read_as_one_line_is_cut_under_each_label():
         (20_500, 22_499),
         (93_000, 109_000),
     ]
+
+
+def test_an_image_read_once_is_not_read_again_with_the_same_engine_and_rules(tmp_path, monkeypatch):
+    from pipeline.ingest import ocr_cache
+
+    rules = load_ocr_rules()
+    image = _label_image(tmp_path, "£2,054")
+    ocr_cache.use(tmp_path / "ocr")
+    try:
+        first = ocr.read_image(image, rules)
+        assert [t.text for t in first] == ["£2,054"]
+
+        def engine_not_run(*_: object) -> None:
+            raise AssertionError("the image was read again")
+
+        monkeypatch.setattr(ocr, "_rapidocr", engine_not_run)
+        assert ocr.read_image(image, rules) == first  # from the cache
+        with pytest.raises(AssertionError, match="read again"):  # other rules: read again
+            ocr.read_image(image, dataclasses.replace(rules, min_confidence=0.5))
+        (entry,) = (tmp_path / "ocr").rglob("*.msgpack")
+        entry.write_bytes(entry.read_bytes()[:-3] + b"xyz")  # damaged: not used, read again
+        with pytest.raises(AssertionError, match="read again"):
+            ocr.read_image(image, rules)
+    finally:
+        ocr_cache.use(None)

@@ -31,6 +31,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from pipeline.ingest import ocr_cache
 from pipeline.ingest.ocr_rules import OcrRules
 from pipeline.ingest.pdf_layout import PageLine
 from pipeline.model import BBox
@@ -106,12 +107,19 @@ def engine_label(rules: OcrRules) -> str:
 
 
 def read_image(image: Any, rules: OcrRules) -> list[OcrText]:
-    """The lines of a PIL image, those the recogniser doubts (below ``min_confidence``) left out."""
+    """The lines of a PIL image, those the recogniser doubts (below ``min_confidence``) left out;
+    from the OCR cache (`ocr_cache`) when this image was read before with the same engine and rules."""
+    key = ocr_cache.key(image, rules, engine_version(rules))
+    cached = ocr_cache.get(key)
+    if cached is not None:
+        return cached
     if rules.engine == "tesseract":
         found = _tesseract(image, rules)
     else:
         found = [_pound(t, rules) for t in _rapidocr(image, rules)]
-    return [t for t in found if t.confidence >= rules.min_confidence and t.text.strip()]
+    found = [t for t in found if t.confidence >= rules.min_confidence and t.text.strip()]
+    ocr_cache.put(key, found)
+    return found
 
 
 def _pound(found: OcrText, rules: OcrRules) -> OcrText:
