@@ -312,3 +312,21 @@ def test_an_image_read_once_is_not_read_again_with_the_same_engine_and_rules(tmp
             ocr.read_image(image, rules)
     finally:
         ocr_cache.use(None)
+
+
+@pytest.mark.parametrize(
+    ("read", "written"),
+    [
+        ("£65,500–- £77,999 | AfC", "£65,500– £77,999 | AfC"),  # survey p18: one dash read twice
+        ("£65,500 -- £77,999", "£65,500 - £77,999"),
+        ("£55,000 – £65,499", "£55,000 – £65,499"),
+        ("see note -- below", "see note -- below"),  # only after a figure, and before a space or the end
+        ("2020--21", "2020--21"),
+    ],
+)
+def test_a_dash_read_twice_after_a_figure_is_cut_to_one(read, written):
+    found = ocr.OcrText(read, (0, 0, 100, 10), 0.9, ocr.split_box(read, (0, 0, 100, 10)))
+    fixed = ocr.one_dash(found, load_ocr_rules())
+    assert fixed.text == written and len(fixed.char_boxes) == len(fixed.text)
+    (mention,) = run_lines(money.extract, [fixed.text])[0] if written.startswith("£") else (None,)
+    assert mention is None or mention.values["high"] > mention.values["low"]

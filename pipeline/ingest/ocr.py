@@ -116,7 +116,7 @@ def read_image(image: Any, rules: OcrRules) -> list[OcrText]:
     if rules.engine == "tesseract":
         found = _tesseract(image, rules)
     else:
-        found = [_pound(t, rules) for t in _rapidocr(image, rules)]
+        found = [one_dash(_pound(t, rules), rules) for t in _rapidocr(image, rules)]
     found = [t for t in found if t.confidence >= rules.min_confidence and t.text.strip()]
     ocr_cache.put(key, found)
     return found
@@ -126,6 +126,18 @@ def _pound(found: OcrText, rules: OcrRules) -> OcrText:
     """`£` where RapidOCR, which has no `£` in its character set, read a letter before an amount."""
     text = rules.pound_misread.sub("£", found.text)
     return found if text == found.text else OcrText(text, found.box, found.confidence, found.char_boxes)
+
+
+def one_dash(found: OcrText, rules: OcrRules) -> OcrText:
+    """A run of dashes the recogniser read for one (`£65,500–- £77,999`) cut to its first, which
+    takes the run's box: the range is then read whole."""
+    text, boxes = found.text, list(found.char_boxes)
+    for m in reversed(list(rules.dash_run.finditer(text))):
+        placed = [b for b in boxes[m.start() : m.end()] if b is not None]
+        box = (placed[0][0], placed[0][1], placed[-1][2], placed[-1][3]) if placed else None
+        text = text[: m.start()] + text[m.start()] + text[m.end() :]
+        boxes[m.start() : m.end()] = [box]
+    return found if text == found.text else OcrText(text, found.box, found.confidence, tuple(boxes))
 
 
 def to_page_lines(

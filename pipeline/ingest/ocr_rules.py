@@ -27,6 +27,7 @@ class OcrRules:
     widen: float  # RapidOCR: each line's box is widened by this share of its height on each side
     margin_keep: str  # RapidOCR: the marks kept when read in the widened margin of a line's box
     split_gap: float  # RapidOCR: a line is cut at a gap wider than this many line heights
+    dash_run: regex.Pattern[str]  # RapidOCR: dashes read for one (`–-`), cut to the first
     pound_misread: regex.Pattern[str]  # RapidOCR: a letter read for `£` before an amount
     tesseract_command: str
     tesseract_language: str
@@ -78,6 +79,7 @@ def _load(path_str: str, _mtime: int) -> OcrRules:
         widen=r.num("rapidocr", "widen", 0, 5),
         margin_keep=r.text("rapidocr", "margin_keep", nonempty=True),
         split_gap=r.num("rapidocr", "split_gap", 0.1, 100),
+        dash_run=r.pattern("rapidocr", "dash_run"),
         pound_misread=r.pattern("rapidocr", "pound_misread"),
         tesseract_command=r.text("tesseract", "command", nonempty=True),
         tesseract_language=r.text("tesseract", "language", nonempty=True),
