@@ -330,3 +330,24 @@ def test_a_dash_read_twice_after_a_figure_is_cut_to_one(read, written):
     assert fixed.text == written and len(fixed.char_boxes) == len(fixed.text)
     (mention,) = run_lines(money.extract, [fixed.text])[0] if written.startswith("£") else (None,)
     assert mention is None or mention.values["high"] > mention.values["low"]
+
+
+def test_a_lookalike_sign_among_a_pictures_pounds_is_a_pound():
+    """Blurred cost tables (data-driven-healthcare-2030 p103, p196) read `€584` among `£` figures."""
+
+    def line(text: str) -> ocr.OcrLine:
+        return ocr.OcrLine(text, ocr.split_box(text, (0, 0, 40, 8)), (0, 0, 40, 8), None, confidence=0.99)
+
+    rules = load_ocr_rules()
+    cost = [line(t) for t in ("£335", "£413", "€584", "£635", "Cost (Millons)", "2020")]
+    assert [x.text for x in ocr_detect.usual_sign(cost, rules)] == [
+        "£335",
+        "£413",
+        "£584",
+        "£635",
+        "Cost (Millons)",
+        "2020",
+    ]
+    # euros where pounds are not the usual sign stay euros
+    mixed = [line(t) for t in ("€10", "£12", "€14")]
+    assert [x.text for x in ocr_detect.usual_sign(mixed, rules)] == ["€10", "£12", "€14"]

@@ -22,6 +22,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
+import regex
+
 from pipeline.ingest.ocr_rules import OcrRules
 from pipeline.model import BBox
 
@@ -210,3 +212,20 @@ def _joined(a: Any, b: Any) -> Any:
         bbox=bbox,
         confidence=min(a.confidence, b.confidence),
     )
+
+
+def usual_sign(lines: Sequence[Any], rules: OcrRules) -> list[Any]:
+    """A currency sign the recogniser confuses with another (`rules.sign_lookalikes`: `€` read for
+    a blurred `£`) is written as that other sign when, among the figures of the same picture, the
+    other stands before at least `rules.sign_min_share` of those with either sign. `lines` are the
+    OCR lines of one picture; the text changes, never the number of characters or their boxes."""
+    out = list(lines)
+    for wrong, right in rules.sign_lookalikes.items():
+        before = regex.compile(rf"[{regex.escape(wrong)}{regex.escape(right)}](?=\s?\d)")
+        signs = [m.group() for line in out for m in before.finditer(line.text)]
+        n_right, n_wrong = signs.count(right), signs.count(wrong)
+        if not n_wrong or n_right < rules.sign_min_share * (n_right + n_wrong):
+            continue
+        lone = regex.compile(rf"{regex.escape(wrong)}(?=\s?\d)")
+        out = [replace(x, text=lone.sub(right, x.text)) if lone.search(x.text) else x for x in out]
+    return out

@@ -36,6 +36,8 @@ class OcrRules:
     image_min_height_pt: float
     image_max_page_share: float
     image_max_text_overlap: float
+    sign_lookalikes: dict[str, str]  # a currency sign the recogniser reads for another, in a picture
+    sign_min_share: float  # ... written as the other where that one is this usual among its figures
     min_space_width_em: float
     min_ink_share: float
     dark_level: int
@@ -88,7 +90,20 @@ def _load(path_str: str, _mtime: int) -> OcrRules:
         image_min_height_pt=r.num("images", "min_height_pt", 1, 10000),
         image_max_page_share=r.num("images", "max_page_share", 0, 1),
         image_max_text_overlap=r.num("images", "max_text_overlap", 0, 1),
+        sign_lookalikes=_lookalikes(path, r),
+        sign_min_share=r.num("images", "sign_min_share", 0.5, 1),
         min_space_width_em=r.num("lost_glyphs", "min_space_width_em", 0, 5),
         min_ink_share=r.num("lost_glyphs", "min_ink_share", 0, 1),
         dark_level=int(r.num("lost_glyphs", "dark_level", 1, 255, integer=True)),
     )
+
+
+def _lookalikes(path: Path, r: _Reader) -> dict[str, str]:
+    value = r._get("images", "sign_lookalikes")
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and len(k) == 1 and len(v) == 1 for k, v in value.items()
+    ):
+        raise RuleError(
+            path, f"expected a mapping of one sign to another, got {value!r}", entry="images.sign_lookalikes"
+        )
+    return dict(value)
