@@ -351,3 +351,30 @@ def test_a_lookalike_sign_among_a_pictures_pounds_is_a_pound():
     # euros where pounds are not the usual sign stay euros
     mixed = [line(t) for t in ("€10", "£12", "€14")]
     assert [x.text for x in ocr_detect.usual_sign(mixed, rules)] == ["€10", "£12", "€14"]
+
+
+@pytest.mark.slow
+def test_the_review_page_of_a_figure_read_by_ocr_says_so(tmp_path):
+    import httpx
+
+    import tests.reviews_support as rs
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    pdf_make.chart_pdf(corpus / "chart.pdf")
+    (corpus / "note.txt").write_text("The trust spent £2.1m (45%) on agency staff.\n", encoding="utf-8")
+    db = rs.build_db(corpus, tmp_path / "nhs.db")
+    found = (
+        sqlite_utils.Database(db)
+        .execute(
+            "SELECT m.kind, m.id, l.source FROM mentions m JOIN lines l ON l.document_id = m.document_id "
+            "AND l.page IS m.page AND l.line = m.line WHERE m.kind IN ('money', 'percent')"
+        )
+        .fetchall()
+    )
+    assert {source for _, _, source in found} == {"ocr", "text"}
+    with rs.datasette(db) as base:
+        for kind, mention_id, source in found:
+            page = httpx.get(f"{base}/-/audit/{kind}/{mention_id}", timeout=30)
+            assert page.status_code == 200, page.text[:300]
+            assert ("read by OCR" in page.text) == (source == "ocr"), (kind, mention_id)
