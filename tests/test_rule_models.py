@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from pipeline.extract import quotes, speakers
-from pipeline.extract.bodies.rules import load_rules as body_rules
+from pipeline.extract.bodies.body_rules import load_rules as body_rules
 from pipeline.ingest.pdf_rules import load_layout
 from pipeline.rules import RuleError
 from tests.conftest import edit_yaml

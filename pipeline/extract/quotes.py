@@ -31,7 +31,7 @@ from typing import Annotated, Any
 import regex
 from pydantic import AfterValidator, PlainValidator
 
-from pipeline.extract.hyphens import Joint
+from pipeline.extract.joined_lines import Joint
 from pipeline.extract.page_refs import PageRef
 from pipeline.extract.speakers import LowerWords, SpeakerRules
 from pipeline.normalise import Rewrite

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from pipeline.ingest import rule_file
 from pipeline.rule_keys import KeyedRules, key
@@ -13,6 +13,7 @@ from pipeline.rules import Regex
 
 FILE_NAME = "ocr.yaml"
 ENGINES = ("rapidocr", "tesseract")
+Sign = Annotated[str, StringConstraints(min_length=1, max_length=1)]
 
 
 class OcrRules(KeyedRules):
@@ -23,6 +24,11 @@ class OcrRules(KeyedRules):
     dpi: int = Field(ge=72, le=1200)
     det_max_side: int = Field(ge=100, le=10000)
     min_confidence: float = Field(ge=0, le=1)
+    rec_model: str = key("rapidocr", "rec_model", min_length=1)  # RapidOCR: `package/path/in/it.onnx`
+    widen: float = key("rapidocr", "widen", ge=0, le=5)  # each line's box widened by this share of its height
+    margin_keep: str = key("rapidocr", "margin_keep", min_length=1)  # marks kept when read in the widened margin
+    split_gap: float = key("rapidocr", "split_gap", ge=0.1, le=100)  # a line cut at a gap this many heights wide
+    dash_run: Regex = key("rapidocr", "dash_run")  # dashes read for one (`–-`), cut to the first
     pound_misread: Regex = key("rapidocr", "pound_misread")  # RapidOCR: a letter read for `£` before an amount
     tesseract_command: str = key("tesseract", "command", min_length=1)
     tesseract_language: str = key("tesseract", "language", min_length=1)
@@ -31,6 +37,10 @@ class OcrRules(KeyedRules):
     image_min_height_pt: float = key("images", "min_height_pt", ge=1, le=10000)
     image_max_page_share: float = key("images", "max_page_share", ge=0, le=1)
     image_max_text_overlap: float = key("images", "max_text_overlap", ge=0, le=1)
+    # a currency sign the recogniser reads for another, in a picture, written as the other where that one
+    # stands before at least `sign_min_share` of its figures
+    sign_lookalikes: dict[Sign, Sign] = key("images", "sign_lookalikes")
+    sign_min_share: float = key("images", "sign_min_share", ge=0.5, le=1)
     min_space_width_em: float = key("lost_glyphs", "min_space_width_em", ge=0, le=5)
     min_ink_share: float = key("lost_glyphs", "min_ink_share", ge=0, le=1)
     dark_level: int = key("lost_glyphs", "dark_level", ge=1, le=255)

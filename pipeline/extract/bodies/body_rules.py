@@ -19,7 +19,7 @@ from pydantic import (
     model_validator,
 )
 
-from pipeline.extract.bodies.names import slug
+from pipeline.extract.bodies.casing import slug
 from pipeline.extract.bodies.variants import variants
 from pipeline.rule_keys import KeyedRules, key
 from pipeline.rules import RuleError, RuleModel, load_model, read_jsonl, read_yaml, validate_model
