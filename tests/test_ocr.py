@@ -4,7 +4,6 @@ these run everywhere (no skip); they use tests/data and PDFs made by tests/pdf_m
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
 from pathlib import Path
 
@@ -244,7 +243,7 @@ def test_the_recogniser_reads_a_pound_sign(tmp_path):
 
 
 def test_a_missing_recognition_model_is_an_error_saying_what_to_do(tmp_path):
-    rules = dataclasses.replace(load_ocr_rules(), rec_model="rapidocr/models/no-such-model.onnx")
+    rules = load_ocr_rules().model_copy(update={"rec_model": "rapidocr/models/no-such-model.onnx"})
     assert not ocr.available(rules) and ocr.engine_version(rules) == "none"
     with pytest.raises(ocr.OcrError, match=r"no-such-model\.onnx.*rules/ocr\.yaml.*make"):
         ocr.read_image(_label_image(tmp_path, "£1"), rules)
@@ -305,7 +304,7 @@ def test_an_image_read_once_is_not_read_again_with_the_same_engine_and_rules(tmp
         monkeypatch.setattr(ocr, "_rapidocr", engine_not_run)
         assert ocr.read_image(image, rules) == first  # from the cache
         with pytest.raises(AssertionError, match="read again"):  # other rules: read again
-            ocr.read_image(image, dataclasses.replace(rules, min_confidence=0.5))
+            ocr.read_image(image, rules.model_copy(update={"min_confidence": 0.5}))
         (entry,) = (tmp_path / "ocr").rglob("*.msgpack")
         entry.write_bytes(entry.read_bytes()[:-3] + b"xyz")  # damaged: not used, read again
         with pytest.raises(AssertionError, match="read again"):
