@@ -16,7 +16,7 @@ from typing import Annotated, Any, TypeVar
 
 import regex
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, ValidationInfo
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 # libyaml's safe loader (same data, ~10x faster) where PyYAML was built with it
@@ -148,14 +148,18 @@ Pattern = Annotated[str, AfterValidator(check_pattern)]
 M = TypeVar("M", bound=BaseModel)
 
 
-def validate_model(model: type[M], data: Any, path: Path | str) -> M:
-    """`data` (a parsed rule file) as `model`; a `RuleError` naming the entry and field otherwise."""
+def validate_model(model: type[M], data: Any, path: Path | str, context: dict[str, Any] | None = None) -> M:
+    """`data` (a parsed rule file) as `model`; a `RuleError` naming the entry and field otherwise.
+
+    `context` reaches the validators (`info.context`): the macros a `macro_pattern` expands."""
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context=context)
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = tuple(err["loc"])
-        raise RuleError(path, f"{_field(loc)}: {_expected(err)}", _entry(data, loc)) from None
+        # an error of a whole list item (a model validator's) names the item, not a field
+        where, field = (loc, ()) if loc and isinstance(loc[-1], int) else (loc[:-1], loc[-1:])
+        raise RuleError(path, f"{_field(where, field)}: {_expected(err)}", _entry(data, where)) from None
 
 
 def load_model(model: type[M], path: Path) -> M:
@@ -172,11 +176,13 @@ def _entry(data: Any, loc: tuple[int | str, ...]) -> str:
     """`measure.cues[3] (deficit.word)`: where the error is, with the rule id where there is one."""
     out = ""
     node = data
-    for part in loc[:-1]:
+    for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
         node = node[part] if isinstance(node, dict | list) and _has(node, part) else None
-    if isinstance(node, dict) and node.get("id"):
-        out += f" ({node['id']})"
+    labels = [node.get(k) for k in ("id", "name")] if isinstance(node, dict) else []
+    label = next((v for v in labels if isinstance(v, str) and v), None)
+    if label:
+        out += f" ({label})"
     return out or "(top level)"
 
 
@@ -186,5 +192,49 @@ def _has(node: dict[str, Any] | list[Any], part: int | str) -> bool:
     return part in node
 
 
-def _field(loc: tuple[int | str, ...]) -> str:
-    return f"field `{loc[-1]}`" if loc else "the file"
+def _field(where: tuple[int | str, ...], field: tuple[int | str, ...]) -> str:
+    return f"field `{field[-1]}`" if field else ("the entry" if where else "the file")
+
+
+# --- patterns written with macros (`{{num}}`) ----------------------------------------------------
+
+
+def expand(pattern: str, macros: dict[str, str]) -> str:
+    """Replace ``{{name}}`` with the macro's pattern (macros may use macros); ValueError otherwise."""
+    out = pattern
+    for _ in range(10):
+        new = MACRO.sub(lambda m: _one_macro(macros, m.group(1)), out)
+        if new == out:
+            return out
+        out = new
+    raise ValueError("macros nest too deeply (a macro refers to itself?)")
+
+
+def _one_macro(macros: dict[str, str], name: str) -> str:
+    if name not in macros:
+        raise ValueError(f"unknown macro {{{{{name}}}}}")
+    return f"(?:{macros[name]})"
+
+
+def compiled(pattern: str, flags: int = 0) -> regex.Pattern[str]:
+    """`pattern` compiled (VERSION1); a ValueError saying why it does not compile otherwise."""
+    try:
+        return regex.compile(pattern, flags | regex.VERSION1)
+    except regex.error as exc:
+        raise ValueError(f"pattern does not compile ({exc})") from None
+
+
+def macro_pattern(flags: int = 0) -> Any:
+    """The type of a regular-expression field that may use ``{{macro}}``s: they are expanded with the
+    macros of the validation context (`validate_model(..., context={"macros": ...})`) and the result
+    is checked to compile with `flags`. The field holds the expanded pattern."""
+
+    def check(value: str, info: ValidationInfo) -> str:
+        text = expand(value, (info.context or {}).get("macros", {}))
+        compiled(text, flags)
+        return text
+
+    return Annotated[str, AfterValidator(check)]
+
+
+MACRO = regex.compile(r"\{\{(\w+)\}\}")

@@ -284,15 +284,43 @@ def test_provenance_on_every_corpus_line():
 @pytest.mark.parametrize(
     ("file", "change", "names"),
     [
-        ("money.yaml", lambda d: d["patterns"][0].update(pattern="(?P<low>\\d+"), ["money.yaml", "entry 1 (range)"]),
-        ("money.yaml", lambda d: d["patterns"][3].update(pattern="(?P<amount>\\d+)"), ["entry 4 (sign)", "group"]),
-        ("money.yaml", lambda d: d["multipliers"][1].pop("value"), ["money.yaml", "multipliers 2", "value"]),
-        ("money.yaml", lambda d: d["currencies"][0].update(signs="£"), ["money.yaml", "currencies 1"]),
+        (
+            "money.yaml",
+            lambda d: d["patterns"][0].update(pattern="(?P<low>\\d+"),
+            ["money.yaml", "entry patterns[0] (range)", "field `pattern`: pattern does not compile"],
+        ),
+        (
+            "money.yaml",
+            lambda d: d["patterns"][3].update(pattern="(?P<amount>\\d+)"),
+            ["entry patterns[3] (sign)", "field `pattern`: unknown group(s) amount"],
+        ),
+        (
+            "money.yaml",
+            lambda d: d["multipliers"][1].pop("value"),
+            ["money.yaml", "entry multipliers[1]", "field `value`: Field required"],
+        ),
+        (
+            "money.yaml",
+            lambda d: d["currencies"][0].update(signs="£"),
+            ["money.yaml", "entry currencies[0]", "field `signs`"],
+        ),
         ("money.yaml", lambda d: d.pop("footnotes"), ["money.yaml", "footnotes"]),
         ("money.yaml", lambda d: d["patterns"][0].update(pattern="{{nosuch}}"), ["money.yaml", "nosuch"]),
-        ("amounts.yaml", lambda d: d["qualifiers"][1].pop("before"), ["amounts.yaml", "qualifiers 2"]),
-        ("amounts.yaml", lambda d: d["fractions"][0].update(value="a quarter"), ["amounts.yaml", "fractions 1"]),
-        ("amounts.yaml", lambda d: d["fin_year"].update(year="(20\\d\\d"), ["amounts.yaml", "fin_year.year"]),
+        (
+            "amounts.yaml",
+            lambda d: d["qualifiers"][1].pop("before"),
+            ["amounts.yaml", "entry qualifiers[1]", "the entry: a qualifier needs `before` or `after`"],
+        ),
+        (
+            "amounts.yaml",
+            lambda d: d["fractions"][0].update(value="a quarter"),
+            ["amounts.yaml", "entry fractions[0]", "field `value`"],
+        ),
+        (
+            "amounts.yaml",
+            lambda d: d["fin_year"].update(year="(20\\d\\d"),
+            ["amounts.yaml", "entry fin_year", "field `year`: pattern does not compile"],
+        ),
     ],
 )
 def test_malformed_rules_name_file_and_entry(rules_copy, file, change, names):
