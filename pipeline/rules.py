@@ -126,9 +126,12 @@ def rules_version(directory: str | None = None) -> str:
 
 
 class RuleModel(BaseModel):
-    """Base of every rule-file model: unknown keys are errors, and loaded rules are read-only."""
+    """Base of every rule-file model: unknown keys are errors, and loaded rules are read-only.
 
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+    A model's validator is built when a file is first validated, not when its module is imported
+    (`defer_build`), so importing an extractor costs nothing until its rules are loaded."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True, defer_build=True)
 
 
 def check_pattern(value: str) -> str:
