@@ -181,7 +181,7 @@ def _entry(data: Any, loc: tuple[int | str, ...]) -> str:
     node = data
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-        node = node[part] if isinstance(node, dict | list) and _has(node, part) else None
+        node = node[part] if isinstance(node, dict | list) and _has(node, part) else None  # type: ignore[index]
     labels = [node.get(k) for k in ("id", "name")] if isinstance(node, dict) else []
     label = next((v for v in labels if isinstance(v, str) and v), None)
     if label:
