@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -154,7 +154,7 @@ M = TypeVar("M", bound=BaseModel)
 def validate_model(model: type[M], data: Any, path: Path | str, context: dict[str, Any] | None = None) -> M:
     """`data` (a parsed rule file) as `model`; a `RuleError` naming the entry and field otherwise.
 
-    `context` reaches the validators (`info.context`): the macros a `macro_pattern` expands."""
+    `context` reaches the validators (`info.context`): the macros a `MacroPattern` expands."""
     try:
         return model.model_validate(data, context=context)
     except ValidationError as exc:
@@ -227,17 +227,20 @@ def compiled(pattern: str, flags: int = 0) -> regex.Pattern[str]:
         raise ValueError(f"pattern does not compile ({exc})") from None
 
 
-def macro_pattern(flags: int = 0) -> Any:
-    """The type of a regular-expression field that may use ``{{macro}}``s: they are expanded with the
-    macros of the validation context (`validate_model(..., context={"macros": ...})`) and the result
-    is checked to compile with `flags`. The field holds the expanded pattern."""
-
+def _macro_pattern(flags: int) -> Callable[[str, ValidationInfo], str]:
     def check(value: str, info: ValidationInfo) -> str:
         text = expand(value, (info.context or {}).get("macros", {}))
         compiled(text, flags)
         return text
 
-    return Annotated[str, AfterValidator(check)]
+    return check
+
+
+# A regular-expression field that may use ``{{macro}}``s: they are expanded with the macros of the
+# validation context (`validate_model(..., context={"macros": ...})`) and the result is checked to
+# compile (with VERBOSE for `VerbosePattern`). The field holds the expanded pattern.
+MacroPattern = Annotated[str, AfterValidator(_macro_pattern(0))]
+VerbosePattern = Annotated[str, AfterValidator(_macro_pattern(regex.VERBOSE))]
 
 
 MACRO = regex.compile(r"\{\{(\w+)\}\}")

@@ -35,7 +35,7 @@ from pipeline.extract.amounts import (
 )
 from pipeline.model import Document, Extraction, Mention
 from pipeline.normalise import NormLine
-from pipeline.rules import Pattern, RuleModel, compiled, macro_pattern, read_yaml, validate_model
+from pipeline.rules import Pattern, RuleModel, VerbosePattern, compiled, read_yaml, validate_model
 
 
 @dataclass(frozen=True)
@@ -63,10 +63,7 @@ class MoneyRules:
     continued: Continued
     shared: Shared
     table: table_money.TableRules  # money in table cells (rules/table_money.yaml)
-    cell_lines: table_cell_lines.CellLineRules  # tables written one cell per line (the same file)
-
-
-VerbosePattern = macro_pattern(regex.VERBOSE)
+    cell_lines: table_money.CellLineRules  # tables written one cell per line (the same file)
 
 
 class Minor(RuleModel):

@@ -19,9 +19,8 @@ import regex
 from pydantic import Field, field_validator
 
 from pipeline.extract.amounts import Shared, load_shared, parse_number_words, set_macros
-from pipeline.rules import Pattern, RuleModel, compiled, macro_pattern, read_yaml, validate_model
+from pipeline.rules import MacroPattern, Pattern, RuleModel, compiled, read_yaml, validate_model
 
-MacroPattern = macro_pattern()
 OPENERS = {")": "(", "]": "["}
 
 
@@ -99,9 +98,13 @@ def load_rules(directory: Path) -> PageRefRules:
     c = f.cites
     cites = CitesRules(
         c.max_words,
-        *(compiled(p) for p in (c.strip_leading, c.strip_trailing)),
+        compiled(c.strip_leading),
+        compiled(c.strip_trailing),
         tuple(compiled(p) for p in c.not_documents),
-        *(compiled(p) for p in (c.locator, c.before_bracket, c.citation_line, c.after)),
+        compiled(c.locator),
+        compiled(c.before_bracket),
+        compiled(c.citation_line),
+        compiled(c.after),
     )
     selfs = tuple((s.name, s.where, compiled(s.pattern)) for s in f.self_references)
     return PageRefRules(tuple(compiled(p.pattern) for p in f.patterns), cites, selfs, shared)

@@ -32,9 +32,7 @@ from pipeline.extract.amounts import (
 )
 from pipeline.model import Document, Extraction, Mention
 from pipeline.normalise import NormLine
-from pipeline.rules import Pattern, RuleModel, compiled, macro_pattern, read_yaml, validate_model
-
-MacroPattern = macro_pattern()
+from pipeline.rules import MacroPattern, Pattern, RuleModel, compiled, read_yaml, validate_model
 
 
 @dataclass(frozen=True)

@@ -31,10 +31,9 @@ from pydantic import AfterValidator, Field, ValidationInfo, field_validator, mod
 from pipeline.extract.amounts import Shared, parse_number, phrase_alternation
 from pipeline.model import BBox, Document, Line
 from pipeline.normalise import NormLine
-from pipeline.rules import Pattern, RuleModel, compiled, macro_pattern, read_yaml, validate_model
+from pipeline.rules import Pattern, RuleModel, VerbosePattern, compiled, read_yaml, validate_model
 
 FILE = "table_money.yaml"
-VerbosePattern = macro_pattern(regex.VERBOSE)
 WORD = regex.compile(r"\S+")
 DIGIT = regex.compile(r"\d")
 
@@ -219,8 +218,9 @@ def _load(
     f = validate_model(TableMoneyFile, read_yaml(path), path, context)
     return TableRules(
         separators=tuple(
-            Separator(s.name, compiled(s.row), s.split, s.borders, s.skip and compiled(s.skip), s.max_gap_lines)
-            for s in f.separators
+            Separator(sep.name, compiled(sep.row), sep.split, sep.borders, skip, sep.max_gap_lines)
+            for sep in f.separators
+            for skip in [None if sep.skip is None else compiled(sep.skip)]
         ),
         headers=tuple(
             Header(h.name, h.basis, compiled(h.pattern, regex.VERBOSE), h.currency, h.whole_cell) for h in f.headers
