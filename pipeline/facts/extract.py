@@ -22,7 +22,7 @@ from typing import Any
 import regex
 
 from pipeline.facts.context import Paragraph, clause_of, paragraphs, sentence_of
-from pipeline.facts.measure import Decision, score_cues, title_measure
+from pipeline.facts.measure import Decision, context_cue, score_cues, title_measure
 from pipeline.facts.period import YearHit, calendar_years, nearest, reporting_year, years
 from pipeline.facts.rules import Compiled
 from pipeline.facts.subject import BodyRef, Known
@@ -198,6 +198,8 @@ class _Facts:
         self.years_of: dict[int, list[YearHit]] = {}
         self.headings = [q.index for q in paras if q.heading]
         self.place_of: dict[int, bool] = {}
+        self.para_of_number: dict[int, int] = {}
+        self.title_measure: dict[int, Decision | None] = {}
         self.by_para: dict[int, list[BodyRef]] = {}
         for r in refs:
             self.by_para.setdefault(r.para, []).append(r)
@@ -248,8 +250,65 @@ class _Facts:
         if d is None and prev is not None:
             d = Decision(prev[1].measure.value, "measure.same_sentence", (prev[0].start, prev[0].end))
         if d is None:
+            d = self._context_measure(a, sent, earlier)
+        if d is None:
             d = Decision("other", "measure.none")
         return _State(d, d, False)
+
+    def _context_measure(
+        self, a: Amount, sent: tuple[int, int], earlier: tuple[Amount, _State] | None
+    ) -> Decision | None:
+        """No cue in the amount's sentence: what its context speaks of. The cue words of the paragraph
+        before the sentence (back to the amount before it, whose measure is next), then the title
+        over it: a table's caption, else its section's heading."""
+        m, rules = self.rules.model.measure, self.rules
+        if m.context_penalty is None:
+            return None
+        p = self.paras[a.para]
+        lo = max(0, sent[0] - m.context_chars)
+        if not a.table:
+            start = max(lo, earlier[0].end) if earlier is not None else lo
+            d = context_cue(p.text, start, sent[0], rules)
+            if d is not None:
+                return Decision(d.value, "measure.paragraph", d.span)
+            if earlier is not None and earlier[0].end > lo and earlier[1].measure.rule != "measure.none":
+                e = earlier[1].measure
+                return Decision(e.value, "measure.paragraph", (earlier[0].start, earlier[0].end))
+        start = self._header_para(a) if a.table else p
+        if start.index not in self.title_measure:
+            self.title_measure[start.index] = None
+            for title in self._titles_of(start):
+                t = self.paras[title]
+                d = context_cue(t.text, 0, len(t.text), rules)
+                if d is not None:
+                    self.title_measure[start.index] = Decision(d.value, "measure.heading", d.span, title)
+                    break
+        return self.title_measure[start.index]
+
+    def _header_para(self, a: Amount) -> Paragraph:
+        """A table cell's header row (its paragraph), where the table's title is looked for above: the
+        labels of the rows between are no title."""
+        number = a.mention.values.get("header_line")
+        if number is None:
+            return self.paras[a.para]
+        if not self.para_of_number:
+            self.para_of_number = {self.document.lines[li].number: q.index for q in self.paras for li in q.lines}
+        k = self.para_of_number.get(number)
+        return self.paras[a.para if k is None else k]
+
+    def _titles_of(self, p: Paragraph) -> list[int]:
+        """The paragraphs that may title `p`, nearest first: the headings, labels and column headers at
+        most `caption_lookback` paragraphs above, back to a caption (`Table 2: Income received ...`, put
+        first) or to prose (a paragraph of sentences titles something else)."""
+        m, out = self.rules.model.measure, []
+        for k in range(p.index - 1, max(-1, p.index - 1 - m.caption_lookback), -1):
+            q = self.paras[k]
+            if self.rules.caption is not None and self.rules.caption.search(q.text):
+                return [k, *out]  # a caption says what the whole table or figure is: it comes first
+            if not q.table and q.text.rstrip()[-1:] in ".!?" and len(q.text.split()) > 12:
+                break  # prose: what is above it titles something else
+            out.append(k)  # a heading, a label, a column header
+        return out
 
     def _cues(self, a: Amount, sent: tuple[int, int]) -> Decision | None:
         text = self.paras[a.para].text
@@ -280,7 +339,7 @@ class _Facts:
                 return Period(hits[0].value, "column_header", "period.column_header", words=str(fin_year))
         amount = (a.start, a.end)
         clause = clause_of(text, sent[0], sent[1], amount, rules)
-        here = years(text, clause[0], clause[1], rules)
+        here = self._own_years(a, years(text, clause[0], clause[1], rules), clause)
         hit = nearest(here, amount, text)
         if hit is None:
             cal = [
@@ -296,7 +355,19 @@ class _Facts:
             if self.annual and self.report_year and rules.this_year.search(text, clause[0], clause[1]):
                 return Period(self.report_year, "document", "period.this_year", (a.para, *relative.span()))
             return Period(None, "none", "period.relative", (a.para, *relative.span()))
-        before = [h for h in years(text, sent[0], sent[1], rules) if h.end <= a.start]
+        before = [
+            h
+            for h in years(text, sent[0], sent[1], rules)
+            if h.end <= a.start and not (rules.model.period.asides and _aside(text, sent[0], h, a.start))
+        ]
+        if rules.model.period.nearest_wins:
+            # "... 2017-18 ... plans this year (April Board papers) to reduce ... by over £15m": the time
+            # words nearest before the amount say its period; "this year" after a year names none
+            last = None
+            for m in rules.relative.finditer(text, before[-1].end if before else sent[0], a.start):
+                last = m
+            if last is not None:
+                return Period(None, "none", "period.relative", (a.para, *last.span()))
         if before:
             return self._period_hit(a, before[-1], "sentence")
         lookback = rules.model.context.crowded_reach if a.crowded else rules.model.context.paragraph_lookback
@@ -335,6 +406,23 @@ class _Facts:
             return Period(self.title_years[0].value, "document", "period.title", words=self.title)
         return Period(None, "none", "period.none")
 
+    def _own_years(self, a: Amount, hits: list[YearHit], clause: tuple[int, int]) -> list[YearHit]:
+        """The years of a clause that may be this amount's: not a year right after another amount of the
+        clause, before this one ("from £13.6 billion in 2025/26 to £14.6 billion in 2029/30")."""
+        words = self.rules.model.period.owned_words
+        if words is None or len(hits) < 2:
+            return hits
+        text = self.paras[a.para].text
+        others = [o for o in self._amounts_between(a.para, clause[0], a.start) if o is not a]
+        return [
+            h
+            for h in hits
+            if not (
+                h.end <= a.start
+                and any(o.end <= h.start and len(text[o.end : h.start].split()) <= words for o in others)
+            )
+        ]
+
     def _period_hit(self, a: Amount, hit: YearHit, source: str) -> Period:
         return Period(hit.value, source, hit.rule, (a.para, hit.start, hit.end))
 
@@ -349,7 +437,8 @@ class _Facts:
         k = p.index
         for _ in range(self.rules.model.context.carry_paragraphs + 1):
             cur = self.paras[k]
-            if k == 0 or not (cur.runs_on or cur.introduced or continues or not own):
+            unnamed = self.rules.model.context.carry_unnamed and not own
+            if k == 0 or not (cur.runs_on or cur.introduced or continues or unnamed):
                 return None
             k -= 1
             prev = self.paras[k]
@@ -358,6 +447,9 @@ class _Facts:
             if k not in self.years_of:
                 self.years_of[k] = years(prev.text, 0, len(prev.text), self.rules)
             hits = self.years_of[k]
+            if self.rules.deadline is not None:
+                # "a gap projected at £123m ... by 2020-21": a target date, no year of what follows
+                hits = [h for h in hits if not self.rules.deadline.search(prev.text, max(0, h.start - 20), h.start)]
             if hits:
                 h = hits[-1]
                 return Period(h.value, "paragraph", h.rule, (k, h.start, h.end))
@@ -611,7 +703,12 @@ class _Facts:
         line = self.document.lines[m.line_index]
         basis = [
             self._basis("subject", subject.rule, subject.span, subject.words),
-            self._basis("measure", measure.rule, (a.para, *measure.span) if measure.span else None, None),
+            self._basis(
+                "measure",
+                measure.rule,
+                (a.para if measure.para is None else measure.para, *measure.span) if measure.span else None,
+                None,
+            ),
             self._basis("period", period.rule, period.span, period.words),
         ]
         return {
@@ -655,6 +752,12 @@ class _Facts:
                 {"page": line.page, "line": line.number, "char_start": rs, "char_end": re_, "text": nl.raw[rs:re_]}
             )
         return out
+
+
+def _aside(text: str, start: int, h: YearHit, pos: int) -> bool:
+    """A year inside brackets closed before `pos` (`HEE pays their placement fees (due to stop in
+    2018/19), but ... £40,000`): an aside about something else."""
+    return text.count("(", start, h.start) > text.count(")", start, h.start) and ")" in text[h.end : pos]
 
 
 def _distance(text: str, h: YearHit, amount: tuple[int, int]) -> int:
