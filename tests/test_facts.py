@@ -590,3 +590,25 @@ def test_a_target_date_is_not_carried_into_later_paragraphs(unison):
     f = facts_of(unison, 880, 889)
     assert f[(885, "£123m")]["period"] == "2020/21"
     assert (f[(889, "£156m")]["period"], f[(889, "£156m")]["period_rule"]) == (None, "period.none")
+
+
+def test_a_document_with_no_publisher_is_the_body_it_calls_the_trust(shared):
+    # a file outside the manifest (no publisher; its title from its name) that speaks of "the Trust" and
+    # names Leeds Teaching Hospitals (LTHT, defined on line 219) most: its accounting policy "the item
+    # has cost of at least £5,000" is the Trust's, though no body is named near it
+    lines = realdoc(shared, "ltht-annual-report-2024-25.md")
+    numbers = [*range(215, 225), *range(23001, 25800), *range(28651, 28700)]
+    meta = {"title": "ltht annual report 2024 25"}
+
+    def fact(meta: dict[str, Any]) -> dict[str, Any]:
+        doc = Document("ltht.md", "0" * 64, "text", meta, [Line(n, lines[n - 1]) for n in numbers])
+        ex = extract_all(doc, Context(), kinds=["money", "body", "fact"])
+        m = next(m for m in ex.mentions if m.kind == "money" and doc.lines[m.line_index].number == 28675)
+        mid = mention_id(doc.sha256, doc.lines[m.line_index], m)
+        return next(r for r in ex.records["money_facts"] if r["money_id"] == mid)
+
+    row = fact(meta)
+    assert (row["subject"], row["subject_rule"]) == ("Leeds Teaching Hospitals NHS Trust", "subject.document")
+    assert "the document's own body" in basis(row, "subject")["words"]
+    # with a publisher that is no local body, the same lines are not the trust's own
+    assert fact({**meta, "publisher": "A think tank"})["subject"] is None

@@ -106,7 +106,7 @@ def extract_facts(
         s, e = to_norm(lines[m.line_index], m.start, m.end)
         table = p.table or m.values.get("basis", "text") != "text"
         amounts.append(Amount(m, p.index, p.at(m.line_index, s), p.at(m.line_index, e), table))
-    doc_body = _document_body(document, rules, named_in)
+    doc_body = _document_body(document, rules, named_in, bodies)
     facts = _Facts(document, lines, paras, refs, rules, lookup, doc_body)
     for a in amounts:
         facts.amounts_in.setdefault(a.para, []).append(a)
@@ -169,15 +169,49 @@ def _body_refs(
     return sorted(out, key=lambda r: (r.para, r.start))
 
 
-def _document_body(document: Document, rules: Compiled, lookup: Lookup) -> tuple[Known, str] | None:
-    """The body the document is by (its manifest publisher, else title), when that is a known body."""
+def _document_body(
+    document: Document, rules: Compiled, lookup: Lookup, bodies: Sequence[Mention] = ()
+) -> tuple[Known, str] | None:
+    """The body the document is by (its manifest publisher, else title), when that is a known body;
+    with no publisher, the body the text speaks of as itself (`_self_named`)."""
     for name in rules.model.subject.document_fields:
         value = document.meta.get(name)
         if value:
             known = lookup(str(value))
             if known is not None and known.type in rules.model.subject.document_types:
                 return known, name
-    return None
+    if document.meta.get("publisher"):
+        return None
+    return _self_named(document, rules, bodies)
+
+
+def _self_named(document: Document, rules: Compiled, bodies: Sequence[Mention]) -> tuple[Known, str] | None:
+    """A document with no publisher (no manifest entry) that calls a body "the Trust" (capitalised, as
+    its own papers do) at least `self_reference.min_uses` times is that body's: the body of that type it
+    names most often ("Leeds Teaching Hospitals" in "ltht-annual-report-2024-25.md")."""
+    ref = rules.model.subject.self_reference
+    if ref is None or rules.self_reference is None:
+        return None
+    uses: dict[str, int] = {}
+    for line in document.lines:
+        for hit in rules.self_reference.finditer(line.text):
+            key = next(k for k, v in hit.groupdict().items() if v)
+            uses[key] = uses.get(key, 0) + 1
+    types = {t for t, n in uses.items() if n >= ref.min_uses}
+    counts: dict[str, int] = {}
+    names: dict[str, tuple[str, str]] = {}
+    for b in bodies:
+        t = b.values.get("type")
+        if t in types and b.values.get("body_id"):
+            counts[b.values["body_id"]] = counts.get(b.values["body_id"], 0) + 1
+            names[b.values["body_id"]] = (b.values["name"], t)
+    if not counts:
+        return None
+    body_id = max(sorted(counts), key=lambda k: counts[k])
+    if counts[body_id] < ref.min_uses:
+        return None
+    name, t = names[body_id]
+    return Known(body_id, name, t, ()), "self_reference"
 
 
 class _Facts:
@@ -507,11 +541,21 @@ class _Facts:
             return section
         if self.doc_body is not None:
             known, field = self.doc_body
-            return Subject(known.body_id, known.name, "subject.document", words=str(self.document.meta.get(field)))
+            return Subject(known.body_id, known.name, "subject.document", words=self._doc_words(field))
         national = self._national_document()
         if national is not None:
             return national
         return Subject(None, None, "subject.none")
+
+    def _doc_words(self, field: str) -> str:
+        """What named the document's own body: its manifest field, or its name and what the text calls it."""
+        if field in self.document.meta:
+            return str(self.document.meta.get(field))
+        known = self.doc_body[0] if self.doc_body is not None else None
+        return (
+            f"{known.name if known else ''} (the document's own body: no publisher; the body it names most"
+            " of the type it calls 'the Trust', 'the CCG')"
+        )
 
     def _national_document(self) -> Subject | None:
         """A paper of the national bodies that run the NHS (its publisher, else title, says so) speaks of
@@ -569,7 +613,7 @@ class _Facts:
             own = [r for r in row if r.end <= first_cell and r.type != "national"]
             if own:
                 return self._from_ref(own[0], "subject.table_row")
-            return Subject(known.body_id, known.name, "subject.document", words=str(self.document.meta.get(field)))
+            return Subject(known.body_id, known.name, "subject.document", words=self._doc_words(field))
         if row:
             return self._from_ref(row[0], "subject.table_row")
         return Subject(None, None, "subject.none")
@@ -629,7 +673,7 @@ class _Facts:
         if self.doc_body is None:
             return None
         known, field = self.doc_body
-        return Subject(known.body_id, known.name, "subject.document", words=str(self.document.meta.get(field)))
+        return Subject(known.body_id, known.name, "subject.document", words=self._doc_words(field))
 
     def _last_of_types(
         self, p: Paragraph, pos: int, types: set[str], names: regex.Pattern[str] | None = None

@@ -173,6 +173,18 @@ class WholeService(_Model):
     _check = field_validator("pattern")(_pattern)
 
 
+class SelfReference(_Model):
+    min_uses: int = Field(ge=1)
+    types: dict[str, str] = Field(min_length=1)  # type of body -> the words its own papers call it
+
+    @field_validator("types")
+    @classmethod
+    def _patterns(cls, v: dict[str, str]) -> dict[str, str]:
+        for pattern in v.values():
+            _pattern(pattern)
+        return v
+
+
 class SubjectRules(_Model):
     back_references: list[BackReference]
     whole_service: WholeService
@@ -192,6 +204,7 @@ class SubjectRules(_Model):
     place_types: list[PlaceType]
     document_fields: list[Literal["publisher", "title", "author"]]
     document_types: list[str]
+    self_reference: SelfReference | None = None
 
     _check = field_validator(
         "counterparty_before", "source_after", "group_after", "place_before", "not_subject_names", "place_name"
@@ -255,6 +268,11 @@ class Compiled:
         self.group_before = _compile(s.group_before) if s.group_before else None
         self.national_documents = _compile(s.national_documents) if s.national_documents else None
         self.place_types = [(t, _compile(t.pattern)) for t in s.place_types]
+        self.self_reference = (
+            _compile("|".join(f"(?P<{t}>{p})" for t, p in s.self_reference.types.items()), case=True)
+            if s.self_reference
+            else None
+        )
 
 
 def validate(data: Any, path: Path) -> FactRules:
