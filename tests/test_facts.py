@@ -612,3 +612,9 @@ def test_a_document_with_no_publisher_is_the_body_it_calls_the_trust(shared):
     assert "the document's own body" in basis(row, "subject")["words"]
     # with a publisher that is no local body, the same lines are not the trust's own
     assert fact({**meta, "publisher": "A think tank"})["subject"] is None
+
+
+def test_a_body_written_into_a_compound_word_is_no_subject(shared):
+    # "Buckingham Medical School, for example, are delivering GMC-approved medical training for £162,000"
+    row = facts_of(realdoc(shared, REFORM), 989, 991)[(991, "£162,000")]
+    assert (row["subject"], row["subject_rule"]) == (None, "subject.none")
