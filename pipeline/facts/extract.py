@@ -254,6 +254,7 @@ class _Facts:
     ) -> _State:
         p = self.paras[a.para]
         text, rules = p.text, self.rules
+        d: Decision | None
         if prev is None and earlier is not None and rules.part_of_sentence is not None:
             # "... rise to £548M by the end of 2020/21. Of this, £397M is attributed to ...": a part
             if rules.part_of_sentence.search(text[earlier[0].end : a.start]):
@@ -278,9 +279,9 @@ class _Facts:
             d = self._cues(a, sent)
             nxt = self._next_in_sentence(a, sent)
             if nxt is not None and rules.part_of_next.match(text[a.end : nxt.start]):
-                whole = self._cues(nxt, sent)
-                if whole is not None:
-                    d = Decision(whole.value, "measure.part_of", (nxt.start, nxt.end))
+                of_next = self._cues(nxt, sent)
+                if of_next is not None:
+                    d = Decision(of_next.value, "measure.part_of", (nxt.start, nxt.end))
         if d is None and prev is not None:
             d = Decision(prev[1].measure.value, "measure.same_sentence", (prev[0].start, prev[0].end))
         if d is None:
@@ -308,16 +309,16 @@ class _Facts:
             if earlier is not None and earlier[0].end > lo and earlier[1].measure.rule != "measure.none":
                 e = earlier[1].measure
                 return Decision(e.value, "measure.paragraph", (earlier[0].start, earlier[0].end))
-        start = self._header_para(a) if a.table else p
-        if start.index not in self.title_measure:
-            self.title_measure[start.index] = None
-            for title in self._titles_of(start):
+        under = self._header_para(a) if a.table else p
+        if under.index not in self.title_measure:
+            self.title_measure[under.index] = None
+            for title in self._titles_of(under):
                 t = self.paras[title]
                 d = context_cue(t.text, 0, len(t.text), rules)
                 if d is not None:
-                    self.title_measure[start.index] = Decision(d.value, "measure.heading", d.span, title)
+                    self.title_measure[under.index] = Decision(d.value, "measure.heading", d.span, title)
                     break
-        return self.title_measure[start.index]
+        return self.title_measure[under.index]
 
     def _header_para(self, a: Amount) -> Paragraph:
         """A table cell's header row (its paragraph), where the table's title is looked for above: the
@@ -334,7 +335,7 @@ class _Facts:
         """The paragraphs that may title `p`, nearest first: the headings, labels and column headers at
         most `caption_lookback` paragraphs above, back to a caption (`Table 2: Income received ...`, put
         first) or to prose (a paragraph of sentences titles something else)."""
-        m, out = self.rules.model.measure, []
+        m, out = self.rules.model.measure, list[int]()
         for k in range(p.index - 1, max(-1, p.index - 1 - m.caption_lookback), -1):
             q = self.paras[k]
             if self.rules.caption is not None and self.rules.caption.search(q.text):
@@ -526,8 +527,8 @@ class _Facts:
         if after:
             return self._from_ref(after[0], "subject.clause_after")
         types = set(rules.model.subject.paragraph_types)
-        back = sent[0] - rules.model.context.paragraph_lookback
-        earlier = [r for r in mine if back <= r.start and r.end <= sent[0] and r.type in types]
+        reach = sent[0] - rules.model.context.paragraph_lookback
+        earlier = [r for r in mine if reach <= r.start and r.end <= sent[0] and r.type in types]
         if earlier:
             return self._from_ref(earlier[-1], "subject.paragraph")
         carried = self._carried_subject(a)
