@@ -129,7 +129,52 @@ def _chars(page: Any, textpage: Any) -> list[RawChar]:
                 (a, b, c, d, 0.0, 0.0),
             )
         )
+    out.extend(_dropped_spaces(page, (A, B, C, D, E, F), mb_x0, mb_top, height))
     return out
+
+
+def _dropped_spaces(page: Any, ctm: tuple[float, ...], mb_x0: float, mb_top: float, height: float) -> list[RawChar]:
+    """A space for each text object of the page's own content that pdfium's text page leaves out:
+    one with no width (spaces and non-breaking spaces have no ink), which pdfminer reads as its
+    space characters. Each becomes one zero-width space at the object's start, so the gap it fills
+    is read as a word space, not a cell break. (Objects inside form XObjects are not looked at.)"""
+    A, B, C, D, E, F = ctm
+    out: list[RawChar] = []
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT], max_depth=0):
+        left, _, right, _ = obj.get_bounds()
+        if abs(right - left) >= _EMPTY:
+            continue
+        a, b, c, d, e, f = obj.get_matrix().get()
+        size = _SIZE.value if pdfium_c.FPDFTextObj_GetFontSize(obj.raw, ctypes.byref(_SIZE)) else 1.0
+        # from a fifth of an em below the baseline to four fifths above it, zero width
+        lo = (e + c * size * -0.2, f + d * size * -0.2)
+        hi = (e + c * size * 0.8, f + d * size * 0.8)
+        px0, py0 = A * lo[0] + C * lo[1] + E, B * lo[0] + D * lo[1] + F
+        px1, py1 = A * hi[0] + C * hi[1] + E, B * hi[0] + D * hi[1] + F
+        if px1 < px0:
+            px0, px1 = px1, px0
+        if py1 < py0:
+            py0, py1 = py1, py0
+        ma, mb = A * a + C * b, B * a + D * b
+        mc, md = A * c + C * d, B * c + D * d
+        upright = ma * md > 0 and mb * mc <= 0
+        out.append(
+            (
+                " ",
+                px0 + mb_x0,
+                height - py1 + mb_top,
+                px1 + mb_x0,
+                height - py0 + mb_top,
+                py1 - py0,
+                upright,
+                (ma, mb, mc, md, 0.0, 0.0),
+            )
+        )
+    return out
+
+
+_EMPTY = 0.01  # pdfium's kSizeEpsilon: a text object narrower than this is not on its text page
+_SIZE = ctypes.c_float()
 
 
 def image_boxes(page: Any) -> Iterator[BBox]:
