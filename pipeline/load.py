@@ -16,8 +16,9 @@ import sqlite_utils
 
 from pipeline.extract import CORPUS_TABLES, KIND_TABLES, MENTION_COLUMNS
 from pipeline.model import Document, Extraction, Problem, mention_id
+from pipeline.package_data import data_path
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "db" / "schema"
+SCHEMA_DIR = data_path("db", "schema")
 DOC_FIELDS = ("title", "publisher", "author", "date", "kind", "source", "licence")
 
 

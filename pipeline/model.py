@@ -70,7 +70,7 @@ class Document:
     lines: list[Line] = field(default_factory=list)
     page_count: int | None = None
     problems: list[Problem] = field(default_factory=list)
-    # hints for matching that do not change the lines, e.g. "hyphen_joins" (pipeline/ingest/hyphen.py)
+    # hints for matching that do not change the lines, e.g. "hyphen_joins" (pipeline/ingest/hyphen_breaks.py)
     hints: dict[str, Any] = field(default_factory=dict)
 
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pipeline.facts.extract import extract_facts
-from pipeline.facts.rules import load_rules
+from pipeline.facts.fact_rules import load_rules
 from pipeline.facts.subject import Known, find_in, lookup
 from pipeline.model import Document, Extraction
 from pipeline.normalise import NormLine
