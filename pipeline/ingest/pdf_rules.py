@@ -13,6 +13,7 @@ import regex
 from pipeline.rules import RuleError, compile_pattern, read_yaml, rules_dir
 
 FILE_NAME = "pdf_layout.yaml"
+READERS = ("pdfplumber", "pdfium")  # where a PDF's characters come from (pdf.py, pdfium_chars.py)
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class PdfLayout:
     unreadable_replacement: str
     unreadable_max_share: float
     ignore_title_patterns: tuple[regex.Pattern[str], ...]
+    reader: str = "pdfplumber"
 
 
 def layout_path(directory: Path | str | None = None) -> Path:
@@ -94,6 +96,7 @@ def _load(path_str: str, _mtime: int) -> PdfLayout:
         unreadable_replacement=r.text("unreadable", "replacement", nonempty=True, single=True),
         unreadable_max_share=r.num("unreadable", "max_share", 0, 1),
         ignore_title_patterns=r.patterns("metadata", "ignore_title_patterns"),
+        reader=r.choice("reader", "name", READERS),
     )
 
 
@@ -129,6 +132,12 @@ class _Reader:
         if single and len(value) != 1:
             raise RuleError(self.path, f"expected exactly one character, got {value!r}", entry=f"{section}.{key}")
         return value
+
+    def choice(self, section: str, key: str, allowed: tuple[str, ...]) -> str:
+        value = self._get(section, key)
+        if value not in allowed:
+            raise RuleError(self.path, f"expected one of {', '.join(allowed)}, got {value!r}", entry=f"{section}.{key}")
+        return str(value)
 
     def flag(self, section: str, key: str) -> bool:
         value = self._get(section, key)
