@@ -248,6 +248,9 @@ def build(
     # what the extractors are given (e.g. a spaCy model name) is part of the extraction's key
     given = sorted((k, repr(v)) for k, v in options.items() if k not in ("cache", "versions", "time_limit"))
     options["versions"] = {**stage_versions(ctx.rules), "options": repr(given)}
+    reader = options.get("ingest", {}).get("pdf_reader") if isinstance(options.get("ingest"), dict) else None
+    if reader:  # --pdf-reader: part of the ingest key (the rule file's reader is in the layout hash)
+        options["versions"]["pdf_reader"] = str(reader)
     ctx = Context(ctx.rules, options)
     # the rules are checked (and the extractors set up) only when some document needs them: a
     # changed rule file changes every extraction key, so it is always checked before it is used

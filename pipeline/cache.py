@@ -172,8 +172,12 @@ def _digest(*parts: str) -> str:
 
 def ingest_key(versions: dict[str, str], media_type: str, password: str | None) -> str:
     """What a document's lines depend on besides its bytes: ingest code, layout rules, password, OCR
-    rules, engine and engine version."""
-    return _digest("ingest", media_type, versions["ingest_code"], versions["layout"], password or "", versions["ocr"])
+    rules, engine and engine version, and the PDF reader chosen on the command line (`pdf_reader`;
+    the rule file's reader is in the layout's hash)."""
+    parts = [versions["ingest_code"], versions["layout"], password or "", versions["ocr"]]
+    if versions.get("pdf_reader"):
+        parts.append(versions["pdf_reader"])
+    return _digest("ingest", media_type, *parts)
 
 
 def extract_key(versions: dict[str, str], ingest: str, meta: dict[str, Any]) -> str:

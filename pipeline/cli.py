@@ -91,6 +91,13 @@ def cli() -> None:
     help="Give up a document still being read or extracted after this long (a `timeout` problem; "
     "0: no limit) [default: document_seconds in rules/limits.yaml, 600].",
 )
+@click.option(
+    "--pdf-reader",
+    type=click.Choice(["pdfplumber", "pdfium"]),
+    default=None,
+    help="Where PDF characters come from: pdfplumber (pdfminer, the reference) or pdfium (faster) "
+    "[default: reader.name in rules/pdf_layout.yaml].",
+)
 def build_cmd(
     corpus: Path,
     db_path: Path,
@@ -103,6 +110,7 @@ def build_cmd(
     time_limit: float | None,
     executor: str | None,
     scheduler: str | None,
+    pdf_reader: str | None,
 ) -> None:
     """Build the database DB from the documents in CORPUS.
 
@@ -125,6 +133,8 @@ def build_cmd(
         options["cache"] = str(cache_dir)
     if time_limit is not None:
         options["time_limit"] = time_limit
+    if pdf_reader:
+        options["ingest"] = {"pdf_reader": pdf_reader}
     ctx = Context(rules=rules_dir(rules), options=options)
     if spacy_model:
         from pipeline.extract.bodies.ner import NerModelError, load_ner

@@ -17,10 +17,12 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
 import regex
+from pydantic import BeforeValidator, Field
 
-from pipeline.rules import RuleError, compile_pattern, read_yaml, require, rules_dir
+from pipeline.rules import Pattern, RuleModel, compiled, load_model, rules_dir
 
 
 @dataclass(frozen=True)
@@ -109,33 +111,36 @@ def load_rewrites(directory: Path | str | None = None) -> Rewrites:
     return _load_rewrites(str(rules_dir(directory) / "normalise.yaml"))
 
 
-def _trigger(path: Path, entry: int, value: object) -> tuple[str, ...]:
+def _trigger(value: object) -> tuple[str, ...]:
     """`trigger: '“”'` (any of these characters) or `trigger: ['il ion']` (any of these strings)."""
     if isinstance(value, str) and value:
         return tuple(dict.fromkeys(value))
     if isinstance(value, list) and value and all(isinstance(v, str) and v for v in value):
         return tuple(value)
-    raise RuleError(
-        path,
+    raise ValueError(
         f"trigger must be a non-empty string of characters or a list of non-empty strings, got {value!r}: "
-        "name what every match of the pattern holds (a line holding none is not rewritten)",
-        entry,
+        "name what every match of the pattern holds (a line holding none is not rewritten)"
     )
+
+
+class RewriteRule(RuleModel):
+    name: str
+    pattern: Pattern
+    replace: str
+    trigger: Annotated[tuple[str, ...], BeforeValidator(_trigger)] = Field(default=None, validate_default=True)
+
+
+class NormaliseFile(RuleModel):
+    """rules/normalise.yaml."""
+
+    rewrites: list[RewriteRule]
 
 
 @lru_cache(maxsize=4)
 def _load_rewrites(path_str: str) -> Rewrites:
     path = Path(path_str)
-    data = read_yaml(path)
-    if not isinstance(data, dict) or not isinstance(data.get("rewrites"), list):
-        raise RuleError(path, "expected a mapping with a list `rewrites`")
-    out = []
-    for i, row in enumerate(data["rewrites"], 1):
-        require(path, i, row, ("name", "pattern", "replace", "trigger"))
-        if not isinstance(row["replace"], str):
-            raise RuleError(path, "replace must be a string", i)
-        trigger = _trigger(path, i, row["trigger"])
-        out.append(Rewrite(row["name"], compile_pattern(path, i, row["pattern"]), row["replace"], trigger))
+    rules = load_model(NormaliseFile, path).rewrites
+    out = [Rewrite(rw.name, compiled(rw.pattern), rw.replace, rw.trigger) for rw in rules]
     rewrites = Rewrites(out)
     if all(rw.trigger for rw in out):
         rewrites.gate = Gate.of({t for rw in out for t in rw.trigger})

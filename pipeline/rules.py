@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import regex
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, PlainValidator, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, PlainValidator, ValidationError, ValidationInfo
 
 from pipeline.package_data import data_path
 
@@ -128,9 +128,12 @@ def rules_version(directory: str | None = None) -> str:
 
 
 class RuleModel(BaseModel):
-    """Base of every rule-file model: unknown keys are errors, and loaded rules are read-only."""
+    """Base of every rule-file model: unknown keys are errors, and loaded rules are read-only.
 
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+    A model's validator is built when a file is first validated, not when its module is imported
+    (`defer_build`), so importing an extractor costs nothing until its rules are loaded."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True, defer_build=True)
 
 
 def check_pattern(value: str) -> str:
@@ -150,14 +153,18 @@ Pattern = Annotated[str, AfterValidator(check_pattern)]
 M = TypeVar("M", bound=BaseModel)
 
 
-def validate_model(model: type[M], data: Any, path: Path | str) -> M:
-    """`data` (a parsed rule file) as `model`; a `RuleError` naming the entry and field otherwise."""
+def validate_model(model: type[M], data: Any, path: Path | str, context: dict[str, Any] | None = None) -> M:
+    """`data` (a parsed rule file) as `model`; a `RuleError` naming the entry and field otherwise.
+
+    `context` reaches the validators (`info.context`): the macros a `MacroPattern` expands."""
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context=context)
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = tuple(err["loc"])
-        raise RuleError(path, f"{_field(loc)}: {_expected(err)}", _entry(data, loc)) from None
+        # an error of a whole list item (a model validator's) names the item, not a field
+        where, field = (loc, ()) if loc and isinstance(loc[-1], int) else (loc[:-1], loc[-1:])
+        raise RuleError(path, f"{_field(where, field)}: {_expected(err)}", _entry(data, where)) from None
 
 
 def load_model(model: type[M], path: Path) -> M:
@@ -177,11 +184,13 @@ def _entry(data: Any, loc: tuple[int | str, ...]) -> str:
     """`measure.cues[3] (deficit.word)`: where the error is, with the rule's id (or name) where it has one."""
     out = ""
     node = data
-    for part in loc[:-1]:
+    for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
         node = node[part] if isinstance(node, dict | list) and _has(node, part) else None  # type: ignore[index]
-    if out and isinstance(node, dict) and (node.get("id") or node.get("name")):
-        out += f" ({node.get('id') or node['name']})"
+    labels = [node.get(k) for k in ("id", "name")] if isinstance(node, dict) else []
+    label = next((v for v in labels if isinstance(v, str) and v), None)
+    if label and out:
+        out += f" ({label})"
     return out or "(top level)"
 
 
@@ -191,20 +200,64 @@ def _has(node: dict[str, Any] | list[Any], part: int | str) -> bool:
     return part in node
 
 
-def _field(loc: tuple[int | str, ...]) -> str:
-    return f"field `{loc[-1]}`" if loc else "the file"
+def _field(where: tuple[int | str, ...], field: tuple[int | str, ...]) -> str:
+    return f"field `{field[-1]}`" if field else ("the entry" if where else "the file")
 
 
-def _compiled(value: Any, flags: int = 0) -> regex.Pattern[str]:
-    if not isinstance(value, str):
-        raise ValueError(f"expected a regular expression (a string), not {value!r}")
+# --- patterns written with macros (`{{num}}`) ----------------------------------------------------
+
+
+def expand(pattern: str, macros: dict[str, str]) -> str:
+    """Replace ``{{name}}`` with the macro's pattern (macros may use macros); ValueError otherwise."""
+    out = pattern
+    for _ in range(10):
+        new = MACRO.sub(lambda m: _one_macro(macros, m.group(1)), out)
+        if new == out:
+            return out
+        out = new
+    raise ValueError("macros nest too deeply (a macro refers to itself?)")
+
+
+def _one_macro(macros: dict[str, str], name: str) -> str:
+    if name not in macros:
+        raise ValueError(f"unknown macro {{{{{name}}}}}")
+    return f"(?:{macros[name]})"
+
+
+def compiled(pattern: str, flags: int = 0) -> regex.Pattern[str]:
+    """`pattern` compiled (VERSION1); a ValueError saying why it does not compile otherwise."""
     try:
-        return regex.compile(value, flags | regex.VERSION1)
+        return regex.compile(pattern, flags | regex.VERSION1)
     except regex.error as exc:
         raise ValueError(f"pattern does not compile ({exc})") from None
 
 
+def _macro_pattern(flags: int) -> Callable[[str, ValidationInfo], str]:
+    def check(value: str, info: ValidationInfo) -> str:
+        text = expand(value, (info.context or {}).get("macros", {}))
+        compiled(text, flags)
+        return text
+
+    return check
+
+
+# A regular-expression field that may use ``{{macro}}``s: they are expanded with the macros of the
+# validation context (`validate_model(..., context={"macros": ...})`) and the result is checked to
+# compile (with VERBOSE for `VerbosePattern`). The field holds the expanded pattern.
+MacroPattern = Annotated[str, AfterValidator(_macro_pattern(0))]
+VerbosePattern = Annotated[str, AfterValidator(_macro_pattern(regex.VERBOSE))]
+
+
+MACRO = regex.compile(r"\{\{(\w+)\}\}")
+
+
+def _regex(value: Any, flags: int = 0) -> regex.Pattern[str]:
+    if not isinstance(value, str):
+        raise ValueError(f"expected a regular expression (a string), not {value!r}")
+    return compiled(value, flags)
+
+
 # a field holding a regular expression, checked and compiled once when the file is loaded
-Regex = Annotated[regex.Pattern[str], PlainValidator(_compiled)]
+Regex = Annotated[regex.Pattern[str], PlainValidator(_regex)]
 # the same, matching without regard to case
-IRegex = Annotated[regex.Pattern[str], PlainValidator(lambda value: _compiled(value, regex.IGNORECASE))]
+IRegex = Annotated[regex.Pattern[str], PlainValidator(lambda value: _regex(value, regex.IGNORECASE))]

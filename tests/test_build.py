@@ -149,7 +149,7 @@ def test_a_broken_rule_file_exits_2_naming_file_and_entry(tmp_path):
     corpus = make_corpus(tmp_path / "c", good())
     result = run(corpus, tmp_path / "x.db", "--rules", str(rules))
     assert result.exit_code == 2
-    assert "percent.yaml, entry 1" in result.output
+    assert "percent.yaml, entry patterns[0] (range): field `pattern`: pattern does not compile" in result.output
     assert not (tmp_path / "x.db").exists()
 
 

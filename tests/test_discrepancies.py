@@ -265,7 +265,7 @@ def test_an_unknown_qualifier_effect_is_refused(rules_copy):
 
 def test_an_aspect_pattern_that_does_not_compile_is_refused(rules_copy):
     message = broken(rules_copy, lambda d: d["aspects"].update(planned=["(plan"]))
-    assert "entry aspects.planned.either: field `0`: pattern does not compile" in message
+    assert "entry aspects.planned.either[0]: the entry: pattern does not compile" in message
 
 
 def test_an_aspect_side_must_be_before_after_or_either(rules_copy):

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from pipeline.extract import money
+from pipeline.extract import Context, money, normalise_lines
+from pipeline.extract.amounts import load_shared
+from pipeline.model import Document, Line
 from pipeline.rules import RuleError
 from tests.amount_helpers import LINES, ROOT, SHARED, run_lines, run_real, source_text
 from tests.conftest import edit_yaml
@@ -284,15 +288,43 @@ def test_provenance_on_every_corpus_line():
 @pytest.mark.parametrize(
     ("file", "change", "names"),
     [
-        ("money.yaml", lambda d: d["patterns"][0].update(pattern="(?P<low>\\d+"), ["money.yaml", "entry 1 (range)"]),
-        ("money.yaml", lambda d: d["patterns"][3].update(pattern="(?P<amount>\\d+)"), ["entry 4 (sign)", "group"]),
-        ("money.yaml", lambda d: d["multipliers"][1].pop("value"), ["money.yaml", "multipliers 2", "value"]),
-        ("money.yaml", lambda d: d["currencies"][0].update(signs="£"), ["money.yaml", "currencies 1"]),
+        (
+            "money.yaml",
+            lambda d: d["patterns"][0].update(pattern="(?P<low>\\d+"),
+            ["money.yaml", "entry patterns[0] (range)", "field `pattern`: pattern does not compile"],
+        ),
+        (
+            "money.yaml",
+            lambda d: d["patterns"][3].update(pattern="(?P<amount>\\d+)"),
+            ["entry patterns[3] (sign)", "field `pattern`: unknown group(s) amount"],
+        ),
+        (
+            "money.yaml",
+            lambda d: d["multipliers"][1].pop("value"),
+            ["money.yaml", "entry multipliers[1]", "field `value`: Field required"],
+        ),
+        (
+            "money.yaml",
+            lambda d: d["currencies"][0].update(signs="£"),
+            ["money.yaml", "entry currencies[0]", "field `signs`"],
+        ),
         ("money.yaml", lambda d: d.pop("footnotes"), ["money.yaml", "footnotes"]),
         ("money.yaml", lambda d: d["patterns"][0].update(pattern="{{nosuch}}"), ["money.yaml", "nosuch"]),
-        ("amounts.yaml", lambda d: d["qualifiers"][1].pop("before"), ["amounts.yaml", "qualifiers 2"]),
-        ("amounts.yaml", lambda d: d["fractions"][0].update(value="a quarter"), ["amounts.yaml", "fractions 1"]),
-        ("amounts.yaml", lambda d: d["fin_year"].update(year="(20\\d\\d"), ["amounts.yaml", "fin_year.year"]),
+        (
+            "amounts.yaml",
+            lambda d: d["qualifiers"][1].pop("before"),
+            ["amounts.yaml", "entry qualifiers[1]", "the entry: a qualifier needs `before` or `after`"],
+        ),
+        (
+            "amounts.yaml",
+            lambda d: d["fractions"][0].update(value="a quarter"),
+            ["amounts.yaml", "entry fractions[0]", "field `value`"],
+        ),
+        (
+            "amounts.yaml",
+            lambda d: d["fin_year"].update(year="(20\\d\\d"),
+            ["amounts.yaml", "entry fin_year", "field `year`: pattern does not compile"],
+        ),
     ],
 )
 def test_malformed_rules_name_file_and_entry(rules_copy, file, change, names):
@@ -312,3 +344,28 @@ def test_rule_file_that_is_not_yaml(rules_copy):
 def test_shipped_rules_load():
     rules = money.load_rules(ROOT / "rules")
     assert "£" in rules.triggers and rules.patterns
+
+
+def _beside(rules: Path, text: str) -> list[tuple[str, str | None, str | None, str | None]]:
+    doc = Document("test.txt", "0" * 64, "text", lines=[Line(1, text)])
+    found = money.extract(doc, normalise_lines(doc), Context(rules=rules))
+    return [(m.text, m.values["qualifier"], m.values["rate"], m.values["fin_year"]) for m in found.mentions]
+
+
+def test_how_far_words_beside_an_amount_are_read_is_a_rule(rules_copy):
+    """The character windows of the qualifier, rate and year matchers are amounts.yaml `windows`."""
+    text = "a deficit of about £5m a year in 2017/18"
+    assert _beside(rules_copy, text) == [("£5m", "about", "per year", "2017/18")]
+    narrow = {"qualifier_before": 3, "rate_after": 2, "year_after": 3}
+    edit_yaml(rules_copy / "amounts.yaml", lambda d: d["windows"].update(narrow))
+    money.load_rules.cache_clear()
+    load_shared.cache_clear()
+    assert _beside(rules_copy, text) == [("£5m", None, None, None)]
+
+
+def test_a_window_must_be_a_whole_number_of_characters(rules_copy):
+    edit_yaml(rules_copy / "amounts.yaml", lambda d: d["windows"].update(rate_after=-1))
+    with pytest.raises(
+        RuleError, match=r"amounts\.yaml, entry windows: field `rate_after`: .*greater than or equal to 0"
+    ):
+        money.load_rules(rules_copy)

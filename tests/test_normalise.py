@@ -124,5 +124,6 @@ def test_a_rewrite_without_a_trigger_is_a_rule_error(rules_copy):
         del data["rewrites"][2]["trigger"]
 
     edit_yaml(rules_copy / "normalise.yaml", drop)
-    with pytest.raises(RuleError, match=r"normalise.yaml, entry 3: missing field\(s\) trigger"):
+    expected = r"normalise.yaml, entry rewrites\[2\] \(latex-pm-standing-for-pound\): field `trigger`: trigger must be"
+    with pytest.raises(RuleError, match=expected):
         load_rewrites(rules_copy)

@@ -141,12 +141,24 @@ def test_provenance_on_every_corpus_line():
 @pytest.mark.parametrize(
     ("change", "names"),
     [
-        (lambda d: d["patterns"][3].update(pattern="(?P<low>\\d+%"), ["percent.yaml", "entry 4 (single)"]),
-        (lambda d: d["patterns"][0].pop("pattern"), ["percent.yaml", "entry 1", "pattern"]),
-        (lambda d: d["patterns"][1].update(pattern="(?P<pct>\\d+)%"), ["entry 2 (to-range)", "group"]),
+        (
+            lambda d: d["patterns"][3].update(pattern="(?P<low>\\d+%"),
+            ["percent.yaml", "entry patterns[3] (single)", "field `pattern`"],
+        ),
+        (
+            lambda d: d["patterns"][0].pop("pattern"),
+            ["percent.yaml", "entry patterns[0] (range)", "field `pattern`: Field required"],
+        ),
+        (
+            lambda d: d["patterns"][1].update(pattern="(?P<pct>\\d+)%"),
+            ["entry patterns[1] (to-range)", "field `pattern`: unknown group(s) pct"],
+        ),
         (lambda d: d.update(triggers=[]), ["percent.yaml", "triggers"]),
         (lambda d: d.update(descending_ranges=["no-such-pattern"]), ["percent.yaml", "descending_ranges"]),
-        (lambda d: d["continued"].update(ends_line="(\\d+)$"), ["percent.yaml", "continued.ends_line", "low"]),
+        (
+            lambda d: d["continued"].update(ends_line="(\\d+)$"),
+            ["percent.yaml", "entry continued", "field `ends_line`", "group low"],
+        ),
     ],
 )
 def test_malformed_rules_name_file_and_entry(rules_copy, change, names):

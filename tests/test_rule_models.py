@@ -45,7 +45,7 @@ def test_a_yaml_boolean_in_a_word_list_is_refused(rules: Path) -> None:
     assert text.count('for, the, at, "on"]') == 1
     path.write_text(text.replace('for, the, at, "on"]', "for, the, at, on]"), encoding="utf-8")
     message = _error(speakers.load_rules, rules)
-    assert "quotes.yaml, entry speakers.joining_words: field `6`: Input should be a valid string" in message
+    assert "entry speakers.joining_words[6]: the entry: Input should be a valid string, not True" in message
     assert "on" in speakers.load_rules(RULES).joining_words and "true" not in speakers.load_rules(RULES).joining_words
 
 
@@ -80,7 +80,7 @@ def test_an_unknown_key_of_a_layout_section_is_refused(rules: Path) -> None:
 def test_body_rule_files_name_the_entry(rules: Path) -> None:
     edit_yaml(rules / "bodies" / "gazetteer.yaml", lambda d: d["bodies"][0].pop("type"))
     message = _error(body_rules, rules)
-    assert "gazetteer.yaml, entry bodies: field `0`: a body that adds to no ODS code needs a `name`" in message
+    assert "entry bodies[0] (NHS England): the entry: a body that adds to no ODS code needs a `name`" in message
     shutil.copy(RULES / "bodies" / "gazetteer.yaml", rules / "bodies" / "gazetteer.yaml")
     edit_yaml(rules / "bodies" / "resolve.yaml", lambda d: d["committees"].update(default="club"))
     message = _error(body_rules, rules)

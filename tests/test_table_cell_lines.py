@@ -10,9 +10,11 @@ import pytest
 
 from pipeline.extract import Context, normalise_lines
 from pipeline.extract import money as money_extractor
+from pipeline.extract.table_cell_lines import load_cell_line_rules
 from pipeline.model import Document, Line, Mention
+from pipeline.rules import RuleError
 from tests.amount_helpers import run_lines
-from tests.conftest import ROOT
+from tests.conftest import ROOT, edit_yaml
 
 CELL_LINES = ROOT / "tests" / "data" / "ltht-accounts-cell-lines.md"
 
@@ -101,3 +103,17 @@ def test_the_real_report_has_its_income_table_read(shared):
 def test_pence_are_judged_by_what_follows_them(line, expected):
     (found,) = run_lines(money_extractor.extract, [line])
     assert [(m.text, m.values["low"]) for m in found] == [(t, pytest.approx(v)) for t, v in expected]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda d: d["cell_lines"].update(min_columns=0), r"entry cell_lines: field `min_columns`: .*greater than or"),
+        (lambda d: d["cell_lines"].update(max_blank_lines=True), r"entry cell_lines: field `max_blank_lines`"),
+        (lambda d: d.pop("cell_lines"), r"table_money\.yaml, entry \(top level\): field `cell_lines`: Field required"),
+    ],
+)
+def test_cell_line_rules_are_checked(rules_copy, change, expected):
+    edit_yaml(rules_copy / "table_money.yaml", change)
+    with pytest.raises(RuleError, match=expected):
+        load_cell_line_rules(rules_copy)

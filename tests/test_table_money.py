@@ -276,13 +276,19 @@ def test_amounts_match_a_third_party_extraction_of_the_amount_column(shared, nam
 @pytest.mark.parametrize(
     ("change", "names"),
     [
-        (lambda d: d["headers"][0].update(pattern="(?P<cur>£"), ["table_money.yaml", "headers 1"]),
-        (lambda d: d["headers"][0].update(pattern="£"), ["headers 1", "group `cur`"]),
-        (lambda d: d["headers"][1].update(currency="XYZ"), ["headers 2", "currency"]),
-        (lambda d: d["headers"][0].update(basis="guess"), ["headers 1", "basis"]),
-        (lambda d: d["separators"][0].pop("split"), ["separators 1", "split"]),
-        (lambda d: d["units"][0].update(value="a thousand"), ["units 1", "value"]),
-        (lambda d: d["cells"].update(number="\\d+"), ["cells.number", "minus"]),
+        (
+            lambda d: d["headers"][0].update(pattern="(?P<cur>£"),
+            ["table_money.yaml", "entry headers[0] (currency-mark)", "field `pattern`"],
+        ),
+        (lambda d: d["headers"][0].update(pattern="£"), ["entry headers[0] (currency-mark): the entry", "group `cur`"]),
+        (lambda d: d["headers"][1].update(currency="XYZ"), ["entry headers[1] (amount-word): the entry", "currency"]),
+        (
+            lambda d: d["headers"][0].update(basis="guess"),
+            ["entry headers[0] (currency-mark)", "field `basis`", "column_header"],
+        ),
+        (lambda d: d["separators"][0].pop("split"), ["entry separators[0] (tab): field `split`: Field required"]),
+        (lambda d: d["units"][0].update(value="a thousand"), ["entry units[0]: field `value`"]),
+        (lambda d: d["cells"].update(number="\\d+"), ["entry cells: field `number`", "minus"]),
         (lambda d: d.pop("boxes"), ["table_money.yaml", "boxes"]),
     ],
 )

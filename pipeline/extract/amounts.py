@@ -12,16 +12,17 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from decimal import Decimal
+from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import ClassVar, Protocol, TypeVar
 
 import regex
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from pipeline.model import Document
 from pipeline.normalise import NormLine
-from pipeline.rules import RuleError, compile_pattern, expand_macros, read_yaml, require
+from pipeline.rules import Pattern, RuleModel, compiled, expand, load_model
 
 FILE = "amounts.yaml"
 
@@ -57,6 +58,7 @@ class Shared:
     year_after: regex.Pattern[str]
     before_gap_words: int
     before_gap_stop: regex.Pattern[str]
+    windows: Windows
 
 
 def phrase_alternation(phrases: list[str]) -> str:
@@ -70,168 +72,172 @@ def squash(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def _words(path: Path, entry: str, value: Any) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(w, str | int | float) for w in value):
-        raise RuleError(path, "expected a list of words", entry)
-    return [str(w) for w in value]
+class NumberWords(RuleModel):
+    units: dict[str, int]
+    teens: dict[str, int]
+    tens: dict[str, int]
+    hundred: str
+    article: dict[str, int]
 
 
-def _number_map(path: Path, entry: str, value: Any) -> dict[str, int]:
-    if not isinstance(value, dict) or not all(isinstance(v, int) for v in value.values()):
-        raise RuleError(path, "expected a mapping of words to whole numbers", entry)
-    return {squash(str(k)): v for k, v in value.items()}
+class Fraction(RuleModel):
+    words: list[str]
+    value: Decimal
 
 
-def _decimal(path: Path, entry: str, value: Any) -> Decimal:
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        raise RuleError(path, f"{value!r} is not a number", entry) from None
+class Qualifier(RuleModel):
+    means: str
+    before: tuple[str, ...] = ()
+    after: tuple[str, ...] = ()
+    not_after: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _has_words(self) -> Qualifier:
+        if not self.before and not self.after:
+            raise ValueError("a qualifier needs `before` or `after` words")
+        return self
+
+
+class Rate(RuleModel):
+    means: str
+    after: list[str]
+
+
+class ToRange(RuleModel):
+    from_words: list[str]
+    range_verbs: list[str]
+
+
+class FinYear(RuleModel):
+    year: Pattern
+    max_years: int = Field(ge=0)
+    after_gap: Pattern
+    before_gap_words: int = Field(ge=0)
+    before_gap_stop: Pattern
+
+    @field_validator("year")
+    @classmethod
+    def _years(cls, value: str) -> str:
+        if not {"y1", "y2"} <= set(compiled(value).groupindex):
+            raise ValueError("the `year` pattern needs named groups y1 and y2")
+        return value
+
+
+class Windows(RuleModel):
+    """How many characters beside an amount each matcher reads."""
+
+    qualifier_before: int = Field(ge=0)  # a qualifier before the amount (`at least`)
+    qualifier_cancel: int = Field(ge=0)  # words before that qualifier that cancel it (`not_after`)
+    rate_after: int = Field(ge=0)  # a rate after the amount (`a year`)
+    per_unit_after: int = Field(ge=0)  # `per <word>` after the amount
+    qualifier_after: int = Field(ge=0)  # a qualifier after the amount and its rate (`or more`)
+    year_after: int = Field(ge=0)  # a financial year after the amount and its rate
+    year_before: int = Field(ge=0)  # a financial year before the amount (or its qualifier)
+    from_before: int = Field(ge=0)  # `from` before `X to Y` (to_range)
+
+
+class AmountRules(RuleModel):
+    """rules/amounts.yaml."""
+
+    number_words: NumberWords
+    fractions: list[Fraction]
+    qualifiers: list[Qualifier]
+    rates: list[Rate]
+    per_unit: bool = False
+    per_unit_not: tuple[str, ...] = ()
+    to_range: ToRange
+    fin_year: FinYear
+    windows: Windows
 
 
 @lru_cache(maxsize=4)
 def load_shared(directory: Path) -> Shared:
-    path = directory / FILE
-    data = read_yaml(path)
-    if not isinstance(data, dict):
-        raise RuleError(path, "expected a mapping")
-    for key in ("number_words", "fractions", "qualifiers", "rates", "to_range", "fin_year"):
-        if key not in data:
-            raise RuleError(path, f"missing section `{key}`")
+    """rules/amounts.yaml, validated, as macros and compiled matchers (once per process)."""
+    return _shared(load_model(AmountRules, directory / FILE))
 
-    nw = data["number_words"]
-    require(path, "number_words", nw, ("units", "teens", "tens", "hundred", "article"))
-    units = _number_map(path, "number_words.units", nw["units"])
-    teens = _number_map(path, "number_words.teens", nw["teens"])
-    tens = _number_map(path, "number_words.tens", nw["tens"])
-    article = _number_map(path, "number_words.article", nw["article"])
-    hundred = squash(str(nw["hundred"]))
+
+def _shared(rules: AmountRules) -> Shared:
+    nw = rules.number_words
+    words = (nw.units, nw.teens, nw.tens, nw.article)
+    units, teens, tens, article = ({squash(k): v for k, v in w.items()} for w in words)
+    hundred = squash(nw.hundred)
     small = f"(?:{phrase_alternation(list(tens))})(?:[-\\s](?:{phrase_alternation(list(units))}))?"
     small += f"|{phrase_alternation([*teens, *units])}"
     num_word = f"(?i:(?:{small})(?:\\s+{regex.escape(hundred)}(?:\\s+and\\s+(?:{small}))?)?(?![\\w-]))"
-    article_word = f"(?i:{phrase_alternation(list(article))})"
-
-    if not isinstance(data["fractions"], list):
-        raise RuleError(path, "expected a list", "fractions")
-    fractions: dict[str, Decimal] = {}
-    for i, row in enumerate(data["fractions"], 1):
-        require(path, f"fractions {i}", row, ("words", "value"))
-        val = _decimal(path, f"fractions {i}", row["value"])
-        for w in _words(path, f"fractions {i}", row["words"]):
-            fractions[squash(w)] = val
-
-    qual_before: list[str] = []
-    qual_after: list[str] = []
-    qual_means: dict[str, str] = {}
-    qual_not_after: dict[str, regex.Pattern[str]] = {}
-    if not isinstance(data["qualifiers"], list):
-        raise RuleError(path, "expected a list", "qualifiers")
-    for i, row in enumerate(data["qualifiers"], 1):
-        require(path, f"qualifiers {i}", row, ("means",))
-        if "before" not in row and "after" not in row:
-            raise RuleError(path, "a qualifier needs `before` or `after` words", f"qualifiers {i}")
-        for side, bucket in (("before", qual_before), ("after", qual_after)):
-            for w in _words(path, f"qualifiers {i}", row.get(side, [])):
-                bucket.append(w)
-                qual_means[squash(w)] = str(row["means"])
-        if row.get("not_after"):
-            words = phrase_alternation(_words(path, f"qualifiers {i}", row["not_after"]))
-            qual_not_after[str(row["means"])] = compile_pattern(
-                path, f"qualifiers {i}", rf"(?<![A-Za-z])(?i:{words})\s+$"
-            )
-
-    rate_words: list[str] = []
-    rate_means: dict[str, str] = {}
-    if not isinstance(data["rates"], list):
-        raise RuleError(path, "expected a list", "rates")
-    for i, row in enumerate(data["rates"], 1):
-        require(path, f"rates {i}", row, ("means", "after"))
-        for w in _words(path, f"rates {i}", row["after"]):
-            rate_words.append(w)
-            rate_means[squash(w)] = str(row["means"])
-    per_unit = None
-    if data.get("per_unit"):
-        nots = phrase_alternation(_words(path, "per_unit_not", data.get("per_unit_not", [])))
-        per_unit = compile_pattern(path, "per_unit", rf"\s*(?i:per\s+(?!(?:{nots})\b)([a-z]+))\b")
-
-    tr = data["to_range"]
-    require(path, "to_range", tr, ("from_words", "range_verbs"))
-    from_words = phrase_alternation(_words(path, "to_range.from_words", tr["from_words"]))
-    verbs = phrase_alternation(_words(path, "to_range.range_verbs", tr["range_verbs"]))
-    from_before = compile_pattern(path, "to_range", rf"(?<!(?i:\b(?:{verbs}))\s+)(?<![A-Za-z])(?i:{from_words})\s+$")
-
-    fy = data["fin_year"]
-    require(path, "fin_year", fy, ("year", "max_years", "after_gap", "before_gap_words", "before_gap_stop"))
-    year = compile_pattern(path, "fin_year.year", fy["year"])
-    if not {"y1", "y2"} <= set(year.groupindex):
-        raise RuleError(path, "the `year` pattern needs named groups y1 and y2", "fin_year.year")
-    after_gap = compile_pattern(path, "fin_year.after_gap", fy["after_gap"], regex.IGNORECASE).pattern
-    year_after = compile_pattern(path, "fin_year", f"(?i:{after_gap})(?P<fy>{fy['year']})")
-
+    fractions = {squash(w): row.value for row in rules.fractions for w in row.words}
+    quals = rules.qualifiers
+    qual_after = [w for q in quals for w in q.after]
+    rate_words = phrase_alternation([w for r in rules.rates for w in r.after])
+    nots = phrase_alternation(list(rules.per_unit_not))
+    verbs, from_words = phrase_alternation(rules.to_range.range_verbs), phrase_alternation(rules.to_range.from_words)
+    fy = rules.fin_year
     return Shared(
         macros={
             "num_word": num_word,
-            "article": article_word,
+            "article": f"(?i:{phrase_alternation(list(article))})",
             "fraction": f"(?i:{phrase_alternation(list(fractions))})",
         },
         number_values={**units, **teens, **tens, **article},
         hundred=hundred,
         fractions=fractions,
-        qual_before=compile_pattern(path, "qualifiers", rf"(?<![A-Za-z])(?i:{phrase_alternation(qual_before)})[\s.]*$"),
-        qual_after=(
-            compile_pattern(path, "qualifiers", rf"\s*(?i:{phrase_alternation(qual_after)})(?![A-Za-z])")
-            if qual_after
-            else None
-        ),
-        qual_means=qual_means,
-        qual_not_after=qual_not_after,
-        rate_after=compile_pattern(path, "rates", rf"\s*(?i:{phrase_alternation(rate_words)})(?![A-Za-z])"),
-        rate_means=rate_means,
-        per_unit=per_unit,
-        from_before=from_before,
-        year=year,
-        max_years=int(fy["max_years"]),
-        year_after=year_after,
-        before_gap_words=int(fy["before_gap_words"]),
-        before_gap_stop=compile_pattern(path, "fin_year.before_gap_stop", fy["before_gap_stop"]),
+        qual_before=compiled(rf"(?<![A-Za-z])(?i:{phrase_alternation([w for q in quals for w in q.before])})[\s.]*$"),
+        qual_after=compiled(rf"\s*(?i:{phrase_alternation(qual_after)})(?![A-Za-z])") if qual_after else None,
+        qual_means={squash(w): q.means for q in quals for w in [*q.before, *q.after]},
+        qual_not_after={
+            q.means: compiled(rf"(?<![A-Za-z])(?i:{phrase_alternation(list(q.not_after))})\s+$")
+            for q in quals
+            if q.not_after
+        },
+        rate_after=compiled(rf"\s*(?i:{rate_words})(?![A-Za-z])"),
+        rate_means={squash(w): r.means for r in rules.rates for w in r.after},
+        per_unit=compiled(rf"\s*(?i:per\s+(?!(?:{nots})\b)([a-z]+))\b") if rules.per_unit else None,
+        from_before=compiled(rf"(?<!(?i:\b(?:{verbs}))\s+)(?<![A-Za-z])(?i:{from_words})\s+$"),
+        year=compiled(fy.year),
+        max_years=fy.max_years,
+        year_after=compiled(f"(?i:{fy.after_gap})(?P<fy>{fy.year})"),
+        before_gap_words=fy.before_gap_words,
+        before_gap_stop=compiled(fy.before_gap_stop),
+        windows=rules.windows,
     )
 
 
-def pattern_macros(path: Path, data: dict[str, Any], generated: dict[str, str]) -> dict[str, str]:
-    """The macros a pattern file may use: its own `macros` plus the generated ones."""
-    own = data.get("macros") or {}
-    if not isinstance(own, dict) or not all(isinstance(v, str) for v in own.values()):
-        raise RuleError(path, "`macros` must map names to patterns")
+def set_macros(own: dict[str, str], info: ValidationInfo, generated: dict[str, str] | None = None) -> dict[str, str]:
+    """The `macros` validator of a pattern file: its own macros join the generated ones (amounts.yaml's,
+    and those of the file's own word lists) in the validation context, for the patterns after them."""
+    context = info.context if info.context is not None else {}
+    generated = {**context.get("macros", {}), **(generated or {})}
     clash = set(own) & set(generated)
     if clash:
-        raise RuleError(path, f"macro(s) {', '.join(sorted(clash))} are generated from the word lists")
-    return {**generated, **own}
+        raise ValueError(f"macro(s) {', '.join(sorted(clash))} are generated from the word lists")
+    context["macros"] = {**generated, **own}
+    return own
 
 
-@dataclass(frozen=True)
-class Pattern:
+class PatternRule(RuleModel):
+    """One entry of a file's `patterns`: its `{{macros}}` expanded, compiled with `FLAGS`, using
+    only the named groups the code reads (`GROUPS`) and one of `low`, `lword`, `frac`."""
+
+    GROUPS: ClassVar[frozenset[str]] = frozenset()
+    FLAGS: ClassVar[int] = 0
+
     name: str
-    regex: regex.Pattern[str]
-    not_after_from: bool  # `from X to Y` is a change, not a range: skip the match after `from`
+    pattern: str
+    not_after_from: bool = False  # `from X to Y` is a change, not a range: skip the match after `from`
 
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str, info: ValidationInfo) -> str:
+        text = expand(value, (info.context or {}).get("macros", {}))
+        groups = set(compiled(text, cls.FLAGS).groupindex)
+        if groups - cls.GROUPS:
+            raise ValueError(f"unknown group(s) {', '.join(sorted(groups - cls.GROUPS))}")
+        if not groups & {"low", "lword", "frac"}:
+            raise ValueError("a pattern needs a group `low`, `lword` or `frac`")
+        return text
 
-def compile_patterns(
-    path: Path, rows: Any, macros: dict[str, str], groups: set[str], flags: int = 0
-) -> tuple[Pattern, ...]:
-    """Compile a file's `patterns` list; each must use only the named groups the code reads."""
-    if not isinstance(rows, list) or not rows:
-        raise RuleError(path, "expected a non-empty list `patterns`")
-    out = []
-    for i, row in enumerate(rows, 1):
-        require(path, i, row, ("name", "pattern"))
-        pat = compile_pattern(path, f"{i} ({row['name']})", expand_macros(path, row["pattern"], macros), flags)
-        unknown = set(pat.groupindex) - groups
-        if unknown:
-            raise RuleError(path, f"unknown group(s) {', '.join(sorted(unknown))}", f"{i} ({row['name']})")
-        if "low" not in pat.groupindex and "lword" not in pat.groupindex and "frac" not in pat.groupindex:
-            raise RuleError(path, "a pattern needs a group `low`, `lword` or `frac`", f"{i} ({row['name']})")
-        out.append(Pattern(str(row["name"]), pat, bool(row.get("not_after_from", False))))
-    return tuple(out)
+    @cached_property
+    def regex(self) -> regex.Pattern[str]:
+        return regex.compile(self.pattern, self.FLAGS | regex.VERSION1)
 
 
 def parse_number(text: str) -> Decimal:
@@ -264,27 +270,28 @@ def context(
     """
     qualifier = qualifier_text = None
     q_start: int | None = None
-    head_start = max(0, start - 40)
+    w = shared.windows
+    head_start = max(0, start - w.qualifier_before)
     m = shared.qual_before.search(text, head_start, start)
     if m:
         written = squash(m.group().rstrip(". \t"))
         means = shared.qual_means.get(written) or shared.qual_means.get(written + ".")
         cancel = shared.qual_not_after.get(means or "")
-        if means and not (cancel and cancel.search(text, max(0, m.start() - 30), m.start())):
+        if means and not (cancel and cancel.search(text, max(0, m.start() - w.qualifier_cancel), m.start())):
             qualifier, qualifier_text, q_start = means, written, m.start()
     rate = None
     rate_end = end
-    r = shared.rate_after.match(text, end, min(len(text), end + 60))
+    r = shared.rate_after.match(text, end, min(len(text), end + w.rate_after))
     if r:
         rate = shared.rate_means[squash(r.group())]
         rate_end = r.end()
     elif shared.per_unit is not None:
-        p = shared.per_unit.match(text, end, min(len(text), end + 40))
+        p = shared.per_unit.match(text, end, min(len(text), end + w.per_unit_after))
         if p:
             rate = f"per {p.group(1).lower()}"
             rate_end = p.end()
     if qualifier is None and shared.qual_after is not None:
-        a = shared.qual_after.match(text, rate_end, min(len(text), rate_end + 30))
+        a = shared.qual_after.match(text, rate_end, min(len(text), rate_end + w.qualifier_after))
         if a:
             qualifier_text = squash(a.group())
             qualifier = shared.qual_means[qualifier_text]
@@ -313,12 +320,12 @@ def find_fin_year(
 
     Returns the year as written, where it starts, and whether it stands after the amount.
     """
-    m = shared.year_after.match(text, after, min(len(text), after + 60))
+    m = shared.year_after.match(text, after, min(len(text), after + shared.windows.year_after))
     if m:
         if not _year_ok(m, shared):
             return None  # a year is written after the amount, but not one financial year
         return " ".join(m.group("fy").split()), m.start("fy"), True
-    head_start = max(0, before - 80)
+    head_start = max(0, before - shared.windows.year_before)
     last = None
     for y in shared.year.finditer(text, head_start, before):
         last = y
@@ -365,7 +372,7 @@ S = TypeVar("S", bound=_Span)
 
 
 def first_matches(
-    patterns: Iterable[Pattern], text: str, read: Callable[[Pattern, regex.Match[str]], S | None]
+    patterns: Iterable[PatternRule], text: str, read: Callable[[PatternRule, regex.Match[str]], S | None]
 ) -> list[S]:
     """What `read` makes of every match of `patterns` in `text`, earlier patterns first, without
     overlaps (a match overlapping one already read is passed over), in text order."""

@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import Any
 
 import regex
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from pipeline.rules import RuleError, compile_pattern, read_yaml, require
+from pipeline.rules import Pattern, RuleModel, compiled, read_yaml, validate_model
 
 
 @dataclass(frozen=True)
@@ -61,40 +62,66 @@ class CitedRules:
         return next(d for d in self.documents if d.id == doc_id)
 
 
+class FootprintRule(RuleModel):
+    key: str
+    name: str
+    headings: list[Pattern]
+
+
+class DocumentRule(RuleModel):
+    id: int = Field(strict=True)
+    name: str
+    short_name: str | None = None
+    aliases: list[str]
+    footprint: str | None = None
+    section_default: bool = False
+    not_followed_by: Pattern | None = None  # stops an alias that names something else (`STP Board`)
+
+    @model_validator(mode="after")
+    def _known(self, info: ValidationInfo) -> DocumentRule:
+        context = info.context if info.context is not None else {}
+        seen = context.setdefault("ids", set())
+        if self.id in seen:
+            raise ValueError(f"`id` {self.id} is used by another document")
+        seen.add(self.id)
+        if self.footprint is not None and self.footprint not in context.get("footprints", ()):
+            raise ValueError(f"unknown footprint {self.footprint!r}")
+        return self
+
+
+class CitedDocumentsFile(RuleModel):
+    """rules/cited_documents.yaml."""
+
+    footprints: tuple[FootprintRule, ...] = ()
+    stp_not_followed_by: Pattern | None = None  # a YAML anchor the documents' `not_followed_by` reuse
+    documents: list[DocumentRule]
+
+    @field_validator("footprints")
+    @classmethod
+    def _keys(cls, value: tuple[FootprintRule, ...], info: ValidationInfo) -> tuple[FootprintRule, ...]:
+        if info.context is not None:
+            info.context["footprints"] = {f.key for f in value}
+        return value
+
+
 @lru_cache(maxsize=4)
 def load_rules(directory: Path) -> CitedRules:
     path = directory / "cited_documents.yaml"
-    data = read_yaml(path)
-    if not isinstance(data, dict) or not isinstance(data.get("documents"), list):
-        raise RuleError(path, "expected a mapping with a list `documents`")
-    footprints = []
-    for i, row in enumerate(data.get("footprints") or [], 1):
-        require(path, f"footprints[{i}]", row, ("key", "name", "headings"))
-        alts = "|".join(f"(?:{h})" for h in row["headings"])
-        footprints.append(
-            Footprint(row["key"], row["name"], compile_pattern(path, f"footprints[{i}]", rf"^\s*(?:{alts})\s*$"))
-        )
-    keys = {f.key for f in footprints}
-    docs, pats, seen = [], [], set()
-    for i, row in enumerate(data["documents"], 1):
-        require(path, f"documents[{i}]", row, ("id", "name", "aliases"))
-        if not isinstance(row["id"], int) or row["id"] in seen:
-            raise RuleError(path, "`id` must be a whole number used by no other document", f"documents[{i}]")
-        seen.add(row["id"])
-        fp = row.get("footprint")
-        if fp is not None and fp not in keys:
-            raise RuleError(path, f"unknown footprint {fp!r}", f"documents[{i}]")
-        aliases = tuple(str(a) for a in row["aliases"])
-        docs.append(
-            CitedDocument(row["id"], row["name"], row.get("short_name"), aliases, fp, bool(row.get("section_default")))
-        )
-        stop = row.get("not_followed_by")
-        for a in aliases:
+    f = validate_model(CitedDocumentsFile, read_yaml(path), path, {})
+    footprints = tuple(
+        Footprint(fp.key, fp.name, compiled(rf"^\s*(?:{'|'.join(f'(?:{h})' for h in fp.headings)})\s*$"))
+        for fp in f.footprints
+    )
+    docs = tuple(
+        CitedDocument(d.id, d.name, d.short_name, tuple(d.aliases), d.footprint, d.section_default) for d in f.documents
+    )
+    pats = []
+    for d in f.documents:
+        for a in d.aliases:
             flags = "" if len(a.split()) == 1 else "(?i)"
-            tail = f"(?!{stop})" if stop else ""
-            pat = rf"{flags}(?<![\w-]){regex.escape(a)}(?![\w-]){tail}"
-            pats.append((compile_pattern(path, f"documents[{i}] alias {a!r}", pat), row["id"], a))
-    return CitedRules(tuple(docs), tuple(footprints), tuple(pats))
+            tail = f"(?!{d.not_followed_by})" if d.not_followed_by else ""
+            pats.append((compiled(rf"{flags}(?<![\w-]){regex.escape(a)}(?![\w-]){tail}"), d.id, a))
+    return CitedRules(docs, footprints, tuple(pats))
 
 
 def sections(texts: Sequence[str], rules: CitedRules) -> list[str | None]:

@@ -14,31 +14,28 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import regex
+from pydantic import Field, ValidationInfo, field_validator
 
 from pipeline.extract import Context, table_cell_lines, table_money
 from pipeline.extract.amounts import (
-    Pattern,
+    PatternRule,
     Shared,
     as_number,
-    compile_patterns,
     context,
     first_matches,
     load_shared,
     next_body_text,
     parse_number,
     parse_number_words,
-    pattern_macros,
     phrase_alternation,
+    set_macros,
     squash,
 )
 from pipeline.model import Document, Extraction, Mention
 from pipeline.normalise import NormLine
-from pipeline.rules import RuleError, compile_pattern, expand_macros, read_yaml, require
-
-GROUPS = {"sign", "cur", "low", "lmult", "hcur", "high", "hmult", "lword", "frac", "cword", "minor"}
+from pipeline.rules import Pattern, RuleModel, VerbosePattern, compiled, read_yaml, validate_model
 
 
 @dataclass(frozen=True)
@@ -54,7 +51,7 @@ class Continued:
 
 @dataclass(frozen=True)
 class MoneyRules:
-    patterns: tuple[Pattern, ...]
+    patterns: tuple[PatternRule, ...]
     currency_of: dict[str, str]  # sign, code or lower-case word -> currency code
     minor_of: dict[str, tuple[str, Decimal]]  # lower-case minor word -> (currency, value)
     mult_of: dict[str, Decimal]  # lower-case multiplier form -> value
@@ -66,114 +63,128 @@ class MoneyRules:
     continued: Continued
     shared: Shared
     table: table_money.TableRules  # money in table cells (rules/table_money.yaml)
-    cell_lines: table_cell_lines.CellLineRules  # tables written one cell per line (the same file)
+    cell_lines: table_money.CellLineRules  # tables written one cell per line (the same file)
 
 
-def _list(path: Path, entry: str, value: Any) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise RuleError(path, "expected a list of strings", entry)
-    return list(value)
+class Minor(RuleModel):
+    words: list[str]
+    value: Decimal
+
+
+class Currency(RuleModel):
+    code: str
+    signs: list[str]
+    codes: list[str]
+    words: list[str]
+    minor: Minor | None = None
+
+
+class Multiplier(RuleModel):
+    value: int = Field(gt=0, strict=True)
+    forms: list[str]
+
+
+class Footnotes(RuleModel):
+    pence_digits: int = Field(ge=0)
+    footnote_follows: Pattern
+    cell_end: Pattern
+    table_row: Pattern
+
+
+class ContinuedRules(RuleModel):
+    max_blank_lines: int = Field(ge=0)
+    ends_line: VerbosePattern
+    ends_line_open_range: VerbosePattern
+    multiplier: VerbosePattern
+    range_end: VerbosePattern
+
+    @field_validator("multiplier", "range_end")
+    @classmethod
+    def _groups(cls, value: str, info: ValidationInfo) -> str:
+        need = {"multiplier": {"hmult"}, "range_end": {"high", "hmult"}}[str(info.field_name)]
+        if not need <= set(compiled(value, regex.VERBOSE).groupindex):
+            raise ValueError(f"`{info.field_name}` needs group(s) {', '.join(sorted(need))}")
+        return value
+
+
+class MoneyPattern(PatternRule):
+    GROUPS = frozenset({"sign", "cur", "low", "lmult", "hcur", "high", "hmult", "lword", "frac", "cword", "minor"})
+    FLAGS = regex.VERBOSE
+
+
+class MoneyFile(RuleModel):
+    """rules/money.yaml. Its word lists become macros (`{{cur_sign}}`, `{{mult}}`...) of its patterns."""
+
+    currencies: list[Currency]
+    multipliers: list[Multiplier]
+    attached_only: tuple[str, ...] = ()  # multiplier forms written only glued to the number (`£2b`)
+    word_forms: tuple[str, ...] = ()  # multiplier forms that are words (`two billion pounds`)
+    macros: dict[str, str] = Field(default={}, validate_default=True)
+    footnotes: Footnotes
+    continued: ContinuedRules
+    patterns: list[MoneyPattern] = Field(min_length=1)
+
+    @field_validator("attached_only", "word_forms")
+    @classmethod
+    def _forms(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        forms = {f.lower() for m in info.data.get("multipliers", []) for f in m.forms}
+        unknown = [w for w in value if w.lower() not in forms]
+        if unknown:
+            raise ValueError(f"not a multiplier form: {', '.join(unknown)}")
+        return value
+
+    @field_validator("macros")
+    @classmethod
+    def _macros(cls, own: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        currencies = info.data.get("currencies", [])
+        forms = [f for m in info.data.get("multipliers", []) for f in m.forms]
+        attached = {f.lower() for f in info.data.get("attached_only", [])}
+        minors = [w for c in currencies if c.minor for w in c.minor.words]
+        generated = {
+            "cur_sign": phrase_alternation([s for c in currencies for s in c.signs]),
+            "cur_code": f"(?<![A-Za-z])(?:{phrase_alternation([s for c in currencies for s in c.codes])})(?![A-Za-z])",
+            "cur_word": f"(?i:{phrase_alternation([w for c in currencies for w in c.words])})",
+            "minor_word": f"(?i:{phrase_alternation(minors)})" if minors else "(?!)",
+            "mult": f"(?i:{phrase_alternation([f.lower() for f in forms])})",
+            "mult_spaced": f"(?i:{phrase_alternation([f.lower() for f in forms if f.lower() not in attached])})",
+            "mult_word": f"(?i:{phrase_alternation(list(info.data.get('word_forms', ())))})",
+        }
+        return set_macros(own, info, generated)
 
 
 @lru_cache(maxsize=4)
 def load_rules(directory: Path) -> MoneyRules:
+    """rules/money.yaml (with amounts.yaml and table_money.yaml), validated and compiled once."""
     shared = load_shared(directory)
     path = directory / "money.yaml"
-    data = read_yaml(path)
-    if not isinstance(data, dict):
-        raise RuleError(path, "expected a mapping")
-    for key in ("currencies", "multipliers", "patterns", "footnotes", "continued"):
-        if key not in data:
-            raise RuleError(path, f"missing section `{key}`")
-
+    f = validate_model(MoneyFile, read_yaml(path), path, {"macros": dict(shared.macros)})
     currency_of: dict[str, str] = {}
-    minor_of: dict[str, tuple[str, Decimal]] = {}
-    signs: list[str] = []
-    codes: list[str] = []
-    words: list[str] = []
-    minors: list[str] = []
-    if not isinstance(data["currencies"], list):
-        raise RuleError(path, "expected a list", "currencies")
-    for i, row in enumerate(data["currencies"], 1):
-        entry = f"currencies {i}"
-        require(path, entry, row, ("code", "signs", "codes", "words"))
-        code = str(row["code"])
-        for s in _list(path, entry, row["signs"]):
-            signs.append(s)
-            currency_of[s] = code
-        for c in _list(path, entry, row["codes"]):
-            codes.append(c)
-            currency_of[c] = code
-        for w in _list(path, entry, row["words"]):
-            words.append(w)
-            currency_of[squash(w)] = code
-        if "minor" in row:
-            require(path, entry, row["minor"], ("words", "value"))
-            for w in _list(path, entry, row["minor"]["words"]):
-                minors.append(w)
-                minor_of[squash(w)] = (code, Decimal(str(row["minor"]["value"])))
-
-    mult_of: dict[str, Decimal] = {}
-    if not isinstance(data["multipliers"], list):
-        raise RuleError(path, "expected a list", "multipliers")
-    for i, row in enumerate(data["multipliers"], 1):
-        require(path, f"multipliers {i}", row, ("value", "forms"))
-        if not isinstance(row["value"], int) or row["value"] <= 0:
-            raise RuleError(path, "value must be a positive whole number", f"multipliers {i}")
-        for f in _list(path, f"multipliers {i}", row["forms"]):
-            mult_of[f.lower()] = Decimal(row["value"])
-    attached_only = {f.lower() for f in _list(path, "attached_only", data.get("attached_only", []))}
-    word_forms = _list(path, "word_forms", data.get("word_forms", []))
-    unknown = [w for w in [*attached_only, *word_forms] if w.lower() not in mult_of]
-    if unknown:
-        raise RuleError(path, f"not a multiplier form: {', '.join(unknown)}", "attached_only/word_forms")
-
-    generated = {
-        **shared.macros,
-        "cur_sign": phrase_alternation(signs),
-        "cur_code": f"(?<![A-Za-z])(?:{phrase_alternation(codes)})(?![A-Za-z])",
-        "cur_word": f"(?i:{phrase_alternation(words)})",
-        "minor_word": f"(?i:{phrase_alternation(minors)})" if minors else "(?!)",
-        "mult": f"(?i:{phrase_alternation(list(mult_of))})",
-        "mult_spaced": f"(?i:{phrase_alternation([f for f in mult_of if f not in attached_only])})",
-        "mult_word": f"(?i:{phrase_alternation(word_forms)})",
-    }
-    macros = pattern_macros(path, data, generated)
-    patterns = compile_patterns(path, data["patterns"], macros, GROUPS, regex.VERBOSE)
-
-    cont = data.get("continued")
-    require(
-        path, "continued", cont, ("max_blank_lines", "ends_line", "ends_line_open_range", "multiplier", "range_end")
-    )
-    continued_rules = Continued(
-        int(cont["max_blank_lines"]),
-        *(
-            compile_pattern(path, f"continued.{k}", expand_macros(path, cont[k], macros), regex.VERBOSE)
-            for k in ("ends_line", "ends_line_open_range", "multiplier", "range_end")
-        ),
-    )
-    if not {"high", "hmult"} <= set(continued_rules.range_end.groupindex):
-        raise RuleError(path, "`range_end` needs groups high and hmult", "continued.range_end")
-    if "hmult" not in continued_rules.multiplier.groupindex:
-        raise RuleError(path, "`multiplier` needs a group hmult", "continued.multiplier")
-
-    fn = data["footnotes"]
-    require(path, "footnotes", fn, ("pence_digits", "footnote_follows", "cell_end", "table_row"))
-
+    for c in f.currencies:
+        currency_of.update({**{s: c.code for s in [*c.signs, *c.codes]}, **{squash(w): c.code for w in c.words}})
+    minor_of = {squash(w): (c.code, c.minor.value) for c in f.currencies if c.minor for w in c.minor.words}
+    signs = [s for c in f.currencies for s in c.signs]
+    codes = [s for c in f.currencies for s in c.codes]
     triggers = {*signs, *codes}
-    for w in [*words, *minors]:
+    for w in [*(w for c in f.currencies for w in c.words), *minor_of]:
         triggers.update({w.lower(), w.capitalize(), w.upper()})
+    cont = f.continued
     return MoneyRules(
-        patterns=patterns,
+        patterns=tuple(f.patterns),
         currency_of=currency_of,
         minor_of=minor_of,
-        mult_of=mult_of,
+        mult_of={form.lower(): Decimal(m.value) for m in f.multipliers for form in m.forms},
         triggers=tuple(sorted(triggers)),
-        pence_digits=int(fn["pence_digits"]),
-        footnote_follows=compile_pattern(path, "footnotes.footnote_follows", fn["footnote_follows"]),
-        cell_end=compile_pattern(path, "footnotes.cell_end", fn["cell_end"]),
-        table_row=compile_pattern(path, "footnotes.table_row", fn["table_row"]),
-        continued=continued_rules,
+        pence_digits=f.footnotes.pence_digits,
+        footnote_follows=compiled(f.footnotes.footnote_follows),
+        cell_end=compiled(f.footnotes.cell_end),
+        table_row=compiled(f.footnotes.table_row),
+        continued=Continued(
+            cont.max_blank_lines,
+            *(
+                compiled(p, regex.VERBOSE)
+                for p in (cont.ends_line, cont.ends_line_open_range, cont.multiplier, cont.range_end)
+            ),
+        ),
         shared=shared,
         table=table_money.load_table_rules(directory, signs, codes, currency_of, shared),
         cell_lines=table_cell_lines.load_cell_line_rules(directory),
@@ -238,7 +249,7 @@ def _footnote_follows(rules: MoneyRules, text: str, start: int, end: int) -> boo
     return True
 
 
-def _read(pat: Pattern, m: regex.Match[str], text: str, rules: MoneyRules) -> Amount | None:
+def _read(pat: PatternRule, m: regex.Match[str], text: str, rules: MoneyRules) -> Amount | None:
     """The amount a match states, or None when the match is not one (checked here, not by the pattern)."""
     start, end = m.span()
     currency = _currency(rules, m)
@@ -250,7 +261,8 @@ def _read(pat: Pattern, m: regex.Match[str], text: str, rules: MoneyRules) -> Am
         return Amount(start, end, currency, rules.shared.fractions[squash(m.group("frac"))], lmult)
     if _group(m, "lword"):
         return Amount(start, end, currency, parse_number_words(m.group("lword"), rules.shared), lmult)
-    if pat.not_after_from and rules.shared.from_before.search(text, max(0, start - 40), start):
+    shared = rules.shared
+    if pat.not_after_from and shared.from_before.search(text, max(0, start - shared.windows.from_before), start):
         return None  # `from £3m to £5m`: a change, two amounts
     low_s = m.group("low")
     high_s = _group(m, "high")

@@ -13,13 +13,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 import regex
+from pydantic import Field, field_validator
 
-from pipeline.extract.amounts import Shared, load_shared, parse_number_words, pattern_macros
-from pipeline.rules import RuleError, compile_pattern, expand_macros, read_yaml, require
+from pipeline.extract.amounts import Shared, load_shared, parse_number_words, set_macros
+from pipeline.rules import MacroPattern, Pattern, RuleModel, compiled, read_yaml, validate_model
 
-SELF_WHERE = ("ref", "before", "after", "line")
 OPENERS = {")": "(", "]": "["}
 
 
@@ -56,45 +57,57 @@ class PageRefRules:
     shared: Shared  # number words (rules/amounts.yaml): `page seven`
 
 
+class PagePattern(RuleModel):
+    name: str
+    pattern: MacroPattern
+
+
+class Cites(RuleModel):
+    max_words: int = Field(ge=0)
+    strip_leading: Pattern
+    strip_trailing: Pattern
+    not_documents: list[Pattern]
+    locator: Pattern
+    before_bracket: Pattern
+    citation_line: Pattern
+    after: Pattern
+
+
+class SelfReference(RuleModel):
+    name: str
+    where: Literal["ref", "before", "after", "line"]
+    pattern: Pattern
+
+
+class PageRefFile(RuleModel):
+    """rules/page_refs.yaml."""
+
+    macros: dict[str, str] = Field(default={}, validate_default=True)
+    patterns: list[PagePattern]
+    cites: Cites
+    self_references: list[SelfReference]
+
+    _macros = field_validator("macros")(lambda own, info: set_macros(own, info))
+
+
 @lru_cache(maxsize=4)
 def load_rules(directory: Path) -> PageRefRules:
-    path = directory / "page_refs.yaml"
-    data = read_yaml(path)
-    if not isinstance(data, dict):
-        raise RuleError(path, "expected a mapping")
-    for key in ("patterns", "cites", "self_references"):
-        if key not in data:
-            raise RuleError(path, f"missing `{key}`")
     shared = load_shared(directory)
-    macros = pattern_macros(path, data, shared.macros)
-    pats = []
-    for i, row in enumerate(data["patterns"], 1):
-        require(path, i, row, ("name", "pattern"))
-        pats.append(compile_pattern(path, i, expand_macros(path, row["pattern"], macros)))
-    c = data["cites"]
-    fields = ("max_words", "strip_leading", "strip_trailing", "not_documents", "locator", "before_bracket")
-    require(path, "cites", c, (*fields, "citation_line", "after"))
-
-    def pat(name: str) -> regex.Pattern[str]:
-        return compile_pattern(path, f"cites.{name}", c[name])
-
+    path = directory / "page_refs.yaml"
+    f = validate_model(PageRefFile, read_yaml(path), path, {"macros": dict(shared.macros)})
+    c = f.cites
     cites = CitesRules(
-        int(c["max_words"]),
-        pat("strip_leading"),
-        pat("strip_trailing"),
-        tuple(compile_pattern(path, f"cites.not_documents[{i}]", p) for i, p in enumerate(c["not_documents"], 1)),
-        pat("locator"),
-        pat("before_bracket"),
-        pat("citation_line"),
-        pat("after"),
+        c.max_words,
+        compiled(c.strip_leading),
+        compiled(c.strip_trailing),
+        tuple(compiled(p) for p in c.not_documents),
+        compiled(c.locator),
+        compiled(c.before_bracket),
+        compiled(c.citation_line),
+        compiled(c.after),
     )
-    selfs = []
-    for i, row in enumerate(data["self_references"], 1):
-        require(path, f"self_references[{i}]", row, ("name", "where", "pattern"))
-        if row["where"] not in SELF_WHERE:
-            raise RuleError(path, f"`where` must be one of {', '.join(SELF_WHERE)}", f"self_references[{i}]")
-        selfs.append((row["name"], row["where"], compile_pattern(path, f"self_references[{i}]", row["pattern"])))
-    return PageRefRules(tuple(pats), cites, tuple(selfs), shared)
+    selfs = tuple((s.name, s.where, compiled(s.pattern)) for s in f.self_references)
+    return PageRefRules(tuple(compiled(p.pattern) for p in f.patterns), cites, selfs, shared)
 
 
 def _page(s: str | None) -> int | None:

@@ -12,33 +12,32 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
 import regex
+from pydantic import Field, ValidationInfo, field_validator
 
 from pipeline.extract import Context
 from pipeline.extract.amounts import (
-    Pattern,
+    PatternRule,
     Shared,
     as_number,
-    compile_patterns,
     context,
     first_matches,
     load_shared,
     next_body_text,
     parse_number,
     parse_number_words,
-    pattern_macros,
+    set_macros,
 )
 from pipeline.model import Document, Extraction, Mention
 from pipeline.normalise import NormLine
-from pipeline.rules import RuleError, compile_pattern, expand_macros, read_yaml, require
-
-GROUPS = {"sign", "low", "hsign", "high", "lword", "hword"}
+from pipeline.rules import MacroPattern, Pattern, RuleModel, compiled, read_yaml, validate_model
 
 
 @dataclass(frozen=True)
 class PercentRules:
-    patterns: tuple[Pattern, ...]
+    patterns: tuple[PatternRule, ...]
     triggers: tuple[str, ...]
     shared: Shared
     descending_ranges: frozenset[str]  # patterns whose high-to-low pair is a range (`11-5%`)
@@ -46,33 +45,54 @@ class PercentRules:
     continued: tuple[int, regex.Pattern[str], regex.Pattern[str]] | None  # max blank lines, ends_line, opens_line
 
 
+class PercentPattern(PatternRule):
+    GROUPS = frozenset({"sign", "low", "hsign", "high", "lword", "hword"})
+
+
+class PercentContinued(RuleModel):
+    max_blank_lines: int = Field(ge=0)
+    ends_line: MacroPattern
+    opens_line: MacroPattern
+
+    @field_validator("ends_line")
+    @classmethod
+    def _low(cls, value: str) -> str:
+        if "low" not in compiled(value).groupindex:
+            raise ValueError("`ends_line` needs a group low")
+        return value
+
+
+class PercentFile(RuleModel):
+    """rules/percent.yaml."""
+
+    triggers: list[Annotated[str, Field(min_length=1)]] = Field(min_length=1)
+    macros: dict[str, str] = Field(default={}, validate_default=True)
+    continued: PercentContinued | None = None
+    patterns: list[PercentPattern] = Field(min_length=1)
+    descending_ranges: tuple[str, ...] = ()  # patterns whose high-to-low pair is a range (`11-5%`)
+    descending_not_range: Pattern = "(?!)"  # a first number that makes such a pair no range (`2017`)
+
+    _macros = field_validator("macros")(set_macros)
+
+    @field_validator("descending_ranges")
+    @classmethod
+    def _named(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        unknown = set(value) - {p.name for p in info.data.get("patterns", [])}
+        if unknown:
+            raise ValueError(f"expected names of patterns in `patterns`, not {', '.join(sorted(unknown))}")
+        return value
+
+
 @lru_cache(maxsize=4)
 def load_rules(directory: Path) -> PercentRules:
     shared = load_shared(directory)
     path = directory / "percent.yaml"
-    data = read_yaml(path)
-    if not isinstance(data, dict) or not isinstance(data.get("patterns"), list):
-        raise RuleError(path, "expected a mapping with a list `patterns`")
-    triggers = data.get("triggers")
-    if not isinstance(triggers, list) or not triggers or not all(isinstance(t, str) and t for t in triggers):
-        raise RuleError(path, "expected a non-empty list of strings", "triggers")
-    macros = pattern_macros(path, data, shared.macros)
-    patterns = compile_patterns(path, data["patterns"], macros, GROUPS)
-    names = {p.name for p in patterns}
-    descending = data.get("descending_ranges") or []
-    if not isinstance(descending, list) or not all(isinstance(n, str) and n in names for n in descending):
-        raise RuleError(path, "expected a list of the names of patterns in `patterns`", "descending_ranges")
-    not_range = compile_pattern(path, "descending_not_range", data.get("descending_not_range", "(?!)"))
-    cont = data.get("continued")
-    continued = None
-    if cont is not None:
-        require(path, "continued", cont, ("max_blank_lines", "ends_line", "opens_line"))
-        ends = compile_pattern(path, "continued.ends_line", expand_macros(path, cont["ends_line"], macros))
-        if "low" not in ends.groupindex:
-            raise RuleError(path, "`ends_line` needs a group low", "continued.ends_line")
-        opens = compile_pattern(path, "continued.opens_line", expand_macros(path, cont["opens_line"], macros))
-        continued = (int(cont["max_blank_lines"]), ends, opens)
-    return PercentRules(patterns, tuple(triggers), shared, frozenset(descending), not_range, continued)
+    f = validate_model(PercentFile, read_yaml(path), path, {"macros": dict(shared.macros)})
+    c = f.continued
+    continued = (c.max_blank_lines, compiled(c.ends_line), compiled(c.opens_line)) if c else None
+    not_range = compiled(f.descending_not_range)
+    descending = frozenset(f.descending_ranges)
+    return PercentRules(tuple(f.patterns), tuple(f.triggers), shared, descending, not_range, continued)
 
 
 @dataclass(frozen=True)
@@ -83,10 +103,11 @@ class Figure:
     high: Decimal
 
 
-def _read(pat: Pattern, m: regex.Match[str], text: str, rules: PercentRules) -> Figure | None:
+def _read(pat: PatternRule, m: regex.Match[str], text: str, rules: PercentRules) -> Figure | None:
     start, end = m.span()
     groups = m.groupdict()
-    if pat.not_after_from and rules.shared.from_before.search(text, max(0, start - 40), start):
+    shared = rules.shared
+    if pat.not_after_from and shared.from_before.search(text, max(0, start - shared.windows.from_before), start):
         return None
     if groups.get("lword"):
         value = parse_number_words(groups["lword"], rules.shared)

@@ -32,9 +32,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import ConfigDict
+
 from pipeline.extract.table_money import (
     Cell,
     CellAmount,
+    CellLineRules,
     Column,
     TableRules,
     _amounts,
@@ -45,32 +48,21 @@ from pipeline.extract.table_money import (
 )
 from pipeline.model import Document, Line
 from pipeline.normalise import NormLine
-from pipeline.rules import RuleError, read_yaml
+from pipeline.rules import RuleModel, read_yaml, validate_model
 
 FILE = "table_money.yaml"
 
 
-@dataclass(frozen=True)
-class CellLineRules:
-    min_columns: int
-    max_label_cells: int
-    max_blank_lines: int
+class _CellLinesOnly(RuleModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)  # the rest of the file is table_money's
+
+    cell_lines: CellLineRules
 
 
 @lru_cache(maxsize=4)
 def load_cell_line_rules(directory: Path) -> CellLineRules:
     path = directory / FILE
-    data = read_yaml(path)
-    own = data.get("cell_lines") if isinstance(data, dict) else None
-    if not isinstance(own, dict):
-        raise RuleError(path, "missing section `cell_lines` (a mapping)")
-    values = {}
-    for key, lo in (("min_columns", 1), ("max_label_cells", 1), ("max_blank_lines", 0)):
-        value = own.get(key)
-        if isinstance(value, bool) or not isinstance(value, int) or value < lo:
-            raise RuleError(path, f"must be a whole number, {lo} or more", f"cell_lines.{key}")
-        values[key] = value
-    return CellLineRules(**values)
+    return validate_model(_CellLinesOnly, read_yaml(path), path).cell_lines
 
 
 @dataclass(frozen=True)

@@ -23,16 +23,17 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated, Literal
 
 import regex
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 
 from pipeline.extract.amounts import Shared, parse_number, phrase_alternation
 from pipeline.model import BBox, Document, Line
 from pipeline.normalise import NormLine
-from pipeline.rules import RuleError, compile_pattern, expand_macros, read_yaml, require
+from pipeline.rules import Pattern, RuleModel, VerbosePattern, compiled, read_yaml, validate_model
 
 FILE = "table_money.yaml"
-BASES = ("column_header", "amount_column")
 WORD = regex.compile(r"\S+")
 DIGIT = regex.compile(r"\d")
 
@@ -116,6 +117,86 @@ class CellAmount:
     header_line: int
 
 
+class Unit(RuleModel):
+    value: int = Field(gt=0, strict=True)
+    forms: list[str]
+
+
+class SeparatorRule(RuleModel):
+    name: str
+    row: Pattern
+    split: str = Field(min_length=1)
+    borders: bool
+    skip: Pattern | None = None
+    max_gap_lines: int = Field(ge=0, strict=True)
+
+
+class HeaderRule(RuleModel):
+    name: str
+    basis: Literal["column_header", "amount_column"]
+    pattern: VerbosePattern
+    currency: str | None = None  # for headers that name no currency
+    whole_cell: bool = False  # the pattern must cover the cell's whole text
+
+    @model_validator(mode="after")
+    def _currency(self, info: ValidationInfo) -> HeaderRule:
+        if self.basis == "amount_column":
+            if self.currency not in (info.context or {}).get("currencies", ()):
+                raise ValueError("an amount_column header needs a `currency` of rules/money.yaml")
+        elif "cur" not in compiled(self.pattern, regex.VERBOSE).groupindex:
+            raise ValueError("a column_header pattern needs a group `cur`")
+        return self
+
+
+def _groups(*names: str) -> AfterValidator:
+    def check(value: str) -> str:
+        if not set(names) <= set(compiled(value).groupindex):
+            raise ValueError(f"the pattern needs groups {', '.join(names)}")
+        return value
+
+    return AfterValidator(check)
+
+
+class Cells(RuleModel):
+    number: Annotated[Pattern, _groups("minus", "num", "paren")]
+    nil: Pattern
+    range: Annotated[Pattern, _groups("low", "high")]
+
+
+class Boxes(RuleModel):
+    max_offset_em: float
+    min_fit_share: float
+
+
+class CellLineRules(RuleModel):
+    """Tables written one cell per line (pipeline/extract/table_cell_lines.py)."""
+
+    min_columns: int = Field(ge=1, strict=True)
+    max_label_cells: int = Field(ge=1, strict=True)
+    max_blank_lines: int = Field(ge=0, strict=True)
+
+
+class TableMoneyFile(RuleModel):
+    """rules/table_money.yaml; the currencies (`{{cur_sign}}`, `{{cur_code}}`) come from money.yaml."""
+
+    units: list[Unit]
+    separators: list[SeparatorRule] = Field(min_length=1)
+    headers: list[HeaderRule] = Field(min_length=1)
+    min_header_cells: int = Field(ge=1, strict=True)
+    header_rows_above: int = Field(ge=0, strict=True)
+    cells: Cells
+    boxes: Boxes
+    cell_lines: CellLineRules
+
+    @field_validator("units")
+    @classmethod
+    def _unit_macro(cls, units: list[Unit], info: ValidationInfo) -> list[Unit]:
+        forms = [f.lower() for u in units for f in u.forms]
+        if info.context is not None:
+            info.context["macros"]["unit"] = f"(?i:{phrase_alternation(forms)})" if forms else "(?!)"
+        return units
+
+
 def load_table_rules(
     directory: Path, signs: Sequence[str], codes: Sequence[str], currency_of: dict[str, str], shared: Shared
 ) -> TableRules:
@@ -129,97 +210,30 @@ def _load(
     directory: Path, signs: tuple[str, ...], codes: tuple[str, ...], currency_items: tuple[tuple[str, str], ...]
 ) -> TableRules:
     path = directory / FILE
-    data = read_yaml(path)
-    if not isinstance(data, dict):
-        raise RuleError(path, "expected a mapping")
-    for key in ("separators", "headers", "min_header_cells", "header_rows_above", "units", "cells", "boxes"):
-        if key not in data:
-            raise RuleError(path, f"missing section `{key}`")
-    currency_of = dict(currency_items)
-
-    unit_of: dict[str, Decimal] = {}
-    if not isinstance(data["units"], list):
-        raise RuleError(path, "expected a list", "units")
-    for i, row in enumerate(data["units"], 1):
-        require(path, f"units {i}", row, ("value", "forms"))
-        if not isinstance(row["value"], int) or row["value"] <= 0:
-            raise RuleError(path, "value must be a positive whole number", f"units {i}")
-        if not isinstance(row["forms"], list) or not all(isinstance(f, str) for f in row["forms"]):
-            raise RuleError(path, "forms must be a list of strings", f"units {i}")
-        for form in row["forms"]:
-            unit_of[form.lower()] = Decimal(row["value"])
     macros = {
         "cur_sign": phrase_alternation(list(signs)),
         "cur_code": f"(?<![A-Za-z])(?:{phrase_alternation(list(codes))})(?![A-Za-z])",
-        "unit": f"(?i:{phrase_alternation(list(unit_of))})" if unit_of else "(?!)",
     }
-
-    separators = []
-    if not isinstance(data["separators"], list) or not data["separators"]:
-        raise RuleError(path, "expected a non-empty list", "separators")
-    for i, row in enumerate(data["separators"], 1):
-        entry = f"separators {i}"
-        require(path, entry, row, ("name", "row", "split", "borders", "max_gap_lines"))
-        if not isinstance(row["split"], str) or not row["split"]:
-            raise RuleError(path, "split must be a non-empty string", entry)
-        if not isinstance(row["max_gap_lines"], int) or row["max_gap_lines"] < 0:
-            raise RuleError(path, "max_gap_lines must be a whole number, 0 or more", entry)
-        separators.append(
-            Separator(
-                str(row["name"]),
-                compile_pattern(path, f"{entry}.row", row["row"]),
-                row["split"],
-                bool(row["borders"]),
-                compile_pattern(path, f"{entry}.skip", row["skip"]) if row.get("skip") else None,
-                row["max_gap_lines"],
-            )
-        )
-
-    headers = []
-    if not isinstance(data["headers"], list) or not data["headers"]:
-        raise RuleError(path, "expected a non-empty list", "headers")
-    for i, row in enumerate(data["headers"], 1):
-        entry = f"headers {i}"
-        require(path, entry, row, ("name", "basis", "pattern"))
-        if row["basis"] not in BASES:
-            raise RuleError(path, f"basis must be one of {', '.join(BASES)}", entry)
-        pattern = compile_pattern(path, f"{entry}.pattern", expand_macros(path, row["pattern"], macros), regex.VERBOSE)
-        currency = row.get("currency")
-        if row["basis"] == "amount_column":
-            if currency not in set(currency_of.values()):
-                raise RuleError(path, "an amount_column header needs a `currency` of rules/money.yaml", entry)
-        elif "cur" not in pattern.groupindex:
-            raise RuleError(path, "a column_header pattern needs a group `cur`", entry)
-        headers.append(Header(str(row["name"]), row["basis"], pattern, currency, bool(row.get("whole_cell", False))))
-
-    cells = data["cells"]
-    require(path, "cells", cells, ("number", "nil", "range"))
-    number = compile_pattern(path, "cells.number", cells["number"])
-    if not {"minus", "num", "paren"} <= set(number.groupindex):
-        raise RuleError(path, "`number` needs groups minus, num and paren", "cells.number")
-    range_ = compile_pattern(path, "cells.range", cells["range"])
-    if not {"low", "high"} <= set(range_.groupindex):
-        raise RuleError(path, "`range` needs groups low and high", "cells.range")
-    boxes = data["boxes"]
-    require(path, "boxes", boxes, ("max_offset_em", "min_fit_share"))
-    min_header = data["min_header_cells"]
-    if not isinstance(min_header, int) or min_header < 1:
-        raise RuleError(path, "must be a whole number, 1 or more", "min_header_cells")
-    above = data["header_rows_above"]
-    if not isinstance(above, int) or above < 0:
-        raise RuleError(path, "must be a whole number, 0 or more", "header_rows_above")
+    context = {"macros": macros, "currencies": {code for _, code in currency_items}}
+    f = validate_model(TableMoneyFile, read_yaml(path), path, context)
     return TableRules(
-        separators=tuple(separators),
-        headers=tuple(headers),
-        min_header_cells=min_header,
-        unit_of=unit_of,
-        currency_of=currency_of,
-        number=number,
-        nil=compile_pattern(path, "cells.nil", cells["nil"]),
-        range=range_,
-        max_offset_em=float(boxes["max_offset_em"]),
-        min_fit_share=float(boxes["min_fit_share"]),
-        header_rows_above=above,
+        separators=tuple(
+            Separator(sep.name, compiled(sep.row), sep.split, sep.borders, skip, sep.max_gap_lines)
+            for sep in f.separators
+            for skip in [None if sep.skip is None else compiled(sep.skip)]
+        ),
+        headers=tuple(
+            Header(h.name, h.basis, compiled(h.pattern, regex.VERBOSE), h.currency, h.whole_cell) for h in f.headers
+        ),
+        min_header_cells=f.min_header_cells,
+        unit_of={form.lower(): Decimal(u.value) for u in f.units for form in u.forms},
+        currency_of=dict(currency_items),
+        number=compiled(f.cells.number),
+        nil=compiled(f.cells.nil),
+        range=compiled(f.cells.range),
+        max_offset_em=f.boxes.max_offset_em,
+        min_fit_share=f.boxes.min_fit_share,
+        header_rows_above=f.header_rows_above,
         year=regex.compile("(?!)"),
         max_years=1,
     )

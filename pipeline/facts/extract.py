@@ -23,7 +23,7 @@ import regex
 
 from pipeline.facts.context import Paragraph, clause_of, paragraphs, sentence_of
 from pipeline.facts.fact_rules import Compiled
-from pipeline.facts.measure import Decision, score_cues, title_measure
+from pipeline.facts.measure import Decision, context_cue, score_cues, title_measure
 from pipeline.facts.period import YearHit, calendar_years, nearest, reporting_year, years
 from pipeline.facts.subject import BodyRef, Known
 from pipeline.model import Document, Mention, mention_id
@@ -106,7 +106,7 @@ def extract_facts(
         s, e = to_norm(lines[m.line_index], m.start, m.end)
         table = p.table or m.values.get("basis", "text") != "text"
         amounts.append(Amount(m, p.index, p.at(m.line_index, s), p.at(m.line_index, e), table))
-    doc_body = _document_body(document, rules, named_in)
+    doc_body = _document_body(document, rules, named_in, bodies)
     facts = _Facts(document, lines, paras, refs, rules, lookup, doc_body)
     for a in amounts:
         facts.amounts_in.setdefault(a.para, []).append(a)
@@ -169,15 +169,49 @@ def _body_refs(
     return sorted(out, key=lambda r: (r.para, r.start))
 
 
-def _document_body(document: Document, rules: Compiled, lookup: Lookup) -> tuple[Known, str] | None:
-    """The body the document is by (its manifest publisher, else title), when that is a known body."""
+def _document_body(
+    document: Document, rules: Compiled, lookup: Lookup, bodies: Sequence[Mention] = ()
+) -> tuple[Known, str] | None:
+    """The body the document is by (its manifest publisher, else title), when that is a known body;
+    with no publisher, the body the text speaks of as itself (`_self_named`)."""
     for name in rules.model.subject.document_fields:
         value = document.meta.get(name)
         if value:
             known = lookup(str(value))
             if known is not None and known.type in rules.model.subject.document_types:
                 return known, name
-    return None
+    if document.meta.get("publisher"):
+        return None
+    return _self_named(document, rules, bodies)
+
+
+def _self_named(document: Document, rules: Compiled, bodies: Sequence[Mention]) -> tuple[Known, str] | None:
+    """A document with no publisher (no manifest entry) that calls a body "the Trust" (capitalised, as
+    its own papers do) at least `self_reference.min_uses` times is that body's: the body of that type it
+    names most often ("Leeds Teaching Hospitals" in "ltht-annual-report-2024-25.md")."""
+    ref = rules.model.subject.self_reference
+    if ref is None or rules.self_reference is None:
+        return None
+    uses: dict[str, int] = {}
+    for line in document.lines:
+        for hit in rules.self_reference.finditer(line.text):
+            key = next(k for k, v in hit.groupdict().items() if v)
+            uses[key] = uses.get(key, 0) + 1
+    types = {t for t, n in uses.items() if n >= ref.min_uses}
+    counts: dict[str, int] = {}
+    names: dict[str, tuple[str, str]] = {}
+    for b in bodies:
+        t = b.values.get("type")
+        if t in types and b.values.get("body_id"):
+            counts[b.values["body_id"]] = counts.get(b.values["body_id"], 0) + 1
+            names[b.values["body_id"]] = (b.values["name"], t)
+    if not counts:
+        return None
+    body_id = max(sorted(counts), key=lambda k: counts[k])
+    if counts[body_id] < ref.min_uses:
+        return None
+    name, t = names[body_id]
+    return Known(body_id, name, t, ()), "self_reference"
 
 
 class _Facts:
@@ -198,6 +232,8 @@ class _Facts:
         self.years_of: dict[int, list[YearHit]] = {}
         self.headings = [q.index for q in paras if q.heading]
         self.place_of: dict[int, bool] = {}
+        self.para_of_number: dict[int, int] = {}
+        self.title_measure: dict[int, Decision | None] = {}
         self.by_para: dict[int, list[BodyRef]] = {}
         for r in refs:
             self.by_para.setdefault(r.para, []).append(r)
@@ -218,6 +254,7 @@ class _Facts:
     ) -> _State:
         p = self.paras[a.para]
         text, rules = p.text, self.rules
+        d: Decision | None
         if prev is None and earlier is not None and rules.part_of_sentence is not None:
             # "... rise to £548M by the end of 2020/21. Of this, £397M is attributed to ...": a part
             if rules.part_of_sentence.search(text[earlier[0].end : a.start]):
@@ -242,14 +279,71 @@ class _Facts:
             d = self._cues(a, sent)
             nxt = self._next_in_sentence(a, sent)
             if nxt is not None and rules.part_of_next.match(text[a.end : nxt.start]):
-                whole = self._cues(nxt, sent)
-                if whole is not None:
-                    d = Decision(whole.value, "measure.part_of", (nxt.start, nxt.end))
+                of_next = self._cues(nxt, sent)
+                if of_next is not None:
+                    d = Decision(of_next.value, "measure.part_of", (nxt.start, nxt.end))
         if d is None and prev is not None:
             d = Decision(prev[1].measure.value, "measure.same_sentence", (prev[0].start, prev[0].end))
         if d is None:
+            d = self._context_measure(a, sent, earlier)
+        if d is None:
             d = Decision("other", "measure.none")
         return _State(d, d, False)
+
+    def _context_measure(
+        self, a: Amount, sent: tuple[int, int], earlier: tuple[Amount, _State] | None
+    ) -> Decision | None:
+        """No cue in the amount's sentence: what its context speaks of. The cue words of the paragraph
+        before the sentence (back to the amount before it, whose measure is next), then the title
+        over it: a table's caption, else its section's heading."""
+        m, rules = self.rules.model.measure, self.rules
+        if m.context_penalty is None:
+            return None
+        p = self.paras[a.para]
+        lo = max(0, sent[0] - m.context_chars)
+        if not a.table:
+            start = max(lo, earlier[0].end) if earlier is not None else lo
+            d = context_cue(p.text, start, sent[0], rules)
+            if d is not None:
+                return Decision(d.value, "measure.paragraph", d.span)
+            if earlier is not None and earlier[0].end > lo and earlier[1].measure.rule != "measure.none":
+                e = earlier[1].measure
+                return Decision(e.value, "measure.paragraph", (earlier[0].start, earlier[0].end))
+        under = self._header_para(a) if a.table else p
+        if under.index not in self.title_measure:
+            self.title_measure[under.index] = None
+            for title in self._titles_of(under):
+                t = self.paras[title]
+                d = context_cue(t.text, 0, len(t.text), rules)
+                if d is not None:
+                    self.title_measure[under.index] = Decision(d.value, "measure.heading", d.span, title)
+                    break
+        return self.title_measure[under.index]
+
+    def _header_para(self, a: Amount) -> Paragraph:
+        """A table cell's header row (its paragraph), where the table's title is looked for above: the
+        labels of the rows between are no title."""
+        number = a.mention.values.get("header_line")
+        if number is None:
+            return self.paras[a.para]
+        if not self.para_of_number:
+            self.para_of_number = {self.document.lines[li].number: q.index for q in self.paras for li in q.lines}
+        k = self.para_of_number.get(number)
+        return self.paras[a.para if k is None else k]
+
+    def _titles_of(self, p: Paragraph) -> list[int]:
+        """The paragraphs that may title `p`, nearest first: the headings, labels and column headers at
+        most `caption_lookback` paragraphs above, back to a caption (`Table 2: Income received ...`, put
+        first) or to prose (a paragraph of sentences titles something else)."""
+        m, out = self.rules.model.measure, list[int]()
+        for k in range(p.index - 1, max(-1, p.index - 1 - m.caption_lookback), -1):
+            q = self.paras[k]
+            if self.rules.caption is not None and self.rules.caption.search(q.text):
+                return [k, *out]  # a caption says what the whole table or figure is: it comes first
+            if not q.table and q.text.rstrip()[-1:] in ".!?" and len(q.text.split()) > 12:
+                break  # prose: what is above it titles something else
+            out.append(k)  # a heading, a label, a column header
+        return out
 
     def _cues(self, a: Amount, sent: tuple[int, int]) -> Decision | None:
         text = self.paras[a.para].text
@@ -280,7 +374,7 @@ class _Facts:
                 return Period(hits[0].value, "column_header", "period.column_header", words=str(fin_year))
         amount = (a.start, a.end)
         clause = clause_of(text, sent[0], sent[1], amount, rules)
-        here = years(text, clause[0], clause[1], rules)
+        here = self._own_years(a, years(text, clause[0], clause[1], rules), clause)
         hit = nearest(here, amount, text)
         if hit is None:
             cal = [
@@ -296,7 +390,19 @@ class _Facts:
             if self.annual and self.report_year and rules.this_year.search(text, clause[0], clause[1]):
                 return Period(self.report_year, "document", "period.this_year", (a.para, *relative.span()))
             return Period(None, "none", "period.relative", (a.para, *relative.span()))
-        before = [h for h in years(text, sent[0], sent[1], rules) if h.end <= a.start]
+        before = [
+            h
+            for h in years(text, sent[0], sent[1], rules)
+            if h.end <= a.start and not (rules.model.period.asides and _aside(text, sent[0], h, a.start))
+        ]
+        if rules.model.period.nearest_wins:
+            # "... 2017-18 ... plans this year (April Board papers) to reduce ... by over £15m": the time
+            # words nearest before the amount say its period; "this year" after a year names none
+            last = None
+            for m in rules.relative.finditer(text, before[-1].end if before else sent[0], a.start):
+                last = m
+            if last is not None:
+                return Period(None, "none", "period.relative", (a.para, *last.span()))
         if before:
             return self._period_hit(a, before[-1], "sentence")
         lookback = rules.model.context.crowded_reach if a.crowded else rules.model.context.paragraph_lookback
@@ -335,6 +441,23 @@ class _Facts:
             return Period(self.title_years[0].value, "document", "period.title", words=self.title)
         return Period(None, "none", "period.none")
 
+    def _own_years(self, a: Amount, hits: list[YearHit], clause: tuple[int, int]) -> list[YearHit]:
+        """The years of a clause that may be this amount's: not a year right after another amount of the
+        clause, before this one ("from £13.6 billion in 2025/26 to £14.6 billion in 2029/30")."""
+        words = self.rules.model.period.owned_words
+        if words is None or len(hits) < 2:
+            return hits
+        text = self.paras[a.para].text
+        others = [o for o in self._amounts_between(a.para, clause[0], a.start) if o is not a]
+        return [
+            h
+            for h in hits
+            if not (
+                h.end <= a.start
+                and any(o.end <= h.start and len(text[o.end : h.start].split()) <= words for o in others)
+            )
+        ]
+
     def _period_hit(self, a: Amount, hit: YearHit, source: str) -> Period:
         return Period(hit.value, source, hit.rule, (a.para, hit.start, hit.end))
 
@@ -349,7 +472,8 @@ class _Facts:
         k = p.index
         for _ in range(self.rules.model.context.carry_paragraphs + 1):
             cur = self.paras[k]
-            if k == 0 or not (cur.runs_on or cur.introduced or continues or not own):
+            unnamed = self.rules.model.context.carry_unnamed and not own
+            if k == 0 or not (cur.runs_on or cur.introduced or continues or unnamed):
                 return None
             k -= 1
             prev = self.paras[k]
@@ -358,6 +482,9 @@ class _Facts:
             if k not in self.years_of:
                 self.years_of[k] = years(prev.text, 0, len(prev.text), self.rules)
             hits = self.years_of[k]
+            if self.rules.deadline is not None:
+                # "a gap projected at £123m ... by 2020-21": a target date, no year of what follows
+                hits = [h for h in hits if not self.rules.deadline.search(prev.text, max(0, h.start - 20), h.start)]
             if hits:
                 h = hits[-1]
                 return Period(h.value, "paragraph", h.rule, (k, h.start, h.end))
@@ -400,8 +527,8 @@ class _Facts:
         if after:
             return self._from_ref(after[0], "subject.clause_after")
         types = set(rules.model.subject.paragraph_types)
-        back = sent[0] - rules.model.context.paragraph_lookback
-        earlier = [r for r in mine if back <= r.start and r.end <= sent[0] and r.type in types]
+        reach = sent[0] - rules.model.context.paragraph_lookback
+        earlier = [r for r in mine if reach <= r.start and r.end <= sent[0] and r.type in types]
         if earlier:
             return self._from_ref(earlier[-1], "subject.paragraph")
         carried = self._carried_subject(a)
@@ -415,11 +542,21 @@ class _Facts:
             return section
         if self.doc_body is not None:
             known, field = self.doc_body
-            return Subject(known.body_id, known.name, "subject.document", words=str(self.document.meta.get(field)))
+            return Subject(known.body_id, known.name, "subject.document", words=self._doc_words(field))
         national = self._national_document()
         if national is not None:
             return national
         return Subject(None, None, "subject.none")
+
+    def _doc_words(self, field: str) -> str:
+        """What named the document's own body: its manifest field, or its name and what the text calls it."""
+        if field in self.document.meta:
+            return str(self.document.meta.get(field))
+        known = self.doc_body[0] if self.doc_body is not None else None
+        return (
+            f"{known.name if known else ''} (the document's own body: no publisher; the body it names most"
+            " of the type it calls 'the Trust', 'the CCG')"
+        )
 
     def _national_document(self) -> Subject | None:
         """A paper of the national bodies that run the NHS (its publisher, else title, says so) speaks of
@@ -477,7 +614,7 @@ class _Facts:
             own = [r for r in row if r.end <= first_cell and r.type != "national"]
             if own:
                 return self._from_ref(own[0], "subject.table_row")
-            return Subject(known.body_id, known.name, "subject.document", words=str(self.document.meta.get(field)))
+            return Subject(known.body_id, known.name, "subject.document", words=self._doc_words(field))
         if row:
             return self._from_ref(row[0], "subject.table_row")
         return Subject(None, None, "subject.none")
@@ -537,7 +674,7 @@ class _Facts:
         if self.doc_body is None:
             return None
         known, field = self.doc_body
-        return Subject(known.body_id, known.name, "subject.document", words=str(self.document.meta.get(field)))
+        return Subject(known.body_id, known.name, "subject.document", words=self._doc_words(field))
 
     def _last_of_types(
         self, p: Paragraph, pos: int, types: set[str], names: regex.Pattern[str] | None = None
@@ -611,7 +748,12 @@ class _Facts:
         line = self.document.lines[m.line_index]
         basis = [
             self._basis("subject", subject.rule, subject.span, subject.words),
-            self._basis("measure", measure.rule, (a.para, *measure.span) if measure.span else None, None),
+            self._basis(
+                "measure",
+                measure.rule,
+                (a.para if measure.para is None else measure.para, *measure.span) if measure.span else None,
+                None,
+            ),
             self._basis("period", period.rule, period.span, period.words),
         ]
         return {
@@ -655,6 +797,12 @@ class _Facts:
                 {"page": line.page, "line": line.number, "char_start": rs, "char_end": re_, "text": nl.raw[rs:re_]}
             )
         return out
+
+
+def _aside(text: str, start: int, h: YearHit, pos: int) -> bool:
+    """A year inside brackets closed before `pos` (`HEE pays their placement fees (due to stop in
+    2018/19), but ... £40,000`): an aside about something else."""
+    return text.count("(", start, h.start) > text.count(")", start, h.start) and ")" in text[h.end : pos]
 
 
 def _distance(text: str, h: YearHit, amount: tuple[int, int]) -> int:

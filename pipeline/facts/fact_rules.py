@@ -53,6 +53,7 @@ class ContextRules(_Model):
     crowded: int = Field(ge=1)
     crowded_reach: int = Field(ge=10)
     place_heading_lookback: int = Field(ge=0)
+    carry_unnamed: bool = True
 
     _check = field_validator("paragraph_ends", "introduces", "heading_pattern", "not_heading", "clause_breaks")(
         _pattern
@@ -87,8 +88,14 @@ class MeasureRules(_Model):
     own_noun_words: int = Field(ge=0)
     cues: list[Cue] = Field(min_length=1)
     table_title_cues: list[Cue]
+    context_penalty: float | None = Field(default=None, ge=0)
+    context_chars: int = Field(default=0, ge=0)
+    context_min_reach: int = Field(default=0, ge=0)
+    caption: str | None = None
+    caption_lookback: int = Field(default=0, ge=0)
 
     _check = field_validator("part_of", "part_continues", "part_of_next", "change_from", "change_to")(_pattern)
+    _check_caption = field_validator("caption")(lambda v: v if v is None else _pattern(v))
 
     @field_validator("cues", "table_title_cues")
     @classmethod
@@ -117,6 +124,11 @@ class PeriodRules(_Model):
     max_words_after: int = Field(ge=0)
     comparison: str
     continues: str | None = None
+    nearest_wins: bool = False
+    asides: bool = False
+    owned_words: int | None = Field(default=None, ge=0)
+    month_year: str | None = None
+    deadline: str | None = None
 
     _check = field_validator(
         "financial_year",
@@ -130,7 +142,7 @@ class PeriodRules(_Model):
         "annual_report",
         "comparison",
     )(_pattern)
-    _check_continues = field_validator("continues")(lambda v: v if v is None else _pattern(v))
+    _check_continues = field_validator("continues", "month_year", "deadline")(lambda v: v if v is None else _pattern(v))
 
 
 class BackReference(_Model):
@@ -161,6 +173,18 @@ class WholeService(_Model):
     _check = field_validator("pattern")(_pattern)
 
 
+class SelfReference(_Model):
+    min_uses: int = Field(ge=1)
+    types: dict[str, str] = Field(min_length=1)  # type of body -> the words its own papers call it
+
+    @field_validator("types")
+    @classmethod
+    def _patterns(cls, v: dict[str, str]) -> dict[str, str]:
+        for pattern in v.values():
+            _pattern(pattern)
+        return v
+
+
 class SubjectRules(_Model):
     back_references: list[BackReference]
     whole_service: WholeService
@@ -180,6 +204,7 @@ class SubjectRules(_Model):
     place_types: list[PlaceType]
     document_fields: list[Literal["publisher", "title", "author"]]
     document_types: list[str]
+    self_reference: SelfReference | None = None
 
     _check = field_validator(
         "counterparty_before", "source_after", "group_after", "place_before", "not_subject_names", "place_name"
@@ -214,6 +239,7 @@ class Compiled:
         self.part_of_sentence = _compile(m.part_of_sentence) if m.part_of_sentence else None
         self.change_from = _compile(m.change_from)
         self.change_to = _compile(m.change_to)
+        self.caption = _compile(m.caption, case=True) if m.caption else None
         self.table_title_cues = [(cue, _compile(cue.pattern, cue.case)) for cue in m.table_title_cues]
         self.financial_year = _compile(p.financial_year)
         self.fy_short = _compile(p.fy_short)
@@ -227,6 +253,8 @@ class Compiled:
         self.annual_report = _compile(p.annual_report)
         self.comparison = _compile(p.comparison)
         self.continues = _compile(p.continues) if p.continues else None
+        self.month_year = _compile(p.month_year) if p.month_year else None
+        self.deadline = _compile(p.deadline) if p.deadline else None
         self.back_references = [(b, _compile(b.pattern)) for b in s.back_references]
         self.reference_names = {b.id: _compile(b.names, case=True) for b in s.back_references if b.names}
         self.counterparty_before = _compile(s.counterparty_before)
@@ -240,6 +268,11 @@ class Compiled:
         self.group_before = _compile(s.group_before) if s.group_before else None
         self.national_documents = _compile(s.national_documents) if s.national_documents else None
         self.place_types = [(t, _compile(t.pattern)) for t in s.place_types]
+        self.self_reference = (
+            _compile("|".join(f"(?P<{t}>{p})" for t, p in s.self_reference.types.items()), case=True)
+            if s.self_reference
+            else None
+        )
 
 
 def validate(data: Any, path: Path) -> FactRules:

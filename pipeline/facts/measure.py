@@ -15,6 +15,7 @@ class Decision:
     value: str | None
     rule: str
     span: tuple[int, int] | None = None
+    para: int | None = None  # the paragraph of `span` when it is not the amount's (a heading, a caption)
 
 
 def words_between(text: str, a: int, b: int) -> int:
@@ -65,6 +66,28 @@ def score_cues(
             key = (score, -order)
             if best is None or key > (best[0], best[1]):
                 best = (score, -order, Decision(cue.measure, cue.id, (hs, he)))
+    if best is None or best[0] < m.min_score:
+        return None
+    return best[2]
+
+
+def context_cue(text: str, lo: int, hi: int, rules: Compiled) -> Decision | None:
+    """The measure the words of text[lo:hi] speak of, for an amount after them whose own sentence has no
+    cue (an earlier sentence of its paragraph, its section heading, its table's caption): the best cue,
+    less `context_penalty` a word from it to `hi`. Cues tied to a place beside an amount (`side`) or
+    to a short reach (`max_words` under `context_min_reach`) say nothing from afar."""
+    m = rules.model.measure
+    if m.context_penalty is None or hi <= lo:
+        return None
+    best: tuple[float, int, Decision] | None = None
+    for order, (cue, pattern) in enumerate(rules.cues):
+        if cue.side != "either" or cue.max_words < m.context_min_reach:
+            continue
+        for hit in pattern.finditer(text, lo, hi):
+            score = cue.weight - m.context_penalty * words_between(text, hit.end(), hi)
+            key = (score, -order)
+            if best is None or key > (best[0], best[1]):
+                best = (score, -order, Decision(cue.measure, cue.id, hit.span()))
     if best is None or best[0] < m.min_score:
         return None
     return best[2]

@@ -68,6 +68,15 @@ def calendar_years(text: str, start: int, end: int, rules: Compiled, amount_end:
         if len(text[amount_end : m.start()].split()) > rules.model.period.calendar_after_words:
             break
         out.append(YearHit(m.group(1), m.start(), m.end(), "period.calendar"))
+    if rules.month_year is not None:
+        # "£7 million a month in July 2023", "saved £171 million year to date July 2024": a month names
+        # the financial year it falls in (April to March)
+        for m in rules.month_year.finditer(text, amount_end, end):
+            if len(text[amount_end : m.start()].split()) > rules.model.period.calendar_after_words:
+                break
+            year = int(m.group(2))
+            first = year if m.group(1)[:3].lower() not in ("jan", "feb", "mar") else year - 1
+            out.append(YearHit(f"{first}/{(first + 1) % 100:02d}", m.start(), m.end(), "period.month"))
     return out
 
 
@@ -75,7 +84,11 @@ def nearest(hits: list[YearHit], amount: tuple[int, int], text: str) -> YearHit 
     if not hits:
         return None
     a, b = amount
-    return min(hits, key=lambda h: len(text[h.end : a].split()) if h.end <= a else len(text[b : h.start].split()))
+    # equally near: the year after the amount ("2025/26 to £14.6 billion in 2029/30")
+    return min(
+        hits,
+        key=lambda h: (len(text[h.end : a].split()), 1) if h.end <= a else (len(text[b : h.start].split()), 0),
+    )
 
 
 def reporting_year(title: str, date: str | None, rules: Compiled) -> str | None:

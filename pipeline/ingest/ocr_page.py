@@ -55,13 +55,21 @@ def read_whole_page(page: Any, state: PageOcr, band_share: float) -> list[PageLi
 
 
 def add_missing(
-    page: Any, chars: Sequence[Any], has_images: bool, lines: list[PageLine], state: PageOcr, band_share: float
+    page: Any,
+    chars: Sequence[Any],
+    has_images: bool,
+    lines: list[PageLine],
+    state: PageOcr,
+    band_share: float,
+    image_list: Sequence[BBox] | None = None,
 ) -> list[PageLine]:
-    """`lines` and, after them, OCR lines for the page's images and lost glyphs (raises OcrError)."""
+    """`lines` and, after them, OCR lines for the page's images and lost glyphs (raises OcrError).
+    `image_list`: the images' boxes where the reader has them (pdfium), else from pdfminer's layout."""
     rules = state.rules
     candidates = ocr_detect.lost_glyph_candidates(chars, rules)
     width, height = float(page.width), float(page.height)
-    images = ocr_detect.image_regions(image_boxes(page), width, height, rules) if has_images else []
+    boxes = image_boxes(page) if image_list is None else image_list
+    images = ocr_detect.image_regions(boxes, width, height, rules) if has_images else []
     if not candidates and not images:
         return lines
     image = render(page, rules.dpi)
@@ -161,12 +169,13 @@ def page_with_text(
     lines: list[PageLine],
     state: PageOcr,
     band_share: float,
+    image_list: Sequence[BBox] | None = None,
 ) -> list[PageLine]:
     """A page's text-layer lines, then OCR lines for its images and lost glyphs (see `add_missing`)."""
     if not state.usable:
         return lines
     try:
-        out = add_missing(page, chars, has_images, lines, state, band_share)
+        out = add_missing(page, chars, has_images, lines, state, band_share, image_list)
     except ocr.OcrError as exc:
         doc.problems.append(
             _warning(doc, "ocr_failed", f"page {number}: its images could not be read by OCR ({exc}).", number)

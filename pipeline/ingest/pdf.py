@@ -25,7 +25,7 @@ import pdfplumber
 from pdfminer.layout import LTChar, LTContainer, LTImage, LTItem
 from pdfplumber.utils.exceptions import PdfminerException
 
-from pipeline.ingest import ocr_page
+from pipeline.ingest import ocr_page, pdfium_chars
 from pipeline.ingest.hyphen_breaks import find_hyphen_joins
 from pipeline.ingest.ocr_rules import load_ocr_rules
 from pipeline.ingest.pdf_layout import PageLine, RawChar, glyphs_from_chars, read_page
@@ -41,6 +41,7 @@ PDF_DATE = re.compile(r"^(?:D:)?(\d{4})(\d{2})?(\d{2})?")
 def ingest_pdf(path: Path, data: bytes, doc: Document, **options: Any) -> Document:
     """Read one PDF into `doc` (its lines, page count and problems). Never raises for a bad file."""
     layout = load_layout(options.get("rules"))
+    reader = str(options.get("pdf_reader") or layout.reader)
     ocr_state = ocr_page.for_document(load_ocr_rules(options.get("rules")))
     if PDF_MAGIC not in data[:MAGIC_WINDOW]:
         start = data[:16]
@@ -83,10 +84,18 @@ def ingest_pdf(path: Path, data: bytes, doc: Document, **options: Any) -> Docume
                 )
             )
             return doc
+        fdoc = _open_pdfium(data, password) if reader == "pdfium" else None
         per_page: list[list[PageLine]] = []
-        for number, page in enumerate(pages, 1):
-            per_page.append(_read_one_page(doc, page, number, layout, ocr_state))
-            page.close()
+        try:
+            for number, page in enumerate(pages, 1):
+                fpage = fdoc[number - 1] if fdoc is not None else None
+                per_page.append(_read_one_page(doc, page, number, layout, ocr_state, fpage))
+                page.close()
+                if fpage is not None:
+                    fpage.close()
+        finally:
+            if fdoc is not None:
+                fdoc.close()
     roles = assign_roles(per_page, layout)
     for number, (lines, page_roles) in enumerate(zip(per_page, roles, strict=True), 1):
         for i, (pl, role) in enumerate(zip(lines, page_roles, strict=True), 1):
@@ -103,11 +112,20 @@ def ingest_pdf(path: Path, data: bytes, doc: Document, **options: Any) -> Docume
     return doc
 
 
+def _open_pdfium(data: bytes, password: Any) -> Any:
+    """The document opened by pdfium as well, for its characters (None when pdfium cannot open a
+    file that pdfminer could: then pdfplumber reads it, as with `--pdf-reader pdfplumber`)."""
+    try:
+        return pdfium_chars.open_document(data, str(password) if password is not None else None)
+    except Exception:
+        return None
+
+
 def _read_one_page(
-    doc: Document, page: Any, number: int, layout: PdfLayout, ocr_state: ocr_page.PageOcr
+    doc: Document, page: Any, number: int, layout: PdfLayout, ocr_state: ocr_page.PageOcr, fpage: Any = None
 ) -> list[PageLine]:
     try:
-        return _read_page_text(doc, page, number, layout, ocr_state)
+        return _read_page_text(doc, page, number, layout, ocr_state, fpage)
     except Exception as exc:  # one page that cannot be read must not lose the others
         doc.problems.append(
             _warning(doc, "page_error", f"page {number} cannot be read ({_describe(exc)}); it is left out.", number)
@@ -116,11 +134,16 @@ def _read_one_page(
 
 
 def _read_page_text(
-    doc: Document, page: Any, number: int, layout: PdfLayout, ocr_state: ocr_page.PageOcr
+    doc: Document, page: Any, number: int, layout: PdfLayout, ocr_state: ocr_page.PageOcr, fpage: Any = None
 ) -> list[PageLine]:
+    images = None
     try:
         with _pdfminer_warnings() as warnings:
-            chars, has_images = page_chars(page)
+            if fpage is None:
+                chars, has_images = page_chars(page)
+            else:  # pdfium's characters; images from its page objects
+                chars, has_images = pdfium_chars.page_chars(fpage), pdfium_chars.has_images(fpage)
+                images = list(pdfium_chars.image_boxes(fpage)) if has_images else []
         glyphs, stats = glyphs_from_chars(chars, float(page.width), float(page.height), layout)
     except Exception as exc:
         doc.problems.append(
@@ -185,7 +208,7 @@ def _read_page_text(
             )
         )
     lines = read_page(glyphs, float(page.width), float(page.height), layout)
-    return ocr_page.page_with_text(doc, page, number, chars, has_images, lines, ocr_state, layout.band_share)
+    return ocr_page.page_with_text(doc, page, number, chars, has_images, lines, ocr_state, layout.band_share, images)
 
 
 def page_chars(page: Any) -> tuple[list[RawChar], bool]:

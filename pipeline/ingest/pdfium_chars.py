@@ -1,0 +1,196 @@
+"""PDF characters from pdfium (pypdfium2), placed as pdfplumber places them.
+
+The layout code (`pdf_layout`) takes characters as pdfplumber gives them: top-left origin, the
+page's /Rotate applied, and pdfminer's box for each character (the advance width along the
+baseline; across it, from the font's descent to descent + font size). pdfium gives each
+character's loose box in PDF user space (bottom-left origin, before /Rotate) from the font's
+descent to its ascent. This module turns one into the other:
+
+- the loose box's descent side is kept and its ascent side moved to descent + one em (the font
+  size times the text matrix), which is pdfminer's box;
+- the box is mapped to the page as pdfminer maps it (the /Rotate and MediaBox origin matrix of
+  `PDFPageInterpreter.process_page`) and then flipped as pdfplumber flips it
+  (``top = height - y1 + mediabox top``);
+- characters pdfium generates (spaces and line ends not in the content stream) are dropped;
+  pieces pdfium splits one glyph into (a ligature, a glyph mapped to several letters) are joined
+  back into one character; a glyph with no Unicode mapping becomes ``(cid:N)`` like pdfminer's.
+
+pdfium's text page is not the content stream: it drops glyphs drawn twice within 0.07 em, runs of
+spaces, non-breaking spaces and zero-width text, and follows /ActualText. Where that changes a
+page's lines, `tests/test_pdfium_reader.py` lists the documents and says why.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from collections.abc import Iterator
+from typing import Any
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from pipeline.ingest.pdf_layout import RawChar
+from pipeline.model import BBox
+
+_SPACE_LIKE = frozenset((0x20, 0x0D, 0x0A, 0x02))  # the code points pdfium generates
+
+
+def _page_transform(page: Any) -> tuple[tuple[float, ...], float, float, float]:
+    """pdfminer's device matrix for the page (rotation and MediaBox origin), and pdfplumber's
+    x offset, top offset and height."""
+    x0, y0, x1, y1 = page.get_mediabox()
+    rot = page.get_rotation()
+    if rot == 90:
+        ctm: tuple[float, ...] = (0, -1, 1, 0, -y0, x1)
+    elif rot == 180:
+        ctm = (-1, 0, 0, -1, x1, y1)
+    elif rot == 270:
+        ctm = (0, 1, -1, 0, y1, -x0)
+    else:
+        ctm = (1, 0, 0, 1, -x0, -y0)
+    if rot in (90, 270):
+        return ctm, y0, -x0, x1 - x0
+    return ctm, x0, -y0, y1 - y0
+
+
+def page_chars(page: Any) -> list[RawChar]:
+    """The characters of one pypdfium2 page, as `pdf.page_chars` gives pdfplumber's."""
+    textpage = page.get_textpage()
+    try:
+        return _chars(page, textpage)
+    finally:
+        textpage.close()
+
+
+def _chars(page: Any, textpage: Any) -> list[RawChar]:
+    (A, B, C, D, E, F), mb_x0, mb_top, height = _page_transform(page)
+    tp = textpage.raw
+    count = pdfium_c.FPDFText_CountChars(tp)
+    get_unicode = pdfium_c.FPDFText_GetUnicode
+    is_generated = pdfium_c.FPDFText_IsGenerated
+    get_box = pdfium_c.FPDFText_GetLooseCharBox
+    get_matrix = pdfium_c.FPDFText_GetMatrix
+    get_size = pdfium_c.FPDFText_GetFontSize
+    map_error = pdfium_c.FPDFText_HasUnicodeMapError
+    rect = pdfium_c.FS_RECTF()
+    m = pdfium_c.FS_MATRIX()
+    rect_p, m_p = ctypes.byref(rect), ctypes.byref(m)
+    out: list[RawChar] = []
+    last_key: tuple[float, ...] | None = None
+    for i in range(count):
+        code = get_unicode(tp, i)
+        if code in _SPACE_LIKE and is_generated(tp, i):
+            last_key = None
+            continue
+        get_box(tp, i, rect_p)
+        get_matrix(tp, i, m_p)
+        left, bottom, right, top = rect.left, rect.bottom, rect.right, rect.top
+        key = (left, bottom, right, top, m.a, m.b, m.c, m.d)
+        if map_error(tp, i):
+            text = f"(cid:{code})"
+        elif code == 0x02:  # a hyphen pdfium found at a line end
+            text = "-"
+        else:
+            text = chr(code) if code else ""
+        if key == last_key and out:  # one glyph that pdfium split into several letters
+            prev = out[-1]
+            out[-1] = (prev[0] + text, *prev[1:])
+            continue
+        last_key = key
+        size = get_size(tp, i)
+        ux, uy = m.c * size, m.d * size  # one em up the glyph, in user space
+        if abs(uy) >= abs(ux):
+            if uy > 0:
+                top = bottom + uy
+            else:
+                bottom = top + uy
+        elif ux > 0:
+            right = left + ux
+        else:
+            left = right + ux
+        # the two corners pdfminer takes, in its device space
+        px0, py0 = A * left + C * bottom + E, B * left + D * bottom + F
+        px1, py1 = A * right + C * top + E, B * right + D * top + F
+        if px1 < px0:
+            px0, px1 = px1, px0
+        if py1 < py0:
+            py0, py1 = py1, py0
+        a, b = A * m.a + C * m.b, B * m.a + D * m.b
+        c, d = A * m.c + C * m.d, B * m.c + D * m.d
+        out.append(
+            (
+                text,
+                px0 + mb_x0,
+                height - py1 + mb_top,
+                px1 + mb_x0,
+                height - py0 + mb_top,
+                py1 - py0,
+                a * d > 0 and b * c <= 0,
+                (a, b, c, d, 0.0, 0.0),
+            )
+        )
+    out.extend(_dropped_spaces(page, (A, B, C, D, E, F), mb_x0, mb_top, height))
+    return out
+
+
+def _dropped_spaces(page: Any, ctm: tuple[float, ...], mb_x0: float, mb_top: float, height: float) -> list[RawChar]:
+    """A space for each text object of the page's own content that pdfium's text page leaves out:
+    one with no width (spaces and non-breaking spaces have no ink), which pdfminer reads as its
+    space characters. Each becomes one zero-width space at the object's start, so the gap it fills
+    is read as a word space, not a cell break. (Objects inside form XObjects are not looked at.)"""
+    A, B, C, D, E, F = ctm
+    out: list[RawChar] = []
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT], max_depth=0):
+        left, _, right, _ = obj.get_bounds()
+        if abs(right - left) >= _EMPTY:
+            continue
+        a, b, c, d, e, f = obj.get_matrix().get()
+        size = _SIZE.value if pdfium_c.FPDFTextObj_GetFontSize(obj.raw, ctypes.byref(_SIZE)) else 1.0
+        # from a fifth of an em below the baseline to four fifths above it, zero width
+        lo = (e + c * size * -0.2, f + d * size * -0.2)
+        hi = (e + c * size * 0.8, f + d * size * 0.8)
+        px0, py0 = A * lo[0] + C * lo[1] + E, B * lo[0] + D * lo[1] + F
+        px1, py1 = A * hi[0] + C * hi[1] + E, B * hi[0] + D * hi[1] + F
+        if px1 < px0:
+            px0, px1 = px1, px0
+        if py1 < py0:
+            py0, py1 = py1, py0
+        ma, mb = A * a + C * b, B * a + D * b
+        mc, md = A * c + C * d, B * c + D * d
+        upright = ma * md > 0 and mb * mc <= 0
+        out.append(
+            (
+                " ",
+                px0 + mb_x0,
+                height - py1 + mb_top,
+                px1 + mb_x0,
+                height - py0 + mb_top,
+                py1 - py0,
+                upright,
+                (ma, mb, mc, md, 0.0, 0.0),
+            )
+        )
+    return out
+
+
+_EMPTY = 0.01  # pdfium's kSizeEpsilon: a text object narrower than this is not on its text page
+_SIZE = ctypes.c_float()
+
+
+def image_boxes(page: Any) -> Iterator[BBox]:
+    """The boxes of the page's raster images (also inside form XObjects), top-left origin like
+    pdfplumber's."""
+    (A, B, C, D, E, F), mb_x0, mb_top, height = _page_transform(page)
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=16):
+        left, bottom, right, top = obj.get_bounds()
+        xs = [A * x + C * y + E for x, y in ((left, bottom), (right, top))]
+        ys = [B * x + D * y + F for x, y in ((left, bottom), (right, top))]
+        yield (min(xs) + mb_x0, height - max(ys) + mb_top, max(xs) + mb_x0, height - min(ys) + mb_top)
+
+
+def has_images(page: Any) -> bool:
+    return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=16))
+
+
+def open_document(data: bytes, password: str | None) -> pdfium.PdfDocument:
+    return pdfium.PdfDocument(data, password=password)
