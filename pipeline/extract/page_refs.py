@@ -21,6 +21,7 @@ from pipeline.rules import RuleError, compile_pattern, expand_macros, read_yaml,
 
 SELF_WHERE = ("ref", "before", "after", "line")
 OPENERS = {")": "(", "]": "["}
+_MAY_HOLD_REF = regex.compile(r"(?i)\bp|page")  # a line with neither holds no page reference (compiled once)
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,7 @@ def find_refs(text: str, rules: PageRefRules, names: Sequence[regex.Pattern[str]
     """Page references in one normalised line, left to right, not overlapping. `names` are
     patterns for documents' names (rules/cited_documents.yaml): one written just before a
     bracket holding only the reference is the document cited (`The June Annex (p49)`)."""
-    if not regex.search(r"(?i)\bp|page", text):
+    if not _MAY_HOLD_REF.search(text):
         return []
     spans: list[tuple[int, int, regex.Match[str]]] = []
     for pat in rules.patterns:
