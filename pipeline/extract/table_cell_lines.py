@@ -100,7 +100,7 @@ def _cells(doc: Document, lines: Sequence[NormLine], rules: TableRules, own: Cel
             kind = "header"
         elif is_number_cell(cell, rules):
             kind = "number"
-        elif len(_words(text, 0, len(text))) == 1 and _fin_year(text, rules) is not None:
+        elif _fin_year(text, rules) is not None and len(_words(text, 0, len(text))) == 1:
             kind = "year"
         else:
             kind = "label"
