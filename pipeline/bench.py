@@ -4,20 +4,24 @@
 
 Each measurement is one function registered in MEASUREMENTS (run in that order; `--only NAME` runs
 one): to add a row of your own, write a function taking the parsed arguments and decorate it with
-``@measurement("name")``.
+``@measurement("name")`` (``by_default=False``: only with ``--only`` or ``--large``). The default run
+takes under 10 minutes on a quiet 2-core machine, ``--quick`` (no 207-page report, no OCR, no
+replicated corpus, no web load) about 2; ``--large`` adds OCR of every PDF, the corpus replicated 10x
+and 50x and the Dask part (hours).
 
 - ``pdf``: PDF pages per second through our ingestion vs plain pdfplumber ``extract_words`` vs
-  pypdfium2's characters with boxes and sizes, on the same pages, and the ratios.
-- ``ocr``: each PDF read with OCR on and off; the difference is what OCR costs, with the pages it
-  read and the lines it added (the ``pdf`` rows read with OCR off).
+  pypdfium2's characters with boxes and sizes, on the same pages, and the ratios (a reader of our
+  ingestion is one more entry of ``_readers``).
+- ``ocr``: the scanned test PDFs (every PDF with --large) read with OCR on and off; the difference is
+  what OCR costs, with the pages it read and the lines it added (the ``pdf`` rows read with OCR off).
 - ``stages``: characters per second through normalisation and every extractor of the EXTRACTORS
   registry (extractors of one module share one analysis per document and are timed together), all
   kinds against money alone, and each against its ceiling: one compiled regex scan of the same text
   for what that kind looks for.
 - ``builds``: builds, each in its own process as `python -m pipeline build` runs them (wall and CPU
   time; peak memory of the main process and of the largest worker): the full corpus from an empty
-  cache, a no-op rebuild, a rebuild after adding one document, and the corpus replicated 10x (and
-  50x with --large; time should grow linearly, memory stay flat).
+  cache, a no-op rebuild, a rebuild after adding one document, and the corpus replicated 3x (1x,
+  10x and 50x with --large; time should grow linearly, memory stay flat).
 - ``longline`` and ``web`` (pipeline/bench_faults.py): a long line against the same text on lines of
   its own, and the review site under 2,000 requests from 8 threads with 32,000-character URLs.
 - ``dask``: the corpus replicated 20x (``--times``), every document processed, built locally with
@@ -63,11 +67,14 @@ ADDED_DOC = "leeds-shared-research-and-innovation-strategy-2020-2030.pdf"
 
 Measurement = Callable[[argparse.Namespace], None]
 MEASUREMENTS: dict[str, Measurement] = {}
+ON_REQUEST: set[str] = set()  # measurements run only with --only NAME or --large (they take many minutes)
 
 
-def measurement(name: str) -> Callable[[Measurement], Measurement]:
+def measurement(name: str, by_default: bool = True) -> Callable[[Measurement], Measurement]:
     def register(func: Measurement) -> Measurement:
         MEASUREMENTS[name] = func
+        if not by_default:
+            ON_REQUEST.add(name)
         return func
 
     return register
@@ -75,8 +82,14 @@ def measurement(name: str) -> Callable[[Measurement], Measurement]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="skip the 207-page report and the replicated corpus")
-    parser.add_argument("--large", action="store_true", help="also build the corpus replicated 50x (about 10 min)")
+    parser.add_argument(
+        "--quick", action="store_true", help="skip the 207-page report, the replicated corpus and the web load"
+    )
+    parser.add_argument(
+        "--large",
+        action="store_true",
+        help="also OCR every PDF, build the corpus replicated 10x and 50x, and run the Dask part (an hour or more)",
+    )
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="jobs for the builds")
     parser.add_argument("--only", choices=sorted(MEASUREMENTS), help="run one measurement only")
     parser.add_argument("--repeat", type=int, default=1, help="paired runs of the Dask part")
@@ -89,9 +102,13 @@ def main(argv: list[str] | None = None) -> None:
         return
     print(f"nhs-figures benchmark: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, jobs {args.jobs}")
     print(f"real documents from {REALDOCS}: {'yes' if REALDOCS.is_dir() else 'absent, corpus only'}\n")
+    t0 = time.perf_counter()
     for name, func in MEASUREMENTS.items():
-        if args.only in (None, name):
+        if args.only == name or (args.only is None and (args.large or name not in ON_REQUEST)):
+            if args.quick and args.only is None and name in ("ocr", "web"):
+                continue
             func(args)
+    print(f"benchmark finished in {time.perf_counter() - t0:.0f} s (wall)")
 
 
 # -- 1. PDF ingestion ---------------------------------------------------------------------------
@@ -107,42 +124,58 @@ def pdf_files(quick: bool) -> list[Path]:
     return files
 
 
+def _readers() -> dict[str, Callable[[Path], float]]:
+    """What the PDF part times on the same pages, each returning CPU seconds: plain pdfplumber and pypdfium2
+    (the references), and our ingestion (lines with boxes) with each PDF reader it has. A reader of our
+    ingestion is one more entry here (`ours/<reader>`), e.g. a pdfium character source."""
+    return {
+        "pdfplumber": _time_words,
+        "pdfium chars": _time_pdfium,
+        "ours": _time_ours,
+        "ours/pdfium": lambda path: _time_ours(path, "pdfium"),
+    }
+
+
 @measurement("pdf")
 def bench_pdf(args: argparse.Namespace) -> None:
     files = pdf_files(args.quick)
-    print("1. PDF ingestion (no cache, OCR off, CPU seconds): ours (lines with boxes) with each reader,")
-    print("   `--pdf-reader pdfplumber` (pdfminer) and `pdfium`, vs pdfplumber extract_words and bare pypdfium2")
-    print(f"   {'file':50} {'pages':>5} {'plumber s':>9} {'pdfium s':>8} {'ours s':>8} {'ours-pdfium s':>13}")
+    readers = _readers()
+    print("1. PDF ingestion (no cache, CPU seconds): our ingestion (lines with boxes) vs pdfplumber extract_words")
+    print("   vs pypdfium2 characters with boxes and font sizes (what a pdfium reader starts from), same pages")
+    print(f"   {'file':46} {'pages':>5} " + " ".join(f"{name[:13]:>13}" for name in readers))
     tot_pages = 0
-    tot = {"words": 0.0, "pdfium": 0.0, "ours": 0.0, "ours_pdfium": 0.0}
+    tot = dict.fromkeys(readers, 0.0)
     for path in files:
-        t_words, pages = _time_words(path)
-        t_pdfium = _time_pdfium(path)
-        t_ours = _time_ours(path, "pdfplumber")
-        t_fast = _time_ours(path, "pdfium")
+        pages = _page_count(path)
+        times = {name: read(path) for name, read in readers.items()}
         tot_pages += pages
-        for key, t in (("words", t_words), ("pdfium", t_pdfium), ("ours", t_ours), ("ours_pdfium", t_fast)):
-            tot[key] += t
-        print(f"   {path.name[:50]:50} {pages:5d} {t_words:9.2f} {t_pdfium:8.2f} {t_ours:8.2f} {t_fast:13.2f}")
+        for name, t in times.items():
+            tot[name] += t
+        print(f"   {path.name[:46]:46} {pages:5d} " + " ".join(f"{t:13.2f}" for t in times.values()))
+    print(f"   {'all (s)':46} {tot_pages:5d} " + " ".join(f"{t:13.2f}" for t in tot.values()))
     rate = {k: tot_pages / max(v, 1e-9) for k, v in tot.items()}
-    print(
-        f"   {'all':50} {tot_pages:5d} {tot['words']:9.2f} {tot['pdfium']:8.2f} {tot['ours']:8.2f} "
-        f"{tot['ours_pdfium']:13.2f}\n"
-        f"   pages/s: pdfplumber {rate['words']:.1f}, pdfium characters {rate['pdfium']:.1f}, ours with pdfplumber "
-        f"{rate['ours']:.1f}, ours with pdfium {rate['ours_pdfium']:.1f} (pdfium reader / pdfplumber reader "
-        f"{rate['ours_pdfium'] / rate['ours']:.2f}x; ours/pdfplumber {rate['ours'] / rate['words']:.2f}x)\n"
-    )
+    print(f"   {'pages/s':46} {'':5} " + " ".join(f"{r:13.1f}" for r in rate.values()))
+    ratios = ", ".join(f"{name} {rate[name] / rate['pdfplumber']:.2f}x" for name in readers if name != "pdfplumber")
+    print(f"   pages/s against pdfplumber: {ratios}\n")
 
 
-def _time_words(path: Path) -> tuple[float, int]:
+def _page_count(path: Path) -> int:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(path)
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
+def _time_words(path: Path) -> float:
     t0 = time.process_time()
     with pdfplumber.open(path) as pdf:
-        pages = 0
         for page in pdf.pages:
             page.extract_words()
             page.close()
-            pages += 1
-    return time.process_time() - t0, pages
+    return time.process_time() - t0
 
 
 def _time_pdfium(path: Path) -> float:
@@ -191,10 +224,10 @@ def _rules_without_ocr() -> Path:
 # -- 1b. OCR ------------------------------------------------------------------------------------
 
 
-def ocr_files(quick: bool) -> list[Path]:
-    """The PDFs of part 1 and the scanned test PDFs."""
+def ocr_files(large: bool) -> list[Path]:
+    """The scanned test PDFs; with --large the PDFs of part 1 too (OCR of their charts takes many minutes)."""
     scans = sorted((ROOT / "tests" / "data" / "hardpdfs").glob("scanned-*.pdf"))
-    return [*pdf_files(quick), *scans]
+    return [*pdf_files(quick=False), *scans] if large else scans
 
 
 def bench_ocr(files: list[Path]) -> None:
@@ -233,7 +266,7 @@ def bench_ocr(files: list[Path]) -> None:
 
 @measurement("ocr")
 def bench_ocr_part(args: argparse.Namespace) -> None:
-    bench_ocr(ocr_files(args.quick))
+    bench_ocr(ocr_files(args.large))
 
 
 # -- 2. Stages over text ------------------------------------------------------------------------
@@ -302,9 +335,16 @@ def bench_stages(args: argparse.Namespace) -> None:
         _row(f"extract {' + '.join(kinds)}", dt, n_lines, n_chars, found, ceiling)
     _row("all extractors", t_all, n_lines, n_chars, sum(len(a.mentions) for a in so_far))
     _row("normalise + all extractors", t_norm + t_all, n_lines, n_chars, None)
+    t_kinds = t_all - seconds.get("fact", 0.0)  # the five kinds of mention (facts are records about money)
+    _row("the five kinds (no facts)", t_kinds, n_lines, n_chars, None)
+    _row("normalise + the five kinds", t_norm + t_kinds, n_lines, n_chars, None)
     print(f"   (setup, once per process: first call of each extractor, imports and rules: {t_setup:.2f} s)")
     if "money" in seconds:
-        print(f"   all kinds take {t_all / max(seconds['money'], 1e-9):.1f}x the time of money alone")
+        money = max(seconds["money"], 1e-9)
+        print(
+            f"   all kinds take {t_all / money:.1f}x the time of money alone; the five kinds {t_kinds / money:.1f}x, "
+            f"with normalisation {(t_norm + t_kinds) / money:.1f}x"
+        )
     if "fact" in seconds and t_all > seconds["fact"]:
         t_fact = seconds["fact"]
         print(
@@ -412,7 +452,7 @@ def _child(corpus: str, db: str, jobs: str, cache: str, executor: str = "local")
 @measurement("builds")
 def bench_builds(args: argparse.Namespace) -> None:
     # --quick: no replicated corpus (the full build above is the 1x one)
-    jobs, copies = args.jobs, () if args.quick else (1, 10, 50) if args.large else (1, 10)
+    jobs, copies = args.jobs, () if args.quick else (1, 10, 50) if args.large else (3,)
     print(f"3. Builds with --jobs {jobs}, each in a fresh process (wall and CPU time incl. start-up; peak RSS)")
     tmp = Path(tempfile.mkdtemp(prefix="nhs-figures-bench-"))
     try:
@@ -462,7 +502,7 @@ def _builds(tmp: Path, jobs: int, copies: tuple[int, ...]) -> None:
             (tmp / name).unlink(missing_ok=True)
 
 
-@measurement("dask")
+@measurement("dask", by_default=False)
 def bench_dask_part(args: argparse.Namespace) -> None:
     bench_dask(args.jobs, args.times, args.repeat)
 

@@ -12,6 +12,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +79,37 @@ def build_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return BUILD_CACHE
 
 
+def ingested(folder: Path, name: str) -> Any:
+    """`ingest(folder, infer_entry(name))`, a PDF through the session's stage cache under the key a build
+    gives it: a PDF that `built_db` or another test (in any worker) has read is not read again."""
+    from pipeline.cache import Cache, ingest_key
+    from pipeline.ingest import apply_entry, ingest, ingest_data, read_source
+    from pipeline.manifest import infer_entry
+
+    entry = infer_entry(name)
+    if entry.media_type != "pdf" or BUILD_CACHE is None:
+        return ingest(folder, entry)
+    data, doc = read_source(folder, entry)
+    if data is None:
+        return doc
+    cache = Cache(BUILD_CACHE)
+    key = ingest_key(_stage_versions(), doc.media_type, entry.meta.get("password"))
+    cached = cache.get("ingest", doc.sha256, key)
+    if cached is not None:
+        return apply_entry(cached, entry)
+    doc = ingest_data(folder, entry, data, doc)
+    cache.put("ingest", doc.sha256, key, doc)
+    return doc
+
+
+@cache
+def _stage_versions() -> dict[str, str]:
+    from pipeline.cache import stage_versions
+    from pipeline.rules import rules_dir
+
+    return stage_versions(rules_dir())
+
+
 @pytest.fixture(scope="session")
 def built_db(tmp_path_factory: pytest.TempPathFactory, build_cache: Path) -> Path:
     """A full build of corpus/ into a temporary database, once per session for all workers.
@@ -107,3 +139,15 @@ def edit_yaml(path: Path, change: Callable[[Any], None]) -> None:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     change(data)
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Files holding slow tests first, those with the most first (the order within a file is kept).
+    `make test` hands each file whole to a worker in collection order (`--dist loadfile`), so the long
+    files start at once and the short ones fill in around them, instead of a long file starting last
+    and running alone at the end."""
+    slow: dict[Path, int] = {}
+    for item in items:
+        if item.get_closest_marker("slow"):
+            slow[item.path] = slow.get(item.path, 0) + 1
+    items.sort(key=lambda item: -slow.get(item.path, 0))

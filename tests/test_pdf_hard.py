@@ -153,22 +153,6 @@ def test_doubled_characters_are_detected_and_dropped():
     assert not any("MMuu" in t or "SSAA" in t for t in texts)
 
 
-@pytest.mark.slow
-def test_a_207_page_report_is_read_page_by_page(shared, tmp_path):
-    folder = shared / "realdocs"
-    rules = tmp_path / "rules"
-    shutil.copytree(RULES_DIR, rules)
-    # OCR off: its ~60 charts are OCR's cost, timed by `make bench`, not what this test is about
-    doc = read("data-driven-healthcare-2030-full-report-2021-03.pdf", folder=folder, rules=without_ocr(rules))
-    assert doc.page_count == 207
-    assert not [p for p in doc.problems if p.severity == "error"]
-    pages = {line.page for line in doc.lines}
-    assert len(pages) >= 200
-    for page in pages:
-        numbers = [line.number for line in doc.lines if line.page == page]
-        assert numbers == list(range(1, len(numbers) + 1))
-
-
 def test_bad_pdfs_never_stop_the_others_and_each_problem_is_a_row(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -13,13 +13,11 @@ import yaml
 from click.testing import CliRunner
 
 from pipeline.cli import cli
-from pipeline.ingest import ingest
 from pipeline.ingest.hyphen_breaks import hyphen_joins, joined_text, split_span
 from pipeline.ingest.pdf_rules import load_layout
-from pipeline.manifest import infer_entry
 from pipeline.model import Document
 from pipeline.rules import RULES_DIR, RuleError
-from tests.conftest import CORPUS, ROOT
+from tests.conftest import CORPUS, ROOT, ingested
 
 HARD = ROOT / "tests" / "data" / "hardpdfs"
 HOMERTON = "homerton-university-hospital-nhsft-expenditure-over-threshold-2020-04.pdf"
@@ -33,7 +31,7 @@ GLUED = regex.compile(r"\d,\d{3}\.\d{2}\d")
 
 @cache
 def read(folder: Path, name: str) -> Document:
-    return ingest(folder, infer_entry(name))
+    return ingested(folder, name)  # through the session cache: built_db and other tests read these PDFs too
 
 
 def texts(doc: Document, page: int) -> list[str]:

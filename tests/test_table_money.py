@@ -15,11 +15,9 @@ import regex
 
 from pipeline.extract import Context, normalise_lines
 from pipeline.extract import money as money_extractor
-from pipeline.ingest import ingest
-from pipeline.manifest import infer_entry
 from pipeline.model import Document, Mention
 from pipeline.rules import RuleError
-from tests.conftest import CORPUS, ROOT, edit_yaml
+from tests.conftest import CORPUS, ROOT, edit_yaml, ingested
 
 DATA = ROOT / "tests" / "data"
 HOMERTON = "homerton-university-hospital-nhsft-expenditure-over-threshold-2020-04.pdf"
@@ -35,7 +33,7 @@ TRANSACTION_END = regex.compile(r"\d{7,8}$")  # a transaction number (once glued
 
 @cache
 def read(folder: Path, name: str) -> Document:
-    return ingest(folder, infer_entry(name))
+    return ingested(folder, name)  # through the session cache: built_db and other tests read these PDFs too
 
 
 @cache

@@ -9,6 +9,7 @@ and the normalised text of the span.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -328,13 +329,19 @@ def continued(amount: Amount, text: str, next_text: str | None, rules: MoneyRule
     return amount
 
 
+@lru_cache(maxsize=8)
+def _any_of(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One compiled scan for any of `words` (as `any(w in text for w in words)`, in C)."""
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
 def extract(doc: Document, lines: Sequence[NormLine], ctx: Context) -> Extraction:
     rules = load_rules(ctx.rules)
-    triggers = rules.triggers
+    may_hold = _any_of(rules.triggers).search
     out = Extraction()
     for i, nl in enumerate(lines):
         text = nl.text
-        if not any(t in text for t in triggers):
+        if may_hold(text) is None:  # holds none of the triggers
             continue
         amounts = find(text, rules)
         if amounts and amounts[-1].open_mult:

@@ -22,6 +22,7 @@ from pipeline.extract.amounts import Shared, load_shared, parse_number_words, se
 from pipeline.rules import MacroPattern, Pattern, RuleModel, compiled, read_yaml, validate_model
 
 OPENERS = {")": "(", "]": "["}
+_MAY_HOLD_REF = regex.compile(r"(?i)\bp|page")  # a line with neither holds no page reference (compiled once)
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,7 @@ def find_refs(text: str, rules: PageRefRules, names: Sequence[regex.Pattern[str]
     """Page references in one normalised line, left to right, not overlapping. `names` are
     patterns for documents' names (rules/cited_documents.yaml): one written just before a
     bracket holding only the reference is the document cited (`The June Annex (p49)`)."""
-    if not regex.search(r"(?i)\bp|page", text):
+    if not _MAY_HOLD_REF.search(text):
         return []
     spans: list[tuple[int, int, regex.Match[str]]] = []
     for pat in rules.patterns:

@@ -38,6 +38,7 @@ from pipeline.normalise import Rewrite
 from pipeline.rules import Regex, RuleModel, load_model
 
 MARK = '"'
+_LETTER = regex.compile(r"\p{L}")
 SENTENCE_END = ".!?:;…\"')]"
 
 
@@ -188,11 +189,12 @@ def running_heads(texts: Sequence[str], rules: QuoteRules) -> list[bool]:
     if rules.running_heads.min_repeats < 2:
         return [False] * len(texts)
     counts = Counter(t.strip() for t in texts if t.strip())
+    # the same tests as ever, the cheapest first (each is pure: the answer is the same)
     return [
-        regex.search(r"\p{L}", t) is not None
-        and MARK not in t
-        and len(t.strip()) <= rules.running_heads.max_chars
+        MARK not in t
         and counts[t.strip()] >= rules.running_heads.min_repeats
+        and len(t.strip()) <= rules.running_heads.max_chars
+        and _LETTER.search(t) is not None
         for t in texts
     ]
 
@@ -238,7 +240,14 @@ class _Finder:
 
     def marks(self, line: int) -> list[int]:
         text = self.texts[line]
-        return [i for i, ch in enumerate(text) if ch == MARK]
+        if MARK not in text:
+            return []
+        out = []
+        i = text.find(MARK)
+        while i >= 0:
+            out.append(i)
+            i = text.find(MARK, i + 1)
+        return out
 
     def first_mark_kind(self, line: int) -> str | None:
         ms = self.marks(line)

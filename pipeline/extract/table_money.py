@@ -317,10 +317,14 @@ def _words(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def is_number_cell(cell: Cell, rules: TableRules) -> bool:
     """Every word of the cell is a number or a nil (and there is at least one)."""
-    words = _words(cell.text, 0, len(cell.text))
-    return bool(words) and all(
-        rules.number.fullmatch(cell.text, s, e) or rules.nil.fullmatch(cell.text, s, e) for s, e in words
-    )
+    text, number, nil = cell.text, rules.number, rules.nil
+    found = False
+    for m in WORD.finditer(text):  # word by word: prose stops at its first word
+        s, e = m.span()
+        if not (number.fullmatch(text, s, e) or nil.fullmatch(text, s, e)):
+            return False
+        found = True
+    return found
 
 
 def _money_column(cell: Cell, rules: TableRules) -> tuple[Header, regex.Match[str]] | None:
