@@ -81,7 +81,7 @@ def test_lost_glyphs_are_found_by_ink_under_spaces_and_read(tmp_path):
     row = next(line for line in doc.lines if line.text.startswith("Almost"))
     assert row.bbox[0] < found.bbox[0] < found.bbox[2] < row.bbox[2]
     assert abs((found.bbox[1] + found.bbox[3]) - (row.bbox[1] + row.bbox[3])) < 6
-    mentions = run_lines(percent.extract, [line.text for line in doc.lines])
+    mentions = run_lines(percent.COMPONENT, [line.text for line in doc.lines])
     assert [(m.text, m.values["low"]) for ms in mentions for m in ms] == [("90%", 90)]
 
 
@@ -194,7 +194,7 @@ def test_a_chart_label_broken_after_a_range_dash_is_joined_with_the_line_below()
     joined = ocr_detect.join_broken_ranges(lines)
     assert [x.text for x in joined] == ["£18,500 – £20,499 | AfC", "£20,500 – £22,499 | AfC", "Band 2", "45%"]
     assert joined[0].bbox == (96, 400, 146, 418) and len(joined[0].boxes) == len(joined[0].text)
-    (found,) = run_lines(money.extract, [joined[0].text])
+    (found,) = run_lines(money.COMPONENT, [joined[0].text])
     assert [(m.text, m.values["low"], m.values["high"]) for m in found] == [("£18,500 – £20,499", 18_500, 20_499)]
 
 
