@@ -19,9 +19,9 @@ pipeline modules they import (`module_files`), and its rule files (`component_ve
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import importlib.util
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -265,31 +265,59 @@ def decode_extraction(payload: bytes) -> Extraction:
     return Extraction(mentions, raw.records)
 
 
-def _module_file(name: str) -> Path | None:
+@lru_cache(maxsize=16)
+def _package_dir(root: str) -> Path | None:
     try:
-        spec = importlib.util.find_spec(name)
+        spec = importlib.util.find_spec(root)
     except (ImportError, ValueError):
         return None
-    if spec is None or not spec.origin or not spec.origin.endswith(".py"):
+    if spec is None or not spec.origin or not spec.origin.endswith("__init__.py"):
         return None
-    return Path(spec.origin).resolve()
+    return Path(spec.origin).resolve().parent
+
+
+def _module_file(name: str) -> Path | None:
+    """The source file of module `name` of a package, found on disk without importing it."""
+    root, *parts = name.split(".")
+    base = _package_dir(root)
+    if base is None:
+        return None
+    path = base.joinpath(*parts)
+    for candidate in (path / "__init__.py", path.with_name(f"{path.name}.py")):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+# an import statement at the start of a line (inside a function too): `import a.b`, `from .c import (d, e)`
+_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)|import[ \t]+([^\n]*))", re.M)
+
+
+def _names(text: str) -> list[str]:
+    """`a, b as c  # note` or `(a,\n b,)` -> ["a", "b"]."""
+    text = re.sub(r"#[^\n]*", "", text).strip("() \t\n\\")
+    return [part.split()[0] for part in text.replace("\\", " ").split(",") if part.strip()]
 
 
 def _imports(path: Path, module: str) -> set[str]:
-    """The modules `module` (at `path`) imports anywhere in its source, including inside functions."""
+    """The modules `module` (at `path`) imports anywhere in its source, including inside functions.
+    Read from the source text (no import, no parse): a line of a docstring that reads like an import
+    only adds a file to the key."""
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     out: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
-        if isinstance(node, ast.Import):
-            out.update(a.name for a in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                parts = package.split(".")
-                parent = ".".join(parts[: len(parts) - node.level + 1])
-                base = f"{parent}.{base}" if base else parent
-            out.add(base)
-            out.update(f"{base}.{a.name}" for a in node.names)  # `from pipeline.extract import money`
+    for m in _IMPORT.finditer(path.read_text(encoding="utf-8")):
+        if m.group(3) is not None:
+            out.update(_names(m.group(3)))
+            continue
+        base = m.group(1)
+        level = len(base) - len(base.lstrip("."))
+        base = base.lstrip(".")
+        if level:
+            parts = package.split(".")
+            parent = ".".join(parts[: len(parts) - level + 1])
+            base = f"{parent}.{base}" if base else parent
+        out.add(base)
+        out.update(f"{base}.{name}" for name in _names(m.group(2)))  # `from pipeline.extract import money`
     return out
 
 
