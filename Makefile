@@ -12,7 +12,7 @@ DB := db/nhs.db
 TEST_JOBS ?= auto
 SOURCES := $(shell find corpus rules db/schema pipeline -type f -not -name '*.pyc' 2>/dev/null)
 
-.PHONY: all build test lint bench eval clean serve
+.PHONY: all build test lint typecheck bench eval clean serve
 
 all: $(DB)
 
@@ -31,6 +31,10 @@ build: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# mypy --strict over pipeline/ and plugins/ (settings in pyproject.toml, [tool.mypy])
+typecheck: $(VENV)/.installed
+	$(VENV)/bin/mypy
 
 test: $(VENV)/.installed lint
 	$(PY) -m pytest -n $(TEST_JOBS) --dist loadfile

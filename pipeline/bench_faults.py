@@ -69,7 +69,7 @@ def bench_long_lines() -> None:
             (text.replace(". ", ".\n") * (size // len(text) + 1))[:size].split("\n")
         )
         cases["the same 1.3 MB as one line"] = (text * (size // len(text) + 1))[:size]
-        times = {}
+        times: dict[str, float] = {}
         for label, body in cases.items():
             folder = tmp / str(len(times))
             folder.mkdir()

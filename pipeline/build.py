@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
@@ -178,7 +179,7 @@ def results(
     return (executor or LocalExecutor(jobs)).map(process, corpus, entries, ctx)
 
 
-def cached_documents(corpus: Path, entries: list[Entry], ctx: Context) -> list[tuple[str, str, dict]] | None:
+def cached_documents(corpus: Path, entries: list[Entry], ctx: Context) -> list[tuple[str, str, dict[str, Any]]] | None:
     """When every document's stages are in the cache (or the document cannot be read, which needs
     no rules), what the build is made of: each entry's file, SHA-256 and metadata. Otherwise None.
     Reads each file once to hash it."""
@@ -267,8 +268,8 @@ def build(
         db.execute("PRAGMA journal_mode = OFF")
         db.execute("PRAGMA synchronous = OFF")
         load.create_schema(db)
-        build_id = (
-            db["builds"]
+        build_row = (
+            db.table("builds")
             .insert(
                 {
                     "started": _now(),
@@ -279,8 +280,10 @@ def build(
             )
             .last_pk
         )
+        assert build_row is not None  # the row just inserted
+        build_id = int(build_row)
         first_of: dict[str, str] = {}  # sha256 -> the file first built with those bytes
-        made_of: list[tuple[str, str, dict]] = []
+        made_of: list[tuple[str, str, dict[str, Any]]] = []
         with db.conn:
             for doc_id, result in enumerate(results(corpus, entries, ctx, jobs, executor), 1):
                 made_of.append((result.entry.file, result.doc.sha256, result.entry.meta))
@@ -289,13 +292,15 @@ def build(
                     result = _duplicate(result, first_of[sha])
                 elif sha:
                     first_of[sha] = result.doc.path
-                load.insert_document(db, doc_id, result.doc, result.extraction, int(build_id))
+                load.insert_document(db, doc_id, result.doc, result.extraction, build_id)
                 _tally(report, result)
                 if progress:
                     progress(result)
         load.finish(db)
         report.discrepancies = discrepancies.write(db, ctx.rules)
-        db["builds"].update(build_id, {"finished": _now(), "documents": report.documents, "failed": len(report.failed)})
+        db.table("builds").update(
+            build_id, {"finished": _now(), "documents": report.documents, "failed": len(report.failed)}
+        )
         db.close()
         os.replace(tmp, db_path)
     finally:
@@ -307,7 +312,7 @@ def build(
     return report
 
 
-def _unchanged(db_path: Path, corpus: Path, kept: dict, seconds: float) -> BuildReport:
+def _unchanged(db_path: Path, corpus: Path, kept: dict[str, Any], seconds: float) -> BuildReport:
     """The report of a build that found its database up to date (pipeline/uptodate.py)."""
     report = BuildReport(db_path, manifest=find_manifest(corpus), seconds=seconds, unchanged=True)
     report.documents = kept["documents"]

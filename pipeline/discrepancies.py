@@ -422,7 +422,8 @@ def read_facts(conn: Any) -> list[dict[str, Any]]:
 
 def rows(found: Sequence[Discrepancy]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The rows of `discrepancies` and `discrepancy_facts`."""
-    heads, links = [], []
+    heads: list[dict[str, Any]] = []
+    links: list[dict[str, Any]] = []
     for d in found:
         written = list(dict.fromkeys(m.written for m in d.members))
         heads.append(

@@ -50,7 +50,7 @@ def insert_document(
         "status": doc_status(doc),
     }
     row.update({k: _text(doc.meta.get(k)) for k in DOC_FIELDS})
-    db["documents"].insert(row)
+    db.table("documents").insert(row)
     insert_problems(db, doc.problems, build_id)
     if not doc.lines:
         return
@@ -96,12 +96,12 @@ def insert_document(
             }
         )
     for table, rows in by_table.items():
-        db[table].insert_all(rows, batch_size=2000)
+        db.table(table).insert_all(rows, batch_size=2000)
     for table, rows in extraction.records.items():
         if table in corpus_tables:
             merge_corpus_rows(db, table, rows, corpus_tables[table])
         else:
-            db[table].insert_all(({"document_id": doc_id, **r} for r in rows), batch_size=2000)
+            db.table(table).insert_all(({"document_id": doc_id, **r} for r in rows), batch_size=2000)
 
 
 def merge_corpus_rows(
@@ -113,17 +113,19 @@ def merge_corpus_rows(
         found = db.execute(f"SELECT {', '.join(['id', *list_columns])} FROM [{table}] WHERE id = ?", [row["id"]])
         old = found.fetchone()
         if old is None:
-            db[table].insert({k: json.dumps(v, ensure_ascii=False) if k in list_columns else v for k, v in row.items()})
+            db.table(table).insert(
+                {k: json.dumps(v, ensure_ascii=False) if k in list_columns else v for k, v in row.items()}
+            )
             continue
         update = {}
         for col, old_value in zip(list_columns, old[1:], strict=True):
             merged = sorted(set(json.loads(old_value or "[]")) | set(row.get(col) or []))
             update[col] = json.dumps(merged, ensure_ascii=False)
-        db[table].update(row["id"], update)
+        db.table(table).update(row["id"], update)
 
 
 def insert_problems(db: sqlite_utils.Database, problems: Iterable[Problem], build_id: int) -> None:
-    db["problems"].insert_all(
+    db.table("problems").insert_all(
         {
             "build_id": build_id,
             "file": p.file,
@@ -145,7 +147,7 @@ def finish(db: sqlite_utils.Database) -> None:
     db.execute("DROP VIEW IF EXISTS mentions")
     if union:
         db.execute(f"CREATE VIEW mentions AS {union}")
-    db["lines"].enable_fts(["text"], tokenize="porter", replace=True)
+    db.table("lines").enable_fts(["text"], tokenize="porter", replace=True)
     db.execute("ANALYZE")
 
 

@@ -174,7 +174,7 @@ def _entry(data: Any, loc: tuple[int | str, ...]) -> str:
     node = data
     for part in loc[:-1]:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-        node = node[part] if isinstance(node, dict | list) and _has(node, part) else None
+        node = node[part] if isinstance(node, dict | list) and _has(node, part) else None  # type: ignore[index]
     if isinstance(node, dict) and node.get("id"):
         out += f" ({node['id']})"
     return out or "(top level)"

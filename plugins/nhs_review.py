@@ -25,6 +25,7 @@ import hashlib
 import os
 import sqlite3
 import sys
+from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -154,16 +155,16 @@ def asgi_wrapper(datasette: Any) -> Any:
     sends it; `--get` does not)."""
 
     def wrap(app: Any) -> Any:
-        async def inner(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        async def inner(scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
             if scope["type"] != "lifespan":
                 await app(scope, receive, send)
                 return
 
-            async def receive_and_start() -> dict[str, Any]:
-                message = await receive()
+            async def receive_and_start() -> MutableMapping[str, Any]:
+                message: MutableMapping[str, Any] = await receive()
                 if message.get("type") == "lifespan.startup":
                     await start_serving(datasette)
-                return message  # type: ignore[no-any-return]
+                return message
 
             await app(scope, receive_and_start, send)
 
@@ -230,7 +231,8 @@ def dashboards(datasette: Any) -> dict[str, Any]:
             present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
         _dashboards["config"] = {"datasette-dashboards": dashboard.available(config, present)}
         _dashboards["key"] = key
-    return copy.deepcopy(_dashboards["config"])  # type: ignore[no-any-return]
+    copied: dict[str, Any] = copy.deepcopy(_dashboards["config"])
+    return copied
 
 
 def sources_cell(value: str) -> Markup:

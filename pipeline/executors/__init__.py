@@ -61,4 +61,7 @@ def make_executor(name: str, jobs: int, scheduler: str | None = None, announce: 
     if name not in ENGINES:
         raise ExecutorError(f"no executor called {name!r}: choose one of {', '.join(ENGINES)}")
     module, cls = ENGINES[name].split(":")
-    return getattr(importlib.import_module(module), cls)(jobs=jobs, scheduler=scheduler, announce=announce)
+    executor: Executor = getattr(importlib.import_module(module), cls)(
+        jobs=jobs, scheduler=scheduler, announce=announce
+    )
+    return executor

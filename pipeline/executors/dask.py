@@ -122,7 +122,8 @@ class DaskExecutor:
     def describe(self) -> str:
         assert self.client is not None
         workers = len(self.client.nthreads())
-        where = self.scheduler or f"a local cluster at {self.client.scheduler.address}"
+        scheduler: Any = self.client.scheduler
+        where = self.scheduler or f"a local cluster at {scheduler.address}"
         dashboard = self.client.dashboard_link if self._dashboard_on() else "off"
         return (
             f"Dask: {where}, {workers} worker{'s' if workers != 1 else ''} ({self.jobs} threads); dashboard {dashboard}"
@@ -149,7 +150,7 @@ class DaskExecutor:
         Connects for the duration of the map when not connected already (`with executor:`)."""
         own = self.client is None
         client = self.connect()
-        pending: deque[tuple[Entry, Future]] = deque()
+        pending: deque[tuple[Entry, Future[Any]]] = deque()
         try:
             corpus, ctx = _absolute(corpus, ctx)
             check_workers(client, corpus, entries, ctx)
@@ -239,7 +240,7 @@ def check_workers(client: Client, corpus: Path, entries: list[Entry], ctx: Conte
     try:
         if token_file is not None:
             token_file.parent.mkdir(parents=True, exist_ok=True)
-            token_file.write_text(expected["token"], encoding="utf-8")
+            token_file.write_text(str(expected["token"]), encoding="utf-8")
         answers = client.run(check_worker, expected, on_error="return")
     finally:
         if token_file is not None:

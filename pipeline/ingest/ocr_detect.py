@@ -100,8 +100,8 @@ def lost_glyph_regions(chars: Sequence[Char], inked: list[int]) -> list[BBox]:
 def _joins(a: Char, b: Char) -> bool:
     """Two characters written one after the other on one line, with no gap between them."""
     size = max(a[5], b[5], 1.0)
-    same_line = abs((a[2] + a[4]) / 2 - (b[2] + b[4]) / 2) < 0.4 * size
-    return same_line and -0.2 * size <= b[1] - a[3] <= 0.25 * size
+    same_line: bool = abs((a[2] + a[4]) / 2 - (b[2] + b[4]) / 2) < 0.4 * size
+    return same_line and bool(-0.2 * size <= b[1] - a[3] <= 0.25 * size)
 
 
 def covered_share(box: BBox, glyphs: Iterable[BBox]) -> float:

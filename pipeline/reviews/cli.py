@@ -31,8 +31,8 @@ from pipeline.reviews.store import ROW_FIELDS, Verdict
 DEFAULT_REVIEWS = Path("db/reviews.db")
 DEFAULT_DB = Path("db/nhs.db")
 INT_FIELDS = ("page", "line", "char_start", "char_end")
-REQUIRED = ("item_kind", "item_id", "doc", "doc_sha256", "line", "char_start", "char_end", "exact", "verdict")
-REQUIRED += ("reviewer", "created")
+REQUIRED: tuple[str, ...] = ("item_kind", "item_id", "doc", "doc_sha256", "line", "char_start", "char_end", "exact")
+REQUIRED += ("verdict", "reviewer", "created")
 
 reviews_option = click.option(
     "--reviews",
@@ -133,7 +133,7 @@ def checked_row(path: Path, n: int, rec: dict[str, Any]) -> dict[str, Any]:
     missing = [f for f in REQUIRED if rec.get(f) in (None, "")]
     if missing:
         raise BadVerdictFile(f"{where}: missing {', '.join(missing)}")
-    row = {k: rec.get(k) for k in ROW_FIELDS}
+    row: dict[str, Any] = {k: rec.get(k) for k in ROW_FIELDS}
     for k in INT_FIELDS:
         if row[k] is not None:
             try:

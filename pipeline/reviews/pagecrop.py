@@ -15,6 +15,7 @@ import math
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 BBox = tuple[float, float, float, float]
 
@@ -41,7 +42,7 @@ def page_size(pdf_path: Path, page_number: int, password: str | None = None) -> 
     import pdfplumber
 
     with pdfplumber.open(pdf_path, password=password or "") as pdf:
-        page = _page(pdf, pdf_path, page_number)
+        page: Any = _page(pdf, pdf_path, page_number)
         return float(page.width), float(page.height)
 
 
