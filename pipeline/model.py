@@ -9,6 +9,7 @@ line by index and at a character span of that line's raw text, so
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, TypedDict
 
@@ -66,7 +67,7 @@ class Problem:
 class Hints(TypedDict, total=False):
     """What ingestion learnt for matching without changing the lines."""
 
-    hyphen_joins: list[tuple[int, int, int, int, int, str, bool]]  # pipeline/ingest/hyphen.py: HyphenJoin
+    hyphen_joins: Sequence[tuple[int, int, int, int, int, str, bool]]  # pipeline/ingest/hyphen.py: HyphenJoin
     pdf_metadata: dict[str, str]  # the PDF's own title, author, ... (pipeline/ingest/pdf.py)
     ocr_pages: list[int]  # pages read by OCR (pipeline/ingest/ocr_page.py)
 
