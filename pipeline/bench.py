@@ -49,10 +49,10 @@ import yaml
 
 from pipeline import components
 from pipeline.build import build
-from pipeline.extract import Context, Extraction, normalise_lines
+from pipeline.extract import Context, normalise_lines
 from pipeline.ingest import ingest
 from pipeline.manifest import Entry, infer_entry, load_manifest, media_type_of
-from pipeline.model import Document, Line
+from pipeline.model import Document, Extraction, Line
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
