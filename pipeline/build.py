@@ -28,7 +28,7 @@ from pipeline.deadline import DocumentTimeout, time_limit
 from pipeline.executors import Executor
 from pipeline.executors.local import LocalExecutor
 from pipeline.extract import Context, Options, extract_all
-from pipeline.ingest import apply_entry, ingest_data, read_source
+from pipeline.ingest import apply_entry, ingest_data, ocr_cache, read_source
 from pipeline.ingest.pdf_rules import load_layout
 from pipeline.limits import load_limits
 from pipeline.manifest import Entry, ManifestError, find_manifest, load_manifest
@@ -111,6 +111,7 @@ def _timeout(entry: Entry, seconds: float) -> Problem:
 
 def _process(corpus: Path, entry: Entry, ctx: Context, t0: float) -> DocResult:
     cache = Cache(ctx.options.get("cache"))
+    ocr_cache.use(cache.root / "ocr" if cache.root else None)  # OCR results per page image
     versions = ctx.options.get("versions") or stage_versions(ctx.rules)
     data, doc = read_source(corpus, entry)
     if data is None:

@@ -45,7 +45,7 @@ def cli() -> None:
     "--rules",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
     default=None,
-    help="Folder of rule files [default: the project's rules/].",
+    help="Folder of rule files [default: the rules/ shipped with the package].",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems and the summary.")
 @click.option(

@@ -17,8 +17,9 @@ import sqlite_utils
 from pipeline import components
 from pipeline.components import MENTION_COLUMNS
 from pipeline.model import Document, Extraction, Problem, mention_id
+from pipeline.package_data import data_path
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "db" / "schema"
+SCHEMA_DIR = data_path("db", "schema")
 DOC_FIELDS = ("title", "publisher", "author", "date", "kind", "source", "licence")
 
 

@@ -67,7 +67,7 @@ class Problem:
 class Hints(TypedDict, total=False):
     """What ingestion learnt for matching without changing the lines."""
 
-    hyphen_joins: Sequence[tuple[int, int, int, int, int, str, bool]]  # pipeline/ingest/hyphen.py: HyphenJoin
+    hyphen_joins: Sequence[tuple[int, int, int, int, int, str, bool]]  # pipeline/ingest/hyphen_breaks.py: HyphenJoin
     pdf_metadata: dict[str, str]  # the PDF's own title, author, ... (pipeline/ingest/pdf.py)
     ocr_pages: list[int]  # pages read by OCR (pipeline/ingest/ocr_page.py)
 
@@ -81,7 +81,7 @@ class Document:
     lines: list[Line] = field(default_factory=list)
     page_count: int | None = None
     problems: list[Problem] = field(default_factory=list)
-    # hints for matching that do not change the lines, e.g. "hyphen_joins" (pipeline/ingest/hyphen.py)
+    # hints for matching that do not change the lines, e.g. "hyphen_joins" (pipeline/ingest/hyphen_breaks.py)
     hints: Hints = field(default_factory=lambda: Hints())
 
 

@@ -18,7 +18,9 @@ import regex
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
-RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+from pipeline.package_data import data_path
+
+RULES_DIR = data_path("rules")  # the project's rules/, or the copy shipped in the wheel
 # libyaml's safe loader (same data, ~10x faster) where PyYAML was built with it
 SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

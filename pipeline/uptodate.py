@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.model import Problem
+from pipeline.package_data import data_path
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-SCHEMA_DIR = PACKAGE_DIR.parent / "db" / "schema"
+SCHEMA_DIR = data_path("db", "schema")
 
 
 def fingerprint(code: str, versions: dict[str, str], documents: list[tuple[str, str, dict[str, Any]]]) -> str:

@@ -1,6 +1,6 @@
 """Score OCR against tests/gold/heldout-ocr: figures printed only in images (and lost glyphs).
 
-    python scripts/evaluate_ocr.py [--json]
+    python scripts/evaluate_ocr.py [--json] [--gold tests/gold/blind-ocr]
 
 Reads the scoped pages of each document (../shared/realdocs) through PDF ingestion with OCR on,
 runs the money and percent extractors over them, and matches the mentions found on OCR lines
@@ -64,8 +64,9 @@ def main() -> int:
     if not REALDOCS.is_dir():
         print("skipped: ../shared/realdocs is absent")
         return 0
-    gold = [json.loads(r) for r in (GOLD / "figures.jsonl").read_text(encoding="utf-8").splitlines() if r.strip()]
-    scope = json.loads((GOLD / "scope.json").read_text(encoding="utf-8"))
+    gold_dir = Path(sys.argv[sys.argv.index("--gold") + 1]) if "--gold" in sys.argv else GOLD
+    gold = [json.loads(r) for r in (gold_dir / "figures.jsonl").read_text(encoding="utf-8").splitlines() if r.strip()]
+    scope = json.loads((gold_dir / "scope.json").read_text(encoding="utf-8"))
     tally: dict[str, Counter[str]] = {"money": Counter(), "percent": Counter()}
     misses: list[str] = []
     total_seconds = 0.0

@@ -25,7 +25,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.extract.bodies.names import proper_case  # noqa: E402
+from pipeline.extract.bodies.casing import proper_case  # noqa: E402
 from pipeline.extract.bodies.variants import variants  # noqa: E402
 from pipeline.rules import RuleError, read_yaml, require  # noqa: E402
 

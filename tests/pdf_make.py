@@ -127,3 +127,10 @@ def chart_pdf(path: Path) -> Path:
     )
     path.write_bytes(_page_pdf(content, image))
     return path
+
+
+def label_pdf(path: Path, text: str, size: int = 28) -> Path:
+    """One line in Helvetica (WinAnsi, so `£` is drawn), as a chart label would be: rendered, it
+    is a picture of the label in a font that has the sign."""
+    path.write_bytes(_page_pdf(_text_ops([(text, 72, 700, size, "F2")])))
+    return path

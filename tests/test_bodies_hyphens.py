@@ -9,7 +9,7 @@ from pathlib import Path
 from pipeline.extract import Context, normalise_lines
 from pipeline.extract.bodies import extract
 from pipeline.ingest import ingest
-from pipeline.ingest.hyphen import find_hyphen_joins, hyphen_joins
+from pipeline.ingest.hyphen_breaks import find_hyphen_joins, hyphen_joins
 from pipeline.ingest.pdf_rules import load_layout
 from pipeline.manifest import infer_entry
 from pipeline.model import Document, Extraction, Line

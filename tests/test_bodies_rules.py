@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.extract.bodies.abbreviations import best_long_form, find_definitions
-from pipeline.extract.bodies.names import proper_case, slug
+from pipeline.extract.bodies.body_rules import load_rules
+from pipeline.extract.bodies.casing import proper_case, slug
 from pipeline.extract.bodies.nlp import build_nlp
-from pipeline.extract.bodies.rules import load_rules
 from pipeline.rules import RuleError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.extract.bodies.rules import TYPES
+from pipeline.extract.bodies.body_rules import TYPES
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "tests" / "gold" / "heldout-bodies"

@@ -4,12 +4,15 @@ these run everywhere (no skip); they use tests/data and PDFs made by tests/pdf_m
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
+import pdfplumber
 import pytest
 import sqlite_utils
 import yaml
+from PIL import Image
 
 from pipeline.cache import ingest_key, stage_versions
 from pipeline.extract import money, percent
@@ -177,6 +180,16 @@ def test_ocr_lines_are_marked_in_the_database(tmp_path):
     assert [(r[3], r[1]) for r in rows] == [("30%", "ocr"), ("45%", "ocr"), ("90%", "ocr")]
     assert all(r[2] > 0.6 and r[4] is not None for r in rows)
     assert db.execute("SELECT count(*) FROM lines WHERE source = 'text' AND confidence IS NULL").fetchone()[0] == 4
+    # the review page says which figures were read by OCR, with the recogniser's confidence
+    from pipeline.reviews import audit, items
+
+    for kind, mention_id, source in db.execute(
+        "SELECT m.kind, m.id, l.source FROM mentions m JOIN lines l ON l.document_id = m.document_id "
+        "AND l.page IS m.page AND l.line = m.line"
+    ).fetchall():
+        ocr_note = audit.page_data(db.conn, items.get_item(db.conn, kind, mention_id))["ocr"]
+        assert (ocr_note is not None) == (source == "ocr"), (kind, mention_id)
+        assert ocr_note is None or ocr_note["confidence"] > 0.6
 
 
 def test_a_chart_label_broken_after_a_range_dash_is_joined_with_the_line_below():
@@ -212,3 +225,156 @@ def test_a_chart_label_broken_after_a_range_dash_is_joined_with_the_line_below()
 def test_a_letter_rapidocr_reads_for_a_pound_sign_before_an_amount_becomes_one(read, written):
     found = ocr.OcrText(read, (0, 0, 10, 10), 0.9, ocr.split_box(read, (0, 0, 10, 10)))
     assert ocr._pound(found, load_ocr_rules()).text == written
+
+
+def _label_image(tmp_path: Path, text: str) -> Image.Image:
+    """`text` drawn in Helvetica (pdfium's own), rendered at 200 dpi and cropped round it."""
+    with pdfplumber.open(pdf_make.label_pdf(tmp_path / "label.pdf", text)) as pdf:
+        return pdf.pages[0].crop((40, 60, 572, 120)).to_image(resolution=200).original
+
+
+def test_the_recogniser_reads_a_pound_sign(tmp_path):
+    """RapidOCR's own PP-OCRv4 recogniser has no `£` (it read `£2,054` as `2,054`, `£6,000` as
+    `E6,000`); the PP-OCRv6 model of rules/ocr.yaml has it in its character set."""
+    rules = load_ocr_rules()
+    found = ocr.read_image(_label_image(tmp_path, "£2,054   £18,500"), rules)
+    assert sorted(" ".join(t.text for t in found).split()) == ["£18,500", "£2,054"]
+    assert ocr.rec_model_path(rules) is not None
+    assert "PP-OCRv6_rec_small" in ocr.engine_version(rules)
+
+
+def test_a_missing_recognition_model_is_an_error_saying_what_to_do(tmp_path):
+    rules = dataclasses.replace(load_ocr_rules(), rec_model="rapidocr/models/no-such-model.onnx")
+    assert not ocr.available(rules) and ocr.engine_version(rules) == "none"
+    with pytest.raises(ocr.OcrError, match=r"no-such-model\.onnx.*rules/ocr\.yaml.*make"):
+        ocr.read_image(_label_image(tmp_path, "£1"), rules)
+
+
+def test_characters_are_placed_where_read_and_a_line_is_cut_at_a_wide_gap():
+    text = "£5  Band 2"
+    #         £  5  ␣  ␣  B   a   n   d   ␣   2
+    centres = [5, 15, 20, 25, 105, 115, 125, 135, 140, 145]
+    a, b = ocr.placed_chars(text, centres, (0, 0, 150, 20), split_gap=1.5)
+    assert (a.text, b.text) == ("£5", "Band 2")
+    assert a.char_boxes == ((0, 0, 10, 20), (10, 0, 20, 20))
+    assert b.box == (100, 0, 150, 20) and b.char_boxes[4] is None and len(b.char_boxes) == len(b.text)
+    (whole,) = ocr.placed_chars(text, centres, (0, 0, 150, 20), split_gap=5)
+    assert whole.text == "£5 Band 2"
+
+
+def test_a_row_of_range_ends_read_as_one_line_is_cut_under_each_label():
+    """Survey p14: the detector read the second halves of all the pay bands as one line."""
+
+    def line(text: str, box: tuple[float, float, float, float]) -> ocr.OcrLine:
+        return ocr.OcrLine(text, ocr.split_box(text, box), box, None, confidence=0.99)
+
+    lines = [
+        line("£18,500-", (104, 400, 136, 408)),
+        line("£20,500-", (164, 400, 196, 408)),
+        line("£93,000-", (224, 400, 256, 408)),
+        line("£20,499 |AfC £22,499 |AfC£109,000 |AfC", (94, 410, 266, 418)),
+    ]
+    joined = ocr_detect.join_broken_ranges(lines)
+    assert [x.text for x in joined] == [
+        "£18,500- £20,499 |AfC",
+        "£20,500- £22,499 |AfC",
+        "£93,000- £109,000 |AfC",
+    ]
+    assert all(len(x.boxes) == len(x.text) for x in joined)
+    found = run_lines(money.extract, [x.text for x in joined])
+    assert [(m.values["low"], m.values["high"]) for ms in found for m in ms] == [
+        (18_500, 20_499),
+        (20_500, 22_499),
+        (93_000, 109_000),
+    ]
+
+
+def test_an_image_read_once_is_not_read_again_with_the_same_engine_and_rules(tmp_path, monkeypatch):
+    from pipeline.ingest import ocr_cache
+
+    rules = load_ocr_rules()
+    image = _label_image(tmp_path, "£2,054")
+    ocr_cache.use(tmp_path / "ocr")
+    try:
+        first = ocr.read_image(image, rules)
+        assert [t.text for t in first] == ["£2,054"]
+
+        def engine_not_run(*_: object) -> None:
+            raise AssertionError("the image was read again")
+
+        monkeypatch.setattr(ocr, "_rapidocr", engine_not_run)
+        assert ocr.read_image(image, rules) == first  # from the cache
+        with pytest.raises(AssertionError, match="read again"):  # other rules: read again
+            ocr.read_image(image, dataclasses.replace(rules, min_confidence=0.5))
+        (entry,) = (tmp_path / "ocr").rglob("*.msgpack")
+        entry.write_bytes(entry.read_bytes()[:-3] + b"xyz")  # damaged: not used, read again
+        with pytest.raises(AssertionError, match="read again"):
+            ocr.read_image(image, rules)
+    finally:
+        ocr_cache.use(None)
+
+
+@pytest.mark.parametrize(
+    ("read", "written"),
+    [
+        ("£65,500–- £77,999 | AfC", "£65,500– £77,999 | AfC"),  # survey p18: one dash read twice
+        ("£65,500 -- £77,999", "£65,500 - £77,999"),
+        ("£55,000 – £65,499", "£55,000 – £65,499"),
+        ("see note -- below", "see note -- below"),  # only after a figure, and before a space or the end
+        ("2020--21", "2020--21"),
+    ],
+)
+def test_a_dash_read_twice_after_a_figure_is_cut_to_one(read, written):
+    found = ocr.OcrText(read, (0, 0, 100, 10), 0.9, ocr.split_box(read, (0, 0, 100, 10)))
+    fixed = ocr.one_dash(found, load_ocr_rules())
+    assert fixed.text == written and len(fixed.char_boxes) == len(fixed.text)
+    (mention,) = run_lines(money.extract, [fixed.text])[0] if written.startswith("£") else (None,)
+    assert mention is None or mention.values["high"] > mention.values["low"]
+
+
+def test_a_lookalike_sign_among_a_pictures_pounds_is_a_pound():
+    """Blurred cost tables (data-driven-healthcare-2030 p103, p196) read `€584` among `£` figures."""
+
+    def line(text: str) -> ocr.OcrLine:
+        return ocr.OcrLine(text, ocr.split_box(text, (0, 0, 40, 8)), (0, 0, 40, 8), None, confidence=0.99)
+
+    rules = load_ocr_rules()
+    cost = [line(t) for t in ("£335", "£413", "€584", "£635", "Cost (Millons)", "2020")]
+    assert [x.text for x in ocr_detect.usual_sign(cost, rules)] == [
+        "£335",
+        "£413",
+        "£584",
+        "£635",
+        "Cost (Millons)",
+        "2020",
+    ]
+    # euros where pounds are not the usual sign stay euros
+    mixed = [line(t) for t in ("€10", "£12", "€14")]
+    assert [x.text for x in ocr_detect.usual_sign(mixed, rules)] == ["€10", "£12", "€14"]
+
+
+@pytest.mark.slow
+def test_the_review_page_of_a_figure_read_by_ocr_says_so(tmp_path):
+    import httpx
+
+    import tests.reviews_support as rs
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    pdf_make.chart_pdf(corpus / "chart.pdf")
+    (corpus / "note.txt").write_text("The trust spent £2.1m (45%) on agency staff.\n", encoding="utf-8")
+    db = rs.build_db(corpus, tmp_path / "nhs.db")
+    found = (
+        sqlite_utils.Database(db)
+        .execute(
+            "SELECT m.kind, m.id, l.source FROM mentions m JOIN lines l ON l.document_id = m.document_id "
+            "AND l.page IS m.page AND l.line = m.line WHERE m.kind IN ('money', 'percent')"
+        )
+        .fetchall()
+    )
+    assert {source for _, _, source in found} == {"ocr", "text"}
+    with rs.datasette(db) as base:
+        for kind, mention_id, source in found:
+            page = httpx.get(f"{base}/-/audit/{kind}/{mention_id}", timeout=30)
+            assert page.status_code == 200, page.text[:300]
+            assert ("read by OCR" in page.text) == (source == "ocr"), (kind, mention_id)

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import cli
 from pipeline.ingest import ingest
-from pipeline.ingest.hyphen import hyphen_joins, joined_text, split_span
+from pipeline.ingest.hyphen_breaks import hyphen_joins, joined_text, split_span
 from pipeline.ingest.pdf_rules import load_layout
 from pipeline.manifest import infer_entry
 from pipeline.model import Document

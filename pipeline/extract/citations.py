@@ -18,7 +18,7 @@ from typing import Any
 from pipeline.components import Component, Kind, Options
 from pipeline.extract import cited_documents as cited
 from pipeline.extract import page_refs, quotes, speakers
-from pipeline.extract.hyphens import joints
+from pipeline.extract.joined_lines import joints
 from pipeline.extract.page_refs import PageRef
 from pipeline.extract.quotes import FoundQuote
 from pipeline.model import Document, Extraction, Mention, Values, mention_id

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import regex
 
-from pipeline.extract.hyphens import Joint
+from pipeline.extract.joined_lines import Joint
 from pipeline.extract.page_refs import PageRef
 from pipeline.normalise import Rewrite
 from pipeline.rules import RuleError, compile_pattern, read_yaml, require

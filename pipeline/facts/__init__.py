@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pipeline.components import Component, Options
 from pipeline.facts.extract import extract_facts
-from pipeline.facts.rules import Compiled, load_rules
+from pipeline.facts.fact_rules import Compiled, load_rules
 from pipeline.facts.subject import Known, find_in, lookup
 from pipeline.model import Document, Extraction
 from pipeline.normalise import NormLine

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pipeline.facts.rules import Compiled
+from pipeline.facts.fact_rules import Compiled
 from pipeline.model import Document, Line
 from pipeline.normalise import NormLine
 

@@ -22,9 +22,9 @@ from typing import Any
 import regex
 
 from pipeline.facts.context import Paragraph, clause_of, paragraphs, sentence_of
+from pipeline.facts.fact_rules import Compiled
 from pipeline.facts.measure import Decision, score_cues, title_measure
 from pipeline.facts.period import YearHit, calendar_years, nearest, reporting_year, years
-from pipeline.facts.rules import Compiled
 from pipeline.facts.subject import BodyRef, Known
 from pipeline.model import Document, Mention, mention_id
 from pipeline.normalise import NormLine

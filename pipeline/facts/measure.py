@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.facts.rules import Compiled
+from pipeline.facts.fact_rules import Compiled
 
 
 @dataclass(frozen=True)

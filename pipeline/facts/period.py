@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.facts.rules import Compiled
+from pipeline.facts.fact_rules import Compiled
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,11 @@
 Two engines, chosen by ``engine`` in ``rules/ocr.yaml``:
 
 - ``rapidocr`` (the default): RapidOCR on ONNX Runtime (`rapidocr-onnxruntime`, a dependency of
-  the package). Its detection, direction and recognition models ship inside its wheel, so it works
-  after ``make`` with nothing downloaded at run time. It gives one box per line; each character
-  gets an equal share of it.
+  the package) finds the lines with its PP-OCRv4 detector, and reads them with the recognition model
+  named by ``rapidocr.rec_model`` (PP-OCRv6 small, shipped inside the `rapidocr` wheel, whose
+  character set has `£`). Every model ships inside a wheel, so it works after ``make`` with nothing
+  downloaded at run time. The recogniser places each character it reads; a line is cut where two
+  characters are far apart (``split_gap``), and each character's box is centred where it was read.
 - ``tesseract``: the ``tesseract`` command, when installed apart (``apt install tesseract-ocr``).
   It gives a box per word; each character gets an equal share of its word's box.
 
@@ -18,15 +20,18 @@ import csv
 import importlib.metadata
 import importlib.util
 import io
+import itertools
 import logging
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from pipeline.ingest import ocr_cache
 from pipeline.ingest.ocr_rules import OcrRules
 from pipeline.ingest.pdf_layout import PageLine
 from pipeline.model import BBox
@@ -60,7 +65,24 @@ class OcrLine(PageLine):
 def available(rules: OcrRules) -> bool:
     if rules.engine == "tesseract":
         return shutil.which(rules.tesseract_command) is not None
-    return importlib.util.find_spec(RAPIDOCR_MODULE) is not None
+    return importlib.util.find_spec(RAPIDOCR_MODULE) is not None and rec_model_path(rules) is not None
+
+
+def rec_model_path(rules: OcrRules) -> Path | None:
+    """The file of ``rapidocr.rec_model`` (`package/path`) in its installed package, or None when the
+    package or the file is not there. The package is found, not imported."""
+    package, _, inner = rules.rec_model.partition("/")
+    try:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for folder in spec.submodule_search_locations:
+        path = Path(folder) / inner
+        if inner and path.is_file():
+            return path
+    return None
 
 
 def engine_version(rules: OcrRules) -> str:
@@ -69,7 +91,15 @@ def engine_version(rules: OcrRules) -> str:
         return "none"
     if rules.engine == "tesseract":
         return _tesseract_version(rules.tesseract_command)
-    return f"{RAPIDOCR_PACKAGE} {importlib.metadata.version(RAPIDOCR_PACKAGE)}"
+    package = rules.rec_model.partition("/")[0]
+    try:
+        rec_version = importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        rec_version = "unknown"
+    return (
+        f"{RAPIDOCR_PACKAGE} {importlib.metadata.version(RAPIDOCR_PACKAGE)}, "
+        f"rec {rules.rec_model} ({package} {rec_version})"
+    )
 
 
 def engine_label(rules: OcrRules) -> str:
@@ -77,18 +107,37 @@ def engine_label(rules: OcrRules) -> str:
 
 
 def read_image(image: Any, rules: OcrRules) -> list[OcrText]:
-    """The lines of a PIL image, those the recogniser doubts (below ``min_confidence``) left out."""
+    """The lines of a PIL image, those the recogniser doubts (below ``min_confidence``) left out;
+    from the OCR cache (`ocr_cache`) when this image was read before with the same engine and rules."""
+    key = ocr_cache.key(image, rules, engine_version(rules))
+    cached = ocr_cache.get(key)
+    if cached is not None:
+        return cached
     if rules.engine == "tesseract":
         found = _tesseract(image, rules)
     else:
-        found = [_pound(t, rules) for t in _rapidocr(image, rules.det_max_side)]
-    return [t for t in found if t.confidence >= rules.min_confidence and t.text.strip()]
+        found = [one_dash(_pound(t, rules), rules) for t in _rapidocr(image, rules)]
+    found = [t for t in found if t.confidence >= rules.min_confidence and t.text.strip()]
+    ocr_cache.put(key, found)
+    return found
 
 
 def _pound(found: OcrText, rules: OcrRules) -> OcrText:
     """`£` where RapidOCR, which has no `£` in its character set, read a letter before an amount."""
     text = rules.pound_misread.sub("£", found.text)
     return found if text == found.text else OcrText(text, found.box, found.confidence, found.char_boxes)
+
+
+def one_dash(found: OcrText, rules: OcrRules) -> OcrText:
+    """A run of dashes the recogniser read for one (`£65,500–- £77,999`) cut to its first, which
+    takes the run's box: the range is then read whole."""
+    text, boxes = found.text, list(found.char_boxes)
+    for m in reversed(list(rules.dash_run.finditer(text))):
+        placed = [b for b in boxes[m.start() : m.end()] if b is not None]
+        box = (placed[0][0], placed[0][1], placed[-1][2], placed[-1][3]) if placed else None
+        text = text[: m.start()] + text[m.start()] + text[m.end() :]
+        boxes[m.start() : m.end()] = [box]
+    return found if text == found.text else OcrText(text, found.box, found.confidence, tuple(boxes))
 
 
 def to_page_lines(
@@ -118,24 +167,68 @@ def split_box(text: str, box: BBox) -> tuple[BBox | None, ...]:
     )
 
 
-@lru_cache(maxsize=1)
-def _rapidocr_engine() -> Any:
+def _rapidocr_engine(rules: OcrRules) -> Any:
+    path = rec_model_path(rules)
+    if path is None:
+        raise OcrError(
+            f"the recognition model {rules.rec_model} (rapidocr.rec_model in rules/ocr.yaml) is not installed; "
+            "run `make` to install it"
+        )
+    return _rapidocr_engine_for(str(path))
+
+
+@lru_cache(maxsize=2)
+def _rapidocr_engine_for(rec_model: str) -> Any:
     try:
         from rapidocr_onnxruntime import RapidOCR
     except ImportError as exc:
         raise OcrError(f"{RAPIDOCR_PACKAGE} is not installed ({exc}); run `make` to install it") from None
     logging.getLogger("RapidOCR").setLevel(logging.ERROR)
     # one thread: a build already runs one worker per core
-    return RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1)
+    return RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, rec_model_path=rec_model)
 
 
-def _rapidocr(image: Any, det_max_side: int) -> list[OcrText]:
+def placed_chars(text: str, centres: Sequence[float], box: BBox, split_gap: float) -> list[OcrText]:
+    """A recognised line as one or more lines with a box per character: `centres` are where the
+    recogniser read each character of `text` (page-image x), `box` the line's box. Each character's
+    box is centred on its place, as wide as the line's median pitch; the line is cut where the gap
+    between two characters exceeds `split_gap` line heights. Confidence is filled in by the caller."""
+    x0, top, x1, bottom = box
+    keep = [i for i, ch in enumerate(text) if not ch.isspace()]
+    if not keep or len(centres) != len(text):
+        return [OcrText(" ".join(text.split()), box, 0.0, split_box(" ".join(text.split()), box))]
+    steps = sorted(centres[b] - centres[a] for a, b in itertools.pairwise(keep) if b == a + 1)
+    pitch = steps[len(steps) // 2] if steps else min(x1 - x0, bottom - top)
+    pieces: list[list[int]] = [[keep[0]]]
+    for a, b in itertools.pairwise(keep):
+        if centres[b] - centres[a] - pitch > split_gap * (bottom - top):
+            pieces.append([])
+        pieces[-1].append(b)
+    out: list[OcrText] = []
+    for piece in pieces:
+        chars: list[str] = []
+        boxes: list[BBox | None] = []
+        for k, i in enumerate(piece):
+            if k and i > piece[k - 1] + 1:  # spaces between two characters read: one space
+                chars.append(" ")
+                boxes.append(None)
+            c = centres[i]
+            chars.append(text[i])
+            boxes.append((max(x0, c - pitch / 2), top, min(x1, c + pitch / 2), bottom))
+        first, last = boxes[0], boxes[-1]
+        assert first is not None and last is not None
+        out.append(OcrText("".join(chars), (first[0], top, last[2], bottom), 0.0, tuple(boxes)))
+    return out
+
+
+def _rapidocr(image: Any, rules: OcrRules) -> list[OcrText]:
     """RapidOCR's steps run here so that text is found on a smaller copy of the image (at most
     `det_max_side` pixels: finding costs most, and lines are found as well at ~100 dpi) and read
     from the full-size one."""
     import numpy as np
 
-    engine = _rapidocr_engine()
+    det_max_side = rules.det_max_side
+    engine = _rapidocr_engine(rules)
     try:
         full = np.ascontiguousarray(np.asarray(image.convert("RGB"))[:, :, ::-1])  # BGR, as RapidOCR reads
         k = min(1.0, det_max_side / max(image.width, image.height))
@@ -150,25 +243,75 @@ def _rapidocr(image: Any, det_max_side: int) -> list[OcrText]:
         if boxes is None or len(boxes) == 0:
             return []
         boxes = (np.asarray(engine.sorted_boxes(boxes), dtype=np.float32) / k).astype(np.float32)
+        found = boxes
+        boxes = widen(found, rules.widen, full.shape[1])
         crops = engine.get_crop_img_list(full, boxes)
         # no upside-down check (RapidOCR's `cls`): on short crops such as `(90%)` it turns them
         # round and reads `(%06)`; pages are turned by their /Rotate before rendering
-        read, _ = engine.text_rec(crops, False)
+        read, _ = engine.text_rec(crops, True)  # True: where each character was read
     except OcrError:
         raise
     except Exception as exc:
         raise OcrError(f"RapidOCR failed: {type(exc).__name__}: {exc}") from None
     out: list[OcrText] = []
-    for points, (text, score, *_) in zip(boxes, read, strict=True):
+    for points, edges, (text, score, info) in zip(boxes, found, read, strict=True):
         box = (
             float(points[:, 0].min()),
             float(points[:, 1].min()),
             float(points[:, 0].max()),
             float(points[:, 1].max()),
         )
-        text = " ".join(str(text).split())
-        out.append(OcrText(text, box, float(score), split_box(text, box)))
+        # info: columns of the recogniser's output over the crop's width, the characters' columns
+        # (grouped in words) and their confidences, one per character of `text`
+        text = str(text)
+        columns, cols = float(info[0]), [c for word in info[2] for c in word]
+        confidences = list(info[4]) if len(info[4]) == len(text) else [float(score)] * len(text)
+        upright = box[3] - box[1] < 1.5 * (box[2] - box[0])  # RapidOCR turns a tall crop on its side
+        scale = (box[2] - box[0]) / columns if columns and upright and len(cols) == len(text) else 0.0
+        centres = [box[0] + (c + 0.5) * scale for c in cols] if scale else []
+        if centres:  # what was read in the widened margin is kept only if it is a clipped mark
+            tol = 0.15 * (box[3] - box[1])
+            lo, hi = float(edges[:, 0].min()) - tol, float(edges[:, 0].max()) + tol
+            keep = [i for i, ch in enumerate(text) if ch.isspace() or lo <= centres[i] <= hi or ch in rules.margin_keep]
+            text = "".join(text[i] for i in keep)
+            centres = [centres[i] for i in keep]
+            confidences = [confidences[i] for i in keep]
+        if not text.strip():
+            continue
+        for piece, chars in _with_indices(placed_chars(text, centres, box, rules.split_gap), text):
+            share = [confidences[i] for i in chars] or [float(score)]
+            out.append(OcrText(piece.text, piece.box, sum(share) / len(share), piece.char_boxes))
     out.sort(key=lambda t: (round(t.box[1] / 4), t.box[0]))
+    return out
+
+
+def widen(boxes: Any, share: float, width: int) -> Any:
+    """Quadrilaterals (top-left, top-right, bottom-right, bottom-left) widened on each side by
+    `share` of their height, within the image: the detector's boxes clip a trailing dash
+    (`£65,500 –` was read `£65,500`)."""
+    out = boxes.copy()
+    for quad in out:
+        pad = share * float(max(quad[:, 1]) - min(quad[:, 1]))
+        quad[[0, 3], 0] = (quad[[0, 3], 0] - pad).clip(0, width - 1)
+        quad[[1, 2], 0] = (quad[[1, 2], 0] + pad).clip(0, width - 1)
+    return out
+
+
+def _with_indices(pieces: list[OcrText], text: str) -> list[tuple[OcrText, list[int]]]:
+    """Each piece of `text` (from `placed_chars`, in order) with the indices of its characters in `text`."""
+    out: list[tuple[OcrText, list[int]]] = []
+    at = 0
+    for piece in pieces:
+        indices: list[int] = []
+        for ch in piece.text:
+            if ch.isspace():
+                continue
+            while at < len(text) and text[at] != ch:
+                at += 1
+            if at < len(text):
+                indices.append(at)
+                at += 1
+        out.append((piece, indices))
     return out
 
 

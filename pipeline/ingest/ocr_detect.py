@@ -9,16 +9,20 @@
   when the rendered page has ink in its box (`ink_share`); the region to read is the word it
   stands in (`lost_glyph_regions`).
 - **Broken labels**: a chart's label broken after a range's dash is joined with the line below
-  it (`join_broken_ranges`).
+  it (`join_broken_ranges`); a row of such second halves that the detector took for one line is
+  first cut under the labels above it, by where each character was read.
 - **Repeats**: an OCR line over an image that text-layer characters already cover (vector
   labels drawn over a picture) is left out (`covered_share`).
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
+
+import regex
 
 from pipeline.ingest.ocr_rules import OcrRules
 from pipeline.model import BBox
@@ -119,13 +123,21 @@ def covered_share(box: BBox, glyphs: Iterable[BBox]) -> float:
 
 
 OPEN_RANGE = ("-", "–", "—")
+CUT_BEFORE = "£$€0123456789"  # a row of labels read as one line may be cut between a letter and these
 
 
 def join_broken_ranges(lines: Sequence[Any]) -> list[Any]:
     """Chart labels broken after a range's dash (`£18,500 –` over `£20,499 | AfC`) joined into one
     line, so the range is read whole: a line ending in a dash, and a line right below it (a gap of
-    at most half its height) centred under it. `lines` are `ocr.OcrLine`s of one picture."""
-    out = list(lines)
+    at most half its height) centred under it. `lines` are `ocr.OcrLine`s of one picture.
+
+    A line right below two or more such labels (the detector read `£20,499 | AfC £22,499 | AfC`
+    as one) is first cut into the parts under each of them (`cut_under`)."""
+    opens = [a for a in lines if a.text.rstrip().endswith(OPEN_RANGE)]
+    out: list[Any] = []
+    for b in lines:
+        above = [a for a in opens if a is not b and _row_below(a.bbox, b.bbox)]
+        out.extend(cut_under(b, above) if len(above) >= 2 else [b])
     i = 0
     while i < len(out):
         a = out[i]
@@ -138,6 +150,49 @@ def join_broken_ranges(lines: Sequence[Any]) -> list[Any]:
                 continue  # the joined line may end in a dash again
         i += 1
     return out
+
+
+def _row_below(a: BBox, b: BBox) -> bool:
+    """`b` starts right below `a` (as in `_under`) and spans `a`'s centre."""
+    height = a[3] - a[1]
+    return -0.3 * height <= b[1] - a[3] <= 0.5 * height and b[0] <= (a[0] + a[2]) / 2 <= b[2]
+
+
+def cut_under(b: Any, above: Sequence[Any]) -> list[Any]:
+    """`b` cut into the parts under each line of `above` (two or more): between each two
+    neighbours above, at the break in `b` nearest the middle of their centres. A break is a space,
+    or a letter followed by a currency sign or digit (`AfC£109,000`); one further than half a
+    label's width from that middle is not taken. Parts keep their characters' boxes."""
+    centres = sorted((a.bbox[0] + a.bbox[2]) / 2 for a in above)
+    width = sum(a.bbox[2] - a.bbox[0] for a in above) / len(above)
+    breaks: dict[int, float] = {}  # index in b.text -> x of the break
+    for i in range(1, len(b.text)):
+        prev, box = b.boxes[i - 1], b.boxes[i]
+        if b.text[i].isspace() and prev is not None:
+            after = next((x for x in b.boxes[i + 1 :] if x is not None), None)
+            breaks[i] = (prev[2] + after[0]) / 2 if after is not None else prev[2]
+        elif box is not None and prev is not None and b.text[i - 1].isalpha() and b.text[i] in CUT_BEFORE:
+            breaks[i] = (prev[2] + box[0]) / 2
+    cuts: set[int] = set()
+    for left, right in itertools.pairwise(centres):
+        middle = (left + right) / 2
+        near = min(breaks, key=lambda i: abs(breaks[i] - middle), default=None)
+        if near is not None and abs(breaks[near] - middle) <= width / 2:
+            cuts.add(near)
+    parts: list[Any] = []
+    for lo, hi in itertools.pairwise([0, *sorted(cuts), len(b.text)]):
+        run = list(range(lo, hi))
+        while run and b.boxes[run[-1]] is None:
+            run.pop()
+        while run and b.boxes[run[0]] is None:
+            run.pop(0)
+        if not run:
+            continue
+        boxes = [b.boxes[i] for i in run]
+        placed = [x for x in boxes if x is not None]
+        bbox = (min(x[0] for x in placed), b.bbox[1], max(x[2] for x in placed), b.bbox[3])
+        parts.append(replace(b, text="".join(b.text[i] for i in run), boxes=tuple(boxes), bbox=bbox))
+    return parts or [b]
 
 
 def _under(a: BBox, b: BBox) -> bool:
@@ -157,3 +212,20 @@ def _joined(a: Any, b: Any) -> Any:
         bbox=bbox,
         confidence=min(a.confidence, b.confidence),
     )
+
+
+def usual_sign(lines: Sequence[Any], rules: OcrRules) -> list[Any]:
+    """A currency sign the recogniser confuses with another (`rules.sign_lookalikes`: `€` read for
+    a blurred `£`) is written as that other sign when, among the figures of the same picture, the
+    other stands before at least `rules.sign_min_share` of those with either sign. `lines` are the
+    OCR lines of one picture; the text changes, never the number of characters or their boxes."""
+    out = list(lines)
+    for wrong, right in rules.sign_lookalikes.items():
+        before = regex.compile(rf"[{regex.escape(wrong)}{regex.escape(right)}](?=\s?\d)")
+        signs = [m.group() for line in out for m in before.finditer(line.text)]
+        n_right, n_wrong = signs.count(right), signs.count(wrong)
+        if not n_wrong or n_right < rules.sign_min_share * (n_right + n_wrong):
+            continue
+        lone = regex.compile(rf"{regex.escape(wrong)}(?=\s?\d)")
+        out = [replace(x, text=lone.sub(right, x.text)) if lone.search(x.text) else x for x in out]
+    return out

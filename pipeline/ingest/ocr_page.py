@@ -89,6 +89,7 @@ def add_missing(
         if is_image:
             read = [r for r in read if ocr_detect.covered_share(r.bbox, glyphs) <= rules.image_max_text_overlap]
             read = ocr_detect.join_broken_ranges(read)
+            read = ocr_detect.usual_sign(read, rules)
         found.extend(read)
     found.sort(key=lambda pl: (round(pl.bbox[1]), pl.bbox[0]))
     return [*lines, *found]

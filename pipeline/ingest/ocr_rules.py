@@ -23,6 +23,11 @@ class OcrRules:
     dpi: int
     det_max_side: int
     min_confidence: float  # 0-1
+    rec_model: str  # RapidOCR: the recognition model, `package/path/in/it.onnx`
+    widen: float  # RapidOCR: each line's box is widened by this share of its height on each side
+    margin_keep: str  # RapidOCR: the marks kept when read in the widened margin of a line's box
+    split_gap: float  # RapidOCR: a line is cut at a gap wider than this many line heights
+    dash_run: regex.Pattern[str]  # RapidOCR: dashes read for one (`–-`), cut to the first
     pound_misread: regex.Pattern[str]  # RapidOCR: a letter read for `£` before an amount
     tesseract_command: str
     tesseract_language: str
@@ -31,6 +36,8 @@ class OcrRules:
     image_min_height_pt: float
     image_max_page_share: float
     image_max_text_overlap: float
+    sign_lookalikes: dict[str, str]  # a currency sign the recogniser reads for another, in a picture
+    sign_min_share: float  # ... written as the other where that one is this usual among its figures
     min_space_width_em: float
     min_ink_share: float
     dark_level: int
@@ -70,6 +77,11 @@ def _load(path_str: str, _mtime: int) -> OcrRules:
         dpi=int(top.num("ocr", "dpi", 72, 1200, integer=True)),
         det_max_side=int(top.num("ocr", "det_max_side", 100, 10000, integer=True)),
         min_confidence=top.num("ocr", "min_confidence", 0, 1),
+        rec_model=r.text("rapidocr", "rec_model", nonempty=True),
+        widen=r.num("rapidocr", "widen", 0, 5),
+        margin_keep=r.text("rapidocr", "margin_keep", nonempty=True),
+        split_gap=r.num("rapidocr", "split_gap", 0.1, 100),
+        dash_run=r.pattern("rapidocr", "dash_run"),
         pound_misread=r.pattern("rapidocr", "pound_misread"),
         tesseract_command=r.text("tesseract", "command", nonempty=True),
         tesseract_language=r.text("tesseract", "language", nonempty=True),
@@ -78,7 +90,20 @@ def _load(path_str: str, _mtime: int) -> OcrRules:
         image_min_height_pt=r.num("images", "min_height_pt", 1, 10000),
         image_max_page_share=r.num("images", "max_page_share", 0, 1),
         image_max_text_overlap=r.num("images", "max_text_overlap", 0, 1),
+        sign_lookalikes=_lookalikes(path, r),
+        sign_min_share=r.num("images", "sign_min_share", 0.5, 1),
         min_space_width_em=r.num("lost_glyphs", "min_space_width_em", 0, 5),
         min_ink_share=r.num("lost_glyphs", "min_ink_share", 0, 1),
         dark_level=int(r.num("lost_glyphs", "dark_level", 1, 255, integer=True)),
     )
+
+
+def _lookalikes(path: Path, r: _Reader) -> dict[str, str]:
+    value = r._get("images", "sign_lookalikes")
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and len(k) == 1 and len(v) == 1 for k, v in value.items()
+    ):
+        raise RuleError(
+            path, f"expected a mapping of one sign to another, got {value!r}", entry="images.sign_lookalikes"
+        )
+    return dict(value)

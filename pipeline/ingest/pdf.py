@@ -26,7 +26,7 @@ from pdfminer.layout import LTChar, LTContainer, LTImage, LTItem
 from pdfplumber.utils.exceptions import PdfminerException
 
 from pipeline.ingest import ocr_page
-from pipeline.ingest.hyphen import find_hyphen_joins
+from pipeline.ingest.hyphen_breaks import find_hyphen_joins
 from pipeline.ingest.ocr_rules import load_ocr_rules
 from pipeline.ingest.pdf_layout import PageLine, RawChar, glyphs_from_chars, read_page
 from pipeline.ingest.pdf_rules import PdfLayout, load_layout

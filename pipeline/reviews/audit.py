@@ -107,7 +107,23 @@ def page_data(conn: sqlite3.Connection, item: Item, around: int = 3) -> dict[str
         "has_picture": doc.get("media_type") == "pdf" and item.first.page is not None and bool(boxes),
         "boxes": boxes,
         "table_header": table_header(conn, item),
+        "ocr": read_by_ocr(conn, item),
     }
+
+
+def read_by_ocr(conn: sqlite3.Connection, item: Item) -> dict[str, Any] | None:
+    """For an item on lines read by OCR (`lines.source = 'ocr'`): the lowest confidence the
+    recogniser gave them (0-1), so the page can say the figure was read from a picture."""
+    ids = sorted({s.line_id for s in item.segments})
+    found = items.rows(
+        conn,
+        f"SELECT confidence FROM lines WHERE source = 'ocr' AND id IN ({','.join('?' * len(ids))})",
+        ids,
+    )
+    if not found:
+        return None
+    confidences = [r["confidence"] for r in found if r["confidence"] is not None]
+    return {"confidence": min(confidences) if confidences else None}
 
 
 BASIS_LABELS = {

@@ -20,7 +20,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-SCHEMA_FILE = Path(__file__).resolve().parents[2] / "db" / "reviews_schema.sql"
+from pipeline.package_data import data_path
+
+SCHEMA_FILE = data_path("db", "reviews_schema.sql")
 SCHEMA_VERSION = 2  # 2: item_ids (every id a reviewed item has had), made_on_sha256 in the views
 VERDICTS = ("confirmed", "wrong", "unsure")
 BUSY_TIMEOUT_MS = 30_000

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
+from pipeline.extract.bodies.body_rules import ResolveRules
 from pipeline.extract.bodies.gazetteer import SPANS_KEY as GAZ_KEY
 from pipeline.extract.bodies.gazetteer import GazetteerIndex, key_of
 from pipeline.extract.bodies.nlp import JOIN, NAME, PATTERNS_KEY
-from pipeline.extract.bodies.rules import ResolveRules
 
 PRIORITY = {"gazetteer": 0, "pattern": 1, "ner": 2}
 

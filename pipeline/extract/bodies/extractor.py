@@ -22,11 +22,13 @@ from spacy.tokens import Doc
 from pipeline.components import Options
 from pipeline.extract.bodies import BodyValues
 from pipeline.extract.bodies.abbreviations import find_definitions
+from pipeline.extract.bodies.body_rules import BodyRules, ResolveRules, load_rules
 from pipeline.extract.bodies.candidates import Candidate, line_candidates
 from pipeline.extract.bodies.gazetteer import GazetteerIndex
 from pipeline.extract.bodies.linedocs import Annotator, LineDocs
 from pipeline.extract.bodies.link import DocBody, FuzzyIndex, Linker
-from pipeline.extract.bodies.naming import (
+from pipeline.extract.bodies.ner import load_ner, ner_spans
+from pipeline.extract.bodies.new_bodies import (
     committee_type,
     document_context_types,
     owner_place,
@@ -35,11 +37,9 @@ from pipeline.extract.bodies.naming import (
     type_by_words,
     written_name,
 )
-from pipeline.extract.bodies.ner import load_ner, ner_spans
 from pipeline.extract.bodies.nlp import GAZETTEER_PIPE, NAME, build_nlp, join_words
 from pipeline.extract.bodies.prefilter import LineFilter, has_upper
-from pipeline.extract.bodies.rules import BodyRules, ResolveRules, load_rules
-from pipeline.extract.hyphens import joints
+from pipeline.extract.joined_lines import joints
 from pipeline.model import Document, Extraction, Mention
 from pipeline.normalise import NormLine
 

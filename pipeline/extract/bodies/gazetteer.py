@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, SpanGroup, Token
 
-from pipeline.extract.bodies.rules import KnownBody
+from pipeline.extract.bodies.body_rules import KnownBody
 
 SPANS_KEY = "body_gazetteer"
 SKIP_UNITS = frozenset({"and", "-"})  # `NHS-Providers` is NHS Providers

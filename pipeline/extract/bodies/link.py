@@ -14,9 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipeline.extract.bodies.body_rules import BodyRules, KnownBody, ResolveRules
+from pipeline.extract.bodies.casing import slug
 from pipeline.extract.bodies.gazetteer import GazetteerIndex, key_of
-from pipeline.extract.bodies.names import slug
-from pipeline.extract.bodies.rules import BodyRules, KnownBody, ResolveRules
 
 
 @dataclass

@@ -17,8 +17,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import compile_suffix_regex
 
+from pipeline.extract.bodies.body_rules import BodyRules, ResolveRules, load_rules
 from pipeline.extract.bodies.gazetteer import GazetteerComponent, GazetteerIndex
-from pipeline.extract.bodies.rules import BodyRules, ResolveRules, load_rules
 from pipeline.rules import RuleError
 
 PATTERNS_KEY = "body_patterns"  # doc.spans key of the generic patterns' matches

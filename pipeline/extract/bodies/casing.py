@@ -1,4 +1,4 @@
-"""Names of bodies: proper casing of upper-case official names, and stable ids."""
+"""Casing of body names: proper case for upper-case official names, and the slug used as a stable id."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Time the body extractor: `python -m pipeline.extract.bodies.bench [FILE ...]`.
+"""Time the body extractor: `python -m pipeline.extract.bodies.timing [FILE ...]`.
 
 Prints the time to import spaCy, to build the pipeline and indexes from the
 rules (once per process), and the throughput of extraction in characters per

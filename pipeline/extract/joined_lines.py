@@ -1,11 +1,11 @@
 """Words hyphenated across two lines of a PDF (`Leeds Teaching Hos-` / `pitals NHS Trust`), for extractors.
 
-Ingestion records each break as a hint (pipeline/ingest/hyphen.py, in raw offsets). Here a break
+Ingestion records each break as a hint (pipeline/ingest/hyphen_breaks.py, in raw offsets). Here a break
 becomes a `Joint` over an extractor's normalised lines: the first line's text up to its hyphen
 (the hyphen kept in a compound) followed by the second line's from the rest of the word, so a
 matcher reads `Leeds Teaching Hospitals NHS Trust`. A match there across the break is a span on
 each line (`Joint.parts`): on the first up to and with the hyphen, on the second from the rest
-of the word, as `hyphen.split_span` maps them, in normalised offsets of each line.
+of the word, as `hyphen_breaks.split_span` maps them, in normalised offsets of each line.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from pipeline.ingest.hyphen import hyphen_joins
+from pipeline.ingest.hyphen_breaks import hyphen_joins
 from pipeline.model import Document
 from pipeline.normalise import NormLine
 

@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pipeline.extract.bodies.names import slug
+from pipeline.extract.bodies.casing import slug
 from pipeline.extract.bodies.variants import variants
 from pipeline.rules import RuleError, read_jsonl, read_yaml, require
 

@@ -1,4 +1,4 @@
-"""Names and types of bodies found by the generic patterns (not in the gazetteer)."""
+"""Names and types of new bodies: those found by the generic patterns, not in the gazetteer."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc
 
-from pipeline.extract.bodies.rules import ResolveRules, WordRule
+from pipeline.extract.bodies.body_rules import ResolveRules, WordRule
 
 
 def written_name(words: Sequence[str], rules: ResolveRules, singular: bool = True) -> str:
