@@ -281,7 +281,7 @@ def test_a_row_of_range_ends_read_as_one_line_is_cut_under_each_label():
         "£93,000- £109,000 |AfC",
     ]
     assert all(len(x.boxes) == len(x.text) for x in joined)
-    found = run_lines(money.extract, [x.text for x in joined])
+    found = run_lines(money.COMPONENT, [x.text for x in joined])
     assert [(m.values["low"], m.values["high"]) for ms in found for m in ms] == [
         (18_500, 20_499),
         (20_500, 22_499),
@@ -328,7 +328,7 @@ def test_a_dash_read_twice_after_a_figure_is_cut_to_one(read, written):
     found = ocr.OcrText(read, (0, 0, 100, 10), 0.9, ocr.split_box(read, (0, 0, 100, 10)))
     fixed = ocr.one_dash(found, load_ocr_rules())
     assert fixed.text == written and len(fixed.char_boxes) == len(fixed.text)
-    (mention,) = run_lines(money.extract, [fixed.text])[0] if written.startswith("£") else (None,)
+    (mention,) = run_lines(money.COMPONENT, [fixed.text])[0] if written.startswith("£") else (None,)
     assert mention is None or mention.values["high"] > mention.values["low"]
 
 
