@@ -14,8 +14,8 @@ and 50x and the Dask part (hours).
   ingestion is one more entry of ``_readers``).
 - ``ocr``: the scanned test PDFs (every PDF with --large) read with OCR on and off; the difference is
   what OCR costs, with the pages it read and the lines it added (the ``pdf`` rows read with OCR off).
-- ``stages``: characters per second through normalisation and every extractor of the EXTRACTORS
-  registry (extractors of one module share one analysis per document and are timed together), all
+- ``stages``: characters per second through normalisation and every component of the registry
+  (pipeline/components.py; citations writes page_ref and quote from one analysis), all
   kinds against money alone, and each against its ceiling: one compiled regex scan of the same text
   for what that kind looks for.
 - ``builds``: builds, each in its own process as `python -m pipeline build` runs them (wall and CPU
@@ -46,17 +46,17 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pdfplumber
 import regex
 import yaml
 
+from pipeline import components
 from pipeline.build import build
-from pipeline.extract import EXTRACTORS, Context, Extraction, load_extractor, normalise_lines
+from pipeline.extract import Context, normalise_lines
 from pipeline.ingest import ingest
 from pipeline.manifest import Entry, infer_entry, load_manifest, media_type_of
-from pipeline.model import Document, Line
+from pipeline.model import Document, Extraction, Line
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -312,22 +312,20 @@ def bench_stages(args: argparse.Namespace) -> None:
     so_far = [Extraction() for _ in docs]
     t_all = t_setup = 0.0
     seconds: dict[str, float] = {}
-    for kinds, extractors in _extractor_groups():
+    for component in components.components():
+        kinds = list(component.kinds) or ["fact" if component.name == "facts" else component.name]
         t0 = time.process_time()
-        # the first call imports what the extractor needs and loads its rules (once per process, as in a
-        # build's worker): timed apart, on a one-line document, so the rows give throughput
-        for extractor in extractors:
-            extractor(_WARM_UP, normalise_lines(_WARM_UP, ctx.rules), Context(ctx.rules, {"so_far": Extraction()}))
+        # loading the rules imports what the component needs (once per process, as in a build's
+        # worker), and so does its first run: timed apart, on a one-line document, so the rows give throughput
+        rules = component.load_rules(ctx.rules)
+        component.extract(_WARM_UP, normalise_lines(_WARM_UP, ctx.rules), rules, Extraction(), ctx.options)
         t_setup += time.process_time() - t0
         found = 0
         t0 = time.process_time()
-        # extractors of one module run document by document, so what they share per document (the
-        # citation analysis of page_ref and quote) is computed once, as in a build
         for d, lines, acc in zip(docs, normalised, so_far, strict=True):
-            for kind, extractor in zip(kinds, extractors, strict=True):
-                result = extractor(d, lines, Context(ctx.rules, {"so_far": acc}))
-                acc.extend(result)
-                found += len(result.mentions) + (len(result.records.get("money_facts", ())) if kind == "fact" else 0)
+            result = component.extract(d, lines, rules, acc, ctx.options)
+            acc.extend(result)
+            found += len(result.mentions) + len(result.records.get("money_facts", ()))
         dt = time.process_time() - t0
         t_all += dt
         seconds["+".join(kinds)] = dt
@@ -352,21 +350,6 @@ def bench_stages(args: argparse.Namespace) -> None:
             f"the other extractors' {t_all - t_fact:.2f} s (issue 9: at most 20%)"
         )
     print("   ceiling x: how many times slower than one compiled regex scan of the same text for that kind\n")
-
-
-def _extractor_groups() -> list[tuple[list[str], list[Any]]]:
-    """The registered extractors in order, those of one module together."""
-    groups: list[tuple[list[str], list[Any]]] = []
-    modules: list[str] = []
-    for kind, spec in EXTRACTORS.items():
-        module = spec.partition(":")[0]
-        if modules and modules[-1] == module:
-            groups[-1][0].append(kind)
-            groups[-1][1].append(load_extractor(spec))
-        else:
-            modules.append(module)
-            groups.append(([kind], [load_extractor(spec)]))
-    return groups
 
 
 def _scan(pattern: str, text: str) -> float:

@@ -22,12 +22,12 @@ from typing import Any
 
 import sqlite_utils
 
-from pipeline import discrepancies, load, uptodate
+from pipeline import components, discrepancies, load, uptodate
 from pipeline.cache import Cache, extract_key, ingest_key, stage_versions
 from pipeline.deadline import DocumentTimeout, time_limit
 from pipeline.executors import Executor
 from pipeline.executors.local import LocalExecutor
-from pipeline.extract import Context, extract_all
+from pipeline.extract import Context, Options, extract_all
 from pipeline.ingest import apply_entry, ingest_data, ocr_cache, read_source
 from pipeline.ingest.pdf_rules import load_layout
 from pipeline.limits import load_limits
@@ -209,16 +209,12 @@ def default_jobs() -> int:
 
 
 def check_rules(ctx: Context) -> None:
-    """Load every rule file now, so a malformed one stops the build before anything is done."""
+    """Load every rule file now, so a malformed one stops the build before anything is done: the
+    layout, limits and discrepancy rules, and every component's rules (nothing is extracted)."""
     load_layout(ctx.rules)
     load_limits(ctx.rules)
     discrepancies.load_rules(ctx.rules)
-    try:
-        extract_all(Document(path="(rule check)", sha256="", media_type="text"), ctx)
-    except RuleError:
-        raise
-    except Exception:  # an extractor that cannot run on an empty document has loaded its rules anyway
-        return
+    components.load_all_rules(ctx.rules)
 
 
 def build(
@@ -243,25 +239,24 @@ def build(
             f"{corpus}: no documents to build (no manifest entry and no .txt, .md or .pdf file). "
             "Check the --corpus folder, or copy the documents into it."
         )
-    options = dict(ctx.options)
+    options = Options(**ctx.options)
     options.setdefault("cache", str(db_path.parent / "cache"))
+    cache_dir = options["cache"]
     # what the extractors are given (e.g. a spaCy model name) is part of the extraction's key
     given = sorted((k, repr(v)) for k, v in options.items() if k not in ("cache", "versions", "time_limit"))
-    options["versions"] = {**stage_versions(ctx.rules), "options": repr(given)}
-    reader = options.get("ingest", {}).get("pdf_reader") if isinstance(options.get("ingest"), dict) else None
+    versions = options["versions"] = {**stage_versions(ctx.rules), "options": repr(given)}
+    reader = (options.get("ingest") or {}).get("pdf_reader")
     if reader:  # --pdf-reader: part of the ingest key (the rule file's reader is in the layout hash)
-        options["versions"]["pdf_reader"] = str(reader)
+        versions["pdf_reader"] = str(reader)
     ctx = Context(ctx.rules, options)
     # the rules are checked (and the extractors set up) only when some document needs them: a
     # changed rule file changes every extraction key, so it is always checked before it is used
     cached = cached_documents(corpus, entries, ctx)
-    if cached is None:
+    if cached is None or cache_dir is None:
         check_rules(ctx)
     else:
         jobs, executor = 1, None  # nothing to compute: no worker pool, no cluster
-        kept = uptodate.unchanged(
-            options["cache"], db_path, uptodate.fingerprint(code_version(), options["versions"], cached)
-        )
+        kept = uptodate.unchanged(cache_dir, db_path, uptodate.fingerprint(code_version(), versions, cached))
         if kept is not None:  # the database holds exactly what this build would write
             return _unchanged(db_path, corpus, kept, time.perf_counter() - t0)
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -282,7 +277,7 @@ def build(
                 {
                     "started": _now(),
                     "code_version": code_version(),
-                    "rules_version": options["versions"]["rules"],
+                    "rules_version": versions["rules"],
                     "corpus": str(corpus),
                 }
             )
@@ -313,9 +308,9 @@ def build(
         os.replace(tmp, db_path)
     finally:
         tmp.unlink(missing_ok=True)
-    if options["cache"]:
-        stamp = uptodate.fingerprint(code_version(), options["versions"], made_of)
-        uptodate.record(options["cache"], db_path, stamp, uptodate.report_fields(report))
+    if cache_dir:
+        stamp = uptodate.fingerprint(code_version(), versions, made_of)
+        uptodate.record(cache_dir, db_path, stamp, uptodate.report_fields(report))
     report.seconds = time.perf_counter() - t0
     return report
 

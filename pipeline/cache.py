@@ -30,14 +30,19 @@ import msgspec
 from pipeline.model import Document, Extraction
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-# modules whose code does not change what ingestion or extraction produce
-NOT_STAGE_CODE = {"cli.py", "bench.py", "build.py", "cache.py", "load.py", "__main__.py", "__init__.py"}
-NOT_STAGE_CODE |= {"bench_faults.py", "deadline.py", "workers.py", "uptodate.py"}  # time limits, processes, benchmarks
 
 
 MAGIC = b"nhs-figures cache 2\n"
 DIGEST = 32  # bytes of SHA-256 after the magic line
 STAGE_TYPES: dict[str, type] = {"ingest": Document, "extract": Extraction}
+
+
+def _decode(payload: bytes, kind: type) -> Any:
+    if kind is Extraction:  # each mention's values into its kind's record (pipeline/components.py)
+        from pipeline.components import decode_extraction
+
+        return decode_extraction(payload)
+    return msgspec.msgpack.decode(payload, type=kind)
 
 
 def encode_entry(value: Any) -> bytes:
@@ -53,7 +58,7 @@ def decode_entry(blob: bytes, kind: type) -> Any:
     if hashlib.sha256(payload).digest() != digest:
         raise ValueError("its checksum does not match its contents")
     try:
-        return msgspec.msgpack.decode(payload, type=kind)
+        return _decode(payload, kind)
     except msgspec.MsgspecError as exc:
         raise ValueError(f"its contents are not a {kind.__name__} ({exc})") from None
 
@@ -128,18 +133,6 @@ def ingest_code_version() -> str:
     return _hash_files(files)
 
 
-@lru_cache(maxsize=1)
-def extract_code_version() -> str:
-    """The code that turns lines into mentions: everything but ingestion, loading and the CLI."""
-    ingest_dir = PACKAGE_DIR / "ingest"
-    files = [
-        p
-        for p in PACKAGE_DIR.rglob("*.py")
-        if ingest_dir not in p.parents and not (p.parent == PACKAGE_DIR and p.name in NOT_STAGE_CODE)
-    ]
-    return _hash_files([*files, PACKAGE_DIR / "extract" / "__init__.py"])
-
-
 def rules_hash(rules: Path) -> str:
     """Every rule file (read afresh, unlike the cached `pipeline.rules.rules_version`)."""
     h = hashlib.sha256()
@@ -152,13 +145,15 @@ def rules_hash(rules: Path) -> str:
 
 def stage_versions(rules: Path) -> dict[str, str]:
     """The versions every cache key is made of, computed once per build."""
+    from pipeline.components import extraction_version
     from pipeline.ingest import ocr
     from pipeline.ingest.ocr_rules import load_ocr_rules, ocr_rules_version
     from pipeline.ingest.pdf_rules import layout_version
 
     return {
         "ingest_code": ingest_code_version(),
-        "extract_code": extract_code_version(),
+        # each component's modules (and the pipeline modules they import) and its rule files
+        "extraction": extraction_version(rules),
         "rules": rules_hash(rules),
         "layout": layout_version(rules),
         # the OCR rules and the engine with its version (`none` when OCR is off or absent)
@@ -181,7 +176,8 @@ def ingest_key(versions: dict[str, str], media_type: str, password: str | None) 
 
 
 def extract_key(versions: dict[str, str], ingest: str, meta: dict[str, Any]) -> str:
-    """What a document's mentions depend on besides its lines: extract code, every rule file, the
-    build's options (such as --spacy-model) and the manifest entry (an extractor may read it)."""
+    """What a document's mentions depend on besides its lines: the components' code and rule files
+    (`pipeline.components.extraction_version`), the build's options (such as --spacy-model) and the
+    manifest entry (an extractor may read it)."""
     entry = repr(sorted((k, str(v)) for k, v in meta.items()))
-    return _digest("extract", ingest, versions["extract_code"], versions["rules"], versions.get("options", ""), entry)
+    return _digest("extract", ingest, versions["extraction"], versions.get("options", ""), entry)

@@ -16,7 +16,7 @@ import sqlite_utils
 
 from pipeline.build import BuildReport, DocResult, build, default_jobs
 from pipeline.executors import ENGINES, ExecutorError, make_executor
-from pipeline.extract import Context
+from pipeline.extract import Context, Options
 from pipeline.manifest import ManifestError
 from pipeline.reviews.cli import reattach_after_build, reviews
 from pipeline.rules import RuleError, rules_dir
@@ -126,7 +126,7 @@ def build_cmd(
             err=True,
         )
         sys.exit(2)
-    options: dict[str, object] = {"spacy_model": spacy_model} if spacy_model else {}
+    options: Options = {"spacy_model": spacy_model} if spacy_model else {}
     if no_cache:
         options["cache"] = None
     elif cache_dir is not None:

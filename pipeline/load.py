@@ -14,7 +14,8 @@ from typing import Any
 
 import sqlite_utils
 
-from pipeline.extract import CORPUS_TABLES, KIND_TABLES, MENTION_COLUMNS
+from pipeline import components
+from pipeline.components import MENTION_COLUMNS
 from pipeline.model import Document, Extraction, Problem, mention_id
 from pipeline.package_data import data_path
 
@@ -23,7 +24,8 @@ DOC_FIELDS = ("title", "publisher", "author", "date", "kind", "source", "licence
 
 
 def create_schema(db: sqlite_utils.Database, schema_dir: Path = SCHEMA_DIR) -> None:
-    for sql in sorted(schema_dir.glob("*.sql")):
+    """The schema files, then those of registered components kept outside db/schema/."""
+    for sql in [*sorted(schema_dir.glob("*.sql")), *components.schema_files()]:
         db.executescript(sql.read_text(encoding="utf-8"))
 
 
@@ -77,9 +79,10 @@ def insert_document(
     if extraction is None:
         return
     by_table: dict[str, list[dict[str, Any]]] = {}
+    kind_tables, corpus_tables = components.kind_tables(), components.corpus_tables()
     for m in extraction.mentions:
         line = doc.lines[m.line_index]
-        by_table.setdefault(KIND_TABLES[m.kind], []).append(
+        by_table.setdefault(kind_tables[m.kind], []).append(
             {
                 "id": mention_id(doc.sha256, line, m),
                 "document_id": doc_id,
@@ -90,14 +93,14 @@ def insert_document(
                 "char_end": m.end,
                 "text": m.text,
                 **_bbox(line.span_bbox(m.start, m.end)),
-                **m.values,
+                **m.values.row(),
             }
         )
     for table, rows in by_table.items():
         db.table(table).insert_all(rows, batch_size=2000)
     for table, rows in extraction.records.items():
-        if table in CORPUS_TABLES:
-            merge_corpus_rows(db, table, rows, CORPUS_TABLES[table])
+        if table in corpus_tables:
+            merge_corpus_rows(db, table, rows, corpus_tables[table])
         else:
             db.table(table).insert_all(({"document_id": doc_id, **r} for r in rows), batch_size=2000)
 

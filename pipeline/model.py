@@ -9,8 +9,11 @@ line by index and at a character span of that line's raw text, so
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, TypedDict
+
+import msgspec
 
 BBox = tuple[float, float, float, float]
 """x0, top, x1, bottom in PDF points, origin at the page's top left (pdfplumber's convention)."""
@@ -61,6 +64,14 @@ class Problem:
     line: int | None = None
 
 
+class Hints(TypedDict, total=False):
+    """What ingestion learnt for matching without changing the lines."""
+
+    hyphen_joins: Sequence[tuple[int, int, int, int, int, str, bool]]  # pipeline/ingest/hyphen_breaks.py: HyphenJoin
+    pdf_metadata: dict[str, str]  # the PDF's own title, author, ... (pipeline/ingest/pdf.py)
+    ocr_pages: list[int]  # pages read by OCR (pipeline/ingest/ocr_page.py)
+
+
 @dataclass
 class Document:
     path: str  # path relative to the corpus folder
@@ -71,16 +82,37 @@ class Document:
     page_count: int | None = None
     problems: list[Problem] = field(default_factory=list)
     # hints for matching that do not change the lines, e.g. "hyphen_joins" (pipeline/ingest/hyphen_breaks.py)
-    hints: dict[str, Any] = field(default_factory=dict)
+    hints: Hints = field(default_factory=lambda: Hints())
+
+
+class Values(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """The typed record of one kind of mention: the columns its table has besides the provenance
+    ones (id, document, line, span, box). Each kind subclasses it (`MoneyValues` in
+    pipeline/extract/money.py, ...) and its component names the subclass, so the cache decodes
+    each mention's values into its kind's record with every field's type checked.
+
+    Fields are read as attributes (`m.values.low`) or by name (`m.values["low"]`, `.get`)."""
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self.__struct_fields__:
+            raise KeyError(name)
+        return getattr(self, name)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return getattr(self, name) if name in self.__struct_fields__ else default
+
+    def row(self) -> dict[str, Any]:
+        """The fields as columns of the kind's table."""
+        return msgspec.structs.asdict(self)
 
 
 @dataclass(frozen=True)
 class Mention:
     """One extracted span on one source line.
 
-    `values` holds the kind's typed fields (money: currency, low, high, qualifier,
+    `values` holds the kind's typed record (money: currency, low, high, qualifier,
     ...). A quotation that covers several lines is several mentions sharing
-    ``values["quote_key"]``.
+    ``values.quote_id``.
     """
 
     kind: str
@@ -88,7 +120,7 @@ class Mention:
     start: int
     end: int
     text: str
-    values: dict[str, Any] = field(default_factory=dict)
+    values: Values = field(default_factory=Values)
 
 
 @dataclass

@@ -38,7 +38,7 @@ from datasette.utils.asgi import Forbidden, NotFound, Response
 from markupsafe import Markup, escape
 
 from pipeline import readable
-from pipeline.extract import KIND_TABLES
+from pipeline.components import kind_tables
 from pipeline.reviews import anchor, audit, dashboard, guard, items, pagecrop, store
 from pipeline.reviews.store import ReviewError
 
@@ -48,7 +48,7 @@ PLUGIN = "nhs-review"
 PERMISSION = "nhs-review-record"
 NHS = "nhs"
 REVIEWS = "reviews"
-TABLE_KINDS = {table: kind for kind, table in KIND_TABLES.items()}
+TABLE_KINDS = {table: kind for kind, table in kind_tables().items()}
 
 
 # --- where things are ---------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from typing import Any
 
 import pdfplumber
 
+from pipeline import components
 from pipeline.extract import Context, normalise_lines
 from pipeline.extract import money as money_extractor
 from pipeline.extract import percent as percent_extractor
@@ -27,14 +28,14 @@ from pipeline.ingest import ocr_page
 from pipeline.ingest.ocr_rules import load_ocr_rules
 from pipeline.ingest.pdf import _read_page_text
 from pipeline.ingest.pdf_rules import load_layout
-from pipeline.model import Document, Line
+from pipeline.model import Document, Line, Values
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "tests" / "gold" / "heldout-ocr"
 REALDOCS = ROOT.parent / "shared" / "realdocs"
 
 
-def key(kind: str, values: dict[str, Any]) -> tuple[Any, ...]:
+def key(kind: str, values: Values) -> tuple[Any, ...]:
     return (kind, values.get("currency") if kind == "money" else None, float(values["low"]), float(values["high"]))
 
 
@@ -52,9 +53,9 @@ def found_on_page(path: Path, number: int) -> tuple[list[tuple[Any, ...]], list[
     norm = normalise_lines(doc)
     keys, texts = [], []
     for extractor in (money_extractor, percent_extractor):
-        for m in extractor.extract(doc, norm, Context()).mentions:
+        for m in components.run(extractor.COMPONENT, doc, Context().rules, norm).mentions:
             if doc.lines[m.line_index].source == "ocr":
-                keys.append(key("percent" if extractor is percent_extractor else "money", m.values))
+                keys.append(key(m.kind, m.values))
                 texts.append(m.text)
     return keys, texts, seconds
 

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from pipeline.extract import Context, normalise_lines
-from pipeline.model import Document, Extraction, Line, Mention
-from pipeline.normalise import NormLine
+from pipeline import components
+from pipeline.extract import Context
+from pipeline.model import Document, Line, Mention
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 DATA = Path(__file__).resolve().parent / "data" / "amount_lines.jsonl"
 
-Extract = Callable[[Document, Sequence[NormLine], Context], Extraction]
+Extract = components.Component[Any]
 
 
 def real_lines() -> dict[tuple[str, int], str]:
@@ -33,7 +34,7 @@ LINES = real_lines()
 def run_lines(extract: Extract, texts: Sequence[str], first: int = 1) -> list[list[Mention]]:
     """Run one extractor over consecutive lines; the mentions of each line, left to right."""
     doc = Document("test.txt", "0" * 64, "text", lines=[Line(first + i, t) for i, t in enumerate(texts)])
-    found = extract(doc, normalise_lines(doc), Context())
+    found = components.run(extract, doc, Context().rules)
     per_line: list[list[Mention]] = [[] for _ in texts]
     for m in sorted(found.mentions, key=lambda m: (m.line_index, m.start)):
         per_line[m.line_index].append(m)

@@ -12,9 +12,10 @@ import spacy
 import sqlite_utils
 import yaml
 
+from pipeline import components
 from pipeline.build import build
-from pipeline.extract import Context, normalise_lines
-from pipeline.extract.bodies import extract
+from pipeline.extract import Context
+from pipeline.extract.bodies import COMPONENT as BODIES
 from pipeline.extract.bodies.ner import NerModelError, load_ner
 from pipeline.model import Document, Line
 
@@ -99,11 +100,11 @@ def test_spacy_model_ner_adds_bodies_the_rules_miss_and_loses_conflicts(tiny_pip
     lines = (CORPUS / FILES[0]).read_text(encoding="utf-8").split("\n")
     doc = Document("t.txt", "0" * 64, "text", {"date": "2018"}, [Line(1, lines[102]), Line(2, lines[580])])
     ctx = Context(options={"spacy_model": tiny_pipeline})
-    found = {m.text: m.values for m in extract(doc, normalise_lines(doc, ctx.rules), ctx).mentions}
+    found = {m.text: m.values for m in components.run(BODIES, doc, ctx.rules, options=ctx.options).mentions}
     assert found["Vicarage Lane"]["how"] == "ner" and found["Vicarage Lane"]["type"] == "other"
     assert found["NHS England"]["how"] == "gazetteer"
     assert "NHS England boss" not in found and "Simon Stevens" not in found
-    without = {m.text for m in extract(doc, normalise_lines(doc), Context()).mentions}
+    without = {m.text for m in components.run(BODIES, doc, Context().rules).mentions}
     assert "Vicarage Lane" not in without
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pipeline.extract import Context, normalise_lines
-from pipeline.extract.bodies import extract
+from pipeline import components
+from pipeline.extract import Context
+from pipeline.extract.bodies import COMPONENT as BODIES
 from pipeline.model import Document, Line
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,10 +27,10 @@ def bodies(lines: list[str], date: str | None = "2018", ctx: Context | None = No
     """Every body mention of a document made of `lines`: text, name, type, how, body id, line index."""
     doc = Document("test.txt", "0" * 64, "text", {"date": date}, [Line(i + 1, t) for i, t in enumerate(lines)])
     ctx = ctx or Context()
-    out = extract(doc, normalise_lines(doc, ctx.rules), ctx)
+    out = components.run(BODIES, doc, ctx.rules, options=ctx.options)
     for m in out.mentions:  # provenance: the raw line sliced at the offsets is the text
         assert doc.lines[m.line_index].text[m.start : m.end] == m.text
-    return [{"text": m.text, "line": m.line_index, **m.values} for m in out.mentions]
+    return [{"text": m.text, "line": m.line_index, **m.values.row()} for m in out.mentions]
 
 
 def named(found: list[dict]) -> dict[str, tuple[str, str]]:

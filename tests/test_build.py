@@ -18,10 +18,11 @@ import sqlite_utils
 import yaml
 from click.testing import CliRunner
 
-import pipeline.extract.percent as percent
+from pipeline import components
 from pipeline.build import build
 from pipeline.cli import cli
 from pipeline.extract import Context
+from pipeline.model import Extraction
 from pipeline.rules import RULES_DIR
 from tests.conftest import CORPUS, ROOT, shared_cache
 
@@ -160,16 +161,18 @@ def test_an_interrupted_build_leaves_the_previous_database_intact(tmp_path, monk
     ctx = Context(options={"cache": None})
     build(corpus, db_path, ctx)
     before = db_path.read_bytes()
-    real = percent.extract
 
-    def interrupted(doc, lines, ctx):
+    def interrupted(doc, lines, rules, earlier, options):
         if doc.path == "summary.txt":
             raise KeyboardInterrupt
-        return real(doc, lines, ctx)
+        return Extraction()
 
-    monkeypatch.setattr(percent, "extract", interrupted)
-    with pytest.raises(KeyboardInterrupt):
-        build(corpus, db_path, ctx, jobs=jobs)
+    components.register(components.Component("interrupted", load_rules=lambda rules_dir: None, extract=interrupted))
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            build(corpus, db_path, ctx, jobs=jobs)
+    finally:
+        components.unregister("interrupted")
     assert db_path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".x.db")] == []
 

@@ -28,7 +28,7 @@ def facts_of(
 ) -> dict[tuple[int, str], dict[str, Any]]:
     """The facts of lines first..last (1-based, as numbered in the file), by (line, amount as written)."""
     doc = Document(name, "0" * 64, "text", meta or {}, [Line(n, lines[n - 1]) for n in range(first, last + 1)])
-    ex = extract_all(doc, Context(), kinds=["money", "body", "fact"])
+    ex = extract_all(doc, Context(), only=["money", "bodies", "facts"])
     rows = {r["money_id"]: r for r in ex.records.get("money_facts", [])}
     out = {}
     for m in ex.mentions:
@@ -342,7 +342,7 @@ def test_a_bullet_and_its_tab_is_no_table_row_and_on_costs_are_spend():
     assert page[1].text.startswith("•\tInvestments") and not is_table_row(page[1].text)
     assert is_table_row("Data\tClinical coding\tBand 4\t3,560\t£116\t3,101\t£132")
     part = Document(doc.path, doc.sha256, "pdf", doc.meta, page)
-    ex = extract_all(part, Context(), kinds=["money", "body", "fact"])
+    ex = extract_all(part, Context(), only=["money", "bodies", "facts"])
     (first, *_) = ex.records["money_facts"]
     # "The salary and employment on-costs for the" / "workforce of 46,000 WTEs in 2020 is estimated to be
     # around £2.05 billion."

@@ -17,11 +17,12 @@ import pytest
 import sqlite_utils
 import yaml
 
-import pipeline.extract as extract
+from pipeline import components
 from pipeline.build import build
 from pipeline.extract import Context
 from pipeline.extract.amounts import first_matches
 from pipeline.extract.money import load_rules as money_rules
+from pipeline.model import Extraction
 from pipeline.normalise import load_rewrites, normalise
 from pipeline.rules import RULES_DIR
 from tests.conftest import CORPUS, ROOT, edit_yaml
@@ -141,16 +142,22 @@ def test_old_mac_line_ends_are_split_with_a_warning_and_give_the_rows_of_the_sam
     assert assert_provenance(tmp_path / "x.db") > 100
 
 
-def stall(doc, lines, ctx):
-    """An extractor that never finishes on `stall.txt`."""
+def stall(doc, lines, rules, earlier, options):
+    """A component that never finishes on `stall.txt`."""
     while doc.path == "stall.txt":
         time.sleep(0.05)
-    return extract.Extraction()
+    return Extraction()
+
+
+@pytest.fixture
+def stalling():
+    components.register(components.Component("stall", load_rules=lambda rules_dir: None, extract=stall))
+    yield
+    components.unregister("stall")
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_a_document_over_the_time_limit_is_a_timeout_problem_and_the_build_goes_on(tmp_path, monkeypatch, jobs):
-    monkeypatch.setitem(extract.EXTRACTORS, "stall", "tests.test_faults:stall")
+def test_a_document_over_the_time_limit_is_a_timeout_problem_and_the_build_goes_on(tmp_path, stalling, jobs):
     corpus = make_corpus(tmp_path / "c", {**good(), "stall.txt": (CORPUS / NEWS).read_bytes()})
     ctx = Context(options={"cache": str(tmp_path / "cache"), "time_limit": 2})
     report = build(corpus, tmp_path / "x.db", ctx, jobs=jobs)

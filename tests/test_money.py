@@ -105,7 +105,7 @@ def _as_tuples(mentions: list) -> list[tuple]:
 
 @pytest.mark.parametrize(("doc", "line", "expected"), CASES, ids=[f"{c[0].split('/')[-1][:12]}:{c[1]}" for c in CASES])
 def test_amounts_on_real_lines(doc, line, expected):
-    found = run_real(money.extract, doc, line)
+    found = run_real(money.COMPONENT, doc, line)
     got = _as_tuples(found)
     assert [g[0] for g in got] == [e[0] for e in expected]
     for (text, low, high, cur), (_, glow, ghigh, gcur) in zip(expected, got, strict=True):
@@ -143,7 +143,7 @@ def test_copied_lines_are_the_published_lines():
     ],
 )
 def test_qualifier_beside_the_amount_stays_outside_the_span(doc, line, text, qualifier, qualifier_text):
-    (m,) = [m for m in run_real(money.extract, doc, line) if m.text == text][:1]
+    (m,) = [m for m in run_real(money.COMPONENT, doc, line) if m.text == text][:1]
     assert (m.values["qualifier"], m.values["qualifier_text"]) == (qualifier, qualifier_text)
 
 
@@ -158,7 +158,7 @@ def test_qualifier_beside_the_amount_stays_outside_the_span(doc, line, text, qua
     ],
 )
 def test_rate(doc, line, text, rate):
-    (m,) = [m for m in run_real(money.extract, doc, line) if m.text == text][:1]
+    (m,) = [m for m in run_real(money.COMPONENT, doc, line) if m.text == text][:1]
     assert m.values["rate"] == rate
 
 
@@ -180,27 +180,27 @@ def test_rate(doc, line, text, rate):
     ],
 )
 def test_financial_year_written_beside(doc, line, years):
-    got = {m.text: m.values["fin_year"] for m in run_real(money.extract, doc, line)}
+    got = {m.text: m.values["fin_year"] for m in run_real(money.COMPONENT, doc, line)}
     assert got == years
 
 
 def test_amount_running_on_to_the_next_line():
     # `... and £17` / (blank) / `million in London`
-    (_, m17) = run_real(money.extract, IPPR, 2519, 2521)
+    (_, m17) = run_real(money.COMPONENT, IPPR, 2519, 2521)
     assert (m17.text, m17.values["low"], m17.values["high"]) == ("£17", 17 * M, 17 * M)
     # `ranged from £10-£15k to £285-` / (blank) / `290k in 2024/25`
-    band, top = run_real(money.extract, LTHT, 19375, 19377)
+    band, top = run_real(money.COMPONENT, LTHT, 19375, 19377)
     assert (band.text, band.values["low"], band.values["high"]) == ("£10-£15k", 10_000, 15_000)
     assert (top.text, top.values["low"], top.values["high"]) == ("£285", 285_000, 290_000)
     # the same line alone: nothing to complete it
-    (_, alone) = run_real(money.extract, LTHT, 19375)
+    (_, alone) = run_real(money.COMPONENT, LTHT, 19375)
     assert alone.values["low"] == 285
 
 
 def test_normalised_text_is_kept():
-    (m,) = run_real(money.extract, C0, 187)
+    (m,) = run_real(money.COMPONENT, C0, 187)
     assert m.values["normalised"] == "£13.4m"
-    (m,) = run_real(money.extract, NHSE, 207)
+    (m,) = run_real(money.COMPONENT, NHSE, 207)
     assert m.values["normalised"] == "£249 million"
 
 
@@ -228,16 +228,16 @@ def _shared_doc(name: str) -> list[str]:
 )
 def test_footnote_numbers_glued_to_amounts(line, expected):
     lines = _shared_doc(REFORM)
-    (found,) = run_lines(money.extract, [lines[line - 1]], line)
+    (found,) = run_lines(money.COMPONENT, [lines[line - 1]], line)
     assert [(m.text, m.values["low"]) for m in found] == [(t, pytest.approx(v)) for t, v in expected]
 
 
 @pytest.mark.shared
 def test_spoken_amounts_need_a_currency_word():
     lines = _shared_doc(TRANSCRIPT)
-    (found,) = run_lines(money.extract, [lines[1116]], 1117)
+    (found,) = run_lines(money.COMPONENT, [lines[1116]], 1117)
     assert [(m.text, m.values["low"]) for m in found] == [("5 million pounds", 5 * M)]
-    every = run_lines(money.extract, lines)
+    every = run_lines(money.COMPONENT, lines)
     texts = [m.text for per in every for m in per]
     # `27 million of square meters` and bare `2 billion` are not money
     assert all(any(w in t for w in ("£", "pound", "$", "€")) for t in texts)
@@ -265,7 +265,7 @@ def test_spoken_amounts_need_a_currency_word():
     ],
 )
 def test_shapes_not_found_in_the_documents(text, expected):
-    (found,) = run_lines(money.extract, [text])
+    (found,) = run_lines(money.COMPONENT, [text])
     got = _as_tuples(found)
     assert [g[0] for g in got] == [e[0] for e in expected]
     for (t, low, high, cur), (_, glow, ghigh, gcur) in zip(expected, got, strict=True):
@@ -275,7 +275,7 @@ def test_shapes_not_found_in_the_documents(text, expected):
 def test_provenance_on_every_corpus_line():
     for path in sorted((ROOT / "corpus").glob("*.txt")):
         lines = path.read_text(encoding="utf-8").split("\n")
-        for raw, found in zip(lines, run_lines(money.extract, lines), strict=True):
+        for raw, found in zip(lines, run_lines(money.COMPONENT, lines), strict=True):
             for m in found:
                 assert raw[m.start : m.end] == m.text
                 assert m.text == m.text.strip()

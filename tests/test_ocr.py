@@ -83,7 +83,7 @@ def test_lost_glyphs_are_found_by_ink_under_spaces_and_read(tmp_path):
     row = next(line for line in doc.lines if line.text.startswith("Almost"))
     assert row.bbox[0] < found.bbox[0] < found.bbox[2] < row.bbox[2]
     assert abs((found.bbox[1] + found.bbox[3]) - (row.bbox[1] + row.bbox[3])) < 6
-    mentions = run_lines(percent.extract, [line.text for line in doc.lines])
+    mentions = run_lines(percent.COMPONENT, [line.text for line in doc.lines])
     assert [(m.text, m.values["low"]) for ms in mentions for m in ms] == [("90%", 90)]
 
 
@@ -206,7 +206,7 @@ def test_a_chart_label_broken_after_a_range_dash_is_joined_with_the_line_below()
     joined = ocr_detect.join_broken_ranges(lines)
     assert [x.text for x in joined] == ["£18,500 – £20,499 | AfC", "£20,500 – £22,499 | AfC", "Band 2", "45%"]
     assert joined[0].bbox == (96, 400, 146, 418) and len(joined[0].boxes) == len(joined[0].text)
-    (found,) = run_lines(money.extract, [joined[0].text])
+    (found,) = run_lines(money.COMPONENT, [joined[0].text])
     assert [(m.text, m.values["low"], m.values["high"]) for m in found] == [("£18,500 – £20,499", 18_500, 20_499)]
 
 
@@ -280,7 +280,7 @@ def test_a_row_of_range_ends_read_as_one_line_is_cut_under_each_label():
         "£93,000- £109,000 |AfC",
     ]
     assert all(len(x.boxes) == len(x.text) for x in joined)
-    found = run_lines(money.extract, [x.text for x in joined])
+    found = run_lines(money.COMPONENT, [x.text for x in joined])
     assert [(m.values["low"], m.values["high"]) for ms in found for m in ms] == [
         (18_500, 20_499),
         (20_500, 22_499),
@@ -327,7 +327,7 @@ def test_a_dash_read_twice_after_a_figure_is_cut_to_one(read, written):
     found = ocr.OcrText(read, (0, 0, 100, 10), 0.9, ocr.split_box(read, (0, 0, 100, 10)))
     fixed = ocr.one_dash(found, load_ocr_rules())
     assert fixed.text == written and len(fixed.char_boxes) == len(fixed.text)
-    (mention,) = run_lines(money.extract, [fixed.text])[0] if written.startswith("£") else (None,)
+    (mention,) = run_lines(money.COMPONENT, [fixed.text])[0] if written.startswith("£") else (None,)
     assert mention is None or mention.values["high"] > mention.values["low"]
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.extract import Context, citations, cited_documents, normalise_lines
+from pipeline import components
+from pipeline.extract import citations, cited_documents
 from pipeline.extract.page_refs import PageRef, find_refs, load_rules
 from pipeline.model import Document, Line
 from pipeline.normalise import load_rewrites, normalise
@@ -193,9 +194,8 @@ def _unison() -> Document:
 
 def test_resolution_of_the_unison_report() -> None:
     doc = _unison()
-    ctx = Context(RULES)
-    out = citations.extract_page_refs(doc, normalise_lines(doc, RULES), ctx)
-    got = {(m.line_index + 1, m.text): m.values for m in out.mentions}
+    out = components.run(citations.COMPONENT, doc, RULES)
+    got = {(m.line_index + 1, m.text): m.values for m in out.mentions if m.kind == "page_ref"}
     crules = cited_documents.load_rules(RULES)
 
     def short(doc_id: int | None) -> str | None:

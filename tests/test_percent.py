@@ -49,7 +49,7 @@ CASES = [
 
 @pytest.mark.parametrize(("doc", "line", "expected"), CASES, ids=[f"{c[0].split('/')[-1][:12]}:{c[1]}" for c in CASES])
 def test_percentages_on_real_lines(doc, line, expected):
-    found = run_real(percent.extract, doc, line)
+    found = run_real(percent.COMPONENT, doc, line)
     assert [(m.text, m.values["low"], m.values["high"]) for m in found] == [
         (t, pytest.approx(lo), pytest.approx(hi)) for t, lo, hi in expected
     ]
@@ -61,7 +61,7 @@ def test_percentages_on_real_lines(doc, line, expected):
 def test_markdown_escaped_sign_stays_outside_the_span():
     # `**Average \+10% \+20% \+30% Impact and Mitigation **`
     raw = LINES[(LCH, 3503)]
-    found = run_real(percent.extract, LCH, 3503)
+    found = run_real(percent.COMPONENT, LCH, 3503)
     assert [(m.text, m.values["low"]) for m in found] == [("+10%", 10), ("+20%", 20), ("+30%", 30)]
     assert raw[found[0].start - 1] == "\\"
 
@@ -77,7 +77,7 @@ def test_markdown_escaped_sign_stays_outside_the_span():
     ],
 )
 def test_qualifier(doc, line, text, qualifier, qualifier_text):
-    m = next(m for m in run_real(percent.extract, doc, line) if m.text == text)
+    m = next(m for m in run_real(percent.COMPONENT, doc, line) if m.text == text)
     assert (m.values["qualifier"], m.values["qualifier_text"]) == (qualifier, qualifier_text)
 
 
@@ -93,7 +93,7 @@ def test_numbers_in_words(line, expected):
     path = SHARED / "realdocs" / "reform-getting-into-shape-workforce-integrated-care-2017.md"
     if not path.exists():
         pytest.skip(f"../shared is absent: {path} (its licence does not allow copying it into tests/data)")
-    (found,) = run_lines(percent.extract, [path.read_text(encoding="utf-8").split("\n")[line - 1]], line)
+    (found,) = run_lines(percent.COMPONENT, [path.read_text(encoding="utf-8").split("\n")[line - 1]], line)
     assert [(m.text, m.values["low"], m.values["high"]) for m in found] == expected
 
 
@@ -104,11 +104,11 @@ def test_number_whose_per_cent_opens_the_next_line():
         pytest.skip(f"../shared is absent: {path} (its licence does not allow copying it into tests/data)")
     lines = path.read_text(encoding="utf-8").split("\n")
     # `... In a recent Health Education England Survey, for example, 35` / `` / `per cent of care assistants ...`
-    found = run_lines(percent.extract, lines[1648:1651], 1649)
+    found = run_lines(percent.COMPONENT, lines[1648:1651], 1649)
     assert [(m.text, m.values["low"]) for m in found[0]] == [("35", 35)]
     assert found[2] == []
     # a chart: the axis value `30` and the axis title `Per cent of consultants \(FTE\)` two lines on
-    assert run_lines(percent.extract, lines[624:627], 625) == [[], [], []]
+    assert run_lines(percent.COMPONENT, lines[624:627], 625) == [[], [], []]
 
 
 @pytest.mark.parametrize(
@@ -125,14 +125,14 @@ def test_number_whose_per_cent_opens_the_next_line():
     ],
 )
 def test_shapes_not_found_in_the_documents(text, expected):
-    (found,) = run_lines(percent.extract, [text])
+    (found,) = run_lines(percent.COMPONENT, [text])
     assert [(m.text, m.values["low"], m.values["high"]) for m in found] == expected
 
 
 def test_provenance_on_every_corpus_line():
     for path in sorted((ROOT / "corpus").glob("*.txt")):
         lines = path.read_text(encoding="utf-8").split("\n")
-        for raw, found in zip(lines, run_lines(percent.extract, lines), strict=True):
+        for raw, found in zip(lines, run_lines(percent.COMPONENT, lines), strict=True):
             for m in found:
                 assert raw[m.start : m.end] == m.text
                 assert m.values["low"] <= m.values["high"]

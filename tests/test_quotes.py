@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.extract import Context, citations, cited_documents, normalise_lines
+from pipeline import components
+from pipeline.extract import citations, cited_documents, normalise_lines
 from pipeline.extract.citations import Analysis, Quote
 from pipeline.model import Document, Line, sha256_bytes
 
@@ -26,7 +27,7 @@ def document(name: str, text: str) -> Document:
 def corpus(prefix: str) -> tuple[Document, Analysis]:
     path = next((ROOT / "corpus").glob(f"{prefix}_*.txt"))
     doc = document(path.name, path.read_text(encoding="utf-8"))
-    return doc, citations.analyse(doc, normalise_lines(doc, RULES), Context(RULES))
+    return doc, citations.analyse(doc, normalise_lines(doc, RULES), citations.load_rules(RULES))
 
 
 def segments(doc: Document, q: Quote) -> list[tuple[int, str]]:
@@ -34,7 +35,7 @@ def segments(doc: Document, q: Quote) -> list[tuple[int, str]]:
     out = []
     for seg in q.found.segments:
         raw = doc.lines[seg.line].text
-        nl = citations.analyse(doc, normalise_lines(doc, RULES), Context(RULES)).lines[seg.line]
+        nl = citations.analyse(doc, normalise_lines(doc, RULES), citations.load_rules(RULES)).lines[seg.line]
         s, e = nl.to_raw(seg.start, seg.end)
         out.append((seg.line + 1, raw[s:e]))
     return out
@@ -197,7 +198,7 @@ def test_wrapped_lines_commons_library() -> None:
         "**Systems thinking **"
     )
     doc = document("commons.md", text)
-    a = citations.analyse(doc, normalise_lines(doc, RULES), Context(RULES))
+    a = citations.analyse(doc, normalise_lines(doc, RULES), citations.load_rules(RULES))
     assert len(a.quotes) == 1
     assert segments(doc, a.quotes[0]) == [
         (1, "new arrangements for senior"),
@@ -214,12 +215,12 @@ def test_reference_title_after_its_year_is_not_a_quotation() -> None:
         "Nuffield Trust blog "
     )
     doc = document("commons.md", text)
-    assert citations.analyse(doc, normalise_lines(doc, RULES), Context(RULES)).quotes == []
+    assert citations.analyse(doc, normalise_lines(doc, RULES), citations.load_rules(RULES)).quotes == []
     # the same words quoted in prose are a quotation
     doc = document(
         "prose.md", "Stein argues that “our conversations about productivity in the NHS are not very productive”."
     )
-    assert len(citations.analyse(doc, normalise_lines(doc, RULES), Context(RULES)).quotes) == 1
+    assert len(citations.analyse(doc, normalise_lines(doc, RULES), citations.load_rules(RULES)).quotes) == 1
 
 
 REFORM = ROOT.parent / "shared" / "realdocs" / "reform-getting-into-shape-workforce-integrated-care-2017.md"
@@ -234,7 +235,7 @@ def test_footnotes_and_running_head_inside_a_wrapped_quotation() -> None:
     if not REFORM.exists():
         pytest.skip(f"../shared is absent: {REFORM} (its licence does not allow copying it into tests/data)")
     doc = document(REFORM.name, REFORM.read_text(encoding="utf-8"))
-    a = citations.analyse(doc, normalise_lines(doc, RULES), Context(RULES))
+    a = citations.analyse(doc, normalise_lines(doc, RULES), citations.load_rules(RULES))
     (q,) = [q for q in a.quotes if any(s.line + 1 == 1401 for s in q.found.segments)]
     assert segments(doc, q) == [
         (1401, "different professional groups form"),
@@ -251,25 +252,24 @@ def test_reference_title_before_the_kind_of_publication_is_not_a_quotation() -> 
     lines = REFORM.read_text(encoding="utf-8").split("\n")
     for n in (1865, 1949, 2025):
         doc = document("refs.md", lines[n - 1])
-        assert citations.analyse(doc, normalise_lines(doc, RULES), Context(RULES)).quotes == [], n
+        assert citations.analyse(doc, normalise_lines(doc, RULES), citations.load_rules(RULES)).quotes == [], n
 
 
 def test_extractor_rows_and_stable_ids() -> None:
     doc, _ = corpus("000")
-    ctx = Context(RULES)
-    out = citations.extract_quotes(doc, normalise_lines(doc, RULES), ctx)
+    out = components.run(citations.COMPONENT, doc, RULES)
     rows = {r["first_line"]: r for r in out.records["quotes"]}
     row = rows[366]
     assert (row["last_line"], row["segments"], row["page_first"], row["cites"]) == (370, 3, 11, "STP")
     assert row["resolution"] == "named"
     assert row["page_ref_id"] is not None
     # segments: exact provenance, one per line, in order
-    segs = [m for m in out.mentions if m.values["quote_id"] == row["id"]]
+    segs = [m for m in out.mentions if m.kind == "quote" and m.values["quote_id"] == row["id"]]
     assert [m.values["seq"] for m in segs] == [1, 2, 3]
     for m in out.mentions:
         assert doc.lines[m.line_index].text[m.start : m.end] == m.text
     # the same bytes give the same ids
-    again = citations._analyse(doc, normalise_lines(doc, RULES), ctx)
+    again = citations.analyse(doc, normalise_lines(doc, RULES), citations.load_rules(RULES))
     assert [q.id for q in again.quotes] == [r["id"] for r in out.records["quotes"]]
 
 

@@ -21,15 +21,15 @@ def ieee() -> Document:
 
 
 def quotes(doc: Document) -> tuple[dict[str, dict], Extraction]:
-    out = extract_all(doc, Context(), kinds=["page_ref", "quote"])
+    out = extract_all(doc, Context(), only=["citations"])
     return {q["id"]: q for q in out.records["quotes"]}, out
 
 
 def test_a_broken_word_is_whole_in_the_quotation_and_split_in_its_segments() -> None:
     doc = ieee()
     joined, out = quotes(doc)
-    # the same lines with no hyphen hints (another path: `citations.analyse` caches by document)
-    plain, _ = quotes(Document("plain.pdf", doc.sha256, doc.media_type, doc.meta, doc.lines))
+    # the same document with no hyphen hints
+    plain, _ = quotes(Document(doc.path, doc.sha256, doc.media_type, doc.meta, doc.lines))
     q = next(q for q in joined.values() if q["text"].startswith("Calibrating noise"))
     assert q["text"] == q["normalised"] == "Calibrating noise to sensitivity in private data analysis,"
     assert plain[q["id"]]["text"] == "Calibrat- ing noise to sensitivity in private data analysis,"  # same id

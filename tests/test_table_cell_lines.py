@@ -8,7 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from pipeline.extract import Context, normalise_lines
+from pipeline import components
+from pipeline.extract import Context
 from pipeline.extract import money as money_extractor
 from pipeline.extract.table_cell_lines import load_cell_line_rules
 from pipeline.model import Document, Line, Mention
@@ -21,7 +22,7 @@ CELL_LINES = ROOT / "tests" / "data" / "ltht-accounts-cell-lines.md"
 
 def money_of(lines: list[str]) -> list[Mention]:
     doc = Document("t.md", "0" * 64, "text", lines=[Line(i + 1, t) for i, t in enumerate(lines)])
-    return money_extractor.extract(doc, normalise_lines(doc), Context()).mentions
+    return components.run(money_extractor.COMPONENT, doc, Context().rules).mentions
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +102,7 @@ def test_the_real_report_has_its_income_table_read(shared):
     ],
 )
 def test_pence_are_judged_by_what_follows_them(line, expected):
-    (found,) = run_lines(money_extractor.extract, [line])
+    (found,) = run_lines(money_extractor.COMPONENT, [line])
     assert [(m.text, m.values["low"]) for m in found] == [(t, pytest.approx(v)) for t, v in expected]
 
 

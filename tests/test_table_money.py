@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 import regex
 
-from pipeline.extract import Context, normalise_lines
+from pipeline import components
+from pipeline.extract import Context
 from pipeline.extract import money as money_extractor
 from pipeline.model import Document, Mention
 from pipeline.rules import RuleError
@@ -39,7 +40,7 @@ def read(folder: Path, name: str) -> Document:
 @cache
 def extracted(folder: Path, name: str) -> tuple[Document, tuple[Mention, ...]]:
     doc = read(folder, name)
-    found = money_extractor.extract(doc, normalise_lines(doc), Context())
+    found = components.run(money_extractor.COMPONENT, doc, Context().rules)
     return doc, tuple(found.mentions)
 
 

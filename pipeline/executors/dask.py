@@ -31,7 +31,7 @@ import dask
 from distributed import Client, Future, KilledWorker, LocalCluster
 
 from pipeline.executors import Announce, ExecutorError, Stage
-from pipeline.extract import Context
+from pipeline.extract import Context, Options
 from pipeline.manifest import Entry, find_manifest
 from pipeline.model import Document, Problem
 
@@ -208,9 +208,10 @@ def lost(entry: Entry, exc: KilledWorker) -> DocResult:
 
 def _absolute(corpus: Path, ctx: Context) -> tuple[Path, Context]:
     """Paths the workers can use whatever their working folder: this machine's, made absolute."""
-    options = dict(ctx.options)
-    if options.get("cache"):
-        options["cache"] = str(Path(options["cache"]).resolve())
+    options = Options(**ctx.options)
+    cache = options.get("cache")
+    if cache:
+        options["cache"] = str(Path(cache).resolve())
     return corpus.resolve(), replace(ctx, rules=ctx.rules.resolve(), options=options)
 
 

@@ -3,8 +3,8 @@
 `analyse` finds page references (`page_refs`) and quotations (`quotes`) in the document's
 normalised lines, resolves each reference's cited document (`cited_documents`) and each
 quotation's page reference, cited document, speaker (`speakers`) and earlier printing.
-`extract_page_refs` and `extract_quotes` are the two extractors (kinds `page_ref` and
-`quote`); both read one cached analysis, so they always agree.
+`extract` is the component (`COMPONENT`) writing both kinds, `page_ref` and `quote`, from one
+analysis, so they always agree.
 """
 
 from __future__ import annotations
@@ -12,16 +12,17 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from pipeline.extract import Context, page_refs, quotes, speakers
+from pipeline.components import Component, Kind, Options
 from pipeline.extract import cited_documents as cited
+from pipeline.extract import page_refs, quotes, speakers
 from pipeline.extract.joined_lines import joints
 from pipeline.extract.page_refs import PageRef
 from pipeline.extract.quotes import FoundQuote
-from pipeline.model import Document, Extraction, Mention, mention_id
-from pipeline.normalise import NormLine, load_rewrites, normalise
-from pipeline.rules import rules_version
+from pipeline.model import Document, Extraction, Mention, Values, mention_id
+from pipeline.normalise import NormLine, Rewrites, load_rewrites, normalise
 
 
 @dataclass(frozen=True)
@@ -58,21 +59,32 @@ class Analysis:
     cited_rows: list[dict[str, Any]]
 
 
-_cache: dict[tuple[str, str, str, int], Analysis] = {}
+@dataclass(frozen=True)
+class CitationRules:
+    """The rules of page references, quotations, cited documents and speakers, and the
+    normalisation's rewrites (quotations renormalise some lines with their own rewrites first)."""
+
+    page_refs: page_refs.PageRefRules
+    quotes: quotes.QuoteRules
+    cited: cited.CitedRules
+    speakers: speakers.SpeakerRules
+    rewrites: Rewrites
 
 
-def analyse(doc: Document, lines: Sequence[NormLine], ctx: Context) -> Analysis:
-    key = (doc.sha256, doc.path, rules_version(str(ctx.rules)), len(doc.lines))
-    if key not in _cache:
-        _cache.clear()
-        _cache[key] = _analyse(doc, lines, ctx)
-    return _cache[key]
+def load_rules(directory: Path) -> CitationRules:
+    return CitationRules(
+        page_refs.load_rules(directory),
+        quotes.load_rules(directory),
+        cited.load_rules(directory),
+        speakers.load_rules(directory),
+        load_rewrites(directory),
+    )
 
 
-def _quote_lines(lines: Sequence[NormLine], ctx: Context) -> list[NormLine]:
+def _quote_lines(lines: Sequence[NormLine], rules: CitationRules) -> list[NormLine]:
     """The document's lines normalised with the quotation rules' own rewrites first."""
-    qrules = quotes.load_rules(ctx.rules)
-    rewrites = (*qrules.pre_rewrites, *load_rewrites(ctx.rules))
+    qrules = rules.quotes
+    rewrites = (*qrules.pre_rewrites, *rules.rewrites)
     return [normalise(nl.raw, rewrites) if quotes.pre_rewrites_apply(nl.raw, qrules) else nl for nl in lines]
 
 
@@ -94,12 +106,9 @@ def _masked(text: str, spans: Sequence[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
-def _analyse(doc: Document, lines: Sequence[NormLine], ctx: Context) -> Analysis:
-    ref_rules = page_refs.load_rules(ctx.rules)
-    qrules = quotes.load_rules(ctx.rules)
-    crules = cited.load_rules(ctx.rules)
-    srules = speakers.load_rules(ctx.rules)
-    qlines = _quote_lines(lines, ctx)
+def analyse(doc: Document, lines: Sequence[NormLine], rules: CitationRules) -> Analysis:
+    ref_rules, qrules, crules, srules = rules.page_refs, rules.quotes, rules.cited, rules.speakers
+    qlines = _quote_lines(lines, rules)
     texts = [nl.text for nl in qlines]
     names = [pat for pat, _, _ in crules.alias_patterns]
     line_refs = [page_refs.find_refs(t, ref_rules, names) for t in texts]
@@ -214,7 +223,7 @@ def _speaker(
     return who
 
 
-def _mention(kind: str, nl: NormLine, i: int, s: int, e: int, values: dict[str, Any]) -> Mention:
+def _mention(kind: str, nl: NormLine, i: int, s: int, e: int, values: Values) -> Mention:
     rs, re_ = nl.to_raw(s, e)
     return Mention(kind, i, rs, re_, nl.raw[rs:re_], values)
 
@@ -228,33 +237,31 @@ def _ref_mention(a: Analysis, r: Ref) -> Mention:
         r.line,
         r.ref.start,
         r.ref.end,
-        {
-            "page_first": r.ref.first,
-            "page_last": r.ref.last,
-            "page_count": r.ref.count,
-            "cites": r.ref.cites,
-            "cited_document_id": r.resolution.document_id,
-            "resolution": r.resolution.method,
-            "quote_id": quote_id,
-            "normalised": nl.text[r.ref.start : r.ref.end],
-        },
+        PageRefValues(
+            page_first=r.ref.first,
+            page_last=r.ref.last,
+            page_count=r.ref.count,
+            cites=r.ref.cites,
+            cited_document_id=r.resolution.document_id,
+            resolution=r.resolution.method,
+            quote_id=quote_id,
+            normalised=nl.text[r.ref.start : r.ref.end],
+        ),
     )
 
 
-def extract_page_refs(doc: Document, lines: Sequence[NormLine], ctx: Context) -> Extraction:
-    a = analyse(doc, lines, ctx)
-    out = Extraction(records={"cited_documents": list(a.cited_rows)})
-    out.mentions = [_ref_mention(a, r) for r in a.refs]
-    return out
-
-
-def extract_quotes(doc: Document, lines: Sequence[NormLine], ctx: Context) -> Extraction:
-    a = analyse(doc, lines, ctx)
+def extract(
+    doc: Document, lines: Sequence[NormLine], rules: CitationRules, earlier: Extraction, options: Options
+) -> Extraction:
+    """Page references (kind `page_ref`), then quotations (kind `quote`, with their `quotes` records),
+    and the `cited_documents` they point at."""
+    a = analyse(doc, lines, rules)
     out = Extraction(records={"cited_documents": list(a.cited_rows), "quotes": []})
+    out.mentions = [_ref_mention(a, r) for r in a.refs]
     for q in a.quotes:
         for seq, seg in enumerate(q.found.segments, 1):
             out.mentions.append(
-                _mention("quote", a.lines[seg.line], seg.line, seg.start, seg.end, {"quote_id": q.id, "seq": seq})
+                _mention("quote", a.lines[seg.line], seg.line, seg.start, seg.end, QuoteValues(quote_id=q.id, seq=seq))
             )
         first, last = doc.lines[q.found.segments[0].line], doc.lines[q.found.segments[-1].line]
         ref_id = None
@@ -266,7 +273,7 @@ def extract_quotes(doc: Document, lines: Sequence[NormLine], ctx: Context) -> Ex
                 "id": q.id,
                 "text": q.raw_text,
                 "normalised": q.text,
-                "words": len(quotes.words(q.text, quotes.load_rules(ctx.rules))),
+                "words": len(quotes.words(q.text, rules.quotes)),
                 "first_page": first.page,
                 "first_line": first.number,
                 "last_page": last.page,
@@ -285,3 +292,34 @@ def extract_quotes(doc: Document, lines: Sequence[NormLine], ctx: Context) -> Ex
             }
         )
     return out
+
+
+class PageRefValues(Values, frozen=True, kw_only=True):
+    """The columns of a `page_refs` row besides its provenance."""
+
+    page_first: int
+    page_last: int
+    page_count: int | None  # `page 61 of 225`: 225
+    cites: str | None  # the document named beside the number, as written
+    cited_document_id: int | None  # cited_documents.id, when resolved
+    resolution: str | None  # named | self | paragraph | section
+    quote_id: str | None  # the quotation it is attributed to
+    normalised: str
+
+
+class QuoteValues(Values, frozen=True, kw_only=True):
+    """The columns of a `quote_segments` row (one line of a quotation) besides its provenance."""
+
+    quote_id: str  # quotes.id
+    seq: int  # 1, 2, ... along the quotation
+
+
+COMPONENT: Component[CitationRules] = Component(
+    name="citations",
+    load_rules=load_rules,
+    extract=extract,
+    kinds={"page_ref": Kind("page_refs", PageRefValues), "quote": Kind("quote_segments", QuoteValues)},
+    records=("quotes",),
+    corpus_tables={"cited_documents": ()},
+    rule_files=("page_refs.yaml", "quotes.yaml", "cited_documents.yaml", "amounts.yaml", "normalise.yaml"),
+)

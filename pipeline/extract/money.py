@@ -19,7 +19,8 @@ from pathlib import Path
 import regex
 from pydantic import Field, ValidationInfo, field_validator
 
-from pipeline.extract import Context, table_cell_lines, table_money
+from pipeline.components import Component, Kind, Options
+from pipeline.extract import table_cell_lines, table_money
 from pipeline.extract.amounts import (
     PatternRule,
     Shared,
@@ -34,7 +35,7 @@ from pipeline.extract.amounts import (
     set_macros,
     squash,
 )
-from pipeline.model import Document, Extraction, Mention
+from pipeline.model import Document, Extraction, Mention, Values
 from pipeline.normalise import NormLine
 from pipeline.rules import Pattern, RuleModel, VerbosePattern, compiled, read_yaml, validate_model
 
@@ -335,8 +336,9 @@ def _any_of(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
 
-def extract(doc: Document, lines: Sequence[NormLine], ctx: Context) -> Extraction:
-    rules = load_rules(ctx.rules)
+def extract(
+    doc: Document, lines: Sequence[NormLine], rules: MoneyRules, earlier: Extraction, options: Options
+) -> Extraction:
     may_hold = _any_of(rules.triggers).search
     out = Extraction()
     for i, nl in enumerate(lines):
@@ -352,19 +354,17 @@ def extract(doc: Document, lines: Sequence[NormLine], ctx: Context) -> Extractio
             low, high = a.values() or (a.low, a.low)
             beside = context(text, a.start, a.end, rules.shared, claimed=claimed)
             rs, re_ = nl.to_raw(a.start, a.end)
-            values = {
-                "currency": a.currency,
-                "low": as_number(low),
-                "high": as_number(high),
-                "qualifier": beside.qualifier,
-                "qualifier_text": beside.qualifier_text,
-                "rate": beside.rate,
-                "fin_year": beside.fin_year,
-                "normalised": text[a.start : a.end],
-                "basis": "text",
-                "header_page": None,
-                "header_line": None,
-            }
+            values = MoneyValues(
+                currency=a.currency,
+                low=as_number(low),
+                high=as_number(high),
+                qualifier=beside.qualifier,
+                qualifier_text=beside.qualifier_text,
+                rate=beside.rate,
+                fin_year=beside.fin_year,
+                normalised=text[a.start : a.end],
+                basis="text",
+            )
             out.mentions.append(Mention("money", i, rs, re_, nl.raw[rs:re_], values))
     out.mentions.extend(_table_mentions(doc, lines, rules, out.mentions))
     return out
@@ -390,18 +390,40 @@ def _table_mentions(
             rs = 0
         if any(rs < e and s < re_ for s, e in taken.get(a.line_index, ())):
             continue
-        values = {
-            "currency": a.currency,
-            "low": as_number(a.low),
-            "high": as_number(a.high),
-            "qualifier": None,
-            "qualifier_text": None,
-            "rate": None,
-            "fin_year": a.fin_year,
-            "normalised": nl.text[a.start : a.end],
-            "basis": a.basis,
-            "header_page": a.header_page,
-            "header_line": a.header_line,
-        }
+        values = MoneyValues(
+            currency=a.currency,
+            low=as_number(a.low),
+            high=as_number(a.high),
+            fin_year=a.fin_year,
+            normalised=nl.text[a.start : a.end],
+            basis=a.basis,
+            header_page=a.header_page,
+            header_line=a.header_line,
+        )
         out.append(Mention("money", a.line_index, rs, re_, nl.raw[rs:re_], values))
     return out
+
+
+class MoneyValues(Values, frozen=True, kw_only=True):
+    """The columns of a `money` row besides its provenance (see the module's docstring)."""
+
+    currency: str  # GBP | USD | EUR
+    low: int | float  # whole units
+    high: int | float
+    normalised: str  # the span after clean-up
+    basis: str  # text | column_header | amount_column: where the currency was read
+    qualifier: str | None = None  # about | almost | over | under | at least | up to | only
+    qualifier_text: str | None = None  # the qualifier as written
+    rate: str | None = None  # per year | per month | per head ...
+    fin_year: str | None = None  # the financial year written beside it or over its column
+    header_page: int | None = None  # the table header the currency came from
+    header_line: int | None = None
+
+
+COMPONENT: Component[MoneyRules] = Component(
+    name="money",
+    load_rules=load_rules,
+    extract=extract,
+    kinds={"money": Kind("money", MoneyValues)},
+    rule_files=("money.yaml", "amounts.yaml", "table_money.yaml"),
+)

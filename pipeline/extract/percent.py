@@ -17,7 +17,7 @@ from typing import Annotated
 import regex
 from pydantic import Field, ValidationInfo, field_validator
 
-from pipeline.extract import Context
+from pipeline.components import Component, Kind, Options
 from pipeline.extract.amounts import (
     PatternRule,
     Shared,
@@ -30,7 +30,7 @@ from pipeline.extract.amounts import (
     parse_number_words,
     set_macros,
 )
-from pipeline.model import Document, Extraction, Mention
+from pipeline.model import Document, Extraction, Mention, Values
 from pipeline.normalise import NormLine
 from pipeline.rules import MacroPattern, Pattern, RuleModel, compiled, read_yaml, validate_model
 
@@ -150,8 +150,9 @@ def _continued(doc: Document, lines: Sequence[NormLine], i: int, rules: PercentR
     return Figure(m.start("low"), m.end("low"), value, value)
 
 
-def extract(doc: Document, lines: Sequence[NormLine], ctx: Context) -> Extraction:
-    rules = load_rules(ctx.rules)
+def extract(
+    doc: Document, lines: Sequence[NormLine], rules: PercentRules, earlier: Extraction, options: Options
+) -> Extraction:
     triggers = rules.triggers
     out = Extraction()
     for i, nl in enumerate(lines):
@@ -163,12 +164,31 @@ def extract(doc: Document, lines: Sequence[NormLine], ctx: Context) -> Extractio
         for f in figures:
             beside = context(text, f.start, f.end, rules.shared, fin_year=False)
             rs, re_ = nl.to_raw(f.start, f.end)
-            values = {
-                "low": as_number(f.low),
-                "high": as_number(f.high),
-                "qualifier": beside.qualifier,
-                "qualifier_text": beside.qualifier_text,
-                "normalised": text[f.start : f.end],
-            }
+            values = PercentValues(
+                low=as_number(f.low),
+                high=as_number(f.high),
+                qualifier=beside.qualifier,
+                qualifier_text=beside.qualifier_text,
+                normalised=text[f.start : f.end],
+            )
             out.mentions.append(Mention("percent", i, rs, re_, nl.raw[rs:re_], values))
     return out
+
+
+class PercentValues(Values, frozen=True, kw_only=True):
+    """The columns of a `percentages` row besides its provenance."""
+
+    low: int | float  # as written (negative only after a minus sign)
+    high: int | float
+    normalised: str  # the span after clean-up
+    qualifier: str | None = None
+    qualifier_text: str | None = None
+
+
+COMPONENT: Component[PercentRules] = Component(
+    name="percent",
+    load_rules=load_rules,
+    extract=extract,
+    kinds={"percent": Kind("percentages", PercentValues)},
+    rule_files=("percent.yaml", "amounts.yaml"),
+)

@@ -1,8 +1,8 @@
 """Financial facts: what each amount of money IS (whose money, which measure, which period).
 
 `extract_facts(document, lines, money, bodies, rules, lookup) -> rows` (extract.py) is the one entry
-point, over plain data; `load_rules` (rules.py) the one rules loader. `extract` adapts them to the
-extractor registry (pipeline/extract/__init__.py): it runs after money and bodies in the
+point, over plain data; `load_rules` (rules.py) the one rules loader. `COMPONENT` adapts them to the
+component registry (pipeline/components.py): it needs money and body, so it runs after them in the
 per-document stage, so facts are cached and incremental with every other extraction, and gives the
 rows of table `money_facts` (and the `bodies` rows of bodies named only outside the text, such as a
 table's publisher).
@@ -11,24 +11,38 @@ table's publisher).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.components import Component, Options
 from pipeline.facts.extract import extract_facts
-from pipeline.facts.fact_rules import load_rules
+from pipeline.facts.fact_rules import Compiled, load_rules
 from pipeline.facts.subject import Known, find_in, lookup
 from pipeline.model import Document, Extraction
 from pipeline.normalise import NormLine
 
-__all__ = ["extract", "extract_facts", "load_rules"]
+__all__ = ["COMPONENT", "extract", "extract_facts", "load_rules"]
 TABLE = "money_facts"
 
 
-def extract(doc: Document, lines: Sequence[NormLine], ctx: object) -> Extraction:
-    rules_dir = Path(ctx.rules)  # type: ignore[attr-defined]
-    rules = load_rules(rules_dir)
-    so_far: Extraction = ctx.options.get("so_far") or Extraction()  # type: ignore[attr-defined]
-    money = [m for m in so_far.mentions if m.kind == "money"]
-    bodies = [m for m in so_far.mentions if m.kind == "body"]
+@dataclass(frozen=True)
+class FactsRules:
+    """rules/facts.yaml, and the folder whose bodies' rules name the subjects (subject.py)."""
+
+    rules: Compiled
+    directory: Path
+
+
+def load_facts_rules(rules_dir: Path) -> FactsRules:
+    return FactsRules(load_rules(rules_dir), Path(rules_dir))
+
+
+def extract(
+    doc: Document, lines: Sequence[NormLine], setup: FactsRules, earlier: Extraction, options: Options
+) -> Extraction:
+    rules_dir, rules = setup.directory, setup.rules
+    money = [m for m in earlier.mentions if m.kind == "money"]
+    bodies = [m for m in earlier.mentions if m.kind == "body"]
     used: dict[str, Known] = {}
 
     def find(name: str) -> Known | None:
@@ -52,3 +66,14 @@ def extract(doc: Document, lines: Sequence[NormLine], ctx: object) -> Extraction
         if extra:
             out.records["bodies"] = extra
     return out
+
+
+COMPONENT: Component[FactsRules] = Component(
+    name="facts",
+    load_rules=load_facts_rules,
+    extract=extract,
+    records=(TABLE,),
+    corpus_tables={"bodies": ("aliases",)},
+    needs=("money", "body"),
+    rule_files=("facts.yaml", "bodies", "normalise.yaml"),
+)

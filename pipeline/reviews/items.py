@@ -75,9 +75,9 @@ def has_table(conn: sqlite3.Connection, name: str) -> bool:
 
 
 def mention_table(kind: str) -> str | None:
-    from pipeline.extract import KIND_TABLES
+    from pipeline.components import kind_tables
 
-    return KIND_TABLES.get(kind)
+    return kind_tables().get(kind)
 
 
 # --- reading one item -------------------------------------------------------------------------

@@ -19,7 +19,8 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.extract import Context
+from pipeline.components import Options
+from pipeline.extract.bodies import BodyValues
 from pipeline.extract.bodies.abbreviations import find_definitions
 from pipeline.extract.bodies.body_rules import BodyRules, ResolveRules, load_rules
 from pipeline.extract.bodies.candidates import Candidate, line_candidates
@@ -86,9 +87,8 @@ class Found:
         return " ".join(f"{text}{sep}{then}".split())
 
 
-def extract(doc: Document, lines: Sequence[NormLine], ctx: Context) -> Extraction:
-    env = environment(Path(ctx.rules))
-    found, _ = find_bodies(doc, lines, env, ctx.options.get("spacy_model"))
+def extract(doc: Document, lines: Sequence[NormLine], env: Env, earlier: Extraction, options: Options) -> Extraction:
+    found, _ = find_bodies(doc, lines, env, options.get("spacy_model"))
     out = Extraction()
     used: dict[str, DocBody] = {}
     texts: dict[int, str] = {}  # id of a Found -> its raw text
@@ -102,7 +102,7 @@ def extract(doc: Document, lines: Sequence[NormLine], ctx: Context) -> Extractio
         if not f.part:
             f.body.aliases.add(" ".join(text.split()))
         used[f.body.id] = f.body
-        values = {"body_id": f.body.id, "name": f.body.name, "type": f.body.type, "how": f.how}
+        values = BodyValues(body_id=f.body.id, name=f.body.name, type=f.body.type, how=f.how)
         out.mentions.append(Mention(KIND, f.line, rs, re_, text, values))
     for f in found:  # a name broken across two lines is an alias as written whole, not its parts
         if f.then is not None and id(f) in texts and id(f.then) in texts:

@@ -19,11 +19,11 @@ def main(argv: list[str]) -> None:
     t1 = time.perf_counter()
     from pipeline.extract import Context, normalise_lines
     from pipeline.extract.bodies.extractor import environment, extract
-    from pipeline.model import Document, Line
+    from pipeline.model import Document, Extraction, Line
 
     ctx = Context()
     t2 = time.perf_counter()
-    environment(Path(ctx.rules))
+    env = environment(Path(ctx.rules))
     t3 = time.perf_counter()
     root = Path(__file__).resolve().parents[3]
     files = [Path(a) for a in argv] or sorted((root / "corpus").glob("*.txt"))
@@ -35,7 +35,7 @@ def main(argv: list[str]) -> None:
     mentions = 0
     t4 = time.perf_counter()
     for d in docs:
-        mentions += len(extract(d, normalise_lines(d, ctx.rules), ctx).mentions)
+        mentions += len(extract(d, normalise_lines(d, ctx.rules), env, Extraction(), ctx.options).mentions)
     t5 = time.perf_counter()
     print(f"import spacy:           {t1 - t0:6.2f} s")
     print(f"build nlp and indexes:  {t3 - t2:6.2f} s (once per process)")
