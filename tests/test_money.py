@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.extract import Context, money, normalise_lines
+from pipeline import components
+from pipeline.extract import money
 from pipeline.extract.amounts import load_shared
 from pipeline.model import Document, Line
 from pipeline.rules import RuleError
@@ -348,7 +349,7 @@ def test_shipped_rules_load():
 
 def _beside(rules: Path, text: str) -> list[tuple[str, str | None, str | None, str | None]]:
     doc = Document("test.txt", "0" * 64, "text", lines=[Line(1, text)])
-    found = money.extract(doc, normalise_lines(doc), Context(rules=rules))
+    found = components.run(money.COMPONENT, doc, rules)
     return [(m.text, m.values["qualifier"], m.values["rate"], m.values["fin_year"]) for m in found.mentions]
 
 
