@@ -31,6 +31,7 @@ build: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 # mypy --strict over pipeline/ and plugins/ (settings in pyproject.toml, [tool.mypy])
 typecheck: $(VENV)/.installed

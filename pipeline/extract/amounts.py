@@ -364,8 +364,11 @@ def next_body_text(doc: Document, lines: Sequence[NormLine], i: int, max_blank: 
 
 
 class _Span(Protocol):
-    start: int
-    end: int
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
 
 
 S = TypeVar("S", bound=_Span)

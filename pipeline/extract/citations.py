@@ -175,9 +175,9 @@ def analyse(doc: Document, lines: Sequence[NormLine], rules: CitationRules) -> A
         line = doc.lines[first.line]
         raw_start = qlines[first.line].to_raw(first.start, first.end)[0]
         qid = hashlib.sha1(f"{doc.sha256}|{line.page or 0}|{line.number}|{raw_start}|{raw}".encode()).hexdigest()[:16]
-        ref = by_pos.get((q.ref[0], q.ref[1].start)) if q.ref else None
-        if ref is not None:
-            res = ref.resolution
+        placed = by_pos.get((q.ref[0], q.ref[1].start)) if q.ref else None
+        if placed is not None:
+            res = placed.resolution
         else:
             doc_id = cited.last_named(lead_in(q), footprints[q.opened[0]], crules)
             res = Resolution(doc_id, "paragraph" if doc_id is not None else None)
@@ -189,7 +189,7 @@ def analyse(doc: Document, lines: Sequence[NormLine], rules: CitationRules) -> A
         )
         if dup is None:
             seen.append((key, qid))
-        out.append(Quote(q, qid, q.join(pieces), text, ref, res, speaker, dup))
+        out.append(Quote(q, qid, q.join(pieces), text, placed, res, speaker, dup))
     return Analysis(list(qlines), refs, out, [d.row() for d in crules.documents])
 
 

@@ -201,8 +201,8 @@ def _name_before(before: str, rules: CitesRules, names: Sequence[regex.Pattern[s
         for m in pat.finditer(before):
             if m.end() == len(before):
                 return m.group(0)
-    m = rules.before_bracket.search(before)
-    return _clean(m.group("doc"), rules) if m else None
+    tail = rules.before_bracket.search(before)
+    return _clean(tail.group("doc"), rules) if tail else None
 
 
 def cites_beside(

@@ -445,9 +445,9 @@ class _Finder:
                         end, changed = m.start(), True
                         q.flag("residue_trimmed")
             for p in self.rules.trailing_notes:
-                m = p.search(text, seg_start, end)
-                if m and m.start() < end:
-                    end, changed, ended = m.start(), True, ended or "note"
+                note = p.search(text, seg_start, end)
+                if note and note.start() < end:
+                    end, changed, ended = note.start(), True, ended or "note"
             for ref in reversed(self.refs[i]):
                 if ref.start < seg_start or ref.end > end:
                     continue

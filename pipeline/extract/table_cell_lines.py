@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -116,7 +117,7 @@ def find(doc: Document, lines: Sequence[NormLine], rules: TableRules, own: CellL
             years = _years_over(previous, len(r), rules)
             columns = []
             for k, c in enumerate(r):
-                currency, unit = parse_unit_header(c.cell, rules) or ("", 1)
+                currency, unit = parse_unit_header(c.cell, rules) or ("", Decimal(1))
                 col = Column(k, None, currency, unit, "column_header", years[k] if years else None)
                 columns.append((col, doc.lines[c.index]))
             labels = 0

@@ -494,7 +494,11 @@ def _row_amounts(
         under: dict[int, tuple[Column, list[tuple[int, int]]]] = {}
         for s, e in _words(cell.text, 0, len(cell.text)):
             box = _box(nl, line, cell.start + s, cell.start + e)
-            col = _column_of(_along(box, table.axis), box[3] - box[1], table.columns, rules) if box else None
+            col = (
+                _column_of(_along(box, table.axis), box[3] - box[1], table.columns, rules)
+                if box and table.axis
+                else None
+            )
             if col is not None:
                 under.setdefault(id(col), (col, []))[1].append((s, e))
         for col, words in under.values():

@@ -303,7 +303,7 @@ def _short_forms(
         if not here:
             continue
         d = docs[k]
-        words = [t.text for t in d]
+        words = tuple(t.text for t in d)
         for short, body in here:
             n = len(short)
             for i in range(len(words) - n + 1):
@@ -351,9 +351,8 @@ def _link(
             return linker.new(name, owner.type, "pattern"), "pattern"
         siblings = [f.body.type for prev, f in line_found if prev.family == "committee"]
         # committees named together belong together (`the chair of the Care Advisory Group (CAG), ...`)
-        type_ = siblings[0] if siblings else committee_type([t.text for t in span], d, c.start, c.end, before, rules)
-        if type_ is None:
-            type_ = doc_context()
+        said = siblings[0] if siblings else committee_type([t.text for t in span], d, c.start, c.end, before, rules)
+        type_ = said if said is not None else doc_context()
     elif c.family == "org":
         type_ = type_by_words(words, rules.org_types) or fam.type
     elif c.family == "council":

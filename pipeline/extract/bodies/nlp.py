@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -117,8 +118,9 @@ def build_nlp(rules_dir: Path) -> Language:
     rules = load_rules(rules_dir)
     nlp = spacy.blank("en")
     if rules.resolve.tokenizer_suffixes:
-        suffixes = [*nlp.Defaults.suffixes, *rules.resolve.tokenizer_suffixes]
-        nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+        suffixes = [*(nlp.Defaults.suffixes or ()), *rules.resolve.tokenizer_suffixes]
+        tokenizer: Any = nlp.tokenizer
+        tokenizer.suffix_search = compile_suffix_regex(suffixes).search
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("body_tokens", config={"rules_dir": str(rules_dir)})
     ruler = nlp.add_pipe(

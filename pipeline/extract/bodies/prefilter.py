@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from spacy.tokenizer import Tokenizer
 
@@ -176,27 +176,25 @@ class LineFilter:
         if self.upper_only and lower == text and (text.isascii() or not any(c.isupper() for c in text)):
             return NOTHING  # no upper-case character (see has_upper)
         chunks = text.split()
-        found = list(map(self.memo.get, chunks))
-        if None in found:
-            found = [c or self._chunk(chunk) for c, chunk in zip(found, chunks, strict=True)]
+        memo = list(map(self.memo.get, chunks))
+        # every chunk's facts, from the memo or worked out now
+        found = cast("list[Chunk]", memo)  # when every chunk is in the memo
+        if None in memo:
+            found = [c or self._chunk(chunk) for c, chunk in zip(memo, chunks, strict=True)]
         bits = 0
         for c in found:
-            bits |= c.bits  # type: ignore[union-attr]
+            bits |= c.bits
         patterns = 0
         met = self.by_bits.get(bits)
         if met is None:
             met = self.by_bits[bits] = [(1 << g, r) for g, r in enumerate(self.requirements) if bits & r.mask == r.mask]
         for bit, r in met:
             if all(bits & b or rx.search(lower if low else text) for b, rx, low in r.words) and all(
-                _follows(found, head, before)
-                for head, before in r.after  # type: ignore[arg-type]
+                _follows(found, head, before) for head, before in r.after
             ):
                 patterns |= bit
         gazetteer = bool(bits & START_BIT) and any(
-            self._known_name(chunks, ci, ti)
-            for ci, c in enumerate(found)
-            if c.starts
-            for ti in c.starts  # type: ignore[union-attr]
+            self._known_name(chunks, ci, ti) for ci, c in enumerate(found) if c.starts for ti in c.starts
         )
         return Need(patterns, gazetteer)
 
