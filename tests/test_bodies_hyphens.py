@@ -6,8 +6,8 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from pipeline.extract import Context, normalise_lines
-from pipeline.extract.bodies import extract
+from pipeline import components
+from pipeline.extract import Context, bodies
 from pipeline.ingest import ingest
 from pipeline.ingest.hyphen_breaks import find_hyphen_joins, hyphen_joins
 from pipeline.ingest.pdf_rules import load_layout
@@ -21,7 +21,7 @@ IEEE = "twocolumn-cid-ieee-paper-issue-1061.pdf"  # a real two-column paper, cop
 
 def mentions(doc: Document) -> list[tuple[int, str, str, str, tuple[str, ...]]]:
     """(line index, text, body id, name) of every body mention, checking each one's raw provenance."""
-    out: Extraction = extract(doc, normalise_lines(doc, Context().rules), Context())
+    out: Extraction = components.run(bodies.COMPONENT, doc, Context().rules)
     for m in out.mentions:
         assert doc.lines[m.line_index].text[m.start : m.end] == m.text
     aliases = {b["id"]: b["aliases"] for b in out.records["bodies"]}

@@ -602,7 +602,7 @@ def test_a_document_with_no_publisher_is_the_body_it_calls_the_trust(shared):
 
     def fact(meta: dict[str, Any]) -> dict[str, Any]:
         doc = Document("ltht.md", "0" * 64, "text", meta, [Line(n, lines[n - 1]) for n in numbers])
-        ex = extract_all(doc, Context(), kinds=["money", "body", "fact"])
+        ex = extract_all(doc, Context(), only=["money", "body", "facts"])
         m = next(m for m in ex.mentions if m.kind == "money" and doc.lines[m.line_index].number == 28675)
         mid = mention_id(doc.sha256, doc.lines[m.line_index], m)
         return next(r for r in ex.records["money_facts"] if r["money_id"] == mid)

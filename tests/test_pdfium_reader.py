@@ -128,7 +128,7 @@ def test_the_reader_is_named_in_the_layout_rules_and_checked(rules_copy):
     path.write_text(path.read_text(encoding="utf-8").replace("name: pdfplumber", "name: mupdf"), encoding="utf-8")
     with pytest.raises(RuleError) as err:
         load_layout(rules_copy)
-    assert "reader.name" in str(err.value) and "pdfium" in str(err.value)
+    assert "entry reader (mupdf): field `name`" in str(err.value) and "pdfium" in str(err.value)
 
 
 def test_the_ingest_cache_key_holds_the_reader():
