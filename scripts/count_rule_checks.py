@@ -46,9 +46,7 @@ from dataclasses import dataclass, field
 MENTIONS = ("RuleError", "read_yaml", "read_jsonl", "yaml_load", "load_model", "RuleModel")
 CALLERS = {"pipeline/cli.py", "pipeline/build.py", "pipeline/bench.py", "pipeline/manifest.py"}
 ALL_FUNCTIONS = {"pipeline/rules.py", "pipeline/ingest/rule_file.py"}
-NAME_PREFIX = re.compile(
-    r"^(load|read_|compile|check|validate|require|expand|need|parse_rule|as_|str_list|to_rules)"
-)
+NAME_PREFIX = re.compile(r"^(load|read_|compile|check|validate|require|expand|need|parse_rule|as_|str_list|to_rules)")
 DECORATORS = {"field_validator", "model_validator", "validator", "root_validator", "cached_property"}
 
 
@@ -145,9 +143,7 @@ def count_module(path: str, text: str) -> ModuleCount:
             continue
         result.functions.append((qualname, code_lines(source_lines, fn, noncode)))
         result.raises += sum(
-            1
-            for n in ast.walk(fn)
-            if isinstance(n, ast.Raise) and raised_name(n) in {"RuleError", "ValueError"}
+            1 for n in ast.walk(fn) if isinstance(n, ast.Raise) and raised_name(n) in {"RuleError", "ValueError"}
         )
     return result
 
