@@ -226,8 +226,8 @@ MACRO = regex.compile(r"\{\{(\w+)\}\}")
 
 
 def _regex(value: Any, flags: int = 0) -> regex.Pattern[str]:
-    if not isinstance(value, str):
-        raise ValueError(f"expected a regular expression (a string), not {value!r}")
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"expected a regular expression (a non-empty string), not {value!r}")
     return compiled(value, flags)
 
 
