@@ -18,11 +18,13 @@ Counting rule (so a reviewer can check it):
      (the shared reading/checking helpers: `read_yaml`, `require`,
      `compile_pattern`, `expand_macros`, `load_model`, the `Pattern` validators...);
    - elsewhere, a function whose name, with leading underscores stripped,
-     starts with `load`, `read_`, `compile`, `check`, `validate`, `require`,
+     starts with `load`, `compile`, `check`, `validate`, `require`,
      `expand`, `need`, `parse_rule`, `as_`, `str_list`, `to_rules`, or ends with
      `_rules`, or that is decorated with `field_validator`, `model_validator`,
      `validator`, `root_validator`, `cached_property`; or that contains a
-     `raise RuleError(...)` itself. `model_post_init` is counted too.
+     `raise RuleError(...)` itself. `model_post_init` is counted too, and so is
+     a validator written as a class attribute
+     (`_macros = field_validator("macros")(lambda ...)`).
    Extractors' matching code (any other function) is not counted, nor are class
    bodies' field declarations (pydantic fields and dataclass fields are the
    schema, i.e. data), nor module-level constants.
@@ -46,7 +48,7 @@ from dataclasses import dataclass, field
 MENTIONS = ("RuleError", "read_yaml", "read_jsonl", "yaml_load", "load_model", "RuleModel")
 CALLERS = {"pipeline/cli.py", "pipeline/build.py", "pipeline/bench.py", "pipeline/manifest.py"}
 ALL_FUNCTIONS = {"pipeline/rules.py", "pipeline/ingest/rule_file.py"}
-NAME_PREFIX = re.compile(r"^(load|read_|compile|check|validate|require|expand|need|parse_rule|as_|str_list|to_rules)")
+NAME_PREFIX = re.compile(r"^(load|compile|check|validate|require|expand|need|parse_rule|as_|str_list|to_rules)")
 DECORATORS = {"field_validator", "model_validator", "validator", "root_validator", "cached_property"}
 
 
@@ -102,10 +104,12 @@ def is_counted(path: str, fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return raises_rule_error(fn)
 
 
-def code_lines(source_lines: list[str], fn: ast.FunctionDef | ast.AsyncFunctionDef, noncode: set[int]) -> int:
+def code_lines(
+    source_lines: list[str], fn: ast.FunctionDef | ast.AsyncFunctionDef | ast.Assign, noncode: set[int]
+) -> int:
     end = fn.end_lineno or fn.lineno
     skip = set(noncode)
-    body = fn.body
+    body = fn.body if not isinstance(fn, ast.Assign) else []
     if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
         if isinstance(body[0].value.value, str):
             skip.update(range(body[0].lineno, (body[0].end_lineno or body[0].lineno) + 1))
@@ -145,7 +149,22 @@ def count_module(path: str, text: str) -> ModuleCount:
         result.raises += sum(
             1 for n in ast.walk(fn) if isinstance(n, ast.Raise) and raised_name(n) in {"RuleError", "ValueError"}
         )
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            for item in node.body:
+                if isinstance(item, ast.Assign) and is_validator_call(item.value):
+                    name = f"{node.name}.{ast.unparse(item.targets[0])}"
+                    result.functions.append((name, code_lines(source_lines, item, noncode)))
     return result
+
+
+def is_validator_call(value: ast.expr) -> bool:
+    """`field_validator(...)(fn)` / `model_validator(...)(fn)` assigned in a class body."""
+    if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Call)):
+        return False
+    func = value.func.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return name in DECORATORS
 
 
 def count_commit(commit: str) -> list[ModuleCount]:
