@@ -82,32 +82,6 @@ def require(path: Path, entry: int | str, row: Any, fields: Iterable[str]) -> No
         raise RuleError(path, f"missing field(s) {', '.join(missing)}", entry)
 
 
-def compile_pattern(path: Path, entry: int | str, pattern: Any, flags: int = 0) -> regex.Pattern[str]:
-    if not isinstance(pattern, str):
-        raise RuleError(path, "pattern must be a string", entry)
-    try:
-        return regex.compile(pattern, flags | regex.VERSION1)
-    except regex.error as exc:
-        raise RuleError(path, f"pattern does not compile ({exc})", entry) from None
-
-
-def expand_macros(path: Path, pattern: str, macros: dict[str, str]) -> str:
-    """Replace ``{{name}}`` with the macro's pattern (macros may use earlier macros)."""
-    out = pattern
-    for _ in range(10):
-        new = regex.sub(r"\{\{(\w+)\}\}", lambda m: _macro(path, macros, m.group(1)), out)
-        if new == out:
-            return out
-        out = new
-    raise RuleError(path, "macros nest too deeply (a macro refers to itself?)")
-
-
-def _macro(path: Path, macros: dict[str, str], name: str) -> str:
-    if name not in macros:
-        raise RuleError(path, f"unknown macro {{{{{name}}}}}")
-    return f"(?:{macros[name]})"
-
-
 @lru_cache(maxsize=8)
 def rules_version(directory: str | None = None) -> str:
     """A hash of every rule file: a changed rule changes the version."""
@@ -252,8 +226,8 @@ MACRO = regex.compile(r"\{\{(\w+)\}\}")
 
 
 def _regex(value: Any, flags: int = 0) -> regex.Pattern[str]:
-    if not isinstance(value, str):
-        raise ValueError(f"expected a regular expression (a string), not {value!r}")
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"expected a regular expression (a non-empty string), not {value!r}")
     return compiled(value, flags)
 
 

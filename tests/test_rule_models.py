@@ -8,9 +8,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+import regex
 import yaml
 
-from pipeline.extract import quotes, speakers
+from pipeline.extract import page_refs, quotes, speakers
 from pipeline.extract.bodies.body_rules import load_rules as body_rules
 from pipeline.ingest.pdf_rules import load_layout
 from pipeline.rules import RuleError
@@ -98,3 +99,17 @@ def test_name_joiners_are_the_rule_files() -> None:
     assert {"and", "&", "of", "for", "the", "-", ",", "'s"} <= resolve.name_joiners
     data = yaml.safe_load((RULES / "bodies" / "resolve.yaml").read_text(encoding="utf-8"))
     assert resolve.name_joiners == frozenset(data["name_joiners"])
+
+
+def test_page_refs_cites_patterns_are_compiled_by_the_model(rules: Path) -> None:
+    """`cites` is the model itself (its `Regex` fields compiled when loaded): a broken or empty pattern is refused,
+    naming the entry and field, and the loaded rules hold compiled patterns the extractor uses."""
+    cites = page_refs.load_rules(RULES).cites
+    assert isinstance(cites.locator, regex.Pattern) and all(isinstance(p, regex.Pattern) for p in cites.not_documents)
+    edit_yaml(rules / "page_refs.yaml", lambda d: d["cites"].update(locator="(unclosed"))
+    assert "page_refs.yaml, entry cites: field `locator`: pattern does not compile (missing )" in _error(
+        page_refs.load_rules, rules
+    )
+    edit_yaml(rules / "page_refs.yaml", lambda d: d["cites"].update(locator=""))
+    message = _error(page_refs.load_rules, rules)
+    assert "entry cites: field `locator`: expected a regular expression (a non-empty string)" in message

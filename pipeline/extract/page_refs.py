@@ -19,7 +19,7 @@ import regex
 from pydantic import Field, field_validator
 
 from pipeline.extract.amounts import Shared, load_shared, parse_number_words, set_macros
-from pipeline.rules import MacroPattern, Pattern, RuleModel, compiled, read_yaml, validate_model
+from pipeline.rules import MacroPattern, Pattern, Regex, RuleModel, compiled, read_yaml, validate_model
 
 OPENERS = {")": "(", "]": "["}
 _MAY_HOLD_REF = regex.compile(r"(?i)\bp|page")  # a line with neither holds no page reference (compiled once)
@@ -39,21 +39,9 @@ class PageRef:
 
 
 @dataclass(frozen=True)
-class CitesRules:
-    max_words: int
-    strip_leading: regex.Pattern[str]
-    strip_trailing: regex.Pattern[str]
-    not_documents: tuple[regex.Pattern[str], ...]
-    locator: regex.Pattern[str]
-    before_bracket: regex.Pattern[str]
-    citation_line: regex.Pattern[str]
-    after: regex.Pattern[str]
-
-
-@dataclass(frozen=True)
 class PageRefRules:
     patterns: tuple[regex.Pattern[str], ...]
-    cites: CitesRules
+    cites: Cites
     self_refs: tuple[tuple[str, str, regex.Pattern[str]], ...]  # name, where, pattern
     shared: Shared  # number words (rules/amounts.yaml): `page seven`
 
@@ -64,14 +52,16 @@ class PagePattern(RuleModel):
 
 
 class Cites(RuleModel):
+    """page_refs.yaml `cites`: how the document named beside a page number is found (compiled when loaded)."""
+
     max_words: int = Field(ge=0)
-    strip_leading: Pattern
-    strip_trailing: Pattern
-    not_documents: list[Pattern]
-    locator: Pattern
-    before_bracket: Pattern
-    citation_line: Pattern
-    after: Pattern
+    strip_leading: Regex
+    strip_trailing: Regex
+    not_documents: tuple[Regex, ...]
+    locator: Regex
+    before_bracket: Regex
+    citation_line: Regex
+    after: Regex
 
 
 class SelfReference(RuleModel):
@@ -96,19 +86,8 @@ def load_rules(directory: Path) -> PageRefRules:
     shared = load_shared(directory)
     path = directory / "page_refs.yaml"
     f = validate_model(PageRefFile, read_yaml(path), path, {"macros": dict(shared.macros)})
-    c = f.cites
-    cites = CitesRules(
-        c.max_words,
-        compiled(c.strip_leading),
-        compiled(c.strip_trailing),
-        tuple(compiled(p) for p in c.not_documents),
-        compiled(c.locator),
-        compiled(c.before_bracket),
-        compiled(c.citation_line),
-        compiled(c.after),
-    )
     selfs = tuple((s.name, s.where, compiled(s.pattern)) for s in f.self_references)
-    return PageRefRules(tuple(compiled(p.pattern) for p in f.patterns), cites, selfs, shared)
+    return PageRefRules(tuple(compiled(p.pattern) for p in f.patterns), f.cites, selfs, shared)
 
 
 def _page(s: str | None) -> int | None:
@@ -181,7 +160,7 @@ def _open_bracket(text: str, pos: int) -> int | None:
     return None
 
 
-def _clean(phrase: str, rules: CitesRules) -> str | None:
+def _clean(phrase: str, rules: Cites) -> str | None:
     """A phrase that names a document, tidied; None when it names none."""
     phrase = rules.strip_trailing.sub("", rules.strip_leading.sub("", phrase.strip()))
     phrase = phrase.strip().strip("*_").strip()
@@ -194,7 +173,7 @@ def _clean(phrase: str, rules: CitesRules) -> str | None:
     return phrase
 
 
-def _name_before(before: str, rules: CitesRules, names: Sequence[regex.Pattern[str]]) -> str | None:
+def _name_before(before: str, rules: Cites, names: Sequence[regex.Pattern[str]]) -> str | None:
     """A document's name ending just before a bracket: `The STP (p25)`, `May Board papers (p4)`."""
     before = before.rstrip(" *_")
     for pat in names:
@@ -206,7 +185,7 @@ def _name_before(before: str, rules: CitesRules, names: Sequence[regex.Pattern[s
 
 
 def cites_beside(
-    text: str, s: int, e: int, rules: CitesRules, prev_end: int = 0, names: Sequence[regex.Pattern[str]] = ()
+    text: str, s: int, e: int, rules: Cites, prev_end: int = 0, names: Sequence[regex.Pattern[str]] = ()
 ) -> str | None:
     """The document named right beside the reference at text[s:e], as written (after the
     reference before it in the same bracket: `(Milestones pp19-23, Financial targets pp30-31)`)."""
