@@ -17,6 +17,7 @@ import sqlite_utils
 from pipeline.build import BuildReport, DocResult, build, default_jobs
 from pipeline.executors import ENGINES, ExecutorError, make_executor
 from pipeline.extract import Context, Options
+from pipeline.ingest.pdf_rules import READERS
 from pipeline.manifest import ManifestError
 from pipeline.reviews.cli import reattach_after_build, reviews
 from pipeline.rules import RuleError, rules_dir
@@ -93,7 +94,7 @@ def cli() -> None:
 )
 @click.option(
     "--pdf-reader",
-    type=click.Choice(["pdfplumber", "pdfium"]),
+    type=click.Choice(READERS),
     default=None,
     help="Where PDF characters come from: pdfplumber (pdfminer, the reference) or pdfium (faster) "
     "[default: reader.name in rules/pdf_layout.yaml].",

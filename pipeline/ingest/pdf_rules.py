@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from pipeline.ingest import rule_file
 from pipeline.rule_keys import KeyedRules, key
 from pipeline.rules import IRegex, Regex
 
 FILE_NAME = "pdf_layout.yaml"
-READERS = ("pdfplumber", "pdfium")  # where a PDF's characters come from (pdf.py, pdfium_chars.py)
+Reader = Literal["pdfplumber", "pdfium"]  # where a PDF's characters come from (pdf.py, pdfium_chars.py)
+READERS: tuple[str, ...] = get_args(Reader)
 
 
 class PdfLayout(KeyedRules):
@@ -41,7 +42,7 @@ class PdfLayout(KeyedRules):
     unreadable_replacement: str = key("unreadable", "replacement", min_length=1, max_length=1)
     unreadable_max_share: float = key("unreadable", "max_share", ge=0, le=1)
     ignore_title_patterns: tuple[IRegex, ...] = key("metadata", "ignore_title_patterns")
-    reader: Literal["pdfplumber", "pdfium"] = key("reader", "name")
+    reader: Reader = key("reader", "name")
 
 
 def layout_path(directory: Path | str | None = None) -> Path:
