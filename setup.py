@@ -1,6 +1,7 @@
-"""Build hook: a wheel carries the project's rule files and schema as package data.
+"""Build hook: a wheel carries the project's rule files, schema and review site as package data.
 
-They stay where the project keeps them (`rules/`, `db/schema/`, `db/reviews_schema.sql`), once in
+They stay where the project keeps them (`rules/`, `db/schema/`, `db/reviews_schema.sql`, and the
+review site's `db/metadata.yaml`, `db/dashboards.yaml`, `plugins/`, `templates/`), once in
 git; building a wheel copies them into `pipeline/_data/` with the same layout, where
 `pipeline.package_data` finds them through `importlib.resources`. An editable install copies
 nothing and reads the checkout. Everything else about the package is in pyproject.toml.
@@ -15,8 +16,17 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).resolve().parent
-# what `nhs-figures build` reads besides its code (paths relative to the project and to pipeline/_data/)
-DATA = ("rules", "db/schema", "db/reviews_schema.sql")
+# what `nhs-figures build` and `nhs-figures serve` read besides the package's code (paths relative to the
+# project and to pipeline/_data/): rules, schema, and Datasette's review metadata, dashboards, plugin, templates
+DATA = (
+    "rules",
+    "db/schema",
+    "db/reviews_schema.sql",
+    "db/metadata.yaml",
+    "db/dashboards.yaml",
+    "plugins",
+    "templates",
+)
 IGNORE = shutil.ignore_patterns(".*", "__pycache__", "*.pyc")
 
 

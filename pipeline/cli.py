@@ -274,6 +274,19 @@ def stats(db_path: Path, as_json: bool) -> None:
         click.echo(f"failed: {r['file']} ({r['reason']})")
 
 
+@cli.command(name="serve")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=DEFAULT_DB)
+@click.option("-p", "--port", type=click.IntRange(1, 65535), default=8001, show_default=True)
+def serve(db_path: Path, port: int) -> None:
+    """Browse and review DB in Datasette on 127.0.0.1:PORT (verdicts go to reviews.db beside it), with the
+    review site shipped with the package (metadata, dashboards, plugin, templates), as `make serve`."""
+    import subprocess
+
+    from pipeline.reviews.serve import serve_command
+
+    raise SystemExit(subprocess.call(serve_command(db_path, port)))
+
+
 cli.add_command(reviews)
 
 

@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import regex
-from pydantic import Field, PlainValidator, StringConstraints, ValidationInfo, field_validator, model_validator
+from pydantic import Field, PlainValidator, StringConstraints, model_validator
 
-from pipeline.rules import IRegex, Regex, RuleModel, load_model, rules_dir
+from pipeline.rules import IRegex, Regex, RuleModel, declares, known, load_model, rules_dir
 
 RULE_FILE = "discrepancies.yaml"
 QUALIFIER_EFFECTS = ("at_least", "at_most")
@@ -92,16 +92,8 @@ class Rules(RuleModel):
     qualifiers: dict[str, Annotated[str | tuple[str, float], PlainValidator(_effect)]]
     aspect_window: int = Field(ge=0)  # characters
     clause_end: Regex
-    aspects: dict[str, Aspect]  # in order: the first that matches wins
-    uncompared_aspects: Names = frozenset()
-
-    @field_validator("uncompared_aspects")
-    @classmethod
-    def _known(cls, names: frozenset[str], info: ValidationInfo) -> frozenset[str]:
-        unknown = sorted(names - set(info.data.get("aspects") or ()))
-        if unknown:
-            raise ValueError(f"not an aspect of `aspects`: {', '.join(unknown)}")
-        return names
+    aspects: Annotated[dict[str, Aspect], declares("aspects")]  # in order: the first that matches wins
+    uncompared_aspects: Annotated[Names, known("aspects")] = frozenset()
 
 
 @lru_cache(maxsize=4)

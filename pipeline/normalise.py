@@ -22,7 +22,7 @@ from typing import Annotated
 import regex
 from pydantic import BeforeValidator, Field
 
-from pipeline.rules import Pattern, RuleModel, compiled, load_model, rules_dir
+from pipeline.rules import Regex, RuleModel, load_model, rules_dir
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,7 @@ def _trigger(value: object) -> tuple[str, ...]:
 
 class RewriteRule(RuleModel):
     name: str
-    pattern: Pattern
+    pattern: Regex
     replace: str
     trigger: Annotated[tuple[str, ...], BeforeValidator(_trigger)] = Field(default=None, validate_default=True)
 
@@ -138,12 +138,10 @@ class NormaliseFile(RuleModel):
 
 @lru_cache(maxsize=4)
 def _load_rewrites(path_str: str) -> Rewrites:
-    path = Path(path_str)
-    rules = load_model(NormaliseFile, path).rewrites
-    out = [Rewrite(rw.name, compiled(rw.pattern), rw.replace, rw.trigger) for rw in rules]
-    rewrites = Rewrites(out)
-    if all(rw.trigger for rw in out):
-        rewrites.gate = Gate.of({t for rw in out for t in rw.trigger})
+    rules = load_model(NormaliseFile, Path(path_str)).rewrites
+    rewrites = Rewrites(Rewrite(rw.name, rw.pattern, rw.replace, rw.trigger) for rw in rules)
+    if all(rw.trigger for rw in rewrites):
+        rewrites.gate = Gate.of({t for rw in rewrites for t in rw.trigger})
     return rewrites
 
 

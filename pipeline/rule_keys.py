@@ -21,20 +21,16 @@ class KeyedRules(RuleModel):
     @model_validator(mode="before")
     @classmethod
     def _known_keys(cls, data: Any) -> Any:
-        known: dict[tuple[str | int, ...], set[str | int]] = {}
-        for field in cls.model_fields.values():
-            if isinstance(field.validation_alias, AliasPath):
-                path = field.validation_alias.path
-                for i in range(1, len(path)):
-                    known.setdefault(tuple(path[:i]), set()).add(path[i])
-        for prefix, names in known.items():
+        paths = [
+            f.validation_alias.path for f in cls.model_fields.values() if isinstance(f.validation_alias, AliasPath)
+        ]
+        for prefix in dict.fromkeys(tuple(p[:i]) for p in paths for i in range(1, len(p))):  # each section, in order
+            names = {p[len(prefix)] for p in paths if tuple(p[: len(prefix)]) == prefix and len(p) > len(prefix)}
             node = data
             for part in prefix:
                 node = node.get(part) if isinstance(node, dict) else None
             unknown = sorted(str(k) for k in node if k not in names) if isinstance(node, dict) else []
             if unknown:
-                where = ".".join(map(str, prefix))
-                raise ValueError(
-                    f"unknown key {where}.{unknown[0]} (expected one of {', '.join(sorted(map(str, names)))})"
-                )
+                expected = ", ".join(sorted(map(str, names)))
+                raise ValueError(f"unknown key {'.'.join(map(str, prefix))}.{unknown[0]} (expected one of {expected})")
         return data

@@ -8,7 +8,6 @@ the file and the entry otherwise.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -54,34 +53,6 @@ def read_yaml(path: Path) -> Any:
         raise RuleError(path, f"not valid YAML ({exc})") from None
 
 
-def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    rows = []
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise RuleError(path, "file not found") from None
-    for n, raw in enumerate(text.splitlines(), 1):
-        if not raw.strip() or raw.lstrip().startswith("//"):
-            continue
-        try:
-            row = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise RuleError(path, f"not valid JSON ({exc.msg})", entry=f"line {n}") from None
-        if not isinstance(row, dict):
-            raise RuleError(path, "expected a JSON object", entry=f"line {n}")
-        rows.append(row)
-    return rows
-
-
-def require(path: Path, entry: int | str, row: Any, fields: Iterable[str]) -> None:
-    """Check that `row` is a mapping holding every one of `fields`."""
-    if not isinstance(row, dict):
-        raise RuleError(path, f"expected a mapping, got {type(row).__name__}", entry)
-    missing = [f for f in fields if f not in row]
-    if missing:
-        raise RuleError(path, f"missing field(s) {', '.join(missing)}", entry)
-
-
 @lru_cache(maxsize=8)
 def rules_version(directory: str | None = None) -> str:
     """A hash of every rule file: a changed rule changes the version."""
@@ -110,40 +81,42 @@ class RuleModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True, defer_build=True)
 
 
-def check_pattern(value: str) -> str:
-    """A non-empty regular expression that compiles (with the ``regex`` module, VERSION1)."""
-    if not value:
-        raise ValueError("expected a regular expression (a non-empty string)")
-    try:
-        regex.compile(value, regex.VERSION1)
-    except regex.error as exc:
-        raise ValueError(f"pattern does not compile ({exc})") from None
-    return value
-
-
-# a field holding a regular expression, checked when the file is loaded
-Pattern = Annotated[str, AfterValidator(check_pattern)]
-
 M = TypeVar("M", bound=BaseModel)
 
 
-def validate_model(model: type[M], data: Any, path: Path | str, context: dict[str, Any] | None = None) -> M:
-    """`data` (a parsed rule file) as `model`; a `RuleError` naming the entry and field otherwise.
-
-    `context` reaches the validators (`info.context`): the macros a `MacroPattern` expands."""
+def validate_model(
+    model: type[M], data: Any, path: Path | str, context: dict[str, Any] | None = None, json: bool = False
+) -> M:
+    """`data` (a parsed rule file, or with `json` a JSON text) as `model`; a `RuleError` naming the entry and
+    field otherwise. `context` reaches the validators (`info.context`): the macros a `MacroPattern` expands."""
     try:
-        return model.model_validate(data, context=context)
+        return (model.model_validate_json if json else model.model_validate)(data, context=context)
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = tuple(err["loc"])
         # an error of a whole list item (a model validator's) names the item, not a field
         where, field = (loc, ()) if loc and isinstance(loc[-1], int) else (loc[:-1], loc[-1:])
-        raise RuleError(path, f"{_field(where, field)}: {_expected(err)}", _entry(data, where)) from None
+        what = f"field `{field[-1]}`" if field else ("the entry" if where else "the line" if json else "the file")
+        raise RuleError(path, f"{what}: {_expected(err)}", _entry(data, where)) from None
 
 
 def load_model(model: type[M], path: Path) -> M:
     """Read the YAML file at `path` and validate it as `model`."""
-    return validate_model(model, read_yaml(path), path)
+    return validate_model(model, read_yaml(path), path, {})
+
+
+def read_jsonl(path: Path, model: type[M], context: dict[str, Any] | None = None) -> list[M]:
+    """The rows of a JSONL file (blank lines and `//` comments skipped), each validated as `model`;
+    an error names the file's line."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise RuleError(path, "file not found") from None
+    return [
+        validate_model(model, raw, f"{path}, line {n}", context, json=True)
+        for n, raw in enumerate(lines, 1)
+        if raw.strip() and not raw.lstrip().startswith("//")
+    ]
 
 
 def _expected(err: Any) -> str:
@@ -156,46 +129,31 @@ def _expected(err: Any) -> str:
 
 def _entry(data: Any, loc: tuple[int | str, ...]) -> str:
     """`measure.cues[3] (deficit.word)`: where the error is, with the rule's id (or name) where it has one."""
-    out = ""
+    out = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")
     node = data
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-        node = node[part] if isinstance(node, dict | list) and _has(node, part) else None  # type: ignore[index]
+        in_list = isinstance(node, list) and isinstance(part, int) and part < len(node)
+        node = node.get(part) if isinstance(node, dict) else (node[part] if in_list else None)
     labels = [node.get(k) for k in ("id", "name")] if isinstance(node, dict) else []
     label = next((v for v in labels if isinstance(v, str) and v), None)
-    if label and out:
-        out += f" ({label})"
-    return out or "(top level)"
+    return (f"{out} ({label})" if label and out else out) or "(top level)"
 
 
-def _has(node: dict[str, Any] | list[Any], part: int | str) -> bool:
-    if isinstance(node, list):
-        return isinstance(part, int) and 0 <= part < len(node)
-    return part in node
+# --- regular expressions ----------------------------------------------------------------------
 
-
-def _field(where: tuple[int | str, ...], field: tuple[int | str, ...]) -> str:
-    return f"field `{field[-1]}`" if field else ("the entry" if where else "the file")
-
-
-# --- patterns written with macros (`{{num}}`) ----------------------------------------------------
+MACRO = regex.compile(r"\{\{(\w+)\}\}")
 
 
 def expand(pattern: str, macros: dict[str, str]) -> str:
     """Replace ``{{name}}`` with the macro's pattern (macros may use macros); ValueError otherwise."""
-    out = pattern
     for _ in range(10):
-        new = MACRO.sub(lambda m: _one_macro(macros, m.group(1)), out)
-        if new == out:
-            return out
-        out = new
+        unknown = [name for name in MACRO.findall(pattern) if name not in macros]
+        if unknown:
+            raise ValueError(f"unknown macro {{{{{unknown[0]}}}}}")
+        pattern, n = MACRO.subn(lambda m: f"(?:{macros[m.group(1)]})", pattern)
+        if not n:
+            return pattern
     raise ValueError("macros nest too deeply (a macro refers to itself?)")
-
-
-def _one_macro(macros: dict[str, str], name: str) -> str:
-    if name not in macros:
-        raise ValueError(f"unknown macro {{{{{name}}}}}")
-    return f"(?:{macros[name]})"
 
 
 def compiled(pattern: str, flags: int = 0) -> regex.Pattern[str]:
@@ -206,32 +164,83 @@ def compiled(pattern: str, flags: int = 0) -> regex.Pattern[str]:
         raise ValueError(f"pattern does not compile ({exc})") from None
 
 
-def _macro_pattern(flags: int) -> Callable[[str, ValidationInfo], str]:
-    def check(value: str, info: ValidationInfo) -> str:
-        text = expand(value, (info.context or {}).get("macros", {}))
-        compiled(text, flags)
-        return text
+def _regex(flags: int = 0, macros: bool = False, compile: bool = False) -> Callable[[Any, ValidationInfo], Any]:
+    """The one validator of every regular-expression field: a non-empty string, its ``{{macros}}``
+    expanded (`macros`: from the validation context, `validate_model(..., context={"macros": ...})`),
+    that compiles with `flags`; the field holds the (expanded) text, or the compiled pattern."""
+
+    def check(value: Any, info: ValidationInfo) -> Any:
+        if not isinstance(value, str) or not value:
+            raise ValueError(f"expected a regular expression (a non-empty string), not {value!r}")
+        text = expand(value, (info.context or {}).get("macros", {})) if macros else value
+        pattern = compiled(text, flags)
+        return pattern if compile else text
 
     return check
 
 
-# A regular-expression field that may use ``{{macro}}``s: they are expanded with the macros of the
-# validation context (`validate_model(..., context={"macros": ...})`) and the result is checked to
-# compile (with VERBOSE for `VerbosePattern`). The field holds the expanded pattern.
-MacroPattern = Annotated[str, AfterValidator(_macro_pattern(0))]
-VerbosePattern = Annotated[str, AfterValidator(_macro_pattern(regex.VERBOSE))]
+def groups(*names: str, only: frozenset[str] = frozenset(), one_of: frozenset[str] = frozenset()) -> AfterValidator:
+    """The named groups of a regular-expression field: those the code needs (`names`), the only ones it
+    reads (`only`), of which it needs one (`one_of`): `Annotated[Regex, groups("low")]`."""
+
+    def check(value: Any) -> Any:
+        have = set((value if isinstance(value, regex.Pattern) else compiled(value)).groupindex)
+        if set(names) - have:
+            raise ValueError(f"the pattern needs named group(s) {', '.join(sorted(set(names) - have))}")
+        if only and have - only:
+            raise ValueError(f"unknown group(s) {', '.join(sorted(have - only))}")
+        if one_of and not have & one_of:
+            raise ValueError(f"a pattern needs a group {', '.join(f'`{g}`' for g in sorted(one_of))}")
+        return value
+
+    return AfterValidator(check)
 
 
-MACRO = regex.compile(r"\{\{(\w+)\}\}")
+def once(key: str) -> AfterValidator:
+    """A value used by one entry of the file (its `id`): `id: Annotated[str, once("cue ids")]`; the values
+    seen are kept in the validation context (`validate_model(..., context={})`)."""
+
+    def check(value: Any, info: ValidationInfo) -> Any:
+        seen = (info.context if info.context is not None else {}).setdefault(key, set())
+        if value in seen:
+            raise ValueError(f"{value!r} is used by another entry")
+        seen.add(value)
+        return value
+
+    return AfterValidator(check)
 
 
-def _regex(value: Any, flags: int = 0) -> regex.Pattern[str]:
-    if not isinstance(value, str) or not value:
-        raise ValueError(f"expected a regular expression (a non-empty string), not {value!r}")
-    return compiled(value, flags)
+def declares(key: str, of: Callable[[Any], Iterable[str]] = lambda item: [item]) -> AfterValidator:
+    """A field whose items' names (`of(item)`; a mapping's keys) later fields refer to with `known(key)`:
+    they are kept in the validation context (`validate_model(..., context={})`)."""
+
+    def keep(value: Any, info: ValidationInfo) -> Any:
+        if info.context is not None:
+            info.context[key] = {name for item in value for name in of(item)}
+        return value
+
+    return AfterValidator(keep)
 
 
-# a field holding a regular expression, checked and compiled once when the file is loaded
-Regex = Annotated[regex.Pattern[str], PlainValidator(_regex)]
-# the same, matching without regard to case
-IRegex = Annotated[regex.Pattern[str], PlainValidator(lambda value: _regex(value, regex.IGNORECASE))]
+def known(key: str) -> AfterValidator:
+    """A name, or names, that must be among the context's `key` (kept by `declares(key)`, or given by the loader)."""
+
+    def check(value: Any, info: ValidationInfo) -> Any:
+        unknown = sorted(set([value] if isinstance(value, str) else value) - set((info.context or {}).get(key, ())))
+        if unknown:
+            raise ValueError(f"expected one of the {key}, not {', '.join(map(repr, unknown))}")
+        return value
+
+    return AfterValidator(check)
+
+
+# Fields holding a regular expression, checked when the file is loaded: as text (`Pattern`; with
+# ``{{macros}}`` expanded: `MacroPattern`, and compiled VERBOSE: `VerbosePattern`), or compiled
+# once (`Regex`; `IRegex` case-blind; `MacroRegex`, `VerboseRegex` with macros).
+Pattern = Annotated[str, PlainValidator(_regex())]
+MacroPattern = Annotated[str, PlainValidator(_regex(macros=True))]
+VerbosePattern = Annotated[str, PlainValidator(_regex(regex.VERBOSE, macros=True))]
+Regex = Annotated[regex.Pattern[str], PlainValidator(_regex(compile=True))]
+IRegex = Annotated[regex.Pattern[str], PlainValidator(_regex(regex.IGNORECASE, compile=True))]
+MacroRegex = Annotated[regex.Pattern[str], PlainValidator(_regex(macros=True, compile=True))]
+VerboseRegex = Annotated[regex.Pattern[str], PlainValidator(_regex(regex.VERBOSE, macros=True, compile=True))]

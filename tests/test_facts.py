@@ -216,7 +216,10 @@ def test_the_project_rules_load():
         (lambda d: d["measure"]["cues"][3].update(pattern="(deficit"), "pattern does not compile"),
         (lambda d: d["period"].pop("financial_year"), "entry period: field `financial_year`: Field required"),
         (lambda d: d["subject"].update(colour="red"), "entry subject: field `colour`: Extra inputs"),
-        (lambda d: d["measure"]["cues"].append(dict(d["measure"]["cues"][0])), "is used twice"),
+        (
+            lambda d: d["measure"]["cues"].append(dict(d["measure"]["cues"][0])),
+            "measure.cues[34] (funding.deficit_support): field `id`: 'funding.deficit_support' is used by another",
+        ),
     ],
 )
 def test_a_bad_rule_names_file_entry_and_field(rules_copy, change, expected):

@@ -62,7 +62,7 @@ def assert_provenance(db_path: Path) -> int:
 def naive_first_matches(patterns, text, read):
     found = []
     for pat in patterns:
-        for m in pat.regex.finditer(text):
+        for m in pat.pattern.finditer(text):
             s, e = m.span()
             if any(s < f.end and f.start < e for f in found):
                 continue

@@ -4,7 +4,8 @@ A wheel is built from a copy of the project (offline: the project's own venv is 
 environment), installed into a fresh venv that sees the project's dependencies but not the
 checkout, and `nhs-figures build` is run on two corpus documents from a folder outside the
 checkout. The rule files and the schema must come from the wheel's package data, and the rows
-must be those the checkout builds from the same documents.
+must be those the checkout builds from the same documents; `nhs-figures serve` then serves that
+database with the review site (metadata, plugin, templates, dashboards) the wheel carries.
 """
 
 from __future__ import annotations
@@ -12,10 +13,13 @@ from __future__ import annotations
 import ast
 import json
 import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
 import sysconfig
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -132,3 +136,32 @@ def test_nhs_figures_build_outside_the_checkout_gives_the_checkouts_rows(install
         assert rows == sorted(checkout_db.execute(ROWS))
         version = "SELECT code_version, rules_version FROM builds"
         assert installed_db.execute(version).fetchall() == checkout_db.execute(version).fetchall()
+
+    # the review site: `nhs-figures serve` runs Datasette on the metadata, dashboards, plugin and
+    # templates the wheel carries (pipeline/_data/), not the checkout's
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        cmd = [installed / "bin" / "nhs-figures", "serve", "--db", "out.db", "-p", str(port)]
+        proc = subprocess.Popen(cmd, cwd=work, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            assert proc.poll() is None, log.read_text()
+            try:
+                metadata = json.load(urllib.request.urlopen(base + "/-/metadata.json", timeout=5))
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert metadata["title"] == "NHS figures", metadata
+        plugins = json.load(urllib.request.urlopen(base + "/-/plugins.json", timeout=30))
+        assert [p["name"] for p in plugins if p["name"] == "nhs_review.py"], plugins
+        table = urllib.request.urlopen(base + "/nhs/documents", timeout=30).read().decode()
+        assert "column-descriptions-folded" in table  # templates/table.html
+        dashboard = urllib.request.urlopen(base + "/-/dashboards/nhs-figures", timeout=30)
+        assert dashboard.status == 200  # db/dashboards.yaml, read by the plugin
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -244,6 +244,6 @@ def test_bad_rule_file_names_file_and_entry(tmp_path: Path) -> None:
     (tmp_path / "cited_documents.yaml").write_text(
         "documents:\n  - {id: 1, name: A, aliases: [A]}\n  - {id: 1, name: B, aliases: [B]}\n", encoding="utf-8"
     )
-    expected = r"cited_documents.yaml, entry documents\[1\] \(B\): the entry: `id` 1 is used by another"
+    expected = r"cited_documents.yaml, entry documents\[1\] \(B\): field `id`: 1 is used by another entry"
     with pytest.raises(RuleError, match=expected):
         cited_documents.load_rules(tmp_path)

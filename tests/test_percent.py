@@ -157,7 +157,7 @@ def test_provenance_on_every_corpus_line():
         (lambda d: d.update(descending_ranges=["no-such-pattern"]), ["percent.yaml", "descending_ranges"]),
         (
             lambda d: d["continued"].update(ends_line="(\\d+)$"),
-            ["percent.yaml", "entry continued", "field `ends_line`", "group low"],
+            ["percent.yaml", "entry continued", "field `ends_line`", "named group(s) low"],
         ),
     ],
 )

@@ -13,16 +13,16 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
-from typing import ClassVar, Protocol, TypeVar
+from typing import Annotated, Protocol, TypeVar
 
 import regex
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, ValidationInfo, model_validator
 
 from pipeline.model import Document
 from pipeline.normalise import NormLine
-from pipeline.rules import Pattern, RuleModel, compiled, expand, load_model
+from pipeline.rules import Pattern, RuleModel, compiled, groups, load_model
 
 FILE = "amounts.yaml"
 
@@ -109,18 +109,11 @@ class ToRange(RuleModel):
 
 
 class FinYear(RuleModel):
-    year: Pattern
+    year: Annotated[Pattern, groups("y1", "y2")]
     max_years: int = Field(ge=0)
     after_gap: Pattern
     before_gap_words: int = Field(ge=0)
     before_gap_stop: Pattern
-
-    @field_validator("year")
-    @classmethod
-    def _years(cls, value: str) -> str:
-        if not {"y1", "y2"} <= set(compiled(value).groupindex):
-            raise ValueError("the `year` pattern needs named groups y1 and y2")
-        return value
 
 
 class Windows(RuleModel):
@@ -214,30 +207,15 @@ def set_macros(own: dict[str, str], info: ValidationInfo, generated: dict[str, s
 
 
 class PatternRule(RuleModel):
-    """One entry of a file's `patterns`: its `{{macros}}` expanded, compiled with `FLAGS`, using
-    only the named groups the code reads (`GROUPS`) and one of `low`, `lword`, `frac`."""
-
-    GROUPS: ClassVar[frozenset[str]] = frozenset()
-    FLAGS: ClassVar[int] = 0
+    """One entry of a file's `patterns`, its `{{macros}}` expanded and compiled: each file types `pattern`
+    with its flags and the named groups its code reads (`groups(only=..., one_of=AMOUNT_GROUPS)`)."""
 
     name: str
-    pattern: str
+    pattern: regex.Pattern[str]
     not_after_from: bool = False  # `from X to Y` is a change, not a range: skip the match after `from`
 
-    @field_validator("pattern")
-    @classmethod
-    def _compiles(cls, value: str, info: ValidationInfo) -> str:
-        text = expand(value, (info.context or {}).get("macros", {}))
-        groups = set(compiled(text, cls.FLAGS).groupindex)
-        if groups - cls.GROUPS:
-            raise ValueError(f"unknown group(s) {', '.join(sorted(groups - cls.GROUPS))}")
-        if not groups & {"low", "lword", "frac"}:
-            raise ValueError("a pattern needs a group `low`, `lword` or `frac`")
-        return text
 
-    @cached_property
-    def regex(self) -> regex.Pattern[str]:
-        return regex.compile(self.pattern, self.FLAGS | regex.VERSION1)
+AMOUNT_GROUPS = frozenset({"low", "lword", "frac"})  # a pattern's amount: one of these groups
 
 
 def parse_number(text: str) -> Decimal:
@@ -386,7 +364,7 @@ def first_matches(
     starts: list[int] = []
     ends: list[int] = []
     for pat in patterns:
-        for m in pat.regex.finditer(text):
+        for m in pat.pattern.finditer(text):
             s, e = m.span()
             at = bisect_left(starts, e) - 1
             if at >= 0 and s < ends[at] and starts[at] < e:

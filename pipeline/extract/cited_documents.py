@@ -16,24 +16,35 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import regex
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field
 
-from pipeline.rules import Pattern, RuleModel, compiled, read_yaml, validate_model
+from pipeline.rules import Pattern, RuleModel, compiled, declares, known, once, read_yaml, validate_model
 
 
-@dataclass(frozen=True)
-class CitedDocument:
-    id: int
+class Footprint(RuleModel):
+    key: str
     name: str
-    short_name: str | None
+    headings: list[Pattern]
+
+    @cached_property
+    def heading(self) -> regex.Pattern[str]:
+        """A line that is one of its headings."""
+        return compiled(rf"^\s*(?:{'|'.join(f'(?:{h})' for h in self.headings)})\s*$")
+
+
+class CitedDocument(RuleModel):
+    id: Annotated[int, Field(strict=True), once("document ids")]
+    name: str
+    short_name: str | None = None
     aliases: tuple[str, ...]
-    footprint: str | None
-    section_default: bool
+    footprint: Annotated[str, known("footprints")] | None = None
+    section_default: bool = False
+    not_followed_by: Pattern | None = None  # stops an alias that names something else (`STP Board`)
 
     def row(self) -> dict[str, Any]:
         return {
@@ -45,11 +56,12 @@ class CitedDocument:
         }
 
 
-@dataclass(frozen=True)
-class Footprint:
-    key: str
-    name: str
-    heading: regex.Pattern[str]
+class CitedDocumentsFile(RuleModel):
+    """rules/cited_documents.yaml."""
+
+    footprints: Annotated[tuple[Footprint, ...], declares("footprints", lambda f: [f.key])] = ()
+    stp_not_followed_by: Pattern | None = None  # a YAML anchor the documents' `not_followed_by` reuse
+    documents: tuple[CitedDocument, ...]
 
 
 @dataclass(frozen=True)
@@ -62,66 +74,17 @@ class CitedRules:
         return next(d for d in self.documents if d.id == doc_id)
 
 
-class FootprintRule(RuleModel):
-    key: str
-    name: str
-    headings: list[Pattern]
-
-
-class DocumentRule(RuleModel):
-    id: int = Field(strict=True)
-    name: str
-    short_name: str | None = None
-    aliases: list[str]
-    footprint: str | None = None
-    section_default: bool = False
-    not_followed_by: Pattern | None = None  # stops an alias that names something else (`STP Board`)
-
-    @model_validator(mode="after")
-    def _known(self, info: ValidationInfo) -> DocumentRule:
-        context = info.context if info.context is not None else {}
-        seen = context.setdefault("ids", set())
-        if self.id in seen:
-            raise ValueError(f"`id` {self.id} is used by another document")
-        seen.add(self.id)
-        if self.footprint is not None and self.footprint not in context.get("footprints", ()):
-            raise ValueError(f"unknown footprint {self.footprint!r}")
-        return self
-
-
-class CitedDocumentsFile(RuleModel):
-    """rules/cited_documents.yaml."""
-
-    footprints: tuple[FootprintRule, ...] = ()
-    stp_not_followed_by: Pattern | None = None  # a YAML anchor the documents' `not_followed_by` reuse
-    documents: list[DocumentRule]
-
-    @field_validator("footprints")
-    @classmethod
-    def _keys(cls, value: tuple[FootprintRule, ...], info: ValidationInfo) -> tuple[FootprintRule, ...]:
-        if info.context is not None:
-            info.context["footprints"] = {f.key for f in value}
-        return value
-
-
 @lru_cache(maxsize=4)
 def load_rules(directory: Path) -> CitedRules:
     path = directory / "cited_documents.yaml"
     f = validate_model(CitedDocumentsFile, read_yaml(path), path, {})
-    footprints = tuple(
-        Footprint(fp.key, fp.name, compiled(rf"^\s*(?:{'|'.join(f'(?:{h})' for h in fp.headings)})\s*$"))
-        for fp in f.footprints
-    )
-    docs = tuple(
-        CitedDocument(d.id, d.name, d.short_name, tuple(d.aliases), d.footprint, d.section_default) for d in f.documents
-    )
     pats = []
     for d in f.documents:
         for a in d.aliases:
             flags = "" if len(a.split()) == 1 else "(?i)"
             tail = f"(?!{d.not_followed_by})" if d.not_followed_by else ""
             pats.append((compiled(rf"{flags}(?<![\w-]){regex.escape(a)}(?![\w-]){tail}"), d.id, a))
-    return CitedRules(docs, footprints, tuple(pats))
+    return CitedRules(f.documents, f.footprints, tuple(pats))
 
 
 def sections(texts: Sequence[str], rules: CitedRules) -> list[str | None]:

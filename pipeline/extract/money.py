@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
 import regex
 from pydantic import Field, ValidationInfo, field_validator
@@ -22,6 +23,7 @@ from pydantic import Field, ValidationInfo, field_validator
 from pipeline.components import Component, Kind, Options
 from pipeline.extract import table_cell_lines, table_money
 from pipeline.extract.amounts import (
+    AMOUNT_GROUPS,
     PatternRule,
     Shared,
     as_number,
@@ -37,18 +39,7 @@ from pipeline.extract.amounts import (
 )
 from pipeline.model import Document, Extraction, Mention, Values
 from pipeline.normalise import NormLine
-from pipeline.rules import Pattern, RuleModel, VerbosePattern, compiled, read_yaml, validate_model
-
-
-@dataclass(frozen=True)
-class Continued:
-    """How an amount at the end of a line runs on to the next (see money.yaml `continued`)."""
-
-    max_blank_lines: int
-    ends_line: regex.Pattern[str]
-    ends_line_open_range: regex.Pattern[str]
-    multiplier: regex.Pattern[str]
-    range_end: regex.Pattern[str]
+from pipeline.rules import Regex, RuleModel, VerboseRegex, declares, groups, known, read_yaml, validate_model
 
 
 @dataclass(frozen=True)
@@ -58,11 +49,8 @@ class MoneyRules:
     minor_of: dict[str, tuple[str, Decimal]]  # lower-case minor word -> (currency, value)
     mult_of: dict[str, Decimal]  # lower-case multiplier form -> value
     triggers: tuple[str, ...]  # a line holding none of these is skipped
-    pence_digits: int
-    footnote_follows: regex.Pattern[str]
-    cell_end: regex.Pattern[str]  # after an amount: the end of a table cell (pence there are pence)
-    table_row: regex.Pattern[str]  # a line that is a table row (cells split by tabs or pipes)
-    continued: Continued
+    footnotes: Footnotes
+    continued: ContinuedRules
     shared: Shared
     table: table_money.TableRules  # money in table cells (rules/table_money.yaml)
     cell_lines: table_money.CellLineRules  # tables written one cell per line (the same file)
@@ -88,52 +76,41 @@ class Multiplier(RuleModel):
 
 class Footnotes(RuleModel):
     pence_digits: int = Field(ge=0)
-    footnote_follows: Pattern
-    cell_end: Pattern
-    table_row: Pattern
+    footnote_follows: Regex
+    cell_end: Regex  # after an amount: the end of a table cell (pence there are pence)
+    table_row: Regex  # a line that is a table row (cells split by tabs or pipes)
 
 
 class ContinuedRules(RuleModel):
-    max_blank_lines: int = Field(ge=0)
-    ends_line: VerbosePattern
-    ends_line_open_range: VerbosePattern
-    multiplier: VerbosePattern
-    range_end: VerbosePattern
+    """How an amount at the end of a line runs on to the next."""
 
-    @field_validator("multiplier", "range_end")
-    @classmethod
-    def _groups(cls, value: str, info: ValidationInfo) -> str:
-        need = {"multiplier": {"hmult"}, "range_end": {"high", "hmult"}}[str(info.field_name)]
-        if not need <= set(compiled(value, regex.VERBOSE).groupindex):
-            raise ValueError(f"`{info.field_name}` needs group(s) {', '.join(sorted(need))}")
-        return value
+    max_blank_lines: int = Field(ge=0)
+    ends_line: VerboseRegex
+    ends_line_open_range: VerboseRegex
+    multiplier: Annotated[VerboseRegex, groups("hmult")]
+    range_end: Annotated[VerboseRegex, groups("high", "hmult")]
+
+
+# the named groups the code reads of a money pattern
+GROUPS = frozenset({"sign", "cur", "low", "lmult", "hcur", "high", "hmult", "lword", "frac", "cword", "minor"})
 
 
 class MoneyPattern(PatternRule):
-    GROUPS = frozenset({"sign", "cur", "low", "lmult", "hcur", "high", "hmult", "lword", "frac", "cword", "minor"})
-    FLAGS = regex.VERBOSE
+    pattern: Annotated[VerboseRegex, groups(only=GROUPS, one_of=AMOUNT_GROUPS)]
 
 
 class MoneyFile(RuleModel):
     """rules/money.yaml. Its word lists become macros (`{{cur_sign}}`, `{{mult}}`...) of its patterns."""
 
     currencies: list[Currency]
-    multipliers: list[Multiplier]
-    attached_only: tuple[str, ...] = ()  # multiplier forms written only glued to the number (`£2b`)
-    word_forms: tuple[str, ...] = ()  # multiplier forms that are words (`two billion pounds`)
+    multipliers: Annotated[list[Multiplier], declares("multiplier forms", lambda m: [f.lower() for f in m.forms])]
+    # multiplier forms (lower case) written only glued to the number (`£2b`), or as words (`two billion pounds`)
+    attached_only: Annotated[tuple[str, ...], known("multiplier forms")] = ()
+    word_forms: Annotated[tuple[str, ...], known("multiplier forms")] = ()
     macros: dict[str, str] = Field(default={}, validate_default=True)
     footnotes: Footnotes
     continued: ContinuedRules
     patterns: list[MoneyPattern] = Field(min_length=1)
-
-    @field_validator("attached_only", "word_forms")
-    @classmethod
-    def _forms(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
-        forms = {f.lower() for m in info.data.get("multipliers", []) for f in m.forms}
-        unknown = [w for w in value if w.lower() not in forms]
-        if unknown:
-            raise ValueError(f"not a multiplier form: {', '.join(unknown)}")
-        return value
 
     @field_validator("macros")
     @classmethod
@@ -158,37 +135,23 @@ class MoneyFile(RuleModel):
 def load_rules(directory: Path) -> MoneyRules:
     """rules/money.yaml (with amounts.yaml and table_money.yaml), validated and compiled once."""
     shared = load_shared(directory)
-    path = directory / "money.yaml"
-    f = validate_model(MoneyFile, read_yaml(path), path, {"macros": dict(shared.macros)})
-    currency_of: dict[str, str] = {}
-    for c in f.currencies:
-        currency_of.update({**{s: c.code for s in [*c.signs, *c.codes]}, **{squash(w): c.code for w in c.words}})
+    path, context = directory / "money.yaml", {"macros": dict(shared.macros)}
+    f = validate_model(MoneyFile, read_yaml(path), path, context)
+    currency_of = {k: c.code for c in f.currencies for k in [*c.signs, *c.codes, *map(squash, c.words)]}
     minor_of = {squash(w): (c.code, c.minor.value) for c in f.currencies if c.minor for w in c.minor.words}
-    signs = [s for c in f.currencies for s in c.signs]
-    codes = [s for c in f.currencies for s in c.codes]
-    triggers = {*signs, *codes}
-    for w in [*(w for c in f.currencies for w in c.words), *minor_of]:
-        triggers.update({w.lower(), w.capitalize(), w.upper()})
-    cont = f.continued
+    words = [*(w for c in f.currencies for w in c.words), *minor_of]
+    triggers = {s for c in f.currencies for s in [*c.signs, *c.codes]}
+    triggers |= {v for w in words for v in (w.lower(), w.capitalize(), w.upper())}
     return MoneyRules(
         patterns=tuple(f.patterns),
         currency_of=currency_of,
         minor_of=minor_of,
         mult_of={form.lower(): Decimal(m.value) for m in f.multipliers for form in m.forms},
         triggers=tuple(sorted(triggers)),
-        pence_digits=f.footnotes.pence_digits,
-        footnote_follows=compiled(f.footnotes.footnote_follows),
-        cell_end=compiled(f.footnotes.cell_end),
-        table_row=compiled(f.footnotes.table_row),
-        continued=Continued(
-            cont.max_blank_lines,
-            *(
-                compiled(p, regex.VERBOSE)
-                for p in (cont.ends_line, cont.ends_line_open_range, cont.multiplier, cont.range_end)
-            ),
-        ),
+        footnotes=f.footnotes,
+        continued=f.continued,
         shared=shared,
-        table=table_money.load_table_rules(directory, signs, codes, currency_of, shared),
+        table=table_money.load_table_rules(directory, context["macros"], currency_of, shared),
         cell_lines=table_cell_lines.load_cell_line_rules(directory),
     )
 
@@ -244,9 +207,11 @@ def _currency(rules: MoneyRules, m: regex.Match[str]) -> str | None:
 def _footnote_follows(rules: MoneyRules, text: str, start: int, end: int) -> bool:
     """Whether what follows two decimals makes them a footnote (`£230,000.17 This`): a new sentence, or
     the end of a line of prose; not the end of a table cell (`£68,309.18` alone or in a row's cell)."""
-    if not rules.footnote_follows.match(text, end):
+    if not rules.footnotes.footnote_follows.match(text, end):
         return False
-    if rules.cell_end.match(text, end) and (rules.table_row.search(text) or not text[:start].strip()):
+    if rules.footnotes.cell_end.match(text, end) and (
+        rules.footnotes.table_row.search(text) or not text[:start].strip()
+    ):
         return False
     return True
 
@@ -275,7 +240,7 @@ def _read(pat: PatternRule, m: regex.Match[str], text: str, rules: MoneyRules) -
     if (hmult if high_s is not None else lmult) is None and "." in last_s:
         whole, _, decimals = last_s.partition(".")
         if "," in whole and (
-            len(decimals) != rules.pence_digits or _footnote_follows(rules, text, start, m.end(last_key))
+            len(decimals) != rules.footnotes.pence_digits or _footnote_follows(rules, text, start, m.end(last_key))
         ):
             end = m.start(last_key) + len(whole)
             if high_s is not None:

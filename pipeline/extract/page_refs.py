@@ -19,7 +19,7 @@ import regex
 from pydantic import Field, field_validator
 
 from pipeline.extract.amounts import Shared, load_shared, parse_number_words, set_macros
-from pipeline.rules import MacroPattern, Pattern, Regex, RuleModel, compiled, read_yaml, validate_model
+from pipeline.rules import MacroRegex, Regex, RuleModel, read_yaml, validate_model
 
 OPENERS = {")": "(", "]": "["}
 _MAY_HOLD_REF = regex.compile(r"(?i)\bp|page")  # a line with neither holds no page reference (compiled once)
@@ -42,13 +42,13 @@ class PageRef:
 class PageRefRules:
     patterns: tuple[regex.Pattern[str], ...]
     cites: Cites
-    self_refs: tuple[tuple[str, str, regex.Pattern[str]], ...]  # name, where, pattern
+    self_refs: tuple[SelfReference, ...]
     shared: Shared  # number words (rules/amounts.yaml): `page seven`
 
 
 class PagePattern(RuleModel):
     name: str
-    pattern: MacroPattern
+    pattern: MacroRegex
 
 
 class Cites(RuleModel):
@@ -67,7 +67,7 @@ class Cites(RuleModel):
 class SelfReference(RuleModel):
     name: str
     where: Literal["ref", "before", "after", "line"]
-    pattern: Pattern
+    pattern: Regex
 
 
 class PageRefFile(RuleModel):
@@ -86,8 +86,7 @@ def load_rules(directory: Path) -> PageRefRules:
     shared = load_shared(directory)
     path = directory / "page_refs.yaml"
     f = validate_model(PageRefFile, read_yaml(path), path, {"macros": dict(shared.macros)})
-    selfs = tuple((s.name, s.where, compiled(s.pattern)) for s in f.self_references)
-    return PageRefRules(tuple(compiled(p.pattern) for p in f.patterns), f.cites, selfs, shared)
+    return PageRefRules(tuple(p.pattern for p in f.patterns), f.cites, tuple(f.self_references), shared)
 
 
 def _page(s: str | None) -> int | None:
@@ -140,7 +139,7 @@ def find_refs(text: str, rules: PageRefRules, names: Sequence[regex.Pattern[str]
 
 def _self_ref(text: str, s: int, e: int, rules: PageRefRules) -> str | None:
     parts = {"ref": text[s:e], "before": text[:s], "after": text[e:], "line": text}
-    for name, where, pat in rules.self_refs:
+    for name, where, pat in ((s.name, s.where, s.pattern) for s in rules.self_refs):
         if pat.search(parts[where]):
             return name
     return None

@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Annotated
 
 import regex
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Field, field_validator
 
 from pipeline.components import Component, Kind, Options
 from pipeline.extract.amounts import (
+    AMOUNT_GROUPS,
     PatternRule,
     Shared,
     as_number,
@@ -32,7 +33,7 @@ from pipeline.extract.amounts import (
 )
 from pipeline.model import Document, Extraction, Mention, Values
 from pipeline.normalise import NormLine
-from pipeline.rules import MacroPattern, Pattern, RuleModel, compiled, read_yaml, validate_model
+from pipeline.rules import MacroRegex, Regex, RuleModel, compiled, declares, groups, known, read_yaml, validate_model
 
 
 @dataclass(frozen=True)
@@ -42,24 +43,20 @@ class PercentRules:
     shared: Shared
     descending_ranges: frozenset[str]  # patterns whose high-to-low pair is a range (`11-5%`)
     descending_not_range: regex.Pattern[str]  # a first number that makes such a pair no range (`2017`)
-    continued: tuple[int, regex.Pattern[str], regex.Pattern[str]] | None  # max blank lines, ends_line, opens_line
+    continued: PercentContinued | None
+
+
+GROUPS = frozenset({"sign", "low", "hsign", "high", "lword", "hword"})  # the named groups the code reads
 
 
 class PercentPattern(PatternRule):
-    GROUPS = frozenset({"sign", "low", "hsign", "high", "lword", "hword"})
+    pattern: Annotated[MacroRegex, groups(only=GROUPS, one_of=AMOUNT_GROUPS)]
 
 
 class PercentContinued(RuleModel):
     max_blank_lines: int = Field(ge=0)
-    ends_line: MacroPattern
-    opens_line: MacroPattern
-
-    @field_validator("ends_line")
-    @classmethod
-    def _low(cls, value: str) -> str:
-        if "low" not in compiled(value).groupindex:
-            raise ValueError("`ends_line` needs a group low")
-        return value
+    ends_line: Annotated[MacroRegex, groups("low")]
+    opens_line: MacroRegex
 
 
 class PercentFile(RuleModel):
@@ -68,19 +65,15 @@ class PercentFile(RuleModel):
     triggers: list[Annotated[str, Field(min_length=1)]] = Field(min_length=1)
     macros: dict[str, str] = Field(default={}, validate_default=True)
     continued: PercentContinued | None = None
-    patterns: list[PercentPattern] = Field(min_length=1)
-    descending_ranges: tuple[str, ...] = ()  # patterns whose high-to-low pair is a range (`11-5%`)
-    descending_not_range: Pattern = "(?!)"  # a first number that makes such a pair no range (`2017`)
+    patterns: Annotated[list[PercentPattern], declares("patterns", lambda p: [p.name])] = Field(min_length=1)
+    descending_ranges: Annotated[
+        tuple[str, ...], known("patterns")
+    ] = ()  # patterns whose high-to-low pair is a range (`11-5%`)
+    descending_not_range: Regex = Field(
+        default_factory=lambda: compiled("(?!)")
+    )  # a first number that makes such a pair no range (`2017`)
 
     _macros = field_validator("macros")(set_macros)
-
-    @field_validator("descending_ranges")
-    @classmethod
-    def _named(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
-        unknown = set(value) - {p.name for p in info.data.get("patterns", [])}
-        if unknown:
-            raise ValueError(f"expected names of patterns in `patterns`, not {', '.join(sorted(unknown))}")
-        return value
 
 
 @lru_cache(maxsize=4)
@@ -88,11 +81,8 @@ def load_rules(directory: Path) -> PercentRules:
     shared = load_shared(directory)
     path = directory / "percent.yaml"
     f = validate_model(PercentFile, read_yaml(path), path, {"macros": dict(shared.macros)})
-    c = f.continued
-    continued = (c.max_blank_lines, compiled(c.ends_line), compiled(c.opens_line)) if c else None
-    not_range = compiled(f.descending_not_range)
-    descending = frozenset(f.descending_ranges)
-    return PercentRules(tuple(f.patterns), tuple(f.triggers), shared, descending, not_range, continued)
+    ranges = frozenset(f.descending_ranges)
+    return PercentRules(tuple(f.patterns), tuple(f.triggers), shared, ranges, f.descending_not_range, f.continued)
 
 
 @dataclass(frozen=True)
@@ -137,7 +127,7 @@ def _continued(doc: Document, lines: Sequence[NormLine], i: int, rules: PercentR
     """A number ending line i whose `per cent` opens the next non-blank body line (see `continued`)."""
     if rules.continued is None:
         return None
-    max_blank, ends, opens = rules.continued
+    max_blank, ends, opens = rules.continued.max_blank_lines, rules.continued.ends_line, rules.continued.opens_line
     if not lines[i].text.rstrip()[-1:].isdigit():
         return None
     m = ends.search(lines[i].text)

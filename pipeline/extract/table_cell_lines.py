@@ -84,7 +84,7 @@ def _cells(doc: Document, lines: Sequence[NormLine], rules: TableRules, own: Cel
                 yield None
             continue
         blanks = 0
-        if any(s.row.search(nl.text) for s in rules.separators):
+        if any(s.row.search(nl.text) for s in rules.file.separators):
             yield None
             continue
         start = len(nl.text) - len(nl.text.lstrip())
@@ -138,7 +138,7 @@ def find(doc: Document, lines: Sequence[NormLine], rules: TableRules, own: CellL
         elif columns is not None:
             columns = None  # a header too short to be one
         previous.append(r)
-        del previous[: -max(rules.header_rows_above, 1) * 2]
+        del previous[: -max(rules.file.header_rows_above, 1) * 2]
 
     for item in _cells(doc, lines, rules, own):
         if item is None:
@@ -155,7 +155,7 @@ def find(doc: Document, lines: Sequence[NormLine], rules: TableRules, own: CellL
 
 def _years_over(previous: list[list[_Cell]], n: int, rules: TableRules) -> list[str | None] | None:
     """The financial years of a run of n year cells among the few runs just above a header."""
-    for r in reversed(previous[-rules.header_rows_above * 2 :] if rules.header_rows_above else []):
+    for r in reversed(previous[-rules.file.header_rows_above * 2 :] if rules.file.header_rows_above else []):
         if r[0].kind == "year" and len(r) == n:
             return [_fin_year(c.cell.text, rules) for c in r]
     return None

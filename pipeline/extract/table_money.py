@@ -21,17 +21,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
 import regex
-from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from pipeline.extract.amounts import Shared, parse_number, phrase_alternation
 from pipeline.model import BBox, Document, Line
 from pipeline.normalise import NormLine
-from pipeline.rules import Pattern, RuleModel, VerbosePattern, compiled, read_yaml, validate_model
+from pipeline.rules import Regex, RuleModel, VerboseRegex, groups, read_yaml, validate_model
 
 FILE = "table_money.yaml"
 WORD = regex.compile(r"\S+")
@@ -39,39 +38,13 @@ DIGIT = regex.compile(r"\d")
 
 
 @dataclass(frozen=True)
-class Separator:
-    name: str
-    row: regex.Pattern[str]
-    split: str
-    borders: bool
-    skip: regex.Pattern[str] | None
-    max_gap_lines: int
-
-
-@dataclass(frozen=True)
-class Header:
-    name: str
-    basis: str
-    pattern: regex.Pattern[str]
-    currency: str | None  # for headers that name no currency
-    whole_cell: bool
-
-
-@dataclass(frozen=True)
 class TableRules:
-    separators: tuple[Separator, ...]
-    headers: tuple[Header, ...]
-    min_header_cells: int
+    """table_money.yaml, with its unit forms' values, money.yaml's currencies and amounts.yaml's years."""
+
+    file: TableMoneyFile
     unit_of: dict[str, Decimal]  # lower-case unit form -> value
     currency_of: dict[str, str]  # sign or code -> currency code
-    number: regex.Pattern[str]
-    nil: regex.Pattern[str]
-    range: regex.Pattern[str]
-    max_offset_em: float
-    min_fit_share: float
-    header_rows_above: int
-    year: regex.Pattern[str]  # a financial year (rules/amounts.yaml fin_year.year)
-    max_years: int
+    shared: Shared  # `year`: a financial year (rules/amounts.yaml fin_year.year), `max_years`
 
 
 @dataclass(frozen=True)
@@ -122,45 +95,36 @@ class Unit(RuleModel):
     forms: list[str]
 
 
-class SeparatorRule(RuleModel):
+class Separator(RuleModel):
     name: str
-    row: Pattern
+    row: Regex
     split: str = Field(min_length=1)
     borders: bool
-    skip: Pattern | None = None
+    skip: Regex | None = None
     max_gap_lines: int = Field(ge=0, strict=True)
 
 
-class HeaderRule(RuleModel):
+class Header(RuleModel):
     name: str
     basis: Literal["column_header", "amount_column"]
-    pattern: VerbosePattern
+    pattern: VerboseRegex
     currency: str | None = None  # for headers that name no currency
     whole_cell: bool = False  # the pattern must cover the cell's whole text
 
     @model_validator(mode="after")
-    def _currency(self, info: ValidationInfo) -> HeaderRule:
+    def _currency(self, info: ValidationInfo) -> Header:
         if self.basis == "amount_column":
             if self.currency not in (info.context or {}).get("currencies", ()):
                 raise ValueError("an amount_column header needs a `currency` of rules/money.yaml")
-        elif "cur" not in compiled(self.pattern, regex.VERBOSE).groupindex:
+        elif "cur" not in self.pattern.groupindex:
             raise ValueError("a column_header pattern needs a group `cur`")
         return self
 
 
-def _groups(*names: str) -> AfterValidator:
-    def check(value: str) -> str:
-        if not set(names) <= set(compiled(value).groupindex):
-            raise ValueError(f"the pattern needs groups {', '.join(names)}")
-        return value
-
-    return AfterValidator(check)
-
-
 class Cells(RuleModel):
-    number: Annotated[Pattern, _groups("minus", "num", "paren")]
-    nil: Pattern
-    range: Annotated[Pattern, _groups("low", "high")]
+    number: Annotated[Regex, groups("minus", "num", "paren")]
+    nil: Regex
+    range: Annotated[Regex, groups("low", "high")]
 
 
 class Boxes(RuleModel):
@@ -180,8 +144,8 @@ class TableMoneyFile(RuleModel):
     """rules/table_money.yaml; the currencies (`{{cur_sign}}`, `{{cur_code}}`) come from money.yaml."""
 
     units: list[Unit]
-    separators: list[SeparatorRule] = Field(min_length=1)
-    headers: list[HeaderRule] = Field(min_length=1)
+    separators: tuple[Separator, ...] = Field(min_length=1)
+    headers: tuple[Header, ...] = Field(min_length=1)
     min_header_cells: int = Field(ge=1, strict=True)
     header_rows_above: int = Field(ge=0, strict=True)
     cells: Cells
@@ -198,45 +162,13 @@ class TableMoneyFile(RuleModel):
 
 
 def load_table_rules(
-    directory: Path, signs: Sequence[str], codes: Sequence[str], currency_of: dict[str, str], shared: Shared
+    directory: Path, macros: dict[str, str], currency_of: dict[str, str], shared: Shared
 ) -> TableRules:
     """The rules of table_money.yaml; currencies come from money.yaml, financial years from amounts.yaml."""
-    rules = _load(directory, tuple(signs), tuple(codes), tuple(sorted(currency_of.items())))
-    return replace(rules, year=shared.year, max_years=shared.max_years)
-
-
-@lru_cache(maxsize=4)
-def _load(
-    directory: Path, signs: tuple[str, ...], codes: tuple[str, ...], currency_items: tuple[tuple[str, str], ...]
-) -> TableRules:
     path = directory / FILE
-    macros = {
-        "cur_sign": phrase_alternation(list(signs)),
-        "cur_code": f"(?<![A-Za-z])(?:{phrase_alternation(list(codes))})(?![A-Za-z])",
-    }
-    context = {"macros": macros, "currencies": {code for _, code in currency_items}}
+    context = {"macros": dict(macros), "currencies": set(currency_of.values())}
     f = validate_model(TableMoneyFile, read_yaml(path), path, context)
-    return TableRules(
-        separators=tuple(
-            Separator(sep.name, compiled(sep.row), sep.split, sep.borders, skip, sep.max_gap_lines)
-            for sep in f.separators
-            for skip in [None if sep.skip is None else compiled(sep.skip)]
-        ),
-        headers=tuple(
-            Header(h.name, h.basis, compiled(h.pattern, regex.VERBOSE), h.currency, h.whole_cell) for h in f.headers
-        ),
-        min_header_cells=f.min_header_cells,
-        unit_of={form.lower(): Decimal(u.value) for u in f.units for form in u.forms},
-        currency_of=dict(currency_items),
-        number=compiled(f.cells.number),
-        nil=compiled(f.cells.nil),
-        range=compiled(f.cells.range),
-        max_offset_em=f.boxes.max_offset_em,
-        min_fit_share=f.boxes.min_fit_share,
-        header_rows_above=f.header_rows_above,
-        year=regex.compile("(?!)"),
-        max_years=1,
-    )
+    return TableRules(f, {form.lower(): Decimal(u.value) for u in f.units for form in u.forms}, currency_of, shared)
 
 
 # --- cells and their place on the page ---------------------------------------------------------
@@ -317,7 +249,7 @@ def _words(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def is_number_cell(cell: Cell, rules: TableRules) -> bool:
     """Every word of the cell is a number or a nil (and there is at least one)."""
-    text, number, nil = cell.text, rules.number, rules.nil
+    text, number, nil = cell.text, rules.file.cells.number, rules.file.cells.nil
     found = False
     for m in WORD.finditer(text):  # word by word: prose stops at its first word
         s, e = m.span()
@@ -328,7 +260,7 @@ def is_number_cell(cell: Cell, rules: TableRules) -> bool:
 
 
 def _money_column(cell: Cell, rules: TableRules) -> tuple[Header, regex.Match[str]] | None:
-    for h in rules.headers:
+    for h in rules.file.headers:
         m = h.pattern.fullmatch(cell.text) if h.whole_cell else h.pattern.search(cell.text)
         if m:
             return h, m
@@ -338,7 +270,7 @@ def _money_column(cell: Cell, rules: TableRules) -> tuple[Header, regex.Match[st
 def parse_unit_header(cell: Cell, rules: TableRules) -> tuple[str, Decimal] | None:
     """The currency and unit of a cell that is, whole, a money header naming a currency (`£000`,
     `(£000)`, `£m`), or None."""
-    for h in rules.headers:
+    for h in rules.file.headers:
         m = h.pattern.fullmatch(cell.text) if h.basis == "column_header" else None
         if m:
             token = m.group("cur")
@@ -358,10 +290,10 @@ def header_columns(
     registration`, two header cells glued on the page) gives two columns: up to the end of the
     money header, and the rest.
     """
-    if not any(h.pattern.search(nl.text) for h in rules.headers):
+    if not any(h.pattern.search(nl.text) for h in rules.file.headers):
         return None  # (a quick test: no header anywhere on the line)
     filled = [c for c in cells if c.text]
-    if len(filled) < rules.min_header_cells or any(is_number_cell(c, rules) for c in filled):
+    if len(filled) < rules.file.min_header_cells or any(is_number_cell(c, rules) for c in filled):
         return None
     columns: list[Column] = []
     money = False
@@ -407,9 +339,9 @@ def _cell_over(column: Column, row: Row, cells_in_header: int, axis: str | None)
 def _fin_year(text: str, rules: TableRules) -> str | None:
     """The one financial year written in a header cell (`2024/25`, `2024-25 £000`), or None."""
     years = []
-    for m in rules.year.finditer(text):
+    for m in rules.shared.year.finditer(text):
         y1, y2 = m.group("y1"), m.group("y2")
-        if y2 is None or 0 < (int(y2[-2:]) - int(y1[-2:])) % 100 <= rules.max_years:
+        if y2 is None or 0 < (int(y2[-2:]) - int(y1[-2:])) % 100 <= rules.shared.max_years:
             years.append(" ".join(m.group().split()))
     return years[0] if len(years) == 1 else None
 
@@ -444,7 +376,7 @@ def _column_of(extent: tuple[float, float], height: float, columns: list[Column]
             if overlap > most:
                 best, most = c, overlap
     # none overlapping: the nearest, when near enough
-    return best if most > 0 or -most <= rules.max_offset_em * height else None
+    return best if most > 0 or -most <= rules.file.boxes.max_offset_em * height else None
 
 
 def _fits(nl: NormLine, line: Line, cells: list[Cell], table: Table, rules: TableRules) -> bool:
@@ -456,7 +388,7 @@ def _fits(nl: NormLine, line: Line, cells: list[Cell], table: Table, rules: Tabl
         if extent is None:
             return False
         fitting += any(_overlap(extent, p) > 0 for p in placed)
-    return bool(filled) and fitting >= rules.min_fit_share * len(filled)
+    return bool(filled) and fitting >= rules.file.boxes.min_fit_share * len(filled)
 
 
 def _amount(m: regex.Match[str], column: Column) -> Decimal:
@@ -514,7 +446,7 @@ def _amounts(
         return
     where = (header.page, header.number)
     first, last = words[0][0], words[-1][1]
-    r = rules.range.fullmatch(cell.text, first, last)
+    r = rules.file.cells.range.fullmatch(cell.text, first, last)
     if r:
         low, high = parse_number(r.group("low")) * col.unit, parse_number(r.group("high")) * col.unit
         if low <= high:
@@ -522,8 +454,8 @@ def _amounts(
                 i, cell.start + first, cell.start + last, col.currency, low, high, col.basis, col.fin_year, *where
             )
             return
-    found = [(s, e, rules.number.fullmatch(cell.text, s, e)) for s, e in words]
-    if not all(m or rules.nil.fullmatch(cell.text, s, e) for s, e, m in found):
+    found = [(s, e, rules.file.cells.number.fullmatch(cell.text, s, e)) for s, e in words]
+    if not all(m or rules.file.cells.nil.fullmatch(cell.text, s, e) for s, e, m in found):
         return
     for s, e, m in found:
         if m is not None:
@@ -541,7 +473,7 @@ def find(doc: Document, lines: Sequence[NormLine], rules: TableRules) -> list[Ce
     above_sep: Separator | None = None
     for i, nl in enumerate(lines):
         line = doc.lines[i]
-        sep = next((s for s in rules.separators if s.row.search(nl.text)), None)
+        sep = next((s for s in rules.file.separators if s.row.search(nl.text)), None)
         if sep is not None and sep.skip is not None and sep.skip.match(nl.text):
             continue
         cells = split_cells(nl.text, sep) if sep is not None else []
@@ -557,7 +489,7 @@ def find(doc: Document, lines: Sequence[NormLine], rules: TableRules) -> list[Ce
                 table = Table(sep, line, columns, len(cells), axis)
                 above = []
                 continue
-            above = [*above, (nl, line, cells)][-rules.header_rows_above :] if rules.header_rows_above else []
+            above = [*above, (nl, line, cells)][-rules.file.header_rows_above :] if rules.file.header_rows_above else []
         if table is not None and sep is table.separator and _in_table(nl, line, cells, table, rules):
             table.gap = 0
             out.extend(_row_amounts(i, nl, line, cells, table, rules))

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Literal
 
 import regex
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field
 
-from pipeline.rules import RuleError, read_yaml, validate_model
+from pipeline.rules import Pattern, RuleModel, compiled, load_model, once
 
 FILE = "facts.yaml"
 MEASURES = ("deficit", "surplus", "control_total", "savings", "gap", "funding", "capital", "spend", "other")
@@ -22,31 +22,17 @@ Measure = Literal["deficit", "surplus", "control_total", "savings", "gap", "fund
 
 
 def _compile(value: str, case: bool = False) -> regex.Pattern[str]:
-    try:
-        return regex.compile(value, (0 if case else regex.IGNORECASE) | regex.VERSION1)
-    except regex.error as exc:
-        raise ValueError(f"pattern does not compile ({exc})") from None
+    return compiled(value, 0 if case else regex.IGNORECASE)
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
-
-
-def _pattern(value: Any) -> str:
-    if not isinstance(value, str) or not value:
-        raise ValueError("expected a regular expression (a non-empty string)")
-    _compile(value)
-    return value
-
-
-class ContextRules(_Model):
+class ContextRules(RuleModel):
     pdf_paragraph_gap: float = Field(gt=0)
-    paragraph_ends: str
-    introduces: str
+    paragraph_ends: Pattern
+    introduces: Pattern
     heading_max_words: int = Field(ge=1)
-    heading_pattern: str
-    not_heading: str
-    clause_breaks: str
+    heading_pattern: Pattern
+    not_heading: Pattern
+    clause_breaks: Pattern
     carry_paragraphs: int = Field(ge=0)
     paragraph_lookback: int = Field(ge=0)
     max_reach: int = Field(ge=100)
@@ -55,33 +41,27 @@ class ContextRules(_Model):
     place_heading_lookback: int = Field(ge=0)
     carry_unnamed: bool = True
 
-    _check = field_validator("paragraph_ends", "introduces", "heading_pattern", "not_heading", "clause_breaks")(
-        _pattern
-    )
 
-
-class Cue(_Model):
-    id: str
+class Cue(RuleModel):
+    id: Annotated[str, once("cue ids")]
     measure: Measure
-    pattern: str
+    pattern: Pattern
     weight: float = Field(gt=0)
     max_words: int = Field(ge=0)
     side: Literal["before", "after", "either"] = "either"
     case: bool = False
 
-    _check = field_validator("pattern")(_pattern)
 
-
-class MeasureRules(_Model):
+class MeasureRules(RuleModel):
     distance_penalty: float = Field(ge=0)
     clause_penalty: float = Field(ge=0)
     min_score: float
-    part_of: str
-    part_continues: str
-    part_of_next: str
-    part_of_sentence: str | None = None
-    change_from: str
-    change_to: str
+    part_of: Pattern
+    part_continues: Pattern
+    part_of_next: Pattern
+    part_of_sentence: Pattern | None = None
+    change_from: Pattern
+    change_to: Pattern
     after_penalty: float = Field(ge=0)
     head_words: int = Field(ge=0)
     head_bonus: float = Field(ge=0)
@@ -91,130 +71,82 @@ class MeasureRules(_Model):
     context_penalty: float | None = Field(default=None, ge=0)
     context_chars: int = Field(default=0, ge=0)
     context_min_reach: int = Field(default=0, ge=0)
-    caption: str | None = None
+    caption: Pattern | None = None
     caption_lookback: int = Field(default=0, ge=0)
 
-    _check = field_validator("part_of", "part_continues", "part_of_next", "change_from", "change_to")(_pattern)
-    _check_caption = field_validator("caption")(lambda v: v if v is None else _pattern(v))
 
-    @field_validator("cues", "table_title_cues")
-    @classmethod
-    def _unique(cls, cues: list[Cue]) -> list[Cue]:
-        seen: set[str] = set()
-        for cue in cues:
-            if cue.id in seen:
-                raise ValueError(f"rule id {cue.id!r} is used twice")
-            seen.add(cue.id)
-        return cues
-
-
-class PeriodRules(_Model):
-    financial_year: str
-    fy_short: str
-    april_to_march: str
-    run: str
-    calendar: str
+class PeriodRules(RuleModel):
+    financial_year: Pattern
+    fy_short: Pattern
+    april_to_march: Pattern
+    run: Pattern
+    calendar: Pattern
     calendar_max_words: int = Field(ge=0)
-    calendar_after: str
+    calendar_after: Pattern
     calendar_after_words: int = Field(ge=0)
-    not_calendar: str
-    relative: str
-    this_year: str
-    annual_report: str
+    not_calendar: Pattern
+    relative: Pattern
+    this_year: Pattern
+    annual_report: Pattern
     max_words_after: int = Field(ge=0)
-    comparison: str
-    continues: str | None = None
+    comparison: Pattern
+    continues: Pattern | None = None
     nearest_wins: bool = False
     asides: bool = False
     owned_words: int | None = Field(default=None, ge=0)
-    month_year: str | None = None
-    deadline: str | None = None
-
-    _check = field_validator(
-        "financial_year",
-        "fy_short",
-        "april_to_march",
-        "run",
-        "calendar",
-        "not_calendar",
-        "relative",
-        "this_year",
-        "annual_report",
-        "comparison",
-    )(_pattern)
-    _check_continues = field_validator("continues", "month_year", "deadline")(lambda v: v if v is None else _pattern(v))
+    month_year: Pattern | None = None
+    deadline: Pattern | None = None
 
 
-class BackReference(_Model):
+class BackReference(RuleModel):
     id: str
-    pattern: str
+    pattern: Pattern
     types: list[str]
-    names: str = ""
+    names: Pattern | None = None
     suffix: str = ""
 
-    _check = field_validator("pattern")(_pattern)
-    _check_names = field_validator("names")(lambda v: _pattern(v) if v else v)
 
-
-class PlaceType(_Model):
+class PlaceType(RuleModel):
     id: str
     type: str
-    pattern: str  # words of the sentence that say the type (`acute trusts`)
+    pattern: Pattern  # words of the sentence that say the type (`acute trusts`)
     suffixes: list[str] = Field(min_length=1)
 
-    _check = field_validator("pattern")(_pattern)
 
-
-class WholeService(_Model):
+class WholeService(RuleModel):
     id: str
-    pattern: str
+    pattern: Pattern
     name: str
 
-    _check = field_validator("pattern")(_pattern)
 
-
-class SelfReference(_Model):
+class SelfReference(RuleModel):
     min_uses: int = Field(ge=1)
-    types: dict[str, str] = Field(min_length=1)  # type of body -> the words its own papers call it
-
-    @field_validator("types")
-    @classmethod
-    def _patterns(cls, v: dict[str, str]) -> dict[str, str]:
-        for pattern in v.values():
-            _pattern(pattern)
-        return v
+    types: dict[str, Pattern] = Field(min_length=1)  # type of body -> the words its own papers call it
 
 
-class SubjectRules(_Model):
+class SubjectRules(RuleModel):
     back_references: list[BackReference]
     whole_service: WholeService
-    not_subject_names: str
+    not_subject_names: Pattern
     paragraph_types: list[str]
     near_words: int = Field(ge=0)
-    counterparty_before: str
-    source_after: str
-    group_after: str
+    counterparty_before: Pattern
+    source_after: Pattern
+    group_after: Pattern
     subject_types: list[str] = Field(min_length=1)
     section_suffixes: list[str]
-    place_name: str
-    place_before: str
-    sentence_place: str | None = None
-    group_before: str | None = None
-    national_documents: str | None = None
+    place_name: Pattern
+    place_before: Pattern
+    sentence_place: Pattern | None = None
+    group_before: Pattern | None = None
+    national_documents: Pattern | None = None
     place_types: list[PlaceType]
     document_fields: list[Literal["publisher", "title", "author"]]
     document_types: list[str]
     self_reference: SelfReference | None = None
 
-    _check = field_validator(
-        "counterparty_before", "source_after", "group_after", "place_before", "not_subject_names", "place_name"
-    )(_pattern)
-    _check_place = field_validator("sentence_place", "national_documents", "group_before")(
-        lambda v: v if v is None else _pattern(v)
-    )
 
-
-class FactRules(_Model):
+class FactRules(RuleModel):
     context: ContextRules
     measure: MeasureRules
     period: PeriodRules
@@ -275,16 +207,7 @@ class Compiled:
         )
 
 
-def validate(data: Any, path: Path) -> FactRules:
-    """The typed rules of one parsed file; RuleError naming the entry and field otherwise."""
-    return validate_model(FactRules, data, path)
-
-
 @lru_cache(maxsize=4)
 def load_rules(rules_dir: Path) -> Compiled:
     """rules/facts.yaml, validated and compiled (once per process)."""
-    path = Path(rules_dir) / FILE
-    data = read_yaml(path)
-    if not isinstance(data, dict):
-        raise RuleError(path, "expected a mapping with context, measure, period and subject")
-    return Compiled(validate(data, path))
+    return Compiled(load_model(FactRules, Path(rules_dir) / FILE))

@@ -22,7 +22,7 @@ from pydantic import (
 from pipeline.extract.bodies.casing import slug
 from pipeline.extract.bodies.variants import variants
 from pipeline.rule_keys import KeyedRules, key
-from pipeline.rules import RuleError, RuleModel, load_model, read_jsonl, read_yaml, validate_model
+from pipeline.rules import RuleError, RuleModel, known, load_model, read_jsonl, read_yaml, validate_model
 
 BodyType = Literal[
     "national", "ccg", "trust", "stp", "local_gov", "parliament", "union", "think_tank", "company", "media", "other"
@@ -68,6 +68,7 @@ class KnownBody:
 
 
 Words = frozenset[str]
+ODS_CODES = "codes of nhs_ods.jsonl (scripts/make_gazetteer.py makes it)"
 Date = Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]  # YYYY, YYYY-MM or YYYY-MM-DD
 
 
@@ -189,8 +190,8 @@ class GazetteerEntry(RuleModel):
     name: str | None = None
     type: BodyType | None = None
     aliases: list[Annotated[str, StringConstraints(pattern=r"\S")]]
-    ods: str | None = None
-    former_name_of: str | None = None
+    ods: Annotated[str, known(ODS_CODES)] | None = None
+    former_name_of: Annotated[str, known(ODS_CODES)] | None = None
     official_name: str | None = None
     opened: Date | None = None
     closed: Date | None = None
@@ -209,11 +210,22 @@ class Gazetteer(RuleModel):
 
 
 class PatternRow(RuleModel):
-    """A generic pattern of patterns.jsonl: spaCy SpanRuler token patterns, labelled by family."""
+    """A generic pattern of patterns.jsonl: spaCy SpanRuler token patterns, labelled by a family of
+    resolve.yaml (the validation context's `families`)."""
 
-    label: str
+    label: Annotated[str, known("families")]
     id: str
     pattern: list[dict[str, Any]] = Field(min_length=1)
+
+    @field_validator("pattern")
+    @classmethod
+    def _token_pattern(cls, pattern: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        from spacy.schemas import validate_token_pattern  # spaCy only when the patterns are read
+
+        errors = validate_token_pattern(pattern)
+        if errors:
+            raise ValueError(f"not a spaCy token pattern ({'; '.join(errors)})")
+        return pattern
 
 
 @dataclass(frozen=True)
@@ -230,25 +242,14 @@ def load_rules(directory: Path) -> BodyRules:
     resolve = load_model(ResolveRules, base / "resolve.yaml")
     bodies = _load_ods(base / "nhs_ods.jsonl")
     _merge_gazetteer(base / "gazetteer.yaml", bodies, read_yaml(base / "variants.yaml"))
-    patterns = _load_patterns(base / "patterns.jsonl", resolve)
-    return BodyRules(directory, bodies, patterns, resolve)
+    patterns = read_jsonl(base / "patterns.jsonl", PatternRow, {"families": resolve.families})
+    return BodyRules(directory, bodies, tuple(p.model_dump() for p in patterns), resolve)
 
 
 def _load_ods(path: Path) -> dict[str, KnownBody]:
     out: dict[str, KnownBody] = {}
-    for n, data in enumerate(read_jsonl(path), 1):
-        row = validate_model(OdsRow, data, f"{path}, line {n}")
-        body = KnownBody(
-            slug(row.name),
-            row.name,
-            row.type,
-            list(row.aliases),
-            "ods",
-            row.ods_code,
-            row.official_name,
-            row.opened,
-            row.closed,
-        )
+    for row in read_jsonl(path, OdsRow):
+        body = KnownBody(id=slug(row.name), source="ods", **row.model_dump())
         if body.id in out:  # two organisations of one name (over time): keep both, told apart by code
             body.id = f"{body.id}-{row.ods_code.lower()}"
         out[body.id] = body
@@ -257,63 +258,32 @@ def _load_ods(path: Path) -> dict[str, KnownBody]:
 
 def _merge_gazetteer(path: Path, bodies: dict[str, KnownBody], variant_rules: dict[str, Any]) -> None:
     """The bodies of gazetteer.yaml, added to those of ODS (an entry with `ods` adds to that body)."""
-    by_code: dict[str, KnownBody] = {}
-    for b in bodies.values():
-        if b.ods_code:
-            by_code.setdefault(b.ods_code, b)
-    for i, row in enumerate(load_model(Gazetteer, path).bodies):
+    by_code = {b.ods_code: b for b in reversed(bodies.values()) if b.ods_code}  # the first body of a code
+    for i, row in enumerate(validate_model(Gazetteer, read_yaml(path), path, {ODS_CODES: by_code.keys()}).bodies):
         where = f"bodies[{i}] ({row.name or row.ods})"
         if row.ods and not row.former_name_of:
-            if row.ods not in by_code:
-                raise RuleError(
-                    path, f"ODS code {row.ods} is not in nhs_ods.jsonl (run scripts/make_gazetteer.py?)", where
-                )
             body = by_code[row.ods]
-            if row.name and row.name != body.name:
+            renamed = bool(row.name) and row.name != body.name
+            if row.name and renamed:
                 body.aliases.extend([body.name, row.name])
-                body.name = row.name
                 del bodies[body.id]
-                body.id = slug(row.name)
-                if body.id in bodies:
-                    raise RuleError(path, f"a body named {row.name!r} is already known", where)
-                bodies[body.id] = body
+                body.id, body.name = slug(row.name), row.name
             body.type = row.type or body.type
             body.aliases.extend(row.aliases)
-            body.exact = body.exact | row.exact
-            body.common_word = body.common_word | row.common_word
+            body.exact, body.common_word = body.exact | row.exact, body.common_word | row.common_word
             body.source = "gazetteer"
-            continue
-        assert row.name and row.type  # checked by GazetteerEntry
-        if row.former_name_of and row.former_name_of not in by_code:
-            raise RuleError(path, f"ODS code {row.former_name_of} is not in nhs_ods.jsonl", where)
-        body = KnownBody(
-            id=slug(row.name),
-            name=row.name,
-            type=row.type,
-            aliases=[
-                row.name,
-                *row.aliases,
-                *row.exact,
-                *row.common_word,
-                *variants(row.name, row.type, variant_rules),
-            ],
-            source="gazetteer",
-            ods_code=row.former_name_of,
-            official_name=row.official_name,
-            opened=row.opened,
-            closed=row.closed,
-            exact=row.exact,
-            common_word=row.common_word,
-        )
+            if not renamed:
+                continue
+        else:
+            assert row.name and row.type  # checked by GazetteerEntry
+            words = [*row.aliases, *row.exact, *row.common_word, *variants(row.name, row.type, variant_rules)]
+            body = KnownBody(
+                **row.model_dump(include={"name", "type", "official_name", "opened", "closed", "exact", "common_word"}),
+                id=slug(row.name),
+                aliases=[row.name, *words],
+                source="gazetteer",
+                ods_code=row.former_name_of,
+            )
         if body.id in bodies:
             raise RuleError(path, f"a body named {row.name!r} is already known (from ODS or above)", where)
         bodies[body.id] = body
-
-
-def _load_patterns(path: Path, resolve: ResolveRules) -> tuple[dict[str, Any], ...]:
-    rows = read_jsonl(path)
-    for n, data in enumerate(rows, 1):
-        row = validate_model(PatternRow, data, f"{path}, pattern {n}")
-        if row.label not in resolve.families:
-            raise RuleError(path, f"label {row.label!r} is not a family of resolve.yaml", f"pattern {row.id}")
-    return tuple(rows)
