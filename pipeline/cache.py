@@ -134,7 +134,7 @@ def ingest_code_version() -> str:
 
 
 def rules_hash(rules: Path) -> str:
-    """Every rule file (read afresh, unlike the cached `pipeline.rules.rules_version`)."""
+    """A hash of every rule file (read afresh): a changed rule changes it."""
     h = hashlib.sha256()
     for p in sorted(rules.rglob("*")):
         if p.is_file():

@@ -7,9 +7,7 @@ the file and the entry otherwise.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable
-from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -45,24 +43,11 @@ def rules_dir(override: Path | str | None = None) -> Path:
 
 def read_yaml(path: Path) -> Any:
     try:
-        with path.open(encoding="utf-8") as fh:
-            return yaml_load(fh)
+        return yaml_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise RuleError(path, "file not found") from None
     except yaml.YAMLError as exc:
         raise RuleError(path, f"not valid YAML ({exc})") from None
-
-
-@lru_cache(maxsize=8)
-def rules_version(directory: str | None = None) -> str:
-    """A hash of every rule file: a changed rule changes the version."""
-    root = rules_dir(directory)
-    h = hashlib.sha256()
-    for p in sorted(root.rglob("*")):
-        if p.is_file():
-            h.update(str(p.relative_to(root)).encode())
-            h.update(p.read_bytes())
-    return h.hexdigest()[:16]
 
 
 # --- typed rule files --------------------------------------------------------------------------
@@ -97,7 +82,10 @@ def validate_model(
         # an error of a whole list item (a model validator's) names the item, not a field
         where, field = (loc, ()) if loc and isinstance(loc[-1], int) else (loc[:-1], loc[-1:])
         what = f"field `{field[-1]}`" if field else ("the entry" if where else "the line" if json else "the file")
-        raise RuleError(path, f"{what}: {_expected(err)}", _entry(data, where)) from None
+        expected, value = str(err["msg"]).removeprefix("Value error, "), err.get("input")
+        if isinstance(value, str | int | float) and err["type"] != "value_error" and len(repr(value)) < 80:
+            expected += f", not {value!r}"  # what the file holds, where it is short
+        raise RuleError(path, f"{what}: {expected}", _entry(data, where)) from None
 
 
 def load_model(model: type[M], path: Path) -> M:
@@ -117,14 +105,6 @@ def read_jsonl(path: Path, model: type[M], context: dict[str, Any] | None = None
         for n, raw in enumerate(lines, 1)
         if raw.strip() and not raw.lstrip().startswith("//")
     ]
-
-
-def _expected(err: Any) -> str:
-    msg = str(err["msg"]).removeprefix("Value error, ")
-    value = err.get("input")
-    if isinstance(value, str | int | float) and err["type"] != "value_error" and len(repr(value)) < 80:
-        msg += f", not {value!r}"  # what the file holds, where it is short
-    return msg
 
 
 def _entry(data: Any, loc: tuple[int | str, ...]) -> str:

@@ -344,7 +344,7 @@ def test_rule_file_that_is_not_yaml(rules_copy):
 
 def test_shipped_rules_load():
     rules = money.load_rules(ROOT / "rules")
-    assert "£" in rules.triggers and rules.patterns
+    assert "£" in rules.triggers and rules.file.patterns
 
 
 def _beside(rules: Path, text: str) -> list[tuple[str, str | None, str | None, str | None]]:

@@ -36,8 +36,9 @@ import pipeline
 from pipeline.cache import stage_versions
 from pipeline.load import SCHEMA_DIR
 from pipeline.reviews.store import SCHEMA_FILE
-from pipeline.rules import RULES_DIR, rules_version
-print(pipeline.__file__, RULES_DIR, SCHEMA_DIR, SCHEMA_FILE, rules_version(), sep="\\n")
+from pipeline.cache import rules_hash
+from pipeline.rules import RULES_DIR
+print(pipeline.__file__, RULES_DIR, SCHEMA_DIR, SCHEMA_FILE, rules_hash(RULES_DIR), sep="\\n")
 print(json.dumps(stage_versions(RULES_DIR), sort_keys=True))
 """
 
@@ -109,13 +110,13 @@ def test_the_installed_package_reads_its_own_rules_and_schema(installed: Path, t
     assert Path(reviews_schema) == data / "db" / "reviews_schema.sql" and Path(reviews_schema).is_file()
     # the shipped rules are the project's file for file, so the same rules version and the same
     # cache keys (every stage version: the code is the same too)
-    from pipeline.cache import stage_versions
-    from pipeline.rules import RULES_DIR, rules_version
+    from pipeline.cache import rules_hash, stage_versions
+    from pipeline.rules import RULES_DIR
 
     assert sorted(p.relative_to(rules).as_posix() for p in Path(rules).rglob("*") if p.is_file()) == sorted(
         p.relative_to(RULES_DIR).as_posix() for p in RULES_DIR.rglob("*") if p.is_file()
     )
-    assert version == rules_version()
+    assert version == rules_hash(RULES_DIR)
     assert json.loads(versions) == stage_versions(RULES_DIR)
 
 

@@ -280,7 +280,11 @@ def test_amounts_match_a_third_party_extraction_of_the_amount_column(shared, nam
             ["table_money.yaml", "entry headers[0] (currency-mark)", "field `pattern`"],
         ),
         (lambda d: d["headers"][0].update(pattern="£"), ["entry headers[0] (currency-mark): the entry", "group `cur`"]),
-        (lambda d: d["headers"][1].update(currency="XYZ"), ["entry headers[1] (amount-word): the entry", "currency"]),
+        (
+            lambda d: d["headers"][1].update(currency="XYZ"),
+            ["entry headers[1] (amount-word): field `currency`", "currencies of rules/money.yaml, not 'XYZ'"],
+        ),
+        (lambda d: d["headers"][1].pop("currency"), ["entry headers[1] (amount-word): the entry", "currency"]),
         (
             lambda d: d["headers"][0].update(basis="guess"),
             ["entry headers[0] (currency-mark)", "field `basis`", "column_header"],

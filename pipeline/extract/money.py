@@ -44,13 +44,11 @@ from pipeline.rules import Regex, RuleModel, VerboseRegex, declares, groups, kno
 
 @dataclass(frozen=True)
 class MoneyRules:
-    patterns: tuple[PatternRule, ...]
+    file: MoneyFile  # its patterns, footnotes, continued
     currency_of: dict[str, str]  # sign, code or lower-case word -> currency code
     minor_of: dict[str, tuple[str, Decimal]]  # lower-case minor word -> (currency, value)
     mult_of: dict[str, Decimal]  # lower-case multiplier form -> value
     triggers: tuple[str, ...]  # a line holding none of these is skipped
-    footnotes: Footnotes
-    continued: ContinuedRules
     shared: Shared
     table: table_money.TableRules  # money in table cells (rules/table_money.yaml)
     cell_lines: table_money.CellLineRules  # tables written one cell per line (the same file)
@@ -143,13 +141,11 @@ def load_rules(directory: Path) -> MoneyRules:
     triggers = {s for c in f.currencies for s in [*c.signs, *c.codes]}
     triggers |= {v for w in words for v in (w.lower(), w.capitalize(), w.upper())}
     return MoneyRules(
-        patterns=tuple(f.patterns),
+        file=f,
         currency_of=currency_of,
         minor_of=minor_of,
         mult_of={form.lower(): Decimal(m.value) for m in f.multipliers for form in m.forms},
         triggers=tuple(sorted(triggers)),
-        footnotes=f.footnotes,
-        continued=f.continued,
         shared=shared,
         table=table_money.load_table_rules(directory, context["macros"], currency_of, shared),
         cell_lines=table_cell_lines.load_cell_line_rules(directory),
@@ -207,11 +203,10 @@ def _currency(rules: MoneyRules, m: regex.Match[str]) -> str | None:
 def _footnote_follows(rules: MoneyRules, text: str, start: int, end: int) -> bool:
     """Whether what follows two decimals makes them a footnote (`£230,000.17 This`): a new sentence, or
     the end of a line of prose; not the end of a table cell (`£68,309.18` alone or in a row's cell)."""
-    if not rules.footnotes.footnote_follows.match(text, end):
+    f = rules.file.footnotes
+    if not f.footnote_follows.match(text, end):
         return False
-    if rules.footnotes.cell_end.match(text, end) and (
-        rules.footnotes.table_row.search(text) or not text[:start].strip()
-    ):
+    if f.cell_end.match(text, end) and (f.table_row.search(text) or not text[:start].strip()):
         return False
     return True
 
@@ -240,7 +235,7 @@ def _read(pat: PatternRule, m: regex.Match[str], text: str, rules: MoneyRules) -
     if (hmult if high_s is not None else lmult) is None and "." in last_s:
         whole, _, decimals = last_s.partition(".")
         if "," in whole and (
-            len(decimals) != rules.footnotes.pence_digits or _footnote_follows(rules, text, start, m.end(last_key))
+            len(decimals) != rules.file.footnotes.pence_digits or _footnote_follows(rules, text, start, m.end(last_key))
         ):
             end = m.start(last_key) + len(whole)
             if high_s is not None:
@@ -265,7 +260,7 @@ def _read(pat: PatternRule, m: regex.Match[str], text: str, rules: MoneyRules) -
 
 def find(text: str, rules: MoneyRules) -> list[Amount]:
     """Amounts of money in one normalised line, left to right, without overlaps."""
-    return first_matches(rules.patterns, text, lambda pat, m: _read(pat, m, text, rules))
+    return first_matches(rules.file.patterns, text, lambda pat, m: _read(pat, m, text, rules))
 
 
 def continued(amount: Amount, text: str, next_text: str | None, rules: MoneyRules) -> Amount:
@@ -276,7 +271,7 @@ def continued(amount: Amount, text: str, next_text: str | None, rules: MoneyRule
     """
     if next_text is None or not amount.open_mult:
         return amount
-    c = rules.continued
+    c = rules.file.continued
     if c.ends_line.match(text, amount.end):
         m = c.multiplier.match(next_text)
         if m:
@@ -312,7 +307,7 @@ def extract(
             continue
         amounts = find(text, rules)
         if amounts and amounts[-1].open_mult:
-            next_text = next_body_text(doc, lines, i, rules.continued.max_blank_lines)
+            next_text = next_body_text(doc, lines, i, rules.file.continued.max_blank_lines)
             amounts[-1] = continued(amounts[-1], text, next_text, rules)
         claimed: set[int] = set()
         for a in amounts:

@@ -66,12 +66,10 @@ class PercentFile(RuleModel):
     macros: dict[str, str] = Field(default={}, validate_default=True)
     continued: PercentContinued | None = None
     patterns: Annotated[list[PercentPattern], declares("patterns", lambda p: [p.name])] = Field(min_length=1)
-    descending_ranges: Annotated[
-        tuple[str, ...], known("patterns")
-    ] = ()  # patterns whose high-to-low pair is a range (`11-5%`)
-    descending_not_range: Regex = Field(
-        default_factory=lambda: compiled("(?!)")
-    )  # a first number that makes such a pair no range (`2017`)
+    # patterns whose high-to-low pair is a range (`11-5%`)
+    descending_ranges: Annotated[frozenset[str], known("patterns")] = frozenset()
+    # a first number that makes such a pair no range (`2017`)
+    descending_not_range: Regex = Field(default_factory=lambda: compiled("(?!)"))
 
     _macros = field_validator("macros")(set_macros)
 
@@ -81,8 +79,8 @@ def load_rules(directory: Path) -> PercentRules:
     shared = load_shared(directory)
     path = directory / "percent.yaml"
     f = validate_model(PercentFile, read_yaml(path), path, {"macros": dict(shared.macros)})
-    ranges = frozenset(f.descending_ranges)
-    return PercentRules(tuple(f.patterns), tuple(f.triggers), shared, ranges, f.descending_not_range, f.continued)
+    ranges, not_range = f.descending_ranges, f.descending_not_range
+    return PercentRules(tuple(f.patterns), tuple(f.triggers), shared, ranges, not_range, f.continued)
 
 
 @dataclass(frozen=True)

@@ -30,9 +30,10 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pipeline.extract.amounts import Shared, parse_number, phrase_alternation
 from pipeline.model import BBox, Document, Line
 from pipeline.normalise import NormLine
-from pipeline.rules import Regex, RuleModel, VerboseRegex, groups, read_yaml, validate_model
+from pipeline.rules import Regex, RuleModel, VerboseRegex, groups, known, read_yaml, validate_model
 
 FILE = "table_money.yaml"
+CURRENCIES = "currencies of rules/money.yaml"
 WORD = regex.compile(r"\S+")
 DIGIT = regex.compile(r"\d")
 
@@ -108,15 +109,14 @@ class Header(RuleModel):
     name: str
     basis: Literal["column_header", "amount_column"]
     pattern: VerboseRegex
-    currency: str | None = None  # for headers that name no currency
+    currency: Annotated[str, known(CURRENCIES)] | None = None  # for headers that name no currency
     whole_cell: bool = False  # the pattern must cover the cell's whole text
 
     @model_validator(mode="after")
-    def _currency(self, info: ValidationInfo) -> Header:
-        if self.basis == "amount_column":
-            if self.currency not in (info.context or {}).get("currencies", ()):
-                raise ValueError("an amount_column header needs a `currency` of rules/money.yaml")
-        elif "cur" not in self.pattern.groupindex:
+    def _currency(self) -> Header:
+        if self.basis == "amount_column" and self.currency is None:
+            raise ValueError("an amount_column header needs a `currency` of rules/money.yaml")
+        if self.basis == "column_header" and "cur" not in self.pattern.groupindex:
             raise ValueError("a column_header pattern needs a group `cur`")
         return self
 
@@ -166,7 +166,7 @@ def load_table_rules(
 ) -> TableRules:
     """The rules of table_money.yaml; currencies come from money.yaml, financial years from amounts.yaml."""
     path = directory / FILE
-    context = {"macros": dict(macros), "currencies": set(currency_of.values())}
+    context = {"macros": dict(macros), CURRENCIES: set(currency_of.values())}
     f = validate_model(TableMoneyFile, read_yaml(path), path, context)
     return TableRules(f, {form.lower(): Decimal(u.value) for u in f.units for form in u.forms}, currency_of, shared)
 

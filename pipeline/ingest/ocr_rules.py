@@ -9,7 +9,7 @@ from pydantic import Field, StringConstraints
 
 from pipeline.ingest import rule_file
 from pipeline.rule_keys import KeyedRules, key
-from pipeline.rules import Regex
+from pipeline.rules import Regex, rules_dir
 
 FILE_NAME = "ocr.yaml"
 ENGINES = ("rapidocr", "tesseract")
@@ -47,7 +47,7 @@ class OcrRules(KeyedRules):
 
 
 def ocr_rules_path(directory: Path | str | None = None) -> Path:
-    return rule_file.rule_path(FILE_NAME, directory)
+    return rules_dir(directory) / FILE_NAME
 
 
 def ocr_rules_version(directory: Path | str | None = None) -> str:

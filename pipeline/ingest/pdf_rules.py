@@ -7,7 +7,7 @@ from typing import Literal, get_args
 
 from pipeline.ingest import rule_file
 from pipeline.rule_keys import KeyedRules, key
-from pipeline.rules import IRegex, Regex
+from pipeline.rules import IRegex, Regex, rules_dir
 
 FILE_NAME = "pdf_layout.yaml"
 Reader = Literal["pdfplumber", "pdfium"]  # where a PDF's characters come from (pdf.py, pdfium_chars.py)
@@ -46,7 +46,7 @@ class PdfLayout(KeyedRules):
 
 
 def layout_path(directory: Path | str | None = None) -> Path:
-    return rule_file.rule_path(FILE_NAME, directory)
+    return rules_dir(directory) / FILE_NAME
 
 
 def layout_version(directory: Path | str | None = None) -> str:

@@ -9,13 +9,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
-from pipeline.rules import RuleError, RuleModel, load_model, rules_dir
+from pipeline.rules import RuleError, RuleModel, load_model
 
 M = TypeVar("M", bound=RuleModel)
-
-
-def rule_path(file_name: str, directory: Path | str | None = None) -> Path:
-    return rules_dir(directory) / file_name
 
 
 def version(path: Path) -> str:

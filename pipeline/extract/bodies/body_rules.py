@@ -249,10 +249,9 @@ def load_rules(directory: Path) -> BodyRules:
 def _load_ods(path: Path) -> dict[str, KnownBody]:
     out: dict[str, KnownBody] = {}
     for row in read_jsonl(path, OdsRow):
-        body = KnownBody(id=slug(row.name), source="ods", **row.model_dump())
-        if body.id in out:  # two organisations of one name (over time): keep both, told apart by code
-            body.id = f"{body.id}-{row.ods_code.lower()}"
-        out[body.id] = body
+        key = slug(row.name)
+        key = f"{key}-{row.ods_code.lower()}" if key in out else key  # two of one name (over time): told apart
+        out[key] = KnownBody(id=key, source="ods", **row.model_dump())
     return out
 
 
