@@ -94,7 +94,13 @@ def test_bad_pattern_names_the_file(tmp_path: Path) -> None:
         path.read_text(encoding="utf-8") + '{"label": "trust", "id": "bad", "pattern": [{"NOT_AN_ATTR": 1}]}\n',
         encoding="utf-8",
     )
-    with pytest.raises(RuleError, match=r"patterns\.jsonl"):
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    # refused when the rules are read (not first when spaCy's pipeline is built), naming the file's line
+    expected = rf"patterns\.jsonl, line {lines}, entry \(top level\): field `pattern`: not a spaCy token pattern"
+    with pytest.raises(RuleError, match=expected):
+        load_rules(rules)
+    load_rules.cache_clear()
+    with pytest.raises(RuleError, match=r"NOT_AN_ATTR"):
         build_nlp(rules)
 
 
