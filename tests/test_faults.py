@@ -82,8 +82,8 @@ def test_first_matches_finds_what_the_pairwise_overlap_check_found_on_every_corp
         for raw in lines:
             text = normalise(raw, rewrites).text
             read = lambda pat, m, text=text: _read(pat, m, text, rules)  # noqa: E731
-            fast = first_matches(rules.patterns, text, read)
-            assert fast == naive_first_matches(rules.patterns, text, read)
+            fast = first_matches(rules.file.patterns, text, read)
+            assert fast == naive_first_matches(rules.file.patterns, text, read)
             checked += len(fast)
     assert checked > 250
 

@@ -144,8 +144,9 @@ def test_nhs_figures_build_outside_the_checkout_gives_the_checkouts_rows(install
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     log = tmp_path / "serve.log"
+    shutil.copy2(work / "out.db", work / "nhs.db")  # the metadata and dashboards are the `nhs` database's
     with log.open("w") as out:
-        cmd = [installed / "bin" / "nhs-figures", "serve", "--db", "out.db", "-p", str(port)]
+        cmd = [installed / "bin" / "nhs-figures", "serve", "--db", "nhs.db", "-p", str(port)]
         proc = subprocess.Popen(cmd, cwd=work, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
