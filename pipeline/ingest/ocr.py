@@ -110,22 +110,20 @@ def read_image(image: Any, rules: OcrRules) -> list[OcrText]:
     """The lines of a PIL image, those the recogniser doubts (below ``min_confidence``) left out;
     from the OCR cache (`ocr_cache`) when this image was read before with the same engine and rules."""
     key = ocr_cache.key(image, rules, engine_version(rules))
-    cached = ocr_cache.get(key)
-    if cached is not None:
-        return cached
-    if rules.engine == "tesseract":
-        found = _tesseract(image, rules)
-    else:
-        found = [one_dash(_pound(t, rules), rules) for t in _rapidocr(image, rules)]
-    found = [t for t in found if t.confidence >= rules.min_confidence and t.text.strip()]
-    ocr_cache.put(key, found)
-    return found
+    found = ocr_cache.get(key)
+    if found is None:
+        found = _tesseract(image, rules) if rules.engine == "tesseract" else _rapidocr(image, rules)
+        ocr_cache.put(key, found)
+    return corrected(found, rules)
 
 
-def _pound(found: OcrText, rules: OcrRules) -> OcrText:
-    """`£` where RapidOCR, which has no `£` in its character set, read a letter before an amount."""
-    text = rules.pound_misread.sub("£", found.text)
-    return found if text == found.text else OcrText(text, found.box, found.confidence, found.char_boxes)
+def corrected(found: list[OcrText], rules: OcrRules) -> list[OcrText]:
+    """What the engine read, a dash read twice cut to one (`dash_run`) and the lines it
+    doubts left out. Applied after the cache, which holds the engine's own reading, so these
+    settings can change without reading any image again."""
+    if rules.engine != "tesseract":
+        found = [one_dash(t, rules) for t in found]
+    return [t for t in found if t.confidence >= rules.min_confidence and t.text.strip()]
 
 
 def one_dash(found: OcrText, rules: OcrRules) -> OcrText:
