@@ -365,3 +365,24 @@ def test_the_review_page_of_a_figure_read_by_ocr_says_so(tmp_path):
             page = httpx.get(f"{base}/-/audit/{kind}/{mention_id}", timeout=30)
             assert page.status_code == 200, page.text[:300]
             assert ("read by OCR" in page.text) == (source == "ocr"), (kind, mention_id)
+
+
+@pytest.mark.parametrize(
+    ("read", "written", "amount"),
+    [
+        # data-driven-healthcare-2030 p170, the axis tick `£50` of a blurred cost chart: read `€.50` from
+        # the page at 200 dpi and `£.50` at 120 dpi, so no amount was found
+        ("€.50", "€50", 50),
+        ("£.50", "£50", 50),
+        ("£4,000", "£4,000", 4000),
+        ("£2.1bn", "£2.1bn", 2.1e9),  # a decimal point inside the figure stays
+        ("see p.50", "see p.50", None),  # no sign before the mark
+    ],
+)
+def test_a_mark_read_between_a_currency_sign_and_its_figure_is_left_out(read, written, amount):
+    found = ocr.OcrText(read, (0, 0, 40, 10), 0.9, ocr.split_box(read, (0, 0, 40, 10)))
+    fixed = ocr.no_stray_mark(found, load_ocr_rules())
+    assert fixed.text == written and len(fixed.char_boxes) == len(fixed.text)
+    assert fixed.char_boxes[-1] == found.char_boxes[-1]  # the figure keeps its boxes
+    (mentions,) = run_lines(money.COMPONENT, [fixed.text])
+    assert [m.values["low"] for m in mentions] == ([] if amount is None else [amount])

@@ -118,11 +118,12 @@ def read_image(image: Any, rules: OcrRules) -> list[OcrText]:
 
 
 def corrected(found: list[OcrText], rules: OcrRules) -> list[OcrText]:
-    """What the engine read, a dash read twice cut to one (`dash_run`) and the lines it
+    """What the engine read, a dash read twice cut to one (`dash_run`), a stray mark after a
+    currency sign left out (`stray_mark`) and the lines it
     doubts left out. Applied after the cache, which holds the engine's own reading, so these
     settings can change without reading any image again."""
     if rules.engine != "tesseract":
-        found = [one_dash(t, rules) for t in found]
+        found = [no_stray_mark(one_dash(t, rules), rules) for t in found]
     return [t for t in found if t.confidence >= rules.min_confidence and t.text.strip()]
 
 
@@ -136,6 +137,17 @@ def one_dash(found: OcrText, rules: OcrRules) -> OcrText:
         text = text[: m.start()] + text[m.start()] + text[m.end() :]
         boxes[m.start() : m.end()] = [box]
     return found if text == found.text else OcrText(text, found.box, found.confidence, tuple(boxes))
+
+
+def no_stray_mark(found: OcrText, rules: OcrRules) -> OcrText:
+    """A mark read between a currency sign and its figure (`€.50` for a blurred `£50`) left out,
+    with its box, so the amount is read (and its sign judged among the picture's, `usual_sign`)."""
+    marks = [m.start() for m in rules.stray_mark.finditer(found.text)]
+    if not marks:
+        return found
+    keep = [i for i in range(len(found.text)) if i not in set(marks)]
+    text = "".join(found.text[i] for i in keep)
+    return OcrText(text, found.box, found.confidence, tuple(found.char_boxes[i] for i in keep))
 
 
 def to_page_lines(

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 _root: list[Path | None] = [None]
 
 # The settings of `OcrRules` that change what the engine reads from an image (the rest, such as
-# `min_confidence`, `dash_run` and the line-assembly settings, are applied to the
+# `min_confidence`, `dash_run`, `stray_mark` and the line-assembly settings, are applied to the
 # engine's reading after the cache: changing them reads nothing again).
 READ_SETTINGS = (
     "engine",

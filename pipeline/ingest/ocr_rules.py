@@ -30,6 +30,7 @@ class OcrRules(KeyedRules):
     margin_keep: str = key("rapidocr", "margin_keep", min_length=1)  # marks kept when read in the widened margin
     split_gap: float = key("rapidocr", "split_gap", ge=0.1, le=100)  # a line cut at a gap this many heights wide
     dash_run: Regex = key("rapidocr", "dash_run")  # dashes read for one (`–-`), cut to the first
+    stray_mark: Regex = key("rapidocr", "stray_mark")  # a mark read between a sign and its figure: left out
     row_overlap: float = key("lines", "row_overlap", gt=0, le=1)  # one row: boxes overlapping this share
     below_gap_min: float = key("lines", "below_gap_min", ge=-1, le=0)  # right below: gap window, in heights
     below_gap_max: float = key("lines", "below_gap_max", ge=0, le=5)
