@@ -22,14 +22,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline.extract.bodies.casing import proper_case  # noqa: E402
 from pipeline.extract.bodies.variants import variants  # noqa: E402
-from pipeline.rules import RuleError, read_yaml, validate_model  # noqa: E402
+from pipeline.rules import RuleError, read_yaml  # noqa: E402
 
 DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 
@@ -86,20 +84,15 @@ def canonical(official: str, type_: str, rules: list[dict[str, Any]]) -> str:
     return name
 
 
-class VariantsKeys(BaseModel):
-    """The sections of variants.yaml this script needs (the extractor's model reads the rest)."""
-
-    proper_case: Any
-    sources: Any
-    canonical: Any
-    variants: Any
-    org_words: Any
+SECTIONS = ("proper_case", "sources", "canonical", "variants", "org_words")  # of variants.yaml, read here
 
 
 def make(ods_dir: Path, rules_dir: Path) -> list[dict[str, Any]]:
     conf_path = rules_dir / "bodies" / "variants.yaml"
     conf = read_yaml(conf_path)
-    validate_model(VariantsKeys, conf, conf_path)
+    missing = [k for k in SECTIONS if not isinstance(conf, dict) or k not in conf]
+    if missing:
+        raise RuleError(conf_path, f"missing section(s) {', '.join(missing)}")
     pc = conf["proper_case"]
     retype = [(re.compile(r["match"]), r) for r in conf.get("retype", [])]
     bodies: dict[str, dict[str, Any]] = {}
