@@ -33,6 +33,7 @@ from pipeline.ingest.pdf_rules import load_layout
 from pipeline.limits import load_limits
 from pipeline.manifest import Entry, ManifestError, find_manifest, load_manifest
 from pipeline.model import Document, Extraction, Problem
+from pipeline.package_data import SHIPPED
 from pipeline.rules import RuleError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -70,9 +71,10 @@ class BuildReport:
 
 
 def code_version() -> str:
-    """A hash of the pipeline's own source: changed code changes the version."""
+    """A hash of the pipeline's own source: changed code changes the version. (A wheel's `_data/`
+    holds the review site's plugin, which the checkout keeps outside the package: not counted.)"""
     h = hashlib.sha256()
-    for p in sorted(PACKAGE_DIR.rglob("*.py")):
+    for p in sorted(p for p in PACKAGE_DIR.rglob("*.py") if SHIPPED not in p.relative_to(PACKAGE_DIR).parts):
         h.update(p.relative_to(PACKAGE_DIR).as_posix().encode())
         h.update(p.read_bytes())
     return h.hexdigest()[:16]
