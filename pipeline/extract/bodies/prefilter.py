@@ -131,6 +131,7 @@ class LineFilter:
         # a line holding the longest word of such a name (in lower case) passes whole
         self.rare = tuple(sorted(_fold(w.lower()) for w in rare))
         self.memo: dict[str, Chunk] = {}
+        self.pending: dict[str, tuple[str, ...]] = {}  # a document's chunks tokenized at once (`needs`)
         self.specials = frozenset(tokenizer.rules or ())
         self.prefix_search = tokenizer.prefix_search
         self.suffix_search = tokenizer.suffix_search
@@ -163,6 +164,43 @@ class LineFilter:
                     alts = "|".join(re.escape(v) for v in sorted(rest, key=len, reverse=True))
                     words.append((bit, re.compile(alts), lowered))
         return Requirement(mask, tuple(words), tuple(after))
+
+    def needs(self, texts: Sequence[str]) -> list[Need]:
+        """`need` of every line of a document. The chunks spaCy must split are tokenized first all at once, as
+        one text (tokens never cross whitespace, so each chunk's tokens are the same): one Doc, not one a chunk."""
+        self._tokenize_chunks(texts)
+        try:
+            return [self.need(t) for t in texts]
+        finally:
+            self.pending.clear()
+
+    def _tokenize_chunks(self, texts: Sequence[str]) -> None:
+        memo, pending = self.memo, self.pending
+        split: list[str] = []
+        for text in texts:
+            for chunk in text.split():
+                if chunk in memo or chunk in pending or not has_upper(chunk):
+                    continue
+                if self._one_token(chunk):
+                    pending[chunk] = (chunk,)
+                else:
+                    pending[chunk] = ()
+                    split.append(chunk)
+        if not split:
+            return
+        tokens: list[list[str]] = [[] for _ in split]
+        ends = []
+        pos = -1
+        for chunk in split:
+            pos += len(chunk) + 1
+            ends.append(pos)  # the offset just past the chunk in the joined text
+        k = 0
+        for t in self.tokenizer(" ".join(split)):
+            while t.idx >= ends[k]:
+                k += 1
+            tokens[k].append(t.text)
+        for chunk, toks in zip(split, tokens, strict=True):
+            pending[chunk] = tuple(toks)
 
     def need(self, text: str) -> Need:
         """Which groups of patterns can match on this line, and whether a known name can be on it."""
@@ -274,14 +312,24 @@ class LineFilter:
     def _tokens(self, chunk: str) -> Sequence[str]:
         """The texts of the tokens spaCy's tokenizer makes of `chunk` (no whitespace in it). A chunk with no
         special case, prefix, suffix or infix is one token, known without making a Doc."""
-        if chunk not in self.specials:
-            m = self.prefix_search(chunk) if self.prefix_search else None
-            if m is None or m.end() == m.start():
-                m = self.suffix_search(chunk) if self.suffix_search else None
-                if m is None or m.end() == m.start():
-                    if self.infix_finditer is None or next(iter(self.infix_finditer(chunk)), None) is None:
-                        return (chunk,)
+        known = self.pending.get(chunk)
+        if known is not None:
+            return known
+        if self._one_token(chunk):
+            return (chunk,)
         return [t.text for t in self.tokenizer(chunk)]
+
+    def _one_token(self, chunk: str) -> bool:
+        """Whether spaCy's tokenizer keeps `chunk` whole: no special case, prefix, suffix or infix in it."""
+        if chunk in self.specials:
+            return False
+        m = self.prefix_search(chunk) if self.prefix_search else None
+        if m is not None and m.end() != m.start():
+            return False
+        m = self.suffix_search(chunk) if self.suffix_search else None
+        if m is not None and m.end() != m.start():
+            return False
+        return self.infix_finditer is None or next(iter(self.infix_finditer(chunk)), None) is None
 
 
 def _follows(chunks: list[Chunk], head: int, before: int) -> bool:
