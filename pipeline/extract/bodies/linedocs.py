@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc, Span
 
-from pipeline.extract.bodies.nlp import GAZETTEER_PIPE, PATTERNS_KEY, PATTERNS_PIPE
+from pipeline.extract.bodies.nlp import GAZETTEER_PIPE, PATTERNS_KEY, PATTERNS_PIPE, SENTENCIZER
 from pipeline.extract.bodies.prefilter import Need
 
 
@@ -45,7 +45,9 @@ class Annotator:
             if name == PATTERNS_PIPE:
                 if need.patterns:
                     self._patterns(doc, need.patterns)
-            elif name != GAZETTEER_PIPE or need.gazetteer:
+            elif name not in (GAZETTEER_PIPE, SENTENCIZER) or need.gazetteer:
+                # sentence starts are read only by the gazetteer (a common word that starts a sentence is
+                # no name): a line it does not run on needs none
                 doc = proc(doc)
         return doc
 

@@ -130,6 +130,9 @@ class LineFilter:
                     rare.add(max(e.surface.split(), key=len))
         # a line holding the longest word of such a name (in lower case) passes whole
         self.rare = tuple(sorted(_fold(w.lower()) for w in rare))
+        # one scan for all of them (as `any(w in folded for w in self.rare)`)
+        self.rare_words = re.compile("|".join(map(re.escape, self.rare))) if self.rare else None
+        self.need_of: dict[tuple[int, bool], Need] = {}  # each answer made once
         self.memo: dict[str, Chunk] = {}
         self.pending: dict[str, tuple[str, ...]] = {}  # a document's chunks tokenized at once (`needs`)
         self.specials = frozenset(tokenizer.rules or ())
@@ -207,10 +210,8 @@ class LineFilter:
         lower = text.lower()
         if self.always:
             return self.all
-        if self.rare:
-            folded = _fold(lower)
-            if any(w in folded for w in self.rare):
-                return self.all
+        if self.rare_words is not None and self.rare_words.search(_fold(lower)):
+            return self.all
         if self.upper_only and lower == text and (text.isascii() or not any(c.isupper() for c in text)):
             return NOTHING  # no upper-case character (see has_upper)
         chunks = text.split()
@@ -227,14 +228,17 @@ class LineFilter:
         if met is None:
             met = self.by_bits[bits] = [(1 << g, r) for g, r in enumerate(self.requirements) if bits & r.mask == r.mask]
         for bit, r in met:
-            if all(bits & b or rx.search(lower if low else text) for b, rx, low in r.words) and all(
-                _follows(found, head, before) for head, before in r.after
-            ):
+            if _holds(r, bits, text, lower, found):
                 patterns |= bit
         gazetteer = bool(bits & START_BIT) and any(
             self._known_name(chunks, ci, ti) for ci, c in enumerate(found) if c.starts for ti in c.starts
         )
-        return Need(patterns, gazetteer)
+        if not patterns and not gazetteer:
+            return NOTHING
+        need = self.need_of.get((patterns, gazetteer))
+        if need is None:
+            need = self.need_of[patterns, gazetteer] = Need(patterns, gazetteer)
+        return need
 
     def _known_name(self, chunks: list[str], ci: int, ti: int) -> bool:
         """Whether a key of the gazetteer begins at token `ti` of chunk `ci`, walking on as
@@ -330,6 +334,14 @@ class LineFilter:
         if m is not None and m.end() != m.start():
             return False
         return self.infix_finditer is None or next(iter(self.infix_finditer(chunk)), None) is None
+
+
+def _holds(r: Requirement, bits: int, text: str, lower: str, found: list[Chunk]) -> bool:
+    """Whether a line whose chunks have `bits` (the chunks `found`) meets requirement `r` (its mask is met)."""
+    for b, rx, low in r.words:
+        if not bits & b and rx.search(lower if low else text) is None:
+            return False
+    return all(_follows(found, head, before) for head, before in r.after) if r.after else True
 
 
 def _follows(chunks: list[Chunk], head: int, before: int) -> bool:
