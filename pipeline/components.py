@@ -199,7 +199,11 @@ def select(only: Sequence[str] | None = None) -> list[Component[Any]]:
 
 def normalise_lines(doc: Document, rules: Path | None = None) -> list[NormLine]:
     rewrites = load_rewrites(rules)
-    return [normalise(line.text, rewrites) for line in doc.lines]
+    gate = getattr(rewrites, "gate", None)
+    if gate is None:
+        return [normalise(line.text, rewrites) for line in doc.lines]
+    opens = gate.opens  # most lines hold no trigger: kept as they are without a call to normalise
+    return [normalise(raw, rewrites) if opens(raw) else NormLine(raw, raw, ()) for raw in (ln.text for ln in doc.lines)]
 
 
 def run(

@@ -14,7 +14,7 @@ after one scan, and a rewrite runs only over lines holding one of its own trigge
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
@@ -31,6 +31,15 @@ class Rewrite:
     pattern: regex.Pattern[str]
     replace: str
     trigger: tuple[str, ...] = ()  # every match holds one of these; empty: run on every line
+    # the triggers that are one character (tested against the set of a line's characters) and the others
+    trigger_chars: frozenset[str] = field(init=False, repr=False, compare=False)
+    trigger_strings: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    literal: bool = field(init=False, repr=False, compare=False)  # `replace` holds no escape or group: as it is
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "trigger_chars", frozenset(t for t in self.trigger if len(t) == 1))
+        object.__setattr__(self, "trigger_strings", tuple(t for t in self.trigger if len(t) > 1))
+        object.__setattr__(self, "literal", "\\" not in self.replace)
 
 
 class Rewrites(tuple[Rewrite, ...]):
@@ -50,8 +59,11 @@ class Gate:
 
     @classmethod
     def of(cls, triggers: set[str]) -> Gate:
+        ascii_ = {t for t in triggers if t.isascii()}
+        # a trigger holding another (`\\pounds` holds `\\`) is in a line only when that one is too
+        ascii_ = {t for t in ascii_ if not any(o != t and o in t for o in ascii_)}
         return cls(
-            tuple(sorted(t for t in triggers if t.isascii())),
+            tuple(sorted(ascii_)),
             frozenset(t for t in triggers if len(t) == 1),
             tuple(sorted(t for t in triggers if len(t) > 1)),
         )
@@ -151,9 +163,13 @@ def normalise(raw: str, rewrites: tuple[Rewrite, ...]) -> NormLine:
     if gate is not None and not gate.opens(raw):
         return NormLine(raw, raw, ())
     found: list[tuple[int, int, int, regex.Match[str]]] = []
+    chars: set[str] | None = None  # the line's characters, for the one-character triggers
     for order, rw in enumerate(rewrites):
-        if rw.trigger and not any(t in raw for t in rw.trigger):
-            continue
+        if rw.trigger:
+            if chars is None:
+                chars = set(raw)
+            if rw.trigger_chars.isdisjoint(chars) and not any(t in raw for t in rw.trigger_strings):
+                continue
         for m in rw.pattern.finditer(raw):
             if m.end() > m.start():
                 found.append((m.start(), order, m.end(), m))
@@ -170,7 +186,8 @@ def normalise(raw: str, rewrites: tuple[Rewrite, ...]) -> NormLine:
             parts.append(raw[pos:start])
             pieces.append(Piece(n, n + start - pos, pos, start, True))
             n += start - pos
-        rep = m.expand(rewrites[order].replace)
+        rw = rewrites[order]
+        rep = rw.replace if rw.literal else m.expand(rw.replace)
         parts.append(rep)
         pieces.append(Piece(n, n + len(rep), start, end, rep == raw[start:end]))
         n += len(rep)

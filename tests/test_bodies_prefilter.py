@@ -3,6 +3,7 @@ which the whole pipeline finds nothing, and the lines it passes get the same spa
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import pytest
@@ -82,3 +83,17 @@ def test_what_the_filter_passes(env: Env) -> None:
 def test_upper_case_characters_with_no_lower_case_count() -> None:
     assert has_upper("𝐀mbulance") and has_upper("ℋ") and has_upper("Trust")
     assert not has_upper("trust") and not has_upper("2019/20") and not has_upper("£4.4m")
+
+
+@pytest.mark.parametrize("file", TEXT_DOCS[-2:])
+def test_a_document_tokenized_at_once_gives_each_line_the_same_need(env: Env, file: str) -> None:
+    """`needs` tokenizes a document's chunks as one text: each chunk gets the tokens spaCy makes of it alone,
+    so every line's need and every remembered chunk are those of the line-by-line filter."""
+    texts = normalised_lines(file)
+    one_by_one, at_once = copy.copy(env.filter), copy.copy(env.filter)
+    for f in (one_by_one, at_once):
+        f.memo, f.pending = {}, {}
+    assert at_once.needs(texts) == [one_by_one.need(t) for t in texts]
+    assert at_once.memo == one_by_one.memo and len(at_once.memo) > 500
+    split = [c for c in at_once.memo if len(at_once._tokens(c)) > 1]
+    assert split and all(list(at_once._tokens(c)) == [t.text for t in env.nlp.tokenizer(c)] for c in split)

@@ -85,7 +85,8 @@ def _quote_lines(lines: Sequence[NormLine], rules: CitationRules) -> list[NormLi
     """The document's lines normalised with the quotation rules' own rewrites first."""
     qrules = rules.quotes
     rewrites = (*qrules.pre_rewrites, *rules.rewrites)
-    return [normalise(nl.raw, rewrites) if quotes.pre_rewrites_apply(nl.raw, qrules) else nl for nl in lines]
+    applies = quotes.pre_rewrites_apply(qrules)
+    return [normalise(nl.raw, rewrites) if applies(nl.raw) else nl for nl in lines]
 
 
 def _names_document(text: str, qrules: quotes.QuoteRules, crules: cited.CitedRules) -> bool:

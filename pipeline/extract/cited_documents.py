@@ -23,6 +23,7 @@ from typing import Annotated, Any
 import regex
 from pydantic import Field
 
+from pipeline.extract.any_pattern import any_match
 from pipeline.rules import Pattern, RuleModel, compiled, declares, known, once, read_yaml, validate_model
 
 
@@ -91,8 +92,9 @@ def sections(texts: Sequence[str], rules: CitedRules) -> list[str | None]:
     """The footprint whose section each line sits in (None before the first heading)."""
     out: list[str | None] = []
     current: str | None = None
+    heading = any_match(tuple(fp.heading for fp in rules.footprints))
     for text in texts:
-        if text.strip() and len(text) < 120:
+        if len(text) < 120 and text.strip() and heading(text):
             for fp in rules.footprints:
                 if fp.heading.match(text):
                     current = fp.key

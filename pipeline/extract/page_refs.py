@@ -19,6 +19,7 @@ import regex
 from pydantic import Field, field_validator
 
 from pipeline.extract.amounts import Shared, load_shared, parse_number_words, set_macros
+from pipeline.extract.any_pattern import any_search
 from pipeline.rules import MacroRegex, Regex, RuleModel, read_yaml, validate_model
 
 OPENERS = {")": "(", "]": "["}
@@ -117,8 +118,8 @@ def find_refs(text: str, rules: PageRefRules, names: Sequence[regex.Pattern[str]
     """Page references in one normalised line, left to right, not overlapping. `names` are
     patterns for documents' names (rules/cited_documents.yaml): one written just before a
     bracket holding only the reference is the document cited (`The June Annex (p49)`)."""
-    if not _MAY_HOLD_REF.search(text):
-        return []
+    if not _MAY_HOLD_REF.search(text) or not any_search(rules.patterns)(text):
+        return []  # (no pattern matches anywhere on the line: one scan for all of them)
     spans: list[tuple[int, int, regex.Match[str]]] = []
     for pat in rules.patterns:
         for m in pat.finditer(text):

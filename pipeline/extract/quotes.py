@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
@@ -31,6 +31,7 @@ from typing import Annotated, Any
 import regex
 from pydantic import AfterValidator, PlainValidator
 
+from pipeline.extract.any_pattern import any_match, any_search
 from pipeline.extract.joined_lines import Joint
 from pipeline.extract.page_refs import PageRef
 from pipeline.extract.speakers import LowerWords, SpeakerRules
@@ -153,8 +154,9 @@ class FoundQuote:
             self.flags.append(name)
 
 
-def pre_rewrites_apply(raw: str, rules: QuoteRules) -> bool:
-    return any(rw.pattern.search(raw) for rw in rules.pre_rewrites)
+def pre_rewrites_apply(rules: QuoteRules) -> Callable[[str], bool]:
+    """`raw -> whether any of the pre-rewrites matches on the raw line` (one scan where it can be)."""
+    return any_search(tuple(rw.pattern for rw in rules.pre_rewrites))
 
 
 def words(text: str, rules: QuoteRules) -> list[str]:
@@ -215,9 +217,9 @@ class _Finder:
         self.rules = rules
         self.paragraphs = is_paragraph_layout(texts, rules)
         heads = running_heads(texts, rules)
+        skip_line = any_match(rules.skip_lines)
         self.skip = [
-            not t.strip() or f or h or any(p.match(r) for p in rules.skip_lines)
-            for t, r, f, h in zip(texts, raws, furniture, heads, strict=True)
+            not t.strip() or f or h or skip_line(r) for t, r, f, h in zip(texts, raws, furniture, heads, strict=True)
         ]
         self.blank = [not t.strip() for t in texts]
         self.found: list[FoundQuote] = []

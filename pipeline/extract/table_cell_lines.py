@@ -36,6 +36,7 @@ from pathlib import Path
 from pydantic import ConfigDict
 
 from pipeline.extract.table_money import (
+    WORD,
     Cell,
     CellAmount,
     CellLineRules,
@@ -76,6 +77,7 @@ class _Cell:
 def _cells(doc: Document, lines: Sequence[NormLine], rules: TableRules, own: CellLineRules) -> Iterable[_Cell | None]:
     """Each non-blank line as one cell, None for a break (a line of another table, or too many blanks)."""
     blanks = 0
+    rows = [s.row.search for s in rules.file.separators]
     for i, nl in enumerate(lines):
         text = nl.text.strip()
         if not text:
@@ -84,7 +86,7 @@ def _cells(doc: Document, lines: Sequence[NormLine], rules: TableRules, own: Cel
                 yield None
             continue
         blanks = 0
-        if any(s.row.search(nl.text) for s in rules.file.separators):
+        if any(row(nl.text) for row in rows):
             yield None
             continue
         start = len(nl.text) - len(nl.text.lstrip())
@@ -93,7 +95,7 @@ def _cells(doc: Document, lines: Sequence[NormLine], rules: TableRules, own: Cel
             kind = "header"
         elif is_number_cell(cell, rules):
             kind = "number"
-        elif _fin_year(text, rules) is not None and len(_words(text, 0, len(text))) == 1:
+        elif _one_word(text) and _fin_year(text, rules) is not None:  # one word first: it stops at the second
             kind = "year"
         else:
             kind = "label"
@@ -102,6 +104,8 @@ def _cells(doc: Document, lines: Sequence[NormLine], rules: TableRules, own: Cel
 
 def find(doc: Document, lines: Sequence[NormLine], rules: TableRules, own: CellLineRules) -> list[CellAmount]:
     """Every amount in a money column of a one-cell-per-line table, top to bottom."""
+    if not _may_have_header(lines, rules, own):
+        return []
     out: list[CellAmount] = []
     run: list[_Cell] = []  # cells of one kind in a row
     previous: list[list[_Cell]] = []  # the runs before the current one (for years over a header)
@@ -151,6 +155,25 @@ def find(doc: Document, lines: Sequence[NormLine], rules: TableRules, own: CellL
         run.append(item)
     close(run)
     return out
+
+
+def _one_word(text: str) -> bool:
+    """Whether `text` is one word (`len(_words(text, 0, len(text))) == 1`, without listing the others)."""
+    first = WORD.search(text)
+    return first is not None and WORD.search(text, first.end()) is None
+
+
+def _may_have_header(lines: Sequence[NormLine], rules: TableRules, own: CellLineRules) -> bool:
+    """Whether the document holds the `min_columns` header cells a table needs (most hold none: then no line
+    is worth classifying)."""
+    found = 0
+    for nl in lines:
+        text = nl.text.strip()
+        if text and parse_unit_header(Cell(0, len(text), text), rules) is not None:
+            found += 1
+            if found >= own.min_columns:
+                return True
+    return False
 
 
 def _years_over(previous: list[list[_Cell]], n: int, rules: TableRules) -> list[str | None] | None:

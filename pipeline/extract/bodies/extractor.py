@@ -120,7 +120,7 @@ def find_bodies(
     texts = [lines[i].text for i in idx]
     # only lines that can hold a name go through the whole pipeline (prefilter.py); the others are
     # made into Docs when the resolver looks at them
-    needs = [env.filter.all] * len(texts) if spacy_model else [env.filter.need(t) for t in texts]
+    needs = [env.filter.all] * len(texts) if spacy_model else env.filter.needs(texts)
     docs = LineDocs(texts, needs, env.annotate)
     extra: list[list[tuple[int, int]]] = [[] for _ in texts]
     if spacy_model:

@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc, Span
 
-from pipeline.extract.bodies.nlp import GAZETTEER_PIPE, PATTERNS_KEY, PATTERNS_PIPE
+from pipeline.extract.bodies.nlp import GAZETTEER_PIPE, PATTERNS_KEY, PATTERNS_PIPE, SENTENCIZER
 from pipeline.extract.bodies.prefilter import Need
 
 
@@ -30,11 +30,14 @@ class Annotator:
         self.tokenizer = nlp.tokenizer
         self.pipeline = list(nlp.pipeline)
         key = nlp.get_pipe(PATTERNS_PIPE).key  # type: ignore[attr-defined]
-        self.rulers = []
+        self.rulers: list[tuple[list[Any], dict[int, dict[str, str]]]] = []
         for rows in groups:
             group = SpanRuler(nlp, PATTERNS_PIPE, spans_key=key, overwrite=True)
             group.add_patterns(list(rows))
-            self.rulers.append(group)
+            # its matchers called directly, as SpanRuler.match calls them (without its warnings filter per call:
+            # only a matcher holding patterns is called, so none warns of having none)
+            matchers = [m for m in (group.matcher, group.phrase_matcher) if len(m)]
+            self.rulers.append((matchers, group._match_label_id_map))
 
     def __call__(self, text: str, need: Need) -> Doc:
         doc = self.tokenizer(text)
@@ -42,15 +45,21 @@ class Annotator:
             if name == PATTERNS_PIPE:
                 if need.patterns:
                     self._patterns(doc, need.patterns)
-            elif name != GAZETTEER_PIPE or need.gazetteer:
+            elif name not in (GAZETTEER_PIPE, SENTENCIZER) or need.gazetteer:
+                # sentence starts are read only by the gazetteer (a common word that starts a sentence is
+                # no name): a line it does not run on needs none
                 doc = proc(doc)
         return doc
 
     def _patterns(self, doc: Doc, groups: int) -> None:
         spans: set[Span] = set()
-        for i, ruler in enumerate(self.rulers):
+        for i, (matchers, labels) in enumerate(self.rulers):
             if groups >> i & 1:
-                spans.update(ruler.match(doc))
+                for matcher in matchers:
+                    for m_id, start, end in matcher(doc):
+                        if start != end:
+                            label = labels[m_id]
+                            spans.add(Span(doc, start, end, label=label["label"], span_id=label["id"]))
         doc.spans[PATTERNS_KEY] = sorted(spans)
 
 

@@ -23,6 +23,7 @@ from pipeline.extract.bodies.gazetteer import GazetteerComponent, GazetteerIndex
 
 PATTERNS_KEY = "body_patterns"  # doc.spans key of the generic patterns' matches
 PATTERNS_PIPE = "body_patterns"  # the SpanRuler's name
+SENTENCIZER = "sentencizer"  # the sentencizer's name: sentence starts, read by the gazetteer only
 GAZETTEER_PIPE = "body_gazetteer"  # the gazetteer component's name (its spans key: gazetteer.SPANS_KEY)
 NAME, JOIN, OTHER = "NAME", "JOIN", "O"
 ANYWHERE_JOINS = frozenset({",", "&", "and"})  # JOIN wherever they stand (`-`, `'s`, hyphen words: in context)
@@ -120,7 +121,7 @@ def build_nlp(rules_dir: Path) -> Language:
         suffixes = [*(nlp.Defaults.suffixes or ()), *rules.resolve.tokenizer_suffixes]
         tokenizer: Any = nlp.tokenizer
         tokenizer.suffix_search = compile_suffix_regex(suffixes).search
-    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("sentencizer", name=SENTENCIZER)
     nlp.add_pipe("body_tokens", config={"rules_dir": str(rules_dir)})
     ruler = nlp.add_pipe(
         "span_ruler", name=PATTERNS_PIPE, config={"spans_key": PATTERNS_KEY, "validate": True, "overwrite": True}

@@ -130,7 +130,11 @@ class LineFilter:
                     rare.add(max(e.surface.split(), key=len))
         # a line holding the longest word of such a name (in lower case) passes whole
         self.rare = tuple(sorted(_fold(w.lower()) for w in rare))
+        # one scan for all of them (as `any(w in folded for w in self.rare)`)
+        self.rare_words = re.compile("|".join(map(re.escape, self.rare))) if self.rare else None
+        self.need_of: dict[tuple[int, bool], Need] = {}  # each answer made once
         self.memo: dict[str, Chunk] = {}
+        self.pending: dict[str, tuple[str, ...]] = {}  # a document's chunks tokenized at once (`needs`)
         self.specials = frozenset(tokenizer.rules or ())
         self.prefix_search = tokenizer.prefix_search
         self.suffix_search = tokenizer.suffix_search
@@ -164,15 +168,50 @@ class LineFilter:
                     words.append((bit, re.compile(alts), lowered))
         return Requirement(mask, tuple(words), tuple(after))
 
+    def needs(self, texts: Sequence[str]) -> list[Need]:
+        """`need` of every line of a document. The chunks spaCy must split are tokenized first all at once, as
+        one text (tokens never cross whitespace, so each chunk's tokens are the same): one Doc, not one a chunk."""
+        self._tokenize_chunks(texts)
+        try:
+            return [self.need(t) for t in texts]
+        finally:
+            self.pending.clear()
+
+    def _tokenize_chunks(self, texts: Sequence[str]) -> None:
+        memo, pending = self.memo, self.pending
+        split: list[str] = []
+        for text in texts:
+            for chunk in text.split():
+                if chunk in memo or chunk in pending or not has_upper(chunk):
+                    continue
+                if self._one_token(chunk):
+                    pending[chunk] = (chunk,)
+                else:
+                    pending[chunk] = ()
+                    split.append(chunk)
+        if not split:
+            return
+        tokens: list[list[str]] = [[] for _ in split]
+        ends = []
+        pos = -1
+        for chunk in split:
+            pos += len(chunk) + 1
+            ends.append(pos)  # the offset just past the chunk in the joined text
+        k = 0
+        for t in self.tokenizer(" ".join(split)):
+            while t.idx >= ends[k]:
+                k += 1
+            tokens[k].append(t.text)
+        for chunk, toks in zip(split, tokens, strict=True):
+            pending[chunk] = tuple(toks)
+
     def need(self, text: str) -> Need:
         """Which groups of patterns can match on this line, and whether a known name can be on it."""
         lower = text.lower()
         if self.always:
             return self.all
-        if self.rare:
-            folded = _fold(lower)
-            if any(w in folded for w in self.rare):
-                return self.all
+        if self.rare_words is not None and self.rare_words.search(_fold(lower)):
+            return self.all
         if self.upper_only and lower == text and (text.isascii() or not any(c.isupper() for c in text)):
             return NOTHING  # no upper-case character (see has_upper)
         chunks = text.split()
@@ -189,14 +228,17 @@ class LineFilter:
         if met is None:
             met = self.by_bits[bits] = [(1 << g, r) for g, r in enumerate(self.requirements) if bits & r.mask == r.mask]
         for bit, r in met:
-            if all(bits & b or rx.search(lower if low else text) for b, rx, low in r.words) and all(
-                _follows(found, head, before) for head, before in r.after
-            ):
+            if _holds(r, bits, text, lower, found):
                 patterns |= bit
         gazetteer = bool(bits & START_BIT) and any(
             self._known_name(chunks, ci, ti) for ci, c in enumerate(found) if c.starts for ti in c.starts
         )
-        return Need(patterns, gazetteer)
+        if not patterns and not gazetteer:
+            return NOTHING
+        need = self.need_of.get((patterns, gazetteer))
+        if need is None:
+            need = self.need_of[patterns, gazetteer] = Need(patterns, gazetteer)
+        return need
 
     def _known_name(self, chunks: list[str], ci: int, ti: int) -> bool:
         """Whether a key of the gazetteer begins at token `ti` of chunk `ci`, walking on as
@@ -274,14 +316,32 @@ class LineFilter:
     def _tokens(self, chunk: str) -> Sequence[str]:
         """The texts of the tokens spaCy's tokenizer makes of `chunk` (no whitespace in it). A chunk with no
         special case, prefix, suffix or infix is one token, known without making a Doc."""
-        if chunk not in self.specials:
-            m = self.prefix_search(chunk) if self.prefix_search else None
-            if m is None or m.end() == m.start():
-                m = self.suffix_search(chunk) if self.suffix_search else None
-                if m is None or m.end() == m.start():
-                    if self.infix_finditer is None or next(iter(self.infix_finditer(chunk)), None) is None:
-                        return (chunk,)
+        known = self.pending.get(chunk)
+        if known is not None:
+            return known
+        if self._one_token(chunk):
+            return (chunk,)
         return [t.text for t in self.tokenizer(chunk)]
+
+    def _one_token(self, chunk: str) -> bool:
+        """Whether spaCy's tokenizer keeps `chunk` whole: no special case, prefix, suffix or infix in it."""
+        if chunk in self.specials:
+            return False
+        m = self.prefix_search(chunk) if self.prefix_search else None
+        if m is not None and m.end() != m.start():
+            return False
+        m = self.suffix_search(chunk) if self.suffix_search else None
+        if m is not None and m.end() != m.start():
+            return False
+        return self.infix_finditer is None or next(iter(self.infix_finditer(chunk)), None) is None
+
+
+def _holds(r: Requirement, bits: int, text: str, lower: str, found: list[Chunk]) -> bool:
+    """Whether a line whose chunks have `bits` (the chunks `found`) meets requirement `r` (its mask is met)."""
+    for b, rx, low in r.words:
+        if not bits & b and rx.search(lower if low else text) is None:
+            return False
+    return all(_follows(found, head, before) for head, before in r.after) if r.after else True
 
 
 def _follows(chunks: list[Chunk], head: int, before: int) -> bool:
