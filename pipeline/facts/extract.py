@@ -23,7 +23,7 @@ import regex
 
 from pipeline.facts.context import Paragraph, clause_of, paragraphs, sentence_of
 from pipeline.facts.fact_rules import Compiled
-from pipeline.facts.measure import Decision, context_cue, score_cues, title_measure
+from pipeline.facts.measure import CueHit, Decision, context_cue, cue_hits, score_cues, title_measure
 from pipeline.facts.period import YearHit, calendar_years, nearest, reporting_year, years
 from pipeline.facts.subject import BodyRef, Known
 from pipeline.model import Document, Mention, mention_id
@@ -160,11 +160,15 @@ def _body_refs(
             )
         )
     ws = rules.model.subject.whole_service
+    named: dict[int, list[BodyRef]] = {}
+    for r in out:
+        named.setdefault(r.para, []).append(r)
     for p in paras:
         if p.heading or p.table or "NHS" not in p.text:
             continue
+        here = named.get(p.index, [])
         for hit in rules.whole_service.finditer(p.text):
-            if not any(r.para == p.index and r.start < hit.end() and hit.start() < r.end for r in out):
+            if not any(r.start < hit.end() and hit.start() < r.end for r in here):
                 out.append(BodyRef(p.index, hit.start(), hit.end(), "", ws.name, "national"))
     return sorted(out, key=lambda r: (r.para, r.start))
 
@@ -193,10 +197,10 @@ def _self_named(document: Document, rules: Compiled, bodies: Sequence[Mention]) 
     if ref is None or rules.self_reference is None:
         return None
     uses: dict[str, int] = {}
-    for line in document.lines:
-        for hit in rules.self_reference.finditer(line.text):
-            key = next(k for k, v in hit.groupdict().items() if v)
-            uses[key] = uses.get(key, 0) + 1
+    # one scan of the whole text (the words of a pattern never span a line break)
+    for hit in rules.self_reference.finditer("\n".join(line.text for line in document.lines)):
+        key = next(k for k, v in hit.groupdict().items() if v)
+        uses[key] = uses.get(key, 0) + 1
     types = {t for t, n in uses.items() if n >= ref.min_uses}
     counts: dict[str, int] = {}
     names: dict[str, tuple[str, str]] = {}
@@ -230,6 +234,9 @@ class _Facts:
         self.amounts_in: dict[int, list[Amount]] = {}
         self.starts_in: dict[int, list[int]] = {}
         self.years_of: dict[int, list[YearHit]] = {}
+        self.cue_hits: dict[tuple[int, int, int], list[CueHit]] = {}  # of the last sentence read
+        self.clauses: dict[tuple[int, int, int, int], tuple[int, int]] = {}
+        self.year_hits: dict[tuple[int, int, int], list[YearHit]] = {}
         self.headings = [q.index for q in paras if q.heading]
         self.place_of: dict[int, bool] = {}
         self.para_of_number: dict[int, int] = {}
@@ -347,9 +354,30 @@ class _Facts:
 
     def _cues(self, a: Amount, sent: tuple[int, int]) -> Decision | None:
         text = self.paras[a.para].text
-        clause = clause_of(text, sent[0], sent[1], (a.start, a.end), self.rules)
+        clause = self._clause(a, sent)
         others = [(o.start, o.end) for o in self._amounts_between(a.para, sent[0], sent[1]) if o is not a]
-        return score_cues(text, sent, (a.start, a.end), clause, self.rules, others)
+        key = (a.para, *sent)
+        if key not in self.cue_hits:  # the sentence's cue words, found once for all its amounts
+            self.cue_hits = {key: cue_hits(text, sent[0], sent[1], self.rules)}
+        return score_cues(text, sent, (a.start, a.end), clause, self.rules, others, self.cue_hits[key])
+
+    def _clause(self, a: Amount, sent: tuple[int, int]) -> tuple[int, int]:
+        """The clause of the amount's sentence that holds it (found once per amount and sentence)."""
+        key = (a.para, a.start, *sent)
+        if key not in self.clauses:
+            if len(self.clauses) > 64:
+                self.clauses.clear()
+            self.clauses[key] = clause_of(self.paras[a.para].text, sent[0], sent[1], (a.start, a.end), self.rules)
+        return self.clauses[key]
+
+    def _years(self, para: int, start: int, end: int) -> list[YearHit]:
+        """The years named in paragraph `para`'s text[start:end] (found once per stretch)."""
+        key = (para, start, end)
+        if key not in self.year_hits:
+            if len(self.year_hits) > 256:
+                self.year_hits.clear()
+            self.year_hits[key] = years(self.paras[para].text, start, end, self.rules)
+        return self.year_hits[key]
 
     def _next_in_sentence(self, a: Amount, sent: tuple[int, int]) -> Amount | None:
         return next((o for o in self._amounts_between(a.para, a.end, sent[1])), None)
@@ -373,8 +401,8 @@ class _Facts:
             if hits:
                 return Period(hits[0].value, "column_header", "period.column_header", words=str(fin_year))
         amount = (a.start, a.end)
-        clause = clause_of(text, sent[0], sent[1], amount, rules)
-        here = self._own_years(a, years(text, clause[0], clause[1], rules), clause)
+        clause = self._clause(a, sent)
+        here = self._own_years(a, self._years(a.para, clause[0], clause[1]), clause)
         hit = nearest(here, amount, text)
         if hit is None:
             cal = [
@@ -392,7 +420,7 @@ class _Facts:
             return Period(None, "none", "period.relative", (a.para, *relative.span()))
         before = [
             h
-            for h in years(text, sent[0], sent[1], rules)
+            for h in self._years(a.para, sent[0], sent[1])
             if h.end <= a.start and not (rules.model.period.asides and _aside(text, sent[0], h, a.start))
         ]
         if rules.model.period.nearest_wins:
@@ -406,7 +434,7 @@ class _Facts:
         if before:
             return self._period_hit(a, before[-1], "sentence")
         lookback = rules.model.context.crowded_reach if a.crowded else rules.model.context.paragraph_lookback
-        earlier = years(text, max(0, sent[0] - lookback), sent[0], rules)
+        earlier = self._years(a.para, max(0, sent[0] - lookback), sent[0])
         if earlier:
             return self._period_hit(a, earlier[-1], "paragraph")
         continues = (
@@ -420,7 +448,7 @@ class _Facts:
                 return carried
         after = [
             h
-            for h in years(text, a.end, clause[1], rules)
+            for h in self._years(a.para, a.end, clause[1])
             if _distance(text, h, amount) <= rules.model.period.max_words_after
             and rules.comparison.search(text, max(0, h.start - 5), h.start) is None
         ]
@@ -502,7 +530,7 @@ class _Facts:
         if a.table:
             return self._table_subject(a)
         mine = [r for r in self.by_para.get(p.index, []) if not self._counterparty(text, r)]
-        clause = clause_of(text, sent[0], sent[1], (a.start, a.end), rules)
+        clause = self._clause(a, sent)
         place = self._place_before(a, sent, clause, mine)
         if place is not None:
             return place
