@@ -618,3 +618,24 @@ def test_a_body_written_into_a_compound_word_is_no_subject(shared):
     # "Buckingham Medical School, for example, are delivering GMC-approved medical training for £162,000"
     row = facts_of(realdoc(shared, REFORM), 989, 991)[(991, "£162,000")]
     assert (row["subject"], row["subject_rule"]) == (None, "subject.none")
+
+
+def test_the_financial_years_start_month_is_a_rule(rules_copy):
+    # "a £6m surplus in March 2018": March is before April, when the NHS's year starts, so 2017/18; a
+    # body whose year starts in January (year_start_month: 1) puts it in the year that starts in 2018
+    line = "The trust delivered a surplus of £6m in March 2018 and £2m in May 2018."
+    doc = Document("part.txt", "0" * 64, "text", {}, [Line(1, line)])
+
+    def periods(rules: Path) -> list[str | None]:
+        load_rules.cache_clear()
+        ex = extract_all(doc, Context(rules=rules), only=["money", "bodies", "facts"])
+        return [r["period"] for r in ex.records["money_facts"]]
+
+    assert periods(rules_copy) == ["2017/18", "2018/19"]
+    edit_yaml(rules_copy / "facts.yaml", lambda d: d["period"].update(year_start_month=1))
+    assert periods(rules_copy) == ["2018/19", "2018/19"]
+    edit_yaml(rules_copy / "facts.yaml", lambda d: d["period"].update(year_start_month=13))
+    load_rules.cache_clear()
+    with pytest.raises(RuleError, match="year_start_month"):
+        load_rules(rules_copy)
+    load_rules.cache_clear()

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from pipeline.facts.fact_rules import Compiled
 
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
 
 @dataclass(frozen=True)
 class YearHit:
@@ -75,7 +77,8 @@ def calendar_years(text: str, start: int, end: int, rules: Compiled, amount_end:
             if len(text[amount_end : m.start()].split()) > rules.model.period.calendar_after_words:
                 break
             year = int(m.group(2))
-            first = year if m.group(1)[:3].lower() not in ("jan", "feb", "mar") else year - 1
+            month = _MONTHS.index(m.group(1)[:3].lower()) + 1
+            first = year if month >= rules.model.period.year_start_month else year - 1
             out.append(YearHit(f"{first}/{(first + 1) % 100:02d}", m.start(), m.end(), "period.month"))
     return out
 
@@ -101,5 +104,5 @@ def reporting_year(title: str, date: str | None, rules: Compiled) -> str | None:
     if not m:
         return None
     year, month = int(m.group(1)), int(m.group(2) or 0)
-    end = year if month and month >= 4 else year - 1
+    end = year if month and month >= rules.model.period.year_start_month else year - 1
     return f"{end - 1}/{end % 100:02d}"
