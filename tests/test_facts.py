@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from pipeline.cli import cli
 from pipeline.extract import Context, extract_all
 from pipeline.facts import load_rules
+from pipeline.facts.sites import load_sites
 from pipeline.model import Document, Line, mention_id
 from pipeline.rules import RuleError
 from tests.conftest import CORPUS, edit_yaml
@@ -639,3 +640,40 @@ def test_the_financial_years_start_month_is_a_rule(rules_copy):
     with pytest.raises(RuleError, match="year_start_month"):
         load_rules(rules_copy)
     load_rules.cache_clear()
+
+
+def test_a_hospital_named_for_its_money_is_the_trust_that_runs_it(unison, rules_copy):
+    # "a PFI-funded new hospital ... to replace Watford General - for which the same STP apparently bid
+    # for another £600m of capital": Watford General Hospital is a site of West Hertfordshire's trust
+    # (its ODS address, rules/facts_sites.yaml), so the capital is the trust's, not a hospital's
+    f = facts_of(unison, 560, 583, {"date": "2018"})  # "the decrepit Watford General Hospital" on line 573
+    row = f[(579, "£600m")]
+    assert (row["subject"], row["subject_rule"]) == ("West Hertfordshire Teaching Hospitals NHS Trust", "subject.site")
+    assert basis(row, "subject")["words"] == "Watford General"
+    # "the hospital" pointing back to it is the trust too
+    assert f[(583, "£220m")]["subject"] == "West Hertfordshire Teaching Hospitals NHS Trust"
+    # a site run by a trust that closed is the one open at the document's date
+    sites = load_sites(rules_copy)
+    assert sites.trust("Hinchingbrooke Hospital", "2016-05") == "Hinchingbrooke Health Care NHS Trust"
+    assert sites.trust("Hinchingbrooke Hospital", "2018") == "North West Anglia NHS Foundation Trust"
+    assert sites.trust("the Hinchingbrooke hospital", None) == "North West Anglia NHS Foundation Trust"
+    assert sites.trust("Bedford", None) is None
+
+
+def test_a_bad_site_names_file_entry_and_field(rules_copy):
+    edit_yaml(rules_copy / "facts_sites.yaml", lambda d: d["manual"][0].update(opened="1998"))
+    load_sites.cache_clear()
+    with pytest.raises(RuleError) as err:
+        load_sites(rules_copy)
+    assert "facts_sites.yaml" in str(err.value) and "manual[0]" in str(err.value) and "opened" in str(err.value)
+    load_sites.cache_clear()
+
+
+def test_the_sites_file_is_made_from_the_ods_trusts():
+    # every `ods` entry is a trust's address line naming a hospital; the file is up to date with data/ods
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, str(root / "scripts" / "make_sites.py"), "--check"], capture_output=True)
+    assert done.returncode == 0, done.stderr.decode()

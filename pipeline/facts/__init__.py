@@ -17,6 +17,7 @@ from pathlib import Path
 from pipeline.components import Component, Options
 from pipeline.facts.extract import extract_facts
 from pipeline.facts.fact_rules import Compiled, load_rules
+from pipeline.facts.sites import Sites, load_sites
 from pipeline.facts.subject import Known, find_in, lookup
 from pipeline.model import Document, Extraction
 from pipeline.normalise import NormLine
@@ -31,10 +32,11 @@ class FactsRules:
 
     rules: Compiled
     directory: Path
+    sites: Sites
 
 
 def load_facts_rules(rules_dir: Path) -> FactsRules:
-    return FactsRules(load_rules(rules_dir), Path(rules_dir))
+    return FactsRules(load_rules(rules_dir), Path(rules_dir), load_sites(Path(rules_dir)))
 
 
 def extract(
@@ -57,7 +59,14 @@ def extract(
             used[known.body_id] = known
         return known
 
-    rows = extract_facts(doc, lines, money, bodies, rules, find, named_in)
+    date = str(doc.meta.get("date") or "") or None
+
+    def site_of(name: str) -> Known | None:
+        """The trust that ran the hospital `name` when the document was written (rules/facts_sites.yaml)."""
+        trust = setup.sites.trust(name, date)
+        return None if trust is None else find(trust)
+
+    rows = extract_facts(doc, lines, money, bodies, rules, find, named_in, site_of)
     out = Extraction()
     if rows:
         out.records[TABLE] = rows
@@ -75,5 +84,5 @@ COMPONENT: Component[FactsRules] = Component(
     records=(TABLE,),
     corpus_tables={"bodies": ("aliases",)},
     needs=("money", "body"),
-    rule_files=("facts.yaml", "bodies", "normalise.yaml"),
+    rule_files=("facts.yaml", "facts_sites.yaml", "bodies", "normalise.yaml"),
 )

@@ -92,6 +92,7 @@ def extract_facts(
     rules: Compiled,
     lookup: Lookup | None = None,
     named_in: Lookup | None = None,
+    site_of: Lookup | None = None,
 ) -> list[dict[str, Any]]:
     if not money:
         return []
@@ -107,7 +108,7 @@ def extract_facts(
         table = p.table or m.values.get("basis", "text") != "text"
         amounts.append(Amount(m, p.index, p.at(m.line_index, s), p.at(m.line_index, e), table))
     doc_body = _document_body(document, rules, named_in, bodies)
-    facts = _Facts(document, lines, paras, refs, rules, lookup, doc_body)
+    facts = _Facts(document, lines, paras, refs, rules, lookup, doc_body, site_of)
     for a in amounts:
         facts.amounts_in.setdefault(a.para, []).append(a)
     rows = []
@@ -228,9 +229,11 @@ class _Facts:
         rules: Compiled,
         lookup: Lookup,
         doc_body: tuple[Known, str] | None,
+        site_of: Lookup | None = None,
     ) -> None:
         self.document, self.lines, self.paras, self.refs = document, lines, paras, refs
         self.rules, self.lookup, self.doc_body = rules, lookup, doc_body
+        self.site_of = site_of
         self.amounts_in: dict[int, list[Amount]] = {}
         self.starts_in: dict[int, list[int]] = {}
         self.years_of: dict[int, list[YearHit]] = {}
@@ -628,6 +631,11 @@ class _Facts:
     def _from_ref(self, r: BodyRef, rule: str) -> Subject:
         if not r.body_id:  # the health service as a whole: a name, no body row
             return Subject(None, r.name, self.rules.model.subject.whole_service.id, (r.para, r.start, r.end))
+        if r.type == "trust" and self.site_of is not None:
+            # a hospital named for its money ("to replace Watford General Hospital"): the trust that runs it
+            trust = self.site_of(r.name)
+            if trust is not None and trust.body_id != r.body_id:
+                return Subject(trust.body_id, trust.name, "subject.site", (r.para, r.start, r.end))
         return Subject(r.body_id, r.name, rule, (r.para, r.start, r.end))
 
     def _table_subject(self, a: Amount) -> Subject:
@@ -666,7 +674,8 @@ class _Facts:
                 return Subject(known.body_id, known.name, ref.id, (a.para, *hit.span()))
             target = self._last_of_types(p, hit.start(), set(ref.types), self.rules.reference_names.get(ref.id))
             if target is not None:
-                return Subject(target.body_id, target.name, ref.id, (a.para, *hit.span()))
+                site = self._from_ref(target, ref.id)  # "the hospital" after its name: the trust running it
+                return Subject(site.body_id, site.name, site.rule, (a.para, *hit.span()))
             if ref.suffix:
                 opening = self._sentence_place(a, sent, [ref.suffix], ref.id)
                 if opening is not None:
