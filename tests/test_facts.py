@@ -677,3 +677,19 @@ def test_the_sites_file_is_made_from_the_ods_trusts():
     root = Path(__file__).resolve().parents[1]
     done = subprocess.run([sys.executable, str(root / "scripts" / "make_sites.py"), "--check"], capture_output=True)
     assert done.returncode == 0, done.stderr.decode()
+
+
+def test_a_table_cell_with_no_year_in_its_column_takes_its_titles_one_year(shared):
+    # "13.1 Intangible assets - 2024/25" over columns headed only `£000`: the cells are 2024/25
+    lines = realdoc(shared, "ltht-annual-report-2024-25.md")
+    f = facts_of(lines, 32031, 32120, name="ltht-annual-report-2024-25.md")
+    row = f[(32063, "4,333")]
+    assert (row["period"], row["period_rule"], basis(row, "period")["words"]) == (
+        "2024/25",
+        "period.table_title",
+        "2024/25",
+    )
+    # the staff costs table has a column for each of two years: its title says neither for a cell
+    # whose column is not read (2.5, "2024/25" and "2023/24" over Permanent / Other / Total)
+    f = facts_of(lines, 18699, 18815, name="ltht-annual-report-2024-25.md")
+    assert all(r["period_rule"] != "period.table_title" for r in f.values())

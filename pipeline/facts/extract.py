@@ -244,6 +244,7 @@ class _Facts:
         self.place_of: dict[int, bool] = {}
         self.para_of_number: dict[int, int] = {}
         self.title_measure: dict[int, Decision | None] = {}
+        self.title_period: dict[int, Period | None] = {}
         self.by_para: dict[int, list[BodyRef]] = {}
         for r in refs:
             self.by_para.setdefault(r.para, []).append(r)
@@ -463,6 +464,10 @@ class _Facts:
         carried = self._carried_period(a)
         if carried is not None:
             return carried
+        if a.table:
+            titled = self._table_title_period(a)
+            if titled is not None:
+                return titled
         if p.section is not None:
             head = self.paras[p.section]
             hits = years(head.text, 0, len(head.text), rules)
@@ -471,6 +476,25 @@ class _Facts:
         if a.table and self.title_years:
             return Period(self.title_years[0].value, "document", "period.title", words=self.title)
         return Period(None, "none", "period.none")
+
+    def _table_title_period(self, a: Amount) -> Period | None:
+        """A table cell whose column names no year: the year of the table's title, the captions, headings
+        and labels above its header row (`_titles_of`, as its measure is read: "14.1 Property, Plant and
+        Equipment - 2024/25" over cells under `£000`), when they name one year and no other."""
+        under = self._header_para(a)
+        if under.index not in self.title_period:
+            found = [
+                (k, h)
+                for k in self._titles_of(under)
+                for h in years(self.paras[k].text, 0, len(self.paras[k].text), self.rules)
+            ]
+            # titles naming two years (a year and its comparative, in columns the cell is not placed in) say none
+            one = len({h.value for _, h in found}) == 1
+            k, h = found[0] if found else (0, None)
+            self.title_period[under.index] = (
+                Period(h.value, "heading", "period.table_title", (k, h.start, h.end)) if one and h else None
+            )
+        return self.title_period[under.index]
 
     def _own_years(self, a: Amount, hits: list[YearHit], clause: tuple[int, int]) -> list[YearHit]:
         """The years of a clause that may be this amount's: not a year right after another amount of the
