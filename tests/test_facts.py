@@ -693,3 +693,15 @@ def test_a_table_cell_with_no_year_in_its_column_takes_its_titles_one_year(share
     # whose column is not read (2.5, "2024/25" and "2023/24" over Permanent / Other / Total)
     f = facts_of(lines, 18699, 18815, name="ltht-annual-report-2024-25.md")
     assert all(r["period_rule"] != "period.table_title" for r in f.values())
+
+
+def test_a_month_just_before_an_amount_names_its_financial_year(shared, unison):
+    # "As at the end of July 2025, the Trust reported a year-to-date (YTD) surplus of £0.1m": 2025/26
+    sentence = realdoc(shared, LCH)[8912].split(", which is")[0] + "."
+    row = facts_of([sentence], 1, 1)[(1, "£0.1m")]
+    assert (row["period"], row["period_rule"]) == ("2025/26", "period.month")
+    assert basis(row, "period")["words"] == "July 2025"
+    # "the three acute hospital trusts in January 2018 began their own process of 'merger' to create a
+    # new" running on into "The expectation is for £31m ...": a month further back dates an event
+    f = facts_of(unison, 811, 815)
+    assert f[(815, "£31m")]["period"] is None

@@ -24,7 +24,7 @@ import regex
 from pipeline.facts.context import Paragraph, clause_of, paragraphs, sentence_of
 from pipeline.facts.fact_rules import Compiled
 from pipeline.facts.measure import CueHit, Decision, context_cue, cue_hits, score_cues, title_measure
-from pipeline.facts.period import YearHit, calendar_years, nearest, reporting_year, years
+from pipeline.facts.period import YearHit, calendar_years, month_years, nearest, reporting_year, years
 from pipeline.facts.subject import BodyRef, Known
 from pipeline.model import Document, Mention, mention_id
 from pipeline.normalise import NormLine
@@ -427,6 +427,15 @@ class _Facts:
             for h in self._years(a.para, sent[0], sent[1])
             if h.end <= a.start and not (rules.model.period.asides and _aside(text, sent[0], h, a.start))
         ]
+        reach = rules.model.period.month_before_words
+        if reach is not None:
+            # "As at the end of July 2025, the Trust reported a ... surplus of £0.1m": the month's year
+            months = [
+                h
+                for h in month_years(text, sent[0], a.start, rules)
+                if _distance(text, h, amount) <= reach and not _aside(text, sent[0], h, a.start)
+            ]
+            before = sorted([*before, *months], key=lambda h: h.start)
         if rules.model.period.nearest_wins:
             # "... 2017-18 ... plans this year (April Board papers) to reduce ... by over £15m": the time
             # words nearest before the amount say its period; "this year" after a year names none

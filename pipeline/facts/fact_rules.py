@@ -135,6 +135,7 @@ class PeriodRules(_Model):
     month_year: str | None = None
     deadline: str | None = None
     year_start_month: int = Field(default=4, ge=1, le=12)
+    month_before_words: int | None = Field(default=None, ge=0)
 
     _check = field_validator(
         "financial_year",
