@@ -88,18 +88,12 @@ def paragraphs(doc: Document, lines: Sequence[NormLine], rules: Compiled) -> lis
     # each paragraph: its lines, their texts (joined by one space) and its kind
     merged: list[tuple[list[int], list[str], str]] = []
     last_text, last_kind = "", ""
-    ends, introduces = rules.paragraph_ends, rules.introduces
+    ending = _Endings(rules)
     for group in groups:
         text = texts[group[0]] if len(group) == 1 else " ".join(texts[i] for i in group)
         kind = "table" if is_table_row(text) else ("heading" if _is_heading(text, rules) else "text")
         # a paragraph that did not end runs on into this one: one paragraph (a converter's broken lines)
-        if (
-            merged
-            and kind == "text"
-            and last_kind == "text"
-            and ends.search(_tail(last_text)) is None
-            and introduces.search(_tail(last_text)) is None
-        ):
+        if merged and kind == "text" and last_kind == "text" and not any(ending(_tail(last_text))):
             merged[-1][0].extend(group)
             merged[-1][1].append(text)
             last_text = text
@@ -114,8 +108,25 @@ def paragraphs(doc: Document, lines: Sequence[NormLine], rules: Compiled) -> lis
             pos += len(texts[i]) + 1
         text = parts[0] if len(parts) == 1 else " ".join(parts)
         out.append(Paragraph(len(out), group, starts, text, table=kind == "table", heading=kind == "heading"))
-    _link(out, rules)
+    _link(out, rules, ending)
     return out
+
+
+class _Endings:
+    """(ends a sentence, introduces what follows) of a paragraph's tail, each tail tested once (the
+    same short tails recur: `£000`, `-`, a number)."""
+
+    def __init__(self, rules: Compiled) -> None:
+        self.rules = rules
+        self.seen: dict[str, tuple[bool, bool]] = {}
+
+    def __call__(self, tail: str) -> tuple[bool, bool]:
+        found = self.seen.get(tail)
+        if found is None:
+            introduces = self.rules.introduces.search(tail) is not None
+            ends = introduces or self.rules.paragraph_ends.search(tail) is not None
+            found = self.seen[tail] = (ends, introduces)
+        return found
 
 
 def _tail(text: str) -> str:
@@ -144,7 +155,8 @@ def _is_heading(text: str, rules: Compiled) -> bool:
     return rules.heading.search(text) is not None and rules.not_heading.search(text) is None
 
 
-def _link(paras: list[Paragraph], rules: Compiled) -> None:
+def _link(paras: list[Paragraph], rules: Compiled, ending: _Endings | None = None) -> None:
+    ending = ending or _Endings(rules)
     section: int | None = None
     for k, p in enumerate(paras):
         if p.heading:
@@ -154,8 +166,8 @@ def _link(paras: list[Paragraph], rules: Compiled) -> None:
         if k == 0 or paras[k - 1].heading or paras[k - 1].table or p.table:
             continue
         before = paras[k - 1].text
-        p.introduced = rules.introduces.search(_tail(before)) is not None
-        p.runs_on = not p.introduced and rules.paragraph_ends.search(_tail(before)) is None
+        ends, p.introduced = ending(_tail(before))
+        p.runs_on = not ends
 
 
 @lru_cache(maxsize=1)
