@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from pipeline.cli import cli
 from pipeline.extract import Context, extract_all
 from pipeline.facts import load_rules
+from pipeline.facts.sites import load_sites
 from pipeline.model import Document, Line, mention_id
 from pipeline.rules import RuleError
 from tests.conftest import CORPUS, edit_yaml
@@ -621,3 +622,89 @@ def test_a_body_written_into_a_compound_word_is_no_subject(shared):
     # "Buckingham Medical School, for example, are delivering GMC-approved medical training for £162,000"
     row = facts_of(realdoc(shared, REFORM), 989, 991)[(991, "£162,000")]
     assert (row["subject"], row["subject_rule"]) == (None, "subject.none")
+
+
+def test_the_financial_years_start_month_is_a_rule(rules_copy):
+    # "a £6m surplus in March 2018": March is before April, when the NHS's year starts, so 2017/18; a
+    # body whose year starts in January (year_start_month: 1) puts it in the year that starts in 2018
+    line = "The trust delivered a surplus of £6m in March 2018 and £2m in May 2018."
+    doc = Document("part.txt", "0" * 64, "text", {}, [Line(1, line)])
+
+    def periods(rules: Path) -> list[str | None]:
+        load_rules.cache_clear()
+        ex = extract_all(doc, Context(rules=rules), only=["money", "bodies", "facts"])
+        return [r["period"] for r in ex.records["money_facts"]]
+
+    assert periods(rules_copy) == ["2017/18", "2018/19"]
+    edit_yaml(rules_copy / "facts.yaml", lambda d: d["period"].update(year_start_month=1))
+    assert periods(rules_copy) == ["2018/19", "2018/19"]
+    edit_yaml(rules_copy / "facts.yaml", lambda d: d["period"].update(year_start_month=13))
+    load_rules.cache_clear()
+    with pytest.raises(RuleError, match="year_start_month"):
+        load_rules(rules_copy)
+    load_rules.cache_clear()
+
+
+def test_a_hospital_named_for_its_money_is_the_trust_that_runs_it(unison, rules_copy):
+    # "a PFI-funded new hospital ... to replace Watford General - for which the same STP apparently bid
+    # for another £600m of capital": Watford General Hospital is a site of West Hertfordshire's trust
+    # (its ODS address, rules/facts_sites.yaml), so the capital is the trust's, not a hospital's
+    f = facts_of(unison, 560, 583, {"date": "2018"})  # "the decrepit Watford General Hospital" on line 573
+    row = f[(579, "£600m")]
+    assert (row["subject"], row["subject_rule"]) == ("West Hertfordshire Teaching Hospitals NHS Trust", "subject.site")
+    assert basis(row, "subject")["words"] == "Watford General"
+    # "the hospital" pointing back to it is the trust too
+    assert f[(583, "£220m")]["subject"] == "West Hertfordshire Teaching Hospitals NHS Trust"
+    # a site run by a trust that closed is the one open at the document's date
+    sites = load_sites(rules_copy)
+    assert sites.trust("Hinchingbrooke Hospital", "2016-05") == "Hinchingbrooke Health Care NHS Trust"
+    assert sites.trust("Hinchingbrooke Hospital", "2018") == "North West Anglia NHS Foundation Trust"
+    assert sites.trust("the Hinchingbrooke hospital", None) == "North West Anglia NHS Foundation Trust"
+    assert sites.trust("Bedford", None) is None
+
+
+def test_a_bad_site_names_file_entry_and_field(rules_copy):
+    edit_yaml(rules_copy / "facts_sites.yaml", lambda d: d["manual"][0].update(opened="1998"))
+    load_sites.cache_clear()
+    with pytest.raises(RuleError) as err:
+        load_sites(rules_copy)
+    assert "facts_sites.yaml" in str(err.value) and "manual[0]" in str(err.value) and "opened" in str(err.value)
+    load_sites.cache_clear()
+
+
+def test_the_sites_file_is_made_from_the_ods_trusts():
+    # every `ods` entry is a trust's address line naming a hospital; the file is up to date with data/ods
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, str(root / "scripts" / "make_sites.py"), "--check"], capture_output=True)
+    assert done.returncode == 0, done.stderr.decode()
+
+
+def test_a_table_cell_with_no_year_in_its_column_takes_its_titles_one_year(shared):
+    # "13.1 Intangible assets - 2024/25" over columns headed only `£000`: the cells are 2024/25
+    lines = realdoc(shared, "ltht-annual-report-2024-25.md")
+    f = facts_of(lines, 32031, 32120, name="ltht-annual-report-2024-25.md")
+    row = f[(32079, "2,229")]  # the row "Additions" (the rows "... at 1 April 2024" say their month's year)
+    assert (row["period"], row["period_rule"], basis(row, "period")["words"]) == (
+        "2024/25",
+        "period.table_title",
+        "2024/25",
+    )
+    # the staff costs table has a column for each of two years: its title says neither for a cell
+    # whose column is not read (2.5, "2024/25" and "2023/24" over Permanent / Other / Total)
+    f = facts_of(lines, 18699, 18815, name="ltht-annual-report-2024-25.md")
+    assert all(r["period_rule"] != "period.table_title" for r in f.values())
+
+
+def test_a_month_just_before_an_amount_names_its_financial_year(shared, unison):
+    # "As at the end of July 2025, the Trust reported a year-to-date (YTD) surplus of £0.1m": 2025/26
+    sentence = realdoc(shared, LCH)[8912].split(", which is")[0] + "."
+    row = facts_of([sentence], 1, 1)[(1, "£0.1m")]
+    assert (row["period"], row["period_rule"]) == ("2025/26", "period.month")
+    assert basis(row, "period")["words"] == "July 2025"
+    # "the three acute hospital trusts in January 2018 began their own process of 'merger' to create a
+    # new" running on into "The expectation is for £31m ...": a month further back dates an event
+    f = facts_of(unison, 811, 815)
+    assert f[(815, "£31m")]["period"] is None

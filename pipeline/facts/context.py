@@ -61,54 +61,72 @@ def is_table_row(text: str) -> bool:
 def paragraphs(doc: Document, lines: Sequence[NormLine], rules: Compiled) -> list[Paragraph]:
     """The document's paragraphs in order, with headings, sections and run-ons marked."""
     gap = rules.model.context.pdf_paragraph_gap
+    texts = [nl.text for nl in lines]
+    if len(texts) != len(doc.lines):
+        raise ValueError(f"{doc.path}: {len(doc.lines)} lines but {len(texts)} normalised lines")
+    boxed = any(line.bbox is not None for line in doc.lines)
     groups: list[list[int]] = []
     current: list[int] = []
     prev: Line | None = None
     prev_table = False
-    for i, (line, nl) in enumerate(zip(doc.lines, lines, strict=True)):
-        text = nl.text
+    for i, text in enumerate(texts):
         if not text or text.isspace():
             if current:
                 groups.append(current)
             current, prev = [], None
             continue
-        table = is_table_row(text)
-        if current and (table or prev_table or (line.bbox is not None and _new_block(prev, line, gap))):
+        table = ("\t" in text or "|" in text) and is_table_row(text)
+        if current and (table or prev_table or (boxed and _new_block(prev, doc.lines[i], gap))):
             groups.append(current)
             current = []
         current.append(i)
-        prev, prev_table = line, table
+        if boxed:
+            prev = doc.lines[i]
+        prev_table = table
     if current:
         groups.append(current)
-    merged: list[tuple[list[int], str]] = []
+    # each paragraph: its lines, their texts (joined by one space) and its kind
+    merged: list[tuple[list[int], list[str], str]] = []
     last_text, last_kind = "", ""
+    ending = _Endings(rules)
     for group in groups:
-        text = lines[group[0]].text if len(group) == 1 else " ".join(lines[i].text for i in group)
+        text = texts[group[0]] if len(group) == 1 else " ".join(texts[i] for i in group)
         kind = "table" if is_table_row(text) else ("heading" if _is_heading(text, rules) else "text")
         # a paragraph that did not end runs on into this one: one paragraph (a converter's broken lines)
-        if (
-            merged
-            and kind == "text"
-            and last_kind == "text"
-            and rules.paragraph_ends.search(_tail(last_text)) is None
-            and rules.introduces.search(_tail(last_text)) is None
-        ):
+        if merged and kind == "text" and last_kind == "text" and not any(ending(_tail(last_text))):
             merged[-1][0].extend(group)
+            merged[-1][1].append(text)
             last_text = text
             continue
-        merged.append((list(group), kind))
+        merged.append((list(group), [text], kind))
         last_text, last_kind = text, kind
     out: list[Paragraph] = []
-    for group, kind in merged:
-        starts, parts, pos = [], [], 0
+    for group, parts, kind in merged:
+        starts, pos = [], 0
         for i in group:
             starts.append(pos)
-            parts.append(lines[i].text)
-            pos += len(lines[i].text) + 1
-        p = Paragraph(len(out), group, starts, " ".join(parts), table=kind == "table", heading=kind == "heading")
-        out.append(p)
-    _link(out, rules)
+            pos += len(texts[i]) + 1
+        text = parts[0] if len(parts) == 1 else " ".join(parts)
+        out.append(Paragraph(len(out), group, starts, text, table=kind == "table", heading=kind == "heading"))
+    _link(out, rules, ending)
     return out
+
+
+class _Endings:
+    """(ends a sentence, introduces what follows) of a paragraph's tail, each tail tested once (the
+    same short tails recur: `£000`, `-`, a number)."""
+
+    def __init__(self, rules: Compiled) -> None:
+        self.rules = rules
+        self.seen: dict[str, tuple[bool, bool]] = {}
+
+    def __call__(self, tail: str) -> tuple[bool, bool]:
+        found = self.seen.get(tail)
+        if found is None:
+            introduces = self.rules.introduces.search(tail) is not None
+            ends = introduces or self.rules.paragraph_ends.search(tail) is not None
+            found = self.seen[tail] = (ends, introduces)
+        return found
 
 
 def _tail(text: str) -> str:
@@ -137,7 +155,8 @@ def _is_heading(text: str, rules: Compiled) -> bool:
     return rules.heading.search(text) is not None and rules.not_heading.search(text) is None
 
 
-def _link(paras: list[Paragraph], rules: Compiled) -> None:
+def _link(paras: list[Paragraph], rules: Compiled, ending: _Endings | None = None) -> None:
+    ending = ending or _Endings(rules)
     section: int | None = None
     for k, p in enumerate(paras):
         if p.heading:
@@ -147,17 +166,18 @@ def _link(paras: list[Paragraph], rules: Compiled) -> None:
         if k == 0 or paras[k - 1].heading or paras[k - 1].table or p.table:
             continue
         before = paras[k - 1].text
-        p.introduced = rules.introduces.search(_tail(before)) is not None
-        p.runs_on = not p.introduced and rules.paragraph_ends.search(_tail(before)) is None
+        ends, p.introduced = ending(_tail(before))
+        p.runs_on = not ends
 
 
 @lru_cache(maxsize=1)
-def _sentencizer() -> object:
+def _sentencizer() -> tuple[object, frozenset[str], str]:
+    """spaCy's sentencizer, and the characters that end its sentences (as a set and a string)."""
     import spacy
 
     nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    return nlp
+    ends: set[str] = nlp.add_pipe("sentencizer").punct_chars  # type: ignore[attr-defined]
+    return nlp, frozenset(ends), "".join(sorted(ends))
 
 
 def sentences(p: Paragraph, lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
@@ -165,10 +185,14 @@ def sentences(p: Paragraph, lo: int = 0, hi: int | None = None) -> list[tuple[in
     hi = len(p.text) if hi is None else hi
     if (lo, hi) in p.sentences:
         return p.sentences[(lo, hi)]
-    if p.table or hi - lo < 3:
+    nlp, ends, ends_text = _sentencizer()
+    chunk = p.text[lo:hi]
+    if p.table or hi - lo < 3 or ends.isdisjoint(chunk.rstrip(ends_text)):
+        # one sentence: the sentencizer starts one only at a word after a sentence end, and this text
+        # has none, or only at its very end (most paragraphs that hold money are one sentence)
         out = [(lo, hi)]
     else:
-        doc = _sentencizer()(p.text[lo:hi])  # type: ignore[operator]
+        doc = nlp(chunk)  # type: ignore[operator]
         spans = [(lo + s.start_char, lo + s.end_char) for s in doc.sents]
         # a sentence runs to the next one's start, so every offset of the text is in one sentence
         out = [(lo if k == 0 else s, spans[k + 1][0] if k + 1 < len(spans) else hi) for k, (s, _) in enumerate(spans)]

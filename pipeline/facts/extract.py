@@ -23,8 +23,8 @@ import regex
 
 from pipeline.facts.context import Paragraph, clause_of, paragraphs, sentence_of
 from pipeline.facts.fact_rules import Compiled
-from pipeline.facts.measure import Decision, context_cue, score_cues, title_measure
-from pipeline.facts.period import YearHit, calendar_years, nearest, reporting_year, years
+from pipeline.facts.measure import CueHit, Decision, context_cue, cue_hits, score_cues, title_measure
+from pipeline.facts.period import YearHit, calendar_years, month_years, nearest, reporting_year, years
 from pipeline.facts.subject import BodyRef, Known
 from pipeline.model import Document, Mention, mention_id
 from pipeline.normalise import NormLine
@@ -92,6 +92,7 @@ def extract_facts(
     rules: Compiled,
     lookup: Lookup | None = None,
     named_in: Lookup | None = None,
+    site_of: Lookup | None = None,
 ) -> list[dict[str, Any]]:
     if not money:
         return []
@@ -107,7 +108,7 @@ def extract_facts(
         table = p.table or m.values.get("basis", "text") != "text"
         amounts.append(Amount(m, p.index, p.at(m.line_index, s), p.at(m.line_index, e), table))
     doc_body = _document_body(document, rules, named_in, bodies)
-    facts = _Facts(document, lines, paras, refs, rules, lookup, doc_body)
+    facts = _Facts(document, lines, paras, refs, rules, lookup, doc_body, site_of)
     for a in amounts:
         facts.amounts_in.setdefault(a.para, []).append(a)
     rows = []
@@ -160,11 +161,15 @@ def _body_refs(
             )
         )
     ws = rules.model.subject.whole_service
+    named: dict[int, list[BodyRef]] = {}
+    for r in out:
+        named.setdefault(r.para, []).append(r)
     for p in paras:
         if p.heading or p.table or "NHS" not in p.text:
             continue
+        here = named.get(p.index, [])
         for hit in rules.whole_service.finditer(p.text):
-            if not any(r.para == p.index and r.start < hit.end() and hit.start() < r.end for r in out):
+            if not any(r.start < hit.end() and hit.start() < r.end for r in here):
                 out.append(BodyRef(p.index, hit.start(), hit.end(), "", ws.name, "national"))
     return sorted(out, key=lambda r: (r.para, r.start))
 
@@ -193,10 +198,10 @@ def _self_named(document: Document, rules: Compiled, bodies: Sequence[Mention]) 
     if ref is None or rules.self_reference is None:
         return None
     uses: dict[str, int] = {}
-    for line in document.lines:
-        for hit in rules.self_reference.finditer(line.text):
-            key = next(k for k, v in hit.groupdict().items() if v)
-            uses[key] = uses.get(key, 0) + 1
+    # one scan of the whole text (the words of a pattern never span a line break)
+    for hit in rules.self_reference.finditer("\n".join(line.text for line in document.lines)):
+        key = next(k for k, v in hit.groupdict().items() if v)
+        uses[key] = uses.get(key, 0) + 1
     types = {t for t, n in uses.items() if n >= ref.min_uses}
     counts: dict[str, int] = {}
     names: dict[str, tuple[str, str]] = {}
@@ -224,16 +229,22 @@ class _Facts:
         rules: Compiled,
         lookup: Lookup,
         doc_body: tuple[Known, str] | None,
+        site_of: Lookup | None = None,
     ) -> None:
         self.document, self.lines, self.paras, self.refs = document, lines, paras, refs
         self.rules, self.lookup, self.doc_body = rules, lookup, doc_body
+        self.site_of = site_of
         self.amounts_in: dict[int, list[Amount]] = {}
         self.starts_in: dict[int, list[int]] = {}
         self.years_of: dict[int, list[YearHit]] = {}
+        self.cue_hits: dict[tuple[int, int, int], list[CueHit]] = {}  # of the last sentence read
+        self.clauses: dict[tuple[int, int, int, int], tuple[int, int]] = {}
+        self.year_hits: dict[tuple[int, int, int], list[YearHit]] = {}
         self.headings = [q.index for q in paras if q.heading]
         self.place_of: dict[int, bool] = {}
         self.para_of_number: dict[int, int] = {}
         self.title_measure: dict[int, Decision | None] = {}
+        self.title_period: dict[int, Period | None] = {}
         self.by_para: dict[int, list[BodyRef]] = {}
         for r in refs:
             self.by_para.setdefault(r.para, []).append(r)
@@ -347,9 +358,30 @@ class _Facts:
 
     def _cues(self, a: Amount, sent: tuple[int, int]) -> Decision | None:
         text = self.paras[a.para].text
-        clause = clause_of(text, sent[0], sent[1], (a.start, a.end), self.rules)
+        clause = self._clause(a, sent)
         others = [(o.start, o.end) for o in self._amounts_between(a.para, sent[0], sent[1]) if o is not a]
-        return score_cues(text, sent, (a.start, a.end), clause, self.rules, others)
+        key = (a.para, *sent)
+        if key not in self.cue_hits:  # the sentence's cue words, found once for all its amounts
+            self.cue_hits = {key: cue_hits(text, sent[0], sent[1], self.rules)}
+        return score_cues(text, sent, (a.start, a.end), clause, self.rules, others, self.cue_hits[key])
+
+    def _clause(self, a: Amount, sent: tuple[int, int]) -> tuple[int, int]:
+        """The clause of the amount's sentence that holds it (found once per amount and sentence)."""
+        key = (a.para, a.start, *sent)
+        if key not in self.clauses:
+            if len(self.clauses) > 64:
+                self.clauses.clear()
+            self.clauses[key] = clause_of(self.paras[a.para].text, sent[0], sent[1], (a.start, a.end), self.rules)
+        return self.clauses[key]
+
+    def _years(self, para: int, start: int, end: int) -> list[YearHit]:
+        """The years named in paragraph `para`'s text[start:end] (found once per stretch)."""
+        key = (para, start, end)
+        if key not in self.year_hits:
+            if len(self.year_hits) > 256:
+                self.year_hits.clear()
+            self.year_hits[key] = years(self.paras[para].text, start, end, self.rules)
+        return self.year_hits[key]
 
     def _next_in_sentence(self, a: Amount, sent: tuple[int, int]) -> Amount | None:
         return next((o for o in self._amounts_between(a.para, a.end, sent[1])), None)
@@ -373,8 +405,8 @@ class _Facts:
             if hits:
                 return Period(hits[0].value, "column_header", "period.column_header", words=str(fin_year))
         amount = (a.start, a.end)
-        clause = clause_of(text, sent[0], sent[1], amount, rules)
-        here = self._own_years(a, years(text, clause[0], clause[1], rules), clause)
+        clause = self._clause(a, sent)
+        here = self._own_years(a, self._years(a.para, clause[0], clause[1]), clause)
         hit = nearest(here, amount, text)
         if hit is None:
             cal = [
@@ -392,9 +424,18 @@ class _Facts:
             return Period(None, "none", "period.relative", (a.para, *relative.span()))
         before = [
             h
-            for h in years(text, sent[0], sent[1], rules)
+            for h in self._years(a.para, sent[0], sent[1])
             if h.end <= a.start and not (rules.model.period.asides and _aside(text, sent[0], h, a.start))
         ]
+        reach = rules.model.period.month_before_words
+        if reach is not None:
+            # "As at the end of July 2025, the Trust reported a ... surplus of £0.1m": the month's year
+            months = [
+                h
+                for h in month_years(text, sent[0], a.start, rules)
+                if _distance(text, h, amount) <= reach and not _aside(text, sent[0], h, a.start)
+            ]
+            before = sorted([*before, *months], key=lambda h: h.start)
         if rules.model.period.nearest_wins:
             # "... 2017-18 ... plans this year (April Board papers) to reduce ... by over £15m": the time
             # words nearest before the amount say its period; "this year" after a year names none
@@ -406,7 +447,7 @@ class _Facts:
         if before:
             return self._period_hit(a, before[-1], "sentence")
         lookback = rules.model.context.crowded_reach if a.crowded else rules.model.context.paragraph_lookback
-        earlier = years(text, max(0, sent[0] - lookback), sent[0], rules)
+        earlier = self._years(a.para, max(0, sent[0] - lookback), sent[0])
         if earlier:
             return self._period_hit(a, earlier[-1], "paragraph")
         continues = (
@@ -420,7 +461,7 @@ class _Facts:
                 return carried
         after = [
             h
-            for h in years(text, a.end, clause[1], rules)
+            for h in self._years(a.para, a.end, clause[1])
             if _distance(text, h, amount) <= rules.model.period.max_words_after
             and rules.comparison.search(text, max(0, h.start - 5), h.start) is None
         ]
@@ -432,6 +473,10 @@ class _Facts:
         carried = self._carried_period(a)
         if carried is not None:
             return carried
+        if a.table:
+            titled = self._table_title_period(a)
+            if titled is not None:
+                return titled
         if p.section is not None:
             head = self.paras[p.section]
             hits = years(head.text, 0, len(head.text), rules)
@@ -440,6 +485,25 @@ class _Facts:
         if a.table and self.title_years:
             return Period(self.title_years[0].value, "document", "period.title", words=self.title)
         return Period(None, "none", "period.none")
+
+    def _table_title_period(self, a: Amount) -> Period | None:
+        """A table cell whose column names no year: the year of the table's title, the captions, headings
+        and labels above its header row (`_titles_of`, as its measure is read: "14.1 Property, Plant and
+        Equipment - 2024/25" over cells under `£000`), when they name one year and no other."""
+        under = self._header_para(a)
+        if under.index not in self.title_period:
+            found = [
+                (k, h)
+                for k in self._titles_of(under)
+                for h in years(self.paras[k].text, 0, len(self.paras[k].text), self.rules)
+            ]
+            # titles naming two years (a year and its comparative, in columns the cell is not placed in) say none
+            one = len({h.value for _, h in found}) == 1
+            k, h = found[0] if found else (0, None)
+            self.title_period[under.index] = (
+                Period(h.value, "heading", "period.table_title", (k, h.start, h.end)) if one and h else None
+            )
+        return self.title_period[under.index]
 
     def _own_years(self, a: Amount, hits: list[YearHit], clause: tuple[int, int]) -> list[YearHit]:
         """The years of a clause that may be this amount's: not a year right after another amount of the
@@ -502,7 +566,7 @@ class _Facts:
         if a.table:
             return self._table_subject(a)
         mine = [r for r in self.by_para.get(p.index, []) if not self._counterparty(text, r)]
-        clause = clause_of(text, sent[0], sent[1], (a.start, a.end), rules)
+        clause = self._clause(a, sent)
         place = self._place_before(a, sent, clause, mine)
         if place is not None:
             return place
@@ -600,6 +664,11 @@ class _Facts:
     def _from_ref(self, r: BodyRef, rule: str) -> Subject:
         if not r.body_id:  # the health service as a whole: a name, no body row
             return Subject(None, r.name, self.rules.model.subject.whole_service.id, (r.para, r.start, r.end))
+        if r.type == "trust" and self.site_of is not None:
+            # a hospital named for its money ("to replace Watford General Hospital"): the trust that runs it
+            trust = self.site_of(r.name)
+            if trust is not None and trust.body_id != r.body_id:
+                return Subject(trust.body_id, trust.name, "subject.site", (r.para, r.start, r.end))
         return Subject(r.body_id, r.name, rule, (r.para, r.start, r.end))
 
     def _table_subject(self, a: Amount) -> Subject:
@@ -638,7 +707,8 @@ class _Facts:
                 return Subject(known.body_id, known.name, ref.id, (a.para, *hit.span()))
             target = self._last_of_types(p, hit.start(), set(ref.types), self.rules.reference_names.get(ref.id))
             if target is not None:
-                return Subject(target.body_id, target.name, ref.id, (a.para, *hit.span()))
+                site = self._from_ref(target, ref.id)  # "the hospital" after its name: the trust running it
+                return Subject(site.body_id, site.name, site.rule, (a.para, *hit.span()))
             if ref.suffix:
                 opening = self._sentence_place(a, sent, [ref.suffix], ref.id)
                 if opening is not None:

@@ -6,7 +6,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import regex
+
 from pipeline.facts.fact_rules import Compiled
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
 @dataclass(frozen=True)
@@ -74,10 +78,22 @@ def calendar_years(text: str, start: int, end: int, rules: Compiled, amount_end:
         for m in rules.month_year.finditer(text, amount_end, end):
             if len(text[amount_end : m.start()].split()) > rules.model.period.calendar_after_words:
                 break
-            year = int(m.group(2))
-            first = year if m.group(1)[:3].lower() not in ("jan", "feb", "mar") else year - 1
-            out.append(YearHit(f"{first}/{(first + 1) % 100:02d}", m.start(), m.end(), "period.month"))
+            out.append(_month_hit(m, rules))
     return out
+
+
+def month_years(text: str, start: int, end: int, rules: Compiled) -> list[YearHit]:
+    """The financial years of the months named in text[start:end] ("At the end of April 2025": 2025/26)."""
+    if rules.month_year is None:
+        return []
+    return [_month_hit(m, rules) for m in rules.month_year.finditer(text, start, end)]
+
+
+def _month_hit(m: regex.Match[str], rules: Compiled) -> YearHit:
+    year = int(m.group(2))
+    month = _MONTHS.index(m.group(1)[:3].lower()) + 1
+    first = year if month >= rules.model.period.year_start_month else year - 1
+    return YearHit(f"{first}/{(first + 1) % 100:02d}", m.start(), m.end(), "period.month")
 
 
 def nearest(hits: list[YearHit], amount: tuple[int, int], text: str) -> YearHit | None:
@@ -101,5 +117,5 @@ def reporting_year(title: str, date: str | None, rules: Compiled) -> str | None:
     if not m:
         return None
     year, month = int(m.group(1)), int(m.group(2) or 0)
-    end = year if month and month >= 4 else year - 1
+    end = year if month and month >= rules.model.period.year_start_month else year - 1
     return f"{end - 1}/{end % 100:02d}"
