@@ -222,9 +222,11 @@ def _glyphs(
         keep_text = None
         codes = np.frombuffer(joined.encode("utf-32-le"), dtype="<u4")
         space = np.isin(codes, _WHITESPACE)
+        ids = codes.astype(np.int64)  # each text one character: its code point stands for it
     else:
         cleaned, keep_text, stats.unreadable = _cleaned(texts, layout.unreadable_replacement)
         space = np.fromiter((t.isspace() for t in cleaned), np.bool_, len(cleaned))
+        ids = _text_ids(cleaned)
     if keep_text is not None:
         out, upright = out[keep_text], upright[keep_text]
     x0, top, x1, bottom = out[:, k.X0], out[:, k.TOP], out[:, k.X1], out[:, k.BOTTOM]
@@ -238,7 +240,6 @@ def _glyphs(
     size = out[:, k.SIZE]
     size = np.where(size != 0, size, np.where(bottom - top != 0, bottom - top, 1.0))
     if layout.dedupe_em > 0 and len(cleaned):
-        ids = _text_ids(cleaned)
         keep = np.zeros(len(cleaned), np.bool_)
         stats.duplicates = int(k.dedupe_keep(ids, x0, top, x1, size, space, float(layout.dedupe_em), keep))
         kept = np.flatnonzero(keep)
