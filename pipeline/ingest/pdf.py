@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -137,14 +137,21 @@ def _read_page_text(
     doc: Document, page: Any, number: int, layout: PdfLayout, ocr_state: ocr_page.PageOcr, fpage: Any = None
 ) -> list[PageLine]:
     images = None
+    chars: Sequence[RawChar]
+    width, height = float(page.width), float(page.height)
     try:
         with _pdfminer_warnings() as warnings:
             if fpage is None:
                 chars, has_images = page_chars(page)
-            else:  # pdfium's characters; images from its page objects
-                chars, has_images = pdfium_chars.page_chars(fpage), pdfium_chars.has_images(fpage)
+                glyphs, stats = glyphs_from_chars(chars, width, height, layout)
+                arrays = None
+            else:  # pdfium's characters, array-shaped; images from its page objects
+                from pipeline.ingest import pdfium_glyphs  # numba, imported only when pdfium reads
+
+                arrays = pdfium_glyphs.page_glyphs(fpage, width, height, layout)
+                chars, stats = arrays.chars, arrays.stats
+                has_images = pdfium_chars.has_images(fpage)
                 images = list(pdfium_chars.image_boxes(fpage)) if has_images else []
-        glyphs, stats = glyphs_from_chars(chars, float(page.width), float(page.height), layout)
     except Exception as exc:
         doc.problems.append(
             _warning(doc, "page_error", f"page {number} cannot be read ({_describe(exc)}); it is left out.", number)
@@ -207,7 +214,7 @@ def _read_page_text(
                 number,
             )
         )
-    lines = read_page(glyphs, float(page.width), float(page.height), layout)
+    lines = read_page(glyphs, width, height, layout) if arrays is None else arrays.lines(width, height, layout)
     return ocr_page.page_with_text(doc, page, number, chars, has_images, lines, ocr_state, layout.band_share, images)
 
 

@@ -140,12 +140,17 @@ def _dropped_spaces(page: Any, ctm: tuple[float, ...], mb_x0: float, mb_top: flo
     is read as a word space, not a cell break. (Objects inside form XObjects are not looked at.)"""
     A, B, C, D, E, F = ctm
     out: list[RawChar] = []
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT], max_depth=0):
-        left, _, right, _ = obj.get_bounds()
+    for obj, kind in _objects(page.raw, max_depth=0):
+        if kind != pdfium_c.FPDF_PAGEOBJ_TEXT:
+            continue
+        left, _, right, _ = _bounds(obj)
         if abs(right - left) >= _EMPTY:
             continue
-        a, b, c, d, e, f = obj.get_matrix().get()
-        size = _SIZE.value if pdfium_c.FPDFTextObj_GetFontSize(obj.raw, ctypes.byref(_SIZE)) else 1.0
+        if not pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(_MATRIX)):
+            raise RuntimeError("pdfium cannot give a text object's matrix")
+        m = _MATRIX
+        a, b, c, d, e, f = m.a, m.b, m.c, m.d, m.e, m.f
+        size = _SIZE.value if pdfium_c.FPDFTextObj_GetFontSize(obj, ctypes.byref(_SIZE)) else 1.0
         # from a fifth of an em below the baseline to four fifths above it, zero width
         lo = (e + c * size * -0.2, f + d * size * -0.2)
         hi = (e + c * size * 0.8, f + d * size * 0.8)
@@ -175,21 +180,55 @@ def _dropped_spaces(page: Any, ctm: tuple[float, ...], mb_x0: float, mb_top: flo
 
 _EMPTY = 0.01  # pdfium's kSizeEpsilon: a text object narrower than this is not on its text page
 _SIZE = ctypes.c_float()
+_MATRIX = pdfium_c.FS_MATRIX()
+_BOUNDS = (ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float())
+_BOUNDS_P = tuple(ctypes.byref(v) for v in _BOUNDS)
+_MAX_DEPTH = 16  # form XObjects inside form XObjects, as deep as pypdfium2's get_objects looks by default
+
+
+def _objects(page: Any, max_depth: int, form: Any = None, level: int = 0) -> Iterator[tuple[Any, int]]:
+    """The page's objects and their types through pdfium's own calls, in pypdfium2's `get_objects`
+    order (an object, then what a form XObject holds, `max_depth` levels deep), without a Python
+    object per page object."""
+    if form is None:
+        parent, count, get = page, pdfium_c.FPDFPage_CountObjects(page), pdfium_c.FPDFPage_GetObject
+    else:
+        parent, count, get = form, pdfium_c.FPDFFormObj_CountObjects(form), pdfium_c.FPDFFormObj_GetObject
+    if count < 0:
+        raise RuntimeError("pdfium cannot count the page's objects")
+    for i in range(count):
+        obj = get(parent, i)
+        if not obj:
+            raise RuntimeError("pdfium cannot give a page object")
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        yield obj, kind
+        if kind == pdfium_c.FPDF_PAGEOBJ_FORM and level < max_depth - 1:
+            yield from _objects(page, max_depth, obj, level + 1)
+
+
+def _bounds(obj: Any) -> tuple[float, float, float, float]:
+    """Left, bottom, right, top of a page object (PDF user space)."""
+    if not pdfium_c.FPDFPageObj_GetBounds(obj, *_BOUNDS_P):
+        raise RuntimeError("pdfium cannot locate a page object")
+    left, bottom, right, top = _BOUNDS
+    return left.value, bottom.value, right.value, top.value
 
 
 def image_boxes(page: Any) -> Iterator[BBox]:
     """The boxes of the page's raster images (also inside form XObjects), top-left origin like
     pdfplumber's."""
     (A, B, C, D, E, F), mb_x0, mb_top, height = _page_transform(page)
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=16):
-        left, bottom, right, top = obj.get_bounds()
+    for obj, kind in _objects(page.raw, _MAX_DEPTH):
+        if kind != pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            continue
+        left, bottom, right, top = _bounds(obj)
         xs = [A * x + C * y + E for x, y in ((left, bottom), (right, top))]
         ys = [B * x + D * y + F for x, y in ((left, bottom), (right, top))]
         yield (min(xs) + mb_x0, height - max(ys) + mb_top, max(xs) + mb_x0, height - min(ys) + mb_top)
 
 
 def has_images(page: Any) -> bool:
-    return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=16))
+    return any(kind == pdfium_c.FPDF_PAGEOBJ_IMAGE for _, kind in _objects(page.raw, _MAX_DEPTH))
 
 
 def open_document(data: bytes, password: str | None) -> pdfium.PdfDocument:

@@ -1,0 +1,362 @@
+"""The per-character loops of the pdfium reader, compiled (numba): no Python call per character.
+
+`pdfium_chars._chars` asks pdfium for each character's code, box, matrix and size through ctypes:
+five Python-level calls a character, a third of the time of a whole ingest. Here the same calls are
+made from compiled code: `read_chars` calls pdfium's C functions by their addresses (taken from
+pypdfium2's bindings once per process and passed in as integers, so the compiled code holds no
+address and can be cached on disk: ``cache=True``, in ``__pycache__`` beside this file or numba's
+user cache when that is not writable) and fills numpy arrays with what `_chars` builds, character by
+character, with the same arithmetic in the same order (the results are the same floats).
+`dedupe_keep` is `pdf_layout.dedupe` over arrays.
+
+The first call in a process loads the compiled code from the cache (about 0.1-0.3 s with the import
+of numba); with no cache it compiles (a few seconds, once per machine).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from llvmlite import ir  # type: ignore[import-untyped]
+from numba import njit, types
+from numba.extending import intrinsic
+
+_VOIDP = ir.IntType(8).as_pointer()
+_I32 = ir.IntType(32)
+
+
+def _pointer(builder: Any, address: Any, ret: Any, args: list[Any]) -> Any:
+    return builder.inttoptr(address, ir.FunctionType(ret, args).as_pointer())
+
+
+def _call_u32_typing(typingctx: Any, fn: Any, handle: Any, index: Any) -> Any:
+    """unsigned int fn(void *handle, int index), fn an address."""
+    sig = types.uint32(types.uint64, types.uint64, types.int64)
+
+    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+        f = _pointer(builder, args[0], _I32, [_VOIDP, _I32])
+        return builder.call(f, [builder.inttoptr(args[1], _VOIDP), builder.trunc(args[2], _I32)])
+
+    return sig, codegen
+
+
+def _call_i32_typing(typingctx: Any, fn: Any, handle: Any, index: Any) -> Any:
+    """int fn(void *handle, int index), fn an address."""
+    sig = types.int32(types.uint64, types.uint64, types.int64)
+
+    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+        f = _pointer(builder, args[0], _I32, [_VOIDP, _I32])
+        return builder.call(f, [builder.inttoptr(args[1], _VOIDP), builder.trunc(args[2], _I32)])
+
+    return sig, codegen
+
+
+def _call_f64_typing(typingctx: Any, fn: Any, handle: Any, index: Any) -> Any:
+    """double fn(void *handle, int index), fn an address."""
+    sig = types.float64(types.uint64, types.uint64, types.int64)
+
+    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+        f = _pointer(builder, args[0], ir.DoubleType(), [_VOIDP, _I32])
+        return builder.call(f, [builder.inttoptr(args[1], _VOIDP), builder.trunc(args[2], _I32)])
+
+    return sig, codegen
+
+
+def _call_i32_out_typing(typingctx: Any, fn: Any, handle: Any, index: Any, out: Any) -> Any:
+    """int fn(void *handle, int index, void *out), fn an address."""
+    sig = types.int32(types.uint64, types.uint64, types.int64, types.uint64)
+
+    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+        f = _pointer(builder, args[0], _I32, [_VOIDP, _I32, _VOIDP])
+        handle = builder.inttoptr(args[1], _VOIDP)
+        return builder.call(f, [handle, builder.trunc(args[2], _I32), builder.inttoptr(args[3], _VOIDP)])
+
+    return sig, codegen
+
+
+# typed Any: numba's intrinsics are called with the arguments after typingctx
+_call_u32: Any = intrinsic(_call_u32_typing)
+_call_i32: Any = intrinsic(_call_i32_typing)
+_call_f64: Any = intrinsic(_call_f64_typing)
+_call_i32_out: Any = intrinsic(_call_i32_out_typing)
+
+# the order of the addresses in `fns`
+UNICODE, GENERATED, LOOSE_BOX, MATRIX, FONT_SIZE, MAP_ERROR = range(6)
+# the columns of `out`: pdfplumber's box, font size, and the text matrix mapped to the page
+X0, TOP, X1, BOTTOM, SIZE, MA, MB, MC, MD = range(9)
+
+
+@njit(cache=True, nogil=True)
+def read_chars(
+    fns: Any,
+    textpage: int,
+    count: int,
+    tf: Any,
+    codes: Any,
+    owner: Any,
+    unmapped: Any,
+    first: Any,
+    pieces: Any,
+    out: Any,
+    upright: Any,
+) -> int:
+    """`pdfium_chars._chars` over a text page of `count` characters; returns how many characters
+    it gives. For each of pdfium's characters i: its code, whether it has no Unicode mapping, and
+    the character it belongs to (`owner`, -1 when dropped as generated). For each character j:
+    its first piece, how many pieces, its box and size (`out`) and whether it is upright."""
+    a_, b_, c_, d_, e_, f_ = tf[0], tf[1], tf[2], tf[3], tf[4], tf[5]
+    mb_x0, mb_top, height = tf[6], tf[7], tf[8]
+    rect = np.zeros(4, np.float32)  # FS_RECTF: left, top, right, bottom
+    m = np.zeros(6, np.float32)  # FS_MATRIX: a, b, c, d, e, f
+    rect_p = np.uint64(rect.ctypes.data)
+    m_p = np.uint64(m.ctypes.data)
+    n = 0
+    have_last = False
+    k0 = k1 = k2 = k3 = k4 = k5 = k6 = k7 = np.float32(0.0)
+    for i in range(count):
+        code = _call_u32(fns[UNICODE], textpage, i)
+        codes[i] = code
+        owner[i] = -1
+        unmapped[i] = False
+        if (code == 0x20 or code == 0x0D or code == 0x0A or code == 0x02) and _call_i32(
+            fns[GENERATED], textpage, i
+        ) != 0:
+            have_last = False
+            continue
+        _call_i32_out(fns[LOOSE_BOX], textpage, i, rect_p)
+        _call_i32_out(fns[MATRIX], textpage, i, m_p)
+        unmapped[i] = _call_i32(fns[MAP_ERROR], textpage, i) != 0
+        if (
+            have_last
+            and n > 0
+            and rect[0] == k0
+            and rect[3] == k1
+            and rect[2] == k2
+            and rect[1] == k3
+            and m[0] == k4
+            and m[1] == k5
+            and m[2] == k6
+            and m[3] == k7
+        ):  # one glyph that pdfium split into several letters
+            owner[i] = n - 1
+            pieces[n - 1] += 1
+            continue
+        have_last = True
+        k0, k1, k2, k3, k4, k5, k6, k7 = rect[0], rect[3], rect[2], rect[1], m[0], m[1], m[2], m[3]
+        owner[i] = n
+        first[n] = i
+        pieces[n] = 1
+        left = np.float64(rect[0])
+        bottom = np.float64(rect[3])
+        right = np.float64(rect[2])
+        top = np.float64(rect[1])
+        ma, mb, mc, md = np.float64(m[0]), np.float64(m[1]), np.float64(m[2]), np.float64(m[3])
+        size = _call_f64(fns[FONT_SIZE], textpage, i)
+        ux = mc * size
+        uy = md * size
+        if abs(uy) >= abs(ux):
+            if uy > 0:
+                top = bottom + uy
+            else:
+                bottom = top + uy
+        elif ux > 0:
+            right = left + ux
+        else:
+            left = right + ux
+        px0 = a_ * left + c_ * bottom + e_
+        py0 = b_ * left + d_ * bottom + f_
+        px1 = a_ * right + c_ * top + e_
+        py1 = b_ * right + d_ * top + f_
+        if px1 < px0:
+            px0, px1 = px1, px0
+        if py1 < py0:
+            py0, py1 = py1, py0
+        a = a_ * ma + c_ * mb
+        b = b_ * ma + d_ * mb
+        c = a_ * mc + c_ * md
+        d = b_ * mc + d_ * md
+        out[n, X0] = px0 + mb_x0
+        out[n, TOP] = height - py1 + mb_top
+        out[n, X1] = px1 + mb_x0
+        out[n, BOTTOM] = height - py0 + mb_top
+        out[n, SIZE] = py1 - py0
+        out[n, MA] = a
+        out[n, MB] = b
+        out[n, MC] = c
+        out[n, MD] = d
+        upright[n] = a * d > 0 and b * c <= 0
+        n += 1
+    return n
+
+
+@njit(cache=True, nogil=True)
+def dedupe_keep(ids: Any, x0: Any, top: Any, x1: Any, size: Any, space: Any, tolerance_em: float, keep: Any) -> int:
+    """`pdf_layout.dedupe` over arrays: sets keep[i] for the glyphs it keeps and returns how many it
+    drops. `ids` stand for the glyphs' texts (equal ids, equal texts). A glyph is dropped when an
+    earlier kept glyph of the same text lies in its grid cell or one beside it (cells of
+    tolerance_em x its size, as dedupe's) within that tolerance and half its width, at a size
+    within 5%. Only glyphs of the same text whose tops lie within the tolerance are looked at."""
+    n = len(ids)
+    order = np.argsort(ids, kind="mergesort")  # stable: each text's glyphs in page order
+    ix = np.zeros(n, np.int64)
+    iy = np.zeros(n, np.int64)
+    removed = 0
+    start = 0
+    while start < n:
+        end = start
+        while end < n and ids[order[end]] == ids[order[start]]:
+            end += 1
+        members = order[start:end]
+        tops = top[members]
+        by_top = members[np.argsort(tops, kind="mergesort")]
+        sorted_tops = top[by_top]
+        for g in members:
+            if space[g]:
+                keep[g] = True
+                continue
+            tol = tolerance_em * size[g]
+            ix[g] = int(x0[g] // tol)
+            iy[g] = int(top[g] // tol)
+            half = (x1[g] - x0[g]) / 2
+            reach = min(tol, half)
+            slack = 1e-9 * (abs(top[g]) + tol) + 1e-12
+            lo = np.searchsorted(sorted_tops, top[g] - tol - slack, "left")
+            hi = np.searchsorted(sorted_tops, top[g] + tol + slack, "right")
+            dup = False
+            for q in range(lo, hi):
+                o = by_top[q]
+                if o >= g or not keep[o] or space[o]:
+                    continue
+                if abs(ix[o] - ix[g]) > 1 or abs(iy[o] - iy[g]) > 1:
+                    continue
+                near = abs(x0[o] - x0[g]) <= reach and abs(top[o] - top[g]) <= tol
+                if near and abs(size[o] - size[g]) <= 0.05 * size[g]:
+                    dup = True
+                    break
+            if dup:
+                removed += 1
+                keep[g] = False
+            else:
+                keep[g] = True
+        start = end
+    return removed
+
+
+@njit(cache=True, nogil=True)
+def _median(values: Any) -> float:
+    """statistics.median: the middle value, or the mean of the two middle values as (a + b) / 2."""
+    s = np.sort(values)
+    m = len(s) // 2
+    if len(s) % 2:
+        return float(s[m])
+    return float((s[m - 1] + s[m]) / 2)
+
+
+@njit(cache=True, nogil=True)
+def rows_and_pieces(
+    u0: Any,
+    u1: Any,
+    v0: Any,
+    v1: Any,
+    size: Any,
+    space: Any,
+    box: Any,
+    typical: float,
+    explicit_spaces: bool,
+    top_band: float,
+    bottom_band: float,
+    params: Any,
+    tokens: Any,
+    row_info: Any,
+    piece_info: Any,
+) -> tuple[int, int, int]:
+    """`pdf_layout._make_rows` over the glyphs of one direction group, in their reading frame (u
+    along the line, v down the page). params: same_line_em, cell_gap_em, after_space_gap_em,
+    space_gap_em. For each row: its first and last token, v0, v1, band (0 none, 1 top, 2 bottom),
+    its box and its first and last piece (`row_info`); tokens are glyph indices, -1 a word space,
+    -2 a cell break; for each piece its u0, u1 and words (`piece_info`). Returns the numbers of
+    rows, tokens and pieces."""
+    same_line_em, cell_gap_em, after_space_gap_em, space_gap_em = params[0], params[1], params[2], params[3]
+    n = len(u0)
+    mids = v0 + v1
+    order = np.argsort(mids, kind="mergesort")
+    n_rows = n_tokens = n_pieces = 0
+    start = 0
+    while start < n:
+        # one row: glyphs whose middle lies within same_line_em of the first glyph's middle
+        w = order[start]
+        limit = (v0[w] + v1[w]) / 2 + same_line_em * max(size[w], typical)
+        end = start + 1
+        while end < n and (v0[order[end]] + v1[order[end]]) / 2 <= limit:
+            end += 1
+        items = order[start:end]
+        start = end
+        visible = items[~space[items]]
+        if len(visible) == 0:
+            continue
+        script = 0.85 * _median(size[visible])
+        row_v0 = v0[visible].min()
+        row_v1 = v1[visible].max()
+        first_token, first_piece = n_tokens, n_pieces
+        bx0 = bt = np.inf
+        bx1 = bb = -np.inf
+        have_piece = False
+        end_u = 0.0
+        prev_size = prev_base = 0.0
+        have_space = False
+        space_end = 0.0
+        for w in items[np.argsort(u0[items], kind="mergesort")]:
+            if space[w]:
+                space_end = u1[w] if not have_space else max(space_end, u1[w])
+                have_space = True
+                continue
+            if have_piece:
+                gap = u0[w] - end_u
+                sz = (size[w] + prev_size) / 2
+                shifted = (size[w] < script or prev_size < script) and abs(v1[w] - prev_base) > 0.2 * max(
+                    size[w], prev_size
+                )
+                if (
+                    gap >= cell_gap_em * sz
+                    or (have_space and u0[w] - max(space_end, end_u) >= after_space_gap_em * sz)
+                    or (explicit_spaces and not have_space and not shifted and gap >= space_gap_em * sz)
+                ):
+                    have_piece = False
+                    tokens[n_tokens] = -2
+                    n_tokens += 1
+                elif have_space or gap >= space_gap_em * sz:
+                    tokens[n_tokens] = -1
+                    n_tokens += 1
+                    piece_info[n_pieces - 1, 2] += 1
+            if not have_piece:
+                have_piece = True
+                piece_info[n_pieces, 0] = u0[w]
+                piece_info[n_pieces, 1] = u1[w]
+                piece_info[n_pieces, 2] = 1
+                n_pieces += 1
+                end_u = u1[w]
+            tokens[n_tokens] = w
+            n_tokens += 1
+            end_u = max(end_u, u1[w])
+            piece_info[n_pieces - 1, 1] = end_u
+            prev_size = size[w]
+            prev_base = v1[w]
+            have_space = False
+            bx0 = min(bx0, box[w, 0])
+            bt = min(bt, box[w, 1])
+            bx1 = max(bx1, box[w, 2])
+            bb = max(bb, box[w, 3])
+        row_info[n_rows, 0] = first_token
+        row_info[n_rows, 1] = n_tokens
+        row_info[n_rows, 2] = row_v0
+        row_info[n_rows, 3] = row_v1
+        row_info[n_rows, 4] = 1 if row_v1 <= top_band else 2 if row_v0 >= bottom_band else 0
+        row_info[n_rows, 5] = bx0
+        row_info[n_rows, 6] = bt
+        row_info[n_rows, 7] = bx1
+        row_info[n_rows, 8] = bb
+        row_info[n_rows, 9] = first_piece
+        row_info[n_rows, 10] = n_pieces
+        n_rows += 1
+    return n_rows, n_tokens, n_pieces
