@@ -244,7 +244,7 @@ def build(
     cache_dir = options["cache"]
     # what the extractors are given (e.g. a spaCy model name) is part of the extraction's key
     given = sorted((k, repr(v)) for k, v in options.items() if k not in ("cache", "versions", "time_limit"))
-    versions = options["versions"] = {**stage_versions(ctx.rules), "options": repr(given)}
+    versions = options["versions"] = {**stage_versions(ctx.rules, cache_dir), "options": repr(given)}
     reader = (options.get("ingest") or {}).get("pdf_reader")
     if reader:  # --pdf-reader: part of the ingest key (the rule file's reader is in the layout hash)
         versions["pdf_reader"] = str(reader)
