@@ -47,7 +47,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import pdfplumber
 import regex
 import yaml
 
@@ -180,6 +179,8 @@ def _page_count(path: Path) -> int:
 
 
 def _time_words(path: Path) -> float:
+    import pdfplumber  # here, not above: the builds' child processes import this module
+
     t0 = time.process_time()
     with pdfplumber.open(path) as pdf:
         for page in pdf.pages:
