@@ -22,7 +22,7 @@ from typing import Any
 
 import sqlite_utils
 
-from pipeline import components, discrepancies, load, uptodate
+from pipeline import components, discrepancies, extraction_stamp, load, uptodate
 from pipeline.cache import Cache, extract_key, ingest_key, stage_versions
 from pipeline.deadline import DocumentTimeout, time_limit
 from pipeline.executors import Executor
@@ -311,6 +311,7 @@ def build(
     if cache_dir:
         stamp = uptodate.fingerprint(code_version(), versions, made_of)
         uptodate.record(cache_dir, db_path, stamp, uptodate.report_fields(report))
+        extraction_stamp.keep(cache_dir)
     report.seconds = time.perf_counter() - t0
     return report
 

@@ -83,5 +83,19 @@ def extraction_version(rules: Path, cache: str | None) -> str:
     version = components.extraction_version(rules)
     memo.pop(stamp, None)
     memo[stamp] = version
-    _write(path, dict(list(memo.items())[-KEEP:]))
+    _PENDING[str(path)] = dict(list(memo.items())[-KEEP:])
     return version
+
+
+# memos computed but not yet written: a build writes them when it has written its database (`keep`),
+# so a build that stops early (a worker that cannot see the cache) leaves the cache folder as it was
+_PENDING: dict[str, dict[str, str]] = {}
+
+
+def keep(cache: str | None) -> None:
+    """Write the memo computed for the cache folder `cache`, if any."""
+    if cache:
+        path = Path(cache) / MEMO
+        memo = _PENDING.pop(str(path), None)
+        if memo is not None:
+            _write(path, memo)

@@ -32,6 +32,8 @@ def test_the_kept_version_is_the_registrys_and_a_rule_edit_computes_it_again(tmp
     cache = str(tmp_path / "cache")
     first = extraction_stamp.extraction_version(rules, cache)
     assert first == components.extraction_version(rules)
+    assert not (tmp_path / "cache").exists()  # written by a build once its database is written
+    extraction_stamp.keep(cache)
     memo = json.loads((tmp_path / "cache" / extraction_stamp.MEMO).read_text(encoding="utf-8"))
     assert list(memo.values()) == [first]
 
@@ -47,9 +49,11 @@ def test_the_kept_version_is_the_registrys_and_a_rule_edit_computes_it_again(tmp
     (rules / "money.yaml").write_text((rules / "money.yaml").read_text(encoding="utf-8") + "\n# edited\n")
     edited = extraction_stamp.extraction_version(rules, cache)
     assert edited == components.extraction_version(rules) != first
+    extraction_stamp.keep(cache)
     # a rule file no component reads: a new stamp, but the same version
     (rules / "limits.yaml").write_text((rules / "limits.yaml").read_text(encoding="utf-8") + "\n# edited\n")
     assert extraction_stamp.extraction_version(rules, cache) == edited
+    extraction_stamp.keep(cache)
     memo = json.loads((tmp_path / "cache" / extraction_stamp.MEMO).read_text(encoding="utf-8"))
     assert len(memo) == 3
 
