@@ -1,17 +1,23 @@
 """Score OCR against tests/gold/heldout-ocr: figures printed only in images (and lost glyphs).
 
-    python scripts/evaluate_ocr.py [--json] [--gold tests/gold/blind-ocr]
+    python scripts/evaluate_ocr.py [--json] [--gold tests/gold/blind-ocr] [--rules DIR] [--cache DIR]
+
+`--rules`: a rules folder other than rules/ (to compare settings); `--cache`: keep what OCR read of
+each picture there (pipeline/ingest/ocr_cache.py), so a second run with settings applied after
+the engine (`ocr_cache.READ_SETTINGS` unchanged) reads no picture again.
 
 Reads the scoped pages of each document (../shared/realdocs) through PDF ingestion with OCR on,
 runs the money and percent extractors over them, and matches the mentions found on OCR lines
 (`source = 'ocr'`) with the gold of the page by kind and value (currency, low, high), one to one.
-Prints, per kind, gold, found, matched, precision, recall and F1, and the misses. The text-layer
+Prints, per kind, gold, found, matched, precision, recall and F1, the misses, and the seconds each
+page took (rendering and OCR; with a warm cache, rendering only). The text-layer
 figures are scored by `make eval` (scripts/evaluate_heldout.py).
 """
 
 from __future__ import annotations
 
 import json
+import statistics
 import sys
 import time
 from collections import Counter
@@ -24,7 +30,7 @@ from pipeline import components
 from pipeline.extract import Context, normalise_lines
 from pipeline.extract import money as money_extractor
 from pipeline.extract import percent as percent_extractor
-from pipeline.ingest import ocr_page
+from pipeline.ingest import ocr_cache, ocr_page
 from pipeline.ingest.ocr_rules import load_ocr_rules
 from pipeline.ingest.pdf import _read_page_text
 from pipeline.ingest.pdf_rules import load_layout
@@ -39,9 +45,11 @@ def key(kind: str, values: Values) -> tuple[Any, ...]:
     return (kind, values.get("currency") if kind == "money" else None, float(values["low"]), float(values["high"]))
 
 
-def found_on_page(path: Path, number: int) -> tuple[list[tuple[Any, ...]], list[str], float]:
+def found_on_page(
+    path: Path, number: int, rules_dir: Path | None = None
+) -> tuple[list[tuple[Any, ...]], list[str], float]:
     layout = load_layout()
-    state = ocr_page.for_document(load_ocr_rules())
+    state = ocr_page.for_document(load_ocr_rules(rules_dir))
     doc = Document(path.name, "0" * 64, "pdf")
     t0 = time.perf_counter()
     with pdfplumber.open(path) as pdf:
@@ -60,20 +68,26 @@ def found_on_page(path: Path, number: int) -> tuple[list[tuple[Any, ...]], list[
     return keys, texts, seconds
 
 
+def option(name: str) -> Path | None:
+    return Path(sys.argv[sys.argv.index(name) + 1]) if name in sys.argv else None
+
+
 def main() -> int:
     if not REALDOCS.is_dir():
         print("skipped: ../shared/realdocs is absent")
         return 0
-    gold_dir = Path(sys.argv[sys.argv.index("--gold") + 1]) if "--gold" in sys.argv else GOLD
+    gold_dir = option("--gold") or GOLD
+    rules_dir = option("--rules")
+    ocr_cache.use(option("--cache"))
     gold = [json.loads(r) for r in (gold_dir / "figures.jsonl").read_text(encoding="utf-8").splitlines() if r.strip()]
     scope = json.loads((gold_dir / "scope.json").read_text(encoding="utf-8"))
     tally: dict[str, Counter[str]] = {"money": Counter(), "percent": Counter()}
     misses: list[str] = []
-    total_seconds = 0.0
+    page_seconds: list[float] = []
     for s in scope:
         for page in s["pages"]:
-            keys, _, seconds = found_on_page(REALDOCS / s["doc"], page)
-            total_seconds += seconds
+            keys, _, seconds = found_on_page(REALDOCS / s["doc"], page, rules_dir)
+            page_seconds.append(seconds)
             found = Counter(keys)
             want = Counter(key(g["kind"], g) for g in gold if g["doc"] == s["doc"] and g["page"] == page)
             hit = found & want
@@ -94,7 +108,9 @@ def main() -> int:
         r = t["matched"] / t["gold"] if t["gold"] else 0.0
         f = 2 * p * r / (p + r) if p + r else 0.0
         out[kind] = {**t, "precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3)}
-    out["seconds"] = round(total_seconds, 1)
+    out["seconds"] = round(sum(page_seconds), 1)
+    out["page_seconds"] = [round(x, 1) for x in page_seconds]
+    out["median_page_seconds"] = round(statistics.median(page_seconds), 1) if page_seconds else 0.0
     if "--json" in sys.argv:
         print(json.dumps({"scores": out, "misses": misses}, indent=1))
     else:
@@ -104,7 +120,10 @@ def main() -> int:
                 f"{kind:8} gold {o['gold']:4} found {o['found']:4} matched {o['matched']:4}  "
                 f"P {o['precision']:.3f}  R {o['recall']:.3f}  F1 {o['f1']:.3f}"
             )
-        print(f"pages read in {out['seconds']} s")
+        print(
+            f"{len(page_seconds)} pages read in {out['seconds']} s (median {out['median_page_seconds']} s a page: "
+            f"{', '.join(map(str, out['page_seconds']))})"
+        )
         print("\n".join(misses))
     return 0
 

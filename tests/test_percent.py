@@ -167,3 +167,24 @@ def test_malformed_rules_name_file_and_entry(rules_copy, change, names):
         percent.load_rules(rules_copy)
     for name in names:
         assert name in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # OCR lines of the survey's stacked bars (nhse-analystx-state-of-the-nation-workforce-survey,
+        # p14 and p18), as RapidOCR read them: labels printed with no space between them
+        ("0%0%0%", ["0%", "0%", "0%"]),
+        ("1%0%0%", ["1%", "0%", "0%"]),
+        ("0%0%", ["0%", "0%"]),
+        ("12.5%3%", ["12.5%", "3%"]),
+        # URL escapes stay out: no clean start before the run
+        ("capability%20%20Independent", []),
+        ("a%20%20%20b", []),
+        ("x10%5%", []),
+    ],
+)
+def test_percentages_printed_with_no_space_between_them_are_each_found(text, expected):
+    (found,) = run_lines(percent.COMPONENT, [text])
+    assert [m.text for m in found] == expected
+    assert all(text[m.start : m.end] == m.text for m in found)

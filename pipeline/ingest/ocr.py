@@ -110,22 +110,21 @@ def read_image(image: Any, rules: OcrRules) -> list[OcrText]:
     """The lines of a PIL image, those the recogniser doubts (below ``min_confidence``) left out;
     from the OCR cache (`ocr_cache`) when this image was read before with the same engine and rules."""
     key = ocr_cache.key(image, rules, engine_version(rules))
-    cached = ocr_cache.get(key)
-    if cached is not None:
-        return cached
-    if rules.engine == "tesseract":
-        found = _tesseract(image, rules)
-    else:
-        found = [one_dash(_pound(t, rules), rules) for t in _rapidocr(image, rules)]
-    found = [t for t in found if t.confidence >= rules.min_confidence and t.text.strip()]
-    ocr_cache.put(key, found)
-    return found
+    found = ocr_cache.get(key)
+    if found is None:
+        found = _tesseract(image, rules) if rules.engine == "tesseract" else _rapidocr(image, rules)
+        ocr_cache.put(key, found)
+    return corrected(found, rules)
 
 
-def _pound(found: OcrText, rules: OcrRules) -> OcrText:
-    """`£` where RapidOCR, which has no `£` in its character set, read a letter before an amount."""
-    text = rules.pound_misread.sub("£", found.text)
-    return found if text == found.text else OcrText(text, found.box, found.confidence, found.char_boxes)
+def corrected(found: list[OcrText], rules: OcrRules) -> list[OcrText]:
+    """What the engine read, a dash read twice cut to one (`dash_run`), a stray mark after a
+    currency sign left out (`stray_mark`) and the lines it
+    doubts left out. Applied after the cache, which holds the engine's own reading, so these
+    settings can change without reading any image again."""
+    if rules.engine != "tesseract":
+        found = [no_stray_mark(one_dash(t, rules), rules) for t in found]
+    return [t for t in found if t.confidence >= rules.min_confidence and t.text.strip()]
 
 
 def one_dash(found: OcrText, rules: OcrRules) -> OcrText:
@@ -138,6 +137,17 @@ def one_dash(found: OcrText, rules: OcrRules) -> OcrText:
         text = text[: m.start()] + text[m.start()] + text[m.end() :]
         boxes[m.start() : m.end()] = [box]
     return found if text == found.text else OcrText(text, found.box, found.confidence, tuple(boxes))
+
+
+def no_stray_mark(found: OcrText, rules: OcrRules) -> OcrText:
+    """A mark read between a currency sign and its figure (`€.50` for a blurred `£50`) left out,
+    with its box, so the amount is read (and its sign judged among the picture's, `usual_sign`)."""
+    marks = [m.start() for m in rules.stray_mark.finditer(found.text)]
+    if not marks:
+        return found
+    keep = [i for i in range(len(found.text)) if i not in set(marks)]
+    text = "".join(found.text[i] for i in keep)
+    return OcrText(text, found.box, found.confidence, tuple(found.char_boxes[i] for i in keep))
 
 
 def to_page_lines(

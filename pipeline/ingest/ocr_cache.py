@@ -2,8 +2,9 @@
 rules changed) does not OCR its pages again.
 
 An entry is keyed by the SHA-256 of the image's pixels (with its mode and size), the engine with
-its version and recognition model (`ocr.engine_version`), and every OCR setting (`OcrRules`): the
-same picture read by the same engine with the same rules gives the same lines. Entries live in
+its version and recognition model (`ocr.engine_version`), and the OCR settings that change what the
+engine reads (`READ_SETTINGS`): the same picture read by the same engine with the same settings gives
+the same lines. An entry holds the engine's own reading; `ocr.corrected` mends it after. Entries live in
 ``<cache>/ocr/<key[:2]>/<key>.msgpack`` beside the per-document cache (`pipeline/cache.py`, whose
 entry format, checksum and atomic writes they share); a damaged entry is deleted and the image
 read again. The folder is set per build by `use` (`pipeline/build.py`); with none set, nothing is
@@ -26,6 +27,20 @@ if TYPE_CHECKING:
 
 _root: list[Path | None] = [None]
 
+# The settings of `OcrRules` that change what the engine reads from an image (the rest, such as
+# `min_confidence`, `dash_run`, `stray_mark` and the line-assembly settings, are applied to the
+# engine's reading after the cache: changing them reads nothing again).
+READ_SETTINGS = (
+    "engine",
+    "det_max_side",
+    "rec_model",
+    "widen",
+    "margin_keep",
+    "split_gap",
+    "tesseract_command",
+    "tesseract_language",
+)
+
 
 def use(root: Path | str | None) -> None:
     """Cache OCR results under `root` (None: do not cache)."""
@@ -34,7 +49,8 @@ def use(root: Path | str | None) -> None:
 
 def key(image: Any, rules: OcrRules, engine: str) -> str:
     h = hashlib.sha256()
-    h.update(f"{image.mode} {image.width}x{image.height}|{engine}|{rules!r}|".encode())
+    settings = rules.model_dump(include=set(READ_SETTINGS))
+    h.update(f"{image.mode} {image.width}x{image.height}|{engine}|{sorted(settings.items())!r}|".encode())
     h.update(image.tobytes())
     return h.hexdigest()[:40]
 

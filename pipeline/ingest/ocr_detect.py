@@ -126,25 +126,27 @@ OPEN_RANGE = ("-", "–", "—")
 CUT_BEFORE = "£$€0123456789"  # a row of labels read as one line may be cut between a letter and these
 
 
-def join_broken_ranges(lines: Sequence[Any]) -> list[Any]:
+def join_broken_ranges(lines: Sequence[Any], rules: OcrRules) -> list[Any]:
     """Chart labels broken after a range's dash (`£18,500 –` over `£20,499 | AfC`) joined into one
-    line, so the range is read whole: a line ending in a dash, and a line right below it (a gap of
-    at most half its height) centred under it. `lines` are `ocr.OcrLine`s of one picture.
+    line, so the range is read whole: a line ending in a dash, and a line right below it (`below`)
+    centred under it. `lines` are `ocr.OcrLine`s of one picture.
 
     A line right below two or more such labels (the detector read `£20,499 | AfC £22,499 | AfC`
-    as one) is first cut into the parts under each of them (`cut_under`)."""
+    as one) that spans their centres is first cut into the parts under each of them (`cut_under`)."""
     opens = [a for a in lines if a.text.rstrip().endswith(OPEN_RANGE)]
     out: list[Any] = []
     for b in lines:
-        above = [a for a in opens if a is not b and _row_below(a.bbox, b.bbox)]
+        above = [a for a in opens if a is not b and below(a.bbox, b.bbox, rules) and _spans_centre(a.bbox, b.bbox)]
         out.extend(cut_under(b, above) if len(above) >= 2 else [b])
     i = 0
     while i < len(out):
         a = out[i]
         if a.text.rstrip().endswith(OPEN_RANGE):
-            below = [b for b in out if b is not a and _under(a.bbox, b.bbox)]
-            if below:
-                b = min(below, key=lambda x: x.bbox[1])
+            below_a = [
+                b for b in out if b is not a and below(a.bbox, b.bbox, rules) and _centred(a.bbox, b.bbox, rules)
+            ]
+            if below_a:
+                b = min(below_a, key=lambda x: x.bbox[1])
                 out.remove(b)
                 out[i] = _joined(a, b)
                 continue  # the joined line may end in a dash again
@@ -152,10 +154,23 @@ def join_broken_ranges(lines: Sequence[Any]) -> list[Any]:
     return out
 
 
-def _row_below(a: BBox, b: BBox) -> bool:
-    """`b` starts right below `a` (as in `_under`) and spans `a`'s centre."""
+def below(a: BBox, b: BBox, rules: OcrRules) -> bool:
+    """`b` starts right below `a`: the gap from `a`'s bottom to `b`'s top is within
+    `below_gap_min` .. `below_gap_max` of `a`'s height (rules/ocr.yaml `lines`)."""
     height = a[3] - a[1]
-    return -0.3 * height <= b[1] - a[3] <= 0.5 * height and b[0] <= (a[0] + a[2]) / 2 <= b[2]
+    return rules.below_gap_min * height <= b[1] - a[3] <= rules.below_gap_max * height
+
+
+def _spans_centre(a: BBox, b: BBox) -> bool:
+    """`b` reaches across `a`'s centre (a row of labels read as one line, under `a`)."""
+    return b[0] <= (a[0] + a[2]) / 2 <= b[2]
+
+
+def _centred(a: BBox, b: BBox, rules: OcrRules) -> bool:
+    """`a` and `b` are centred on each other: their centres at most `below_centre_share` of the
+    wider one's width apart."""
+    width = max(a[2] - a[0], b[2] - b[0])
+    return abs((a[0] + a[2]) / 2 - (b[0] + b[2]) / 2) <= rules.below_centre_share * width
 
 
 def cut_under(b: Any, above: Sequence[Any]) -> list[Any]:
@@ -193,14 +208,6 @@ def cut_under(b: Any, above: Sequence[Any]) -> list[Any]:
         bbox = (min(x[0] for x in placed), b.bbox[1], max(x[2] for x in placed), b.bbox[3])
         parts.append(replace(b, text="".join(b.text[i] for i in run), boxes=tuple(boxes), bbox=bbox))
     return parts or [b]
-
-
-def _under(a: BBox, b: BBox) -> bool:
-    height = a[3] - a[1]
-    gap = b[1] - a[3]
-    centre_a, centre_b = (a[0] + a[2]) / 2, (b[0] + b[2]) / 2
-    width = max(a[2] - a[0], b[2] - b[0])
-    return -0.3 * height <= gap <= 0.5 * height and abs(centre_a - centre_b) <= 0.3 * width
 
 
 def _joined(a: Any, b: Any) -> Any:

@@ -5,8 +5,9 @@
   text and for its lost glyphs (see `ocr_detect`). A page with neither is never rendered, so a
   document whose pages all have a good text layer costs nothing more.
 
-OCR lines (`ocr.OcrLine`, `lines.source = 'ocr'`) follow the page's text-layer lines, top to
-bottom, so the text-layer lines keep their numbers. Rendering is pdfplumber's (pypdfium2) at
+OCR lines (`ocr.OcrLine`, `lines.source = 'ocr'`) follow the page's text-layer lines, so the
+text-layer lines keep their numbers; they are in reading order (`ocr_order`: each picture whole,
+pictures in page order, rows top to bottom, left to right within a row). Rendering is pdfplumber's (pypdfium2) at
 ``dpi`` of ``rules/ocr.yaml``; boxes are in page points like every other line's.
 """
 
@@ -18,7 +19,7 @@ from typing import Any
 
 from pdfminer.layout import LTContainer, LTImage, LTItem
 
-from pipeline.ingest import ocr, ocr_detect
+from pipeline.ingest import ocr, ocr_detect, ocr_order
 from pipeline.ingest.ocr_rules import OcrRules
 from pipeline.ingest.pdf_layout import PageLine
 from pipeline.model import BBox, Document, Problem
@@ -39,7 +40,15 @@ def for_document(rules: OcrRules) -> PageOcr:
     return PageOcr(rules, rules.enabled and ocr.available(rules))
 
 
-def render(page: Any, dpi: int) -> Any:
+def render_dpi(page: Any, rules: OcrRules) -> float:
+    """The resolution a page is rendered at for OCR: ``dpi``, lowered so that the image has at most
+    ``max_page_pixels`` pixels (a poster-sized page, up to 200 x 200 inches, would otherwise take
+    gigabytes and minutes to render)."""
+    inches = max(float(page.width), 1.0) * max(float(page.height), 1.0) / 72**2
+    return min(float(rules.dpi), float((rules.max_page_pixels / inches) ** 0.5))
+
+
+def render(page: Any, dpi: float) -> Any:
     try:
         return page.to_image(resolution=dpi).original
     except Exception as exc:
@@ -47,11 +56,12 @@ def render(page: Any, dpi: int) -> Any:
 
 
 def read_whole_page(page: Any, state: PageOcr, band_share: float) -> list[PageLine]:
-    image = render(page, state.rules.dpi)
+    image = render(page, render_dpi(page, state.rules))
     height = float(page.height)
     scale = height / image.height
     found = ocr.read_image(image, state.rules)
-    return list(ocr.to_page_lines(found, scale, 0.0, 0.0, height, band_share * height))
+    lines = ocr.to_page_lines(found, scale, 0.0, 0.0, height, band_share * height)
+    return ocr_order.lines_in_reading_order(lines, state.rules.row_overlap)
 
 
 def add_missing(
@@ -72,7 +82,7 @@ def add_missing(
     images = ocr_detect.image_regions(boxes, width, height, rules) if has_images else []
     if not candidates and not images:
         return lines
-    image = render(page, rules.dpi)
+    image = render(page, render_dpi(page, rules))
     scale = image.width / width  # pixels per point
     regions: list[BBox] = []
     if candidates:
@@ -87,7 +97,8 @@ def add_missing(
             regions.append((x0 - pad, top - pad, x1 + pad, bottom + pad))
     glyphs = [tuple(c[1:5]) for c in chars if not c[0].isspace()]
     found: list[PageLine] = []
-    for region in [*regions, *images]:
+    every = [*regions, *images]
+    for region in ocr_order.in_reading_order(every, every, rules.row_overlap):  # each picture whole, in page order
         is_image = region in images
         x0, top = max(region[0], 0.0), max(region[1], 0.0)
         crop = image.crop((round(x0 * scale), round(top * scale), round(region[2] * scale), round(region[3] * scale)))
@@ -96,10 +107,9 @@ def add_missing(
         read = ocr.to_page_lines(ocr.read_image(crop, rules), 1 / scale, x0, top, height, band_share * height)
         if is_image:
             read = [r for r in read if ocr_detect.covered_share(r.bbox, glyphs) <= rules.image_max_text_overlap]
-            read = ocr_detect.join_broken_ranges(read)
+            read = ocr_detect.join_broken_ranges(read, rules)
             read = ocr_detect.usual_sign(read, rules)
-        found.extend(read)
-    found.sort(key=lambda pl: (round(pl.bbox[1]), pl.bbox[0]))
+        found.extend(ocr_order.lines_in_reading_order(read, rules.row_overlap))
     return [*lines, *found]
 
 

@@ -22,6 +22,7 @@ class OcrRules(KeyedRules):
     enabled: bool
     engine: Literal["rapidocr", "tesseract"]
     dpi: int = Field(ge=72, le=1200)
+    max_page_pixels: int = Field(ge=100_000, le=200_000_000)
     det_max_side: int = Field(ge=100, le=10000)
     min_confidence: float = Field(ge=0, le=1)
     rec_model: str = key("rapidocr", "rec_model", min_length=1)  # RapidOCR: `package/path/in/it.onnx`
@@ -29,7 +30,11 @@ class OcrRules(KeyedRules):
     margin_keep: str = key("rapidocr", "margin_keep", min_length=1)  # marks kept when read in the widened margin
     split_gap: float = key("rapidocr", "split_gap", ge=0.1, le=100)  # a line cut at a gap this many heights wide
     dash_run: Regex = key("rapidocr", "dash_run")  # dashes read for one (`–-`), cut to the first
-    pound_misread: Regex = key("rapidocr", "pound_misread")  # RapidOCR: a letter read for `£` before an amount
+    stray_mark: Regex = key("rapidocr", "stray_mark")  # a mark read between a sign and its figure: left out
+    row_overlap: float = key("lines", "row_overlap", gt=0, le=1)  # one row: boxes overlapping this share
+    below_gap_min: float = key("lines", "below_gap_min", ge=-1, le=0)  # right below: gap window, in heights
+    below_gap_max: float = key("lines", "below_gap_max", ge=0, le=5)
+    below_centre_share: float = key("lines", "below_centre_share", ge=0, le=1)  # centred under: of the width
     tesseract_command: str = key("tesseract", "command", min_length=1)
     tesseract_language: str = key("tesseract", "language", min_length=1)
     tesseract_timeout_s: float = key("tesseract", "timeout_s", ge=1, le=3600)
