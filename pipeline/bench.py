@@ -6,7 +6,7 @@ Each measurement is one function registered in MEASUREMENTS (run in that order; 
 one): to add a row of your own, write a function taking the parsed arguments and decorate it with
 ``@measurement("name")`` (``by_default=False``: only with ``--only`` or ``--large``). The default run
 takes under 10 minutes on a quiet 2-core machine, ``--quick`` (the corpus PDFs only, no OCR, no
-replicated corpus, no web load) about 2; ``--large`` adds OCR of every PDF, the corpus replicated 10x
+replicated corpus, no long lines or web load) about 4; ``--large`` adds OCR of every PDF, the corpus replicated 10x
 and 50x and the Dask part (hours).
 
 - ``pdf``: PDF pages per second through our ingestion vs plain pdfplumber ``extract_words`` vs
@@ -83,7 +83,7 @@ def measurement(name: str, by_default: bool = True) -> Callable[[Measurement], M
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--quick", action="store_true", help="PDFs of corpus/ only; no OCR, replicated corpus or web load"
+        "--quick", action="store_true", help="PDFs of corpus/ only; no OCR, replicated corpus, long lines or web load"
     )
     parser.add_argument(
         "--large",
@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> None:
     t0, cpu0 = time.perf_counter(), _cpu()
     for name, func in MEASUREMENTS.items():
         if args.only == name or (args.only is None and (args.large or name not in ON_REQUEST)):
-            if args.quick and args.only is None and name in ("ocr", "web"):
+            if args.quick and args.only is None and name in ("ocr", "web", "longline"):
                 continue
             func(args)
     wall, cpu = time.perf_counter() - t0, _cpu() - cpu0
