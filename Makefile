@@ -1,6 +1,6 @@
 # make        build the database db/nhs.db from corpus/ (creates .venv on first run)
 # make test   install everything needed, lint, and run the tests
-# make bench  time the build and the extractors
+# make bench  time the build and the extractors (make bench ARGS=--quick: about 2 minutes; ARGS="--only pdf")
 # make serve  browse and review db/nhs.db in Datasette (verdicts go to db/reviews.db)
 # make eval   build the held-out documents into db/eval/heldout.db and score them against tests/gold/heldout
 #             (the corpus part always; the ../shared/realdocs part where ../shared is)
@@ -48,7 +48,7 @@ serve: $(DB)
 		--reload -h 127.0.0.1 -p $(PORT)
 
 bench: $(VENV)/.installed
-	$(PY) -m pipeline.bench
+	$(PY) -m pipeline.bench $(ARGS)
 
 eval: $(VENV)/.installed
 	$(PY) scripts/evaluate_heldout.py

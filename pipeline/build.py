@@ -22,7 +22,7 @@ from typing import Any
 
 import sqlite_utils
 
-from pipeline import components, discrepancies, load, uptodate
+from pipeline import components, discrepancies, extraction_stamp, load, uptodate
 from pipeline.cache import Cache, extract_key, ingest_key, stage_versions
 from pipeline.deadline import DocumentTimeout, time_limit
 from pipeline.executors import Executor
@@ -246,7 +246,7 @@ def build(
     cache_dir = options["cache"]
     # what the extractors are given (e.g. a spaCy model name) is part of the extraction's key
     given = sorted((k, repr(v)) for k, v in options.items() if k not in ("cache", "versions", "time_limit"))
-    versions = options["versions"] = {**stage_versions(ctx.rules), "options": repr(given)}
+    versions = options["versions"] = {**stage_versions(ctx.rules, cache_dir), "options": repr(given)}
     reader = (options.get("ingest") or {}).get("pdf_reader")
     if reader:  # --pdf-reader: part of the ingest key (the rule file's reader is in the layout hash)
         versions["pdf_reader"] = str(reader)
@@ -313,6 +313,7 @@ def build(
     if cache_dir:
         stamp = uptodate.fingerprint(code_version(), versions, made_of)
         uptodate.record(cache_dir, db_path, stamp, uptodate.report_fields(report))
+        extraction_stamp.keep(cache_dir)
     report.seconds = time.perf_counter() - t0
     return report
 

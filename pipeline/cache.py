@@ -143,9 +143,10 @@ def rules_hash(rules: Path) -> str:
     return h.hexdigest()[:16]
 
 
-def stage_versions(rules: Path) -> dict[str, str]:
-    """The versions every cache key is made of, computed once per build."""
-    from pipeline.components import extraction_version
+def stage_versions(rules: Path, cache: str | None = None) -> dict[str, str]:
+    """The versions every cache key is made of, computed once per build. With the cache's folder, the
+    extraction's version comes from its memo when nothing it is made of changed (pipeline/extraction_stamp.py)."""
+    from pipeline.extraction_stamp import extraction_version
     from pipeline.ingest import ocr
     from pipeline.ingest.ocr_rules import load_ocr_rules, ocr_rules_version
     from pipeline.ingest.pdf_rules import layout_version
@@ -153,7 +154,7 @@ def stage_versions(rules: Path) -> dict[str, str]:
     return {
         "ingest_code": ingest_code_version(),
         # each component's modules (and the pipeline modules they import) and its rule files
-        "extraction": extraction_version(rules),
+        "extraction": extraction_version(rules, cache),
         "rules": rules_hash(rules),
         "layout": layout_version(rules),
         # the OCR rules and the engine with its version (`none` when OCR is off or absent)

@@ -149,6 +149,11 @@ def register(component: Component[Any]) -> Component[Any]:
     return component
 
 
+def registered() -> tuple[Component[Any], ...]:
+    """The components added with `register` (not the built-in ones); nothing is imported."""
+    return tuple(_added)
+
+
 def unregister(name: str) -> None:
     """Remove a component added with `register` (built-in components stay)."""
     _added[:] = [c for c in _added if c.name != name]
