@@ -274,7 +274,8 @@ def test_tables_take_their_documents_body_and_title(built_db):
         "SELECT f.subject, f.measure, f.subject_rule, count(*) FROM facts f JOIN money m ON m.id = f.id "
         "WHERE f.doc = 'nhs-tower-hamlets-ccg-payments-over-30k-2020-05.pdf' AND m.basis != 'text' GROUP BY 1, 2, 3"
     ).fetchall()
-    assert rows == [("Tower Hamlets CCG", "spend", "subject.table_row", 235)]
+    # a spending list's rows are its own body's payments (rules/facts.yaml `spending_list`)
+    assert rows == [("Tower Hamlets CCG", "spend", "subject.payer", 235)]
 
 
 @pytest.mark.slow
@@ -332,7 +333,8 @@ def test_a_spending_tables_title_gives_its_financial_year(built_db):
         "SELECT f.period, f.period_source, f.period_rule, count(*) FROM facts f JOIN money m ON m.id = f.id "
         "WHERE f.doc = 'nhs-barking-dagenham-ccg-invoices-over-25k-2014-15.pdf' AND m.basis != 'text' GROUP BY 1, 2, 3"
     ).fetchall()
-    assert rows == [("2014/15", "document", "period.title", 448)]
+    # ... each row's year is its payment date's ("30/04/2014"), all within the list's 2014/15
+    assert rows == [("2014/15", "sentence", "period.payment_date", 448)]
 
 
 def test_a_bullet_and_its_tab_is_no_table_row_and_on_costs_are_spend():

@@ -25,6 +25,7 @@ from pipeline.facts.context import Paragraph, clause_of, paragraphs, sentence_of
 from pipeline.facts.fact_rules import Compiled
 from pipeline.facts.measure import CueHit, Decision, context_cue, cue_hits, score_cues, title_measure
 from pipeline.facts.period import YearHit, calendar_years, month_years, nearest, reporting_year, years
+from pipeline.facts.spending import is_spending_list, lead_body, list_month, payment_date
 from pipeline.facts.subject import BodyRef, Known
 from pipeline.model import Document, Mention, mention_id
 from pipeline.normalise import NormLine
@@ -107,7 +108,7 @@ def extract_facts(
         s, e = to_norm(lines[m.line_index], m.start, m.end)
         table = p.table or m.values.get("basis", "text") != "text"
         amounts.append(Amount(m, p.index, p.at(m.line_index, s), p.at(m.line_index, e), table))
-    doc_body = _document_body(document, rules, named_in, bodies)
+    doc_body = _document_body(document, rules, named_in, bodies, lookup)
     facts = _Facts(document, lines, paras, refs, rules, lookup, doc_body, site_of)
     for a in amounts:
         facts.amounts_in.setdefault(a.para, []).append(a)
@@ -175,7 +176,11 @@ def _body_refs(
 
 
 def _document_body(
-    document: Document, rules: Compiled, lookup: Lookup, bodies: Sequence[Mention] = ()
+    document: Document,
+    rules: Compiled,
+    lookup: Lookup,
+    bodies: Sequence[Mention] = (),
+    exact: Lookup | None = None,
 ) -> tuple[Known, str] | None:
     """The body the document is by (its manifest publisher, else title), when that is a known body;
     with no publisher, the body the text speaks of as itself (`_self_named`)."""
@@ -187,6 +192,12 @@ def _document_body(
                 return known, name
     if document.meta.get("publisher"):
         return None
+    words = rules.model.subject.title_lead_words
+    if words and exact is not None:
+        # an inferred title ("nhs tower hamlets ccg payments over 30k 2020 05"): a body named at its start
+        known = lead_body(str(document.meta.get("title") or ""), exact, words)
+        if known is not None and known.type in rules.model.subject.document_types:
+            return known, "title"
     return _self_named(document, rules, bodies)
 
 
@@ -253,6 +264,7 @@ class _Facts:
         self.annual = rules.annual_report.search(title) is not None or document.meta.get("kind") == "annual report"
         self.report_year = reporting_year(title, str(document.meta.get("date") or ""), rules) if self.annual else None
         self.title_years = years(title, 0, len(title), rules)
+        self.spending = is_spending_list(document.meta, document.path, rules)
 
     # -- measure ----------------------------------------------------------------------------------
 
@@ -400,6 +412,8 @@ class _Facts:
         p = self.paras[a.para]
         text, rules = p.text, self.rules
         fin_year = a.mention.values.get("fin_year")
+        if a.table and self.spending:
+            return self._payment_period(a)
         if a.table and fin_year:
             hits = years(str(fin_year), 0, len(str(fin_year)), rules)
             if hits:
@@ -484,6 +498,29 @@ class _Facts:
                 return self._period_hit(Amount(a.mention, head.index, 0, 0, False), hits[0], "heading")
         if a.table and self.title_years:
             return Period(self.title_years[0].value, "document", "period.title", words=self.title)
+        return Period(None, "none", "period.none")
+
+    def _payment_period(self, a: Amount) -> Period:
+        """A row of a spending list: the financial year of the payment's date in its row, else of the
+        month the list covers (a year or month its title names, else its date)."""
+        sl = self.rules.model.spending_list
+        assert sl is not None
+        p = self.paras[a.para]
+        k = p.lines.index(a.mention.line_index)
+        end = p.starts[k + 1] if k + 1 < len(p.starts) else len(p.text)
+        hit = payment_date(p.text, p.starts[k], end, a.start, self.rules)
+        if hit is not None:
+            return Period(hit.value, "sentence", sl.row_date_id, (a.para, hit.start, hit.end))
+        if self.title_years:
+            return Period(self.title_years[0].value, "document", "period.title", words=self.title)
+        months = month_years(self.title, 0, len(self.title), self.rules)
+        if months:
+            return Period(months[0].value, "document", "period.title", words=self.title)
+        for name in ("date", "title"):
+            value = str(self.document.meta.get(name) or "")
+            month = list_month(value, self.rules)
+            if month is not None:
+                return Period(month.value, "document", sl.list_month_id, words=value)
         return Period(None, "none", "period.none")
 
     def _table_title_period(self, a: Amount) -> Period | None:
@@ -674,6 +711,8 @@ class _Facts:
     def _table_subject(self, a: Amount) -> Subject:
         p = self.paras[a.para]
         row = [r for r in self.by_para.get(p.index, []) if r.end <= a.start]
+        if self.spending:
+            return self._payer(row)
         if self.doc_body is not None:
             known, field = self.doc_body
             named = next((r for r in row if r.body_id == known.body_id), None)
@@ -686,6 +725,21 @@ class _Facts:
             return Subject(known.body_id, known.name, "subject.document", words=self._doc_words(field))
         if row:
             return self._from_ref(row[0], "subject.table_row")
+        return Subject(None, None, "subject.none")
+
+    def _payer(self, row: list[BodyRef]) -> Subject:
+        """Whose payment a row of a spending list is: the document's own body; when that is not a known
+        body, the row's body that the title or publisher names (its "Entity" column), never a body its
+        other columns name (the template's department family, the supplier)."""
+        sl = self.rules.model.spending_list
+        assert sl is not None
+        if self.doc_body is not None:
+            known, field = self.doc_body
+            return Subject(known.body_id, known.name, sl.subject_id, words=self._doc_words(field))
+        names = " ".join(str(self.document.meta.get(f) or "") for f in ("publisher", "title")).casefold()
+        for r in row:
+            if r.body_id and r.name.casefold() in names:
+                return self._from_ref(r, sl.row_subject_id)
         return Subject(None, None, "subject.none")
 
     def _back_reference(self, a: Amount, sent: tuple[int, int]) -> Subject | None:

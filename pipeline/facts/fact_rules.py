@@ -149,6 +149,17 @@ class SubjectRules(RuleModel):
     document_fields: list[Literal["publisher", "title", "author"]]
     document_types: list[str]
     self_reference: SelfReference | None = None
+    title_lead_words: int = Field(default=0, ge=0)
+
+
+class SpendingListRules(RuleModel):
+    document: Pattern  # the title or file name of a list of payments
+    subject_id: str
+    row_subject_id: str
+    row_dates: list[Pattern] = Field(min_length=1)  # groups d, m (or mon), y
+    row_date_id: str
+    list_month: Pattern  # groups y, m
+    list_month_id: str
 
 
 class FactRules(RuleModel):
@@ -156,6 +167,7 @@ class FactRules(RuleModel):
     measure: MeasureRules
     period: PeriodRules
     subject: SubjectRules
+    spending_list: SpendingListRules | None = None
 
 
 class Compiled:
@@ -210,6 +222,10 @@ class Compiled:
             if s.self_reference
             else None
         )
+        sl = rules.spending_list
+        self.spending_list = _compile(sl.document) if sl else None
+        self.row_dates = [_compile(d) for d in sl.row_dates] if sl else []
+        self.list_month = _compile(sl.list_month) if sl else None
 
 
 @lru_cache(maxsize=4)

@@ -1,0 +1,85 @@
+"""Spending-transparency lists ("payments over £25k", "expenditure over threshold"): a table with a row
+per payment made by the document's own body (rules/facts.yaml `spending_list`).
+
+`is_spending_list` tells such a document by its title or file name; `payment_date` reads the date of a
+payment in its row and `list_month` the month a list covers, each as the financial year it falls in;
+`lead_body` finds the known body named by the first words of a title (an inferred, lower-case title).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pipeline.facts.fact_rules import Compiled
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class DateHit:
+    value: str  # the financial year: `2020/21`
+    start: int
+    end: int
+
+
+def is_spending_list(meta: dict[str, Any], path: str, rules: Compiled) -> bool:
+    """Whether the document's title or file name says it is a list of payments."""
+    if rules.spending_list is None:
+        return False
+    names = [str(meta.get("title") or ""), " ".join(Path(path).stem.replace("_", " ").replace("-", " ").split())]
+    return any(rules.spending_list.search(n) for n in names if n)
+
+
+def _financial_year(year: int, month: int, rules: Compiled) -> str:
+    first = year if month >= rules.model.period.year_start_month else year - 1
+    return f"{first}/{(first + 1) % 100:02d}"
+
+
+def payment_date(text: str, start: int, end: int, amount_start: int, rules: Compiled) -> DateHit | None:
+    """The payment's date in text[start:end] (its row): the last date before the amount, else the first
+    after it, as the financial year it falls in. `d/m/y` is read as written in the UK unless its first
+    number cannot be a month (`4/30/2020` is month/day)."""
+    found: list[DateHit] = []
+    for pattern in rules.row_dates:
+        for m in pattern.finditer(text, start, end):
+            groups = m.groupdict()
+            year = int(groups["y"])
+            if groups.get("mon"):
+                day, month = int(groups["d"]), _MONTHS.index(groups["mon"][:3].lower()) + 1
+            else:
+                day, month = int(groups["d"]), int(groups["m"])
+                if month > 12 >= day:
+                    day, month = month, day
+            if not (1 <= month <= 12 and 1 <= day <= 31):
+                continue
+            found.append(DateHit(_financial_year(year, month, rules), m.start(), m.end()))
+    if not found:
+        return None
+    before = [h for h in found if h.end <= amount_start]
+    if before:
+        return max(before, key=lambda h: h.start)
+    return min(found, key=lambda h: h.start)
+
+
+def list_month(text: str, rules: Compiled) -> DateHit | None:
+    """The month a list covers, written as numbers (`2020-05`, an inferred title's `2020 05`)."""
+    if rules.list_month is None:
+        return None
+    m = rules.list_month.search(text)
+    if m is None:
+        return None
+    return DateHit(_financial_year(int(m.group("y")), int(m.group("m")), rules), m.start(), m.end())
+
+
+def lead_body(title: str, find: Callable[[str], T | None], max_words: int) -> T | None:
+    """The body named by the longest run of at most `max_words` words at the start of `title`."""
+    words = title.split()
+    for n in range(min(max_words, len(words)), 0, -1):
+        found = find(" ".join(words[:n]))
+        if found is not None:
+            return found
+    return None

@@ -1,0 +1,85 @@
+"""Facts of spending-transparency lists (rules/facts.yaml `spending_list`): a row per payment made by
+the document's own body, read from the corpus PDFs as a build reads them."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline.extract import Context, extract_all
+from pipeline.facts import load_rules
+from pipeline.facts.spending import list_month, payment_date
+from pipeline.manifest import load_manifest
+from pipeline.model import mention_id
+from tests.conftest import CORPUS, ingested
+
+HOMERTON = "homerton-university-hospital-nhsft-expenditure-over-threshold-2020-04.pdf"
+NCL = "nhs-north-central-london-ccg-payments-over-30k-2021-03.pdf"
+TOWER_HAMLETS = "nhs-tower-hamlets-ccg-payments-over-30k-2020-05.pdf"
+
+
+def table_facts(name: str, manifest: bool = True) -> list[dict[str, Any]]:
+    """The facts of the table amounts of corpus/`name`, with its manifest entry or (`manifest=False`)
+    as a build of a folder without a manifest reads it (title from the file name, no publisher)."""
+    doc = ingested(CORPUS, name)
+    if manifest:
+        meta = next(e.meta for e in load_manifest(CORPUS) if e.file == name)
+        doc = dataclasses.replace(doc, meta=dict(meta))
+    ex = extract_all(doc, Context(), only=["money", "bodies", "facts"])
+    table = {
+        mention_id(doc.sha256, doc.lines[m.line_index], m)
+        for m in ex.mentions
+        if m.kind == "money" and m.values.get("basis", "text") != "text"
+    }
+    out = [r for r in ex.records.get("money_facts", []) if r["money_id"] in table]
+    assert out, f"no table amounts in {name}"
+    return out
+
+
+@pytest.mark.slow
+def test_a_trusts_list_is_the_trusts_spend_not_the_department_familys():
+    # "Department of Health<TAB>Homerton University Hospital NHS FT<TAB>4/30/2020<TAB>...<TAB>25,500.00": the
+    # publisher is no known body; the row's Entity column, which the title names, is the payer
+    rows = table_facts(HOMERTON)
+    assert len(rows) == 133
+    assert Counter((r["subject"], r["subject_rule"], r["measure"]) for r in rows) == Counter(
+        {("Homerton University Hospital NHS FT", "subject.payer_row", "spend"): 133}
+    )
+    # paid in April 2020 (written month/day/year): 2020/21
+    assert Counter((r["period"], r["period_rule"]) for r in rows) == Counter({("2020/21", "period.payment_date"): 133})
+
+
+@pytest.mark.slow
+def test_a_ccgs_list_takes_the_year_of_each_payment_date():
+    # "3/31/2021<TAB>Cont Care-Mental Health (<65)<TAB>...<TAB>30,610.29": paid 31 March 2021, in 2020/21
+    rows = table_facts(NCL)
+    assert {(r["subject_id"], r["subject_rule"]) for r in rows} == {
+        ("nhs-north-central-london-icb-93c", "subject.payer")
+    }
+    assert {(r["period"], r["period_rule"]) for r in rows} == {("2020/21", "period.payment_date")}
+
+
+@pytest.mark.slow
+def test_without_a_manifest_the_file_name_names_the_payer():
+    # a user's own folder: title "nhs tower hamlets ccg payments over 30k 2020 05", no publisher; every
+    # row starts "Department of Health<TAB>NHS Tower Hamlets CCG<TAB>31/05/2020"
+    rows = table_facts(TOWER_HAMLETS, manifest=False)
+    assert Counter((r["subject"], r["subject_rule"], r["period"]) for r in rows) == Counter(
+        {("Tower Hamlets CCG", "subject.payer", "2020/21"): 235}
+    )
+
+
+def test_payment_dates_and_list_months_give_financial_years():
+    rules = load_rules(Path(__file__).resolve().parents[1] / "rules")
+    row = "Department of Health\tNHS Barking And Dagenham CCG\t31/03/2015\tAcute\t33,021.00"
+    hit = payment_date(row, 0, len(row), row.index("33,021"), rules)
+    assert hit is not None and (hit.value, row[hit.start : hit.end]) == ("2014/15", "31/03/2015")
+    row = "4/30/2020\tVaccines\tSOLAREX (GB) LTD\t25,500.00"  # month/day/year: 30 April
+    assert payment_date(row, 0, len(row), row.index("25,500"), rules).value == "2020/21"  # type: ignore[union-attr]
+    assert payment_date("Supplier\t30,573.35", 0, 18, 9, rules) is None
+    assert list_month("nhs tower hamlets ccg payments over 30k 2020 05", rules).value == "2020/21"  # type: ignore[union-attr]
+    assert list_month("2021-03", rules).value == "2020/21"  # type: ignore[union-attr]
