@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
+
+from pipeline.uptodate import write_json_atomic
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 MEMO = Path("versions") / "extraction.json"
@@ -56,17 +57,6 @@ def _read(path: Path) -> dict[str, str]:
     return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
 
 
-def _write(path: Path, data: dict[str, str]) -> None:
-    """Atomically (parallel builds may share the cache); a memo that cannot be written costs time only."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:
-        return
-
-
 def extraction_version(rules: Path, cache: str | None) -> str:
     """`pipeline.components.extraction_version(rules)`, from the cache folder's memo when the package's
     source and the rules are byte for byte those it was computed from."""
@@ -98,4 +88,4 @@ def keep(cache: str | None) -> None:
         path = Path(cache) / MEMO
         memo = _PENDING.pop(str(path), None)
         if memo is not None:
-            _write(path, memo)
+            write_json_atomic(path, memo)

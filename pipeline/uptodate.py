@@ -67,7 +67,12 @@ def unchanged(cache: str, db_path: Path, stamp: str) -> dict[str, Any] | None:
 def record(cache: str, db_path: Path, stamp: str, report: dict[str, Any]) -> None:
     """Stamp the database just written (atomically; a stamp that cannot be written costs time only)."""
     path = _stamp_path(cache, db_path)
-    data = {"fingerprint": stamp, "db": _state(db_path), "report": report}
+    write_json_atomic(path, {"fingerprint": stamp, "db": _state(db_path), "report": report})
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    """`data` as JSON at `path`, atomically (parallel builds may share the cache folder); a memo that
+    cannot be written costs time only, so an OSError is ignored."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
