@@ -7,6 +7,7 @@ file, bad arguments).
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -280,11 +281,12 @@ def stats(db_path: Path, as_json: bool) -> None:
 def serve(db_path: Path, port: int) -> None:
     """Browse and review DB in Datasette on 127.0.0.1:PORT (verdicts go to reviews.db beside it), with the
     review site shipped with the package (metadata, dashboards, plugin, templates), as `make serve`."""
-    import subprocess
-
     from pipeline.reviews.serve import serve_command
 
-    raise SystemExit(subprocess.call(serve_command(db_path, port)))
+    cmd = serve_command(db_path, port)
+    # Datasette takes this process's place, so a signal that stops `serve` stops the site (a child
+    # would outlive a SIGTERM and keep the port)
+    os.execv(cmd[0], cmd)
 
 
 cli.add_command(reviews)
