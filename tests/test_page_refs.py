@@ -247,3 +247,18 @@ def test_bad_rule_file_names_file_and_entry(tmp_path: Path) -> None:
     expected = r"cited_documents.yaml, entry documents\[1\] \(B\): field `id`: 1 is used by another entry"
     with pytest.raises(RuleError, match=expected):
         cited_documents.load_rules(tmp_path)
+
+
+def test_the_line_trigger_hides_no_reference_the_patterns_find() -> None:
+    """`trigger` (rules/page_refs.yaml) skips lines before the patterns run: on every line of the corpus
+    text documents, a line any pattern matches is a line the trigger finds."""
+    rules = load_rules(RULES)
+    rewrites = load_rewrites(RULES)
+    matched = 0
+    for path in sorted((ROOT / "corpus").glob("*.txt")):
+        for raw in path.read_text(encoding="utf-8").splitlines():
+            text = normalise(raw, rewrites).text
+            if any(p.search(text) for p in rules.patterns):
+                matched += 1
+                assert rules.trigger.search(text), (path.name, text)
+    assert matched > 50  # the corpus cites pages often: the check has lines to look at

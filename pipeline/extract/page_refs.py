@@ -23,7 +23,6 @@ from pipeline.extract.any_pattern import any_search
 from pipeline.rules import MacroRegex, Regex, RuleModel, read_yaml, validate_model
 
 OPENERS = {")": "(", "]": "["}
-_MAY_HOLD_REF = regex.compile(r"(?i)\bp|page")  # a line with neither holds no page reference (compiled once)
 
 
 @dataclass(frozen=True)
@@ -41,6 +40,7 @@ class PageRef:
 
 @dataclass(frozen=True)
 class PageRefRules:
+    trigger: regex.Pattern[str]  # a line it does not find holds no page reference
     patterns: tuple[regex.Pattern[str], ...]
     cites: Cites
     self_refs: tuple[SelfReference, ...]
@@ -75,6 +75,7 @@ class PageRefFile(RuleModel):
     """rules/page_refs.yaml."""
 
     macros: dict[str, str] = Field(default={}, validate_default=True)
+    trigger: Regex
     patterns: list[PagePattern]
     cites: Cites
     self_references: list[SelfReference]
@@ -87,7 +88,7 @@ def load_rules(directory: Path) -> PageRefRules:
     shared = load_shared(directory)
     path = directory / "page_refs.yaml"
     f = validate_model(PageRefFile, read_yaml(path), path, {"macros": dict(shared.macros)})
-    return PageRefRules(tuple(p.pattern for p in f.patterns), f.cites, tuple(f.self_references), shared)
+    return PageRefRules(f.trigger, tuple(p.pattern for p in f.patterns), f.cites, tuple(f.self_references), shared)
 
 
 def _page(s: str | None) -> int | None:
@@ -118,7 +119,7 @@ def find_refs(text: str, rules: PageRefRules, names: Sequence[regex.Pattern[str]
     """Page references in one normalised line, left to right, not overlapping. `names` are
     patterns for documents' names (rules/cited_documents.yaml): one written just before a
     bracket holding only the reference is the document cited (`The June Annex (p49)`)."""
-    if not _MAY_HOLD_REF.search(text) or not any_search(rules.patterns)(text):
+    if not rules.trigger.search(text) or not any_search(rules.patterns)(text):
         return []  # (no pattern matches anywhere on the line: one scan for all of them)
     spans: list[tuple[int, int, regex.Match[str]]] = []
     for pat in rules.patterns:
