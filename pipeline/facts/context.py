@@ -9,7 +9,7 @@ sentencizer (the one the bodies pipeline uses, on `spacy.blank("en")`); table ro
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -31,10 +31,14 @@ class Paragraph:
     introduced: bool = False  # the paragraph before it ends with ':' (it introduces this one)
     section: int | None = None  # index of the heading paragraph above it
     sentences: dict[tuple[int, int], list[tuple[int, int]]] = field(default_factory=dict)  # on demand
+    stretches: dict[int, list[int]] = field(default_factory=dict)  # window -> cuts (sentence_of), on demand
 
     def at(self, line_index: int, offset: int) -> int:
         """Paragraph offset of a normalised line offset."""
-        return self.starts[self.lines.index(line_index)] + offset
+        k = bisect_left(self.lines, line_index)  # the lines are in document order
+        if k == len(self.lines) or self.lines[k] != line_index:
+            raise ValueError(f"line {line_index} is not in paragraph {self.index}")
+        return self.starts[k] + offset
 
     def where(self, pos: int) -> tuple[int, int]:
         """(document line index, normalised offset in it) of a paragraph offset."""
@@ -205,7 +209,7 @@ def sentence_of(p: Paragraph, pos: int, window: int = 600) -> tuple[int, int]:
     `window` characters, each with the stretches either side (a sentence longer than that is cut)."""
     lo, hi = 0, len(p.text)
     if hi > 3 * window and len(p.starts) > 3:
-        cuts = _stretches(p, window)
+        cuts = p.stretches.get(window) or p.stretches.setdefault(window, _stretches(p, window))
         k = max(bisect_right(cuts, pos) - 1, 0)
         lo = cuts[max(k - 1, 0)]
         hi = cuts[k + 2] - 1 if k + 2 < len(cuts) else len(p.text)

@@ -908,8 +908,10 @@ class _Facts:
         """Paragraph offsets as spans of the raw lines (one per line the words cross)."""
         p = self.paras[para]
         out = []
-        for k, li in enumerate(p.lines):
-            ls = p.starts[k]
+        # only the lines the span can cross (a paragraph of 40,000 lines is not walked per amount)
+        first = max(bisect_right(p.starts, start) - 1, 0)
+        for k in range(first, bisect_left(p.starts, end)):
+            li, ls = p.lines[k], p.starts[k]
             le = ls + len(self.lines[li].text)
             s, e = max(start, ls), min(end, le)
             if s >= e:
