@@ -1,29 +1,36 @@
 """`make bench`: how fast the pipeline is on this machine, in one run.
 
-    python -m pipeline.bench [--quick] [--jobs N] [--only NAME] [--times N] [--repeat N]
+    python -m pipeline.bench [--quick|--large] [--jobs N] [--only NAME] [--passes N] [--times N] [--repeat N]
 
 Each measurement is one function registered in MEASUREMENTS (run in that order; `--only NAME` runs
 one): to add a row of your own, write a function taking the parsed arguments and decorate it with
 ``@measurement("name")`` (``by_default=False``: only with ``--only`` or ``--large``). The default run
-takes under 10 minutes on a quiet 2-core machine, ``--quick`` (the corpus PDFs only, no OCR, no
-replicated corpus, no long lines or web load) about 4; ``--large`` adds OCR of every PDF, the corpus replicated 10x
-and 50x and the Dask part (hours).
+is sized to finish in under 10 minutes, ``--quick`` (the corpus PDFs only, one pass of the stages, no
+OCR, long lines or web load) in under 2, on a quiet 2-core machine: no part repeats what another
+did (the stages take part 1's PDF lines), and the parts that only scale (OCR of many pages, the
+corpus replicated, the longest lines, 2,000 requests) are smaller unless ``--large``, which also
+adds the corpus replicated 3x, 10x and 50x and the Dask part (hours). Each part prints its sample
+sizes and repeats.
 
 - ``pdf``: PDF pages per second through our ingestion vs plain pdfplumber ``extract_words`` vs
-  pypdfium2's characters with boxes and sizes, on the same pages, and the ratios (a reader of our
-  ingestion is one more entry of ``_readers``).
-- ``ocr``: the scanned test PDFs (every PDF with --large) read with OCR on and off; the difference is
-  what OCR costs, with the pages it read and the lines it added (the ``pdf`` rows read with OCR off).
+  pypdfium2's characters with boxes and sizes, and the ratios, on the same pages: every reader on
+  the corpus PDFs; over the PDFs of realdocs too only the default reader and pypdfium2 (every reader
+  with --large). A reader of our ingestion is one more entry of ``_readers``.
+- ``ocr``: the scanned test PDF with the fewest pages (every scanned test PDF and every PDF with
+  --large) read with OCR on and off; the difference is what OCR costs, with the pages it read and
+  the lines it added (the ``pdf`` rows read with OCR off).
 - ``stages``: characters per second through normalisation and every component of the registry
   (pipeline/components.py; citations writes page_ref and quote from one analysis), all
   kinds against money alone, and each against its ceiling: one compiled regex scan of the same text
-  for what that kind looks for.
+  for what that kind looks for; medians of ``--passes`` passes (3; 1 with --quick), and what facts
+  add to the other extractors pass by pass (issue 9).
 - ``builds``: builds, each in its own process as `python -m pipeline build` runs them (wall and CPU
   time; peak memory of the main process and of the largest worker): the full corpus from an empty
-  cache, a no-op rebuild, a rebuild after adding one document, and the corpus replicated 3x (1x,
-  10x and 50x with --large; time should grow linearly, memory stay flat).
-- ``longline`` and ``web`` (pipeline/bench_faults.py): a long line against the same text on lines of
-  its own, and the review site under 2,000 requests from 8 threads with 32,000-character URLs.
+  cache, a no-op rebuild, a new database from the cache, a rebuild after adding one document, and
+  with --large the corpus replicated 3x, 10x and 50x (time should grow linearly, memory stay flat).
+- ``longline`` and ``web`` (pipeline/bench_faults.py): 10,000 amounts (40,000 with --large) on one
+  line against the same on lines of their own, the same for 0.33 MB (1.3 MB) of text, and the review
+  site under 500 requests (2,000) from 8 threads with 32,000-character URLs.
 - ``dask``: the corpus replicated 20x (``--times``), every document processed, built locally with
   --jobs N and on a LocalCluster of N worker processes (``--executor dask``), cluster start-up
   included; ``--repeat`` paired runs, and the ratio of each pair (the aim is at most 1.3).
@@ -163,6 +170,11 @@ def bench_pdf(args: argparse.Namespace) -> None:
     print("1. PDF ingestion (no cache, CPU seconds): our ingestion (lines with boxes) vs pdfplumber extract_words")
     print("   vs pypdfium2 characters with boxes and font sizes (what a pdfium reader starts from), same pages;")
     print(f"   `ours` reads with pdfplumber, `ours/pdfium` with pdfium; the default reader is {default!r}")
+    # each reader's first call imports its libraries and compiles its code (numba, for pdfium): timed apart
+    t0 = time.process_time()
+    for read in readers.values():
+        read(_PDF_WARM_UP)
+    print(f"   (setup: each reader's first call, on a one-page PDF, {time.process_time() - t0:.2f} s, not counted)")
     print(f"   {'file':46} {'pages':>5} " + " ".join(f"{name[:13]:>13}" for name in readers))
     same = {"pages": 0, **dict.fromkeys(readers, 0.0)}  # the pages every reader read
     every = {"pages": 0, **dict.fromkeys(everywhere, 0.0)}  # every page of `files`
@@ -183,6 +195,9 @@ def bench_pdf(args: argparse.Namespace) -> None:
         rate_all = every["pages"] / max(float(every[default]), 1e-9)
         print(f"   default reader ({default}) over all {int(every['pages'])} pages: {rate_all:.1f} pages/s (aim >= 40)")
     print()
+
+
+_PDF_WARM_UP = ROOT / "tests" / "data" / "hardpdfs" / "table-rotated90-senate-expenditures.pdf"
 
 
 def _cell(seconds: float | None) -> str:

@@ -95,9 +95,11 @@ def paragraphs(doc: Document, lines: Sequence[NormLine], rules: Compiled) -> lis
     ending = _Endings(rules)
     for group in groups:
         text = texts[group[0]] if len(group) == 1 else " ".join(texts[i] for i in group)
-        kind = "table" if is_table_row(text) else ("heading" if _is_heading(text, rules) else "text")
-        # a paragraph that did not end runs on into this one: one paragraph (a converter's broken lines)
-        if merged and kind == "text" and last_kind == "text" and not any(ending(_tail(last_text))):
+        table = ("\t" in text or "|" in text) and is_table_row(text)
+        kind = "table" if table else ("heading" if _is_heading(text, rules) else "text")
+        # a paragraph that did not end runs on into this one: one paragraph (a converter's broken lines);
+        # (`ending` says (ends, introduces), and what introduces ends)
+        if merged and kind == "text" and last_kind == "text" and not ending(_tail(last_text))[0]:
             merged[-1][0].extend(group)
             merged[-1][1].append(text)
             last_text = text
