@@ -120,7 +120,9 @@ def main(argv: list[str] | None = None) -> None:
         if args.only == name or (args.only is None and (args.large or name not in ON_REQUEST)):
             if args.quick and args.only is None and name in ("ocr", "web", "longline"):
                 continue
+            w0, c0 = time.perf_counter(), _cpu()
             func(args)
+            print(f"   [{name}: {time.perf_counter() - w0:.0f} s wall, {_cpu() - c0:.0f} CPU s with its processes]\n")
     wall, cpu = time.perf_counter() - t0, _cpu() - cpu0
     print(f"benchmark finished in {wall:.0f} s (wall), {cpu:.0f} CPU s with its builds' processes")
 
