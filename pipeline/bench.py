@@ -105,6 +105,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--passes", type=int, default=0, help="passes of the stages part, whose figures are medians (3; 1 with --quick)"
     )
+    parser.add_argument("--port", type=int, default=0, help="port of the web part's site on 127.0.0.1 (0: a free one)")
     parser.add_argument("--times", type=int, default=20, help="copies of the corpus in the Dask part")
     parser.add_argument("--child", nargs=4, metavar=("CORPUS", "DB", "JOBS", "CACHE"), help=argparse.SUPPRESS)
     parser.add_argument("--child-executor", default="local", help=argparse.SUPPRESS)
@@ -555,6 +556,9 @@ def bench_builds(args: argparse.Namespace) -> None:
         _remove(tmp)
 
 
+_BUILT: list[Path] = []  # the corpus database the builds part made (a copy), for the web part
+
+
 def _remove(folder: Path) -> None:
     """Remove a temporary folder. A cache folder can still gain an entry while it is removed (a
     worker of a build that was interrupted), which made rmtree fail with "Directory not empty":
@@ -575,6 +579,9 @@ def _builds(tmp: Path, jobs: int, copies: tuple[int, ...]) -> None:
     _report("full build of corpus/ (empty cache)", run_build(corpus, db, jobs, cache), len(entries))
     _report("no-op rebuild (nothing changed: kept)", run_build(corpus, db, jobs, cache), len(entries))
     _report("new database, stages from the cache", run_build(corpus, tmp / "again.db", jobs, cache), len(entries))
+    # the web part serves this database rather than building the corpus once more
+    _BUILT.append(Path(tempfile.mkdtemp(prefix="nhs-figures-bench-db-")) / "nhs.db")
+    shutil.copy(tmp / "again.db", _BUILT[-1])
     added = _document_to_add()
     shutil.copy(added, corpus / added.name)
     _report(f"one document added ({added.name[:30]})", run_build(corpus, db, jobs, cache), len(entries) + 1)
@@ -669,7 +676,12 @@ def bench_longline(args: argparse.Namespace) -> None:
 def bench_review_site(args: argparse.Namespace) -> None:
     from pipeline.bench_faults import bench_web
 
-    bench_web(2000 if args.large else 500)
+    built = next((db for db in _BUILT if db.is_file()), None)
+    try:
+        bench_web(2000 if args.large else 500, db=built, port=args.port)
+    finally:
+        for db in _BUILT:
+            _remove(db.parent)
 
 
 if __name__ == "__main__":

@@ -106,9 +106,10 @@ def _get(url: str) -> tuple[int, float]:
     return status, time.perf_counter() - t0
 
 
-def _db_for_web(tmp: Path) -> Path:
+def _db_for_web(tmp: Path, prebuilt: Path | None = None) -> Path:
+    """A copy of the corpus database: the one the builds part made, else db/nhs.db, else built here."""
     db = tmp / "nhs.db"
-    built = ROOT / "db" / "nhs.db"
+    built = prebuilt if prebuilt is not None else ROOT / "db" / "nhs.db"
     if built.is_file():
         shutil.copy(built, db)
     else:
@@ -137,12 +138,12 @@ def _urls(db: Path, per_kind: int, seed: int) -> list[tuple[str, str]]:
     return urls
 
 
-def bench_web(requests: int = 2000, threads: int = 8, seed: int = 10) -> None:
+def bench_web(requests: int = 2000, threads: int = 8, seed: int = 10, db: Path | None = None, port: int = 0) -> None:
     print(f"W. The review site (Datasette, as make serve runs it): {requests} requests from {threads} threads")
     with tempfile.TemporaryDirectory(prefix="nhs-figures-web-") as tmp_str:
         tmp = Path(tmp_str)
-        db = _db_for_web(tmp)
-        port = _free_port()
+        db = _db_for_web(tmp, db)
+        port = port or _free_port()
         cmd = serve_command(db, port)
         with (tmp / "datasette.log").open("w") as log:
             server = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
