@@ -5,8 +5,9 @@
 Each measurement is one function registered in MEASUREMENTS (run in that order; `--only NAME` runs
 one): to add a row of your own, write a function taking the parsed arguments and decorate it with
 ``@measurement("name")`` (``by_default=False``: only with ``--only`` or ``--large``). The default run
-is sized to finish in under 10 minutes, ``--quick`` (the corpus PDFs only, one pass of the stages, no
-OCR, long lines or web load) in under 2, on a quiet 2-core machine: no part repeats what another
+is sized to finish in under 10 minutes, ``--quick`` (the corpus PDFs only, the reference readers on
+the first of them that hold 15 pages, one pass of the stages, no document added, no OCR, long lines
+or web load) in under 2, on a quiet 2-core machine: no part repeats what another
 did (the stages take part 1's PDF lines), and the parts that only scale (OCR of many pages, the
 corpus replicated, the longest lines, 2,000 requests) are smaller unless ``--large``, which also
 adds the corpus replicated 3x, 10x and 50x and the Dask part (hours). Each part prints its sample
@@ -168,7 +169,7 @@ def bench_pdf(args: argparse.Namespace) -> None:
     # every reader times the corpus PDFs (the ratios are of those pages); the PDFs of realdocs only the
     # default reader and bare pdfium (the default reader's pages/s over every PDF), except with --large:
     # pdfplumber and the other reader of ours would add minutes and no figure an issue asks for
-    corpus = {CORPUS / e.file for e in load_manifest(CORPUS) if e.media_type == "pdf"}
+    corpus = _reference_pdfs(args.quick)
     everywhere = set(readers) if args.large else {default, "pdfium chars"}
     print("1. PDF ingestion (no cache, CPU seconds): our ingestion (lines with boxes) vs pdfplumber extract_words")
     print("   vs pypdfium2 characters with boxes and font sizes (what a pdfium reader starts from), same pages;")
@@ -189,7 +190,7 @@ def bench_pdf(args: argparse.Namespace) -> None:
             for name in totals.keys() - {"pages"}:
                 totals[name] += times[name]
         print(f"   {path.name[:46]:46} {pages:5d} " + " ".join(_cell(times.get(name)) for name in readers))
-    _pdf_totals("corpus PDFs, every reader", same, readers)
+    _pdf_totals(f"{len(corpus)} corpus PDFs, every reader", same, readers)
     rate = {k: same["pages"] / max(float(same[k]), 1e-9) for k in readers}
     ratios = ", ".join(f"{name} {rate[name] / rate['pdfplumber']:.2f}x" for name in readers if name != "pdfplumber")
     print(f"   pages/s against pdfplumber on the same {same['pages']} pages: {ratios}")
@@ -201,6 +202,17 @@ def bench_pdf(args: argparse.Namespace) -> None:
 
 
 _PDF_WARM_UP = ROOT / "tests" / "data" / "hardpdfs" / "table-rotated90-senate-expenditures.pdf"
+
+
+def _reference_pdfs(quick: bool, quick_pages: int = 15) -> set[Path]:
+    """The PDFs every reader reads: the corpus PDFs; with --quick the first of them (manifest order)
+    that hold `quick_pages` pages (pdfplumber alone took half a minute over all 43 corpus pages)."""
+    out, pages = set(), 0
+    for e in load_manifest(CORPUS):
+        if e.media_type == "pdf" and not (quick and pages >= quick_pages):
+            out.add(CORPUS / e.file)
+            pages += _page_count(CORPUS / e.file)
+    return out
 
 
 def _cell(seconds: float | None) -> str:
@@ -551,7 +563,7 @@ def bench_builds(args: argparse.Namespace) -> None:
     print(f"3. Builds with --jobs {jobs}, each in a fresh process (wall and CPU time incl. start-up; peak RSS)")
     tmp = Path(tempfile.mkdtemp(prefix="nhs-figures-bench-"))
     try:
-        _builds(tmp, jobs, copies)
+        _builds(tmp, jobs, copies, args.quick)
     finally:
         _remove(tmp)
 
@@ -571,7 +583,7 @@ def _remove(folder: Path) -> None:
     print(f"   (could not remove {folder} entirely; delete it by hand)")
 
 
-def _builds(tmp: Path, jobs: int, copies: tuple[int, ...]) -> None:
+def _builds(tmp: Path, jobs: int, copies: tuple[int, ...], quick: bool = False) -> None:
     entries = load_manifest(CORPUS)
     corpus = _copy_corpus(CORPUS, entries, tmp / "corpus", 1)
     cache = tmp / "cache"
@@ -582,9 +594,10 @@ def _builds(tmp: Path, jobs: int, copies: tuple[int, ...]) -> None:
     # the web part serves this database rather than building the corpus once more
     _BUILT.append(Path(tempfile.mkdtemp(prefix="nhs-figures-bench-db-")) / "nhs.db")
     shutil.copy(tmp / "again.db", _BUILT[-1])
-    added = _document_to_add()
-    shutil.copy(added, corpus / added.name)
-    _report(f"one document added ({added.name[:30]})", run_build(corpus, db, jobs, cache), len(entries) + 1)
+    if not quick:  # --quick: no document added (a 32-page PDF read afresh, a quarter of its time)
+        added = _document_to_add()
+        shutil.copy(added, corpus / added.name)
+        _report(f"one document added ({added.name[:30]})", run_build(corpus, db, jobs, cache), len(entries) + 1)
     t0 = time.perf_counter()
     subprocess.run(["make", "-q", "-C", str(ROOT), "db/nhs.db"], capture_output=True, check=False)
     print(f"   {'make: checking db/nhs.db is up to date':52} {time.perf_counter() - t0:8.2f}s")
