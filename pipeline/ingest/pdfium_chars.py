@@ -156,10 +156,11 @@ def _dropped_spaces(page: Any, ctm: tuple[float, ...], mb_x0: float, mb_top: flo
     space, not a cell break."""
     A, B, C, D, E, F = ctm
     out: list[RawChar] = []
-    for obj, (a, b, c, d, e, f) in _text_objects(page.raw):
+    for obj, form_to_page in _text_objects(page.raw):
         left, _, right, _ = _bounds(obj)
         if abs(right - left) >= _EMPTY:
             continue
+        a, b, c, d, e, f = _matrix(obj) if form_to_page is None else _times(_matrix(obj), form_to_page)
         size = _SIZE.value if pdfium_c.FPDFTextObj_GetFontSize(obj, ctypes.byref(_SIZE)) else 1.0
         font = pdfium_c.FPDFTextObj_GetFont(obj)
         advance = (
@@ -193,7 +194,6 @@ def _dropped_spaces(page: Any, ctm: tuple[float, ...], mb_x0: float, mb_top: flo
 
 
 Matrix = tuple[float, float, float, float, float, float]
-_IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
 def _times(m: Matrix, n: Matrix) -> Matrix:
@@ -218,15 +218,16 @@ def _matrix(obj: Any) -> Matrix:
 
 
 def _text_objects(
-    page: Any, form: Any = None, to_page: Matrix = _IDENTITY, level: int = 0
-) -> Iterator[tuple[Any, Matrix]]:
-    """The page's text objects in page order, also inside form XObjects, each with its matrix to
-    page space (a form's objects are in the form's space: its matrix, then the page's)."""
+    page: Any, form: Any = None, to_page: Matrix | None = None, level: int = 0
+) -> Iterator[tuple[Any, Matrix | None]]:
+    """The page's text objects in page order, also inside form XObjects, each with the matrix from
+    its form's space to the page's (None for the page's own objects: their matrix is the page's)."""
     for obj, kind in _objects(page, 1, form, 0):
         if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
-            yield obj, _times(_matrix(obj), to_page)
+            yield obj, to_page
         elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and level < _MAX_DEPTH - 1:
-            yield from _text_objects(page, obj, _times(_matrix(obj), to_page), level + 1)
+            inner = _matrix(obj) if to_page is None else _times(_matrix(obj), to_page)
+            yield from _text_objects(page, obj, inner, level + 1)
 
 
 _EMPTY = 0.01  # pdfium's kSizeEpsilon: a text object narrower than this is not on its text page
