@@ -107,6 +107,7 @@ def load_accounts(rules_dir: Path) -> Compiled | None:
 
 Found = tuple[str, str, tuple[int, int, int]]  # measure, rule id, (line index, start, end) of the words
 Lines = Sequence[str]  # the document's normalised line texts
+Hit = tuple[str, str, int, int]  # measure, rule id, start, end in one line
 _REACH = 200  # lines looked at, at most, for one cell (blank lines between cells included)
 
 
@@ -119,7 +120,7 @@ def _above(lines: Lines, i: int) -> Iterator[int]:
 
 def _match(
     text: str, lo: int, hi: int, cues: Sequence[tuple[RowCue, regex.Pattern[str]]], value: float, rules: Compiled
-) -> tuple[str, str, int, int] | None:
+) -> Hit | None:
     for cue, pattern in cues:
         hit = pattern.search(text, lo, hi)
         if hit is None:
@@ -132,10 +133,19 @@ def _match(
     return None
 
 
-def row_label_measure(lines: Lines, i: int, start: int, value: float, rules: Compiled) -> Found | None:
+def row_label_measure(
+    lines: Lines,
+    i: int,
+    start: int,
+    value: float,
+    rules: Compiled,
+    memo: dict[tuple[int, bool], Hit | None] | None = None,
+) -> Found | None:
     """The measure a cell's row label names: the words before the cell on its own line (`Drug costs
     ... 326,296`), else the label lines above it, nearest first, after its row's other cells
-    (`Deficit for the year` / `(17,351)` / `(2,827)`), at most `label_lines` of them."""
+    (`Deficit for the year` / `(17,351)` / `(2,827)`), at most `label_lines` of them. `memo` keeps what
+    each label line says (by line and sign) for the other cells of its row."""
+    seen: dict[tuple[int, bool], Hit | None] = {} if memo is None else memo
     text = lines[i]
     if rules.number_cell.fullmatch(text, 0, start) is None:
         found = _match(text, 0, start, rules.row_cues, value, rules)
@@ -150,7 +160,10 @@ def row_label_measure(lines: Lines, i: int, start: int, value: float, rules: Com
         if rules.unit_cell.fullmatch(t):
             break  # the header
         in_row = False
-        found = _match(t, 0, len(t), rules.row_cues, value, rules)
+        key = (j, value < 0)
+        if key not in seen:
+            seen[key] = _match(t, 0, len(t), rules.row_cues, value, rules)
+        found = seen[key]
         if found is not None:
             return found[0], found[1], (j, found[2], found[3])
         labels += 1

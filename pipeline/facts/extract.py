@@ -113,7 +113,7 @@ def extract_facts(
         amounts.append(Amount(m, p.index, p.at(m.line_index, s), p.at(m.line_index, e), table))
     doc_body = _document_body(document, rules, named_in, bodies, lookup)
     facts = _Facts(document, lines, paras, refs, rules, lookup, doc_body, site_of)
-    facts.accounts = accounts
+    facts.accounts, facts.para_of = accounts, para_of
     for a in amounts:
         facts.amounts_in.setdefault(a.para, []).append(a)
     rows = []
@@ -272,6 +272,11 @@ class _Facts:
         self.accounts: acc.Compiled | None = None  # rules/facts_accounts.yaml (accounts tables' cells)
         self.column_periods: dict[int, list[Period] | None] = {}
         self.texts: list[str] = []
+        self.title_lines: dict[int, list[int]] = {}
+        self.title_measures: dict[tuple[int, bool], tuple[acc.Found, bool] | None] = {}
+        self.title_dates: dict[int, Period | None] = {}
+        self.header_runs: dict[int, tuple[int, list[int]] | None] = {}
+        self.label_memo: dict[tuple[int, bool], acc.Hit | None] = {}
         self.para_of: dict[int, int] = {}
         self.line_index: dict[tuple[int | None, int], int] = {}
 
@@ -348,8 +353,11 @@ class _Facts:
         texts, i = self._texts(), a.mention.line_index
         value = float(a.mention.values.get("low") or 0)
         start = to_norm(self.lines[i], a.mention.start, a.mention.end)[0]
-        found = acc.row_label_measure(texts, i, start, value, rules)
-        title = acc.title_measure(texts, acc.titles(texts, header, rules), value, rules)
+        found = acc.row_label_measure(texts, i, start, value, rules, self.label_memo)
+        key = (header, value < 0)  # a table's title is read once per column (and sign: a result's)
+        if key not in self.title_measures:
+            self.title_measures[key] = acc.title_measure(texts, self._title_lines(header), value, rules)
+        title = self.title_measures[key]
         if title is not None and (
             found is None or (title[1] and found[0] not in ("surplus", "deficit", "control_total"))
         ):
@@ -379,9 +387,13 @@ class _Facts:
         number = a.mention.values.get("header_line")
         if number is None:
             return None
+        page, lines = a.mention.values.get("header_page"), self.document.lines
+        k: int = int(number) - 1  # a text document's lines are numbered from 1 in order: no look-up
+        if 0 <= k < len(lines) and lines[k].number == number and lines[k].page == page:
+            return k
         if not self.line_index:
-            self.line_index = {(ln.page, ln.number): k for k, ln in enumerate(self.document.lines)}
-        return self.line_index.get((a.mention.values.get("header_page"), number))
+            self.line_index = {(ln.page, ln.number): k for k, ln in enumerate(lines)}
+        return self.line_index.get((page, number))
 
     def _context_measure(
         self, a: Amount, sent: tuple[int, int], earlier: tuple[Amount, _State] | None
@@ -585,7 +597,9 @@ class _Facts:
         if header is None:
             return None
         texts = self._texts()
-        run = acc.header_run(texts, header, rules)
+        if header not in self.header_runs:  # found once per column
+            self.header_runs[header] = acc.header_run(texts, header, rules)
+        run = self.header_runs[header]
         if run is None:
             return None
         column, cells = run
@@ -594,7 +608,7 @@ class _Facts:
         found = self.column_periods[cells[0]]
         if found is not None:
             return found[column]
-        return self._title_date(header, rules)
+        return self._title_date(header)
 
     def _column_years(self, first: int, columns: int, rules: acc.Compiled) -> list[Period] | None:
         texts = self._texts()
@@ -624,12 +638,24 @@ class _Facts:
         d = self._line_decision(value, rule, where)
         return Period(value, source, rule, (d.para, *d.span) if d.span and d.para is not None else None)
 
-    def _title_date(self, header: int, rules: acc.Compiled) -> Period | None:
-        """The one financial year the titles over a table's header name, as a year or a date."""
+    def _title_lines(self, header: int) -> list[int]:
+        if header not in self.title_lines:
+            assert self.accounts is not None
+            self.title_lines[header] = acc.titles(self._texts(), header, self.accounts)
+        return self.title_lines[header]
+
+    def _title_date(self, header: int) -> Period | None:
+        """The one financial year the titles over a table's header name, as a year or a date (read once
+        per column)."""
+        if header not in self.title_dates:
+            self.title_dates[header] = self._read_title_date(header)
+        return self.title_dates[header]
+
+    def _read_title_date(self, header: int) -> Period | None:
         texts = self._texts()
         found = [
             (i, h)
-            for i in acc.titles(texts, header, rules)
+            for i in self._title_lines(header)
             for h in (
                 years(texts[i], 0, len(texts[i]), self.rules) or month_years(texts[i], 0, len(texts[i]), self.rules)
             )
