@@ -119,6 +119,8 @@ def test_pence_are_judged_by_what_follows_them(line, expected):
         (lambda d: d["cell_lines"].update(min_columns=0), r"entry cell_lines: field `min_columns`: .*greater than or"),
         (lambda d: d["cell_lines"].update(max_blank_lines=True), r"entry cell_lines: field `max_blank_lines`"),
         (lambda d: d.pop("cell_lines"), r"table_money\.yaml, entry \(top level\): field `cell_lines`: Field required"),
+        (lambda d: d["cell_lines"].update(note_ref="(\\d"), r"entry cell_lines: field `note_ref`"),
+        (lambda d: d["cell_lines"].pop("running_head"), r"entry cell_lines: field `running_head`: Field required"),
     ],
 )
 def test_cell_line_rules_are_checked(rules_copy, change, expected):
