@@ -24,7 +24,18 @@ import regex
 from pipeline.facts.context import Paragraph, clause_of, paragraphs, sentence_of
 from pipeline.facts.fact_rules import Compiled
 from pipeline.facts.measure import CueHit, Decision, context_cue, cue_hits, score_cues, title_measure
-from pipeline.facts.period import YearHit, calendar_years, month_years, nearest, reporting_year, years
+from pipeline.facts.period import (
+    YearHit,
+    after_comparative,
+    balance_dates,
+    calendar_years,
+    deadlines,
+    month_years,
+    nearest,
+    reporting_year,
+    title_year,
+    years,
+)
 from pipeline.facts.spending import is_spending_list, lead_body, list_month, payment_date
 from pipeline.facts.subject import BodyRef, Known
 from pipeline.model import Document, Mention, mention_id
@@ -263,6 +274,9 @@ class _Facts:
         self.title = title
         self.annual = rules.annual_report.search(title) is not None or document.meta.get("kind") == "annual report"
         self.report_year = reporting_year(title, str(document.meta.get("date") or ""), rules) if self.annual else None
+        # the year of an annual report's accounts ("during the year"): also from a title inferred from a
+        # file name ("ltht annual report 2024 25")
+        self.accounts_year = (self.report_year or title_year(title, rules)) if self.annual else None
         self.title_years = years(title, 0, len(title), rules)
         self.spending = is_spending_list(document.meta, document.path, rules)
 
@@ -421,6 +435,9 @@ class _Facts:
         amount = (a.start, a.end)
         clause = self._clause(a, sent)
         here = self._own_years(a, self._years(a.para, clause[0], clause[1]), clause)
+        here = [
+            h for h in here if h.end <= a.start or not self._contrast(text, h)
+        ]  # "... more than double the 2017/18 deficit"
         hit = nearest(here, amount, text)
         if hit is None:
             cal = [
@@ -431,6 +448,17 @@ class _Facts:
             hit = nearest(cal, amount, text)
         if hit is not None:
             return self._period_hit(a, hit, "sentence")
+        # "£51k with NHS Providers (2023/24 - £22k)": the year after a comparative's; "of which £0.5m
+        # remained outstanding at 31 March 2025": the year a balance date ends
+        own = after_comparative(text, a.end, rules) or balance_dates(text, a.end, clause[1], rules)
+        if own is not None and not (
+            own.rule == "period.balance_date" and self._amounts_between(a.para, a.end, own.start)
+        ):
+            return self._period_hit(a, own, "sentence")
+        if self.accounts_year and rules.during_year is not None:
+            during = rules.during_year.search(text, sent[0], a.start)
+            if during is not None:  # "During the year the Trust incurred expenditure of £4k" in annual accounts
+                return Period(self.accounts_year, "document", "period.during_year", (a.para, *during.span()))
         relative = rules.relative.search(text, clause[0], clause[1])
         if relative is not None:
             if self.annual and self.report_year and rules.this_year.search(text, clause[0], clause[1]):
@@ -461,7 +489,13 @@ class _Facts:
         if before:
             return self._period_hit(a, before[-1], "sentence")
         lookback = rules.model.context.crowded_reach if a.crowded else rules.model.context.paragraph_lookback
-        earlier = self._years(a.para, max(0, sent[0] - lookback), sent[0])
+        lo = max(0, sent[0] - lookback)
+        earlier = self._years(a.para, lo, sent[0])
+        if rules.model.period.lookback_months:  # "As at the end of July 2025, ... £0.1m favourable ..."
+            earlier = [*earlier, *self._dating_months(text, lo, sent[0])]
+        if rules.model.period.lookback_calendar:  # "... an extra £30 billion by 2020. Of this figure, ... £8 billion"
+            earlier = [*earlier, *deadlines(text, lo, sent[0], rules)]
+        earlier = sorted((h for h in earlier if not self._contrast(text, h)), key=lambda h: h.start)
         if earlier:
             return self._period_hit(a, earlier[-1], "paragraph")
         continues = (
@@ -478,6 +512,8 @@ class _Facts:
             for h in self._years(a.para, a.end, clause[1])
             if _distance(text, h, amount) <= rules.model.period.max_words_after
             and rules.comparison.search(text, max(0, h.start - 5), h.start) is None
+            and not self._contrast(text, h)
+            and not self._amounts_between(a.para, a.end, h.start)  # "£8.5m ... and ... savings of £7.5m ... by 2020-21"
         ]
         if after:
             return self._period_hit(a, after[0], "sentence")
@@ -559,6 +595,22 @@ class _Facts:
             )
         ]
 
+    def _dating_months(self, text: str, start: int, end: int) -> list[YearHit]:
+        """The months of text[start:end] that date what follows ("As at the end of July 2025", "For April
+        2025"), not an event ("Just before Christmas ... in December 2015 NHS England sent out")."""
+        pattern = self.rules.dating_month
+        return [
+            h
+            for h in month_years(text, start, end, self.rules)
+            if pattern is None or pattern.search(text, max(0, h.start - 30), h.start)
+        ]
+
+    def _contrast(self, text: str, h: YearHit) -> bool:
+        """A year named as the contrast of another ("after finishing 2016-17 £7.8m in the red", "more than
+        double the 2017/18 deficit"): never the year carried to, or named after, another amount."""
+        pattern = self.rules.contrast_before
+        return pattern is not None and pattern.search(text, max(0, h.start - 40), h.start) is not None
+
     def _period_hit(self, a: Amount, hit: YearHit, source: str) -> Period:
         return Period(hit.value, source, hit.rule, (a.para, hit.start, hit.end))
 
@@ -586,6 +638,7 @@ class _Facts:
             if self.rules.deadline is not None:
                 # "a gap projected at £123m ... by 2020-21": a target date, no year of what follows
                 hits = [h for h in hits if not self.rules.deadline.search(prev.text, max(0, h.start - 20), h.start)]
+            hits = [h for h in hits if not self._contrast(prev.text, h)]
             if hits:
                 h = hits[-1]
                 return Period(h.value, "paragraph", h.rule, (k, h.start, h.end))
