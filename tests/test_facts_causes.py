@@ -154,3 +154,34 @@ def test_a_run_between_two_years(corpus_lines):
     # "and 2020/21"
     hct = corpus_lines["001_baeb06aa9c477327.txt"]
     assert facts_of(hct, 125, 126)[(125, "£4.5 billion")]["period"] == "2015/16-2020/21"
+
+
+def test_money_earmarked_made_available_or_transferred_is_funding(corpus_lines):
+    hct = corpus_lines["001_baeb06aa9c477327.txt"]
+    # "Of the £1.8 billion earmarked for STPs for 2016/17, a total of £1.6 billion was to be made
+    # available to those 'footprints' ..." (both had no cue: other)
+    f = facts_of(hct, 256, 256)
+    assert f[(256, "£1.8 billion")]["measure"] == "funding" and f[(256, "£1.6 billion")]["measure"] == "funding"
+    # "the transfer of £2.7 billion from the NHS to local authorities over the four years to 2014-15"
+    assert facts_of(hct, 371, 371)[(371, "£2.7 billion")]["measure"] == "funding"
+
+
+def test_an_extra_sum_needed_is_a_gap_and_of_this_figure_its_parts(corpus_lines):
+    # "the NHS would need an extra £30 billion by 2020 ... Of this figure, the FYFV suggested that the
+    # government should provide £8 billion and the remaining £22 billion ..."
+    f = facts_of(corpus_lines["001_baeb06aa9c477327.txt"], 123, 123)
+    assert [f[(123, t)]["measure"] for t in ("£30 billion", "£8 billion", "£22 billion")] == ["gap"] * 3
+    assert f[(123, "£8 billion")]["measure_rule"] == "measure.part_of"
+
+
+def test_a_do_nothing_deficit_is_a_gap(unison):
+    # "a projected do nothing deficit of £133m by 2021"
+    assert facts_of(unison, 1139, 1139)[(1139, "£133m")]["measure"] == "gap"
+
+
+def test_an_amount_in_an_aside_passes_its_measure_to_no_later_amount(unison):
+    # "The end of 2017/18 saw provider deficits all round: Norfolk & Norwich hospital trust £27.3m –
+    # despite planning for a surplus of £3.6m; Queen Elizabeth around £20m and James Paget Hospital £8.3m."
+    f = facts_of(unison, 1035, 1035)
+    assert f[(1035, "£3.6m")]["measure"] == "surplus"
+    assert [f[(1035, t)]["measure"] for t in ("£27.3m", "£20m", "£8.3m")] == ["deficit"] * 3

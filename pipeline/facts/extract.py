@@ -125,6 +125,7 @@ def extract_facts(
         facts.amounts_in.setdefault(a.para, []).append(a)
     rows = []
     previous: tuple[Amount, _State] | None = None
+    main: tuple[Amount, _State] | None = None  # the last amount in no aside clause (`aside_clause`)
     for a in amounts:
         p = paras[a.para]
         sent = sentence_of(p, a.start)
@@ -138,11 +139,17 @@ def extract_facts(
             a.crowded = True
         prev = previous if previous and previous[0].para == a.para and previous[0].start >= sent[0] else None
         earlier = previous if previous and previous[0].para == a.para else None
+        if prev is not None and facts.aside(prev[0], sent) and facts._clause(prev[0], sent) != facts._clause(a, sent):
+            # "... £27.3m – despite planning for a surplus of £3.6m; Queen Elizabeth around £20m": the amount
+            # before the aside passes its measure on
+            prev = main if main and main[0].para == a.para and main[0].start >= sent[0] else None
         state = facts.measure(a, sent, prev, earlier)
         period = facts.period(a, sent)
         subject = facts.subject(a, sent)
         rows.append(facts.row(a, state.measure, period, subject))
         previous = (a, state)
+        if not facts.aside(a, sent):
+            main = previous
     return rows
 
 
@@ -326,6 +333,11 @@ class _Facts:
         if d is None:
             d = Decision("other", "measure.none")
         return _State(d, d, False)
+
+    def aside(self, a: Amount, sent: tuple[int, int]) -> bool:
+        """The amount is in a clause that concedes or contrasts ("– despite planning for a surplus of £3.6m")."""
+        pattern = self.rules.aside_clause
+        return pattern is not None and pattern.match(self.paras[a.para].text, self._clause(a, sent)[0]) is not None
 
     def _context_measure(
         self, a: Amount, sent: tuple[int, int], earlier: tuple[Amount, _State] | None

@@ -62,6 +62,7 @@ class MeasureRules(RuleModel):
     part_of: Pattern
     part_continues: Pattern
     part_of_next: Pattern
+    aside_clause: Pattern | None = None
     part_of_sentence: Pattern | None = None
     change_from: Pattern
     change_to: Pattern
@@ -195,6 +196,7 @@ class Compiled:
         self.part_of = _compile(m.part_of)
         self.part_continues = _compile(m.part_continues)
         self.part_of_next = _compile(m.part_of_next)
+        self.aside_clause = _compile(m.aside_clause) if m.aside_clause else None
         self.part_of_sentence = _compile(m.part_of_sentence) if m.part_of_sentence else None
         self.change_from = _compile(m.change_from)
         self.change_to = _compile(m.change_to)
