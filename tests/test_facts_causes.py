@@ -185,3 +185,22 @@ def test_an_amount_in_an_aside_passes_its_measure_to_no_later_amount(unison):
     f = facts_of(unison, 1035, 1035)
     assert f[(1035, "£3.6m")]["measure"] == "surplus"
     assert [f[(1035, t)]["measure"] for t in ("£27.3m", "£20m", "£8.3m")] == ["deficit"] * 3
+
+
+# -- subject -----------------------------------------------------------------------------------------
+
+
+def test_we_in_a_quotation_is_the_body_named_just_before_not_the_section(unison):
+    # under the "Norfolk & Waveney" heading: "During 2017/18 Norfolk & Norwich also borrowed £57.7m ..." ...
+    # "Even this figure "assumes that £30m of savings will be made in year," ... "to date we have c. £10m"
+    f = facts_of(unison, 891, 1049)
+    nnuh = "Norfolk and Norwich University Hospitals NHS Foundation Trust"
+    for t in ("£30m", "£10m"):
+        assert (f[(1049, t)]["subject"], f[(1049, t)]["subject_rule"]) == (nnuh, "subject.we")
+
+
+def test_our_after_a_council_in_an_stps_section_is_still_the_stps(unison):
+    # dev gold line 315: "our" under the Cambridgeshire and Peterborough heading, after the County Council
+    # is named, is the STP's (only a trust's or CCG's papers are taken as quoted)
+    f = facts_of(unison, 291, 315)
+    assert f[(315, "£504m")]["subject"] == "Cambridgeshire and Peterborough STP"

@@ -814,7 +814,10 @@ class _Facts:
             if hit is None:
                 continue
             if not ref.types:  # `we`, `our`: the section's or the document's own body
-                found = self._section_body(p) or self._doc_subject()
+                # (in a paper of no body's own, quoting one named just before: that body)
+                mine = [r for r in self.by_para.get(p.index, []) if not self._counterparty(p.text, r)]
+                quoted = self._unnamed_subject(a, mine) if self.doc_body is None else None
+                found = quoted or self._section_body(p) or self._doc_subject()
                 if found is not None:
                     return Subject(found.body_id, found.name, ref.id, (a.para, *hit.span()))
                 continue
@@ -916,6 +919,34 @@ class _Facts:
         prev = [r for r in self.by_para.get(a.para - 1, []) if not self._counterparty(self.paras[a.para - 1].text, r)]
         if prev:
             return self._from_ref(prev[-1], "subject.paragraph")
+        return None
+
+    def _unnamed_subject(self, a: Amount, mine: list[BodyRef]) -> Subject | None:
+        """Whom `we` or `our` quotes in a paragraph that names no body before the amount: the local body
+        named last in the paragraphs just before it (at most `subject_carry_paragraphs` back, not past a
+        heading or table): "During 2017/18 Norfolk & Norwich also borrowed £57.7m ..." / ... / "Even this
+        figure "assumes that £30m of savings will be made in year," ... "to date we have c. £10m ..."
+        (rule subject.carried)."""
+        steps = self.rules.model.context.subject_carry_paragraphs
+        p = self.paras[a.para]
+        if not steps or p.table or any(r.start < a.start for r in mine):
+            return None
+        types = set(self.rules.model.context.subject_carry_types)
+        k = p.index
+        for _ in range(steps):
+            if k == 0:
+                return None
+            k -= 1
+            prev = self.paras[k]
+            if prev.heading or prev.table:
+                return None
+            named = [
+                r
+                for r in self.by_para.get(k, [])
+                if r.type in types and r.body_id and not self._counterparty(prev.text, r)
+            ]
+            if named:
+                return self._from_ref(named[-1], "subject.carried")
         return None
 
     def _section_body(self, p: Paragraph) -> Subject | None:

@@ -43,6 +43,8 @@ class ContextRules(RuleModel):
     crowded_reach: int = Field(ge=10)
     place_heading_lookback: int = Field(ge=0)
     carry_unnamed: bool = True
+    subject_carry_paragraphs: int = Field(default=0, ge=0)
+    subject_carry_types: list[str] = Field(default_factory=list)
 
 
 class Cue(RuleModel):
