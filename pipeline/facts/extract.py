@@ -269,6 +269,8 @@ class _Facts:
         self.cue_hits: dict[tuple[int, int, int], list[CueHit]] = {}  # of the last sentence read
         self.clauses: dict[tuple[int, int, int, int], tuple[int, int]] = {}
         self.year_hits: dict[tuple[int, int, int], list[YearHit]] = {}
+        self.earlier_hits: dict[tuple[int, int, int], list[YearHit]] = {}
+        self.during_hits: dict[tuple[int, int, int], regex.Match[str] | None] = {}
         self.headings = [q.index for q in paras if q.heading]
         self.place_of: dict[int, bool] = {}
         self.para_of_number: dict[int, int] = {}
@@ -462,13 +464,16 @@ class _Facts:
             return self._period_hit(a, hit, "sentence")
         # "£51k with NHS Providers (2023/24 - £22k)": the year after a comparative's; "of which £0.5m
         # remained outstanding at 31 March 2025": the year a balance date ends
-        own = after_comparative(text, a.end, rules) or balance_dates(text, a.end, clause[1], rules)
+        # (a balance date is looked for only in the few words a reach allows: about 15 characters a word)
+        reach = min(clause[1], a.end + 15 * (rules.model.period.balance_date_words + 3))
+        own = after_comparative(text, a.end, rules) or balance_dates(text, a.end, reach, rules)
         if own is not None and not (
             own.rule == "period.balance_date" and self._amounts_between(a.para, a.end, own.start)
         ):
             return self._period_hit(a, own, "sentence")
         if self.accounts_year and rules.during_year is not None:
-            during = rules.during_year.search(text, sent[0], a.start)
+            during = self._during(a.para, sent)
+            during = during if during is not None and during.end() <= a.start else None
             if during is not None:  # "During the year the Trust incurred expenditure of £4k" in annual accounts
                 return Period(self.accounts_year, "document", "period.during_year", (a.para, *during.span()))
         relative = rules.relative.search(text, clause[0], clause[1])
@@ -502,12 +507,7 @@ class _Facts:
             return self._period_hit(a, before[-1], "sentence")
         lookback = rules.model.context.crowded_reach if a.crowded else rules.model.context.paragraph_lookback
         lo = max(0, sent[0] - lookback)
-        earlier = self._years(a.para, lo, sent[0])
-        if rules.model.period.lookback_months:  # "As at the end of July 2025, ... £0.1m favourable ..."
-            earlier = [*earlier, *self._dating_months(text, lo, sent[0])]
-        if rules.model.period.lookback_calendar:  # "... an extra £30 billion by 2020. Of this figure, ... £8 billion"
-            earlier = [*earlier, *deadlines(text, lo, sent[0], rules)]
-        earlier = sorted((h for h in earlier if not self._contrast(text, h)), key=lambda h: h.start)
+        earlier = self._earlier_years(a.para, lo, sent[0])
         if earlier:
             return self._period_hit(a, earlier[-1], "paragraph")
         continues = (
@@ -606,6 +606,32 @@ class _Facts:
                 and any(o.end <= h.start and len(text[o.end : h.start].split()) <= words for o in others)
             )
         ]
+
+    def _during(self, para: int, sent: tuple[int, int]) -> regex.Match[str] | None:
+        """The first "during the year" of a sentence (found once per sentence)."""
+        key = (para, *sent)
+        if key not in self.during_hits:
+            if len(self.during_hits) > 64:
+                self.during_hits.clear()
+            pattern = self.rules.during_year
+            self.during_hits[key] = pattern.search(self.paras[para].text, *sent) if pattern is not None else None
+        return self.during_hits[key]
+
+    def _earlier_years(self, para: int, lo: int, hi: int) -> list[YearHit]:
+        """The years of paragraph `para`'s text[lo:hi] (the sentences before an amount's) that may carry
+        to it: financial years, dating months and deadlines, not contrast years (found once per stretch)."""
+        key = (para, lo, hi)
+        if key not in self.earlier_hits:
+            if len(self.earlier_hits) > 256:
+                self.earlier_hits.clear()
+            text, period = self.paras[para].text, self.rules.model.period
+            found = self._years(para, lo, hi)
+            if period.lookback_months:  # "As at the end of July 2025, ... £0.1m favourable ..."
+                found = [*found, *self._dating_months(text, lo, hi)]
+            if period.lookback_calendar:  # "... an extra £30 billion by 2020. Of this figure, ... £8 billion"
+                found = [*found, *deadlines(text, lo, hi, self.rules)]
+            self.earlier_hits[key] = sorted((h for h in found if not self._contrast(text, h)), key=lambda h: h.start)
+        return self.earlier_hits[key]
 
     def _dating_months(self, text: str, start: int, end: int) -> list[YearHit]:
         """The months of text[start:end] that date what follows ("As at the end of July 2025", "For April
