@@ -465,8 +465,8 @@ class _Facts:
         # "£51k with NHS Providers (2023/24 - £22k)": the year after a comparative's; "of which £0.5m
         # remained outstanding at 31 March 2025": the year a balance date ends
         # (a balance date is looked for only in the few words a reach allows: about 15 characters a word)
-        reach = min(clause[1], a.end + 15 * (rules.model.period.balance_date_words + 3))
-        own = after_comparative(text, a.end, rules) or balance_dates(text, a.end, reach, rules)
+        stop = min(clause[1], a.end + 15 * (rules.model.period.balance_date_words + 3))
+        own = after_comparative(text, a.end, rules) or balance_dates(text, a.end, stop, rules)
         if own is not None and not (
             own.rule == "period.balance_date" and self._amounts_between(a.para, a.end, own.start)
         ):
