@@ -26,7 +26,18 @@ from pipeline.facts import accounts as acc
 from pipeline.facts.context import Paragraph, clause_of, paragraphs, sentence_of
 from pipeline.facts.fact_rules import Compiled
 from pipeline.facts.measure import CueHit, Decision, context_cue, cue_hits, score_cues, title_measure
-from pipeline.facts.period import YearHit, calendar_years, month_years, nearest, reporting_year, years
+from pipeline.facts.period import (
+    YearHit,
+    after_comparative,
+    balance_dates,
+    calendar_years,
+    deadlines,
+    month_years,
+    nearest,
+    reporting_year,
+    title_year,
+    years,
+)
 from pipeline.facts.spending import is_spending_list, lead_body, list_month, payment_date
 from pipeline.facts.subject import BodyRef, Known
 from pipeline.model import Document, Mention, mention_id
@@ -118,6 +129,7 @@ def extract_facts(
         facts.amounts_in.setdefault(a.para, []).append(a)
     rows = []
     previous: tuple[Amount, _State] | None = None
+    main: tuple[Amount, _State] | None = None  # the last amount in no aside clause (`aside_clause`)
     for a in amounts:
         p = paras[a.para]
         sent = sentence_of(p, a.start)
@@ -131,11 +143,17 @@ def extract_facts(
             a.crowded = True
         prev = previous if previous and previous[0].para == a.para and previous[0].start >= sent[0] else None
         earlier = previous if previous and previous[0].para == a.para else None
+        if prev is not None and facts.aside(prev[0], sent) and facts._clause(prev[0], sent) != facts._clause(a, sent):
+            # "... £27.3m – despite planning for a surplus of £3.6m; Queen Elizabeth around £20m": the amount
+            # before the aside passes its measure on
+            prev = main if main and main[0].para == a.para and main[0].start >= sent[0] else None
         state = facts.measure(a, sent, prev, earlier)
         period = facts.period(a, sent)
         subject = facts.subject(a, sent)
         rows.append(facts.row(a, state.measure, period, subject))
         previous = (a, state)
+        if not facts.aside(a, sent):
+            main = previous
     return rows
 
 
@@ -255,6 +273,8 @@ class _Facts:
         self.cue_hits: dict[tuple[int, int, int], list[CueHit]] = {}  # of the last sentence read
         self.clauses: dict[tuple[int, int, int, int], tuple[int, int]] = {}
         self.year_hits: dict[tuple[int, int, int], list[YearHit]] = {}
+        self.earlier_hits: dict[tuple[int, int, int], list[YearHit]] = {}
+        self.during_hits: dict[tuple[int, int, int], regex.Match[str] | None] = {}
         self.headings = [q.index for q in paras if q.heading]
         self.place_of: dict[int, bool] = {}
         self.para_of_number: dict[int, int] = {}
@@ -267,6 +287,9 @@ class _Facts:
         self.title = title
         self.annual = rules.annual_report.search(title) is not None or document.meta.get("kind") == "annual report"
         self.report_year = reporting_year(title, str(document.meta.get("date") or ""), rules) if self.annual else None
+        # the year of an annual report's accounts ("during the year"): also from a title inferred from a
+        # file name ("ltht annual report 2024 25")
+        self.accounts_year = (self.report_year or title_year(title, rules)) if self.annual else None
         self.title_years = years(title, 0, len(title), rules)
         self.spending = is_spending_list(document.meta, document.path, rules)
         self.accounts: acc.Compiled | None = None  # rules/facts_accounts.yaml (accounts tables' cells)
@@ -330,6 +353,11 @@ class _Facts:
         if d is None:
             d = Decision("other", "measure.none")
         return _State(d, d, False)
+
+    def aside(self, a: Amount, sent: tuple[int, int]) -> bool:
+        """The amount is in a clause that concedes or contrasts ("– despite planning for a surplus of £3.6m")."""
+        pattern = self.rules.aside_clause
+        return pattern is not None and pattern.match(self.paras[a.para].text, self._clause(a, sent)[0]) is not None
 
     def _accounts_cell(self, a: Amount) -> bool:
         """A cell of an accounts table: read under a money column header, outside a spending list."""
@@ -507,6 +535,9 @@ class _Facts:
         amount = (a.start, a.end)
         clause = self._clause(a, sent)
         here = self._own_years(a, self._years(a.para, clause[0], clause[1]), clause)
+        here = [
+            h for h in here if h.end <= a.start or not self._contrast(text, h)
+        ]  # "... more than double the 2017/18 deficit"
         hit = nearest(here, amount, text)
         if hit is None:
             cal = [
@@ -517,6 +548,20 @@ class _Facts:
             hit = nearest(cal, amount, text)
         if hit is not None:
             return self._period_hit(a, hit, "sentence")
+        # "£51k with NHS Providers (2023/24 - £22k)": the year after a comparative's; "of which £0.5m
+        # remained outstanding at 31 March 2025": the year a balance date ends
+        # (a balance date is looked for only in the few words a reach allows: about 15 characters a word)
+        stop = min(clause[1], a.end + 15 * (rules.model.period.balance_date_words + 3))
+        own = after_comparative(text, a.end, rules) or balance_dates(text, a.end, stop, rules)
+        if own is not None and not (
+            own.rule == "period.balance_date" and self._amounts_between(a.para, a.end, own.start)
+        ):
+            return self._period_hit(a, own, "sentence")
+        if self.accounts_year and rules.during_year is not None:
+            during = self._during(a.para, sent)
+            during = during if during is not None and during.end() <= a.start else None
+            if during is not None:  # "During the year the Trust incurred expenditure of £4k" in annual accounts
+                return Period(self.accounts_year, "document", "period.during_year", (a.para, *during.span()))
         relative = rules.relative.search(text, clause[0], clause[1])
         if relative is not None:
             if self.annual and self.report_year and rules.this_year.search(text, clause[0], clause[1]):
@@ -547,7 +592,8 @@ class _Facts:
         if before:
             return self._period_hit(a, before[-1], "sentence")
         lookback = rules.model.context.crowded_reach if a.crowded else rules.model.context.paragraph_lookback
-        earlier = self._years(a.para, max(0, sent[0] - lookback), sent[0])
+        lo = max(0, sent[0] - lookback)
+        earlier = self._earlier_years(a.para, lo, sent[0])
         if earlier:
             return self._period_hit(a, earlier[-1], "paragraph")
         continues = (
@@ -564,6 +610,8 @@ class _Facts:
             for h in self._years(a.para, a.end, clause[1])
             if _distance(text, h, amount) <= rules.model.period.max_words_after
             and rules.comparison.search(text, max(0, h.start - 5), h.start) is None
+            and not self._contrast(text, h)
+            and not self._amounts_between(a.para, a.end, h.start)  # "£8.5m ... and ... savings of £7.5m ... by 2020-21"
         ]
         if after:
             return self._period_hit(a, after[0], "sentence")
@@ -724,6 +772,48 @@ class _Facts:
             )
         ]
 
+    def _during(self, para: int, sent: tuple[int, int]) -> regex.Match[str] | None:
+        """The first "during the year" of a sentence (found once per sentence)."""
+        key = (para, *sent)
+        if key not in self.during_hits:
+            if len(self.during_hits) > 64:
+                self.during_hits.clear()
+            pattern = self.rules.during_year
+            self.during_hits[key] = pattern.search(self.paras[para].text, *sent) if pattern is not None else None
+        return self.during_hits[key]
+
+    def _earlier_years(self, para: int, lo: int, hi: int) -> list[YearHit]:
+        """The years of paragraph `para`'s text[lo:hi] (the sentences before an amount's) that may carry
+        to it: financial years, dating months and deadlines, not contrast years (found once per stretch)."""
+        key = (para, lo, hi)
+        if key not in self.earlier_hits:
+            if len(self.earlier_hits) > 256:
+                self.earlier_hits.clear()
+            text, period = self.paras[para].text, self.rules.model.period
+            found = self._years(para, lo, hi)
+            if period.lookback_months:  # "As at the end of July 2025, ... £0.1m favourable ..."
+                found = [*found, *self._dating_months(text, lo, hi)]
+            if period.lookback_calendar:  # "... an extra £30 billion by 2020. Of this figure, ... £8 billion"
+                found = [*found, *deadlines(text, lo, hi, self.rules)]
+            self.earlier_hits[key] = sorted((h for h in found if not self._contrast(text, h)), key=lambda h: h.start)
+        return self.earlier_hits[key]
+
+    def _dating_months(self, text: str, start: int, end: int) -> list[YearHit]:
+        """The months of text[start:end] that date what follows ("As at the end of July 2025", "For April
+        2025"), not an event ("Just before Christmas ... in December 2015 NHS England sent out")."""
+        pattern = self.rules.dating_month
+        return [
+            h
+            for h in month_years(text, start, end, self.rules)
+            if pattern is None or pattern.search(text, max(0, h.start - 30), h.start)
+        ]
+
+    def _contrast(self, text: str, h: YearHit) -> bool:
+        """A year named as the contrast of another ("after finishing 2016-17 £7.8m in the red", "more than
+        double the 2017/18 deficit"): never the year carried to, or named after, another amount."""
+        pattern = self.rules.contrast_before
+        return pattern is not None and pattern.search(text, max(0, h.start - 40), h.start) is not None
+
     def _period_hit(self, a: Amount, hit: YearHit, source: str) -> Period:
         return Period(hit.value, source, hit.rule, (a.para, hit.start, hit.end))
 
@@ -751,6 +841,7 @@ class _Facts:
             if self.rules.deadline is not None:
                 # "a gap projected at £123m ... by 2020-21": a target date, no year of what follows
                 hits = [h for h in hits if not self.rules.deadline.search(prev.text, max(0, h.start - 20), h.start)]
+            hits = [h for h in hits if not self._contrast(prev.text, h)]
             if hits:
                 h = hits[-1]
                 return Period(h.value, "paragraph", h.rule, (k, h.start, h.end))
@@ -914,7 +1005,10 @@ class _Facts:
             if hit is None:
                 continue
             if not ref.types:  # `we`, `our`: the section's or the document's own body
-                found = self._section_body(p) or self._doc_subject()
+                # (in a paper of no body's own, quoting one named just before: that body)
+                mine = [r for r in self.by_para.get(p.index, []) if not self._counterparty(p.text, r)]
+                quoted = self._unnamed_subject(a, mine) if self.doc_body is None else None
+                found = quoted or self._section_body(p) or self._doc_subject()
                 if found is not None:
                     return Subject(found.body_id, found.name, ref.id, (a.para, *hit.span()))
                 continue
@@ -1016,6 +1110,34 @@ class _Facts:
         prev = [r for r in self.by_para.get(a.para - 1, []) if not self._counterparty(self.paras[a.para - 1].text, r)]
         if prev:
             return self._from_ref(prev[-1], "subject.paragraph")
+        return None
+
+    def _unnamed_subject(self, a: Amount, mine: list[BodyRef]) -> Subject | None:
+        """Whom `we` or `our` quotes in a paragraph that names no body before the amount: the local body
+        named last in the paragraphs just before it (at most `subject_carry_paragraphs` back, not past a
+        heading or table): "During 2017/18 Norfolk & Norwich also borrowed £57.7m ..." / ... / "Even this
+        figure "assumes that £30m of savings will be made in year," ... "to date we have c. £10m ..."
+        (rule subject.carried)."""
+        steps = self.rules.model.context.subject_carry_paragraphs
+        p = self.paras[a.para]
+        if not steps or p.table or any(r.start < a.start for r in mine):
+            return None
+        types = set(self.rules.model.context.subject_carry_types)
+        k = p.index
+        for _ in range(steps):
+            if k == 0:
+                return None
+            k -= 1
+            prev = self.paras[k]
+            if prev.heading or prev.table:
+                return None
+            named = [
+                r
+                for r in self.by_para.get(k, [])
+                if r.type in types and r.body_id and not self._counterparty(prev.text, r)
+            ]
+            if named:
+                return self._from_ref(named[-1], "subject.carried")
         return None
 
     def _section_body(self, p: Paragraph) -> Subject | None:
