@@ -529,12 +529,13 @@ def test_an_amount_with_no_cue_takes_the_caption_of_its_figure(shared):
     assert f[(943, "£40,000")]["measure"] == "funding"
 
 
-def test_a_table_cell_takes_the_title_above_its_header_not_its_row_label(shared):
-    # "Employee Benefits - Gross Expenditure (£'000s)" over "£000" columns; row "Salaries and wages"
+def test_a_table_cell_takes_its_row_label_before_the_title_above_its_header(shared):
+    # "Employee Benefits - Gross Expenditure (£'000s)" over "£000" columns; row "Salaries and wages": an
+    # accounts cell's row label names it first (rules/facts_accounts.yaml; was the title, measure.heading)
     f = facts_of(realdoc(shared, "ltht-annual-report-2024-25.md"), 18695, 18740, LTHT_META)
     row = f[(18727, "906,651")]
-    assert (row["measure"], row["measure_rule"]) == ("spend", "measure.heading")
-    assert basis(row, "measure")["words"] == "Expenditure"
+    assert (row["measure"], row["measure_rule"]) == ("spend", "measure.row_cost")
+    assert basis(row, "measure")["words"] == "Salaries"
 
 
 def test_an_amount_with_no_cue_takes_the_measure_its_paragraph_speaks_of(shared):

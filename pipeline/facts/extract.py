@@ -13,6 +13,7 @@ text, so ``line.text[char_start:char_end] == text``).
 
 from __future__ import annotations
 
+import itertools
 import json
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
@@ -21,6 +22,7 @@ from typing import Any
 
 import regex
 
+from pipeline.facts import accounts as acc
 from pipeline.facts.context import Paragraph, clause_of, paragraphs, sentence_of
 from pipeline.facts.fact_rules import Compiled
 from pipeline.facts.measure import CueHit, Decision, context_cue, cue_hits, score_cues, title_measure
@@ -94,6 +96,7 @@ def extract_facts(
     lookup: Lookup | None = None,
     named_in: Lookup | None = None,
     site_of: Lookup | None = None,
+    accounts: acc.Compiled | None = None,
 ) -> list[dict[str, Any]]:
     if not money:
         return []
@@ -110,6 +113,7 @@ def extract_facts(
         amounts.append(Amount(m, p.index, p.at(m.line_index, s), p.at(m.line_index, e), table))
     doc_body = _document_body(document, rules, named_in, bodies, lookup)
     facts = _Facts(document, lines, paras, refs, rules, lookup, doc_body, site_of)
+    facts.accounts, facts.para_of = accounts, para_of
     for a in amounts:
         facts.amounts_in.setdefault(a.para, []).append(a)
     rows = []
@@ -265,6 +269,16 @@ class _Facts:
         self.report_year = reporting_year(title, str(document.meta.get("date") or ""), rules) if self.annual else None
         self.title_years = years(title, 0, len(title), rules)
         self.spending = is_spending_list(document.meta, document.path, rules)
+        self.accounts: acc.Compiled | None = None  # rules/facts_accounts.yaml (accounts tables' cells)
+        self.column_periods: dict[int, list[Period] | None] = {}
+        self.texts: list[str] = []
+        self.title_lines: dict[int, list[int]] = {}
+        self.title_measures: dict[tuple[int, bool], tuple[acc.Found, bool] | None] = {}
+        self.title_dates: dict[int, Period | None] = {}
+        self.header_runs: dict[int, tuple[int, list[int]] | None] = {}
+        self.label_memo: dict[tuple[int, bool], acc.Hit | None] = {}
+        self.para_of: dict[int, int] = {}
+        self.line_index: dict[tuple[int | None, int], int] = {}
 
     # -- measure ----------------------------------------------------------------------------------
 
@@ -278,6 +292,10 @@ class _Facts:
         p = self.paras[a.para]
         text, rules = p.text, self.rules
         d: Decision | None
+        if self._accounts_cell(a):
+            d = self._accounts_measure(a)
+            if d is not None:
+                return _State(d, d, False)
         if prev is None and earlier is not None and rules.part_of_sentence is not None:
             # "... rise to £548M by the end of 2020/21. Of this, £397M is attributed to ...": a part
             if rules.part_of_sentence.search(text[earlier[0].end : a.start]):
@@ -312,6 +330,70 @@ class _Facts:
         if d is None:
             d = Decision("other", "measure.none")
         return _State(d, d, False)
+
+    def _accounts_cell(self, a: Amount) -> bool:
+        """A cell of an accounts table: read under a money column header, outside a spending list."""
+        return (
+            self.accounts is not None
+            and a.table
+            and not self.spending
+            and a.mention.values.get("basis") == "column_header"
+            and a.mention.values.get("header_line") is not None
+        )
+
+    def _accounts_measure(self, a: Amount) -> Decision | None:
+        """What an accounts cell's row label says it is ("Deficit for the year", "Purchase of PPE"); else
+        what its table's title says ("6.1 Operating expenses"); in a reconciliation or a note of balances
+        ("19. Inventories"), a row that is no result is `other` whatever its label. None: the general
+        rules decide."""
+        rules, header = self.accounts, self._header_index(a)
+        assert rules is not None
+        if header is None:
+            return None
+        texts, i = self._texts(), a.mention.line_index
+        value = float(a.mention.values.get("low") or 0)
+        start = to_norm(self.lines[i], a.mention.start, a.mention.end)[0]
+        found = acc.row_label_measure(texts, i, start, value, rules, self.label_memo)
+        key = (header, value < 0)  # a table's title is read once per column (and sign: a result's)
+        if key not in self.title_measures:
+            self.title_measures[key] = acc.title_measure(texts, self._title_lines(header), value, rules)
+        title = self.title_measures[key]
+        if title is not None and (
+            found is None or (title[1] and found[0] not in ("surplus", "deficit", "control_total"))
+        ):
+            found = title[0]  # no row label, or a table of reconciling items or balances
+        if found is None:
+            return None
+        return self._line_decision(found[0], found[1], found[2])
+
+    def _line_decision(self, value: str, rule: str, where: tuple[int, int, int]) -> Decision:
+        """A decision whose words are line `where[0]`'s text[where[1]:where[2]] (as paragraph offsets)."""
+        i, s, e = where
+        if not self.para_of:
+            self.para_of = {li: q.index for q in self.paras for li in q.lines}
+        k = self.para_of.get(i)
+        if k is None:
+            return Decision(value, rule)
+        q = self.paras[k]
+        return Decision(value, rule, (q.at(i, s), q.at(i, e)), k)
+
+    def _texts(self) -> list[str]:
+        if not self.texts:
+            self.texts = [nl.text for nl in self.lines]
+        return self.texts
+
+    def _header_index(self, a: Amount) -> int | None:
+        """The line index of a cell's column header (its page and line number)."""
+        number = a.mention.values.get("header_line")
+        if number is None:
+            return None
+        page, lines = a.mention.values.get("header_page"), self.document.lines
+        k: int = int(number) - 1  # a text document's lines are numbered from 1 in order: no look-up
+        if 0 <= k < len(lines) and lines[k].number == number and lines[k].page == page:
+            return k
+        if not self.line_index:
+            self.line_index = {(ln.page, ln.number): k for k, ln in enumerate(lines)}
+        return self.line_index.get((page, number))
 
     def _context_measure(
         self, a: Amount, sent: tuple[int, int], earlier: tuple[Amount, _State] | None
@@ -414,6 +496,10 @@ class _Facts:
         fin_year = a.mention.values.get("fin_year")
         if a.table and self.spending:
             return self._payment_period(a)
+        if self._accounts_cell(a):
+            column = self._column_period(a)
+            if column is not None:
+                return column
         if a.table and fin_year:
             hits = years(str(fin_year), 0, len(str(fin_year)), rules)
             if hits:
@@ -499,6 +585,85 @@ class _Facts:
         if a.table and self.title_years:
             return Period(self.title_years[0].value, "document", "period.title", words=self.title)
         return Period(None, "none", "period.none")
+
+    def _column_period(self, a: Amount) -> Period | None:
+        """An accounts cell's year: the year or balance date over its column (`2024-25`, `31 March 2025`:
+        2024/25), read from the cells above its run of header cells; where an annual report's column years
+        repeat or skip a year (`2023/24` over both columns of a cash-flow statement), the report's year and
+        the years before it. Else the one year or date of the table's title ("for the year ended 31 March
+        2025")."""
+        rules, header = self.accounts, self._header_index(a)
+        assert rules is not None
+        if header is None:
+            return None
+        texts = self._texts()
+        if header not in self.header_runs:  # found once per column
+            self.header_runs[header] = acc.header_run(texts, header, rules)
+        run = self.header_runs[header]
+        if run is None:
+            return None
+        column, cells = run
+        if cells[0] not in self.column_periods:
+            self.column_periods[cells[0]] = self._column_years(cells[0], len(cells), rules)
+        found = self.column_periods[cells[0]]
+        if found is not None:
+            return found[column]
+        return self._title_date(header)
+
+    def _column_years(self, first: int, columns: int, rules: acc.Compiled) -> list[Period] | None:
+        texts = self._texts()
+        out: list[Period] = []
+        for i in acc.column_years(texts, first, columns, rules):
+            t = texts[i]
+            found = years(t, 0, len(t), self.rules) or month_years(t, 0, len(t), self.rules)
+            if not found:
+                return None
+            rule = "period.column_date" if found[0].rule == "period.month" else "period.column_year"
+            out.append(self._line_period(found[0].value, rule, (i, found[0].start, found[0].end), "column_header"))
+        if not out:
+            return None
+        values = [p.value for p in out]
+        year = self.report_year or acc.report_year(self.title, rules)
+        if self.annual and year and len(values) > 1 and values != _counting_down(year, values):
+            # a misprint: an annual report's columns are its year and the years before it
+            expected = _years_before(year, len(values))
+            if set(values) <= set(expected) and values != expected:
+                out = [
+                    Period(v, "column_header", "period.column_misprint", p.span)
+                    for v, p in zip(expected, out, strict=True)
+                ]
+        return out
+
+    def _line_period(self, value: str, rule: str, where: tuple[int, int, int], source: str) -> Period:
+        d = self._line_decision(value, rule, where)
+        return Period(value, source, rule, (d.para, *d.span) if d.span and d.para is not None else None)
+
+    def _title_lines(self, header: int) -> list[int]:
+        if header not in self.title_lines:
+            assert self.accounts is not None
+            self.title_lines[header] = acc.titles(self._texts(), header, self.accounts)
+        return self.title_lines[header]
+
+    def _title_date(self, header: int) -> Period | None:
+        """The one financial year the titles over a table's header name, as a year or a date (read once
+        per column)."""
+        if header not in self.title_dates:
+            self.title_dates[header] = self._read_title_date(header)
+        return self.title_dates[header]
+
+    def _read_title_date(self, header: int) -> Period | None:
+        texts = self._texts()
+        found = [
+            (i, h)
+            for i in self._title_lines(header)
+            for h in (
+                years(texts[i], 0, len(texts[i]), self.rules) or month_years(texts[i], 0, len(texts[i]), self.rules)
+            )
+        ]
+        if len({h.value for _, h in found}) != 1:
+            return None
+        i, h = found[0]
+        return self._line_period(h.value, "period.table_title", (i, h.start, h.end), "heading")
 
     def _payment_period(self, a: Amount) -> Period:
         """A row of a spending list: the financial year of the payment's date in its row, else of the
@@ -921,6 +1086,22 @@ class _Facts:
                 {"page": line.page, "line": line.number, "char_start": rs, "char_end": re_, "text": nl.raw[rs:re_]}
             )
         return out
+
+
+def _years_before(year: str, n: int) -> list[str]:
+    """`2024/25` and the n-1 financial years before it, latest first."""
+    first = int(year[:4])
+    return [f"{first - k}/{(first - k + 1) % 100:02d}" for k in range(n)]
+
+
+def _counting_down(year: str, values: list[str | None]) -> list[str | None]:
+    """`values` when they are consecutive financial years counting down (or up), else the report's run."""
+    starts = [int(v[:4]) for v in values if v and len(v) == 7]
+    if len(starts) == len(values):
+        steps = {b - a for a, b in itertools.pairwise(starts)}
+        if steps in ({-1}, {1}):
+            return values
+    return list[str | None](_years_before(year, len(values)))
 
 
 def _aside(text: str, start: int, h: YearHit, pos: int) -> bool:
