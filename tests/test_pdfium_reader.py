@@ -21,12 +21,22 @@ import yaml
 from pipeline.cache import ingest_key
 from pipeline.ingest import ocr_page, pdfium_chars
 from pipeline.ingest.pdf_rules import load_layout
+from pipeline.model import Document
 from pipeline.rules import RULES_DIR, RuleError
 from tests.conftest import edit_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
-from compare_pdf_readers import line_differences, read  # noqa: E402
+from compare_pdf_readers import line_differences  # noqa: E402
+
+from tests.conftest import ingested  # noqa: E402
+
+
+def read(path: Path, reader: str, rules: Path) -> Document:
+    """compare_pdf_readers.read through the session cache: test_pdf_long_report reads the 207-page
+    report with pdfplumber and these rules too."""
+    return ingested(path.parent, path.name, rules=rules, pdf_reader=reader)
+
 
 # Documents whose lines differ between the readers, and why. Pages pdfium cannot read as pdfminer
 # does and that are found cheaply (a glyph with no Unicode map, a glyph split into letters such as a
