@@ -8,7 +8,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 DB := db/nhs.db
-# pytest workers (pytest-xdist): one per core; TEST_JOBS=0 runs the tests in one process
+# pytest workers (pytest-xdist): one per core; TEST_JOBS=0 runs the tests in one process. Each test file
+# goes whole to one worker, in the order tests/conftest.py gives (heaviest first), not xdist's (most tests first)
 TEST_JOBS ?= auto
 SOURCES := $(shell find corpus rules db/schema pipeline -type f -not -name '*.pyc' 2>/dev/null)
 
@@ -38,7 +39,7 @@ typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy
 
 test: $(VENV)/.installed lint
-	$(PY) -m pytest -n $(TEST_JOBS) --dist loadfile
+	$(PY) -m pytest -n $(TEST_JOBS) --dist loadfile --no-loadscope-reorder
 
 # Datasette 0.65 (stable). -i: nhs.db is read-only; --reload restarts the server when `make` replaces it
 # (no `serve` word: with it, 0.65's --reload worker misreads its arguments)

@@ -70,6 +70,7 @@ class Hints(TypedDict, total=False):
     hyphen_joins: Sequence[tuple[int, int, int, int, int, str, bool]]  # pipeline/ingest/hyphen_breaks.py: HyphenJoin
     pdf_metadata: dict[str, str]  # the PDF's own title, author, ... (pipeline/ingest/pdf.py)
     ocr_pages: list[int]  # pages read by OCR (pipeline/ingest/ocr_page.py)
+    pdf_reader_fallback: dict[str, list[int]]  # pdfium reader: pages read by pdfplumber, by rule (pdfium_fallback.py)
 
 
 @dataclass

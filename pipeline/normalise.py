@@ -13,6 +13,7 @@ after one scan, and a rewrite runs only over lines holding one of its own trigge
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -56,6 +57,12 @@ class Gate:
     ascii: tuple[str, ...]
     chars: frozenset[str]
     strings: tuple[str, ...]
+    # the ASCII triggers as one alternation: one scan of the line, not one `in` per trigger
+    ascii_scan: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        scan = "|".join(re.escape(t) for t in self.ascii) or r"(?!)"
+        object.__setattr__(self, "ascii_scan", re.compile(scan))
 
     @classmethod
     def of(cls, triggers: set[str]) -> Gate:
@@ -70,7 +77,7 @@ class Gate:
 
     def opens(self, line: str) -> bool:
         if line.isascii():
-            return any(t in line for t in self.ascii)
+            return self.ascii_scan.search(line) is not None
         return not self.chars.isdisjoint(line) or any(t in line for t in self.strings)
 
 

@@ -79,35 +79,48 @@ def build_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return BUILD_CACHE
 
 
-def ingested(folder: Path, name: str) -> Any:
-    """`ingest(folder, infer_entry(name))`, a PDF through the session's stage cache under the key a build
-    gives it: a PDF that `built_db` or another test (in any worker) has read is not read again."""
+def ingested(folder: Path, name: str, rules: Path | None = None, pdf_reader: str | None = None) -> Any:
+    """`ingest(folder, infer_entry(name), rules=..., pdf_reader=...)`, a PDF through the session's stage
+    cache: a PDF that `built_db` or another test (in any worker) has read with the same rules and reader is
+    not read again, and one being read by another worker is waited for (a lock per file and key). With the
+    project's rules and reader the key is the one a build gives it; other rules or readers are kept in a
+    folder of their own (the stage cache keeps one entry per file and stage, and would drop the build's)."""
     from pipeline.cache import Cache, ingest_key
     from pipeline.ingest import apply_entry, ingest, ingest_data, read_source
+    from pipeline.ingest.pdf_rules import load_layout
     from pipeline.manifest import infer_entry
+    from pipeline.rules import rules_dir
 
     entry = infer_entry(name)
+    options: dict[str, object] = {"rules": rules} if rules else {}
+    if pdf_reader:
+        options["pdf_reader"] = pdf_reader
     if entry.media_type != "pdf" or BUILD_CACHE is None:
-        return ingest(folder, entry)
+        return ingest(folder, entry, **options)
     data, doc = read_source(folder, entry)
     if data is None:
         return doc
-    cache = Cache(BUILD_CACHE)
-    key = ingest_key(_stage_versions(), doc.media_type, entry.meta.get("password"))
-    cached = cache.get("ingest", doc.sha256, key)
-    if cached is not None:
-        return apply_entry(cached, entry)
-    doc = ingest_data(folder, entry, data, doc)
-    cache.put("ingest", doc.sha256, key, doc)
+    versions = dict(_stage_versions(rules or rules_dir()))
+    if pdf_reader and pdf_reader != load_layout(rules or rules_dir()).reader:
+        versions["pdf_reader"] = pdf_reader  # the rules' own reader reads the same as no choice
+    key = ingest_key(versions, doc.media_type, entry.meta.get("password"))
+    own = versions["rules"] != _stage_versions(rules_dir())["rules"] or "pdf_reader" in versions
+    cache = Cache(BUILD_CACHE.parent / f"ingest-{key}" if own else BUILD_CACHE)
+    (BUILD_CACHE.parent / "locks").mkdir(exist_ok=True)
+    with locked(BUILD_CACHE.parent / "locks" / f"{doc.sha256[:20]}.{key}"):
+        cached = cache.get("ingest", doc.sha256, key)
+        if cached is not None:
+            return apply_entry(cached, entry)
+        doc = ingest_data(folder, entry, data, doc, **options)
+        cache.put("ingest", doc.sha256, key, doc)
     return doc
 
 
 @cache
-def _stage_versions() -> dict[str, str]:
+def _stage_versions(rules: Path) -> dict[str, str]:
     from pipeline.cache import stage_versions
-    from pipeline.rules import rules_dir
 
-    return stage_versions(rules_dir())
+    return stage_versions(rules)
 
 
 @pytest.fixture(scope="session")
@@ -141,13 +154,35 @@ def edit_yaml(path: Path, change: Callable[[Any], None]) -> None:
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
 
 
+# The files that cost most CPU (issue 15, measured with --durations on the 2-core machine), heaviest first:
+# a worker takes one file at a time in this order, so they start at once on both workers and the
+# short files fill in around them. A file renamed or gone is only left out of the list.
+HEAVIEST = (
+    "test_pdf_hard.py",  # ../shared/hardpdfs built with OCR
+    "test_pdfium_reader.py",  # both readers over every PDF
+    "test_dask_executor.py",  # two local clusters
+    "test_table_money.py",  # the 36-page workforce survey with OCR (pay bands)
+    "test_facts.py",  # `built_db`
+    "test_ocr.py",
+    "test_faults.py",  # a line of 40,000 amounts
+    "test_provenance.py",  # the corpus built again from scratch
+)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Files holding slow tests first, those with the most first (the order within a file is kept).
-    `make test` hands each file whole to a worker in collection order (`--dist loadfile`), so the long
+    """The heaviest files first (`HEAVIEST`), then the files holding slow tests, those with the most
+    first (the order within a file is kept). `make test` hands each file whole to a worker in this
+    order (`--dist loadfile --no-loadscope-reorder`; without the latter pytest-xdist starts the files
+    with the most tests first, which put the heaviest files, with few tests each, last), so the long
     files start at once and the short ones fill in around them, instead of a long file starting last
     and running alone at the end."""
     slow: dict[Path, int] = {}
     for item in items:
         if item.get_closest_marker("slow"):
             slow[item.path] = slow.get(item.path, 0) + 1
-    items.sort(key=lambda item: -slow.get(item.path, 0))
+
+    def rank(item: pytest.Item) -> tuple[int, int]:
+        name = item.path.name
+        return (HEAVIEST.index(name) if name in HEAVIEST else len(HEAVIEST), -slow.get(item.path, 0))
+
+    items.sort(key=rank)

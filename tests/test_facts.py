@@ -219,7 +219,7 @@ def test_the_project_rules_load():
         (lambda d: d["subject"].update(colour="red"), "entry subject: field `colour`: Extra inputs"),
         (
             lambda d: d["measure"]["cues"].append(dict(d["measure"]["cues"][0])),
-            "measure.cues[34] (funding.deficit_support): field `id`: 'funding.deficit_support' is used by another",
+            "measure.cues[42] (funding.deficit_support): field `id`: 'funding.deficit_support' is used by another",
         ),
     ],
 )
@@ -306,9 +306,10 @@ def test_a_prior_year_in_brackets_is_a_comparison_not_the_period(ltht):
     # "The adjusted financial performance for 2024/25 is a surplus of £19.9m (2023/24 surplus of £12.3m)"
     f = facts_of(ltht, 27431, 27431, LTHT_META)
     assert (f[(27431, "£19.9m")]["period"], f[(27431, "£12.3m")]["period"]) == ("2024/25", "2023/24")
-    # "Income from NHS England includes £72.7m (2023/24" / "£44.6m) to cover ...": no year for £72.7m
+    # "Income from NHS England includes £72.7m (2023/24" / "£44.6m) to cover ...": the bracket is the prior
+    # year's comparative, so £72.7m is the year after it (period.comparative), never the bracket's year
     f = facts_of(ltht, 30975, 30977, LTHT_META)
-    assert f[(30975, "£72.7m")]["period"] is None and f[(30977, "£44.6m")]["period"] == "2023/24"
+    assert f[(30975, "£72.7m")]["period"] == "2024/25" and f[(30977, "£44.6m")]["period"] == "2023/24"
 
 
 def test_the_trust_in_a_trusts_own_papers_is_the_publisher(ltht):
@@ -529,12 +530,13 @@ def test_an_amount_with_no_cue_takes_the_caption_of_its_figure(shared):
     assert f[(943, "£40,000")]["measure"] == "funding"
 
 
-def test_a_table_cell_takes_the_title_above_its_header_not_its_row_label(shared):
-    # "Employee Benefits - Gross Expenditure (£'000s)" over "£000" columns; row "Salaries and wages"
+def test_a_table_cell_takes_its_row_label_before_the_title_above_its_header(shared):
+    # "Employee Benefits - Gross Expenditure (£'000s)" over "£000" columns; row "Salaries and wages": an
+    # accounts cell's row label names it first (rules/facts_accounts.yaml; was the title, measure.heading)
     f = facts_of(realdoc(shared, "ltht-annual-report-2024-25.md"), 18695, 18740, LTHT_META)
     row = f[(18727, "906,651")]
-    assert (row["measure"], row["measure_rule"]) == ("spend", "measure.heading")
-    assert basis(row, "measure")["words"] == "Expenditure"
+    assert (row["measure"], row["measure_rule"]) == ("spend", "measure.row_cost")
+    assert basis(row, "measure")["words"] == "Salaries"
 
 
 def test_an_amount_with_no_cue_takes_the_measure_its_paragraph_speaks_of(shared):

@@ -16,12 +16,14 @@ from pipeline.ingest import ingest
 from pipeline.manifest import Entry, infer_entry
 from pipeline.model import Document
 from pipeline.rules import RULES_DIR
-from tests.conftest import CORPUS, ROOT
+from tests.conftest import CORPUS, ROOT, ingested, shared_cache
 
 HARD = ROOT / "tests" / "data" / "hardpdfs"
 
 
 def read(name: str, folder: Path = HARD, rules: Path | None = None, **meta: object) -> Document:
+    if not meta and not rules:
+        return ingested(folder, name)  # through the session cache: test_pdf_layout and the build below read these
     entry = infer_entry(name)
     if meta:
         entry = Entry(name, {**entry.meta, **meta})
@@ -166,7 +168,8 @@ def test_bad_pdfs_never_stop_the_others_and_each_problem_is_a_row(tmp_path):
         shutil.copy(HARD / name, corpus / name)
     shutil.copy(CORPUS / "004_bd442f22357b032f.txt", corpus / "news.txt")
     db_path = tmp_path / "out.db"
-    result = CliRunner().invoke(cli, ["build", "--corpus", str(corpus), "--db", str(db_path), "--jobs", "2"])
+    cache = ["--cache", session_cache] if (session_cache := shared_cache()) else []  # the PDFs are read once
+    result = CliRunner().invoke(cli, ["build", "--corpus", str(corpus), "--db", str(db_path), "--jobs", "2", *cache])
     assert result.exit_code == 1, result.output
     db = sqlite_utils.Database(db_path)
     status = {r["file"]: r["status"] for r in db["documents"].rows}
@@ -220,7 +223,11 @@ def test_every_hard_pdf_of_shared_builds_together_each_with_an_outcome(shared, t
     for pdf in sorted((shared / "hardpdfs").glob("*.pdf")):
         shutil.copy(pdf, corpus / pdf.name)
     db_path = tmp_path / "hard.db"
-    result = CliRunner().invoke(cli, ["build", "--corpus", str(corpus), "--db", str(db_path), "--jobs", "1", "-q"])
+    # the session's stage cache: test_pdf_layout, test_ocr and the tests above read some of these PDFs too
+    cache = ["--cache", session_cache] if (session_cache := shared_cache()) else []
+    result = CliRunner().invoke(
+        cli, ["build", "--corpus", str(corpus), "--db", str(db_path), "--jobs", "1", "-q", *cache]
+    )
     assert result.exit_code == 1, result.output  # some files cannot be read: built anyway, exit 1
     db = sqlite_utils.Database(db_path)
     docs = {r["file"]: r for r in db["documents"].rows}

@@ -9,7 +9,8 @@ import shutil
 import pytest
 
 from pipeline.rules import RULES_DIR
-from tests.test_pdf_hard import read, without_ocr
+from tests.conftest import ingested
+from tests.test_pdf_hard import without_ocr
 
 
 @pytest.mark.slow
@@ -18,7 +19,8 @@ def test_a_207_page_report_is_read_page_by_page(shared, tmp_path):
     rules = tmp_path / "rules"
     shutil.copytree(RULES_DIR, rules)
     # OCR off: its ~60 charts are OCR's cost, timed by `make bench`, not what this test is about
-    doc = read("data-driven-healthcare-2030-full-report-2021-03.pdf", folder=folder, rules=without_ocr(rules))
+    # through the session cache: test_pdfium_reader reads it with the same rules
+    doc = ingested(folder, "data-driven-healthcare-2030-full-report-2021-03.pdf", rules=without_ocr(rules))
     assert doc.page_count == 207
     assert not [p for p in doc.problems if p.severity == "error"]
     pages = {line.page for line in doc.lines}

@@ -21,43 +21,44 @@ import yaml
 from pipeline.cache import ingest_key
 from pipeline.ingest import ocr_page, pdfium_chars
 from pipeline.ingest.pdf_rules import load_layout
+from pipeline.model import Document
 from pipeline.rules import RULES_DIR, RuleError
+from tests.conftest import edit_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
-from compare_pdf_readers import line_differences, read  # noqa: E402
+from compare_pdf_readers import line_differences  # noqa: E402
 
-# Documents whose lines differ between the readers, and why. pdfium's text page is a reading of
-# the page, not its content stream: it drops a glyph drawn again within 0.07 em of itself, runs of
-# spaces within a line and text objects with no width (put back by pdfium_chars._dropped_spaces,
-# but only outside form XObjects); it normalises ligatures; and its font descents differ from
-# pdfminer's for some fonts (no descriptor, Type 1), which moves boxes by 0.5-3 pt.
+from tests.conftest import ingested  # noqa: E402
+
+
+def read(path: Path, reader: str, rules: Path) -> Document:
+    """compare_pdf_readers.read through the session cache: test_pdf_long_report reads the 207-page
+    report with pdfplumber and these rules too."""
+    return ingested(path.parent, path.name, rules=rules, pdf_reader=reader)
+
+
+# Documents whose lines differ between the readers, and why. Pages pdfium cannot read as pdfminer
+# does and that are found cheaply (a glyph with no Unicode map, a glyph split into letters such as a
+# normalised ligature, characters outside the page: `reader.fallback` of rules/pdf_layout.yaml) are
+# read with pdfplumber, so the Identity-H invoice, the malformed file, the journal article, the IEEE
+# paper and the recursive XObjects agree; zero-width space objects (also inside form XObjects) are
+# put back as wide as the font's space, and a box starts at the glyph's origin, so the Data-driven
+# Healthcare summary agrees. What is left cannot be found from pdfium's reading without parsing the
+# content stream again:
 KNOWN: dict[str, str] = {
     "duplicated-chars-inline-ascii85-issue-1008.pdf": "pdfium drops glyphs drawn twice (within 0.07 em), so "
     "rows form differently from those our dedupe leaves; its map labels' boxes differ by up to 1 pt",
-    "identity-cmap-polish-invoice-issue-625.pdf": "Identity-H fonts with no ToUnicode: pdfminer decodes them "
-    "through the embedded TrueType cmap, pdfium reports a Unicode map error on every glyph (no text: needs_ocr)",
-    "malformed-chars-outside-page-issue-932.pdf": "characters placed far outside the page by a broken text "
-    "matrix: pdfium and pdfminer place them 2,500 pt apart",
-    "missing-spaces-journal-article-issue-316.pdf": "ligature glyphs mapped to U+FB01/FB02: pdfium normalises "
-    "them to `fi`/`fl` (pdfminer keeps `ﬁ`); spaces inside form XObjects dropped by pdfium (`ofAuckland`)",
-    "multicolumn-3col-federal-register-2020-17221.pdf": "a font without a descriptor: pdfium's descent differs "
-    "from pdfminer's AFM metrics by about 0.5 pt, so boxes and two row splits differ",
-    "rotated90-nics-background-checks.pdf": "four footnote lines in a font whose descent pdfium reads "
-    "differently: their boxes are 0.59 pt apart (the text is the same)",
-    "recursive-xobjects-issue-1113.pdf": "a form XObject that draws itself: pdfminer stops the recursion at once "
-    "(damaged_page), pdfium draws it several levels deep",
-    "twocolumn-cid-ieee-paper-issue-1061.pdf": "TeX Type 1 fonts: ligatures normalised by pdfium (`ﬀ` read "
-    "`ff`), descents 2-3 pt apart from pdfminer's, so rows split differently",
-    # the next four from one comparison run each (scripts/compare_pdf_readers.py)
-    "data-driven-healthcare-2030-full-report-2021-03.pdf": "as its summary: spaces in form XObjects and runs "
-    "of spaces dropped by pdfium, so some word gaps become cell breaks",
-    "data-driven-healthcare-2030-summary-2021-03.pdf": "spaces in form XObjects and runs of spaces dropped by "
-    "pdfium: 8 of 439 lines get a cell break for a word space (`A.\\tThe digital ...`)",
-    "leeds-shared-research-and-innovation-strategy-2020-2030.pdf": "display fonts whose descent pdfium reads "
-    "differently (boxes 0.5-1.9 pt apart) and spaces dropped between infographic labels",
-    "nhse-analystx-state-of-the-nation-workforce-survey-2022-10.pdf": "dot leaders and spaces dropped by "
-    "pdfium (`Approach....... 6`), a drop capital (`C lassification`) and descents apart",
+    "multicolumn-3col-federal-register-2020-17221.pdf": "glyphs whose ink runs past their advance (`f` in "
+    "Melior): pdfium's loose box takes in the ink, 0.53 pt at the right edge, so two rows split differently",
+    "rotated90-nics-background-checks.pdf": "four footnote lines whose character boxes pdfium places "
+    "0.59 pt apart (the text is the same)",
+    "data-driven-healthcare-2030-full-report-2021-03.pdf": "bold headings: pdfium's loose box runs past the "
+    "advance by the ink (0.5-1.7 pt at the right edge), 59 of 5,867 lines; the text is the same",
+    "leeds-shared-research-and-innovation-strategy-2020-2030.pdf": "display fonts whose boxes pdfium "
+    "places 0.5-1.9 pt apart and spaces dropped between infographic labels (rows split differently)",
+    "nhse-analystx-state-of-the-nation-workforce-survey-2022-10.pdf": "quotation marks and a title whose "
+    "boxes pdfium runs past the advance (1-1.7 pt), 8 of 804 lines; the text is the same",
 }
 
 
@@ -120,6 +121,50 @@ def test_image_boxes_from_pdfium_match_pdfminers(shared):
             seen += len(theirs)
     fdoc.close()
     assert seen >= 4
+
+
+def test_pages_pdfium_cannot_read_go_to_pdfplumber_and_are_named(shared, no_ocr_rules, tmp_path):
+    # Identity-H fonts without ToUnicode: pdfium finds no Unicode for any glyph, pdfminer decodes
+    # them through the embedded font's cmap (Polish text, amounts with a decimal comma)
+    path = shared / "hardpdfs" / "identity-cmap-polish-invoice-issue-625.pdf"
+    plumber, fast = read(path, "pdfplumber", no_ocr_rules), read(path, "pdfium", no_ocr_rules)
+    assert fast.hints.get("pdf_reader_fallback") == {"unmapped_glyphs": [1, 2]}
+    assert "pdf_reader_fallback" not in plumber.hints
+    assert line_differences(plumber.lines, fast.lines) == [] and len(fast.lines) == 40
+    assert any("Data sprzedaży" in ln.text for ln in fast.lines)
+    # without the rule pdfium's reading stands, and it has no text
+    rules = tmp_path / "rules"
+    shutil.copytree(no_ocr_rules, rules)
+    edit_yaml(rules / "pdf_layout.yaml", lambda d: d["reader"].update(fallback=[]))
+    bare = read(path, "pdfium", rules)
+    assert "pdf_reader_fallback" not in bare.hints and bare.lines == []
+
+
+def test_a_normalised_ligature_sends_its_page_to_pdfplumber(shared, no_ocr_rules):
+    # pdfium reads the glyph U+FB02 as `fl`; pdfminer keeps it, and so do the lines
+    path = shared / "hardpdfs" / "missing-spaces-journal-article-issue-316.pdf"
+    fast = read(path, "pdfium", no_ocr_rules)
+    fallback = fast.hints.get("pdf_reader_fallback", {})
+    assert fallback.get("split_glyphs", [])[:3] == [1, 2, 3] and 17 not in fallback.get("split_glyphs", [])
+    assert any("conﬂict" in ln.text for ln in fast.lines if ln.page == 1)
+
+
+def test_a_space_pdfium_leaves_off_its_text_page_is_as_wide_as_the_fonts_space(shared, no_ocr_rules):
+    # "A. The": the space is a text object of its own with no ink; put back with no width it left a
+    # 0.55 em gap after it, read as a cell break ("A.\tThe")
+    path = shared / "realdocs" / "data-driven-healthcare-2030-summary-2021-03.pdf"
+    fast = read(path, "pdfium", no_ocr_rules)
+    page10 = [ln.text for ln in fast.lines if ln.page == 10]
+    assert any(t.startswith("A. The digital transformation") for t in page10)
+    assert not any(t.startswith("A.\t") for t in page10)
+
+
+def test_the_fallback_rules_are_named_and_checked(rules_copy):
+    assert load_layout(RULES_DIR).reader_fallback == ("unmapped_glyphs", "split_glyphs", "outside_page")
+    edit_yaml(rules_copy / "pdf_layout.yaml", lambda d: d["reader"].update(fallback=["ligatures"]))
+    with pytest.raises(RuleError) as err:
+        load_layout(rules_copy)
+    assert "entry reader.fallback[0]" in str(err.value) and "not 'ligatures'" in str(err.value)
 
 
 def test_the_reader_is_named_in_the_layout_rules_and_checked(rules_copy):

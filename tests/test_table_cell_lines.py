@@ -49,10 +49,10 @@ def test_income_table_cells_line_up_with_the_eight_000_headers(excerpt):
     assert not any(m.text == "38" for m in found)
 
 
-def test_lease_table_reads_negatives_in_brackets_and_skips_rows_that_do_not_line_up(excerpt):
+def test_lease_table_reads_negatives_in_brackets_and_rows_that_do_not_line_up(excerpt):
     lines, found = excerpt
     lease = [m for m in found if m.line_index >= 176]
-    assert len(lease) == 6 * 4
+    assert len(lease) == 6 * 4 + 4
     charges = [m for m in lease if m.text.startswith("\\(")]
     assert [(m.text, m.values["low"]) for m in charges] == [
         ("\\(3,454\\)", -3_454_000),
@@ -60,8 +60,15 @@ def test_lease_table_reads_negatives_in_brackets_and_skips_rows_that_do_not_line
         ("\\(4,126\\)", -4_126_000),
         ("\\(246\\)", -246_000),
     ]
-    # `Of which: Leased from other NHS providers 4,348 4,928`: two numbers under four columns
-    assert not any(m.text in ("4,348", "4,928", "2,859", "2,710") for m in lease)
+    # `Of which: Leased from other NHS providers 4,348 4,928`: two numbers under four columns are
+    # amounts in thousands still, but which column each stands under is not said (no year)
+    out_of_line = [(m.text, m.values["low"], m.values["fin_year"]) for m in lease if m.line_index >= 286]
+    assert out_of_line == [
+        ("4,348", 4_348_000, None),
+        ("4,928", 4_928_000, None),
+        ("2,859", 2_859_000, None),
+        ("2,710", 2_710_000, None),
+    ]
     for m in lease:
         assert lines[m.line_index][m.start : m.end] == m.text
 
@@ -112,6 +119,8 @@ def test_pence_are_judged_by_what_follows_them(line, expected):
         (lambda d: d["cell_lines"].update(min_columns=0), r"entry cell_lines: field `min_columns`: .*greater than or"),
         (lambda d: d["cell_lines"].update(max_blank_lines=True), r"entry cell_lines: field `max_blank_lines`"),
         (lambda d: d.pop("cell_lines"), r"table_money\.yaml, entry \(top level\): field `cell_lines`: Field required"),
+        (lambda d: d["cell_lines"].update(note_ref="(\\d"), r"entry cell_lines: field `note_ref`"),
+        (lambda d: d["cell_lines"].pop("running_head"), r"entry cell_lines: field `running_head`: Field required"),
     ],
 )
 def test_cell_line_rules_are_checked(rules_copy, change, expected):

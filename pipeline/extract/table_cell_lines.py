@@ -11,15 +11,28 @@ line between cells::
     522,806   ...  913,276
     Board
 
-A header here is a run of at least ``min_columns`` cells each of which is, whole, a money
-header of ``headers`` (`£000`, `(£000)`, `£'000`, `£m`: a currency and a unit). Its N cells are
-the table's N money columns, in order. Below it, a row is one or more label cells then numbers:
-a run of number cells whose count is a multiple of N is N-column rows, each k-th number under the
-k-th header cell. The financial year over a column is the k-th cell of a run of N year cells just
-above the header (`2024/25`). The table ends at the next header, at a run of numbers that does
-not line up (its count is not a multiple of N), at more than ``max_label_cells`` label cells in a
-row (prose, a heading), at more than ``max_blank_lines`` blank lines between cells, and at any
-line of another kind of table (tabs, pipes). Rules: ``cell_lines`` in rules/table_money.yaml.
+A page of accounts often holds two notes side by side, and the converter interleaves their lines:
+a row's label, a line of the other note's prose, the row's numbers; one line may hold several
+cells (`1,822,986 1,645,171`). So a line is cut into cells: whole (a header, a label), or one cell
+a word where every word is a number or a financial year.
+
+A header is at least ``min_columns`` cells each of which is, whole, a money header of ``headers``
+(`£000`, `(£000)`, `£'000`, `£m`: a currency and a unit), with at most ``max_header_gap`` label
+cells between two of them (`£000`, `income`, `£000`). Its N cells are the table's N money columns.
+Below it, a row is label cells then a run of numbers. A run whose count is a multiple of N puts
+the k-th number under the k-th header cell (its year: the k-th of a run of N year cells just above
+the header); a run that does not line up (the other note's row, an empty cell) is read too when
+every column has one currency and unit, with a year only where the years over the columns repeat
+with the run's length (`2024/25 2023/24 2024/25 2023/24` over two notes of two columns). Not
+amounts: a row's note number under a `Note` header (``note_ref``), the page number right before the
+page's running head (``running_head``: a line printed after a page number at least
+``running_head_repeats`` times), a lone small number out of line (``page_number``), days of dates
+(``date_day`` with a ``date_month`` after them), calendar years (``not_amount``); and a table with
+columns of counts or bands among its money columns (``other_columns``: `Number`, `£000`) is not
+read. The table ends at the next header, at the running head, at more than ``max_label_cells``
+label cells in a row, at more than ``max_blank_lines`` blank lines between cells, and at any line
+of another kind of table (tabs, pipes). The work is one pass over the lines (and one to count the
+running heads). Rules: ``cell_lines`` in rules/table_money.yaml.
 
 Each amount points at its own column's header cell (`header_page`/`header_line`), with
 `basis = column_header`, like the amounts of other tables.
@@ -27,8 +40,9 @@ Each amount points at its own column's header cell (`header_page`/`header_line`)
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -36,6 +50,7 @@ from pathlib import Path
 from pydantic import ConfigDict
 
 from pipeline.extract.table_money import (
+    DIGIT,
     WORD,
     Cell,
     CellAmount,
@@ -67,94 +82,205 @@ def load_cell_line_rules(directory: Path) -> CellLineRules:
     return validate_model(_CellLinesOnly, read_yaml(path), path).cell_lines
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # (not frozen: made once a line, and a frozen dataclass is slow to make)
 class _Cell:
     index: int  # the line's index in the document
-    cell: Cell
-    kind: str  # header | number | year | label
+    cell: Cell  # offsets in the normalised line
+    kind: str  # header | number | year | label | head (a page's running head)
+    alone: bool = True  # the only cell of its line
 
 
-def _cells(doc: Document, lines: Sequence[NormLine], rules: TableRules, own: CellLineRules) -> Iterable[_Cell | None]:
-    """Each non-blank line as one cell, None for a break (a line of another table, or too many blanks)."""
+@dataclass
+class _Table:
+    columns: list[tuple[Column, Line]]
+    notes: bool  # a `Note` label among the header's cells: rows may start with a note number
+    period: int | None  # the years over the columns repeat every `period` columns (None: they do not)
+    same_unit: bool  # every column has one currency and unit (a run that does not line up is still read)
+
+
+def _line_cells(i: int, text: str, rules: TableRules, own: CellLineRules) -> list[_Cell]:
+    """The cells of one line: the line whole as a header or a label, or one cell per word where
+    every word is a number (`1,822,986 1,645,171`), a financial year (`2024/25 2023/24`) or a header
+    written with its sign (`£000 £000`). The first word decides which test the others get (most lines
+    are prose: one test of one word)."""
+    stripped = text.strip()
+    start = text.index(stripped[0]) if stripped else 0
+    whole = Cell(start, start + len(stripped), stripped)
+    if parse_unit_header(whole, rules) is not None:
+        return [_Cell(i, whole, "header")]
+    first = WORD.search(text, start)
+    if first is None:
+        return [_Cell(i, whole, "label")]
+    s, e = first.span()
+    cells = rules.file.cells
+    digit = DIGIT.search(text, s, e) is not None  # (every number and year has one; most words none)
+    if (digit and cells.number.fullmatch(text, s, e)) or cells.nil.fullmatch(text, s, e):
+        kind = "number"
+    elif digit and _fin_year(first.group(), rules) is not None:
+        kind = "year"
+    elif e < whole.end and not text[s].isalpha() and parse_unit_header(Cell(s, e, first.group()), rules) is not None:
+        kind = "header"
+    else:
+        return [_Cell(i, whole, "label")]
+    words = [Cell(s, e, text[s:e]) for s, e in _words(text, start, whole.end)]
+    if not all(_is_kind(w, kind, rules) for w in words[1:]):
+        return [_Cell(i, whole, "label")]
+    if kind == "number" and any(own.not_amount.fullmatch(w.text) for w in words):
+        return [_Cell(i, whole, "label")]  # `2025` under `31 March`: part of a date
+    return [_Cell(i, w, kind, len(words) == 1) for w in words]
+
+
+def _is_kind(word: Cell, kind: str, rules: TableRules) -> bool:
+    if kind == "number":
+        return is_number_cell(word, rules)
+    if kind == "year":
+        return _one_word(word.text) and _fin_year(word.text, rules) is not None
+    return parse_unit_header(word, rules) is not None
+
+
+def _cells(lines: Sequence[NormLine], rules: TableRules, own: CellLineRules) -> list[_Cell | None]:
+    """The document's cells in order, None for a break (a line of another table, too many blanks)."""
+    out: list[_Cell | None] = []
     blanks = 0
     rows = [s.row.search for s in rules.file.separators]
+    heads = _running_heads(lines, rules, own)
     for i, nl in enumerate(lines):
         text = nl.text.strip()
         if not text:
             blanks += 1
             if blanks == own.max_blank_lines + 1:
-                yield None
+                out.append(None)
             continue
         blanks = 0
         if any(row(nl.text) for row in rows):
-            yield None
-            continue
-        start = len(nl.text) - len(nl.text.lstrip())
-        cell = Cell(start, start + len(text), text)
-        if parse_unit_header(cell, rules) is not None:
-            kind = "header"
-        elif is_number_cell(cell, rules):
-            kind = "number"
-        elif _one_word(text) and _fin_year(text, rules) is not None:  # one word first: it stops at the second
-            kind = "year"
+            out.append(None)
+        elif text in heads:
+            out.append(_Cell(i, Cell(0, len(text), text), "head"))
         else:
-            kind = "label"
-        yield _Cell(i, cell, kind)
+            out.extend(_line_cells(i, nl.text, rules, own))
+    return out
+
+
+def _running_heads(lines: Sequence[NormLine], rules: TableRules, own: CellLineRules) -> set[str]:
+    """Label lines printed right after a page number (a lone number of `page_number`'s form) at least
+    `running_head_repeats` times: a page's running head (`Financial statements`)."""
+    counts: Counter[str] = Counter()
+    previous = ""
+    for nl in lines:
+        text = nl.text.strip()
+        if text:
+            if own.page_number.fullmatch(previous):
+                counts[text] += 1
+            previous = text
+    return {t for t, n in counts.items() if n >= own.running_head_repeats and own.running_head.fullmatch(t)}
 
 
 def find(doc: Document, lines: Sequence[NormLine], rules: TableRules, own: CellLineRules) -> list[CellAmount]:
     """Every amount in a money column of a one-cell-per-line table, top to bottom."""
     if not _may_have_header(lines, rules, own):
         return []
+    cells = _cells(lines, rules, own)
     out: list[CellAmount] = []
-    run: list[_Cell] = []  # cells of one kind in a row
-    previous: list[list[_Cell]] = []  # the runs before the current one (for years over a header)
-    columns: list[tuple[Column, Line]] | None = None
-    labels = 0
+    table: _Table | None = None
+    group: list[_Cell] = []  # the header cells of the table being opened
+    group_labels: list[_Cell] = []  # label cells among them (and the one right before them)
+    gap = 0  # label cells since the group's last header cell
+    years: list[_Cell] = []  # the last run of year cells since the last row
+    labels = 0  # label cells since the last row
+    run: list[_Cell] = []  # number cells in a row
+    before: _Cell | None = None  # the cell before the group's first header cell
 
-    def close(r: list[_Cell]) -> None:
-        nonlocal columns, labels
-        if not r:
+    def rows(r: list[_Cell], at: int) -> None:
+        nonlocal table, group, group_labels, labels
+        after = cells[at] if at < len(cells) else None
+        if _dates(r, cells[at : at + own.date_reach], own):
+            return  # `31`, `31`, `March`, `March`: days of dates over the columns
+        if group:
+            table = _open(doc, group, group_labels, years, rules, own) if len(group) >= own.min_columns else None
+            group, group_labels, labels = [], [], 0
+        if table is None:
+            return  # (numbers outside a table, `31` of `31 March`, leave the years for the next header)
+        years.clear()
+        if after is not None and after.kind == "head" and r[-1].alone and own.page_number.fullmatch(r[-1].cell.text):
+            r = r[:-1]  # the page's number
+            if not r:
+                return
+        n = len(table.columns)
+        if table.notes and len(r) % n == 1 and own.note_ref.fullmatch(r[0].cell.text):
+            r = r[1:]  # the row's note number
+        lined_up = len(r) % n == 0
+        if not lined_up and (not table.same_unit or (len(r) == 1 and own.page_number.fullmatch(r[0].cell.text))):
             return
-        kind = r[0].kind
-        if kind == "header" and len(r) >= own.min_columns:
-            years = _years_over(previous, len(r), rules)
-            columns = []
-            for k, c in enumerate(r):
-                currency, unit = parse_unit_header(c.cell, rules) or ("", Decimal(1))
-                col = Column(k, None, currency, unit, "column_header", years[k] if years else None)
-                columns.append((col, doc.lines[c.index]))
-            labels = 0
-        elif columns is not None and kind == "number":
-            n = len(columns)
-            if len(r) % n:
-                columns = None  # does not line up: the table is over
-            else:
-                for j, c in enumerate(r):
-                    col, header = columns[j % n]
-                    words = _words(c.cell.text, 0, len(c.cell.text))
-                    out.extend(_amounts(c.index, c.cell, words, col, header, rules))
-                labels = 0
-        elif columns is not None and kind in ("label", "year"):
-            labels += len(r)
-            if labels > own.max_label_cells:
-                columns = None
-        elif columns is not None:
-            columns = None  # a header too short to be one
-        previous.append(r)
-        del previous[: -max(rules.file.header_rows_above, 1) * 2]
+        period = n if lined_up else table.period if table.period and len(r) % table.period == 0 else None
+        for j, c in enumerate(r):
+            # out of line: the column is known only up to the years' period (none: the first column's
+            # header, no year)
+            col, header = table.columns[j % period] if period else table.columns[0]
+            if not period:
+                col = replace(col, fin_year=None)
+            out.extend(_amounts(c.index, c.cell, [(0, len(c.cell.text))], col, header, rules))
+        labels = 0
 
-    for item in _cells(doc, lines, rules, own):
-        if item is None:
-            close(run)
-            run, columns, previous[:] = [], None, []
-            continue
-        if run and run[-1].kind != item.kind:
-            close(run)
+    for at, item in enumerate([*cells, None]):
+        if run and (item is None or item.kind != "number"):
+            rows(run, at)
             run = []
-        run.append(item)
-    close(run)
+        if item is None or item.kind == "head":
+            table, group, group_labels, years[:], labels = None, [], [], [], 0
+            before = item
+            continue
+        if item.kind == "number":
+            run.append(item)
+        elif item.kind == "header":
+            if not group or gap > own.max_header_gap:
+                group, group_labels = [], [before] if before is not None and before.kind == "label" else []
+            group.append(item)
+            table, gap = None, 0
+        else:
+            if group:
+                gap += 1
+                group_labels.append(item)
+            if item.kind == "year":
+                if before is None or before.kind != "year":
+                    years.clear()  # the years over a table are the last run of them
+                years.append(item)
+            if table is not None:
+                labels += 1
+                if labels > own.max_label_cells:
+                    table = None
+        before = item
     return out
+
+
+def _dates(r: list[_Cell], following: Sequence[_Cell | None], own: CellLineRules) -> bool:
+    """Whether a run of numbers is the days of dates: each a day, with a month among the cells after it."""
+    return all(own.date_day.fullmatch(c.cell.text) for c in r) and any(
+        c is not None and c.kind == "label" and own.date_month.fullmatch(c.cell.text) for c in following
+    )
+
+
+def _open(
+    doc: Document, group: list[_Cell], labels: list[_Cell], years: list[_Cell], rules: TableRules, own: CellLineRules
+) -> _Table | None:
+    """The table a header's cells open, or None where columns of counts or bands stand among them."""
+    if any(own.other_columns.search(c.cell.text) for c in labels):
+        return None
+    n = len(group)
+    written = [_fin_year(c.cell.text, rules) for c in years]
+    over: list[str | None] = [None] * n
+    if len(written) == n:  # (two years over six columns may be 3 + 3 or 5 + 1: no year is said)
+        over = written
+    columns: list[tuple[Column, Line]] = []
+    for k, c in enumerate(group):
+        currency, unit = parse_unit_header(c.cell, rules) or ("", Decimal(1))
+        columns.append((Column(k, None, currency, unit, "column_header", over[k]), doc.lines[c.index]))
+    period = next(
+        (p for p in range(1, n) if n % p == 0 and over[0] and all(over[k] == over[k % p] for k in range(n))),
+        None,
+    )
+    same = len({(c.currency, c.unit) for c, _ in columns}) == 1
+    notes = any(own.note_header.fullmatch(c.cell.text) for c in labels)
+    return _Table(columns, notes, period, same)
 
 
 def _one_word(text: str) -> bool:
@@ -174,11 +300,3 @@ def _may_have_header(lines: Sequence[NormLine], rules: TableRules, own: CellLine
             if found >= own.min_columns:
                 return True
     return False
-
-
-def _years_over(previous: list[list[_Cell]], n: int, rules: TableRules) -> list[str | None] | None:
-    """The financial years of a run of n year cells among the few runs just above a header."""
-    for r in reversed(previous[-rules.file.header_rows_above * 2 :] if rules.file.header_rows_above else []):
-        if r[0].kind == "year" and len(r) == n:
-            return [_fin_year(c.cell.text, rules) for c in r]
-    return None

@@ -138,6 +138,17 @@ class CellLineRules(RuleModel):
     min_columns: int = Field(ge=1, strict=True)
     max_label_cells: int = Field(ge=1, strict=True)
     max_blank_lines: int = Field(ge=0, strict=True)
+    max_header_gap: int = Field(ge=0, strict=True)  # label cells between two header cells of one table
+    running_head_repeats: int = Field(ge=2, strict=True)  # a line printed this often after a page number
+    running_head: Regex  # the form of a running head (`Financial statements`)
+    page_number: Regex  # a lone number of this form right before a running head, or alone and out of line
+    note_header: Regex  # a label cell over a column of note numbers (`Note`)
+    note_ref: Regex  # a note number at the start of a row (`3`)
+    other_columns: Regex  # (searched) a label among the header's cells naming columns of counts or bands
+    not_amount: Regex  # a number cell that is no amount (`2025`, a calendar year)
+    date_day: Regex  # a number that may be the day of a date (`31`)
+    date_month: Regex  # a label that is a month (`March`)
+    date_reach: int = Field(ge=1, strict=True)  # how many cells after days of dates their month may come
 
 
 class TableMoneyFile(RuleModel):

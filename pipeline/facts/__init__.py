@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.components import Component, Options
+from pipeline.facts.accounts import Compiled as AccountsRules
+from pipeline.facts.accounts import load_accounts
 from pipeline.facts.extract import extract_facts
 from pipeline.facts.fact_rules import Compiled, load_rules
 from pipeline.facts.sites import Sites, load_sites
@@ -35,10 +37,13 @@ class FactsRules:
     rules: Compiled
     directory: Path
     sites: Sites
+    accounts: AccountsRules | None = None  # rules/facts_accounts.yaml
 
 
 def load_facts_rules(rules_dir: Path) -> FactsRules:
-    return FactsRules(load_rules(rules_dir), Path(rules_dir), load_sites(Path(rules_dir)))
+    return FactsRules(
+        load_rules(rules_dir), Path(rules_dir), load_sites(Path(rules_dir)), load_accounts(Path(rules_dir))
+    )
 
 
 def extract(
@@ -69,7 +74,7 @@ def extract(
         return None if trust is None else find(trust)
 
     with _collector_paused():
-        rows = extract_facts(doc, lines, money, bodies, rules, find, named_in, site_of)
+        rows = extract_facts(doc, lines, money, bodies, rules, find, named_in, site_of, setup.accounts)
     out = Extraction()
     if rows:
         out.records[TABLE] = rows
@@ -101,5 +106,5 @@ COMPONENT: Component[FactsRules] = Component(
     records=(TABLE,),
     corpus_tables={"bodies": ("aliases",)},
     needs=("money", "body"),
-    rule_files=("facts.yaml", "facts_sites.yaml", "bodies", "normalise.yaml"),
+    rule_files=("facts.yaml", "facts_sites.yaml", "facts_accounts.yaml", "bodies", "normalise.yaml"),
 )

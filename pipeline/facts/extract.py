@@ -13,6 +13,7 @@ text, so ``line.text[char_start:char_end] == text``).
 
 from __future__ import annotations
 
+import itertools
 import json
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
@@ -21,10 +22,22 @@ from typing import Any
 
 import regex
 
+from pipeline.facts import accounts as acc
 from pipeline.facts.context import Paragraph, clause_of, paragraphs, sentence_of
 from pipeline.facts.fact_rules import Compiled
 from pipeline.facts.measure import CueHit, Decision, context_cue, cue_hits, score_cues, title_measure
-from pipeline.facts.period import YearHit, calendar_years, month_years, nearest, reporting_year, years
+from pipeline.facts.period import (
+    YearHit,
+    after_comparative,
+    balance_dates,
+    calendar_years,
+    deadlines,
+    month_years,
+    nearest,
+    reporting_year,
+    title_year,
+    years,
+)
 from pipeline.facts.spending import is_spending_list, lead_body, list_month, payment_date
 from pipeline.facts.subject import BodyRef, Known
 from pipeline.model import Document, Mention, mention_id
@@ -94,6 +107,7 @@ def extract_facts(
     lookup: Lookup | None = None,
     named_in: Lookup | None = None,
     site_of: Lookup | None = None,
+    accounts: acc.Compiled | None = None,
 ) -> list[dict[str, Any]]:
     if not money:
         return []
@@ -110,10 +124,12 @@ def extract_facts(
         amounts.append(Amount(m, p.index, p.at(m.line_index, s), p.at(m.line_index, e), table))
     doc_body = _document_body(document, rules, named_in, bodies, lookup)
     facts = _Facts(document, lines, paras, refs, rules, lookup, doc_body, site_of)
+    facts.accounts, facts.para_of = accounts, para_of
     for a in amounts:
         facts.amounts_in.setdefault(a.para, []).append(a)
     rows = []
     previous: tuple[Amount, _State] | None = None
+    main: tuple[Amount, _State] | None = None  # the last amount in no aside clause (`aside_clause`)
     for a in amounts:
         p = paras[a.para]
         sent = sentence_of(p, a.start)
@@ -127,11 +143,17 @@ def extract_facts(
             a.crowded = True
         prev = previous if previous and previous[0].para == a.para and previous[0].start >= sent[0] else None
         earlier = previous if previous and previous[0].para == a.para else None
+        if prev is not None and facts.aside(prev[0], sent) and facts._clause(prev[0], sent) != facts._clause(a, sent):
+            # "... £27.3m – despite planning for a surplus of £3.6m; Queen Elizabeth around £20m": the amount
+            # before the aside passes its measure on
+            prev = main if main and main[0].para == a.para and main[0].start >= sent[0] else None
         state = facts.measure(a, sent, prev, earlier)
         period = facts.period(a, sent)
         subject = facts.subject(a, sent)
         rows.append(facts.row(a, state.measure, period, subject))
         previous = (a, state)
+        if not facts.aside(a, sent):
+            main = previous
     return rows
 
 
@@ -251,6 +273,8 @@ class _Facts:
         self.cue_hits: dict[tuple[int, int, int], list[CueHit]] = {}  # of the last sentence read
         self.clauses: dict[tuple[int, int, int, int], tuple[int, int]] = {}
         self.year_hits: dict[tuple[int, int, int], list[YearHit]] = {}
+        self.earlier_hits: dict[tuple[int, int, int], list[YearHit]] = {}
+        self.during_hits: dict[tuple[int, int, int], regex.Match[str] | None] = {}
         self.headings = [q.index for q in paras if q.heading]
         self.place_of: dict[int, bool] = {}
         self.para_of_number: dict[int, int] = {}
@@ -263,8 +287,21 @@ class _Facts:
         self.title = title
         self.annual = rules.annual_report.search(title) is not None or document.meta.get("kind") == "annual report"
         self.report_year = reporting_year(title, str(document.meta.get("date") or ""), rules) if self.annual else None
+        # the year of an annual report's accounts ("during the year"): also from a title inferred from a
+        # file name ("ltht annual report 2024 25")
+        self.accounts_year = (self.report_year or title_year(title, rules)) if self.annual else None
         self.title_years = years(title, 0, len(title), rules)
         self.spending = is_spending_list(document.meta, document.path, rules)
+        self.accounts: acc.Compiled | None = None  # rules/facts_accounts.yaml (accounts tables' cells)
+        self.column_periods: dict[int, list[Period] | None] = {}
+        self.texts: list[str] = []
+        self.title_lines: dict[int, list[int]] = {}
+        self.title_measures: dict[tuple[int, bool], tuple[acc.Found, bool] | None] = {}
+        self.title_dates: dict[int, Period | None] = {}
+        self.header_runs: dict[int, tuple[int, list[int]] | None] = {}
+        self.label_memo: dict[tuple[int, bool], acc.Hit | None] = {}
+        self.para_of: dict[int, int] = {}
+        self.line_index: dict[tuple[int | None, int], int] = {}
 
     # -- measure ----------------------------------------------------------------------------------
 
@@ -278,6 +315,10 @@ class _Facts:
         p = self.paras[a.para]
         text, rules = p.text, self.rules
         d: Decision | None
+        if self._accounts_cell(a):
+            d = self._accounts_measure(a)
+            if d is not None:
+                return _State(d, d, False)
         if prev is None and earlier is not None and rules.part_of_sentence is not None:
             # "... rise to £548M by the end of 2020/21. Of this, £397M is attributed to ...": a part
             if rules.part_of_sentence.search(text[earlier[0].end : a.start]):
@@ -312,6 +353,75 @@ class _Facts:
         if d is None:
             d = Decision("other", "measure.none")
         return _State(d, d, False)
+
+    def aside(self, a: Amount, sent: tuple[int, int]) -> bool:
+        """The amount is in a clause that concedes or contrasts ("– despite planning for a surplus of £3.6m")."""
+        pattern = self.rules.aside_clause
+        return pattern is not None and pattern.match(self.paras[a.para].text, self._clause(a, sent)[0]) is not None
+
+    def _accounts_cell(self, a: Amount) -> bool:
+        """A cell of an accounts table: read under a money column header, outside a spending list."""
+        return (
+            self.accounts is not None
+            and a.table
+            and not self.spending
+            and a.mention.values.get("basis") == "column_header"
+            and a.mention.values.get("header_line") is not None
+        )
+
+    def _accounts_measure(self, a: Amount) -> Decision | None:
+        """What an accounts cell's row label says it is ("Deficit for the year", "Purchase of PPE"); else
+        what its table's title says ("6.1 Operating expenses"); in a reconciliation or a note of balances
+        ("19. Inventories"), a row that is no result is `other` whatever its label. None: the general
+        rules decide."""
+        rules, header = self.accounts, self._header_index(a)
+        assert rules is not None
+        if header is None:
+            return None
+        texts, i = self._texts(), a.mention.line_index
+        value = float(a.mention.values.get("low") or 0)
+        start = to_norm(self.lines[i], a.mention.start, a.mention.end)[0]
+        found = acc.row_label_measure(texts, i, start, value, rules, self.label_memo)
+        key = (header, value < 0)  # a table's title is read once per column (and sign: a result's)
+        if key not in self.title_measures:
+            self.title_measures[key] = acc.title_measure(texts, self._title_lines(header), value, rules)
+        title = self.title_measures[key]
+        if title is not None and (
+            found is None or (title[1] and found[0] not in ("surplus", "deficit", "control_total"))
+        ):
+            found = title[0]  # no row label, or a table of reconciling items or balances
+        if found is None:
+            return None
+        return self._line_decision(found[0], found[1], found[2])
+
+    def _line_decision(self, value: str, rule: str, where: tuple[int, int, int]) -> Decision:
+        """A decision whose words are line `where[0]`'s text[where[1]:where[2]] (as paragraph offsets)."""
+        i, s, e = where
+        if not self.para_of:
+            self.para_of = {li: q.index for q in self.paras for li in q.lines}
+        k = self.para_of.get(i)
+        if k is None:
+            return Decision(value, rule)
+        q = self.paras[k]
+        return Decision(value, rule, (q.at(i, s), q.at(i, e)), k)
+
+    def _texts(self) -> list[str]:
+        if not self.texts:
+            self.texts = [nl.text for nl in self.lines]
+        return self.texts
+
+    def _header_index(self, a: Amount) -> int | None:
+        """The line index of a cell's column header (its page and line number)."""
+        number = a.mention.values.get("header_line")
+        if number is None:
+            return None
+        page, lines = a.mention.values.get("header_page"), self.document.lines
+        k: int = int(number) - 1  # a text document's lines are numbered from 1 in order: no look-up
+        if 0 <= k < len(lines) and lines[k].number == number and lines[k].page == page:
+            return k
+        if not self.line_index:
+            self.line_index = {(ln.page, ln.number): k for k, ln in enumerate(lines)}
+        return self.line_index.get((page, number))
 
     def _context_measure(
         self, a: Amount, sent: tuple[int, int], earlier: tuple[Amount, _State] | None
@@ -414,6 +524,10 @@ class _Facts:
         fin_year = a.mention.values.get("fin_year")
         if a.table and self.spending:
             return self._payment_period(a)
+        if self._accounts_cell(a):
+            column = self._column_period(a)
+            if column is not None:
+                return column
         if a.table and fin_year:
             hits = years(str(fin_year), 0, len(str(fin_year)), rules)
             if hits:
@@ -421,6 +535,9 @@ class _Facts:
         amount = (a.start, a.end)
         clause = self._clause(a, sent)
         here = self._own_years(a, self._years(a.para, clause[0], clause[1]), clause)
+        here = [
+            h for h in here if h.end <= a.start or not self._contrast(text, h)
+        ]  # "... more than double the 2017/18 deficit"
         hit = nearest(here, amount, text)
         if hit is None:
             cal = [
@@ -431,6 +548,20 @@ class _Facts:
             hit = nearest(cal, amount, text)
         if hit is not None:
             return self._period_hit(a, hit, "sentence")
+        # "£51k with NHS Providers (2023/24 - £22k)": the year after a comparative's; "of which £0.5m
+        # remained outstanding at 31 March 2025": the year a balance date ends
+        # (a balance date is looked for only in the few words a reach allows: about 15 characters a word)
+        stop = min(clause[1], a.end + 15 * (rules.model.period.balance_date_words + 3))
+        own = after_comparative(text, a.end, rules) or balance_dates(text, a.end, stop, rules)
+        if own is not None and not (
+            own.rule == "period.balance_date" and self._amounts_between(a.para, a.end, own.start)
+        ):
+            return self._period_hit(a, own, "sentence")
+        if self.accounts_year and rules.during_year is not None:
+            during = self._during(a.para, sent)
+            during = during if during is not None and during.end() <= a.start else None
+            if during is not None:  # "During the year the Trust incurred expenditure of £4k" in annual accounts
+                return Period(self.accounts_year, "document", "period.during_year", (a.para, *during.span()))
         relative = rules.relative.search(text, clause[0], clause[1])
         if relative is not None:
             if self.annual and self.report_year and rules.this_year.search(text, clause[0], clause[1]):
@@ -461,7 +592,8 @@ class _Facts:
         if before:
             return self._period_hit(a, before[-1], "sentence")
         lookback = rules.model.context.crowded_reach if a.crowded else rules.model.context.paragraph_lookback
-        earlier = self._years(a.para, max(0, sent[0] - lookback), sent[0])
+        lo = max(0, sent[0] - lookback)
+        earlier = self._earlier_years(a.para, lo, sent[0])
         if earlier:
             return self._period_hit(a, earlier[-1], "paragraph")
         continues = (
@@ -478,6 +610,8 @@ class _Facts:
             for h in self._years(a.para, a.end, clause[1])
             if _distance(text, h, amount) <= rules.model.period.max_words_after
             and rules.comparison.search(text, max(0, h.start - 5), h.start) is None
+            and not self._contrast(text, h)
+            and not self._amounts_between(a.para, a.end, h.start)  # "£8.5m ... and ... savings of £7.5m ... by 2020-21"
         ]
         if after:
             return self._period_hit(a, after[0], "sentence")
@@ -499,6 +633,85 @@ class _Facts:
         if a.table and self.title_years:
             return Period(self.title_years[0].value, "document", "period.title", words=self.title)
         return Period(None, "none", "period.none")
+
+    def _column_period(self, a: Amount) -> Period | None:
+        """An accounts cell's year: the year or balance date over its column (`2024-25`, `31 March 2025`:
+        2024/25), read from the cells above its run of header cells; where an annual report's column years
+        repeat or skip a year (`2023/24` over both columns of a cash-flow statement), the report's year and
+        the years before it. Else the one year or date of the table's title ("for the year ended 31 March
+        2025")."""
+        rules, header = self.accounts, self._header_index(a)
+        assert rules is not None
+        if header is None:
+            return None
+        texts = self._texts()
+        if header not in self.header_runs:  # found once per column
+            self.header_runs[header] = acc.header_run(texts, header, rules)
+        run = self.header_runs[header]
+        if run is None:
+            return None
+        column, cells = run
+        if cells[0] not in self.column_periods:
+            self.column_periods[cells[0]] = self._column_years(cells[0], len(cells), rules)
+        found = self.column_periods[cells[0]]
+        if found is not None:
+            return found[column]
+        return self._title_date(header)
+
+    def _column_years(self, first: int, columns: int, rules: acc.Compiled) -> list[Period] | None:
+        texts = self._texts()
+        out: list[Period] = []
+        for i in acc.column_years(texts, first, columns, rules):
+            t = texts[i]
+            found = years(t, 0, len(t), self.rules) or month_years(t, 0, len(t), self.rules)
+            if not found:
+                return None
+            rule = "period.column_date" if found[0].rule == "period.month" else "period.column_year"
+            out.append(self._line_period(found[0].value, rule, (i, found[0].start, found[0].end), "column_header"))
+        if not out:
+            return None
+        values = [p.value for p in out]
+        year = self.report_year or acc.report_year(self.title, rules)
+        if self.annual and year and len(values) > 1 and values != _counting_down(year, values):
+            # a misprint: an annual report's columns are its year and the years before it
+            expected = _years_before(year, len(values))
+            if set(values) <= set(expected) and values != expected:
+                out = [
+                    Period(v, "column_header", "period.column_misprint", p.span)
+                    for v, p in zip(expected, out, strict=True)
+                ]
+        return out
+
+    def _line_period(self, value: str, rule: str, where: tuple[int, int, int], source: str) -> Period:
+        d = self._line_decision(value, rule, where)
+        return Period(value, source, rule, (d.para, *d.span) if d.span and d.para is not None else None)
+
+    def _title_lines(self, header: int) -> list[int]:
+        if header not in self.title_lines:
+            assert self.accounts is not None
+            self.title_lines[header] = acc.titles(self._texts(), header, self.accounts)
+        return self.title_lines[header]
+
+    def _title_date(self, header: int) -> Period | None:
+        """The one financial year the titles over a table's header name, as a year or a date (read once
+        per column)."""
+        if header not in self.title_dates:
+            self.title_dates[header] = self._read_title_date(header)
+        return self.title_dates[header]
+
+    def _read_title_date(self, header: int) -> Period | None:
+        texts = self._texts()
+        found = [
+            (i, h)
+            for i in self._title_lines(header)
+            for h in (
+                years(texts[i], 0, len(texts[i]), self.rules) or month_years(texts[i], 0, len(texts[i]), self.rules)
+            )
+        ]
+        if len({h.value for _, h in found}) != 1:
+            return None
+        i, h = found[0]
+        return self._line_period(h.value, "period.table_title", (i, h.start, h.end), "heading")
 
     def _payment_period(self, a: Amount) -> Period:
         """A row of a spending list: the financial year of the payment's date in its row, else of the
@@ -559,6 +772,48 @@ class _Facts:
             )
         ]
 
+    def _during(self, para: int, sent: tuple[int, int]) -> regex.Match[str] | None:
+        """The first "during the year" of a sentence (found once per sentence)."""
+        key = (para, *sent)
+        if key not in self.during_hits:
+            if len(self.during_hits) > 64:
+                self.during_hits.clear()
+            pattern = self.rules.during_year
+            self.during_hits[key] = pattern.search(self.paras[para].text, *sent) if pattern is not None else None
+        return self.during_hits[key]
+
+    def _earlier_years(self, para: int, lo: int, hi: int) -> list[YearHit]:
+        """The years of paragraph `para`'s text[lo:hi] (the sentences before an amount's) that may carry
+        to it: financial years, dating months and deadlines, not contrast years (found once per stretch)."""
+        key = (para, lo, hi)
+        if key not in self.earlier_hits:
+            if len(self.earlier_hits) > 256:
+                self.earlier_hits.clear()
+            text, period = self.paras[para].text, self.rules.model.period
+            found = self._years(para, lo, hi)
+            if period.lookback_months:  # "As at the end of July 2025, ... £0.1m favourable ..."
+                found = [*found, *self._dating_months(text, lo, hi)]
+            if period.lookback_calendar:  # "... an extra £30 billion by 2020. Of this figure, ... £8 billion"
+                found = [*found, *deadlines(text, lo, hi, self.rules)]
+            self.earlier_hits[key] = sorted((h for h in found if not self._contrast(text, h)), key=lambda h: h.start)
+        return self.earlier_hits[key]
+
+    def _dating_months(self, text: str, start: int, end: int) -> list[YearHit]:
+        """The months of text[start:end] that date what follows ("As at the end of July 2025", "For April
+        2025"), not an event ("Just before Christmas ... in December 2015 NHS England sent out")."""
+        pattern = self.rules.dating_month
+        return [
+            h
+            for h in month_years(text, start, end, self.rules)
+            if pattern is None or pattern.search(text, max(0, h.start - 30), h.start)
+        ]
+
+    def _contrast(self, text: str, h: YearHit) -> bool:
+        """A year named as the contrast of another ("after finishing 2016-17 £7.8m in the red", "more than
+        double the 2017/18 deficit"): never the year carried to, or named after, another amount."""
+        pattern = self.rules.contrast_before
+        return pattern is not None and pattern.search(text, max(0, h.start - 40), h.start) is not None
+
     def _period_hit(self, a: Amount, hit: YearHit, source: str) -> Period:
         return Period(hit.value, source, hit.rule, (a.para, hit.start, hit.end))
 
@@ -586,6 +841,7 @@ class _Facts:
             if self.rules.deadline is not None:
                 # "a gap projected at £123m ... by 2020-21": a target date, no year of what follows
                 hits = [h for h in hits if not self.rules.deadline.search(prev.text, max(0, h.start - 20), h.start)]
+            hits = [h for h in hits if not self._contrast(prev.text, h)]
             if hits:
                 h = hits[-1]
                 return Period(h.value, "paragraph", h.rule, (k, h.start, h.end))
@@ -749,7 +1005,10 @@ class _Facts:
             if hit is None:
                 continue
             if not ref.types:  # `we`, `our`: the section's or the document's own body
-                found = self._section_body(p) or self._doc_subject()
+                # (in a paper of no body's own, quoting one named just before: that body)
+                mine = [r for r in self.by_para.get(p.index, []) if not self._counterparty(p.text, r)]
+                quoted = self._unnamed_subject(a, mine) if self.doc_body is None else None
+                found = quoted or self._section_body(p) or self._doc_subject()
                 if found is not None:
                     return Subject(found.body_id, found.name, ref.id, (a.para, *hit.span()))
                 continue
@@ -853,6 +1112,34 @@ class _Facts:
             return self._from_ref(prev[-1], "subject.paragraph")
         return None
 
+    def _unnamed_subject(self, a: Amount, mine: list[BodyRef]) -> Subject | None:
+        """Whom `we` or `our` quotes in a paragraph that names no body before the amount: the local body
+        named last in the paragraphs just before it (at most `subject_carry_paragraphs` back, not past a
+        heading or table): "During 2017/18 Norfolk & Norwich also borrowed £57.7m ..." / ... / "Even this
+        figure "assumes that £30m of savings will be made in year," ... "to date we have c. £10m ..."
+        (rule subject.carried)."""
+        steps = self.rules.model.context.subject_carry_paragraphs
+        p = self.paras[a.para]
+        if not steps or p.table or any(r.start < a.start for r in mine):
+            return None
+        types = set(self.rules.model.context.subject_carry_types)
+        k = p.index
+        for _ in range(steps):
+            if k == 0:
+                return None
+            k -= 1
+            prev = self.paras[k]
+            if prev.heading or prev.table:
+                return None
+            named = [
+                r
+                for r in self.by_para.get(k, [])
+                if r.type in types and r.body_id and not self._counterparty(prev.text, r)
+            ]
+            if named:
+                return self._from_ref(named[-1], "subject.carried")
+        return None
+
     def _section_body(self, p: Paragraph) -> Subject | None:
         head = self._place_heading(p)
         if head is None:
@@ -923,6 +1210,22 @@ class _Facts:
                 {"page": line.page, "line": line.number, "char_start": rs, "char_end": re_, "text": nl.raw[rs:re_]}
             )
         return out
+
+
+def _years_before(year: str, n: int) -> list[str]:
+    """`2024/25` and the n-1 financial years before it, latest first."""
+    first = int(year[:4])
+    return [f"{first - k}/{(first - k + 1) % 100:02d}" for k in range(n)]
+
+
+def _counting_down(year: str, values: list[str | None]) -> list[str | None]:
+    """`values` when they are consecutive financial years counting down (or up), else the report's run."""
+    starts = [int(v[:4]) for v in values if v and len(v) == 7]
+    if len(starts) == len(values):
+        steps = {b - a for a, b in itertools.pairwise(starts)}
+        if steps in ({-1}, {1}):
+            return values
+    return list[str | None](_years_before(year, len(values)))
 
 
 def _aside(text: str, start: int, h: YearHit, pos: int) -> bool:

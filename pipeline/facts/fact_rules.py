@@ -43,6 +43,8 @@ class ContextRules(RuleModel):
     crowded_reach: int = Field(ge=10)
     place_heading_lookback: int = Field(ge=0)
     carry_unnamed: bool = True
+    subject_carry_paragraphs: int = Field(default=0, ge=0)
+    subject_carry_types: list[str] = Field(default_factory=list)
 
 
 class Cue(RuleModel):
@@ -62,6 +64,7 @@ class MeasureRules(RuleModel):
     part_of: Pattern
     part_continues: Pattern
     part_of_next: Pattern
+    aside_clause: Pattern | None = None
     part_of_sentence: Pattern | None = None
     change_from: Pattern
     change_to: Pattern
@@ -69,6 +72,7 @@ class MeasureRules(RuleModel):
     head_words: int = Field(ge=0)
     head_bonus: float = Field(ge=0)
     own_noun_words: int = Field(ge=0)
+    head_breaks: Pattern | None = None
     cues: list[Cue] = Field(min_length=1)
     table_title_cues: list[Cue]
     context_penalty: float | None = Field(default=None, ge=0)
@@ -101,6 +105,15 @@ class PeriodRules(RuleModel):
     deadline: Pattern | None = None
     year_start_month: int = Field(default=4, ge=1, le=12)
     month_before_words: int | None = Field(default=None, ge=0)
+    comparative_after: Pattern | None = None
+    contrast_before: Pattern | None = None
+    balance_date: Pattern | None = None
+    balance_date_words: int = Field(default=0, ge=0)
+    during_year: Pattern | None = None
+    title_year: Pattern | None = None
+    lookback_months: bool = False
+    dating_month: Pattern | None = None
+    lookback_calendar: bool = False
 
 
 class BackReference(RuleModel):
@@ -185,6 +198,7 @@ class Compiled:
         self.part_of = _compile(m.part_of)
         self.part_continues = _compile(m.part_continues)
         self.part_of_next = _compile(m.part_of_next)
+        self.aside_clause = _compile(m.aside_clause) if m.aside_clause else None
         self.part_of_sentence = _compile(m.part_of_sentence) if m.part_of_sentence else None
         self.change_from = _compile(m.change_from)
         self.change_to = _compile(m.change_to)
@@ -204,6 +218,13 @@ class Compiled:
         self.continues = _compile(p.continues) if p.continues else None
         self.month_year = _compile(p.month_year) if p.month_year else None
         self.deadline = _compile(p.deadline) if p.deadline else None
+        self.comparative_after = _compile(p.comparative_after) if p.comparative_after else None
+        self.contrast_before = _compile(p.contrast_before) if p.contrast_before else None
+        self.balance_date = _compile(p.balance_date) if p.balance_date else None
+        self.dating_month = _compile(p.dating_month) if p.dating_month else None
+        self.during_year = _compile(p.during_year) if p.during_year else None
+        self.title_year = _compile(p.title_year) if p.title_year else None
+        self.head_breaks = _compile(m.head_breaks) if m.head_breaks else None
         self.back_references = [(b, _compile(b.pattern)) for b in s.back_references]
         self.reference_names = {b.id: _compile(b.names, case=True) for b in s.back_references if b.names}
         self.counterparty_before = _compile(s.counterparty_before)

@@ -68,7 +68,10 @@ def score_cues(
                 continue
             if any(he <= o0 and words_between(text, he, o0) <= min(m.own_noun_words, dist - 1) for o0, o1 in others):
                 continue  # nearer to an amount after it ("..., and would necessitate efficiency savings of £80.5m")
-            score = cue.weight - m.after_penalty * dist + (m.head_bonus if dist <= m.head_words else 0.0)
+            head = dist <= m.head_words and not (
+                rules.head_breaks is not None and rules.head_breaks.search(text, b, hs)
+            )
+            score = cue.weight - m.after_penalty * dist + (m.head_bonus if head else 0.0)
         else:
             continue  # inside the amount
         if not (clause[0] <= hs and he <= clause[1]):

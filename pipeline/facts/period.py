@@ -96,6 +96,49 @@ def _month_hit(m: regex.Match[str], rules: Compiled) -> YearHit:
     return YearHit(f"{first}/{(first + 1) % 100:02d}", m.start(), m.end(), "period.month")
 
 
+def after_comparative(text: str, pos: int, rules: Compiled) -> YearHit | None:
+    """The year of an amount followed by its prior year's comparative in brackets ("£51k with NHS
+    Providers (2023/24 - £22k)", "£1m in revenue grants (2023/24 - £1m)"): the year after the bracket's."""
+    if rules.comparative_after is None:
+        return None
+    m = rules.comparative_after.match(text, pos)
+    if m is None or _fy(m.group(1), m.group(2)) is None:
+        return None
+    first = int(m.group(1)) + 1
+    return YearHit(f"{first}/{(first + 1) % 100:02d}", m.start(1), m.end(2), "period.comparative")
+
+
+def balance_dates(text: str, start: int, end: int, rules: Compiled) -> YearHit | None:
+    """A balance date at most `balance_date_words` words after an amount ("of which £0.5m remained
+    outstanding at 31 March 2025": 2024/25), the financial year it ends."""
+    if rules.balance_date is None:
+        return None
+    words = rules.model.period.balance_date_words
+    for m in rules.balance_date.finditer(text, start, end):
+        if len(text[start : m.start()].split()) > words:
+            return None
+        hit = _month_hit(m, rules)
+        return YearHit(hit.value, m.start(), m.end(), "period.balance_date")
+    return None
+
+
+def deadlines(text: str, start: int, end: int, rules: Compiled) -> list[YearHit]:
+    """The calendar years of text[start:end] that an amount is due by (`by 2020`; not a date)."""
+    return [
+        YearHit(m.group(1), m.start(), m.end(), "period.calendar")
+        for m in rules.calendar.finditer(text, start, end)
+        if not rules.not_calendar.search(text, max(0, m.start(1) - 20), m.start(1))
+    ]
+
+
+def title_year(title: str, rules: Compiled) -> str | None:
+    """The financial year of a title inferred from a file name ("ltht annual report 2024 25")."""
+    if rules.title_year is None:
+        return None
+    m = rules.title_year.search(title)
+    return _fy(m.group(1), m.group(2)) if m else None
+
+
 def nearest(hits: list[YearHit], amount: tuple[int, int], text: str) -> YearHit | None:
     if not hits:
         return None

@@ -25,7 +25,7 @@ import pdfplumber
 from pdfminer.layout import LTChar, LTContainer, LTImage, LTItem
 from pdfplumber.utils.exceptions import PdfminerException
 
-from pipeline.ingest import ocr_page, pdfium_chars
+from pipeline.ingest import ocr_page, pdfium_chars, pdfium_fallback
 from pipeline.ingest.hyphen_breaks import find_hyphen_joins
 from pipeline.ingest.ocr_rules import load_ocr_rules
 from pipeline.ingest.pdf_layout import PageLine, RawChar, glyphs_from_chars, read_page
@@ -152,6 +152,12 @@ def _read_page_text(
                 chars, stats = arrays.chars, arrays.stats
                 has_images = pdfium_chars.has_images(fpage)
                 images = list(pdfium_chars.image_boxes(fpage)) if has_images else []
+                rule = pdfium_fallback.reason(stats, arrays.split, layout.reader_fallback)
+                if rule is not None:  # a page pdfium cannot read as pdfminer does: pdfplumber's
+                    pdfium_fallback.record(doc, number, rule)
+                    chars, has_images = page_chars(page)
+                    glyphs, stats = glyphs_from_chars(chars, width, height, layout)
+                    arrays = images = None
     except Exception as exc:
         doc.problems.append(
             _warning(doc, "page_error", f"page {number} cannot be read ({_describe(exc)}); it is left out.", number)
@@ -170,6 +176,9 @@ def _read_page_text(
     if stats.glyphs < layout.min_text_chars:
         if has_images:
             why = "is an image with no text layer"
+            return ocr_page.page_without_text(doc, page, number, ocr_state, layout.band_share, why)
+        if warnings:  # the damage may hide its pictures from the parser: the renderer may still draw them
+            why = "is damaged and shows no text or pictures to the parser"
             return ocr_page.page_without_text(doc, page, number, ocr_state, layout.band_share, why)
         return []
     if stats.unreadable and stats.unreadable > layout.unreadable_max_share * stats.glyphs:

@@ -12,6 +12,8 @@ from pipeline.rules import IRegex, Regex, rules_dir
 FILE_NAME = "pdf_layout.yaml"
 Reader = Literal["pdfplumber", "pdfium"]  # where a PDF's characters come from (pdf.py, pdfium_chars.py)
 READERS: tuple[str, ...] = get_args(Reader)
+# pages the pdfium reader hands to pdfplumber, by what pdfium reads differently (pdfium_fallback.py)
+Fallback = Literal["unmapped_glyphs", "split_glyphs", "outside_page"]
 
 
 class PdfLayout(KeyedRules):
@@ -43,6 +45,7 @@ class PdfLayout(KeyedRules):
     unreadable_max_share: float = key("unreadable", "max_share", ge=0, le=1)
     ignore_title_patterns: tuple[IRegex, ...] = key("metadata", "ignore_title_patterns")
     reader: Reader = key("reader", "name")
+    reader_fallback: tuple[Fallback, ...] = key("reader", "fallback")
 
 
 def layout_path(directory: Path | str | None = None) -> Path:

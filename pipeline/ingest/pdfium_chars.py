@@ -75,6 +75,9 @@ def _chars(page: Any, textpage: Any) -> list[RawChar]:
     rect = pdfium_c.FS_RECTF()
     m = pdfium_c.FS_MATRIX()
     rect_p, m_p = ctypes.byref(rect), ctypes.byref(m)
+    get_origin = pdfium_c.FPDFText_GetCharOrigin
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    ox_p, oy_p = ctypes.byref(ox), ctypes.byref(oy)
     out: list[RawChar] = []
     last_key: tuple[float, ...] | None = None
     for i in range(count):
@@ -108,6 +111,18 @@ def _chars(page: Any, textpage: Any) -> list[RawChar]:
             right = left + ux
         else:
             left = right + ux
+        # along the baseline pdfminer's box starts at the origin; pdfium's loose box takes in
+        # the ink of a glyph drawn left of its origin (a `J` reaching under the letter before)
+        get_origin(tp, i, ox_p, oy_p)
+        if abs(uy) >= abs(ux):
+            if m.a > 0 and ox.value > left:
+                left = ox.value
+            elif m.a < 0 and ox.value < right:
+                right = ox.value
+        elif m.b > 0 and oy.value > bottom:
+            bottom = oy.value
+        elif m.b < 0 and oy.value < top:
+            top = oy.value
         # the two corners pdfminer takes, in its device space
         px0, py0 = A * left + C * bottom + E, B * left + D * bottom + F
         px1, py1 = A * right + C * top + E, B * right + D * top + F
@@ -134,26 +149,26 @@ def _chars(page: Any, textpage: Any) -> list[RawChar]:
 
 
 def _dropped_spaces(page: Any, ctm: tuple[float, ...], mb_x0: float, mb_top: float, height: float) -> list[RawChar]:
-    """A space for each text object of the page's own content that pdfium's text page leaves out:
-    one with no width (spaces and non-breaking spaces have no ink), which pdfminer reads as its
-    space characters. Each becomes one zero-width space at the object's start, so the gap it fills
-    is read as a word space, not a cell break. (Objects inside form XObjects are not looked at.)"""
+    """A space for each text object that pdfium's text page leaves out: one with no width (spaces
+    and non-breaking spaces have no ink), which pdfminer reads as its space characters; on the
+    page and inside form XObjects. Each becomes one space at the object's start, as wide as the
+    font's space (pdfminer's box runs over the advance), so the gap it fills is read as a word
+    space, not a cell break."""
     A, B, C, D, E, F = ctm
     out: list[RawChar] = []
-    for obj, kind in _objects(page.raw, max_depth=0):
-        if kind != pdfium_c.FPDF_PAGEOBJ_TEXT:
-            continue
+    for obj, form_to_page in _text_objects(page.raw):
         left, _, right, _ = _bounds(obj)
         if abs(right - left) >= _EMPTY:
             continue
-        if not pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(_MATRIX)):
-            raise RuntimeError("pdfium cannot give a text object's matrix")
-        m = _MATRIX
-        a, b, c, d, e, f = m.a, m.b, m.c, m.d, m.e, m.f
+        a, b, c, d, e, f = _matrix(obj) if form_to_page is None else _times(_matrix(obj), form_to_page)
         size = _SIZE.value if pdfium_c.FPDFTextObj_GetFontSize(obj, ctypes.byref(_SIZE)) else 1.0
-        # from a fifth of an em below the baseline to four fifths above it, zero width
+        font = pdfium_c.FPDFTextObj_GetFont(obj)
+        advance = (
+            _WIDTH.value if font and pdfium_c.FPDFFont_GetGlyphWidth(font, 0x20, size, ctypes.byref(_WIDTH)) else 0.0
+        )
+        # from a fifth of an em below the baseline to four fifths above it, over a space's advance
         lo = (e + c * size * -0.2, f + d * size * -0.2)
-        hi = (e + c * size * 0.8, f + d * size * 0.8)
+        hi = (e + a * advance + c * size * 0.8, f + b * advance + d * size * 0.8)
         px0, py0 = A * lo[0] + C * lo[1] + E, B * lo[0] + D * lo[1] + F
         px1, py1 = A * hi[0] + C * hi[1] + E, B * hi[0] + D * hi[1] + F
         if px1 < px0:
@@ -178,8 +193,46 @@ def _dropped_spaces(page: Any, ctm: tuple[float, ...], mb_x0: float, mb_top: flo
     return out
 
 
+Matrix = tuple[float, float, float, float, float, float]
+
+
+def _times(m: Matrix, n: Matrix) -> Matrix:
+    """m then n (PDF's row-vector order: a point p goes to p m n)."""
+    a, b, c, d, e, f = m
+    a2, b2, c2, d2, e2, f2 = n
+    return (
+        a * a2 + b * c2,
+        a * b2 + b * d2,
+        c * a2 + d * c2,
+        c * b2 + d * d2,
+        e * a2 + f * c2 + e2,
+        e * b2 + f * d2 + f2,
+    )
+
+
+def _matrix(obj: Any) -> Matrix:
+    if not pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(_MATRIX)):
+        raise RuntimeError("pdfium cannot give a page object's matrix")
+    m = _MATRIX
+    return (m.a, m.b, m.c, m.d, m.e, m.f)
+
+
+def _text_objects(
+    page: Any, form: Any = None, to_page: Matrix | None = None, level: int = 0
+) -> Iterator[tuple[Any, Matrix | None]]:
+    """The page's text objects in page order, also inside form XObjects, each with the matrix from
+    its form's space to the page's (None for the page's own objects: their matrix is the page's)."""
+    for obj, kind in _objects(page, 1, form, 0):
+        if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+            yield obj, to_page
+        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and level < _MAX_DEPTH - 1:
+            inner = _matrix(obj) if to_page is None else _times(_matrix(obj), to_page)
+            yield from _text_objects(page, obj, inner, level + 1)
+
+
 _EMPTY = 0.01  # pdfium's kSizeEpsilon: a text object narrower than this is not on its text page
 _SIZE = ctypes.c_float()
+_WIDTH = ctypes.c_float()
 _MATRIX = pdfium_c.FS_MATRIX()
 _BOUNDS = (ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float())
 _BOUNDS_P = tuple(ctypes.byref(v) for v in _BOUNDS)

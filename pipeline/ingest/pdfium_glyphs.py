@@ -54,6 +54,7 @@ def _functions() -> Array:
             "FPDFText_GetMatrix",
             "FPDFText_GetFontSize",
             "FPDFText_HasUnicodeMapError",
+            "FPDFText_GetCharOrigin",
         )
         addresses = [ctypes.cast(getattr(pdfium_c, name), ctypes.c_void_p).value for name in names]
         _FNS.append(np.array(addresses, dtype=np.uint64))
@@ -138,6 +139,7 @@ class PageGlyphs:
         if space is None:
             space = np.fromiter((t.isspace() for t in texts), np.bool_, len(texts))
         self.space = space
+        self.split = 0  # glyphs pdfium split into several letters (a ligature normalised)
 
     def glyphs(self) -> list[Glyph]:
         return _glyph_list(self.texts, self.box, self.size, self.direction, np.arange(len(self.texts)))
@@ -185,6 +187,7 @@ def page_glyphs(page: Any, width: float, height: float, layout: PdfLayout) -> Pa
         textpage.close()
     extra = _dropped_spaces(page, ctm, mb_x0, mb_top, page_height)
     first, pieces, out, upright = first[:n], pieces[:n], out[:n], upright[:n]
+    split = int((pieces > 1).sum())
     texts = _texts(codes, owner, unmapped, first, pieces)
     if extra:  # the spaces pdfium leaves off its text page, after its characters as in page_chars
         texts.extend(c[0] for c in extra)
@@ -194,7 +197,7 @@ def page_glyphs(page: Any, width: float, height: float, layout: PdfLayout) -> Pa
     chars = _Chars(texts, out, upright)
     if not np.isfinite(out[:, : k.SIZE + 1]).all():  # a broken file: the Python path, same characters
         glyphs, stats = glyphs_from_chars(chars, width, height, layout)
-        return PageGlyphs(
+        pg = PageGlyphs(
             [g.text for g in glyphs],
             np.array([g[1:5] for g in glyphs], dtype=np.float64).reshape(-1, 4),
             np.array([g.size for g in glyphs], dtype=np.float64),
@@ -202,7 +205,10 @@ def page_glyphs(page: Any, width: float, height: float, layout: PdfLayout) -> Pa
             stats,
             chars,
         )
-    return _glyphs(texts, out, upright, width, height, layout, chars)
+    else:
+        pg = _glyphs(texts, out, upright, width, height, layout, chars)
+    pg.split = split
+    return pg
 
 
 def _glyphs(

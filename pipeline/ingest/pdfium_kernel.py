@@ -75,14 +75,28 @@ def _call_i32_out_typing(typingctx: Any, fn: Any, handle: Any, index: Any, out: 
     return sig, codegen
 
 
+def _call_i32_out2_typing(typingctx: Any, fn: Any, handle: Any, index: Any, out1: Any, out2: Any) -> Any:
+    """int fn(void *handle, int index, void *out1, void *out2), fn an address."""
+    sig = types.int32(types.uint64, types.uint64, types.int64, types.uint64, types.uint64)
+
+    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+        f = _pointer(builder, args[0], _I32, [_VOIDP, _I32, _VOIDP, _VOIDP])
+        handle = builder.inttoptr(args[1], _VOIDP)
+        out1, out2 = builder.inttoptr(args[3], _VOIDP), builder.inttoptr(args[4], _VOIDP)
+        return builder.call(f, [handle, builder.trunc(args[2], _I32), out1, out2])
+
+    return sig, codegen
+
+
 # typed Any: numba's intrinsics are called with the arguments after typingctx
 _call_u32: Any = intrinsic(_call_u32_typing)
 _call_i32: Any = intrinsic(_call_i32_typing)
 _call_f64: Any = intrinsic(_call_f64_typing)
 _call_i32_out: Any = intrinsic(_call_i32_out_typing)
+_call_i32_out2: Any = intrinsic(_call_i32_out2_typing)
 
 # the order of the addresses in `fns`
-UNICODE, GENERATED, LOOSE_BOX, MATRIX, FONT_SIZE, MAP_ERROR = range(6)
+UNICODE, GENERATED, LOOSE_BOX, MATRIX, FONT_SIZE, MAP_ERROR, ORIGIN = range(7)
 # the columns of `out`: pdfplumber's box, font size, and the text matrix mapped to the page
 X0, TOP, X1, BOTTOM, SIZE, MA, MB, MC, MD = range(9)
 
@@ -111,6 +125,9 @@ def read_chars(
     m = np.zeros(6, np.float32)  # FS_MATRIX: a, b, c, d, e, f
     rect_p = np.uint64(rect.ctypes.data)
     m_p = np.uint64(m.ctypes.data)
+    origin = np.zeros(2, np.float64)  # the glyph's origin on the baseline (x, y)
+    ox_p = np.uint64(origin.ctypes.data)
+    oy_p = np.uint64(origin.ctypes.data + 8)
     n = 0
     have_last = False
     k0 = k1 = k2 = k3 = k4 = k5 = k6 = k7 = np.float32(0.0)
@@ -164,6 +181,18 @@ def read_chars(
             right = left + ux
         else:
             left = right + ux
+        # along the baseline pdfminer's box starts at the origin; pdfium's loose box takes in
+        # the ink of a glyph drawn left of its origin (a `J` reaching under the letter before)
+        _call_i32_out2(fns[ORIGIN], textpage, i, ox_p, oy_p)
+        if abs(uy) >= abs(ux):
+            if ma > 0 and origin[0] > left:
+                left = origin[0]
+            elif ma < 0 and origin[0] < right:
+                right = origin[0]
+        elif mb > 0 and origin[1] > bottom:
+            bottom = origin[1]
+        elif mb < 0 and origin[1] < top:
+            top = origin[1]
         px0 = a_ * left + c_ * bottom + e_
         py0 = b_ * left + d_ * bottom + f_
         px1 = a_ * right + c_ * top + e_

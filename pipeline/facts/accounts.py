@@ -1,0 +1,248 @@
+"""Annual accounts: what a cell of an accounts table measures and which year its column is.
+
+An accounts table (cells under a money column header such as `£000`) says what each amount is in its
+row's label ("Deficit for the year", "Purchase of PPE", "Interest received", "Remove impairments") and,
+where the label names nothing, in the table's title ("6.1 Operating expenses"). Its columns are years
+(`2024/25`) or balance dates (`31 March 2025`) written above the header cells. The words are data in
+rules/facts_accounts.yaml (model `AccountsRules`); the steps here read only a few lines around a
+cell (cached per header), never the whole document.
+
+Tables written one cell a line (blank lines between) are read line by line, not by paragraph (a
+paragraph runs on over cells that end with no full stop):
+
+    row_label_measure(lines, i, start, value, rules) -> (measure, rule id, (line, start, end)) | None
+    titles(lines, header, rules) -> the lines above the header; title_measure over them
+    header_run(lines, header, rules), column_years(lines, first, columns, rules): a column's year cell
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+import regex
+from pydantic import Field
+
+from pipeline.facts.fact_rules import Measure
+from pipeline.rules import Pattern, RuleModel, compiled, load_model, once
+
+FILE = "facts_accounts.yaml"
+
+
+class RowCue(RuleModel):
+    """Words of a row label (or a table's title) that say what the row's amounts are. `result`: the
+    year's surplus or deficit, by the amount's sign (brackets: a deficit) unless the label names only
+    a deficit."""
+
+    id: Annotated[str, once("accounts cue ids")]
+    measure: Measure | Literal["result"]
+    pattern: Pattern
+    # a title cue that decides every row of its table but those whose label names a result (a
+    # reconciliation's reconciling items, a note of balances): over the row labels, not under them
+    over_rows: bool = False
+
+
+class AccountsRules(RuleModel):
+    # a line that is only cells of numbers (and nil cells `-`, note numbers `6.1`): a row's cells
+    number_cell: Pattern
+    # a line that is one money column header cell (`£000`)
+    unit_cell: Pattern
+    # a column's year or balance date above the header cells (`2024/25`, `2024-25`, `31 March 2025`)
+    year_cell: Pattern
+    date_cell: Pattern
+    # how many label lines above a cell (after its row's other cells) make its row label
+    label_lines: int = Field(ge=1)
+    # how many lines above the header cells a table's title is looked for in
+    title_lines: int = Field(ge=1)
+    # how many lines (labels such as `Note`) may stand between the column years and the headers
+    year_gap: int = Field(ge=0)
+    # a label naming only a deficit: a `result` row that is a deficit whatever its sign
+    deficit_only: Pattern
+    # the year of an annual report in its title, as a file name gives it (`annual report 2024 25`)
+    report_year: Pattern
+    # ordered: the first cue matching the nearest label line wins
+    row_cues: list[RowCue] = Field(min_length=1)
+    title_cues: list[RowCue] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Compiled:
+    model: AccountsRules
+    number_cell: regex.Pattern[str]
+    unit_cell: regex.Pattern[str]
+    year_cell: regex.Pattern[str]
+    date_cell: regex.Pattern[str]
+    deficit_only: regex.Pattern[str]
+    report_year: regex.Pattern[str]
+    row_cues: tuple[tuple[RowCue, regex.Pattern[str]], ...]
+    title_cues: tuple[tuple[RowCue, regex.Pattern[str]], ...]
+
+
+def _c(value: str) -> regex.Pattern[str]:
+    return compiled("(?-f)" + value, regex.IGNORECASE)
+
+
+@lru_cache(maxsize=4)
+def load_accounts(rules_dir: Path) -> Compiled | None:
+    """rules/facts_accounts.yaml, validated and compiled; None where the folder has none."""
+    path = Path(rules_dir) / FILE
+    if not path.exists():
+        return None
+    m = load_model(AccountsRules, path)
+    return Compiled(
+        m,
+        _c(m.number_cell),
+        _c(m.unit_cell),
+        _c(m.year_cell),
+        _c(m.date_cell),
+        _c(m.deficit_only),
+        _c(m.report_year),
+        tuple((c, _c(c.pattern)) for c in m.row_cues),
+        tuple((c, _c(c.pattern)) for c in m.title_cues),
+    )
+
+
+Found = tuple[str, str, tuple[int, int, int]]  # measure, rule id, (line index, start, end) of the words
+Lines = Sequence[str]  # the document's normalised line texts
+Hit = tuple[str, str, int, int]  # measure, rule id, start, end in one line
+_REACH = 200  # lines looked at, at most, for one cell (blank lines between cells included)
+
+
+def _above(lines: Lines, i: int) -> Iterator[int]:
+    """The non-blank lines above line i, nearest first (a cell a line, blank lines between)."""
+    for j in range(i - 1, max(-1, i - 1 - _REACH), -1):
+        if lines[j].strip():
+            yield j
+
+
+def _match(
+    text: str, lo: int, hi: int, cues: Sequence[tuple[RowCue, regex.Pattern[str]]], value: float, rules: Compiled
+) -> Hit | None:
+    for cue, pattern in cues:
+        hit = pattern.search(text, lo, hi)
+        if hit is None:
+            continue
+        measure: str = cue.measure
+        if measure == "result":
+            label = text[lo:hi]
+            measure = "deficit" if value < 0 or rules.deficit_only.search(label) else "surplus"
+        return measure, cue.id, hit.start(), hit.end()
+    return None
+
+
+def row_label_measure(
+    lines: Lines,
+    i: int,
+    start: int,
+    value: float,
+    rules: Compiled,
+    memo: dict[tuple[int, bool], Hit | None] | None = None,
+) -> Found | None:
+    """The measure a cell's row label names: the words before the cell on its own line (`Drug costs
+    ... 326,296`), else the label lines above it, nearest first, after its row's other cells
+    (`Deficit for the year` / `(17,351)` / `(2,827)`), at most `label_lines` of them. `memo` keeps what
+    each label line says (by line and sign) for the other cells of its row."""
+    seen: dict[tuple[int, bool], Hit | None] = {} if memo is None else memo
+    text = lines[i]
+    if rules.number_cell.fullmatch(text, 0, start) is None:
+        found = _match(text, 0, start, rules.row_cues, value, rules)
+        return None if found is None else (found[0], found[1], (i, found[2], found[3]))
+    labels, in_row = 0, True
+    for j in _above(lines, i):
+        t = lines[j]
+        if rules.number_cell.fullmatch(t):
+            if in_row:
+                continue  # the row's earlier cells
+            break  # the row above
+        if rules.unit_cell.fullmatch(t):
+            break  # the header
+        in_row = False
+        key = (j, value < 0)
+        if key not in seen:
+            seen[key] = _match(t, 0, len(t), rules.row_cues, value, rules)
+        found = seen[key]
+        if found is not None:
+            return found[0], found[1], (j, found[2], found[3])
+        labels += 1
+        if labels >= rules.model.label_lines:
+            break
+    return None
+
+
+def titles(lines: Lines, header: int, rules: Compiled) -> list[int]:
+    """The lines that may title a table, nearest first: at most `title_lines` above its header
+    cells (`£000`), up to a row of cells (another table's)."""
+    out: list[int] = []
+    for j in _above(lines, header):
+        t = lines[j]
+        if rules.unit_cell.fullmatch(t):
+            continue
+        if rules.number_cell.fullmatch(t) or len(out) >= rules.model.title_lines:
+            break
+        out.append(j)
+    return out
+
+
+def title_measure(lines: Lines, above: list[int], value: float, rules: Compiled) -> tuple[Found, bool] | None:
+    """The measure a table's title names ("6.1 Operating expenses" over `£000` headers): the nearest
+    title line with a title cue; and whether it decides over the row labels (`over_rows`)."""
+    for j in above:
+        for cue, pattern in rules.title_cues:
+            hit = pattern.search(lines[j])
+            if hit is None:
+                continue
+            found = _match(lines[j], hit.start(), len(lines[j]), ((cue, pattern),), value, rules)
+            assert found is not None
+            return (found[0], found[1], (j, found[2], found[3])), cue.over_rows
+    return None
+
+
+def header_run(lines: Lines, header: int, rules: Compiled) -> tuple[int, list[int]] | None:
+    """(column, the run's header lines) of a header cell in its run of header cells, one a line."""
+    if not rules.unit_cell.fullmatch(lines[header]):
+        return None
+    before = []
+    for j in _above(lines, header):
+        if not rules.unit_cell.fullmatch(lines[j]):
+            break
+        before.append(j)
+    after = []
+    for j in range(header + 1, min(len(lines), header + _REACH)):
+        if not lines[j].strip():
+            continue
+        if not rules.unit_cell.fullmatch(lines[j]):
+            break
+        after.append(j)
+    return len(before), [*reversed(before), header, *after]
+
+
+def column_years(lines: Lines, first: int, columns: int, rules: Compiled) -> list[int]:
+    """The year or date cells over a run of `columns` header cells whose first is line `first`: a run of
+    exactly that many, at most `year_gap` lines above it (`2024-25` / `2023-24` / `Note` / `£000` /
+    `£000`); their lines, left to right."""
+    run: list[int] = []
+    gap = 0
+    for j in _above(lines, first):
+        t = lines[j]
+        if rules.year_cell.fullmatch(t) or rules.date_cell.fullmatch(t):
+            run.append(j)
+            continue
+        if run:
+            break
+        gap += 1
+        if gap > rules.model.year_gap:
+            break
+    return list(reversed(run)) if len(run) == columns else []
+
+
+def report_year(title: str, rules: Compiled) -> str | None:
+    """The year of an annual report whose title was made from its file name (`ltht annual report 2024
+    25`): `report_year` of the rules, as a financial year."""
+    hit = rules.report_year.search(title)
+    if hit is None:
+        return None
+    first = int(hit.group(1))
+    return f"{first}/{(first + 1) % 100:02d}" if int(hit.group(2)) == (first + 1) % 100 else None
