@@ -93,10 +93,18 @@ def paragraphs(doc: Document, lines: Sequence[NormLine], rules: Compiled) -> lis
     merged: list[tuple[list[int], list[str], str]] = []
     last_text, last_kind = "", ""
     ending = _Endings(rules)
+    max_words = rules.model.context.heading_max_words
     for group in groups:
         text = texts[group[0]] if len(group) == 1 else " ".join(texts[i] for i in group)
-        table = ("\t" in text or "|" in text) and is_table_row(text)
-        kind = "table" if table else ("heading" if _is_heading(text, rules) else "text")
+        if ("\t" in text or "|" in text) and is_table_row(text):
+            kind = "table"
+        else:
+            # a heading? the cheap tests first, inline: most of a long document's lines are no heading
+            first = text.lstrip()[:1]
+            if len(text) > 120 or "£" in text or not (first.isupper() or (first and first in "#0123456789")):
+                kind = "text"
+            else:
+                kind = "heading" if _heading_words(text, rules, max_words) else "text"
         # a paragraph that did not end runs on into this one: one paragraph (a converter's broken lines);
         # (`ending` says (ends, introduces), and what introduces ends)
         if merged and kind == "text" and last_kind == "text" and not ending(_tail(last_text))[0]:
@@ -104,16 +112,19 @@ def paragraphs(doc: Document, lines: Sequence[NormLine], rules: Compiled) -> lis
             merged[-1][1].append(text)
             last_text = text
             continue
-        merged.append((list(group), [text], kind))
+        merged.append((group, [text], kind))  # `groups` is not read again: its lists are reused
         last_text, last_kind = text, kind
     out: list[Paragraph] = []
     for group, parts, kind in merged:
-        starts, pos = [], 0
-        for i in group:
-            starts.append(pos)
-            pos += len(texts[i]) + 1
-        text = parts[0] if len(parts) == 1 else " ".join(parts)
-        out.append(Paragraph(len(out), group, starts, text, table=kind == "table", heading=kind == "heading"))
+        if len(group) == 1:  # most paragraphs are one line
+            starts, text = [0], parts[0]
+        else:
+            starts, pos = [], 0
+            for i in group:
+                starts.append(pos)
+                pos += len(texts[i]) + 1
+            text = parts[0] if len(parts) == 1 else " ".join(parts)
+        out.append(Paragraph(len(out), group, starts, text, kind == "table", kind == "heading"))
     _link(out, rules, ending)
     return out
 
@@ -151,12 +162,11 @@ def _new_block(prev: Line | None, line: Line, gap: float) -> bool:
     return line.bbox[1] - prev.bbox[3] > gap * height
 
 
-def _is_heading(text: str, rules: Compiled) -> bool:
-    first = text.lstrip()[:1]
-    if len(text) > 120 or "£" in text or not (first.isupper() or (first and first in "#0123456789")):
-        return False  # cheap tests first: most paragraphs are no heading
+def _heading_words(text: str, rules: Compiled, max_words: int) -> bool:
+    """A heading, for a text that passed the cheap tests in `paragraphs` (at most 120 characters, no `£`,
+    starting with a capital, `#` or a digit): a few words that the heading patterns take."""
     words = text.split()
-    if not words or len(words) > rules.model.context.heading_max_words:
+    if not words or len(words) > max_words:
         return False
     return rules.heading.search(text) is not None and rules.not_heading.search(text) is None
 

@@ -44,6 +44,9 @@ from pipeline.model import Document, Mention, mention_id
 from pipeline.normalise import NormLine
 
 Lookup = Callable[[str], Known | None]
+# `json.dumps(basis, ensure_ascii=False)` with one encoder: dumps builds a new one per call for any
+# non-default argument (the same text; a tenth of the rows' cost)
+_BASIS_JSON = json.JSONEncoder(ensure_ascii=False)
 
 
 @dataclass
@@ -1177,7 +1180,7 @@ class _Facts:
             "subject_rule": subject.rule,
             "measure_rule": measure.rule,
             "period_rule": period.rule,
-            "basis": json.dumps(basis, ensure_ascii=False),
+            "basis": _BASIS_JSON.encode(basis),
         }
 
     def _basis(self, field: str, rule: str, span: tuple[int, int, int] | None, words: str | None) -> dict[str, Any]:
