@@ -301,3 +301,28 @@ def test_malformed_table_rules_name_file_and_entry(rules_copy, change, names):
         money_extractor.load_rules(rules_copy)
     for name in names:
         assert name in str(err.value)
+
+
+def test_signed_cells_under_a_unit_header_take_the_columns_unit(shared):
+    # Table 3.3 of the Data Driven Healthcare report: cells `£116` under a header whose last line
+    # is `£millions  £millions` (a header spread over six lines); `3,560` (WTEs) is no money
+    folder = shared / "realdocs"
+    name = "data-driven-healthcare-2030-full-report-2021-03.pdf"
+    doc, found = extracted(folder, name)
+    rows = [m for m in found if doc.lines[m.line_index].page == 34]
+    first = [m for m in rows if doc.lines[m.line_index].text.startswith("Data\tClinical coding")]
+    assert [(m.text, m.values["low"], m.values["high"]) for m in first] == [
+        ("£116", 116_000_000, 116_000_000),
+        ("£132", 132_000_000, 132_000_000),
+    ]
+    header = next(line for line in doc.lines if line.page == 34 and line.text == "£millions\t£millions")
+    assert {(m.values["basis"], m.values["header_page"], m.values["header_line"]) for m in rows} == {
+        ("column_unit", 34, header.number)
+    }
+    total = [m for m in rows if doc.lines[m.line_index].text.startswith("Total workforce")]
+    assert [m.values["low"] for m in total] == [2_054_000_000, 5_220_000_000]
+    # the column of 2020 is the sum of the rows above the total (£m, as printed)
+    column_2020 = [m.values["low"] for m in rows if m not in total][::2]
+    assert len(column_2020) == 9 and sum(column_2020) == 2_056_000_000  # rounding: £2,054m printed
+    for m in rows:
+        assert doc.lines[m.line_index].text[m.start : m.end] == m.text
