@@ -326,3 +326,26 @@ def test_signed_cells_under_a_unit_header_take_the_columns_unit(shared):
     assert len(column_2020) == 9 and sum(column_2020) == 2_056_000_000  # rounding: £2,054m printed
     for m in rows:
         assert doc.lines[m.line_index].text[m.start : m.end] == m.text
+
+
+def test_signed_cells_of_a_markdown_table_take_their_columns_unit(tmp_path):
+    (tmp_path / "costs.md").write_text(
+        "Costs by area\n\n"
+        "| Area | Spend 2020 £m | Spend 2030 £m | Fee (£) |\n"
+        "| --- | --- | --- | --- |\n"
+        "| Coding | £116 | £1.2bn | £5 |\n"
+        "| Records | £411.5 | $524 | 12 |\n\n"
+        "The board spent £116 in all.\n",
+        encoding="utf-8",
+    )
+    _, found = extracted(tmp_path, "costs.md")
+    got = [(m.text, m.values["low"], m.values["basis"], m.values["header_line"]) for m in found]
+    assert got == [
+        ("£116", 116_000_000, "column_unit", 3),
+        ("£1.2bn", 1_200_000_000, "text", None),  # its own multiplier
+        ("£5", 5, "text", None),  # a column without a unit
+        ("£411.5", 411_500_000, "column_unit", 3),
+        ("$524", 524, "text", None),  # another currency than the column's
+        ("£116", 116, "text", None),  # prose below the table
+        ("12", 12, "column_header", 3),
+    ]
