@@ -5,6 +5,7 @@ Leeds Teaching Hospitals accounts tables laid out in Markdown (tests/data/ltht-a
 from __future__ import annotations
 
 import csv
+import shutil
 from collections import Counter
 from decimal import Decimal
 from functools import cache
@@ -17,8 +18,9 @@ from pipeline import components
 from pipeline.extract import Context
 from pipeline.extract import money as money_extractor
 from pipeline.model import Document, Mention
-from pipeline.rules import RuleError
+from pipeline.rules import RULES_DIR, RuleError
 from tests.conftest import CORPUS, ROOT, edit_yaml, ingested
+from tests.test_pdf_hard import without_ocr
 
 DATA = ROOT / "tests" / "data"
 HOMERTON = "homerton-university-hospital-nhsft-expenditure-over-threshold-2020-04.pdf"
@@ -301,3 +303,57 @@ def test_malformed_table_rules_name_file_and_entry(rules_copy, change, names):
         money_extractor.load_rules(rules_copy)
     for name in names:
         assert name in str(err.value)
+
+
+@pytest.mark.slow
+def test_signed_cells_under_a_unit_header_take_the_columns_unit(shared, tmp_path):
+    # Table 3.3 of the Data Driven Healthcare report: cells `£116` under a header whose last line
+    # is `£millions  £millions` (a header spread over six lines); `3,560` (WTEs) is no money.
+    # Read with OCR off, through the session cache that test_pdf_long_report and test_pdfium_reader
+    # fill with the same rules (OCR of its ~60 charts would cost minutes and add no cell of Table 3.3)
+    folder = shared / "realdocs"
+    name = "data-driven-healthcare-2030-full-report-2021-03.pdf"
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, rules)
+    doc = ingested(folder, name, rules=without_ocr(rules))
+    found = tuple(components.run(money_extractor.COMPONENT, doc, Context().rules).mentions)
+    rows = [m for m in found if doc.lines[m.line_index].page == 34]
+    first = [m for m in rows if doc.lines[m.line_index].text.startswith("Data\tClinical coding")]
+    assert [(m.text, m.values["low"], m.values["high"]) for m in first] == [
+        ("£116", 116_000_000, 116_000_000),
+        ("£132", 132_000_000, 132_000_000),
+    ]
+    header = next(line for line in doc.lines if line.page == 34 and line.text == "£millions\t£millions")
+    assert {(m.values["basis"], m.values["header_page"], m.values["header_line"]) for m in rows} == {
+        ("column_unit", 34, header.number)
+    }
+    total = [m for m in rows if doc.lines[m.line_index].text.startswith("Total workforce")]
+    assert [m.values["low"] for m in total] == [2_054_000_000, 5_220_000_000]
+    # the column of 2020 is the sum of the rows above the total (£m, as printed)
+    column_2020 = [m.values["low"] for m in rows if m not in total][::2]
+    assert len(column_2020) == 9 and sum(column_2020) == 2_056_000_000  # rounding: £2,054m printed
+    for m in rows:
+        assert doc.lines[m.line_index].text[m.start : m.end] == m.text
+
+
+def test_signed_cells_of_a_markdown_table_take_their_columns_unit(tmp_path):
+    (tmp_path / "costs.md").write_text(
+        "Costs by area\n\n"
+        "| Area | Spend 2020 £m | Spend 2030 £m | Fee (£) |\n"
+        "| --- | --- | --- | --- |\n"
+        "| Coding | £116 | £1.2bn | £5 |\n"
+        "| Records | £411.5 | $524 | 12 |\n\n"
+        "The board spent £116 in all.\n",
+        encoding="utf-8",
+    )
+    _, found = extracted(tmp_path, "costs.md")
+    got = [(m.text, m.values["low"], m.values["basis"], m.values["header_line"]) for m in found]
+    assert got == [
+        ("£116", 116_000_000, "column_unit", 3),
+        ("£1.2bn", 1_200_000_000, "text", None),  # its own multiplier
+        ("£5", 5, "text", None),  # a column without a unit
+        ("£411.5", 411_500_000, "column_unit", 3),
+        ("$524", 524, "text", None),  # another currency than the column's
+        ("£116", 116, "text", None),  # prose below the table
+        ("12", 12, "column_header", 3),
+    ]

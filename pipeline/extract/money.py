@@ -301,6 +301,10 @@ def extract(
 ) -> Extraction:
     may_hold = _any_of(rules.triggers).search
     out = Extraction()
+    cells, signed = table_money.read(doc, lines, rules.table)
+    signed_at: dict[int, list[table_money.SignedCell]] = {}
+    for sc in signed:
+        signed_at.setdefault(sc.line_index, []).append(sc)
     for i, nl in enumerate(lines):
         text = nl.text
         if may_hold(text) is None:  # holds none of the triggers
@@ -314,6 +318,9 @@ def extract(
             low, high = a.values() or (a.low, a.low)
             beside = context(text, a.start, a.end, rules.shared, claimed=claimed)
             rs, re_ = nl.to_raw(a.start, a.end)
+            unit_cell = _signed_cell(a, signed_at.get(i, ()))
+            if unit_cell is not None:  # `£116` under `£millions`: the column's unit
+                low, high = low * unit_cell.unit, high * unit_cell.unit
             values = MoneyValues(
                 currency=a.currency,
                 low=as_number(low),
@@ -323,15 +330,29 @@ def extract(
                 rate=beside.rate,
                 fin_year=beside.fin_year,
                 normalised=text[a.start : a.end],
-                basis="text",
+                basis="text" if unit_cell is None else rules.table.file.signed_cells.basis,
+                header_page=None if unit_cell is None else unit_cell.header_page,
+                header_line=None if unit_cell is None else unit_cell.header_line,
             )
             out.mentions.append(Mention("money", i, rs, re_, nl.raw[rs:re_], values))
-    out.mentions.extend(_table_mentions(doc, lines, rules, out.mentions))
+    out.mentions.extend(_table_mentions(doc, lines, rules, out.mentions, cells))
     return out
 
 
+def _signed_cell(a: Amount, cells: Sequence[table_money.SignedCell]) -> table_money.SignedCell | None:
+    """The cell under a unit column (`£millions`) that the amount fills, when it has no multiplier
+    of its own (`£1.2m` keeps its own) and is in whole currency units (not `50p`)."""
+    if a.lmult is not None or a.hmult is not None or a.unit != 1:
+        return None
+    return next((c for c in cells if c.start <= a.start and a.end <= c.end and c.currency == a.currency), None)
+
+
 def _table_mentions(
-    doc: Document, lines: Sequence[NormLine], rules: MoneyRules, found: Sequence[Mention]
+    doc: Document,
+    lines: Sequence[NormLine],
+    rules: MoneyRules,
+    found: Sequence[Mention],
+    cells: Sequence[table_money.CellAmount],
 ) -> list[Mention]:
     """Amounts in table cells under a header naming their currency, where no sign beside them did."""
     taken: dict[int, list[tuple[int, int]]] = {}
@@ -339,7 +360,7 @@ def _table_mentions(
         taken.setdefault(m.line_index, []).append((m.start, m.end))
     out = []
     cell_lines = table_cell_lines.find(doc, lines, rules.table, rules.cell_lines)
-    for a in [*table_money.find(doc, lines, rules.table), *cell_lines]:
+    for a in [*cells, *cell_lines]:
         nl = lines[a.line_index]
         rs, re_ = nl.to_raw(a.start, a.end)
         if a.start:  # what clean-up dropped right before the number is part of it: `\(3,454\)`
@@ -371,7 +392,7 @@ class MoneyValues(Values, frozen=True, kw_only=True):
     low: int | float  # whole units
     high: int | float
     normalised: str  # the span after clean-up
-    basis: str  # text | column_header | amount_column: where the currency was read
+    basis: str  # text | column_header | amount_column | column_unit: where the currency (or unit) was read
     qualifier: str | None = None  # about | almost | over | under | at least | up to | only
     qualifier_text: str | None = None  # the qualifier as written
     rate: str | None = None  # per year | per month | per head ...

@@ -30,7 +30,16 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pipeline.extract.amounts import Shared, parse_number, phrase_alternation
 from pipeline.model import BBox, Document, Line
 from pipeline.normalise import NormLine
-from pipeline.rules import Regex, RuleModel, VerboseRegex, groups, known, read_yaml, validate_model
+from pipeline.rules import (
+    MacroRegex,
+    Regex,
+    RuleModel,
+    VerboseRegex,
+    groups,
+    known,
+    read_yaml,
+    validate_model,
+)
 
 FILE = "table_money.yaml"
 CURRENCIES = "currencies of rules/money.yaml"
@@ -73,6 +82,7 @@ class Table:
     cells: int  # cells in the header row
     axis: str | None  # how the header row runs on its page (None: no boxes)
     gap: int = 0  # lines without cells since the last row
+    labels_above: tuple[tuple[float, float], ...] = ()  # label cells of the header rows above (boxes)
 
 
 @dataclass(frozen=True)
@@ -87,6 +97,20 @@ class CellAmount:
     high: Decimal
     basis: str
     fin_year: str | None
+    header_page: int | None
+    header_line: int
+
+
+@dataclass(frozen=True)
+class SignedCell:
+    """A cell holding an amount with its own currency sign (`£116`) under a money column whose
+    header states a unit (`£millions`): the span of the normalised line and the column's unit."""
+
+    line_index: int
+    start: int
+    end: int
+    currency: str
+    unit: Decimal
     header_page: int | None
     header_line: int
 
@@ -127,6 +151,13 @@ class Cells(RuleModel):
     range: Annotated[Regex, groups("low", "high")]
 
 
+class SignedCells(RuleModel):
+    """Amounts with their own currency sign in a column whose header states a unit."""
+
+    basis: str = Field(min_length=1)  # the `basis` of such an amount
+    cell: Annotated[MacroRegex, groups("cur")]  # what the cell holds, whole
+
+
 class Boxes(RuleModel):
     max_offset_em: float
     min_fit_share: float
@@ -160,6 +191,7 @@ class TableMoneyFile(RuleModel):
     min_header_cells: int = Field(ge=1, strict=True)
     header_rows_above: int = Field(ge=0, strict=True)
     cells: Cells
+    signed_cells: SignedCells
     boxes: Boxes
     cell_lines: CellLineRules
 
@@ -391,7 +423,7 @@ def _column_of(extent: tuple[float, float], height: float, columns: list[Column]
 
 
 def _fits(nl: NormLine, line: Line, cells: list[Cell], table: Table, rules: TableRules) -> bool:
-    placed = [c.extent for c in table.columns if c.extent is not None]
+    placed = [c.extent for c in table.columns if c.extent is not None] + list(table.labels_above)
     filled = [c for c in cells if c.text]
     fitting = 0
     for cell in filled:
@@ -476,9 +508,55 @@ def _amounts(
             )
 
 
+def _row_signed(
+    i: int, nl: NormLine, line: Line, cells: list[Cell], table: Table, rules: TableRules
+) -> Iterable[SignedCell]:
+    """The cells of a row that hold an amount with its own currency sign (`£116`) under a money
+    column whose header states a unit (`£millions`)."""
+    for index, cell in enumerate(cells):
+        m = rules.file.signed_cells.cell.fullmatch(cell.text) if cell.text else None
+        if m is None:
+            continue
+        if table.axis is None:
+            col = next((c for c in table.columns if c.index == index), None)
+        else:
+            box = _box(nl, line, cell.start, cell.end)
+            col = _column_of(_along(box, table.axis), box[3] - box[1], table.columns, rules) if box else None
+        if col is None or col.basis != "column_header" or col.unit == 1:
+            continue
+        token = m.group("cur")
+        if col.currency is None or col.currency != (
+            rules.currency_of.get(token) or rules.currency_of.get(token.upper())
+        ):
+            continue
+        yield SignedCell(
+            i, cell.start, cell.end, col.currency, col.unit, table.header_line.page, table.header_line.number
+        )
+
+
+def _labels(rows: list[Row], axis: str | None, rules: TableRules) -> tuple[tuple[float, float], ...]:
+    """Where the label cells of header rows stand along the line (a header spread over several lines)."""
+    out = []
+    for nl, line, cells in rows:
+        if axis is None or line_axis(line) != axis:
+            continue
+        for cell in cells:
+            extent = _extent(nl, line, cell.start, cell.end, axis) if cell.text else None
+            if extent is not None and not is_number_cell(cell, rules):
+                out.append(extent)
+    return tuple(out)
+
+
 def find(doc: Document, lines: Sequence[NormLine], rules: TableRules) -> list[CellAmount]:
     """Every amount in a money column of a table in the document, top to bottom."""
+    return read(doc, lines, rules)[0]
+
+
+def read(doc: Document, lines: Sequence[NormLine], rules: TableRules) -> tuple[list[CellAmount], list[SignedCell]]:
+    """Every amount in a money column of a table in the document, top to bottom, and every cell
+    holding an amount with its own sign under a column whose header states a unit."""
     out: list[CellAmount] = []
+    signed: list[SignedCell] = []
     table: Table | None = None
     above: list[Row] = []  # the rows just before this line, for the years over a header
     above_sep: Separator | None = None
@@ -497,15 +575,16 @@ def find(doc: Document, lines: Sequence[NormLine], rules: TableRules) -> list[Ce
                 boxed = all(c.extent is not None for c in columns)
                 axis = axis if boxed else None
                 columns = with_years(columns, [*above, (nl, line, cells)], len(cells), axis, rules)
-                table = Table(sep, line, columns, len(cells), axis)
+                table = Table(sep, line, columns, len(cells), axis, labels_above=_labels(above, axis, rules))
                 above = []
                 continue
             above = [*above, (nl, line, cells)][-rules.file.header_rows_above :] if rules.file.header_rows_above else []
         if table is not None and sep is table.separator and _in_table(nl, line, cells, table, rules):
             table.gap = 0
             out.extend(_row_amounts(i, nl, line, cells, table, rules))
+            signed.extend(_row_signed(i, nl, line, cells, table, rules))
         elif table is not None:
             table.gap += 1
             if table.gap > table.separator.max_gap_lines:
                 table = None
-    return out
+    return out, signed

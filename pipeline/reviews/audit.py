@@ -129,6 +129,7 @@ def read_by_ocr(conn: sqlite3.Connection, item: Item) -> dict[str, Any] | None:
 BASIS_LABELS = {
     "column_header": "its column's header names the currency and unit",
     "amount_column": "its column's header names an amount, no currency: pounds",
+    "column_unit": "its own sign gives the currency; its column's header gives the unit",
 }
 
 
