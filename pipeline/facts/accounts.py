@@ -26,8 +26,8 @@ from typing import Annotated, Literal
 import regex
 from pydantic import Field
 
-from pipeline.facts.fact_rules import Measure
-from pipeline.rules import Pattern, RuleModel, compiled, load_model, once
+from pipeline.facts.fact_rules import Measure, _compile
+from pipeline.rules import Pattern, RuleModel, load_model, once
 
 FILE = "facts_accounts.yaml"
 
@@ -81,10 +81,6 @@ class Compiled:
     title_cues: tuple[tuple[RowCue, regex.Pattern[str]], ...]
 
 
-def _c(value: str) -> regex.Pattern[str]:
-    return compiled("(?-f)" + value, regex.IGNORECASE)
-
-
 @lru_cache(maxsize=4)
 def load_accounts(rules_dir: Path) -> Compiled | None:
     """rules/facts_accounts.yaml, validated and compiled; None where the folder has none."""
@@ -94,14 +90,14 @@ def load_accounts(rules_dir: Path) -> Compiled | None:
     m = load_model(AccountsRules, path)
     return Compiled(
         m,
-        _c(m.number_cell),
-        _c(m.unit_cell),
-        _c(m.year_cell),
-        _c(m.date_cell),
-        _c(m.deficit_only),
-        _c(m.report_year),
-        tuple((c, _c(c.pattern)) for c in m.row_cues),
-        tuple((c, _c(c.pattern)) for c in m.title_cues),
+        _compile(m.number_cell),
+        _compile(m.unit_cell),
+        _compile(m.year_cell),
+        _compile(m.date_cell),
+        _compile(m.deficit_only),
+        _compile(m.report_year),
+        tuple((c, _compile(c.pattern)) for c in m.row_cues),
+        tuple((c, _compile(c.pattern)) for c in m.title_cues),
     )
 
 

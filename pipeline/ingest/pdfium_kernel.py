@@ -30,37 +30,20 @@ def _pointer(builder: Any, address: Any, ret: Any, args: list[Any]) -> Any:
     return builder.inttoptr(address, ir.FunctionType(ret, args).as_pointer())
 
 
-def _call_u32_typing(typingctx: Any, fn: Any, handle: Any, index: Any) -> Any:
-    """unsigned int fn(void *handle, int index), fn an address."""
-    sig = types.uint32(types.uint64, types.uint64, types.int64)
+def _index_call(ret: Any, ir_ret: Any) -> Any:
+    """The intrinsic calling `ret fn(void *handle, int index)`, fn an address (typed Any: numba's
+    intrinsics are called with the arguments after typingctx)."""
 
-    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
-        f = _pointer(builder, args[0], _I32, [_VOIDP, _I32])
-        return builder.call(f, [builder.inttoptr(args[1], _VOIDP), builder.trunc(args[2], _I32)])
+    def typing(typingctx: Any, fn: Any, handle: Any, index: Any) -> Any:
+        sig = ret(types.uint64, types.uint64, types.int64)
 
-    return sig, codegen
+        def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+            f = _pointer(builder, args[0], ir_ret, [_VOIDP, _I32])
+            return builder.call(f, [builder.inttoptr(args[1], _VOIDP), builder.trunc(args[2], _I32)])
 
+        return sig, codegen
 
-def _call_i32_typing(typingctx: Any, fn: Any, handle: Any, index: Any) -> Any:
-    """int fn(void *handle, int index), fn an address."""
-    sig = types.int32(types.uint64, types.uint64, types.int64)
-
-    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
-        f = _pointer(builder, args[0], _I32, [_VOIDP, _I32])
-        return builder.call(f, [builder.inttoptr(args[1], _VOIDP), builder.trunc(args[2], _I32)])
-
-    return sig, codegen
-
-
-def _call_f64_typing(typingctx: Any, fn: Any, handle: Any, index: Any) -> Any:
-    """double fn(void *handle, int index), fn an address."""
-    sig = types.float64(types.uint64, types.uint64, types.int64)
-
-    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
-        f = _pointer(builder, args[0], ir.DoubleType(), [_VOIDP, _I32])
-        return builder.call(f, [builder.inttoptr(args[1], _VOIDP), builder.trunc(args[2], _I32)])
-
-    return sig, codegen
+    return intrinsic(typing)
 
 
 def _call_i32_out_typing(typingctx: Any, fn: Any, handle: Any, index: Any, out: Any) -> Any:
@@ -89,9 +72,9 @@ def _call_i32_out2_typing(typingctx: Any, fn: Any, handle: Any, index: Any, out1
 
 
 # typed Any: numba's intrinsics are called with the arguments after typingctx
-_call_u32: Any = intrinsic(_call_u32_typing)
-_call_i32: Any = intrinsic(_call_i32_typing)
-_call_f64: Any = intrinsic(_call_f64_typing)
+_call_u32: Any = _index_call(types.uint32, _I32)
+_call_i32: Any = _index_call(types.int32, _I32)
+_call_f64: Any = _index_call(types.float64, ir.DoubleType())
 _call_i32_out: Any = intrinsic(_call_i32_out_typing)
 _call_i32_out2: Any = intrinsic(_call_i32_out2_typing)
 
