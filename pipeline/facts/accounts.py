@@ -59,6 +59,8 @@ class AccountsRules(RuleModel):
     title_lines: int = Field(ge=1)
     # how many lines (labels such as `Note`) may stand between the column years and the headers
     year_gap: int = Field(ge=0)
+    # how many lines, at most, are looked at for one cell's header or row (blank lines included)
+    reach_lines: int = Field(ge=1)
     # a label naming only a deficit: a `result` row that is a deficit whatever its sign
     deficit_only: Pattern
     # the year of an annual report in its title, as a file name gives it (`annual report 2024 25`)
@@ -104,12 +106,11 @@ def load_accounts(rules_dir: Path) -> Compiled | None:
 Found = tuple[str, str, tuple[int, int, int]]  # measure, rule id, (line index, start, end) of the words
 Lines = Sequence[str]  # the document's normalised line texts
 Hit = tuple[str, str, int, int]  # measure, rule id, start, end in one line
-_REACH = 200  # lines looked at, at most, for one cell (blank lines between cells included)
 
 
-def _above(lines: Lines, i: int) -> Iterator[int]:
-    """The non-blank lines above line i, nearest first (a cell a line, blank lines between)."""
-    for j in range(i - 1, max(-1, i - 1 - _REACH), -1):
+def _above(lines: Lines, i: int, reach: int) -> Iterator[int]:
+    """The non-blank lines of the `reach` above line i, nearest first (a cell a line, blank lines between)."""
+    for j in range(i - 1, max(-1, i - 1 - reach), -1):
         if lines[j].strip():
             yield j
 
@@ -147,7 +148,7 @@ def row_label_measure(
         found = _match(text, 0, start, rules.row_cues, value, rules)
         return None if found is None else (found[0], found[1], (i, found[2], found[3]))
     labels, in_row = 0, True
-    for j in _above(lines, i):
+    for j in _above(lines, i, rules.model.reach_lines):
         t = lines[j]
         if rules.number_cell.fullmatch(t):
             if in_row:
@@ -172,7 +173,7 @@ def titles(lines: Lines, header: int, rules: Compiled) -> list[int]:
     """The lines that may title a table, nearest first: at most `title_lines` above its header
     cells (`£000`), up to a row of cells (another table's)."""
     out: list[int] = []
-    for j in _above(lines, header):
+    for j in _above(lines, header, rules.model.reach_lines):
         t = lines[j]
         if rules.unit_cell.fullmatch(t):
             continue
@@ -201,12 +202,12 @@ def header_run(lines: Lines, header: int, rules: Compiled) -> tuple[int, list[in
     if not rules.unit_cell.fullmatch(lines[header]):
         return None
     before = []
-    for j in _above(lines, header):
+    for j in _above(lines, header, rules.model.reach_lines):
         if not rules.unit_cell.fullmatch(lines[j]):
             break
         before.append(j)
     after = []
-    for j in range(header + 1, min(len(lines), header + _REACH)):
+    for j in range(header + 1, min(len(lines), header + rules.model.reach_lines)):
         if not lines[j].strip():
             continue
         if not rules.unit_cell.fullmatch(lines[j]):
@@ -221,7 +222,7 @@ def column_years(lines: Lines, first: int, columns: int, rules: Compiled) -> lis
     `£000`); their lines, left to right."""
     run: list[int] = []
     gap = 0
-    for j in _above(lines, first):
+    for j in _above(lines, first, rules.model.reach_lines):
         t = lines[j]
         if rules.year_cell.fullmatch(t) or rules.date_cell.fullmatch(t):
             run.append(j)
