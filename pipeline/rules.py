@@ -88,9 +88,9 @@ def validate_model(
         raise RuleError(path, f"{what}: {expected}", _entry(data, where)) from None
 
 
-def load_model(model: type[M], path: Path) -> M:
-    """Read the YAML file at `path` and validate it as `model`."""
-    return validate_model(model, read_yaml(path), path, {})
+def load_model(model: type[M], path: Path, context: dict[str, Any] | None = None) -> M:
+    """Read the YAML file at `path` and validate it as `model` (`context`: see `validate_model`)."""
+    return validate_model(model, read_yaml(path), path, {} if context is None else context)
 
 
 def read_jsonl(path: Path, model: type[M], context: dict[str, Any] | None = None) -> list[M]:
@@ -144,16 +144,19 @@ def compiled(pattern: str, flags: int = 0) -> regex.Pattern[str]:
         raise ValueError(f"pattern does not compile ({exc})") from None
 
 
-def _regex(flags: int = 0, macros: bool = False, compile: bool = False) -> Callable[[Any, ValidationInfo], Any]:
+def _regex(
+    flags: int = 0, macros: bool = False, compile: bool = False, prefix: str = ""
+) -> Callable[[Any, ValidationInfo], Any]:
     """The one validator of every regular-expression field: a non-empty string, its ``{{macros}}``
     expanded (`macros`: from the validation context, `validate_model(..., context={"macros": ...})`),
-    that compiles with `flags`; the field holds the (expanded) text, or the compiled pattern."""
+    that compiles with `flags` (after inline flags `prefix`); the field holds the (expanded) text, or
+    the compiled pattern."""
 
     def check(value: Any, info: ValidationInfo) -> Any:
         if not isinstance(value, str) or not value:
             raise ValueError(f"expected a regular expression (a non-empty string), not {value!r}")
         text = expand(value, (info.context or {}).get("macros", {})) if macros else value
-        pattern = compiled(text, flags)
+        pattern = compiled(prefix + text, flags)
         return pattern if compile else text
 
     return check
@@ -216,11 +219,14 @@ def known(key: str) -> AfterValidator:
 
 # Fields holding a regular expression, checked when the file is loaded: as text (`Pattern`; with
 # ``{{macros}}`` expanded: `MacroPattern`, and compiled VERBOSE: `VerbosePattern`), or compiled
-# once (`Regex`; `IRegex` case-blind; `MacroRegex`, `VerboseRegex` with macros).
+# once (`Regex`; `IRegex` case-blind; `FoldRegex` case-blind with simple folding, one character for
+# one as `str.lower` does, not `ß` = `ss`: 3-5 times faster on normalised English; `MacroRegex`,
+# `VerboseRegex` with macros).
 Pattern = Annotated[str, PlainValidator(_regex())]
 MacroPattern = Annotated[str, PlainValidator(_regex(macros=True))]
 VerbosePattern = Annotated[str, PlainValidator(_regex(regex.VERBOSE, macros=True))]
 Regex = Annotated[regex.Pattern[str], PlainValidator(_regex(compile=True))]
 IRegex = Annotated[regex.Pattern[str], PlainValidator(_regex(regex.IGNORECASE, compile=True))]
+FoldRegex = Annotated[regex.Pattern[str], PlainValidator(_regex(regex.IGNORECASE, compile=True, prefix="(?-f)"))]
 MacroRegex = Annotated[regex.Pattern[str], PlainValidator(_regex(macros=True, compile=True))]
 VerboseRegex = Annotated[regex.Pattern[str], PlainValidator(_regex(regex.VERBOSE, macros=True, compile=True))]

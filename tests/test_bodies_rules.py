@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from pipeline.extract.bodies.abbreviations import best_long_form, find_definitions
 from pipeline.extract.bodies.body_rules import load_rules
@@ -85,6 +86,47 @@ def test_bad_gazetteer_type_names_the_file_and_entry(tmp_path: Path) -> None:
     with pytest.raises(RuleError) as err:
         load_rules(rules)
     assert "gazetteer.yaml" in str(err.value) and "newspaper" in str(err.value)
+
+
+def _with_entries(tmp_path: Path, entries: str) -> tuple[Path, int]:
+    """A copy of the rules whose gazetteer.yaml ends with `entries` (YAML list items); the first one's index."""
+    rules = _copy_rules(tmp_path)
+    path = rules / "bodies" / "gazetteer.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + entries, encoding="utf-8")
+    first = len(yaml.safe_load(text)["bodies"])
+    return rules, first
+
+
+@pytest.mark.parametrize(
+    ("entries", "index", "name"),
+    [
+        # a new body with the name of an ODS body
+        ("  - name: Darlington CCG\n    type: ccg\n    aliases: []\n", 0, "Darlington CCG"),
+        # two new bodies of one name: the second
+        ("  - {name: Rotherham Forum, type: other, aliases: []}\n" * 2, 1, "Rotherham Forum"),
+        # an ODS body renamed to the name of another
+        ("  - {ods: 00F, name: Darlington CCG, aliases: []}\n", 0, "Darlington CCG"),
+        # an ODS body kept as a former name, under the name of another body
+        ("  - {former_name_of: 00F, name: Darlington CCG, type: ccg, aliases: []}\n", 0, "Darlington CCG"),
+    ],
+)
+def test_a_body_named_twice_is_refused_naming_the_entry(tmp_path: Path, entries: str, index: int, name: str) -> None:
+    rules, first = _with_entries(tmp_path, entries)
+    expected = rf"gazetteer\.yaml, entry bodies\[{first + index}\] \({name}\): .*a body named '{name}' is already known"
+    with pytest.raises(RuleError, match=expected):
+        load_rules(rules)
+
+
+def test_a_renamed_ods_body_frees_its_name(tmp_path: Path) -> None:
+    """00C (Darlington CCG) renamed: a later new body may take its ODS name; the renamed body keeps it as an alias."""
+    entries = (
+        "  - {ods: 00C, name: Darlington Health, aliases: []}\n  - {name: Darlington CCG, type: other, aliases: []}\n"
+    )
+    rules, _ = _with_entries(tmp_path, entries)
+    bodies = load_rules(rules).bodies
+    assert bodies["darlington-health"].ods_code == "00C" and "Darlington CCG" in bodies["darlington-health"].aliases
+    assert bodies["darlington-ccg"].type == "other" and bodies["darlington-ccg"].ods_code is None
 
 
 def test_bad_pattern_names_the_file(tmp_path: Path) -> None:

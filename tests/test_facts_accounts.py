@@ -87,7 +87,7 @@ def test_a_note_of_balances_is_other_and_its_date_columns_are_years(ltht):
 
 def test_the_project_accounts_rules_load():
     rules = load_accounts(Path(__file__).resolve().parents[1] / "rules")
-    assert rules is not None and rules.row_cues[0][0].id == "measure.row_control_total"
+    assert rules is not None and rules.row_cues[0].id == "measure.row_control_total"
 
 
 @pytest.mark.parametrize(

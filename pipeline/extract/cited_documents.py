@@ -24,7 +24,7 @@ import regex
 from pydantic import Field
 
 from pipeline.extract.any_pattern import any_match
-from pipeline.rules import Pattern, RuleModel, compiled, declares, known, once, read_yaml, validate_model
+from pipeline.rules import Pattern, RuleModel, compiled, declares, known, load_model, once
 
 
 class Footprint(RuleModel):
@@ -77,8 +77,7 @@ class CitedRules:
 
 @lru_cache(maxsize=4)
 def load_rules(directory: Path) -> CitedRules:
-    path = directory / "cited_documents.yaml"
-    f = validate_model(CitedDocumentsFile, read_yaml(path), path, {})
+    f = load_model(CitedDocumentsFile, directory / "cited_documents.yaml")
     pats = []
     for d in f.documents:
         for a in d.aliases:

@@ -39,7 +39,7 @@ from pipeline.extract.amounts import (
 )
 from pipeline.model import Document, Extraction, Mention, Values
 from pipeline.normalise import NormLine
-from pipeline.rules import Regex, RuleModel, VerboseRegex, declares, groups, known, read_yaml, validate_model
+from pipeline.rules import Regex, RuleModel, VerboseRegex, declares, groups, known, load_model
 
 
 @dataclass(frozen=True)
@@ -133,8 +133,8 @@ class MoneyFile(RuleModel):
 def load_rules(directory: Path) -> MoneyRules:
     """rules/money.yaml (with amounts.yaml and table_money.yaml), validated and compiled once."""
     shared = load_shared(directory)
-    path, context = directory / "money.yaml", {"macros": dict(shared.macros)}
-    f = validate_model(MoneyFile, read_yaml(path), path, context)
+    context = {"macros": dict(shared.macros)}
+    f = load_model(MoneyFile, directory / "money.yaml", context)
     currency_of = {k: c.code for c in f.currencies for k in [*c.signs, *c.codes, *map(squash, c.words)]}
     minor_of = {squash(w): (c.code, c.minor.value) for c in f.currencies if c.minor for w in c.minor.words}
     words = [*(w for c in f.currencies for w in c.words), *minor_of]

@@ -20,7 +20,7 @@ from pydantic import Field, field_validator
 
 from pipeline.extract.amounts import Shared, load_shared, parse_number_words, set_macros
 from pipeline.extract.any_pattern import any_search
-from pipeline.rules import MacroRegex, Regex, RuleModel, read_yaml, validate_model
+from pipeline.rules import MacroRegex, Regex, RuleModel, load_model
 
 OPENERS = {")": "(", "]": "["}
 
@@ -86,8 +86,7 @@ class PageRefFile(RuleModel):
 @lru_cache(maxsize=4)
 def load_rules(directory: Path) -> PageRefRules:
     shared = load_shared(directory)
-    path = directory / "page_refs.yaml"
-    f = validate_model(PageRefFile, read_yaml(path), path, {"macros": dict(shared.macros)})
+    f = load_model(PageRefFile, directory / "page_refs.yaml", {"macros": dict(shared.macros)})
     return PageRefRules(f.trigger, tuple(p.pattern for p in f.patterns), f.cites, tuple(f.self_references), shared)
 
 

@@ -33,7 +33,7 @@ from pipeline.extract.amounts import (
 )
 from pipeline.model import Document, Extraction, Mention, Values
 from pipeline.normalise import NormLine
-from pipeline.rules import MacroRegex, Regex, RuleModel, compiled, declares, groups, known, read_yaml, validate_model
+from pipeline.rules import MacroRegex, Regex, RuleModel, compiled, declares, groups, known, load_model
 
 
 @dataclass(frozen=True)
@@ -77,8 +77,7 @@ class PercentFile(RuleModel):
 @lru_cache(maxsize=4)
 def load_rules(directory: Path) -> PercentRules:
     shared = load_shared(directory)
-    path = directory / "percent.yaml"
-    f = validate_model(PercentFile, read_yaml(path), path, {"macros": dict(shared.macros)})
+    f = load_model(PercentFile, directory / "percent.yaml", {"macros": dict(shared.macros)})
     ranges, not_range = f.descending_ranges, f.descending_not_range
     return PercentRules(tuple(f.patterns), tuple(f.triggers), shared, ranges, not_range, f.continued)
 

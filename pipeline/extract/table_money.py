@@ -30,16 +30,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pipeline.extract.amounts import Shared, parse_number, phrase_alternation
 from pipeline.model import BBox, Document, Line
 from pipeline.normalise import NormLine
-from pipeline.rules import (
-    MacroRegex,
-    Regex,
-    RuleModel,
-    VerboseRegex,
-    groups,
-    known,
-    read_yaml,
-    validate_model,
-)
+from pipeline.rules import MacroRegex, Regex, RuleModel, VerboseRegex, groups, known, load_model
 
 FILE = "table_money.yaml"
 CURRENCIES = "currencies of rules/money.yaml"
@@ -208,9 +199,8 @@ def load_table_rules(
     directory: Path, macros: dict[str, str], currency_of: dict[str, str], shared: Shared
 ) -> TableRules:
     """The rules of table_money.yaml; currencies come from money.yaml, financial years from amounts.yaml."""
-    path = directory / FILE
     context = {"macros": dict(macros), CURRENCIES: set(currency_of.values())}
-    f = validate_model(TableMoneyFile, read_yaml(path), path, context)
+    f = load_model(TableMoneyFile, directory / FILE, context)
     return TableRules(f, {form.lower(): Decimal(u.value) for u in f.units for form in u.forms}, currency_of, shared)
 
 

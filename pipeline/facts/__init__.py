@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.components import Component, Options
-from pipeline.facts.accounts import Compiled as AccountsRules
-from pipeline.facts.accounts import load_accounts
+from pipeline.facts.accounts import AccountsRules, load_accounts
 from pipeline.facts.extract import extract_facts
 from pipeline.facts.fact_rules import Compiled, load_rules
 from pipeline.facts.sites import Sites, load_sites

@@ -18,16 +18,14 @@ paragraph runs on over cells that end with no full stop):
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-import regex
 from pydantic import Field
 
-from pipeline.facts.fact_rules import Measure, _compile
-from pipeline.rules import Pattern, RuleModel, load_model, once
+from pipeline.facts.fact_rules import Measure
+from pipeline.rules import FoldRegex, RuleModel, load_model, once
 
 FILE = "facts_accounts.yaml"
 
@@ -39,7 +37,7 @@ class RowCue(RuleModel):
 
     id: Annotated[str, once("accounts cue ids")]
     measure: Measure | Literal["result"]
-    pattern: Pattern
+    pattern: FoldRegex
     # a title cue that decides every row of its table but those whose label names a result (a
     # reconciliation's reconciling items, a note of balances): over the row labels, not under them
     over_rows: bool = False
@@ -47,12 +45,12 @@ class RowCue(RuleModel):
 
 class AccountsRules(RuleModel):
     # a line that is only cells of numbers (and nil cells `-`, note numbers `6.1`): a row's cells
-    number_cell: Pattern
+    number_cell: FoldRegex
     # a line that is one money column header cell (`£000`)
-    unit_cell: Pattern
+    unit_cell: FoldRegex
     # a column's year or balance date above the header cells (`2024/25`, `2024-25`, `31 March 2025`)
-    year_cell: Pattern
-    date_cell: Pattern
+    year_cell: FoldRegex
+    date_cell: FoldRegex
     # how many label lines above a cell (after its row's other cells) make its row label
     label_lines: int = Field(ge=1)
     # how many lines above the header cells a table's title is looked for in
@@ -62,45 +60,19 @@ class AccountsRules(RuleModel):
     # how many lines, at most, are looked at for one cell's header or row (blank lines included)
     reach_lines: int = Field(ge=1)
     # a label naming only a deficit: a `result` row that is a deficit whatever its sign
-    deficit_only: Pattern
+    deficit_only: FoldRegex
     # the year of an annual report in its title, as a file name gives it (`annual report 2024 25`)
-    report_year: Pattern
+    report_year: FoldRegex
     # ordered: the first cue matching the nearest label line wins
     row_cues: list[RowCue] = Field(min_length=1)
     title_cues: list[RowCue] = Field(min_length=1)
 
 
-@dataclass(frozen=True)
-class Compiled:
-    model: AccountsRules
-    number_cell: regex.Pattern[str]
-    unit_cell: regex.Pattern[str]
-    year_cell: regex.Pattern[str]
-    date_cell: regex.Pattern[str]
-    deficit_only: regex.Pattern[str]
-    report_year: regex.Pattern[str]
-    row_cues: tuple[tuple[RowCue, regex.Pattern[str]], ...]
-    title_cues: tuple[tuple[RowCue, regex.Pattern[str]], ...]
-
-
 @lru_cache(maxsize=4)
-def load_accounts(rules_dir: Path) -> Compiled | None:
+def load_accounts(rules_dir: Path) -> AccountsRules | None:
     """rules/facts_accounts.yaml, validated and compiled; None where the folder has none."""
     path = Path(rules_dir) / FILE
-    if not path.exists():
-        return None
-    m = load_model(AccountsRules, path)
-    return Compiled(
-        m,
-        _compile(m.number_cell),
-        _compile(m.unit_cell),
-        _compile(m.year_cell),
-        _compile(m.date_cell),
-        _compile(m.deficit_only),
-        _compile(m.report_year),
-        tuple((c, _compile(c.pattern)) for c in m.row_cues),
-        tuple((c, _compile(c.pattern)) for c in m.title_cues),
-    )
+    return load_model(AccountsRules, path) if path.exists() else None
 
 
 Found = tuple[str, str, tuple[int, int, int]]  # measure, rule id, (line index, start, end) of the words
@@ -115,11 +87,9 @@ def _above(lines: Lines, i: int, reach: int) -> Iterator[int]:
             yield j
 
 
-def _match(
-    text: str, lo: int, hi: int, cues: Sequence[tuple[RowCue, regex.Pattern[str]]], value: float, rules: Compiled
-) -> Hit | None:
-    for cue, pattern in cues:
-        hit = pattern.search(text, lo, hi)
+def _match(text: str, lo: int, hi: int, cues: Sequence[RowCue], value: float, rules: AccountsRules) -> Hit | None:
+    for cue in cues:
+        hit = cue.pattern.search(text, lo, hi)
         if hit is None:
             continue
         measure: str = cue.measure
@@ -135,7 +105,7 @@ def row_label_measure(
     i: int,
     start: int,
     value: float,
-    rules: Compiled,
+    rules: AccountsRules,
     memo: dict[tuple[int, bool], Hit | None] | None = None,
 ) -> Found | None:
     """The measure a cell's row label names: the words before the cell on its own line (`Drug costs
@@ -148,7 +118,7 @@ def row_label_measure(
         found = _match(text, 0, start, rules.row_cues, value, rules)
         return None if found is None else (found[0], found[1], (i, found[2], found[3]))
     labels, in_row = 0, True
-    for j in _above(lines, i, rules.model.reach_lines):
+    for j in _above(lines, i, rules.reach_lines):
         t = lines[j]
         if rules.number_cell.fullmatch(t):
             if in_row:
@@ -164,50 +134,50 @@ def row_label_measure(
         if found is not None:
             return found[0], found[1], (j, found[2], found[3])
         labels += 1
-        if labels >= rules.model.label_lines:
+        if labels >= rules.label_lines:
             break
     return None
 
 
-def titles(lines: Lines, header: int, rules: Compiled) -> list[int]:
+def titles(lines: Lines, header: int, rules: AccountsRules) -> list[int]:
     """The lines that may title a table, nearest first: at most `title_lines` above its header
     cells (`£000`), up to a row of cells (another table's)."""
     out: list[int] = []
-    for j in _above(lines, header, rules.model.reach_lines):
+    for j in _above(lines, header, rules.reach_lines):
         t = lines[j]
         if rules.unit_cell.fullmatch(t):
             continue
-        if rules.number_cell.fullmatch(t) or len(out) >= rules.model.title_lines:
+        if rules.number_cell.fullmatch(t) or len(out) >= rules.title_lines:
             break
         out.append(j)
     return out
 
 
-def title_measure(lines: Lines, above: list[int], value: float, rules: Compiled) -> tuple[Found, bool] | None:
+def title_measure(lines: Lines, above: list[int], value: float, rules: AccountsRules) -> tuple[Found, bool] | None:
     """The measure a table's title names ("6.1 Operating expenses" over `£000` headers): the nearest
     title line with a title cue; and whether it decides over the row labels (`over_rows`)."""
     for j in above:
-        for cue, pattern in rules.title_cues:
-            hit = pattern.search(lines[j])
+        for cue in rules.title_cues:
+            hit = cue.pattern.search(lines[j])
             if hit is None:
                 continue
-            found = _match(lines[j], hit.start(), len(lines[j]), ((cue, pattern),), value, rules)
+            found = _match(lines[j], hit.start(), len(lines[j]), (cue,), value, rules)
             assert found is not None
             return (found[0], found[1], (j, found[2], found[3])), cue.over_rows
     return None
 
 
-def header_run(lines: Lines, header: int, rules: Compiled) -> tuple[int, list[int]] | None:
+def header_run(lines: Lines, header: int, rules: AccountsRules) -> tuple[int, list[int]] | None:
     """(column, the run's header lines) of a header cell in its run of header cells, one a line."""
     if not rules.unit_cell.fullmatch(lines[header]):
         return None
     before = []
-    for j in _above(lines, header, rules.model.reach_lines):
+    for j in _above(lines, header, rules.reach_lines):
         if not rules.unit_cell.fullmatch(lines[j]):
             break
         before.append(j)
     after = []
-    for j in range(header + 1, min(len(lines), header + rules.model.reach_lines)):
+    for j in range(header + 1, min(len(lines), header + rules.reach_lines)):
         if not lines[j].strip():
             continue
         if not rules.unit_cell.fullmatch(lines[j]):
@@ -216,13 +186,13 @@ def header_run(lines: Lines, header: int, rules: Compiled) -> tuple[int, list[in
     return len(before), [*reversed(before), header, *after]
 
 
-def column_years(lines: Lines, first: int, columns: int, rules: Compiled) -> list[int]:
+def column_years(lines: Lines, first: int, columns: int, rules: AccountsRules) -> list[int]:
     """The year or date cells over a run of `columns` header cells whose first is line `first`: a run of
     exactly that many, at most `year_gap` lines above it (`2024-25` / `2023-24` / `Note` / `£000` /
     `£000`); their lines, left to right."""
     run: list[int] = []
     gap = 0
-    for j in _above(lines, first, rules.model.reach_lines):
+    for j in _above(lines, first, rules.reach_lines):
         t = lines[j]
         if rules.year_cell.fullmatch(t) or rules.date_cell.fullmatch(t):
             run.append(j)
@@ -230,12 +200,12 @@ def column_years(lines: Lines, first: int, columns: int, rules: Compiled) -> lis
         if run:
             break
         gap += 1
-        if gap > rules.model.year_gap:
+        if gap > rules.year_gap:
             break
     return list(reversed(run)) if len(run) == columns else []
 
 
-def report_year(title: str, rules: Compiled) -> str | None:
+def report_year(title: str, rules: AccountsRules) -> str | None:
     """The year of an annual report whose title was made from its file name (`ltht annual report 2024
     25`): `report_year` of the rules, as a financial year."""
     hit = rules.report_year.search(title)

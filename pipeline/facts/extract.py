@@ -110,7 +110,7 @@ def extract_facts(
     lookup: Lookup | None = None,
     named_in: Lookup | None = None,
     site_of: Lookup | None = None,
-    accounts: acc.Compiled | None = None,
+    accounts: acc.AccountsRules | None = None,
 ) -> list[dict[str, Any]]:
     if not money:
         return []
@@ -295,7 +295,7 @@ class _Facts:
         self.accounts_year = (self.report_year or title_year(title, rules)) if self.annual else None
         self.title_years = years(title, 0, len(title), rules)
         self.spending = is_spending_list(document.meta, document.path, rules)
-        self.accounts: acc.Compiled | None = None  # rules/facts_accounts.yaml (accounts tables' cells)
+        self.accounts: acc.AccountsRules | None = None  # rules/facts_accounts.yaml (accounts tables' cells)
         self.column_periods: dict[int, list[Period] | None] = {}
         self.texts: list[str] = []
         self.title_lines: dict[int, list[int]] = {}
@@ -661,7 +661,7 @@ class _Facts:
             return found[column]
         return self._title_date(header)
 
-    def _column_years(self, first: int, columns: int, rules: acc.Compiled) -> list[Period] | None:
+    def _column_years(self, first: int, columns: int, rules: acc.AccountsRules) -> list[Period] | None:
         texts = self._texts()
         out: list[Period] = []
         for i in acc.column_years(texts, first, columns, rules):

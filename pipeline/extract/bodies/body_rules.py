@@ -22,7 +22,7 @@ from pydantic import (
 from pipeline.extract.bodies.casing import slug
 from pipeline.extract.bodies.variants import variants
 from pipeline.rule_keys import KeyedRules, key
-from pipeline.rules import RuleError, RuleModel, known, load_model, read_jsonl, read_yaml, validate_model
+from pipeline.rules import RuleModel, known, load_model, read_jsonl, read_yaml, validate_model
 
 BodyType = Literal[
     "national", "ccg", "trust", "stp", "local_gov", "parliament", "union", "think_tank", "company", "media", "other"
@@ -199,9 +199,22 @@ class GazetteerEntry(RuleModel):
     common_word: Words = frozenset()
 
     @model_validator(mode="after")
-    def _named(self) -> GazetteerEntry:
-        if (not self.ods or self.former_name_of) and not (self.name and self.type):
+    def _named(self, info: ValidationInfo) -> GazetteerEntry:
+        """A new body, or an ODS body renamed, takes a name no other body has (the context holds the ids of
+        the bodies known so far, and the id and name of each ODS code's body, as `_merge_gazetteer` renames
+        them)."""
+        adds = not self.ods or self.former_name_of
+        if adds and not (self.name and self.type):
             raise ValueError("a body that adds to no ODS code needs a `name` and a `type`")
+        ids, ods = (info.context or {})["body ids"], (info.context or {})["ods bodies"]
+        old = None if adds else ods[self.ods]
+        if self.name and (old is None or self.name != old[1]):
+            if old is not None:  # renamed: its ODS name is free again
+                ids.discard(old[0])
+                ods[self.ods] = (slug(self.name), self.name)
+            if slug(self.name) in ids:
+                raise ValueError(f"a body named {self.name!r} is already known (from ODS or above)")
+            ids.add(slug(self.name))
         return self
 
 
@@ -258,8 +271,12 @@ def _load_ods(path: Path) -> dict[str, KnownBody]:
 def _merge_gazetteer(path: Path, bodies: dict[str, KnownBody], variant_rules: dict[str, Any]) -> None:
     """The bodies of gazetteer.yaml, added to those of ODS (an entry with `ods` adds to that body)."""
     by_code = {b.ods_code: b for b in reversed(bodies.values()) if b.ods_code}  # the first body of a code
-    for i, row in enumerate(validate_model(Gazetteer, read_yaml(path), path, {ODS_CODES: by_code.keys()}).bodies):
-        where = f"bodies[{i}] ({row.name or row.ods})"
+    context = {
+        ODS_CODES: by_code.keys(),
+        "body ids": set(bodies),
+        "ods bodies": {c: (b.id, b.name) for c, b in by_code.items()},
+    }
+    for row in validate_model(Gazetteer, read_yaml(path), path, context).bodies:
         if row.ods and not row.former_name_of:
             body = by_code[row.ods]
             renamed = bool(row.name) and row.name != body.name
@@ -283,6 +300,4 @@ def _merge_gazetteer(path: Path, bodies: dict[str, KnownBody], variant_rules: di
                 source="gazetteer",
                 ods_code=row.former_name_of,
             )
-        if body.id in bodies:
-            raise RuleError(path, f"a body named {row.name!r} is already known (from ODS or above)", where)
-        bodies[body.id] = body
+        bodies[body.id] = body  # a name no other body has (GazetteerEntry checks)
