@@ -611,7 +611,7 @@ def _builds(tmp: Path, jobs: int, copies: tuple[int, ...], quick: bool = False) 
     rules = _rules_without_ocr() if quick else None
     full = "full build of corpus/ (empty cache)"
     if quick:  # the PDFs' lines as part 1 read them (same reader, OCR off): each PDF read once per reader
-        seeded = _seed_ingest_cache(cache, entries, _rules_without_ocr())
+        seeded = _seed_ingest_cache(cache, CORPUS, entries, _rules_without_ocr())
         full = f"full build (OCR off, {seeded} PDFs from part 1)"
     first = run_build(corpus, db, jobs, cache, rules=rules)
     _report(full, first, len(entries))
@@ -645,15 +645,16 @@ def _builds(tmp: Path, jobs: int, copies: tuple[int, ...], quick: bool = False) 
             (tmp / name).unlink(missing_ok=True)
 
 
-def _seed_ingest_cache(cache: Path, entries: list[Entry], rules: Path) -> int:
-    """Put the corpus PDFs as part 1's default reader read them (OCR off) into the build's ingest cache, under
-    the key a build with `rules` looks for, so that --quick's build does not read them a second time (the
-    ingestion is part 1's measurement). Returns how many were put; a PDF part 1 did not read is read by the build."""
+def _seed_ingest_cache(cache: Path, read_from: Path, entries: list[Entry], rules: Path) -> int:
+    """Put the PDFs of `entries` as part 1's default reader read them from `read_from` (OCR off) into the build's
+    ingest cache, under the key a build with `rules` looks for, so that --quick's build does not read them a second
+    time (the ingestion is part 1's measurement). Returns how many were put; a PDF part 1 did not read is read by
+    the build."""
     from pipeline.cache import Cache, ingest_key, stage_versions
 
     reader, versions, store, put = load_layout(rules).reader, stage_versions(rules), Cache(cache), 0
     for e in entries:
-        doc = _READ.get((CORPUS / e.file, reader))
+        doc = _READ.get((read_from / e.file, reader))
         if e.media_type == "pdf" and doc is not None:
             store.put("ingest", doc.sha256, ingest_key(versions, "pdf", e.meta.get("password")), doc)
             put += 1
