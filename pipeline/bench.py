@@ -29,15 +29,20 @@ sizes and repeats.
   time; peak memory of the main process and of the largest worker): the full corpus from an empty
   cache, a no-op rebuild, a new database from the cache, a rebuild after adding one document, and
   with --large the corpus replicated 3x, 10x and 50x (time should grow linearly, memory stay flat).
+  With --quick, OCR off and no document added, and the full build finds the PDFs as part 1 read them
+  in its cache (each PDF is read once per reader).
 - ``longline`` and ``web`` (pipeline/bench_faults.py): 10,000 amounts (40,000 with --large) on one
-  line against the same on lines of their own, the same for 0.33 MB (1.3 MB) of text, and the review
-  site under 500 requests (2,000) from 8 threads with 32,000-character URLs.
+  line against the same on lines of their own, the same for 0.33 MB (1.3 MB) of text (each a build in
+  this process, CPU seconds), and the review site under 500 requests (2,000) from 8 threads with
+  32,000-character URLs.
 - ``dask``: the corpus replicated 20x (``--times``), every document processed, built locally with
   --jobs N and on a LocalCluster of N worker processes (``--executor dask``), cluster start-up
   included; ``--repeat`` paired runs, and the ratio of each pair (the aim is at most 1.3).
 
 Times in-process are CPU seconds of this process (on a shared machine wall time mostly measures
-the other work); builds give both. Uses ../shared/realdocs when present. Nothing here is a test.
+the other work); builds give both. Each part ends with its wall time and its CPU seconds, those of
+this process (one thread at work: its wall time on a quiet machine) and of its children (builds, site).
+Uses ../shared/realdocs when present. Nothing here is a test.
 """
 
 from __future__ import annotations

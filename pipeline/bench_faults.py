@@ -1,7 +1,7 @@
 """Fault benchmarks of `make bench` (issue 10): long lines, and the review site under load.
 
-    python -m pipeline.bench --only longline   # one line of 40,000 amounts vs 40,000 lines; a 1.3 MB line
-    python -m pipeline.bench --only web        # 2,000 requests from 8 threads, and 32,000-character URLs
+    python -m pipeline.bench --only longline   # 10,000 amounts on one line vs on 10,000 lines (40,000 with --large)
+    python -m pipeline.bench --only web        # 500 requests (2,000 with --large) from 8 threads, 32,000-character URLs
 
 Nothing here is a test: it measures, and prints whether the targets of issue 10 are met (a long
 line no slower than 3x the same amounts on lines of their own; no errors and p95 under 1 s).
