@@ -29,15 +29,20 @@ sizes and repeats.
   time; peak memory of the main process and of the largest worker): the full corpus from an empty
   cache, a no-op rebuild, a new database from the cache, a rebuild after adding one document, and
   with --large the corpus replicated 3x, 10x and 50x (time should grow linearly, memory stay flat).
+  With --quick, OCR off and no document added, and the full build finds the PDFs as part 1 read them
+  in its cache (each PDF is read once per reader).
 - ``longline`` and ``web`` (pipeline/bench_faults.py): 10,000 amounts (40,000 with --large) on one
-  line against the same on lines of their own, the same for 0.33 MB (1.3 MB) of text, and the review
-  site under 500 requests (2,000) from 8 threads with 32,000-character URLs.
+  line against the same on lines of their own, the same for 0.33 MB (1.3 MB) of text (each a build in
+  this process, CPU seconds), and the review site under 500 requests (2,000) from 8 threads with
+  32,000-character URLs.
 - ``dask``: the corpus replicated 20x (``--times``), every document processed, built locally with
   --jobs N and on a LocalCluster of N worker processes (``--executor dask``), cluster start-up
   included; ``--repeat`` paired runs, and the ratio of each pair (the aim is at most 1.3).
 
 Times in-process are CPU seconds of this process (on a shared machine wall time mostly measures
-the other work); builds give both. Uses ../shared/realdocs when present. Nothing here is a test.
+the other work); builds give both. Each part ends with its wall time and its CPU seconds, those of
+this process (one thread at work: its wall time on a quiet machine) and of its children (builds, site).
+Uses ../shared/realdocs when present. Nothing here is a test.
 """
 
 from __future__ import annotations
@@ -110,10 +115,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--times", type=int, default=20, help="copies of the corpus in the Dask part")
     parser.add_argument("--child", nargs=4, metavar=("CORPUS", "DB", "JOBS", "CACHE"), help=argparse.SUPPRESS)
     parser.add_argument("--child-executor", default="local", help=argparse.SUPPRESS)
+    parser.add_argument("--child-rules", default="", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         corpus, db, jobs, cache = args.child
-        _child(corpus, db, jobs, cache, executor=args.child_executor)
+        _child(corpus, db, jobs, cache, executor=args.child_executor, rules=args.child_rules)
         return
     print(f"nhs-figures benchmark: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, jobs {args.jobs}")
     print(f"real documents from {REALDOCS}: {'yes' if REALDOCS.is_dir() else 'absent, corpus only'}\n")
@@ -124,15 +130,23 @@ def main(argv: list[str] | None = None) -> None:
                 continue
             w0, c0 = time.perf_counter(), _cpu()
             func(args)
-            print(f"   [{name}: {time.perf_counter() - w0:.0f} s wall, {_cpu() - c0:.0f} CPU s with its processes]\n")
-    wall, cpu = time.perf_counter() - t0, _cpu() - cpu0
-    print(f"benchmark finished in {wall:.0f} s (wall), {cpu:.0f} CPU s with its builds' processes")
+            wall, cpu = time.perf_counter() - w0, _cpu()
+            own, kids = cpu[0] - c0[0], cpu[1] - c0[1]
+            print(f"   [{name}: {wall:.0f} s wall, {own + kids:.0f} CPU s: {own:.0f} own, {kids:.0f} children]\n")
+    for folder in [*(db.parent for db in _BUILT), *(rules.parent for rules in _NO_OCR)]:
+        _remove(folder)  # the builds' database kept for the web part (not run with --quick), rules without OCR
+    wall, (own, kids) = time.perf_counter() - t0, _cpu()
+    own, kids = own - cpu0[0], kids - cpu0[1]
+    print(
+        f"benchmark finished in {wall:.0f} s (wall), {own + kids:.0f} CPU s: {own:.0f} in this process (one thread "
+        f"working at a time, so its wall time on a quiet machine), {kids:.0f} in its children (builds, site)"
+    )
 
 
-def _cpu() -> float:
-    """CPU seconds of this process and of the processes it waited for (the builds)."""
+def _cpu() -> tuple[float, float]:
+    """CPU seconds of this process, and of the processes it waited for (builds, the review site)."""
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
 
 
 # -- 1. PDF ingestion ---------------------------------------------------------------------------
@@ -507,12 +521,16 @@ class Run:
     worker_mb: float  # peak memory of the largest worker process (0 when none)
     failed: int
     summary: str
+    parsed: int = 0  # PDFs the build read (not from its cache)
 
 
-def run_build(corpus: Path, db: Path, jobs: int, cache: Path | None, executor: str = "local") -> Run:
-    """One build in its own process (as `python -m pipeline build`, through `build()`), measured."""
+def run_build(
+    corpus: Path, db: Path, jobs: int, cache: Path | None, executor: str = "local", rules: Path | None = None
+) -> Run:
+    """One build in its own process (as `python -m pipeline build`, through `build()`), measured; with
+    `rules`, that rules folder instead of rules/."""
     cmd = [sys.executable, "-m", "pipeline.bench", "--child", str(corpus), str(db), str(jobs), str(cache or "")]
-    cmd += ["--child-executor", executor]
+    cmd += ["--child-executor", executor, "--child-rules", str(rules or "")]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)
@@ -523,7 +541,7 @@ def run_build(corpus: Path, db: Path, jobs: int, cache: Path | None, executor: s
         out = json.loads(proc.stdout.strip().splitlines()[-1])
     except (json.JSONDecodeError, IndexError):
         return Run(seconds, cpu, 0, 0, -1, (proc.stderr.strip().splitlines() or ["no output"])[-1])
-    return Run(seconds, cpu, out["main_mb"], out["worker_mb"], out["failed"], out["summary"])
+    return Run(seconds, cpu, out["main_mb"], out["worker_mb"], out["failed"], out["summary"], out["parsed"])
 
 
 def _peak_mb() -> float:
@@ -538,9 +556,13 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _child(corpus: str, db: str, jobs: str, cache: str, executor: str = "local") -> None:
+def _child(corpus: str, db: str, jobs: str, cache: str, executor: str = "local", rules: str = "") -> None:
     """The measured side of `run_build`: build, then report peak memory as JSON on stdout."""
-    ctx = Context(options={"cache": cache or None})
+    ctx = (
+        Context(rules=Path(rules), options={"cache": cache or None})
+        if rules
+        else Context(options={"cache": cache or None})
+    )
     if executor == "dask":
         from pipeline.executors.dask import DaskExecutor
 
@@ -552,7 +574,8 @@ def _child(corpus: str, db: str, jobs: str, cache: str, executor: str = "local")
     # workers are forked (not exec'd) from this process, so their peaks are their own
     worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     summary = f"{report.documents} documents, {len(report.failed)} failed"
-    print(json.dumps({"main_mb": main_mb, "worker_mb": worker_mb, "failed": len(report.failed), "summary": summary}))
+    out = {"main_mb": main_mb, "worker_mb": worker_mb, "failed": len(report.failed), "summary": summary}
+    print(json.dumps({**out, "parsed": report.parsed}))
 
 
 @measurement("builds")
@@ -588,9 +611,20 @@ def _builds(tmp: Path, jobs: int, copies: tuple[int, ...], quick: bool = False) 
     corpus = _copy_corpus(CORPUS, entries, tmp / "corpus", 1)
     cache = tmp / "cache"
     db = tmp / "nhs.db"
-    _report("full build of corpus/ (empty cache)", run_build(corpus, db, jobs, cache), len(entries))
-    _report("no-op rebuild (nothing changed: kept)", run_build(corpus, db, jobs, cache), len(entries))
-    _report("new database, stages from the cache", run_build(corpus, tmp / "again.db", jobs, cache), len(entries))
+    # --quick: OCR off (as in the rest of a quick run; it is a third of the corpus build, the models' loading
+    # in each worker and three pages of one PDF, and the OCR part times it when not --quick)
+    rules = _rules_without_ocr() if quick else None
+    full = "full build of corpus/ (empty cache)"
+    if quick:  # the PDFs' lines as part 1 read them (same reader, OCR off): each PDF read once per reader
+        seeded = _seed_ingest_cache(cache, CORPUS, entries, _rules_without_ocr())
+        full = f"full build (OCR off, {seeded} PDFs from part 1)"
+    first = run_build(corpus, db, jobs, cache, rules=rules)
+    _report(full, first, len(entries))
+    if quick and first.parsed:
+        print(f"   ({first.parsed} PDFs read again by the build: part 1's reads were not found in its cache)")
+    _report("no-op rebuild (nothing changed: kept)", run_build(corpus, db, jobs, cache, rules=rules), len(entries))
+    again = run_build(corpus, tmp / "again.db", jobs, cache, rules=rules)
+    _report("new database, stages from the cache", again, len(entries))
     # the web part serves this database rather than building the corpus once more
     _BUILT.append(Path(tempfile.mkdtemp(prefix="nhs-figures-bench-db-")) / "nhs.db")
     shutil.copy(tmp / "again.db", _BUILT[-1])
@@ -614,6 +648,22 @@ def _builds(tmp: Path, jobs: int, copies: tuple[int, ...], quick: bool = False) 
         _remove(rep_cache)
         for name in (f"x{times}.db", f"x{times}-again.db"):
             (tmp / name).unlink(missing_ok=True)
+
+
+def _seed_ingest_cache(cache: Path, read_from: Path, entries: list[Entry], rules: Path) -> int:
+    """Put the PDFs of `entries` as part 1's default reader read them from `read_from` (OCR off) into the build's
+    ingest cache, under the key a build with `rules` looks for, so that --quick's build does not read them a second
+    time (the ingestion is part 1's measurement). Returns how many were put; a PDF part 1 did not read is read by
+    the build."""
+    from pipeline.cache import Cache, ingest_key, stage_versions
+
+    reader, versions, store, put = load_layout(rules).reader, stage_versions(rules), Cache(cache), 0
+    for e in entries:
+        doc = _READ.get((read_from / e.file, reader))
+        if e.media_type == "pdf" and doc is not None:
+            store.put("ingest", doc.sha256, ingest_key(versions, "pdf", e.meta.get("password")), doc)
+            put += 1
+    return put
 
 
 @measurement("dask", by_default=False)
