@@ -65,6 +65,9 @@ class AccountsRules(RuleModel):
     deficit_only: Pattern
     # the year of an annual report in its title, as a file name gives it (`annual report 2024 25`)
     report_year: Pattern
+    # a row's first cell written at the end of its label line (`Drug costs (...) 326,296`): the cells on
+    # the lines after it are the next columns' (period.column_year)
+    label_cell: Pattern | None = None
     # ordered: the first cue matching the nearest label line wins
     row_cues: list[RowCue] = Field(min_length=1)
     title_cues: list[RowCue] = Field(min_length=1)
@@ -79,6 +82,7 @@ class Compiled:
     date_cell: regex.Pattern[str]
     deficit_only: regex.Pattern[str]
     report_year: regex.Pattern[str]
+    label_cell: regex.Pattern[str] | None
     row_cues: tuple[tuple[RowCue, regex.Pattern[str]], ...]
     title_cues: tuple[tuple[RowCue, regex.Pattern[str]], ...]
 
@@ -98,6 +102,7 @@ def load_accounts(rules_dir: Path) -> Compiled | None:
         _compile(m.date_cell),
         _compile(m.deficit_only),
         _compile(m.report_year),
+        _compile(m.label_cell) if m.label_cell is not None else None,
         tuple((c, _compile(c.pattern)) for c in m.row_cues),
         tuple((c, _compile(c.pattern)) for c in m.title_cues),
     )
@@ -233,6 +238,26 @@ def column_years(lines: Lines, first: int, columns: int, rules: Compiled) -> lis
         if gap > rules.model.year_gap:
             break
     return list(reversed(run)) if len(run) == columns else []
+
+
+def row_column(lines: Lines, i: int, rules: Compiled) -> int | None:
+    """The column of the cell on line i when its row's first cell ends the row's label line (`Drug costs
+    (...) 326,296` / `301,554`: column 1), counting the row's cells on the lines between; None when the
+    label line holds no cell (the money table's header cell says the column)."""
+    if rules.label_cell is None:
+        return None
+    cells = 0
+    for j in _above(lines, i, rules.model.reach_lines):
+        t = lines[j]
+        if rules.number_cell.fullmatch(t):
+            cells += 1
+            if cells > rules.model.label_lines:
+                return None  # a column of cells, not one row's
+            continue
+        if rules.unit_cell.fullmatch(t) or rules.label_cell.search(t) is None:
+            return None
+        return cells + 1
+    return None
 
 
 def report_year(title: str, rules: Compiled) -> str | None:

@@ -654,6 +654,10 @@ class _Facts:
         if run is None:
             return None
         column, cells = run
+        # "Drug costs (...) 326,296" / "301,554": a row whose first cell ends its label line
+        shifted = acc.row_column(texts, a.mention.line_index, rules)
+        if shifted is not None and shifted < len(cells):
+            column = shifted
         if cells[0] not in self.column_periods:
             self.column_periods[cells[0]] = self._column_years(cells[0], len(cells), rules)
         found = self.column_periods[cells[0]]
