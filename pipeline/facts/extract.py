@@ -565,6 +565,10 @@ class _Facts:
             during = during if during is not None and during.end() <= a.start else None
             if during is not None:  # "During the year the Trust incurred expenditure of £4k" in annual accounts
                 return Period(self.accounts_year, "document", "period.during_year", (a.para, *during.span()))
+        if rules.relative_after is not None:
+            soon = rules.relative_after.match(text, a.end, clause[1])
+            if soon is not None:  # "... short by £191m in five years": no year named
+                return Period(None, "none", "period.relative", (a.para, *soon.span()))
         relative = rules.relative.search(text, clause[0], clause[1])
         if relative is not None:
             if self.annual and self.report_year and rules.this_year.search(text, clause[0], clause[1]):
@@ -584,6 +588,15 @@ class _Facts:
                 if _distance(text, h, amount) <= reach and not _aside(text, sent[0], h, a.start)
             ]
             before = sorted([*before, *months], key=lambda h: h.start)
+        # "... a deficit of £430m by 2019 – and despite cost-saving measures of £239m": a deadline before it
+        if rules.model.period.calendar_in_sentence:
+            calendars = [
+                h
+                for h in deadlines(text, sent[0], a.start, rules)
+                if not _aside(text, sent[0], h, a.start) and not self._contrast(text, h)
+            ]
+            if calendars:
+                before = sorted([*before, *calendars], key=lambda h: h.start)
         if rules.model.period.nearest_wins:
             # "... 2017-18 ... plans this year (April Board papers) to reduce ... by over £15m": the time
             # words nearest before the amount say its period; "this year" after a year names none
@@ -604,6 +617,9 @@ class _Facts:
             and rules.continues.search(text, sent[0], sent[1]) is not None
             and rules.relative.search(text, sent[0], sent[1]) is None  # "after ... last year (which ended ...)"
         )
+        listed = self._list_period(a)  # "... found that by 2028/29:" / "– If ..., ... £211bn"
+        if listed is not None:
+            return listed
         if p.runs_on or p.introduced or continues:
             carried = self._carried_period(a, continues)
             if carried is not None:
@@ -823,6 +839,34 @@ class _Facts:
 
     def _period_hit(self, a: Amount, hit: YearHit, source: str) -> Period:
         return Period(hit.value, source, hit.rule, (a.para, hit.start, hit.end))
+
+    def _list_period(self, a: Amount) -> Period | None:
+        """A list item's year: the year named last by the paragraph introducing its list ("... found that
+        by 2028/29:" / "– If productivity rises by 1%, NHS funding will need to be £211bn" / "– If ... 2%,
+        ... £198bn"), a deadline too, back over at most `list_items` items."""
+        pattern, p = self.rules.list_item, self.paras[a.para]
+        if pattern is None or p.table or pattern.match(p.text) is None:
+            return None
+        k = p.index
+        for _ in range(self.rules.model.period.list_items):
+            cur = self.paras[k]
+            if k == 0 or cur.heading or cur.table or pattern.match(cur.text) is None:
+                return None
+            if cur.introduced:
+                # the introducing sentence: the words after the paragraph's last sentence end
+                intro = self.paras[k - 1]
+                lo = sentence_of(intro, max(0, len(intro.text) - 1))[0]
+                hits = [
+                    *years(intro.text, lo, len(intro.text), self.rules),
+                    *deadlines(intro.text, lo, len(intro.text), self.rules),
+                ]
+                hits = [h for h in hits if not self._contrast(intro.text, h)]
+                if not hits:
+                    return None
+                h = max(hits, key=lambda h: h.start)
+                return Period(h.value, "paragraph", h.rule, (k - 1, h.start, h.end))
+            k -= 1
+        return None
 
     def _carried_period(self, a: Amount, continues: bool = False) -> Period | None:
         """A year named in the paragraph(s) just before, when this one continues them: it runs on, is
