@@ -41,6 +41,19 @@ def test_a_cell_after_a_row_label_ending_with_its_first_cell_is_the_next_column(
     assert flows[(27917, "275")]["period"] == "2023/24" and flows[(27915, "193")]["period"] == "2024/25"
 
 
+def test_a_year_over_a_group_of_columns_spans_them_to_the_groups_total(ltht):
+    """Staff costs (remuneration report, 2.5): "2024/25" / "2023/24" / "Permanent" / "Other" / "Total" /
+    "Total" / four `£000`: the first year spans Permanent, Other and Total, the second the last Total
+    (every cell had no period: two years over four columns)."""
+    f = facts_of(ltht, 18695, 18830, LTHT_META)
+    got = [
+        f[(n, t)]["period"] for n, t in ((18727, "906,651"), (18729, "43,274"), (18731, "949,925"), (18733, "868,369"))
+    ]
+    assert got == ["2024/25", "2024/25", "2024/25", "2023/24"]
+    assert f[(18727, "906,651")]["period_rule"] == "period.column_group"
+    assert f[(18823, "1,126,237")]["period"] == "2023/24" and f[(18821, "1,238,950")]["period"] == "2024/25"
+
+
 # -- calendar years and runs -------------------------------------------------------------------------
 
 

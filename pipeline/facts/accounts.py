@@ -68,6 +68,9 @@ class AccountsRules(RuleModel):
     # a row's first cell written at the end of its label line (`Drug costs (...) 326,296`): the cells on
     # the lines after it are the next columns' (period.column_year)
     label_cell: Pattern | None = None
+    # the label closing a group of columns under one year (`2024/25` over `Permanent` / `Other` / `Total`,
+    # `2023/24` over `Total`): a year spans the columns up to its group's last label (period.column_group)
+    group_end: Pattern | None = None
     # ordered: the first cue matching the nearest label line wins
     row_cues: list[RowCue] = Field(min_length=1)
     title_cues: list[RowCue] = Field(min_length=1)
@@ -83,6 +86,7 @@ class Compiled:
     deficit_only: regex.Pattern[str]
     report_year: regex.Pattern[str]
     label_cell: regex.Pattern[str] | None
+    group_end: regex.Pattern[str] | None
     row_cues: tuple[tuple[RowCue, regex.Pattern[str]], ...]
     title_cues: tuple[tuple[RowCue, regex.Pattern[str]], ...]
 
@@ -103,6 +107,7 @@ def load_accounts(rules_dir: Path) -> Compiled | None:
         _compile(m.deficit_only),
         _compile(m.report_year),
         _compile(m.label_cell) if m.label_cell is not None else None,
+        _compile(m.group_end) if m.group_end is not None else None,
         tuple((c, _compile(c.pattern)) for c in m.row_cues),
         tuple((c, _compile(c.pattern)) for c in m.title_cues),
     )
@@ -258,6 +263,38 @@ def row_column(lines: Lines, i: int, rules: Compiled) -> int | None:
             return None
         return cells + 1
     return None
+
+
+def column_groups(lines: Lines, first: int, columns: int, rules: Compiled) -> list[int]:
+    """The year cell over each of a run of `columns` header cells when fewer years than columns head groups
+    of columns labelled one a line between them and the header cells (`2024/25` / `2023/24` / `Permanent`
+    / `Other` / `Total` / `Total` / `£000` x 4): a group ends at each `group_end` label (`Total`), and there
+    must be as many groups as years; their year lines, one per column, left to right ([] when not so)."""
+    if rules.group_end is None:
+        return []
+    labels: list[int] = []
+    years: list[int] = []
+    for j in _above(lines, first, rules.model.reach_lines):
+        t = lines[j]
+        if rules.year_cell.fullmatch(t) or rules.date_cell.fullmatch(t):
+            if len(labels) != columns:
+                return []
+            years.append(j)
+            continue
+        if years or rules.unit_cell.fullmatch(t) or rules.number_cell.fullmatch(t) or len(labels) >= columns:
+            break
+        labels.append(j)
+    if not 1 < len(years) < columns:
+        return []
+    ends = [k for k, j in enumerate(reversed(labels)) if rules.group_end.fullmatch(lines[j])]
+    if len(ends) != len(years) or ends[-1] != columns - 1:
+        return []
+    out: list[int] = []
+    start = 0
+    for year, end in zip(reversed(years), ends, strict=True):
+        out.extend([year] * (end - start + 1))
+        start = end + 1
+    return out
 
 
 def report_year(title: str, rules: Compiled) -> str | None:

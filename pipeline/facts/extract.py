@@ -684,18 +684,23 @@ class _Facts:
     def _column_years(self, first: int, columns: int, rules: acc.Compiled) -> list[Period] | None:
         texts = self._texts()
         out: list[Period] = []
-        for i in acc.column_years(texts, first, columns, rules):
+        cells = acc.column_years(texts, first, columns, rules)
+        grouped = not cells
+        if grouped:  # `2024/25` over `Permanent` / `Other` / `Total`, `2023/24` over `Total`
+            cells = acc.column_groups(texts, first, columns, rules)
+        for i in cells:
             t = texts[i]
             found = years(t, 0, len(t), self.rules) or month_years(t, 0, len(t), self.rules)
             if not found:
                 return None
             rule = "period.column_date" if found[0].rule == "period.month" else "period.column_year"
+            rule = "period.column_group" if grouped else rule
             out.append(self._line_period(found[0].value, rule, (i, found[0].start, found[0].end), "column_header"))
         if not out:
             return None
         values = [p.value for p in out]
         year = self.report_year or acc.report_year(self.title, rules)
-        if self.annual and year and len(values) > 1 and values != _counting_down(year, values):
+        if not grouped and self.annual and year and len(values) > 1 and values != _counting_down(year, values):
             # a misprint: an annual report's columns are its year and the years before it
             expected = _years_before(year, len(values))
             if set(values) <= set(expected) and values != expected:
