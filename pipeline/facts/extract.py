@@ -278,6 +278,7 @@ class _Facts:
         self.year_hits: dict[tuple[int, int, int], list[YearHit]] = {}
         self.earlier_hits: dict[tuple[int, int, int], list[YearHit]] = {}
         self.during_hits: dict[tuple[int, int, int], regex.Match[str] | None] = {}
+        self.sentence_deadlines: dict[tuple[int, int, int], list[YearHit]] = {}
         self.headings = [q.index for q in paras if q.heading]
         self.place_of: dict[int, bool] = {}
         self.para_of_number: dict[int, int] = {}
@@ -590,10 +591,15 @@ class _Facts:
             before = sorted([*before, *months], key=lambda h: h.start)
         # "... a deficit of £430m by 2019 – and despite cost-saving measures of £239m": a deadline before it
         if rules.model.period.calendar_in_sentence:
+            key = (a.para, *sent)
+            if key not in self.sentence_deadlines:  # found once per sentence
+                if len(self.sentence_deadlines) > 64:
+                    self.sentence_deadlines.clear()
+                self.sentence_deadlines[key] = deadlines(text, sent[0], sent[1], rules)
             calendars = [
                 h
-                for h in deadlines(text, sent[0], a.start, rules)
-                if not _aside(text, sent[0], h, a.start) and not self._contrast(text, h)
+                for h in self.sentence_deadlines[key]
+                if h.end <= a.start and not _aside(text, sent[0], h, a.start) and not self._contrast(text, h)
             ]
             if calendars:
                 before = sorted([*before, *calendars], key=lambda h: h.start)

@@ -48,7 +48,7 @@ def years(text: str, start: int, end: int, rules: Compiled) -> list[YearHit]:
         if value:
             out.append(YearHit(value, m.start(), m.end(), "period.april_to_march"))
             taken.append(m.span())
-    if rules.years_to is not None:
+    if rules.years_to is not None and text.find("years", start, end) >= 0:
         # "over the four years to 2014-15": the run of that many years ending with the one named
         for m in rules.years_to.finditer(text, start, end):
             last = _fy(m.group(2), m.group(3))
