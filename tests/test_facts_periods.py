@@ -81,7 +81,11 @@ def test_list_items_take_the_year_of_the_paragraph_introducing_them(shared):
     """Commons Library: "... projected NHS funding needs ... and found that by 2028/29:" / "– If productivity
     rises by 1%, NHS funding will need to be £211bn" / "– If productivity rises by 2%, ... £198bn": both
     2028/29 (were 2025/26, the budget year named before the deadline, and none)."""
-    lines = (shared / "realdocs" / "commons-library-cbp10313-nhs-productivity-2025-07.md").read_text().split("\n")
+    lines = (
+        (shared / "realdocs" / "commons-library-cbp10313-nhs-productivity-2025-07.md")
+        .read_text(encoding="utf-8")
+        .split("\n")
+    )
     f = facts_of(lines, 625, 641)
     assert f[(631, "£211bn")]["period"] == "2028/29" and f[(635, "£198bn")]["period"] == "2028/29"
     assert f[(625, "£177bn")]["period"] == "2024/25" and f[(625, "£183bn")]["period"] == "2025/26"
