@@ -63,6 +63,12 @@ class AccountsRules(RuleModel):
     deficit_only: FoldRegex
     # the year of an annual report in its title, as a file name gives it (`annual report 2024 25`)
     report_year: FoldRegex
+    # a row's first cell written at the end of its label line (`Drug costs (...) 326,296`): the cells on
+    # the lines after it are the next columns' (period.column_year)
+    label_cell: FoldRegex | None = None
+    # the label closing a group of columns under one year (`2024/25` over `Permanent` / `Other` / `Total`,
+    # `2023/24` over `Total`): a year spans the columns up to its group's last label (period.column_group)
+    group_end: FoldRegex | None = None
     # ordered: the first cue matching the nearest label line wins
     row_cues: list[RowCue] = Field(min_length=1)
     title_cues: list[RowCue] = Field(min_length=1)
@@ -203,6 +209,58 @@ def column_years(lines: Lines, first: int, columns: int, rules: AccountsRules) -
         if gap > rules.year_gap:
             break
     return list(reversed(run)) if len(run) == columns else []
+
+
+def row_column(lines: Lines, i: int, rules: AccountsRules) -> int | None:
+    """The column of the cell on line i when its row's first cell ends the row's label line (`Drug costs
+    (...) 326,296` / `301,554`: column 1), counting the row's cells on the lines between; None when the
+    label line holds no cell (the money table's header cell says the column)."""
+    if rules.label_cell is None:
+        return None
+    cells = 0
+    for j in _above(lines, i, rules.reach_lines):
+        t = lines[j]
+        if rules.number_cell.fullmatch(t):
+            cells += 1
+            if cells > rules.label_lines:
+                return None  # a column of cells, not one row's
+            continue
+        if rules.unit_cell.fullmatch(t) or rules.label_cell.search(t) is None:
+            return None
+        return cells + 1
+    return None
+
+
+def column_groups(lines: Lines, first: int, columns: int, rules: AccountsRules) -> list[int]:
+    """The year cell over each of a run of `columns` header cells when fewer years than columns head groups
+    of columns labelled one a line between them and the header cells (`2024/25` / `2023/24` / `Permanent`
+    / `Other` / `Total` / `Total` / `£000` x 4): a group ends at each `group_end` label (`Total`), and there
+    must be as many groups as years; their year lines, one per column, left to right ([] when not so)."""
+    if rules.group_end is None:
+        return []
+    labels: list[int] = []
+    years: list[int] = []
+    for j in _above(lines, first, rules.reach_lines):
+        t = lines[j]
+        if rules.year_cell.fullmatch(t) or rules.date_cell.fullmatch(t):
+            if len(labels) != columns:
+                return []
+            years.append(j)
+            continue
+        if years or rules.unit_cell.fullmatch(t) or rules.number_cell.fullmatch(t) or len(labels) >= columns:
+            break
+        labels.append(j)
+    if not 1 < len(years) < columns:
+        return []
+    ends = [k for k, j in enumerate(reversed(labels)) if rules.group_end.fullmatch(lines[j])]
+    if len(ends) != len(years) or ends[-1] != columns - 1:
+        return []
+    out: list[int] = []
+    start = 0
+    for year, end in zip(reversed(years), ends, strict=True):
+        out.extend([year] * (end - start + 1))
+        start = end + 1
+    return out
 
 
 def report_year(title: str, rules: AccountsRules) -> str | None:

@@ -278,6 +278,7 @@ class _Facts:
         self.year_hits: dict[tuple[int, int, int], list[YearHit]] = {}
         self.earlier_hits: dict[tuple[int, int, int], list[YearHit]] = {}
         self.during_hits: dict[tuple[int, int, int], regex.Match[str] | None] = {}
+        self.sentence_deadlines: dict[tuple[int, int, int], list[YearHit]] = {}
         self.headings = [q.index for q in paras if q.heading]
         self.place_of: dict[int, bool] = {}
         self.para_of_number: dict[int, int] = {}
@@ -565,6 +566,10 @@ class _Facts:
             during = during if during is not None and during.end() <= a.start else None
             if during is not None:  # "During the year the Trust incurred expenditure of £4k" in annual accounts
                 return Period(self.accounts_year, "document", "period.during_year", (a.para, *during.span()))
+        if rules.relative_after is not None:
+            soon = rules.relative_after.match(text, a.end, clause[1])
+            if soon is not None:  # "... short by £191m in five years": no year named
+                return Period(None, "none", "period.relative", (a.para, *soon.span()))
         relative = rules.relative.search(text, clause[0], clause[1])
         if relative is not None:
             if self.annual and self.report_year and rules.this_year.search(text, clause[0], clause[1]):
@@ -584,6 +589,20 @@ class _Facts:
                 if _distance(text, h, amount) <= reach and not _aside(text, sent[0], h, a.start)
             ]
             before = sorted([*before, *months], key=lambda h: h.start)
+        # "... a deficit of £430m by 2019 – and despite cost-saving measures of £239m": a deadline before it
+        if rules.model.period.calendar_in_sentence:
+            key = (a.para, *sent)
+            if key not in self.sentence_deadlines:  # found once per sentence
+                if len(self.sentence_deadlines) > 64:
+                    self.sentence_deadlines.clear()
+                self.sentence_deadlines[key] = deadlines(text, sent[0], sent[1], rules)
+            calendars = [
+                h
+                for h in self.sentence_deadlines[key]
+                if h.end <= a.start and not _aside(text, sent[0], h, a.start) and not self._contrast(text, h)
+            ]
+            if calendars:
+                before = sorted([*before, *calendars], key=lambda h: h.start)
         if rules.model.period.nearest_wins:
             # "... 2017-18 ... plans this year (April Board papers) to reduce ... by over £15m": the time
             # words nearest before the amount say its period; "this year" after a year names none
@@ -604,6 +623,9 @@ class _Facts:
             and rules.continues.search(text, sent[0], sent[1]) is not None
             and rules.relative.search(text, sent[0], sent[1]) is None  # "after ... last year (which ended ...)"
         )
+        listed = self._list_period(a)  # "... found that by 2028/29:" / "– If ..., ... £211bn"
+        if listed is not None:
+            return listed
         if p.runs_on or p.introduced or continues:
             carried = self._carried_period(a, continues)
             if carried is not None:
@@ -654,6 +676,10 @@ class _Facts:
         if run is None:
             return None
         column, cells = run
+        # "Drug costs (...) 326,296" / "301,554": a row whose first cell ends its label line
+        shifted = acc.row_column(texts, a.mention.line_index, rules)
+        if shifted is not None and shifted < len(cells):
+            column = shifted
         if cells[0] not in self.column_periods:
             self.column_periods[cells[0]] = self._column_years(cells[0], len(cells), rules)
         found = self.column_periods[cells[0]]
@@ -664,18 +690,23 @@ class _Facts:
     def _column_years(self, first: int, columns: int, rules: acc.AccountsRules) -> list[Period] | None:
         texts = self._texts()
         out: list[Period] = []
-        for i in acc.column_years(texts, first, columns, rules):
+        cells = acc.column_years(texts, first, columns, rules)
+        grouped = not cells
+        if grouped:  # `2024/25` over `Permanent` / `Other` / `Total`, `2023/24` over `Total`
+            cells = acc.column_groups(texts, first, columns, rules)
+        for i in cells:
             t = texts[i]
             found = years(t, 0, len(t), self.rules) or month_years(t, 0, len(t), self.rules)
             if not found:
                 return None
             rule = "period.column_date" if found[0].rule == "period.month" else "period.column_year"
+            rule = "period.column_group" if grouped else rule
             out.append(self._line_period(found[0].value, rule, (i, found[0].start, found[0].end), "column_header"))
         if not out:
             return None
         values = [p.value for p in out]
         year = self.report_year or acc.report_year(self.title, rules)
-        if self.annual and year and len(values) > 1 and values != _counting_down(year, values):
+        if not grouped and self.annual and year and len(values) > 1 and values != _counting_down(year, values):
             # a misprint: an annual report's columns are its year and the years before it
             expected = _years_before(year, len(values))
             if set(values) <= set(expected) and values != expected:
@@ -819,6 +850,34 @@ class _Facts:
 
     def _period_hit(self, a: Amount, hit: YearHit, source: str) -> Period:
         return Period(hit.value, source, hit.rule, (a.para, hit.start, hit.end))
+
+    def _list_period(self, a: Amount) -> Period | None:
+        """A list item's year: the year named last by the paragraph introducing its list ("... found that
+        by 2028/29:" / "– If productivity rises by 1%, NHS funding will need to be £211bn" / "– If ... 2%,
+        ... £198bn"), a deadline too, back over at most `list_items` items."""
+        pattern, p = self.rules.list_item, self.paras[a.para]
+        if pattern is None or p.table or pattern.match(p.text) is None:
+            return None
+        k = p.index
+        for _ in range(self.rules.model.period.list_items):
+            cur = self.paras[k]
+            if k == 0 or cur.heading or cur.table or pattern.match(cur.text) is None:
+                return None
+            if cur.introduced:
+                # the introducing sentence: the words after the paragraph's last sentence end
+                intro = self.paras[k - 1]
+                lo = sentence_of(intro, max(0, len(intro.text) - 1))[0]
+                hits = [
+                    *years(intro.text, lo, len(intro.text), self.rules),
+                    *deadlines(intro.text, lo, len(intro.text), self.rules),
+                ]
+                hits = [h for h in hits if not self._contrast(intro.text, h)]
+                if not hits:
+                    return None
+                h = max(hits, key=lambda h: h.start)
+                return Period(h.value, "paragraph", h.rule, (k - 1, h.start, h.end))
+            k -= 1
+        return None
 
     def _carried_period(self, a: Amount, continues: bool = False) -> Period | None:
         """A year named in the paragraph(s) just before, when this one continues them: it runs on, is

@@ -114,6 +114,18 @@ class PeriodRules(RuleModel):
     lookback_months: bool = False
     dating_month: Pattern | None = None
     lookback_calendar: bool = False
+    # a deadline (`calendar`) before an amount anywhere in its sentence, not only within calendar_max_words
+    calendar_in_sentence: bool = False
+    # "over the four years to 2014-15": a run of financial years ending with the one named
+    years_to: Pattern | None = None
+    # a list item (`– If productivity rises by 1%, ... £211bn`) after the paragraph introducing its list
+    # ("... found that by 2028/29:"), at most `list_items` items back: the year of that paragraph
+    list_item: Pattern | None = None
+    list_items: int = Field(default=0, ge=0)
+    # "... short by £191m in five years": time words right after an amount naming no year
+    relative_after: Pattern | None = None
+    # words before a year that make it a reference, not a period ("Item 2025-26 (35)" of minutes)
+    reference_before: Pattern | None = None
 
 
 class BackReference(RuleModel):
@@ -224,6 +236,10 @@ class Compiled:
         self.dating_month = _compile(p.dating_month) if p.dating_month else None
         self.during_year = _compile(p.during_year) if p.during_year else None
         self.title_year = _compile(p.title_year) if p.title_year else None
+        self.years_to = _compile(p.years_to) if p.years_to else None
+        self.list_item = _compile(p.list_item) if p.list_item else None
+        self.relative_after = _compile(p.relative_after) if p.relative_after else None
+        self.reference_before = _compile(p.reference_before) if p.reference_before else None
         self.head_breaks = _compile(m.head_breaks) if m.head_breaks else None
         self.back_references = [(b, _compile(b.pattern)) for b in s.back_references]
         self.reference_names = {b.id: _compile(b.names, case=True) for b in s.back_references if b.names}

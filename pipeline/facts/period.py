@@ -48,6 +48,16 @@ def years(text: str, start: int, end: int, rules: Compiled) -> list[YearHit]:
         if value:
             out.append(YearHit(value, m.start(), m.end(), "period.april_to_march"))
             taken.append(m.span())
+    if rules.years_to is not None and text.find("years", start, end) >= 0:
+        # "over the four years to 2014-15": the run of that many years ending with the one named
+        for m in rules.years_to.finditer(text, start, end):
+            last = _fy(m.group(2), m.group(3))
+            count = _count(m.group(1))
+            if last and count and free(*m.span()):
+                first = int(last[:4]) - count + 1
+                value = f"{first}/{(first + 1) % 100:02d}-{last}"
+                out.append(YearHit(value, m.start(), m.end(), "period.years_to"))
+                taken.append(m.span())
     for m in rules.financial_year.finditer(text, start, end):
         value = _fy(m.group(1), m.group(2))
         if value and free(*m.span()):
@@ -58,7 +68,22 @@ def years(text: str, start: int, end: int, rules: Compiled) -> list[YearHit]:
             y2 = int(m.group(1))
             out.append(YearHit(f"{2000 + y2 - 1}/{y2:02d}", m.start(), m.end(), "period.fy_short"))
             taken.append(m.span())
+    if out and rules.reference_before is not None:
+        # "Item 2025-26 (35)": the number of a minute, not a year any amount is for
+        ref = rules.reference_before
+        out = [h for h in out if ref.search(text, max(0, h.start - 20), h.start) is None]
     return sorted(out, key=lambda h: h.start)
+
+
+_COUNTS = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def _count(word: str) -> int | None:
+    """`four` or `4` -> 4 (two to ten years)."""
+    w = word.lower()
+    if w in _COUNTS:
+        return _COUNTS.index(w) + 2
+    return int(w) if w.isdigit() and 2 <= int(w) <= 10 else None
 
 
 def calendar_years(text: str, start: int, end: int, rules: Compiled, amount_end: int) -> list[YearHit]:
