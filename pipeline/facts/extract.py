@@ -39,7 +39,7 @@ from pipeline.facts.period import (
     years,
 )
 from pipeline.facts.spending import is_spending_list, lead_body, list_month, payment_date
-from pipeline.facts.subject import BodyRef, Known
+from pipeline.facts.subject import BodyRef, Known, title_page_text
 from pipeline.model import Document, Mention, mention_id
 from pipeline.normalise import NormLine
 
@@ -128,6 +128,7 @@ def extract_facts(
     doc_body = _document_body(document, rules, named_in, bodies, lookup)
     facts = _Facts(document, lines, paras, refs, rules, lookup, doc_body, site_of)
     facts.accounts, facts.para_of = accounts, para_of
+    facts.title_page = _title_page_body(document, rules, named_in)
     for a in amounts:
         facts.amounts_in.setdefault(a.para, []).append(a)
     rows = []
@@ -223,7 +224,20 @@ def _document_body(
         known = lead_body(str(document.meta.get("title") or ""), exact, words)
         if known is not None and known.type in rules.model.subject.document_types:
             return known, "title"
+    known = _title_page_body(document, rules, lookup)
+    if known is not None and known.type in rules.model.subject.document_types:
+        return known, "title_page"
     return _self_named(document, rules, bodies)
+
+
+def _title_page_body(document: Document, rules: Compiled, named_in: Lookup) -> Known | None:
+    """The body a document with no publisher names first on its title page or in its running heads
+    (`subject.title_page`): "The Leeds Teaching Hospitals NHS Trust Annual Report and Accounts"."""
+    tp = rules.model.subject.title_page
+    if tp is None or rules.title_page_markup is None or document.meta.get("publisher"):
+        return None
+    text = title_page_text(document, tp.lines, tp.max_chars, rules.title_page_markup)
+    return named_in(text) if text else None
 
 
 def _self_named(document: Document, rules: Compiled, bodies: Sequence[Mention]) -> tuple[Known, str] | None:
@@ -306,6 +320,8 @@ class _Facts:
         self.label_memo: dict[tuple[int, bool], acc.Hit | None] = {}
         self.para_of: dict[int, int] = {}
         self.line_index: dict[tuple[int | None, int], int] = {}
+        self.title_page: Known | None = None  # the body a document with no publisher names on its title page
+        self.national: tuple[Subject | None] | None = None  # `_national_document`, found once
 
     # -- measure ----------------------------------------------------------------------------------
 
@@ -972,6 +988,8 @@ class _Facts:
         if field in self.document.meta:
             return str(self.document.meta.get(field))
         known = self.doc_body[0] if self.doc_body is not None else None
+        if field == "title_page":
+            return f"{known.name if known else ''} (the document's own body: no publisher; named on its title page)"
         return (
             f"{known.name if known else ''} (the document's own body: no publisher; the body it names most"
             " of the type it calls 'the Trust', 'the CCG')"
@@ -980,11 +998,18 @@ class _Facts:
     def _national_document(self) -> Subject | None:
         """A paper of the national bodies that run the NHS (its publisher, else title, says so) speaks of
         the health service as a whole where no body is named: subject `NHS`, no body row."""
+        if self.national is None:
+            self.national = (self._read_national_document(),)
+        return self.national[0]
+
+    def _read_national_document(self) -> Subject | None:
         pattern = self.rules.national_documents
         if pattern is None:
             return None
-        for name in self.rules.model.subject.document_fields:
-            value = str(self.document.meta.get(name) or "")
+        values = [str(self.document.meta.get(name) or "") for name in self.rules.model.subject.document_fields]
+        if self.title_page is not None:  # no publisher: the body its title page or running heads name
+            values.append(self.title_page.name)
+        for value in values:
             if value and pattern.search(value):
                 return Subject(
                     None, self.rules.model.subject.whole_service.name, "subject.national_document", words=value

@@ -154,6 +154,12 @@ class SelfReference(RuleModel):
     types: dict[str, Pattern] = Field(min_length=1)  # type of body -> the words its own papers call it
 
 
+class TitlePage(RuleModel):
+    lines: int = Field(ge=1)  # the first non-blank lines read as the title page
+    max_chars: int = Field(ge=1)  # longer lines are prose, not a title page's
+    markup: Pattern  # taken out before the bodies are looked for (Markdown emphasis, escapes)
+
+
 class SubjectRules(RuleModel):
     back_references: list[BackReference]
     whole_service: WholeService
@@ -174,6 +180,7 @@ class SubjectRules(RuleModel):
     document_fields: list[Literal["publisher", "title", "author"]]
     document_types: list[str]
     self_reference: SelfReference | None = None
+    title_page: TitlePage | None = None
     title_lead_words: int = Field(default=0, ge=0)
 
 
@@ -254,6 +261,7 @@ class Compiled:
         self.group_before = _compile(s.group_before) if s.group_before else None
         self.national_documents = _compile(s.national_documents) if s.national_documents else None
         self.place_types = [(t, _compile(t.pattern)) for t in s.place_types]
+        self.title_page_markup = _compile(s.title_page.markup) if s.title_page else None
         self.self_reference = (
             _compile("|".join(f"(?P<{t}>{p})" for t, p in s.self_reference.types.items()), case=True)
             if s.self_reference

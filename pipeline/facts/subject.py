@@ -9,6 +9,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import regex
+
 from pipeline.model import Document, Line
 
 
@@ -82,3 +84,26 @@ def _known(body: Any) -> Known:
     rec = body.record()
     rec["aliases"] = []
     return Known(body.id, body.name, body.type, tuple(sorted(rec.items())))
+
+
+def title_page_text(document: Document, lines: int, max_chars: int, markup: regex.Pattern[str]) -> str:
+    """The words of a document's title page and running heads, for finding whose paper it is when it has no
+    publisher: its first `lines` non-blank lines of at most `max_chars` characters (a PDF: of its first page),
+    then the distinct texts of its running heads (a PDF's header lines), with `markup` (a compiled pattern)
+    taken out and spaces closed up ("**The Leeds ** / **Teaching Hospitals** / **NHS Trust**": "The Leeds
+    Teaching Hospitals NHS Trust")."""
+    first: list[str] = []
+    heads: dict[str, None] = {}
+    for line in document.lines:
+        if line.role == "header":
+            heads.setdefault(line.text.strip(), None)
+            continue
+        if len(first) >= lines or (line.page is not None and line.page > 1):
+            if line.page is None:
+                break
+            continue
+        text = line.text.strip()
+        if text and len(text) <= max_chars:
+            first.append(text)
+    words = " ".join([*first, *list(heads)[:lines]])
+    return " ".join(markup.sub(" ", words).split())
