@@ -8,6 +8,7 @@ sentencizer (the one the bodies pipeline uses, on `spacy.blank("en")`); table ro
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
@@ -30,7 +31,7 @@ class Paragraph:
     runs_on: bool = False  # the paragraph before it did not end: this one continues it
     introduced: bool = False  # the paragraph before it ends with ':' (it introduces this one)
     section: int | None = None  # index of the heading paragraph above it
-    sentences: dict[tuple[int, int], list[tuple[int, int]]] = field(default_factory=dict)  # on demand
+    sentences: dict[tuple[int, int], list[tuple[int, int]]] = field(default_factory=dict)  # found (sentence_of)
     stretches: dict[int, list[int]] = field(default_factory=dict)  # window -> cuts (sentence_of), on demand
 
     def at(self, line_index: int, offset: int) -> int:
@@ -197,23 +198,18 @@ def _sentencizer() -> tuple[object, frozenset[str], str]:
 
 
 def sentences(p: Paragraph, lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
-    """The sentences of p.text[lo:hi] as (start, end) offsets of the text (spaCy's sentencizer)."""
+    """The sentences of p.text[lo:hi] as (start, end) offsets of the text (spaCy's sentencizer on the
+    whole text; `sentence_of` gives the same sentence reading only the words around an offset)."""
     hi = len(p.text) if hi is None else hi
-    if (lo, hi) in p.sentences:
-        return p.sentences[(lo, hi)]
     nlp, ends, ends_text = _sentencizer()
     chunk = p.text[lo:hi]
     if p.table or hi - lo < 3 or ends.isdisjoint(chunk.rstrip(ends_text)):
-        # one sentence: the sentencizer starts one only at a word after a sentence end, and this text
-        # has none, or only at its very end (most paragraphs that hold money are one sentence)
-        out = [(lo, hi)]
-    else:
-        doc = nlp(chunk)  # type: ignore[operator]
-        spans = [(lo + s.start_char, lo + s.end_char) for s in doc.sents]
-        # a sentence runs to the next one's start, so every offset of the text is in one sentence
-        out = [(lo if k == 0 else s, spans[k + 1][0] if k + 1 < len(spans) else hi) for k, (s, _) in enumerate(spans)]
-    p.sentences[(lo, hi)] = out or [(lo, hi)]
-    return p.sentences[(lo, hi)]
+        return [(lo, hi)]
+    doc = nlp(chunk)  # type: ignore[operator]
+    spans = [(lo + s.start_char, lo + s.end_char) for s in doc.sents]
+    # a sentence runs to the next one's start, so every offset of the text is in one sentence
+    out = [(lo if k == 0 else s, spans[k + 1][0] if k + 1 < len(spans) else hi) for k, (s, _) in enumerate(spans)]
+    return out or [(lo, hi)]
 
 
 def sentence_of(p: Paragraph, pos: int, window: int = 600) -> tuple[int, int]:
@@ -225,10 +221,70 @@ def sentence_of(p: Paragraph, pos: int, window: int = 600) -> tuple[int, int]:
         k = max(bisect_right(cuts, pos) - 1, 0)
         lo = cuts[max(k - 1, 0)]
         hi = cuts[k + 2] - 1 if k + 2 < len(cuts) else len(p.text)
-    for s, e in sentences(p, lo, hi):
+    found = p.sentences.get((lo, hi))
+    if found is None:
+        found = p.sentences[(lo, hi)] = _sentences(p, lo, hi)
+    for s, e in found:
         if s <= pos < e:
             return s, e
     return lo, hi
+
+
+# a run of non-space characters that is not all ASCII letters and digits: the only words whose tokens
+# spaCy's sentencizer must see (a word of letters and digits is a token that is no punctuation)
+_NOT_PLAIN = re.compile(r"\S*[^\sA-Za-z0-9]\S*")
+
+
+def _sentences(p: Paragraph, lo: int, hi: int) -> list[tuple[int, int]]:
+    """`sentences(p, lo, hi)`, with spaCy's tokenizer given only the words that are not letters and digits.
+
+    spaCy's tokenizer cuts the text at whitespace (one space after a word is part of that word's token,
+    other whitespace a token of its own) and tokenizes each word alone; its sentencizer starts a sentence
+    at the first token after a sentence end (`.`, `!`, `?`, ...) that is no punctuation. A word of ASCII
+    letters and digits holds no punctuation, so its tokens are not needed: the words that are not (most
+    words of prose are) are tokenized together, joined by single spaces, and the sentencizer's rule is run
+    over their tokens and the words and whitespace between them."""
+    nlp, ends, ends_text = _sentencizer()
+    text = p.text
+    if p.table or hi - lo < 3 or ends.isdisjoint(text[lo:hi].rstrip(ends_text)):
+        # one sentence: the sentencizer starts one only at a word after a sentence end, and this text
+        # has none, or only at its very end (most paragraphs that hold money are one sentence)
+        return [(lo, hi)]
+    words = [m.span() for m in _NOT_PLAIN.finditer(text, lo, hi)]
+    doc = nlp.tokenizer(" ".join([text[a:b] for a, b in words]))  # type: ignore[attr-defined]
+    joined = list(itertools.accumulate((b - a + 1 for a, b in words), initial=0))  # each word's start there
+    starts = [lo]
+    seen = False  # a sentence end seen, and no token since that starts a sentence
+    k = -1
+    for token in doc:
+        idx = token.idx
+        while idx >= joined[k + 1]:  # the token is the next word's: only whitespace and plain words between
+            k += 1
+            if seen and k:
+                gap = _gap_start(text, words[k - 1][1], words[k][0])
+                if gap is not None:
+                    starts.append(gap)
+                    seen = False
+        if token.text in ends:
+            seen = True
+        elif seen and not token.is_punct:
+            starts.append(words[k][0] + idx - joined[k])
+            seen = False
+    if seen:
+        gap = _gap_start(text, words[-1][1], hi)
+        if gap is not None:
+            starts.append(gap)
+    return [(s, starts[j + 1] if j + 1 < len(starts) else hi) for j, s in enumerate(starts)]
+
+
+def _gap_start(text: str, end: int, nxt: int) -> int | None:
+    """The first token's start in text[end:nxt] (whitespace and plain words after a word ending at `end`),
+    None when there is none: one space after the word is part of its token, other whitespace a token."""
+    if end >= nxt:
+        return None
+    if text[end] != " ":
+        return end
+    return end + 1 if end + 1 < nxt else None
 
 
 def _stretches(p: Paragraph, window: int) -> list[int]:
