@@ -30,6 +30,17 @@ def read(name: str, folder: Path = HARD, rules: Path | None = None, **meta: obje
     return ingest(folder, entry, rules=rules) if rules else ingest(folder, entry)
 
 
+def read_first(corpus: Path) -> None:
+    """Each PDF of `corpus` read through the session cache (`ingested`) before a build of it with `--cache`:
+    under the lock every test's `ingested` takes, so a PDF another worker is reading (test_pdf_layout's
+    Federal Register paper, test_ocr's scans) is waited for, not read (and OCR'd) a second time, and no
+    reading is given up at the build's time limit per document on a loaded machine. The build then
+    finds each reading in the cache under its own key, as it does any document another test has read."""
+    if shared_cache() is not None:
+        for pdf in sorted(corpus.glob("*.pdf")):
+            ingested(corpus, pdf.name)
+
+
 def reasons(doc: Document) -> list[tuple[str, str, int | None]]:
     return [(p.reason, p.severity, p.page) for p in doc.problems]
 
@@ -168,6 +179,7 @@ def test_bad_pdfs_never_stop_the_others_and_each_problem_is_a_row(tmp_path):
         shutil.copy(HARD / name, corpus / name)
     shutil.copy(CORPUS / "004_bd442f22357b032f.txt", corpus / "news.txt")
     db_path = tmp_path / "out.db"
+    read_first(corpus)
     cache = ["--cache", session_cache] if (session_cache := shared_cache()) else []  # the PDFs are read once
     result = CliRunner().invoke(cli, ["build", "--corpus", str(corpus), "--db", str(db_path), "--jobs", "2", *cache])
     assert result.exit_code == 1, result.output
@@ -224,6 +236,7 @@ def test_every_hard_pdf_of_shared_builds_together_each_with_an_outcome(shared, t
         shutil.copy(pdf, corpus / pdf.name)
     db_path = tmp_path / "hard.db"
     # the session's stage cache: test_pdf_layout, test_ocr and the tests above read some of these PDFs too
+    read_first(corpus)
     cache = ["--cache", session_cache] if (session_cache := shared_cache()) else []
     result = CliRunner().invoke(
         cli, ["build", "--corpus", str(corpus), "--db", str(db_path), "--jobs", "1", "-q", *cache]
