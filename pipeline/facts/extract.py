@@ -295,7 +295,7 @@ class _Facts:
         self.sentence_deadlines: dict[tuple[int, int, int], list[YearHit]] = {}
         self.headings = [q.index for q in paras if q.heading]
         self.place_of: dict[int, bool] = {}
-        self.para_of_number: dict[int, int] = {}
+        self.para_of_line: dict[int, int] = {}  # line index -> its paragraph
         self.title_measure: dict[int, Decision | None] = {}
         self.title_period: dict[int, Period | None] = {}
         self.by_para: dict[int, list[BodyRef]] = {}
@@ -476,12 +476,12 @@ class _Facts:
     def _header_para(self, a: Amount) -> Paragraph:
         """A table cell's header row (its paragraph), where the table's title is looked for above: the
         labels of the rows between are no title."""
-        number = a.mention.values.get("header_line")
-        if number is None:
+        li = self._header_index(a)  # by page and line: a PDF's lines are numbered from 1 on every page
+        if li is None:
             return self.paras[a.para]
-        if not self.para_of_number:
-            self.para_of_number = {self.document.lines[li].number: q.index for q in self.paras for li in q.lines}
-        k = self.para_of_number.get(number)
+        if not self.para_of_line:
+            self.para_of_line = {j: q.index for q in self.paras for j in q.lines}
+        k = self.para_of_line.get(li)
         return self.paras[a.para if k is None else k]
 
     def _titles_of(self, p: Paragraph) -> list[int]:
