@@ -12,7 +12,7 @@ import pytest
 
 from pipeline.extract import Context, extract_all
 from pipeline.facts import load_rules
-from pipeline.facts.spending import list_month, payment_date
+from pipeline.facts.spending import list_month, payment_date, writes_name
 from pipeline.manifest import load_manifest
 from pipeline.model import mention_id
 from tests.conftest import CORPUS, ingested
@@ -54,12 +54,28 @@ def test_a_trusts_list_is_the_trusts_spend_not_the_department_familys():
 
 
 @pytest.mark.slow
-def test_a_ccgs_list_takes_the_year_of_each_payment_date():
+def test_without_a_manifest_a_trust_unknown_by_its_name_then_is_still_the_payer():
+    # a user's own folder: title "homerton university hospital nhsft expenditure over threshold 2020 04" (the
+    # file name), no publisher; the trust's name of 2020 is in no reference list (ODS knows only the later
+    # Homerton Healthcare). Each row's Entity column "Homerton University Hospital NHS FT" is the body the file
+    # name writes (`nhsft`): the payer, never no one
+    rows = table_facts(HOMERTON, manifest=False)
+    assert Counter((r["subject_id"], r["subject"], r["subject_rule"]) for r in rows) == Counter(
+        {("homerton-university-hospital-nhs-ft", "Homerton University Hospital NHS FT", "subject.payer_row"): 133}
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("manifest", [True, False])
+def test_a_ccgs_list_is_the_ccgs_as_the_list_names_it_and_takes_the_year_of_each_payment_date(manifest: bool):
+    # the list's heading and title: "NHS North Central London CCG"; ODS lists the CCG's code 93C under its
+    # current reporting name "NHS North Central London ICB - 93C", a name the CCG did not have in March 2021
+    # and whose " - 93C" is no part of a name: the payer is the CCG as the list names it
+    rows = table_facts(NCL, manifest=manifest)
+    assert Counter((r["subject_id"], r["subject"], r["subject_rule"]) for r in rows) == Counter(
+        {("north-central-london-ccg", "North Central London CCG", "subject.payer"): 501}
+    )
     # "3/31/2021<TAB>Cont Care-Mental Health (<65)<TAB>...<TAB>30,610.29": paid 31 March 2021, in 2020/21
-    rows = table_facts(NCL)
-    assert {(r["subject_id"], r["subject_rule"]) for r in rows} == {
-        ("nhs-north-central-london-icb-93c", "subject.payer")
-    }
     assert {(r["period"], r["period_rule"]) for r in rows} == {("2020/21", "period.payment_date")}
 
 
@@ -83,3 +99,12 @@ def test_payment_dates_and_list_months_give_financial_years():
     assert payment_date("Supplier\t30,573.35", 0, 18, 9, rules) is None
     assert list_month("nhs tower hamlets ccg payments over 30k 2020 05", rules).value == "2020/21"  # type: ignore[union-attr]
     assert list_month("2021-03", rules).value == "2020/21"  # type: ignore[union-attr]
+
+
+def test_a_file_names_words_write_a_bodys_name_whole_words_only():
+    title = "homerton university hospital nhsft expenditure over threshold 2020 04"
+    assert writes_name(title, "Homerton University Hospital NHS FT")
+    assert writes_name("Homerton University Hospital NHS FT: expenditure", "Homerton University Hospital NHS FT")
+    assert not writes_name(title, "Homerton Healthcare NHS FT")
+    assert not writes_name("bartshealth payments over 25k", "Barts")  # half a word
+    assert not writes_name(title, "Department of Health")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipeline.components import Component, Options
@@ -21,7 +21,7 @@ from pipeline.facts.accounts import AccountsRules, load_accounts
 from pipeline.facts.extract import extract_facts
 from pipeline.facts.fact_rules import Compiled, load_rules
 from pipeline.facts.sites import Sites, load_sites
-from pipeline.facts.subject import Known, find_in, lookup
+from pipeline.facts.subject import Known, as_written, find_in, lookup
 from pipeline.model import Document, Extraction
 from pipeline.normalise import NormLine
 
@@ -53,17 +53,23 @@ def extract(
     bodies = [m for m in earlier.mentions if m.kind == "body"]
     used: dict[str, Known] = {}
 
-    def find(name: str) -> Known | None:
-        known = lookup(name, rules_dir)
+    def named(known: Known | None) -> Known | None:
         if known is not None:
+            if rules.reporting_name is not None:
+                known = as_written(known, rules.reporting_name, rules.written_drops)
             used[known.body_id] = known
         return known
 
+    def find(name: str) -> Known | None:
+        return named(lookup(name, rules_dir))
+
     def named_in(text: str) -> Known | None:
-        known = find_in(text, rules_dir)
-        if known is not None:
-            used[known.body_id] = known
-        return known
+        return named(find_in(text, rules_dir))
+
+    def written(name: str, words: str) -> Known | None:
+        """The body named `name` (a mention's body) as the words `words` write it (`subject.as_written`)."""
+        known = lookup(name, rules_dir)
+        return None if known is None else named(replace(known, written=words))
 
     date = str(doc.meta.get("date") or "") or None
 
@@ -73,7 +79,7 @@ def extract(
         return None if trust is None else find(trust)
 
     with _collector_paused():
-        rows = extract_facts(doc, lines, money, bodies, rules, find, named_in, site_of, setup.accounts)
+        rows = extract_facts(doc, lines, money, bodies, rules, find, named_in, site_of, setup.accounts, written)
     out = Extraction()
     if rows:
         out.records[TABLE] = rows

@@ -38,7 +38,7 @@ from pipeline.facts.period import (
     title_year,
     years,
 )
-from pipeline.facts.spending import is_spending_list, lead_body, list_month, payment_date
+from pipeline.facts.spending import is_spending_list, lead_body, list_month, payment_date, writes_name
 from pipeline.facts.subject import BodyRef, Known, title_page_text
 from pipeline.model import Document, Mention, mention_id
 from pipeline.normalise import NormLine
@@ -111,6 +111,7 @@ def extract_facts(
     named_in: Lookup | None = None,
     site_of: Lookup | None = None,
     accounts: acc.AccountsRules | None = None,
+    written: Callable[[str, str], Known | None] | None = None,
 ) -> list[dict[str, Any]]:
     if not money:
         return []
@@ -118,7 +119,7 @@ def extract_facts(
     named_in = named_in or lookup
     paras = paragraphs(document, lines, rules)
     para_of: dict[int, int] = {li: p.index for p in paras for li in p.lines}
-    refs = _body_refs(bodies, lines, paras, para_of, rules)
+    refs = _body_refs(bodies, lines, paras, para_of, rules, written)
     amounts = []
     for m in sorted(money, key=lambda m: (m.line_index, m.start)):
         p = paras[para_of[m.line_index]]
@@ -167,6 +168,7 @@ def _body_refs(
     paras: list[Paragraph],
     para_of: dict[int, int],
     rules: Compiled,
+    written: Callable[[str, str], Known | None] | None = None,
 ) -> list[BodyRef]:
     types = set(rules.model.subject.subject_types)
     out = []
@@ -177,16 +179,13 @@ def _body_refs(
         s, e = to_norm(lines[b.line_index], b.start, b.end)
         if rules.not_subject_names.search(b.values["name"]):
             continue
-        out.append(
-            BodyRef(
-                p.index,
-                p.at(b.line_index, s),
-                p.at(b.line_index, e),
-                b.values["body_id"],
-                b.values["name"],
-                b.values["type"],
-            )
-        )
+        body_id, name = b.values["body_id"], b.values["name"]
+        if written is not None and rules.reporting_name is not None and rules.reporting_name.search(name):
+            # a reporting name of ODS (`... ICB - 93C`): the body as the mention writes it (`subject.as_written`)
+            known = written(name, b.text)
+            if known is not None:
+                body_id, name = known.body_id, known.name
+        out.append(BodyRef(p.index, p.at(b.line_index, s), p.at(b.line_index, e), body_id, name, b.values["type"]))
     ws = rules.model.subject.whole_service
     named: dict[int, list[BodyRef]] = {}
     for r in out:
@@ -1079,9 +1078,10 @@ class _Facts:
         if self.doc_body is not None:
             known, field = self.doc_body
             return Subject(known.body_id, known.name, sl.subject_id, words=self._doc_words(field))
-        names = " ".join(str(self.document.meta.get(f) or "") for f in ("publisher", "title")).casefold()
+        said = [str(self.document.meta.get(f) or "") for f in ("publisher", "title")]
         for r in row:
-            if r.body_id and r.name.casefold() in names:
+            # the title of a folder's own file is its name's words: `... hospital nhsft` names `... NHS FT`
+            if r.body_id and any(writes_name(t, r.name) for t in said):
                 return self._from_ref(r, sl.row_subject_id)
         return Subject(None, None, "subject.none")
 

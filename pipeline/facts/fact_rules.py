@@ -160,6 +160,16 @@ class TitlePage(RuleModel):
     markup: Pattern  # taken out before the bodies are looked for (Markdown emphasis, escapes)
 
 
+class Drop(RuleModel):
+    type: str | None = None  # of bodies of this type only; every type when absent
+    pattern: Pattern  # taken out of the name as written
+
+
+class AsWritten(RuleModel):
+    reporting_name: Pattern  # a known body's name that is no name of the body (ODS's, with its code)
+    drop: list[Drop]
+
+
 class SubjectRules(RuleModel):
     back_references: list[BackReference]
     whole_service: WholeService
@@ -182,6 +192,7 @@ class SubjectRules(RuleModel):
     self_reference: SelfReference | None = None
     title_page: TitlePage | None = None
     title_lead_words: int = Field(default=0, ge=0)
+    as_written: AsWritten | None = None
 
 
 class SpendingListRules(RuleModel):
@@ -267,6 +278,9 @@ class Compiled:
             if s.self_reference
             else None
         )
+        aw = s.as_written
+        self.reporting_name = _compile(aw.reporting_name, case=True) if aw else None
+        self.written_drops = [(d.type, _compile(d.pattern, case=True)) for d in aw.drop] if aw else []
         sl = rules.spending_list
         self.spending_list = _compile(sl.document) if sl else None
         self.row_dates = [_compile(d) for d in sl.row_dates] if sl else []

@@ -3,7 +3,8 @@ per payment made by the document's own body (rules/facts.yaml `spending_list`).
 
 `is_spending_list` tells such a document by its title or file name; `payment_date` reads the date of a
 payment in its row and `list_month` the month a list covers, each as the financial year it falls in;
-`lead_body` finds the known body named by the first words of a title (an inferred, lower-case title).
+`lead_body` finds the known body named by the first words of a title (an inferred, lower-case title);
+`writes_name` tells whether a text (a title, a file name's words) writes a body's name.
 """
 
 from __future__ import annotations
@@ -13,10 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+import regex
+
 from pipeline.facts.fact_rules import Compiled
 
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 T = TypeVar("T")
+_WORD = regex.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True)
@@ -83,3 +87,22 @@ def lead_body(title: str, find: Callable[[str], T | None], max_words: int) -> T 
         if found is not None:
             return found
     return None
+
+
+def writes_name(text: str, name: str) -> bool:
+    """Whether `text` writes `name` as a run of its words, letters and digits compared without case, spaces
+    or punctuation: a file name's `homerton university hospital nhsft` writes `Homerton University Hospital
+    NHS FT` (`nhsft` = `NHS FT`), never half a word (`Barts` is not in `bartshealth`)."""
+    want = "".join(_WORD.findall(name.casefold()))
+    words = _WORD.findall(text.casefold())
+    if not want:
+        return False
+    for i in range(len(words)):
+        run = ""
+        for w in words[i:]:
+            run += w
+            if len(run) >= len(want):
+                break
+        if run == want:
+            return True
+    return False

@@ -4,7 +4,7 @@ the document's own body (its manifest publisher or title)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ class Known:
     name: str
     type: str
     record: tuple[tuple[str, Any], ...]  # the `bodies` row, for the table (its id may be new there)
+    written: str = ""  # the words that named it, where they are not its name
 
 
 def lookup(name: str, rules_dir: Path) -> Known | None:
@@ -61,7 +62,7 @@ def _lookup(name: str, rules_dir: str) -> Known | None:
         return None
     tokenizer, linker = _linker(rules_dir)
     body = linker.find([t.text for t in tokenizer(name)], None)
-    return None if body is None else _known(body)
+    return None if body is None else replace(_known(body), written=name)
 
 
 @lru_cache(maxsize=1024)
@@ -73,10 +74,11 @@ def _find_in(text: str, rules_dir: str) -> Known | None:
 
     env = environment(Path(rules_dir))
     doc = Document("(name)", "", "text", {}, [Line(1, text)])
-    found, _ = find_bodies(doc, [normalise(text, load_rewrites(Path(rules_dir)))], env)
+    line = normalise(text, load_rewrites(Path(rules_dir)))
+    found, _ = find_bodies(doc, [line], env)
     for f in sorted(found, key=lambda f: f.start):
         if f.body.source in ("gazetteer", "ods"):
-            return _known(f.body)
+            return replace(_known(f.body), written=line.text[f.start : f.end])
     return None
 
 
@@ -107,3 +109,26 @@ def title_page_text(document: Document, lines: int, max_chars: int, markup: rege
             first.append(text)
     words = " ".join([*first, *list(heads)[:lines]])
     return " ".join(markup.sub(" ", words).split())
+
+
+def as_written(
+    known: Known, reporting_name: regex.Pattern[str], drops: list[tuple[str | None, regex.Pattern[str]]]
+) -> Known:
+    """`known` named as the document writes it when its name is a reporting name (rules/facts.yaml
+    `subject.as_written`: `NHS North Central London ICB - 93C`, ODS's current name for the code of the CCG a
+    2021 list calls `NHS North Central London CCG`), with the `drops` of its type taken out (the ODS code
+    suffix; `NHS ` before a CCG's name): `North Central London CCG`, a body of its own id."""
+    if not known.written or reporting_name.search(known.name) is None:
+        return known
+    name = known.written
+    for type_, pattern in drops:
+        if type_ is None or type_ == known.type:
+            name = pattern.sub("", name)
+    name = " ".join(name.split())
+    if not name or name == known.name:
+        return known
+    from pipeline.extract.bodies.casing import slug
+
+    record = dict(known.record)
+    record.update(id=slug(name), name=name, aliases=[known.written], source="pattern")
+    return Known(slug(name), name, known.type, tuple(sorted(record.items())))
