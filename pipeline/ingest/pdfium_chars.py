@@ -123,6 +123,33 @@ def _chars(page: Any, textpage: Any) -> list[RawChar]:
             bottom = oy.value
         elif m.b < 0 and oy.value < top:
             top = oy.value
+        # and ends at origin + advance (the font's /Widths); pdfium's loose box also takes in the
+        # ink of a glyph running past its advance (italics, bold headings)
+        font = _font(tp, i)
+        adv = _advance(font, code, size)
+        if adv > 0:
+            if abs(uy) >= abs(ux) and abs(m.b) <= _SKEW * abs(m.a):
+                end = ox.value + adv * m.a
+                if m.a > 0 and ox.value < end <= right + _SLACK:
+                    right = end
+                elif m.a < 0 and left - _SLACK <= end < ox.value:
+                    left = end
+            elif abs(ux) > abs(uy) and abs(m.a) <= _SKEW * abs(m.b):
+                end = oy.value + adv * m.b
+                if m.b > 0 and oy.value < end <= top + _SLACK:
+                    top = end
+                elif m.b < 0 and bottom - _SLACK <= end < oy.value:
+                    bottom = end
+            elif pdfium_c.FPDFFont_GetDescent(font, ctypes.c_float(size).value, ctypes.byref(_ADVANCE)):
+                # text at an angle: pdfminer's box holds the four corners of the glyph's
+                # rectangle (origin to advance, descent to descent + one em); pdfium's holds its ink
+                low = float(_ADVANCE.value)
+                xs = (ox.value + low * m.c, ox.value + adv * m.a + low * m.c)
+                ys = (oy.value + low * m.d, oy.value + adv * m.b + low * m.d)
+                corners_x = (xs[0], xs[1], xs[0] + size * m.c, xs[1] + size * m.c)
+                corners_y = (ys[0], ys[1], ys[0] + size * m.d, ys[1] + size * m.d)
+                left, right = min(corners_x), max(corners_x)
+                bottom, top = min(corners_y), max(corners_y)
         # the two corners pdfminer takes, in its device space
         px0, py0 = A * left + C * bottom + E, B * left + D * bottom + F
         px1, py1 = A * right + C * top + E, B * right + D * top + F
@@ -148,6 +175,28 @@ def _chars(page: Any, textpage: Any) -> list[RawChar]:
     return out
 
 
+_SKEW = 1e-3  # a matrix is axis-aligned when its off-axis part is at most this share of the other
+_SLACK = 0.01  # how far past pdfium's loose box (which holds the advance) its end may lie, in points
+_ADVANCE = ctypes.c_float()
+
+
+def _font(tp: Any, i: int) -> Any:
+    """The font of character i of the text page (None when pdfium has none)."""
+    obj = pdfium_c.FPDFText_GetTextObject(tp, i)
+    return pdfium_c.FPDFTextObj_GetFont(obj) if obj else None
+
+
+def _advance(font: Any, code: int, size: float) -> float:
+    """The advance of a character of `font` in text space (the font's width for its code times
+    the font size), 0.0 when pdfium cannot give it; a line-end hyphen (code 2) is looked up as `-`."""
+    if not font:
+        return 0.0
+    glyph = 0x2D if code == 0x02 else code
+    if not pdfium_c.FPDFFont_GetGlyphWidth(font, glyph, ctypes.c_float(size).value, ctypes.byref(_ADVANCE)):
+        return 0.0
+    return float(_ADVANCE.value)
+
+
 def _dropped_spaces(page: Any, ctm: tuple[float, ...], mb_x0: float, mb_top: float, height: float) -> list[RawChar]:
     """A space for each text object that pdfium's text page leaves out: one with no width (spaces
     and non-breaking spaces have no ink), which pdfminer reads as its space characters; on the
@@ -166,9 +215,13 @@ def _dropped_spaces(page: Any, ctm: tuple[float, ...], mb_x0: float, mb_top: flo
         advance = (
             _WIDTH.value if font and pdfium_c.FPDFFont_GetGlyphWidth(font, 0x20, size, ctypes.byref(_WIDTH)) else 0.0
         )
-        # from a fifth of an em below the baseline to four fifths above it, over a space's advance
-        lo = (e + c * size * -0.2, f + d * size * -0.2)
-        hi = (e + a * advance + c * size * 0.8, f + b * advance + d * size * 0.8)
+        # from the font's descent to one em above it, as pdfminer's box (a fifth of an em below the
+        # baseline when pdfium has no descent), over a space's advance
+        low = (
+            _DESCENT.value if font and pdfium_c.FPDFFont_GetDescent(font, size, ctypes.byref(_DESCENT)) else -0.2 * size
+        )
+        lo = (e + c * low, f + d * low)
+        hi = (e + a * advance + c * (low + size), f + b * advance + d * (low + size))
         px0, py0 = A * lo[0] + C * lo[1] + E, B * lo[0] + D * lo[1] + F
         px1, py1 = A * hi[0] + C * hi[1] + E, B * hi[0] + D * hi[1] + F
         if px1 < px0:
@@ -233,6 +286,7 @@ def _text_objects(
 _EMPTY = 0.01  # pdfium's kSizeEpsilon: a text object narrower than this is not on its text page
 _SIZE = ctypes.c_float()
 _WIDTH = ctypes.c_float()
+_DESCENT = ctypes.c_float()
 _MATRIX = pdfium_c.FS_MATRIX()
 _BOUNDS = (ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float())
 _BOUNDS_P = tuple(ctypes.byref(v) for v in _BOUNDS)
