@@ -91,6 +91,7 @@ def test_text_at_an_angle_takes_the_corners_of_the_advance_box(shared):
     assert max(_nearest_off(c, plumber) for c in slanted) < 0.01
 
 
+@pytest.mark.slow  # whole documents with both readers (shared with test_pdfium_reader through the cache)
 def test_spaces_pdfium_leaves_out_run_from_the_fonts_descent(shared, no_ocr_rules):
     # infographic labels on page 7 of the Leeds strategy, each word a text object and the spaces
     # objects of their own: put back a fifth of an em below the baseline, a space's middle was not
@@ -105,6 +106,7 @@ def test_spaces_pdfium_leaves_out_run_from_the_fonts_descent(shared, no_ocr_rule
     )
 
 
+@pytest.mark.slow  # whole documents with both readers (shared with test_pdfium_reader through the cache)
 def test_a_gap_on_a_threshold_within_single_precision_sends_its_page_to_pdfplumber(shared, no_ocr_rules):
     # "[ Online ]" in the Leeds references: the gap after `[` is 0.15 em to the fourth decimal, the
     # word-space threshold; pdfminer's doubles made it 1.7250000000000014 (a cell break), pdfium's
@@ -117,6 +119,7 @@ def test_a_gap_on_a_threshold_within_single_precision_sends_its_page_to_pdfplumb
     assert line_differences(plumber.lines, fast.lines) == []
 
 
+@pytest.mark.slow  # whole documents with both readers (shared with test_pdfium_reader through the cache)
 def test_a_standard_font_with_other_metrics_sends_its_page_to_pdfplumber(shared, no_ocr_rules):
     # pdfminer measures Symbol by its built-in metrics (no descent), pdfium by the font (-0.226 em):
     # the Federal Register's bullets sat 2 pt apart, and page 5's rows formed differently
