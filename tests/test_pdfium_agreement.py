@@ -53,9 +53,10 @@ def _both(path: Path, page: int) -> tuple[list[RawChar], list[RawChar]]:
     return plumber, fast
 
 
-def _nearest_off(c: RawChar, others: list[RawChar]) -> float:
-    """How far (the largest edge apart) the nearest character of the same text in `others` is."""
-    return min(max(abs(a - b) for a, b in zip(c[1:5], o[1:5], strict=True)) for o in others if o[0] == c[0])
+def _nearest_off(c: RawChar, others: list[RawChar], edges: tuple[int, ...] = (1, 2, 3, 4)) -> float:
+    """How far (the largest of these edges apart: 1 x0, 2 top, 3 x1, 4 bottom) the nearest
+    character of the same text in `others` is."""
+    return min(max(abs(c[e] - o[e]) for e in edges) for o in others if o[0] == c[0])
 
 
 def _read(shared: Path, folder: str, name: str, reader: str, rules: Path) -> Document:
@@ -69,7 +70,9 @@ def test_a_box_ends_at_the_glyphs_advance_not_its_ink(shared):
     plumber, fast = _both(path, 28)
     italic = [c for c in plumber if not c[0].isspace()]
     assert len(italic) > 1000
-    assert max(_nearest_off(c, fast) for c in italic) < 0.01
+    assert max(_nearest_off(c, fast, (1, 3)) for c in italic) < 0.01  # left and right edges
+    # (across the line a descender's ink below the font's descent still moves pdfium's box: `g`, 0.13 pt)
+    assert max(_nearest_off(c, fast) for c in italic) < 0.5
     # the ink does run past the advance: pdfium's own loose box of such a glyph is wider
     doc = pdfium.PdfDocument(path)
     textpage = doc[27].get_textpage()
