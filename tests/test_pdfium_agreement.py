@@ -19,6 +19,8 @@ import pytest
 import yaml
 
 from pipeline.ingest import pdfium_chars, pdfium_fonts
+from pipeline.ingest.ocr_detect import lost_glyph_candidates
+from pipeline.ingest.ocr_rules import load_ocr_rules
 from pipeline.ingest.pdf import page_chars
 from pipeline.ingest.pdf_layout import RawChar
 from pipeline.model import Document
@@ -162,3 +164,20 @@ def test_a_damaged_stream_is_reported_with_the_pdfium_reader_too(shared, no_ocr_
     assert [(p.reason, p.page) for p in fast.problems] == [(p.reason, p.page) for p in plumber.problems]
     assert [(p.reason, p.page) for p in fast.problems] == [("damaged_page", 1)]
     assert line_differences(plumber.lines, fast.lines) == []
+
+
+def test_a_run_of_spaces_pdfium_leaves_out_comes_back_one_character_each_as_pdfminer_has_them():
+    # "07L\xa0\xa0NHS" in the rotated header of the Barking invoices: the two non-breaking spaces
+    # are a text object pdfium leaves off its text page, in a font with no U+0020. Put back as one
+    # space over the font's missing-glyph width (a full em, 6.72 pt) it was wide enough to be a
+    # lost-glyph candidate, and with OCR on the page was rendered and OCR'd (96 extra OCR lines
+    # over the document); pdfminer has two U+00A0 of 1.52 pt each
+    path = ROOT / "tests" / "data" / "nhs-barking-dagenham-ccg-invoices-over-25k-2014-15.pdf"
+    plumber, fast = _both(path, 1)
+    plumber_spaces = sorted((c for c in plumber if c[0].isspace()), key=lambda c: (c[2], c[1]))
+    fast_spaces = sorted((c for c in fast if c[0].isspace()), key=lambda c: (c[2], c[1]))
+    assert sum(c[0] == "\xa0" for c in plumber_spaces) == 12
+    assert [c[0] for c in fast_spaces] == [c[0] for c in plumber_spaces]
+    assert all(_nearest_off(c, fast_spaces) <= 0.5 for c in plumber_spaces)
+    rules = load_ocr_rules(RULES_DIR)
+    assert lost_glyph_candidates(fast, rules) == [] == lost_glyph_candidates(plumber, rules)
