@@ -171,9 +171,9 @@ def test_the_fallback_rules_are_named_and_checked(rules_copy):
 
 
 def test_the_reader_is_named_in_the_layout_rules_and_checked(rules_copy):
-    assert load_layout(RULES_DIR).reader == "pdfplumber"
+    assert load_layout(RULES_DIR).reader == "pdfium"
     path = rules_copy / "pdf_layout.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("name: pdfplumber", "name: mupdf"), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace("name: pdfium", "name: mupdf"), encoding="utf-8")
     with pytest.raises(RuleError) as err:
         load_layout(rules_copy)
     assert "entry reader (mupdf): field `name`" in str(err.value) and "pdfium" in str(err.value)
