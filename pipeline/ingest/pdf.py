@@ -148,11 +148,17 @@ def _read_page_text(
             else:  # pdfium's characters, array-shaped; images from its page objects
                 from pipeline.ingest import pdfium_glyphs  # numba, imported only when pdfium reads
 
+                pdfium_fallback.decode_contents(page)  # a damaged stream: pdfminer's warning
                 arrays = pdfium_glyphs.page_glyphs(fpage, width, height, layout)
                 chars, stats = arrays.chars, arrays.stats
                 has_images = pdfium_chars.has_images(fpage)
                 images = list(pdfium_chars.image_boxes(fpage)) if has_images else []
-                rule = pdfium_fallback.reason(stats, arrays.split, layout.reader_fallback)
+                rule = pdfium_fallback.reason(stats, arrays.split, layout.reader_fallback, arrays.builtin_metrics)
+                if rule is None and "threshold_ties" in layout.reader_fallback:  # ties are found laying out
+                    arrays.lines(width, height, layout)
+                    rule = pdfium_fallback.reason(
+                        stats, arrays.split, layout.reader_fallback, arrays.builtin_metrics, arrays.ties
+                    )
                 if rule is not None:  # a page pdfium cannot read as pdfminer does: pdfplumber's
                     pdfium_fallback.record(doc, number, rule)
                     chars, has_images = page_chars(page)

@@ -13,7 +13,9 @@ FILE_NAME = "pdf_layout.yaml"
 Reader = Literal["pdfplumber", "pdfium"]  # where a PDF's characters come from (pdf.py, pdfium_chars.py)
 READERS: tuple[str, ...] = get_args(Reader)
 # pages the pdfium reader hands to pdfplumber, by what pdfium reads differently (pdfium_fallback.py)
-Fallback = Literal["unmapped_glyphs", "split_glyphs", "outside_page"]
+Fallback = Literal[
+    "unmapped_glyphs", "split_glyphs", "outside_page", "builtin_metrics", "doubled_glyphs", "threshold_ties"
+]
 
 
 class PdfLayout(KeyedRules):

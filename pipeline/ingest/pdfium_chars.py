@@ -123,6 +123,33 @@ def _chars(page: Any, textpage: Any) -> list[RawChar]:
             bottom = oy.value
         elif m.b < 0 and oy.value < top:
             top = oy.value
+        # and ends at origin + advance (the font's /Widths); pdfium's loose box also takes in the
+        # ink of a glyph running past its advance (italics, bold headings)
+        font = _font(tp, i)
+        adv = _advance(font, code, size)
+        if adv > 0:
+            if abs(uy) >= abs(ux) and abs(m.b) <= _SKEW * abs(m.a):
+                end = ox.value + adv * m.a
+                if m.a > 0 and ox.value < end <= right + _SLACK:
+                    right = end
+                elif m.a < 0 and left - _SLACK <= end < ox.value:
+                    left = end
+            elif abs(ux) > abs(uy) and abs(m.a) <= _SKEW * abs(m.b):
+                end = oy.value + adv * m.b
+                if m.b > 0 and oy.value < end <= top + _SLACK:
+                    top = end
+                elif m.b < 0 and bottom - _SLACK <= end < oy.value:
+                    bottom = end
+            elif pdfium_c.FPDFFont_GetDescent(font, ctypes.c_float(size).value, ctypes.byref(_ADVANCE)):
+                # text at an angle: pdfminer's box holds the four corners of the glyph's
+                # rectangle (origin to advance, descent to descent + one em); pdfium's holds its ink
+                low = float(_ADVANCE.value)
+                xs = (ox.value + low * m.c, ox.value + adv * m.a + low * m.c)
+                ys = (oy.value + low * m.d, oy.value + adv * m.b + low * m.d)
+                corners_x = (xs[0], xs[1], xs[0] + size * m.c, xs[1] + size * m.c)
+                corners_y = (ys[0], ys[1], ys[0] + size * m.d, ys[1] + size * m.d)
+                left, right = min(corners_x), max(corners_x)
+                bottom, top = min(corners_y), max(corners_y)
         # the two corners pdfminer takes, in its device space
         px0, py0 = A * left + C * bottom + E, B * left + D * bottom + F
         px1, py1 = A * right + C * top + E, B * right + D * top + F
@@ -148,49 +175,111 @@ def _chars(page: Any, textpage: Any) -> list[RawChar]:
     return out
 
 
+_SKEW = 1e-3  # a matrix is axis-aligned when its off-axis part is at most this share of the other
+_SLACK = 0.01  # how far past pdfium's loose box (which holds the advance) its end may lie, in points
+_ADVANCE = ctypes.c_float()
+
+
+def _font(tp: Any, i: int) -> Any:
+    """The font of character i of the text page (None when pdfium has none)."""
+    obj = pdfium_c.FPDFText_GetTextObject(tp, i)
+    return pdfium_c.FPDFTextObj_GetFont(obj) if obj else None
+
+
+def _advance(font: Any, code: int, size: float) -> float:
+    """The advance of a character of `font` in text space (the font's width for its code times
+    the font size), 0.0 when pdfium cannot give it; a line-end hyphen (code 2) is looked up as `-`."""
+    if not font:
+        return 0.0
+    glyph = 0x2D if code == 0x02 else code
+    if not pdfium_c.FPDFFont_GetGlyphWidth(font, glyph, ctypes.c_float(size).value, ctypes.byref(_ADVANCE)):
+        return 0.0
+    return float(_ADVANCE.value)
+
+
 def _dropped_spaces(page: Any, ctm: tuple[float, ...], mb_x0: float, mb_top: float, height: float) -> list[RawChar]:
-    """A space for each text object that pdfium's text page leaves out: one with no width (spaces
+    """The spaces of each text object that pdfium's text page leaves out: one with no width (spaces
     and non-breaking spaces have no ink), which pdfminer reads as its space characters; on the
-    page and inside form XObjects. Each becomes one space at the object's start, as wide as the
-    font's space (pdfminer's box runs over the advance), so the gap it fills is read as a word
-    space, not a cell break."""
+    page and inside form XObjects. Each character comes back as pdfminer has it (`_space_run`): a
+    space, or a non-breaking space where the font has no space, each over its own advance from the
+    object's start (pdfminer's box runs over the advance), so the gap it fills is read as a word
+    space, not a cell break, and a run of narrow spaces is not one wide lost-glyph candidate."""
     A, B, C, D, E, F = ctm
     out: list[RawChar] = []
-    for obj, form_to_page in _text_objects(page.raw):
+    objects = list(_text_objects(page.raw))
+    for i, (obj, form_to_page) in enumerate(objects):
         left, _, right, _ = _bounds(obj)
         if abs(right - left) >= _EMPTY:
             continue
         a, b, c, d, e, f = _matrix(obj) if form_to_page is None else _times(_matrix(obj), form_to_page)
         size = _SIZE.value if pdfium_c.FPDFTextObj_GetFontSize(obj, ctypes.byref(_SIZE)) else 1.0
         font = pdfium_c.FPDFTextObj_GetFont(obj)
-        advance = (
-            _WIDTH.value if font and pdfium_c.FPDFFont_GetGlyphWidth(font, 0x20, size, ctypes.byref(_WIDTH)) else 0.0
+        after = None
+        if i + 1 < len(objects):
+            nxt, nxt_to_page = objects[i + 1]
+            after = (_matrix(nxt) if nxt_to_page is None else _times(_matrix(nxt), nxt_to_page))[4:]
+        text, advance, count = _space_run(font, size, (a, b, c, d, e, f), after)
+        # from the font's descent to one em above it, as pdfminer's box (a fifth of an em below the
+        # baseline when pdfium has no descent), over a space's advance
+        low = (
+            _DESCENT.value if font and pdfium_c.FPDFFont_GetDescent(font, size, ctypes.byref(_DESCENT)) else -0.2 * size
         )
-        # from a fifth of an em below the baseline to four fifths above it, over a space's advance
-        lo = (e + c * size * -0.2, f + d * size * -0.2)
-        hi = (e + a * advance + c * size * 0.8, f + b * advance + d * size * 0.8)
-        px0, py0 = A * lo[0] + C * lo[1] + E, B * lo[0] + D * lo[1] + F
-        px1, py1 = A * hi[0] + C * hi[1] + E, B * hi[0] + D * hi[1] + F
-        if px1 < px0:
-            px0, px1 = px1, px0
-        if py1 < py0:
-            py0, py1 = py1, py0
         ma, mb = A * a + C * b, B * a + D * b
         mc, md = A * c + C * d, B * c + D * d
         upright = ma * md > 0 and mb * mc <= 0
-        out.append(
-            (
-                " ",
-                px0 + mb_x0,
-                height - py1 + mb_top,
-                px1 + mb_x0,
-                height - py0 + mb_top,
-                py1 - py0,
-                upright,
-                (ma, mb, mc, md, 0.0, 0.0),
+        for k in range(count):
+            start = k * advance
+            lo = (e + a * start + c * low, f + b * start + d * low)
+            hi = (e + a * (start + advance) + c * (low + size), f + b * (start + advance) + d * (low + size))
+            px0, py0 = A * lo[0] + C * lo[1] + E, B * lo[0] + D * lo[1] + F
+            px1, py1 = A * hi[0] + C * hi[1] + E, B * hi[0] + D * hi[1] + F
+            if px1 < px0:
+                px0, px1 = px1, px0
+            if py1 < py0:
+                py0, py1 = py1, py0
+            out.append(
+                (
+                    text,
+                    px0 + mb_x0,
+                    height - py1 + mb_top,
+                    px1 + mb_x0,
+                    height - py0 + mb_top,
+                    py1 - py0,
+                    upright,
+                    (ma, mb, mc, md, 0.0, 0.0),
+                )
             )
-        )
     return out
+
+
+def _space_run(font: Any, size: float, m: Matrix, after: tuple[float, ...] | None) -> tuple[str, float, int]:
+    """The character, its advance (text space) and how many of them a text object pdfium left off
+    its text page holds. pdfium gives neither its character codes nor its advance, so: the character
+    is a space, or a non-breaking space where the font maps no space (its width for U+0020 is the one
+    it gives any unmapped character) but does map U+00A0; the count is how many of its advance fit
+    up to the start of the next text object when that starts on the same baseline a whole number of
+    advances on (as `Tj` strings of a row follow one another), else one."""
+    if not font:
+        return " ", 0.0, 1
+    space, nbsp, unmapped = (_glyph_width(font, u, size) for u in (0x20, 0xA0, _UNMAPPED))
+    text, advance = ("\xa0", nbsp) if space == unmapped and nbsp != unmapped else (" ", space)
+    if after is None or advance <= 0.0:
+        return text, advance, 1
+    a, b, c, d, e, f = m
+    det = a * d - b * c
+    if abs(det) < 1e-9:
+        return text, advance, 1
+    dx, dy = after[0] - e, after[1] - f
+    along, across = (d * dx - c * dy) / det, (a * dy - b * dx) / det
+    count = round(along / advance)
+    if 1 <= count <= _MAX_RUN and abs(across) <= _SAME_LINE * size and abs(along - count * advance) <= _FIT * advance:
+        return text, advance, count
+    return text, advance, 1
+
+
+def _glyph_width(font: Any, unicode: int, size: float) -> float:
+    """The font's advance for a Unicode character at `size` (pdfium maps it to a code first)."""
+    return _WIDTH.value if pdfium_c.FPDFFont_GetGlyphWidth(font, unicode, size, ctypes.byref(_WIDTH)) else 0.0
 
 
 Matrix = tuple[float, float, float, float, float, float]
@@ -233,6 +322,11 @@ def _text_objects(
 _EMPTY = 0.01  # pdfium's kSizeEpsilon: a text object narrower than this is not on its text page
 _SIZE = ctypes.c_float()
 _WIDTH = ctypes.c_float()
+_UNMAPPED = 0xFFFF  # a non-character no font maps: pdfium gives it the width of a missing glyph
+_MAX_RUN = 64  # at most this many spaces read from one text object
+_SAME_LINE = 0.01  # the next object's start this far (of the size) off the baseline is on it
+_FIT = 0.1  # ... and this close (of an advance) to a whole number of advances on
+_DESCENT = ctypes.c_float()
 _MATRIX = pdfium_c.FS_MATRIX()
 _BOUNDS = (ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float())
 _BOUNDS_P = tuple(ctypes.byref(v) for v in _BOUNDS)

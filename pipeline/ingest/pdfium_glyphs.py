@@ -38,6 +38,7 @@ from pipeline.ingest.pdf_layout import (
 )
 from pipeline.ingest.pdf_rules import PdfLayout
 from pipeline.ingest.pdfium_chars import _dropped_spaces, _page_transform
+from pipeline.ingest.pdfium_fonts import builtin_metrics_differ
 from pipeline.model import BBox
 
 Array = np.ndarray[Any, Any]
@@ -55,6 +56,10 @@ def _functions() -> Array:
             "FPDFText_GetFontSize",
             "FPDFText_HasUnicodeMapError",
             "FPDFText_GetCharOrigin",
+            "FPDFText_GetTextObject",
+            "FPDFTextObj_GetFont",
+            "FPDFFont_GetGlyphWidth",
+            "FPDFFont_GetDescent",
         )
         addresses = [ctypes.cast(getattr(pdfium_c, name), ctypes.c_void_p).value for name in names]
         _FNS.append(np.array(addresses, dtype=np.uint64))
@@ -140,13 +145,23 @@ class PageGlyphs:
             space = np.fromiter((t.isspace() for t in texts), np.bool_, len(texts))
         self.space = space
         self.split = 0  # glyphs pdfium split into several letters (a ligature normalised)
+        # fonts pdfminer measures by its built-in metrics, with a descent pdfium reads otherwise
+        self.builtin_metrics: list[str] = []
+        # gaps and row reaches on a layout threshold within single precision (set by `lines`)
+        self.ties = 0
+        self._lines: tuple[tuple[float, float, int], list[PageLine]] | None = None
 
     def glyphs(self) -> list[Glyph]:
         return _glyph_list(self.texts, self.box, self.size, self.direction, np.arange(len(self.texts)))
 
     def lines(self, width: float, height: float, layout: PdfLayout) -> list[PageLine]:
-        """`pdf_layout.read_page(self.glyphs(), width, height, layout)`."""
-        return read_page_arrays(self, width, height, layout)
+        """`pdf_layout.read_page(self.glyphs(), width, height, layout)`, made once (the ties are
+        counted then)."""
+        key = (width, height, id(layout))
+        if self._lines is None or self._lines[0] != key:
+            self.ties = 0
+            self._lines = (key, read_page_arrays(self, width, height, layout))
+        return self._lines[1]
 
 
 def _glyph_list(texts: list[str], box: Array, size: Array, direction: Array, idx: Array) -> list[Glyph]:
@@ -181,8 +196,10 @@ def page_glyphs(page: Any, width: float, height: float, layout: PdfLayout) -> Pa
         pieces = np.zeros(count, np.int64)
         out = np.zeros((count, 9), np.float64)
         upright = np.zeros(count, np.bool_)
+        fonts = np.zeros(count, np.uint64)
         address = ctypes.cast(tp, ctypes.c_void_p).value or 0
-        n = k.read_chars(_functions(), address, count, tf, codes, owner, unmapped, first, pieces, out, upright)
+        n = k.read_chars(_functions(), address, count, tf, codes, owner, unmapped, first, pieces, out, upright, fonts)
+        builtin = builtin_metrics_differ(np.unique(fonts[:n]).tolist())
     finally:
         textpage.close()
     extra = _dropped_spaces(page, ctm, mb_x0, mb_top, page_height)
@@ -208,6 +225,7 @@ def page_glyphs(page: Any, width: float, height: float, layout: PdfLayout) -> Pa
     else:
         pg = _glyphs(texts, out, upright, width, height, layout, chars)
     pg.split = split
+    pg.builtin_metrics = builtin
     return pg
 
 
@@ -327,7 +345,7 @@ def read_page_arrays(pg: PageGlyphs, width: float, height: float, layout: PdfLay
         tokens = np.zeros(2 * n + 1, np.int64)
         row_info = np.zeros((n + 1, 11), np.float64)
         piece_info = np.zeros((n + 1, 3), np.float64)
-        n_rows, n_tokens, n_pieces = k.rows_and_pieces(
+        n_rows, n_tokens, n_pieces, ties = k.rows_and_pieces(
             np.ascontiguousarray(u0),
             np.ascontiguousarray(u1),
             np.ascontiguousarray(v0),
@@ -344,6 +362,7 @@ def read_page_arrays(pg: PageGlyphs, width: float, height: float, layout: PdfLay
             row_info,
             piece_info,
         )
+        pg.ties += ties
         info = row_info[:n_rows].tolist()
         pinfo = piece_info[:n_pieces].tolist()
         rows = [

@@ -71,7 +71,58 @@ def _call_i32_out2_typing(typingctx: Any, fn: Any, handle: Any, index: Any, out1
     return sig, codegen
 
 
+def _call_ptr_index_typing(typingctx: Any, fn: Any, handle: Any, index: Any) -> Any:
+    """void *fn(void *handle, int index), fn an address; the pointer as an integer."""
+    sig = types.uint64(types.uint64, types.uint64, types.int64)
+
+    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+        f = _pointer(builder, args[0], _VOIDP, [_VOIDP, _I32])
+        got = builder.call(f, [builder.inttoptr(args[1], _VOIDP), builder.trunc(args[2], _I32)])
+        return builder.ptrtoint(got, ir.IntType(64))
+
+    return sig, codegen
+
+
+def _call_ptr_typing(typingctx: Any, fn: Any, handle: Any) -> Any:
+    """void *fn(void *handle), fn an address; the pointer as an integer."""
+    sig = types.uint64(types.uint64, types.uint64)
+
+    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+        f = _pointer(builder, args[0], _VOIDP, [_VOIDP])
+        return builder.ptrtoint(builder.call(f, [builder.inttoptr(args[1], _VOIDP)]), ir.IntType(64))
+
+    return sig, codegen
+
+
+def _call_width_typing(typingctx: Any, fn: Any, font: Any, glyph: Any, size: Any, out: Any) -> Any:
+    """int fn(void *font, uint32_t glyph, float size, float *out), fn an address
+    (FPDFFont_GetGlyphWidth)."""
+    sig = types.int32(types.uint64, types.uint64, types.uint32, types.float32, types.uint64)
+
+    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+        f = _pointer(builder, args[0], _I32, [_VOIDP, _I32, ir.FloatType(), _VOIDP])
+        font_p, out_p = builder.inttoptr(args[1], _VOIDP), builder.inttoptr(args[4], _VOIDP)
+        return builder.call(f, [font_p, args[2], args[3], out_p])
+
+    return sig, codegen
+
+
+def _call_metric_typing(typingctx: Any, fn: Any, font: Any, size: Any, out: Any) -> Any:
+    """int fn(void *font, float size, float *out), fn an address (FPDFFont_GetDescent)."""
+    sig = types.int32(types.uint64, types.uint64, types.float32, types.uint64)
+
+    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+        f = _pointer(builder, args[0], _I32, [_VOIDP, ir.FloatType(), _VOIDP])
+        return builder.call(f, [builder.inttoptr(args[1], _VOIDP), args[2], builder.inttoptr(args[3], _VOIDP)])
+
+    return sig, codegen
+
+
 # typed Any: numba's intrinsics are called with the arguments after typingctx
+_call_metric: Any = intrinsic(_call_metric_typing)
+_call_ptr_index: Any = intrinsic(_call_ptr_index_typing)
+_call_ptr: Any = intrinsic(_call_ptr_typing)
+_call_width: Any = intrinsic(_call_width_typing)
 _call_u32: Any = _index_call(types.uint32, _I32)
 _call_i32: Any = _index_call(types.int32, _I32)
 _call_f64: Any = _index_call(types.float64, ir.DoubleType())
@@ -79,7 +130,26 @@ _call_i32_out: Any = intrinsic(_call_i32_out_typing)
 _call_i32_out2: Any = intrinsic(_call_i32_out2_typing)
 
 # the order of the addresses in `fns`
-UNICODE, GENERATED, LOOSE_BOX, MATRIX, FONT_SIZE, MAP_ERROR, ORIGIN = range(7)
+(
+    UNICODE,
+    GENERATED,
+    LOOSE_BOX,
+    MATRIX,
+    FONT_SIZE,
+    MAP_ERROR,
+    ORIGIN,
+    TEXT_OBJECT,
+    OBJECT_FONT,
+    GLYPH_WIDTH,
+    DESCENT,
+) = range(11)
+# a matrix is taken as axis-aligned when its off-axis part is at most this share of its on-axis part
+_SKEW = 1e-3
+# how far past pdfium's loose box (which holds the advance) the advance's end may lie, in points
+_SLACK = 0.01
+# a distance within this share of the coordinates it comes from is a tie with a threshold: pdfium's
+# coordinates are single precision (about 6e-8 of their size, a few roundings each), pdfminer's double
+_TIE = 5e-7
 # the columns of `out`: pdfplumber's box, font size, and the text matrix mapped to the page
 X0, TOP, X1, BOTTOM, SIZE, MA, MB, MC, MD = range(9)
 
@@ -97,11 +167,13 @@ def read_chars(
     pieces: Any,
     out: Any,
     upright: Any,
+    fonts: Any,
 ) -> int:
     """`pdfium_chars._chars` over a text page of `count` characters; returns how many characters
     it gives. For each of pdfium's characters i: its code, whether it has no Unicode mapping, and
     the character it belongs to (`owner`, -1 when dropped as generated). For each character j:
-    its first piece, how many pieces, its box and size (`out`) and whether it is upright."""
+    its first piece, how many pieces, its box and size (`out`), whether it is upright and its font
+    (pdfium's handle, 0 when it has none)."""
     a_, b_, c_, d_, e_, f_ = tf[0], tf[1], tf[2], tf[3], tf[4], tf[5]
     mb_x0, mb_top, height = tf[6], tf[7], tf[8]
     rect = np.zeros(4, np.float32)  # FS_RECTF: left, top, right, bottom
@@ -111,6 +183,8 @@ def read_chars(
     origin = np.zeros(2, np.float64)  # the glyph's origin on the baseline (x, y)
     ox_p = np.uint64(origin.ctypes.data)
     oy_p = np.uint64(origin.ctypes.data + 8)
+    width = np.zeros(1, np.float32)  # the glyph's advance from the font's widths
+    width_p = np.uint64(width.ctypes.data)
     n = 0
     have_last = False
     k0 = k1 = k2 = k3 = k4 = k5 = k6 = k7 = np.float32(0.0)
@@ -176,6 +250,35 @@ def read_chars(
             bottom = origin[1]
         elif mb < 0 and origin[1] < top:
             top = origin[1]
+        # and ends at origin + advance (the font's /Widths); pdfium's loose box also takes in the
+        # ink of a glyph running past its advance (italics, bold headings)
+        obj = _call_ptr_index(fns[TEXT_OBJECT], textpage, i)
+        font = _call_ptr(fns[OBJECT_FONT], obj) if obj != 0 else np.uint64(0)
+        fonts[n] = font
+        adv = _advance(fns, font, code, size, width, width_p)
+        if adv > 0:
+            if abs(uy) >= abs(ux) and abs(mb) <= _SKEW * abs(ma):
+                end = origin[0] + adv * ma
+                if ma > 0 and origin[0] < end <= right + _SLACK:
+                    right = end
+                elif ma < 0 and left - _SLACK <= end < origin[0]:
+                    left = end
+            elif abs(ux) > abs(uy) and abs(ma) <= _SKEW * abs(mb):
+                end = origin[1] + adv * mb
+                if mb > 0 and origin[1] < end <= top + _SLACK:
+                    top = end
+                elif mb < 0 and bottom - _SLACK <= end < origin[1]:
+                    bottom = end
+            elif _call_metric(fns[DESCENT], font, np.float32(size), width_p) != 0:
+                # text at an angle: pdfminer's box holds the four corners of the glyph's
+                # rectangle (origin to advance, descent to descent + one em); pdfium's holds its ink
+                low = np.float64(width[0])
+                xs = (origin[0] + low * mc, origin[0] + adv * ma + low * mc)
+                ys = (origin[1] + low * md, origin[1] + adv * mb + low * md)
+                left = min(xs[0], xs[1], xs[0] + size * mc, xs[1] + size * mc)
+                right = max(xs[0], xs[1], xs[0] + size * mc, xs[1] + size * mc)
+                bottom = min(ys[0], ys[1], ys[0] + size * md, ys[1] + size * md)
+                top = max(ys[0], ys[1], ys[0] + size * md, ys[1] + size * md)
         px0 = a_ * left + c_ * bottom + e_
         py0 = b_ * left + d_ * bottom + f_
         px1 = a_ * right + c_ * top + e_
@@ -200,6 +303,19 @@ def read_chars(
         upright[n] = a * d > 0 and b * c <= 0
         n += 1
     return n
+
+
+@njit(cache=True, nogil=True)
+def _advance(fns: Any, font: Any, code: int, size: float, width: Any, width_p: Any) -> float:
+    """The advance of a character of `font` in text space (the font's width for its code times
+    the font size), 0.0 when pdfium cannot give it. A hyphen pdfium marked at a line end (code 2)
+    is looked up as `-`."""
+    if font == 0:
+        return 0.0
+    glyph = np.uint32(0x2D) if code == 0x02 else np.uint32(code)
+    if _call_width(fns[GLYPH_WIDTH], font, glyph, np.float32(size), width_p) == 0:
+        return 0.0
+    return np.float64(width[0])
 
 
 @njit(cache=True, nogil=True)
@@ -282,18 +398,20 @@ def rows_and_pieces(
     tokens: Any,
     row_info: Any,
     piece_info: Any,
-) -> tuple[int, int, int]:
+) -> tuple[int, int, int, int]:
     """`pdf_layout._make_rows` over the glyphs of one direction group, in their reading frame (u
     along the line, v down the page). params: same_line_em, cell_gap_em, after_space_gap_em,
     space_gap_em. For each row: its first and last token, v0, v1, band (0 none, 1 top, 2 bottom),
     its box and its first and last piece (`row_info`); tokens are glyph indices, -1 a word space,
     -2 a cell break; for each piece its u0, u1 and words (`piece_info`). Returns the numbers of
-    rows, tokens and pieces."""
+    rows, tokens and pieces, and of ties: a row's reach or a gap that lies on a threshold within
+    the precision of pdfium's single-precision coordinates (`_TIE`), which pdfminer's double
+    precision may decide the other way."""
     same_line_em, cell_gap_em, after_space_gap_em, space_gap_em = params[0], params[1], params[2], params[3]
     n = len(u0)
     mids = v0 + v1
     order = np.argsort(mids, kind="mergesort")
-    n_rows = n_tokens = n_pieces = 0
+    n_rows = n_tokens = n_pieces = ties = 0
     start = 0
     while start < n:
         # one row: glyphs whose middle lies within same_line_em of the first glyph's middle
@@ -302,6 +420,11 @@ def rows_and_pieces(
         end = start + 1
         while end < n and (v0[order[end]] + v1[order[end]]) / 2 <= limit:
             end += 1
+        tie_v = _TIE * (abs(limit) + 1.0)
+        if end < n and (v0[order[end]] + v1[order[end]]) / 2 - limit <= tie_v:
+            ties += 1
+        elif end - 1 > start and limit - (v0[order[end - 1]] + v1[order[end - 1]]) / 2 <= tie_v:
+            ties += 1
         items = order[start:end]
         start = end
         visible = items[~space[items]]
@@ -329,6 +452,13 @@ def rows_and_pieces(
                 shifted = (size[w] < script or prev_size < script) and abs(v1[w] - prev_base) > 0.2 * max(
                     size[w], prev_size
                 )
+                tie = _TIE * (abs(u0[w]) + abs(end_u) + 1.0)
+                if (
+                    abs(gap - cell_gap_em * sz) <= tie
+                    or abs(gap - space_gap_em * sz) <= tie
+                    or (have_space and abs(u0[w] - max(space_end, end_u) - after_space_gap_em * sz) <= tie)
+                ):
+                    ties += 1
                 if (
                     gap >= cell_gap_em * sz
                     or (have_space and u0[w] - max(space_end, end_u) >= after_space_gap_em * sz)
@@ -371,4 +501,4 @@ def rows_and_pieces(
         row_info[n_rows, 9] = first_piece
         row_info[n_rows, 10] = n_pieces
         n_rows += 1
-    return n_rows, n_tokens, n_pieces
+    return n_rows, n_tokens, n_pieces, ties
