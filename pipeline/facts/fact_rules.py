@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 import regex
 from pydantic import Field
 
+from pipeline.facts.prefilter import needs
 from pipeline.rules import Pattern, RuleModel, compiled, load_model, once
 
 FILE = "facts.yaml"
@@ -225,6 +226,7 @@ class Compiled:
         self.not_heading = _compile(c.not_heading)
         self.clause_breaks = _compile(c.clause_breaks)
         self.cues = [(cue, _compile(cue.pattern, cue.case)) for cue in m.cues]
+        self.cue_needs = [needs(cue.pattern) for cue in m.cues]  # words each cue's matches hold (prefilter)
         self.part_of = _compile(m.part_of)
         self.part_continues = _compile(m.part_continues)
         self.part_of_next = _compile(m.part_of_next)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline.facts.fact_rules import Compiled, Cue
+from pipeline.facts.prefilter import could_match, folded
 
 
 @dataclass(frozen=True)
@@ -26,10 +27,13 @@ CueHit = tuple[int, Cue, int, int]  # (the cue's place in the rule file, the cue
 
 
 def cue_hits(text: str, lo: int, hi: int, rules: Compiled) -> list[CueHit]:
-    """Every cue word of text[lo:hi], cue by cue in the rule file's order (the order breaks ties)."""
+    """Every cue word of text[lo:hi], cue by cue in the rule file's order (the order breaks ties). A cue
+    none of whose words (`prefilter.needs`) is in the text is not run: it cannot match."""
+    words = folded(text[lo:hi])
     return [
         (order, cue, *hit.span())
         for order, (cue, pattern) in enumerate(rules.cues)
+        if could_match(rules.cue_needs[order], words)
         for hit in pattern.finditer(text, lo, hi)
     ]
 
@@ -93,8 +97,11 @@ def context_cue(text: str, lo: int, hi: int, rules: Compiled) -> Decision | None
     if m.context_penalty is None or hi <= lo:
         return None
     best: tuple[float, int, Decision] | None = None
+    words = folded(text[lo:hi])
     for order, (cue, pattern) in enumerate(rules.cues):
         if cue.side != "either" or cue.max_words < m.context_min_reach:
+            continue
+        if not could_match(rules.cue_needs[order], words):
             continue
         for hit in pattern.finditer(text, lo, hi):
             score = cue.weight - m.context_penalty * words_between(text, hit.end(), hi)
