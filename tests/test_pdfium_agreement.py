@@ -16,7 +16,6 @@ from pathlib import Path
 import pdfplumber
 import pypdfium2 as pdfium
 import pytest
-import yaml
 
 from pipeline.ingest import pdfium_chars, pdfium_fonts
 from pipeline.ingest.ocr_detect import lost_glyph_candidates
@@ -26,6 +25,7 @@ from pipeline.ingest.pdf_layout import RawChar
 from pipeline.model import Document
 from pipeline.rules import RULES_DIR
 from tests.conftest import edit_yaml, ingested
+from tests.test_pdf_hard import without_ocr
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -37,10 +37,7 @@ def no_ocr_rules(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # as tests/test_pdfium_reader.py's, so the session cache serves both
     rules = tmp_path_factory.mktemp("pdfium") / "rules"
     shutil.copytree(RULES_DIR, rules)
-    data = yaml.safe_load((rules / "ocr.yaml").read_text(encoding="utf-8"))
-    data["enabled"] = False
-    (rules / "ocr.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
-    return rules
+    return without_ocr(rules)
 
 
 def _both(path: Path, page: int) -> tuple[list[RawChar], list[RawChar]]:

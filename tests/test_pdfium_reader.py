@@ -16,7 +16,6 @@ from pathlib import Path
 import pdfplumber
 import pypdfium2 as pdfium
 import pytest
-import yaml
 
 from pipeline.cache import ingest_key
 from pipeline.ingest import ocr_page, pdfium_chars
@@ -24,6 +23,7 @@ from pipeline.ingest.pdf_rules import load_layout
 from pipeline.model import Document
 from pipeline.rules import RULES_DIR, RuleError
 from tests.conftest import edit_yaml
+from tests.test_pdf_hard import without_ocr
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -58,10 +58,7 @@ KNOWN: dict[str, str] = {}
 def no_ocr_rules(tmp_path_factory: pytest.TempPathFactory) -> Path:
     rules = tmp_path_factory.mktemp("pdfium") / "rules"
     shutil.copytree(RULES_DIR, rules)
-    data = yaml.safe_load((rules / "ocr.yaml").read_text(encoding="utf-8"))
-    data["enabled"] = False
-    (rules / "ocr.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
-    return rules
+    return without_ocr(rules)
 
 
 def test_a_rotated_spending_table_reads_the_same_with_both_readers(no_ocr_rules):

@@ -150,26 +150,10 @@ def _chars(page: Any, textpage: Any) -> list[RawChar]:
                 corners_y = (ys[0], ys[1], ys[0] + size * m.d, ys[1] + size * m.d)
                 left, right = min(corners_x), max(corners_x)
                 bottom, top = min(corners_y), max(corners_y)
-        # the two corners pdfminer takes, in its device space
-        px0, py0 = A * left + C * bottom + E, B * left + D * bottom + F
-        px1, py1 = A * right + C * top + E, B * right + D * top + F
-        if px1 < px0:
-            px0, px1 = px1, px0
-        if py1 < py0:
-            py0, py1 = py1, py0
         a, b = A * m.a + C * m.b, B * m.a + D * m.b
         c, d = A * m.c + C * m.d, B * m.c + D * m.d
         out.append(
-            (
-                text,
-                px0 + mb_x0,
-                height - py1 + mb_top,
-                px1 + mb_x0,
-                height - py0 + mb_top,
-                py1 - py0,
-                a * d > 0 and b * c <= 0,
-                (a, b, c, d, 0.0, 0.0),
-            )
+            _device_char(text, (left, bottom), (right, top), (A, B, C, D, E, F), (mb_x0, mb_top, height), (a, b, c, d))
         )
     out.extend(_dropped_spaces(page, (A, B, C, D, E, F), mb_x0, mb_top, height))
     return out
@@ -204,7 +188,7 @@ def _dropped_spaces(page: Any, ctm: tuple[float, ...], mb_x0: float, mb_top: flo
     space, or a non-breaking space where the font has no space, each over its own advance from the
     object's start (pdfminer's box runs over the advance), so the gap it fills is read as a word
     space, not a cell break, and a run of narrow spaces is not one wide lost-glyph candidate."""
-    A, B, C, D, E, F = ctm
+    A, B, C, D = ctm[:4]
     out: list[RawChar] = []
     objects = list(_text_objects(page.raw))
     for i, (obj, form_to_page) in enumerate(objects):
@@ -226,30 +210,46 @@ def _dropped_spaces(page: Any, ctm: tuple[float, ...], mb_x0: float, mb_top: flo
         )
         ma, mb = A * a + C * b, B * a + D * b
         mc, md = A * c + C * d, B * c + D * d
-        upright = ma * md > 0 and mb * mc <= 0
         for k in range(count):
             start = k * advance
             lo = (e + a * start + c * low, f + b * start + d * low)
             hi = (e + a * (start + advance) + c * (low + size), f + b * (start + advance) + d * (low + size))
-            px0, py0 = A * lo[0] + C * lo[1] + E, B * lo[0] + D * lo[1] + F
-            px1, py1 = A * hi[0] + C * hi[1] + E, B * hi[0] + D * hi[1] + F
-            if px1 < px0:
-                px0, px1 = px1, px0
-            if py1 < py0:
-                py0, py1 = py1, py0
-            out.append(
-                (
-                    text,
-                    px0 + mb_x0,
-                    height - py1 + mb_top,
-                    px1 + mb_x0,
-                    height - py0 + mb_top,
-                    py1 - py0,
-                    upright,
-                    (ma, mb, mc, md, 0.0, 0.0),
-                )
-            )
+            out.append(_device_char(text, lo, hi, ctm, (mb_x0, mb_top, height), (ma, mb, mc, md)))
     return out
+
+
+def _device_char(
+    text: str,
+    lo: tuple[float, float],
+    hi: tuple[float, float],
+    ctm: tuple[float, ...],
+    page: tuple[float, float, float],
+    matrix: tuple[float, float, float, float],
+) -> RawChar:
+    """A character as pdfminer has it: the two corners `lo` and `hi` of its box (PDF user space) through
+    the page's matrix `ctm` (/Rotate, MediaBox origin), flipped as pdfplumber flips them (`page`: the
+    MediaBox's x0 and top, the page's height); `matrix` is its text matrix in device space, upright
+    when its axes keep their directions."""
+    A, B, C, D, E, F = ctm
+    px0, py0 = A * lo[0] + C * lo[1] + E, B * lo[0] + D * lo[1] + F
+    px1, py1 = A * hi[0] + C * hi[1] + E, B * hi[0] + D * hi[1] + F
+    if px1 < px0:
+        px0, px1 = px1, px0
+    if py1 < py0:
+        py0, py1 = py1, py0
+    mb_x0, mb_top, height = page
+    a, b, c, d = matrix
+    upright = a * d > 0 and b * c <= 0
+    return (
+        text,
+        px0 + mb_x0,
+        height - py1 + mb_top,
+        px1 + mb_x0,
+        height - py0 + mb_top,
+        py1 - py0,
+        upright,
+        (*matrix, 0.0, 0.0),
+    )
 
 
 def _space_run(font: Any, size: float, m: Matrix, after: tuple[float, ...] | None) -> tuple[str, float, int]:
