@@ -62,6 +62,7 @@ from pipeline.extract.table_money import (
     _words,
     is_number_cell,
     parse_unit_header,
+    unmark,
 )
 from pipeline.model import Document, Line
 from pipeline.normalise import NormLine
@@ -88,6 +89,7 @@ class _Cell:
     cell: Cell  # offsets in the normalised line
     kind: str  # header | number | year | label | head (a page's running head)
     alone: bool = True  # the only cell of its line
+    marked: bool = False  # a header written in bold with a unit (`**£000**`): may open a table alone
 
 
 @dataclass
@@ -103,12 +105,13 @@ def _line_cells(i: int, text: str, rules: TableRules, own: CellLineRules) -> lis
     every word is a number (`1,822,986 1,645,171`), a financial year (`2024/25 2023/24`) or a header
     written with its sign (`£000 £000`). The first word decides which test the others get (most lines
     are prose: one test of one word)."""
-    stripped = text.strip()
-    start = text.index(stripped[0]) if stripped else 0
-    whole = Cell(start, start + len(stripped), stripped)
-    if parse_unit_header(whole, rules) is not None:
-        return [_Cell(i, whole, "header")]
-    first = WORD.search(text, start)
+    whole = _bare(text, rules)
+    start = whole.start
+    header = parse_unit_header(whole, rules)
+    if header is not None:
+        marked = len(whole.text) < len(text.strip()) and header[1] >= own.marked_min_unit
+        return [_Cell(i, whole, "header", marked=marked)]
+    first = WORD.search(text, start, whole.end)
     if first is None:
         return [_Cell(i, whole, "label")]
     s, e = first.span()
@@ -128,6 +131,14 @@ def _line_cells(i: int, text: str, rules: TableRules, own: CellLineRules) -> lis
     if kind == "number" and any(own.not_amount.fullmatch(w.text) for w in words):
         return [_Cell(i, whole, "label")]  # `2025` under `31 March`: part of a date
     return [_Cell(i, w, kind, len(words) == 1) for w in words]
+
+
+def _bare(text: str, rules: TableRules) -> Cell:
+    """The line as one cell: whitespace trimmed, and emphasis around the whole of it (`**£000 **`,
+    `**(1,670) **`: ``marks``) left out."""
+    stripped = text.strip()
+    start = text.index(stripped[0]) if stripped else 0
+    return unmark(Cell(start, start + len(stripped), stripped), rules)
 
 
 def _is_kind(word: Cell, kind: str, rules: TableRules) -> bool:
@@ -163,16 +174,29 @@ def _cells(lines: Sequence[NormLine], rules: TableRules, own: CellLineRules) -> 
 
 def _running_heads(lines: Sequence[NormLine], rules: TableRules, own: CellLineRules) -> set[str]:
     """Label lines printed right after a page number (a lone number of `page_number`'s form) at least
-    `running_head_repeats` times: a page's running head (`Financial statements`)."""
+    `running_head_repeats` times: a page's running head (`Financial statements`). A line in bold
+    (`**Annual report and accounts 2023-2024**`, after a page number in bold, `**33**`) is one when
+    it stands after a page number at least `running_head_repeats` times and at least
+    `marked_head_share` of the times it is printed (not a bold `**Total**` that a small amount
+    sometimes stands before)."""
     counts: Counter[str] = Counter()
+    printed: Counter[str] = Counter()  # bold lines: how often each is printed
     previous = ""
     for nl in lines:
         text = nl.text.strip()
         if text:
+            bare = _bare(text, rules).text if text[0] in "*_" else text
+            if bare is not text:
+                printed[text] += 1
             if own.page_number.fullmatch(previous):
                 counts[text] += 1
-            previous = text
-    return {t for t, n in counts.items() if n >= own.running_head_repeats and own.running_head.fullmatch(t)}
+            previous = bare
+    return {
+        t
+        for t, n in counts.items()
+        if n >= own.running_head_repeats
+        and (own.running_head.fullmatch(t) or (t in printed and n >= own.marked_head_share * printed[t]))
+    }
 
 
 def find(doc: Document, lines: Sequence[NormLine], rules: TableRules, own: CellLineRules) -> list[CellAmount]:
@@ -189,6 +213,8 @@ def find(doc: Document, lines: Sequence[NormLine], rules: TableRules, own: CellL
     labels = 0  # label cells since the last row
     run: list[_Cell] = []  # number cells in a row
     before: _Cell | None = None  # the cell before the group's first header cell
+    lead: list[_Cell] = []  # the label cells right before this cell (at most `max_header_gap`)
+    group_lead: list[_Cell] = []  # those right before the group's first header cell
 
     def rows(r: list[_Cell], at: int) -> None:
         nonlocal table, group, group_labels, labels
@@ -196,7 +222,7 @@ def find(doc: Document, lines: Sequence[NormLine], rules: TableRules, own: CellL
         if _dates(r, cells[at : at + own.date_reach], own):
             return  # `31`, `31`, `March`, `March`: days of dates over the columns
         if group:
-            table = _open(doc, group, group_labels, years, rules, own) if len(group) >= own.min_columns else None
+            table = _open(doc, group, group_labels, group_lead, years, rules, own) if _enough(group, own) else None
             group, group_labels, labels = [], [], 0
         if table is None:
             return  # (numbers outside a table, `31` of `31 March`, leave the years for the next header)
@@ -226,7 +252,7 @@ def find(doc: Document, lines: Sequence[NormLine], rules: TableRules, own: CellL
             rows(run, at)
             run = []
         if item is None or item.kind == "head":
-            table, group, group_labels, years[:], labels = None, [], [], [], 0
+            table, group, group_labels, years[:], labels, lead = None, [], [], [], 0, []
             before = item
             continue
         if item.kind == "number":
@@ -234,6 +260,7 @@ def find(doc: Document, lines: Sequence[NormLine], rules: TableRules, own: CellL
         elif item.kind == "header":
             if not group or gap > own.max_header_gap:
                 group, group_labels = [], [before] if before is not None and before.kind == "label" else []
+                group_lead = lead[:-1] if group_labels else []
             group.append(item)
             table, gap = None, 0
         else:
@@ -248,8 +275,14 @@ def find(doc: Document, lines: Sequence[NormLine], rules: TableRules, own: CellL
                 labels += 1
                 if labels > own.max_label_cells:
                     table = None
+        lead = [*lead, item][-own.max_header_gap :] if item.kind == "label" else []
         before = item
     return out
+
+
+def _enough(group: list[_Cell], own: CellLineRules) -> bool:
+    """Whether a header's cells open a table: `min_columns` of them, or `min_columns_marked` all in bold."""
+    return len(group) >= own.min_columns or (len(group) >= own.min_columns_marked and all(c.marked for c in group))
 
 
 def _dates(r: list[_Cell], following: Sequence[_Cell | None], own: CellLineRules) -> bool:
@@ -260,10 +293,17 @@ def _dates(r: list[_Cell], following: Sequence[_Cell | None], own: CellLineRules
 
 
 def _open(
-    doc: Document, group: list[_Cell], labels: list[_Cell], years: list[_Cell], rules: TableRules, own: CellLineRules
+    doc: Document,
+    group: list[_Cell],
+    labels: list[_Cell],
+    lead: list[_Cell],
+    years: list[_Cell],
+    rules: TableRules,
+    own: CellLineRules,
 ) -> _Table | None:
-    """The table a header's cells open, or None where columns of counts or bands stand among them."""
-    if any(own.other_columns.search(c.cell.text) for c in labels):
+    """The table a header's cells open, or None where columns of counts or bands stand among them (or
+    among the `max_header_gap` labels right before them: `(bands of`, `£5000)`, `£'000`)."""
+    if any(own.other_columns.search(c.cell.text) for c in [*lead, *labels]):
         return None
     n = len(group)
     written = [_fin_year(c.cell.text, rules) for c in years]
@@ -295,8 +335,9 @@ def _may_have_header(lines: Sequence[NormLine], rules: TableRules, own: CellLine
     found = 0
     for nl in lines:
         text = nl.text.strip()
-        if text and parse_unit_header(Cell(0, len(text), text), rules) is not None:
+        header = parse_unit_header(bare := _bare(text, rules), rules) if text else None
+        if header is not None:
             found += 1
-            if found >= own.min_columns:
+            if found >= own.min_columns or (len(bare.text) < len(text) and header[1] >= own.marked_min_unit):
                 return True
     return False

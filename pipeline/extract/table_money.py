@@ -158,11 +158,14 @@ class CellLineRules(RuleModel):
     """Tables written one cell per line (pipeline/extract/table_cell_lines.py)."""
 
     min_columns: int = Field(ge=1, strict=True)
+    min_columns_marked: int = Field(ge=1, strict=True)  # as many header cells in bold (`**£k**`) open a table
+    marked_min_unit: int = Field(ge=1, strict=True)  # ... when each states a unit of at least this
     max_label_cells: int = Field(ge=1, strict=True)
     max_blank_lines: int = Field(ge=0, strict=True)
     max_header_gap: int = Field(ge=0, strict=True)  # label cells between two header cells of one table
     running_head_repeats: int = Field(ge=2, strict=True)  # a line printed this often after a page number
     running_head: Regex  # the form of a running head (`Financial statements`)
+    marked_head_share: float = Field(gt=0, le=1)  # a bold line after a page number this often is a running head
     page_number: Regex  # a lone number of this form right before a running head, or alone and out of line
     note_header: Regex  # a label cell over a column of note numbers (`Note`)
     note_ref: Regex  # a note number at the start of a row (`3`)
@@ -180,6 +183,7 @@ class TableMoneyFile(RuleModel):
     separators: tuple[Separator, ...] = Field(min_length=1)
     headers: tuple[Header, ...] = Field(min_length=1)
     min_header_cells: int = Field(ge=1, strict=True)
+    marks: Annotated[Regex, groups("inner")]  # emphasis around a whole cell (`**975**`): read its inside
     header_rows_above: int = Field(ge=0, strict=True)
     cells: Cells
     signed_cells: SignedCells
@@ -227,6 +231,15 @@ def split_cells(text: str, sep: Separator) -> list[Cell]:
         if nxt < 0:
             return out
         pos = nxt + len(sep.split)
+
+
+def unmark(cell: Cell, rules: TableRules) -> Cell:
+    """The cell inside emphasis written around the whole of it (`**975**`, `**(1,670) **`), else the cell."""
+    m = rules.file.marks.fullmatch(cell.text) if cell.text[:1] in "*_" else None
+    if m is None:
+        return cell
+    s, e = m.span("inner")
+    return Cell(cell.start + s, cell.start + e, m.group("inner"))
 
 
 def line_axis(line: Line) -> str | None:
@@ -555,7 +568,7 @@ def read(doc: Document, lines: Sequence[NormLine], rules: TableRules) -> tuple[l
         sep = next((s for s in rules.file.separators if s.row.search(nl.text)), None)
         if sep is not None and sep.skip is not None and sep.skip.match(nl.text):
             continue
-        cells = split_cells(nl.text, sep) if sep is not None else []
+        cells = [unmark(c, rules) for c in split_cells(nl.text, sep)] if sep is not None else []
         if sep is not above_sep:
             above, above_sep = [], sep
         if sep is not None:
