@@ -31,10 +31,12 @@ from pipeline.facts.period import (
     after_comparative,
     balance_dates,
     calendar_years,
+    carried_calendars,
     deadlines,
     month_years,
     nearest,
     reporting_year,
+    sentence_calendars,
     title_year,
     years,
 )
@@ -618,6 +620,11 @@ class _Facts:
             ]
             if calendars:
                 before = sorted([*before, *calendars], key=lambda h: h.start)
+        if rules.model.period.calendar_before_words is not None:
+            # "... 46,000 WTEs in 2020 is estimated to be around £2.05 billion": a calendar year before it
+            calendars = self._sentence_calendars(a, sent, sent[0], a.start)
+            if calendars:
+                before = sorted([*before, *calendars], key=lambda h: h.start)
         if rules.model.period.nearest_wins:
             # "... 2017-18 ... plans this year (April Board papers) to reduce ... by over £15m": the time
             # words nearest before the amount say its period; "this year" after a year names none
@@ -653,6 +660,9 @@ class _Facts:
             and not self._contrast(text, h)
             and not self._amounts_between(a.para, a.end, h.start)  # "£8.5m ... and ... savings of £7.5m ... by 2020-21"
         ]
+        if rules.model.period.calendar_in_sentence_after:
+            # "the figure of £132 million should be regarded as the minimum estimate for 2030"
+            after = sorted([*after, *self._sentence_calendars(a, sent, a.end, clause[1])], key=lambda h: h.start)
         if after:
             return self._period_hit(a, after[0], "sentence")
         relative = rules.relative.search(text, sent[0], sent[1])
@@ -821,6 +831,41 @@ class _Facts:
             )
         ]
 
+    def _sentence_calendars(self, a: Amount, sent: tuple[int, int], lo: int, hi: int) -> list[YearHit]:
+        """The calendar years of text[lo:hi] in the amount's sentence that may be its period: not opening the
+        sentence ("In 2016 the STP began by identifying ... £311m" dates an event), not an aside, a
+        contrast or another amount's year, no other amount between it and this one, and (before the
+        amount) within `calendar_before_words` words, (after it) `max_words_after`."""
+        text, period = self.paras[a.para].text, self.rules.model.period
+        before = hi <= a.start
+        reach = (period.calendar_before_words or 0) if before else period.max_words_after
+        out = []
+        for h in sentence_calendars(text, lo, hi, self.rules):
+            if _distance(text, h, (a.start, a.end)) > reach or not text[sent[0] : h.start].strip():
+                continue
+            if self._contrast(text, h) or (before and _aside(text, sent[0], h, a.start)):
+                continue
+            between = (h.end, a.start) if before else (a.end, h.start)
+            if self._amounts_between(a.para, *between):
+                continue
+            if before and self._owned_by_other(a, h, sent):
+                continue
+            if not before and self.rules.comparison.search(text, max(0, h.start - 5), h.start) is not None:
+                continue
+            out.append(h)
+        return out
+
+    def _owned_by_other(self, a: Amount, h: YearHit, sent: tuple[int, int]) -> bool:
+        """A year at most `owned_words` words after another amount before it ("£116 million in 2020")."""
+        words = self.rules.model.period.owned_words
+        if words is None:
+            return False
+        text = self.paras[a.para].text
+        return any(
+            o is not a and o.end <= h.start and len(text[o.end : h.start].split()) <= words
+            for o in self._amounts_between(a.para, sent[0], h.start)
+        )
+
     def _during(self, para: int, sent: tuple[int, int]) -> regex.Match[str] | None:
         """The first "during the year" of a sentence (found once per sentence)."""
         key = (para, *sent)
@@ -843,7 +888,7 @@ class _Facts:
             if period.lookback_months:  # "As at the end of July 2025, ... £0.1m favourable ..."
                 found = [*found, *self._dating_months(text, lo, hi)]
             if period.lookback_calendar:  # "... an extra £30 billion by 2020. Of this figure, ... £8 billion"
-                found = [*found, *deadlines(text, lo, hi, self.rules)]
+                found = [*found, *deadlines(text, lo, hi, self.rules), *carried_calendars(text, lo, hi, self.rules)]
             self.earlier_hits[key] = sorted((h for h in found if not self._contrast(text, h)), key=lambda h: h.start)
         return self.earlier_hits[key]
 

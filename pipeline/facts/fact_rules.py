@@ -127,6 +127,14 @@ class PeriodRules(RuleModel):
     relative_after: Pattern | None = None
     # words before a year that make it a reference, not a period ("Item 2025-26 (35)" of minutes)
     reference_before: Pattern | None = None
+    # a calendar year (`calendar_after`: "in 2020") of an amount's sentence, not opening it: before the
+    # amount within `calendar_before_words` words ("46,000 WTEs in 2020 is estimated to be around £2.05
+    # billion"), after it as a financial year is (`max_words_after`)
+    calendar_before_words: int | None = Field(default=None, ge=0)
+    calendar_in_sentence_after: bool = False
+    # a calendar year after these words in an earlier sentence carries as a deadline does ("... the minimum
+    # estimate for 2030. It is worth contrasting the figure of £132 million ...")
+    calendar_carried: Pattern | None = None
 
 
 class BackReference(RuleModel):
@@ -260,6 +268,7 @@ class Compiled:
         self.list_item = _compile(p.list_item) if p.list_item else None
         self.relative_after = _compile(p.relative_after) if p.relative_after else None
         self.reference_before = _compile(p.reference_before) if p.reference_before else None
+        self.calendar_carried = _compile(p.calendar_carried) if p.calendar_carried else None
         self.head_breaks = _compile(m.head_breaks) if m.head_breaks else None
         self.back_references = [(b, _compile(b.pattern)) for b in s.back_references]
         self.reference_names = {b.id: _compile(b.names, case=True) for b in s.back_references if b.names}

@@ -156,6 +156,26 @@ def deadlines(text: str, start: int, end: int, rules: Compiled) -> list[YearHit]
     ]
 
 
+def sentence_calendars(text: str, start: int, end: int, rules: Compiled) -> list[YearHit]:
+    """The calendar years of text[start:end] written `in 2020`, `during 2019`, `for 2030` (`calendar_after`),
+    which date an amount of their sentence in a report counting in calendar years."""
+    return [
+        YearHit(m.group(1), m.start(), m.end(), "period.calendar")
+        for m in rules.calendar_after.finditer(text, start, end)
+    ]
+
+
+def carried_calendars(text: str, start: int, end: int, rules: Compiled) -> list[YearHit]:
+    """The calendar years of text[start:end] that carry to later sentences as a deadline does (`for 2030`:
+    "... the minimum estimate for 2030. It is worth contrasting the figure of £132 million ...")."""
+    if rules.calendar_carried is None:
+        return []
+    return [
+        YearHit(m.group(1), m.start(), m.end(), "period.calendar")
+        for m in rules.calendar_carried.finditer(text, start, end)
+    ]
+
+
 def title_year(title: str, rules: Compiled) -> str | None:
     """The financial year of a title inferred from a file name ("ltht annual report 2024 25")."""
     if rules.title_year is None:

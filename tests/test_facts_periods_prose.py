@@ -1,0 +1,81 @@
+"""Periods of amounts in running text and PDF reports (issue 9, developer "period"): causes of wrong or
+missing periods read on the tuning sets' misses (tests/gold/heldout-facts-blind2..5), each a general rule
+of rules/facts.yaml `period` tested on the real lines it was read on. Each test failed before its rule."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline.extract import Context, extract_all
+from pipeline.model import Document, mention_id
+from pipeline.rules import RULES_DIR
+from tests.conftest import ingested
+from tests.test_pdf_hard import without_ocr
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+FULL = "data-driven-healthcare-2030-full-report-2021-03.pdf"
+SUMMARY = "data-driven-healthcare-2030-summary-2021-03.pdf"
+
+
+def page_facts(doc: Document, pages: set[int]) -> dict[tuple[int, int, str], dict[str, Any]]:
+    """The facts of some pages of a PDF read alone, by (page, line, amount as written)."""
+    part = Document(doc.path, doc.sha256, "pdf", doc.meta, [line for line in doc.lines if line.page in pages])
+    ex = extract_all(part, Context(), only=["money", "bodies", "facts"])
+    rows = {r["money_id"]: r for r in ex.records["money_facts"]}
+    out = {}
+    for m in ex.mentions:
+        if m.kind == "money":
+            line = part.lines[m.line_index]
+            out[(line.page, line.number, m.text)] = rows[mention_id(part.sha256, line, m)]
+    return out
+
+
+@pytest.fixture(scope="module")
+def summary() -> Document:
+    from pipeline.ingest import ingest
+    from pipeline.manifest import load_manifest
+
+    entry = next(e for e in load_manifest(CORPUS) if e.file == SUMMARY)
+    return ingest(CORPUS, entry)
+
+
+@pytest.fixture(scope="module")
+def full(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> Document:
+    # the 207-page report with OCR off, through the session cache other PDF tests fill
+    rules = tmp_path_factory.mktemp("rules") / "rules"
+    shutil.copytree(RULES_DIR, rules)
+    return ingested(shared / "realdocs", FULL, rules=without_ocr(rules))
+
+
+# -- calendar years in a report that counts in them ------------------------------------------------------
+
+
+def test_a_calendar_year_before_an_amount_in_its_sentence(summary):
+    """ "The salary and employment on-costs for the workforce of 46,000 WTEs in 2020 is estimated to be around
+    £2.05 billion. If this workforce is to increase to a projected size of 78,000 WTEs in 2030 and its
+    composition remains the same, the costs will be around £5.2 billion." (summary report, page 10): 2020
+    and 2030 (both had none: a calendar year counted only right after an amount or as a deadline)."""
+    f = page_facts(summary, {10})
+    first = f[(10, 4, "£2.05 billion")]
+    assert (first["period"], first["period_rule"]) == ("2020", "period.calendar")
+    assert f[(10, 6, "£5.2 billion")]["period"] == "2030"
+
+
+@pytest.mark.slow
+def test_a_calendar_year_after_an_amount_and_an_estimate_for_a_year(full):
+    """The full report, page 76: "Therefore, the figure of £132 million should be regarded as the minimum
+    estimate for 2030. It is worth contrasting the figure of £132 million with the £151 million (baseline
+    costs) that represents the salary and employment on-costs of a workforce remaining at 3,550 WTEs in
+    2030.": all three 2030 (all three had none); page 74: "... of 3,550 WTEs in 2020 are estimated to be
+    around £116 million": 2020."""
+    f = page_facts(full, {74, 75, 76})
+    assert f[(74, 38, "£116 million")]["period"] == "2020"
+    assert f[(74, 40, "£132 million")]["period"] == "2030"  # "... £132 million in 2030 (Figure 6A.6)"
+    assert f[(76, 3, "£132 million")]["period"] == "2030"  # "... the minimum estimate for 2030"
+    second = f[(76, 5, "£132 million")]  # the next sentence: the estimate's year carries
+    assert (second["period"], second["period_source"]) == ("2030", "paragraph")
+    assert f[(76, 5, "£151 million")]["period"] == "2030"  # "... remaining at 3,550 WTEs in 2030"
