@@ -79,3 +79,23 @@ def test_a_calendar_year_after_an_amount_and_an_estimate_for_a_year(full):
     second = f[(76, 5, "£132 million")]  # the next sentence: the estimate's year carries
     assert (second["period"], second["period_source"]) == ("2030", "paragraph")
     assert f[(76, 5, "£151 million")]["period"] == "2030"  # "... remaining at 3,550 WTEs in 2030"
+
+
+# -- a table's header over several lines -----------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_the_year_over_a_money_column_of_a_header_on_several_lines(full):
+    """Table 3.3 (page 34): "Estimated" / "salary and" / "employment" / "on-costs in" / "2020 –" / "£millions"
+    over the first money column, "Projected" / ... / "2030 –" / "£millions" over the second; the header
+    line "banding*<TAB>2020 –<TAB>2030 –" ends with the two years. "Data<TAB>Clinical coding<TAB>Band 4<TAB>
+    3,560<TAB>£116<TAB>3,101<TAB>£132": 2020 and 2030 (both had none)."""
+    f = page_facts(full, {34})
+    first = f[(34, 9, "£116")]
+    assert (first["period"], first["period_rule"], first["period_source"]) == (
+        "2020",
+        "period.header_year",
+        "column_header",
+    )
+    assert f[(34, 9, "£132")]["period"] == "2030"
+    assert (f[(34, 21, "£2,054")]["period"], f[(34, 21, "£5,220")]["period"]) == ("2020", "2030")

@@ -33,6 +33,7 @@ from pipeline.facts.period import (
     calendar_years,
     carried_calendars,
     deadlines,
+    header_years,
     month_years,
     nearest,
     reporting_year,
@@ -294,6 +295,7 @@ class _Facts:
         self.earlier_hits: dict[tuple[int, int, int], list[YearHit]] = {}
         self.during_hits: dict[tuple[int, int, int], regex.Match[str] | None] = {}
         self.sentence_deadlines: dict[tuple[int, int, int], list[YearHit]] = {}
+        self.header_year_hits: dict[tuple[int, int], list[tuple[int, YearHit]]] = {}
         self.headings = [q.index for q in paras if q.heading]
         self.place_of: dict[int, bool] = {}
         self.para_of_line: dict[int, int] = {}  # line index -> its paragraph
@@ -553,6 +555,10 @@ class _Facts:
             hits = years(str(fin_year), 0, len(str(fin_year)), rules)
             if hits:
                 return Period(hits[0].value, "column_header", "period.column_header", words=str(fin_year))
+        if a.table and not fin_year:
+            over = self._header_year(a)
+            if over is not None:
+                return over
         amount = (a.start, a.end)
         clause = self._clause(a, sent)
         here = self._own_years(a, self._years(a.para, clause[0], clause[1]), clause)
@@ -854,6 +860,27 @@ class _Facts:
                 continue
             out.append(h)
         return out
+
+    def _header_year(self, a: Amount) -> Period | None:
+        """A table cell's year over its column, where the header runs over several lines (`header_years`):
+        the cell is the k-th of its row's amounts under that header, the column the k-th year."""
+        header = self._header_index(a)
+        if header is None:
+            return None
+        row = [
+            o
+            for o in self.amounts_in.get(a.para, [])
+            if o.mention.line_index == a.mention.line_index
+            and o.mention.values.get("header_line") == a.mention.values.get("header_line")
+        ]
+        key = (header, len(row))
+        if key not in self.header_year_hits:
+            self.header_year_hits[key] = header_years(self._texts(), header, len(row), self.rules)
+        found = self.header_year_hits[key]
+        if not found:
+            return None
+        i, h = found[next(k for k, o in enumerate(row) if o is a)]
+        return self._line_period(h.value, h.rule, (i, h.start, h.end), "column_header")
 
     def _owned_by_other(self, a: Amount, h: YearHit, sent: tuple[int, int]) -> bool:
         """A year at most `owned_words` words after another amount before it ("£116 million in 2020")."""

@@ -135,6 +135,10 @@ class PeriodRules(RuleModel):
     # a calendar year after these words in an earlier sentence carries as a deadline does ("... the minimum
     # estimate for 2030. It is worth contrasting the figure of £132 million ...")
     calendar_carried: Pattern | None = None
+    # a table whose header runs over several lines: the years over its money columns, found at most this
+    # many lines above the header row (0: not looked for), a calendar year in a cell as `column_calendar`
+    header_year_lines: int = Field(default=0, ge=0)
+    column_calendar: Pattern | None = None
 
 
 class BackReference(RuleModel):
@@ -269,6 +273,7 @@ class Compiled:
         self.relative_after = _compile(p.relative_after) if p.relative_after else None
         self.reference_before = _compile(p.reference_before) if p.reference_before else None
         self.calendar_carried = _compile(p.calendar_carried) if p.calendar_carried else None
+        self.column_calendar = _compile(p.column_calendar) if p.column_calendar else None
         self.head_breaks = _compile(m.head_breaks) if m.head_breaks else None
         self.back_references = [(b, _compile(b.pattern)) for b in s.back_references]
         self.reference_names = {b.id: _compile(b.names, case=True) for b in s.back_references if b.names}

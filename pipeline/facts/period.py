@@ -176,6 +176,32 @@ def carried_calendars(text: str, start: int, end: int, rules: Compiled) -> list[
     ]
 
 
+def header_years(texts: list[str], header: int, columns: int, rules: Compiled) -> list[tuple[int, YearHit]]:
+    """The years over the money columns of a table whose header runs over several lines ("on-costs in" /
+    "2020 –" / "£millions" over the first money column, "2030 –" over the second): the nearest line above
+    the header row, at most `header_year_lines` lines up and within the table, whose cells naming a year
+    are exactly its last `columns` cells, one year each; [] when none does. Items: (line index, year)."""
+    p = rules.model.period
+    if p.header_year_lines == 0 or rules.column_calendar is None or columns < 1:
+        return []
+    for i in range(header - 1, max(-1, header - 1 - p.header_year_lines), -1):
+        if "\t" not in texts[i]:
+            return []  # above the table
+        cells, offset = texts[i].split("\t"), 0
+        found: list[tuple[int, tuple[int, YearHit]]] = []
+        for k, cell in enumerate(cells):
+            hits = years(cell, 0, len(cell), rules) or [
+                YearHit(m.group(1), m.start(1), m.end(1), "") for m in rules.column_calendar.finditer(cell)
+            ]
+            if len(hits) == 1:
+                h = hits[0]
+                found.append((k, (i, YearHit(h.value, offset + h.start, offset + h.end, "period.header_year"))))
+            offset += len(cell) + 1
+        if found and len(found) == columns and [k for k, _ in found] == list(range(len(cells) - columns, len(cells))):
+            return [hit for _, hit in found]
+    return []
+
+
 def title_year(title: str, rules: Compiled) -> str | None:
     """The financial year of a title inferred from a file name ("ltht annual report 2024 25")."""
     if rules.title_year is None:
