@@ -14,11 +14,13 @@ from pipeline.extract import Context, extract_all
 from pipeline.model import Document, mention_id
 from pipeline.rules import RULES_DIR
 from tests.conftest import ingested
+from tests.test_facts import LCH, LTHT_META, facts_of, realdoc
 from tests.test_pdf_hard import without_ocr
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 FULL = "data-driven-healthcare-2030-full-report-2021-03.pdf"
 SUMMARY = "data-driven-healthcare-2030-summary-2021-03.pdf"
+LTHT = "ltht-annual-report-2024-25.md"
 
 
 def page_facts(doc: Document, pages: set[int]) -> dict[tuple[int, int, str], dict[str, Any]]:
@@ -99,3 +101,29 @@ def test_the_year_over_a_money_column_of_a_header_on_several_lines(full):
     )
     assert f[(34, 9, "£132")]["period"] == "2030"
     assert (f[(34, 21, "£2,054")]["period"], f[(34, 21, "£5,220")]["period"]) == ("2020", "2030")
+
+
+# -- a heading's month -----------------------------------------------------------------------------------
+
+
+def test_a_month_heading_dates_the_amounts_under_it_and_a_meetings_date_does_not(shared, corpus_lines):
+    """The LTHT annual report's timeline of the year: "September 2024" / ... / "A £2.7 million study to improve
+    gallstone treatment launched at Leeds.": 2024/25 (had none: a heading's year was read only as a financial
+    year); the LCH committee report under "Date of next meeting:" / "24 September 2025" keeps none ("the
+    £1.1M slippage YTD" names no year: a meeting's date dates nothing under it)."""
+    ltht = realdoc(shared, LTHT)
+    row = facts_of(ltht, 3773, 3819, LTHT_META)[(3799, "£2.7 million")]
+    assert (row["period"], row["period_rule"], row["period_source"]) == ("2024/25", "period.month", "heading")
+    lch = facts_of(corpus_lines[LCH], 7001, 7039)
+    assert lch[(7039, "£1.1M")]["period"] is None
+    # a month alone over a page's update, with no other such heading near, is its date: "June 2017" / ... /
+    # "Submission by NHS Providers, January 2018" / "... £74bn ..." keeps none
+    providers = facts_of(corpus_lines["003_4bd6cd02c4d551ad.txt"], 1, 7)
+    assert providers[(7, "£74bn")]["period"] is None
+    # ... and a paragraph speaking of "this year" is dated by no heading: "• The vast majority of this year's
+    # up-front funding ... This leaves only £300 million available ..." under "June 2017", after "May 2017"
+    update = facts_of(corpus_lines["001_baeb06aa9c477327.txt"], 60, 136)
+    assert (update[(136, "£300 million")]["period"], update[(136, "£300 million")]["period_rule"]) == (
+        None,
+        "period.relative",
+    )

@@ -34,6 +34,8 @@ from pipeline.facts.period import (
     carried_calendars,
     deadlines,
     header_years,
+    heading_months,
+    is_month_heading,
     month_years,
     nearest,
     reporting_year,
@@ -296,6 +298,7 @@ class _Facts:
         self.during_hits: dict[tuple[int, int, int], regex.Match[str] | None] = {}
         self.sentence_deadlines: dict[tuple[int, int, int], list[YearHit]] = {}
         self.header_year_hits: dict[tuple[int, int], list[tuple[int, YearHit]]] = {}
+        self.timeline: dict[int, bool] = {}
         self.headings = [q.index for q in paras if q.heading]
         self.place_of: dict[int, bool] = {}
         self.para_of_line: dict[int, int] = {}  # line index -> its paragraph
@@ -681,9 +684,18 @@ class _Facts:
             titled = self._table_title_period(a)
             if titled is not None:
                 return titled
+        if p.section is not None and rules.model.period.heading_after_relative:
+            # "The vast majority of this year's up-front funding ... This leaves only £300 million": the
+            # paragraph speaks of a year it does not name; no heading names it
+            spoken = rules.relative.search(text, 0, a.start)
+            if spoken is not None:
+                return Period(None, "none", "period.relative", (a.para, *spoken.span()))
         if p.section is not None:
             head = self.paras[p.section]
-            hits = years(head.text, 0, len(head.text), rules)
+            # a financial year, else a month ("September 2024" over a timeline of the year: 2024/25)
+            hits = years(head.text, 0, len(head.text), rules) or heading_months(
+                head.text, rules, self._in_timeline(head.index)
+            )
             if hits:
                 return self._period_hit(Amount(a.mention, head.index, 0, 0, False), hits[0], "heading")
         if a.table and self.title_years:
@@ -881,6 +893,17 @@ class _Facts:
             return None
         i, h = found[next(k for k, o in enumerate(row) if o is a)]
         return self._line_period(h.value, h.rule, (i, h.start, h.end), "column_header")
+
+    def _in_timeline(self, head: int) -> bool:
+        """A heading among others that are a month alone, at most `timeline_paragraphs` paragraphs before or
+        after it ("September 2024" / ... / "October 2024"): a timeline of the year (found once a heading)."""
+        if head not in self.timeline:
+            reach = self.rules.model.period.timeline_paragraphs
+            near = range(max(0, head - reach), min(len(self.paras), head + reach + 1))
+            self.timeline[head] = any(
+                k != head and self.paras[k].heading and is_month_heading(self.paras[k].text, self.rules) for k in near
+            )
+        return self.timeline[head]
 
     def _owned_by_other(self, a: Amount, h: YearHit, sent: tuple[int, int]) -> bool:
         """A year at most `owned_words` words after another amount before it ("£116 million in 2020")."""

@@ -139,6 +139,17 @@ class PeriodRules(RuleModel):
     # many lines above the header row (0: not looked for), a calendar year in a cell as `column_calendar`
     header_year_lines: int = Field(default=0, ge=0)
     column_calendar: Pattern | None = None
+    # a day before a heading's month (`24 September 2025`): a day's date, which dates what is under the
+    # heading only when it starts a financial year (the 1st of `year_start_month`) or ends it
+    # (`year_end_day` of the month before: `31 March 2025`)
+    heading_day: Pattern | None = None
+    year_end_day: int = Field(default=31, ge=1, le=31)
+    # a heading that is a month alone dates what is under it only in a timeline: another such heading at
+    # most `timeline_paragraphs` paragraphs before or after it
+    month_heading: Pattern | None = None
+    timeline_paragraphs: int = Field(default=0, ge=0)
+    # a `relative` word earlier in the amount's paragraph stops its section heading's year
+    heading_after_relative: bool = False
 
 
 class BackReference(RuleModel):
@@ -274,6 +285,8 @@ class Compiled:
         self.reference_before = _compile(p.reference_before) if p.reference_before else None
         self.calendar_carried = _compile(p.calendar_carried) if p.calendar_carried else None
         self.column_calendar = _compile(p.column_calendar) if p.column_calendar else None
+        self.heading_day = _compile(p.heading_day) if p.heading_day else None
+        self.month_heading = _compile(p.month_heading) if p.month_heading else None
         self.head_breaks = _compile(m.head_breaks) if m.head_breaks else None
         self.back_references = [(b, _compile(b.pattern)) for b in s.back_references]
         self.reference_names = {b.id: _compile(b.names, case=True) for b in s.back_references if b.names}

@@ -114,6 +114,32 @@ def month_years(text: str, start: int, end: int, rules: Compiled) -> list[YearHi
     return [_month_hit(m, rules) for m in rules.month_year.finditer(text, start, end)]
 
 
+def heading_months(text: str, rules: Compiled, timeline: bool) -> list[YearHit]:
+    """The months of a heading that date what is under it: a date that starts or ends a financial year
+    ("31 March 2025" over a note's table, "At 1 April 2024" over a provision's movements: 2024/25); a month
+    alone (`month_heading`) only in a timeline, among other such headings ("September 2024" / ... /
+    "October 2024": 2024/25), not a document's date ("June 2017", "Submission by ..., January 2018") nor a
+    day's ("24 September 2025", a meeting's)."""
+    p, out = rules.model.period, []
+    for h in month_years(text, 0, len(text), rules):
+        day = rules.heading_day.search(text, 0, h.start) if rules.heading_day is not None else None
+        if day is None:
+            if timeline and is_month_heading(text, rules):
+                out.append(h)
+            continue
+        month, date = _MONTHS.index(text[h.start : h.start + 3].lower()) + 1, int(day.group(1))
+        first = month == p.year_start_month and date == 1
+        last = (month % 12) + 1 == p.year_start_month and date == p.year_end_day
+        if first or last:
+            out.append(h)
+    return out
+
+
+def is_month_heading(text: str, rules: Compiled) -> bool:
+    """A heading that is a month and nothing else ("September 2024")."""
+    return rules.month_heading is not None and rules.month_heading.fullmatch(text.strip()) is not None
+
+
 def _month_hit(m: regex.Match[str], rules: Compiled) -> YearHit:
     year = int(m.group(2))
     month = _MONTHS.index(m.group(1)[:3].lower()) + 1
