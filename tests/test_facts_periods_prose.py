@@ -21,6 +21,7 @@ CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 FULL = "data-driven-healthcare-2030-full-report-2021-03.pdf"
 SUMMARY = "data-driven-healthcare-2030-summary-2021-03.pdf"
 LTHT = "ltht-annual-report-2024-25.md"
+LYPFT = Path(__file__).resolve().parent / "data" / "facts_causes" / "lypft-annual-report-2024-25-excerpt.md"
 
 
 def page_facts(doc: Document, pages: set[int]) -> dict[tuple[int, int, str], dict[str, Any]]:
@@ -127,3 +128,20 @@ def test_a_month_heading_dates_the_amounts_under_it_and_a_meetings_date_does_not
         None,
         "period.relative",
     )
+
+
+# -- a comparative in brackets after the amount ------------------------------------------------------------
+
+
+def test_an_amount_before_its_comparative_and_the_comparatives_year_is_the_year_after(shared):
+    """LYPFT's annual report: "The total operating expenses for the year was £276.5m (£258.6m in 2023/24)":
+    2024/25 (had none), "... in the financial year was £53,312 (£50,207 in 2023/24)": 2024/25 (had 2023/24,
+    the bracket's year read as its own); the LTHT accounts' prose: "The estimated additional pension
+    liabilities of these ill-health retirements is £2,433k (£2,429k in 2023/24)": 2024/25 (had none)."""
+    lines = LYPFT.read_text(encoding="utf-8").split("\n")
+    f = facts_of(lines, 1, len(lines), name="report.md")
+    assert (f[(21, "£276.5m")]["period"], f[(21, "£276.5m")]["period_rule"]) == ("2024/25", "period.comparative")
+    assert f[(21, "£258.6m")]["period"] == "2023/24"
+    assert f[(23, "£53,312")]["period"] == "2024/25" and f[(23, "£50,207")]["period"] == "2023/24"
+    ltht = facts_of(realdoc(shared, LTHT), 31491, 31517, LTHT_META)
+    assert ltht[(31511, "£2,433k")]["period"] == "2024/25"

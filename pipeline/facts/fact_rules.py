@@ -107,6 +107,7 @@ class PeriodRules(RuleModel):
     year_start_month: int = Field(default=4, ge=1, le=12)
     month_before_words: int | None = Field(default=None, ge=0)
     comparative_after: Pattern | None = None
+    comparative_in: Pattern | None = None
     contrast_before: Pattern | None = None
     balance_date: Pattern | None = None
     balance_date_words: int = Field(default=0, ge=0)
@@ -274,6 +275,7 @@ class Compiled:
         self.month_year = _compile(p.month_year) if p.month_year else None
         self.deadline = _compile(p.deadline) if p.deadline else None
         self.comparative_after = _compile(p.comparative_after) if p.comparative_after else None
+        self.comparative_in = _compile(p.comparative_in) if p.comparative_in else None
         self.contrast_before = _compile(p.contrast_before) if p.contrast_before else None
         self.balance_date = _compile(p.balance_date) if p.balance_date else None
         self.dating_month = _compile(p.dating_month) if p.dating_month else None

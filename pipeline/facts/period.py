@@ -149,10 +149,13 @@ def _month_hit(m: regex.Match[str], rules: Compiled) -> YearHit:
 
 def after_comparative(text: str, pos: int, rules: Compiled) -> YearHit | None:
     """The year of an amount followed by its prior year's comparative in brackets ("£51k with NHS
-    Providers (2023/24 - £22k)", "£1m in revenue grants (2023/24 - £1m)"): the year after the bracket's."""
+    Providers (2023/24 - £22k)", "£1m in revenue grants (2023/24 - £1m)", "£276.5m (£258.6m in 2023/24)"): the
+    year after the bracket's."""
     if rules.comparative_after is None:
         return None
     m = rules.comparative_after.match(text, pos)
+    if m is None and rules.comparative_in is not None:  # "£276.5m (£258.6m in 2023/24)"
+        m = rules.comparative_in.match(text, pos)
     if m is None or _fy(m.group(1), m.group(2)) is None:
         return None
     first = int(m.group(1)) + 1
