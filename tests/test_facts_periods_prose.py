@@ -145,3 +145,11 @@ def test_an_amount_before_its_comparative_and_the_comparatives_year_is_the_year_
     assert f[(23, "£53,312")]["period"] == "2024/25" and f[(23, "£50,207")]["period"] == "2023/24"
     ltht = facts_of(realdoc(shared, LTHT), 31491, 31517, LTHT_META)
     assert ltht[(31511, "£2,433k")]["period"] == "2024/25"
+
+
+def test_a_calendar_year_saying_when_something_happened_dates_no_amount(shared):
+    """The Leeds research strategy, page 17: "Since it was set up in 2012, the AUPC has secured £12.5m research
+    income": none (the calendar-year rule above first read 2012, the year the unit was set up)."""
+    doc = ingested(shared / "realdocs", "leeds-shared-research-and-innovation-strategy-2020-2030.pdf")
+    row = page_facts(doc, {17})[(17, 37, "£12.5m")]
+    assert row["period"] is None

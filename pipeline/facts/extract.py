@@ -851,7 +851,8 @@ class _Facts:
 
     def _sentence_calendars(self, a: Amount, sent: tuple[int, int], lo: int, hi: int) -> list[YearHit]:
         """The calendar years of text[lo:hi] in the amount's sentence that may be its period: not opening the
-        sentence ("In 2016 the STP began by identifying ... £311m" dates an event), not an aside, a
+        sentence ("In 2016 the STP began by identifying ... £311m" dates an event) nor in a clause saying when
+        something happened (`calendar_event`: "Since it was set up in 2012, ..."), not an aside, a
         contrast or another amount's year, no other amount between it and this one, and (before the
         amount) within `calendar_before_words` words, (after it) `max_words_after`."""
         text, period = self.paras[a.para].text, self.rules.model.period
@@ -863,6 +864,9 @@ class _Facts:
                 continue
             if self._contrast(text, h) or (before and _aside(text, sent[0], h, a.start)):
                 continue
+            event = self.rules.calendar_event
+            if before and event is not None and event.search(text, sent[0], h.start) is not None:
+                continue  # "Since it was set up in 2012, the AUPC has secured £12.5m": when something happened
             between = (h.end, a.start) if before else (a.end, h.start)
             if self._amounts_between(a.para, *between):
                 continue

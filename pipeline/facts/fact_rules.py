@@ -133,6 +133,9 @@ class PeriodRules(RuleModel):
     # billion"), after it as a financial year is (`max_words_after`)
     calendar_before_words: int | None = Field(default=None, ge=0)
     calendar_in_sentence_after: bool = False
+    # words before a calendar year (in its clause) that make it the date of an event ("Since it was set up in
+    # 2012, the AUPC has secured £12.5m")
+    calendar_event: Pattern | None = None
     # a calendar year after these words in an earlier sentence carries as a deadline does ("... the minimum
     # estimate for 2030. It is worth contrasting the figure of £132 million ...")
     calendar_carried: Pattern | None = None
@@ -286,6 +289,7 @@ class Compiled:
         self.relative_after = _compile(p.relative_after) if p.relative_after else None
         self.reference_before = _compile(p.reference_before) if p.reference_before else None
         self.calendar_carried = _compile(p.calendar_carried) if p.calendar_carried else None
+        self.calendar_event = _compile(p.calendar_event) if p.calendar_event else None
         self.column_calendar = _compile(p.column_calendar) if p.column_calendar else None
         self.heading_day = _compile(p.heading_day) if p.heading_day else None
         self.month_heading = _compile(p.month_heading) if p.month_heading else None
