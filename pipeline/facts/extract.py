@@ -31,10 +31,15 @@ from pipeline.facts.period import (
     after_comparative,
     balance_dates,
     calendar_years,
+    carried_calendars,
     deadlines,
+    header_years,
+    heading_months,
+    is_month_heading,
     month_years,
     nearest,
     reporting_year,
+    sentence_calendars,
     title_year,
     years,
 )
@@ -292,6 +297,8 @@ class _Facts:
         self.earlier_hits: dict[tuple[int, int, int], list[YearHit]] = {}
         self.during_hits: dict[tuple[int, int, int], regex.Match[str] | None] = {}
         self.sentence_deadlines: dict[tuple[int, int, int], list[YearHit]] = {}
+        self.header_year_hits: dict[tuple[int, int], list[tuple[int, YearHit]]] = {}
+        self.timeline: dict[int, bool] = {}
         self.headings = [q.index for q in paras if q.heading]
         self.place_of: dict[int, bool] = {}
         self.para_of_line: dict[int, int] = {}  # line index -> its paragraph
@@ -551,6 +558,10 @@ class _Facts:
             hits = years(str(fin_year), 0, len(str(fin_year)), rules)
             if hits:
                 return Period(hits[0].value, "column_header", "period.column_header", words=str(fin_year))
+        if a.table and not fin_year:
+            over = self._header_year(a)
+            if over is not None:
+                return over
         amount = (a.start, a.end)
         clause = self._clause(a, sent)
         here = self._own_years(a, self._years(a.para, clause[0], clause[1]), clause)
@@ -618,6 +629,11 @@ class _Facts:
             ]
             if calendars:
                 before = sorted([*before, *calendars], key=lambda h: h.start)
+        if rules.model.period.calendar_before_words is not None:
+            # "... 46,000 WTEs in 2020 is estimated to be around £2.05 billion": a calendar year before it
+            calendars = self._sentence_calendars(a, sent, sent[0], a.start)
+            if calendars:
+                before = sorted([*before, *calendars], key=lambda h: h.start)
         if rules.model.period.nearest_wins:
             # "... 2017-18 ... plans this year (April Board papers) to reduce ... by over £15m": the time
             # words nearest before the amount say its period; "this year" after a year names none
@@ -653,6 +669,9 @@ class _Facts:
             and not self._contrast(text, h)
             and not self._amounts_between(a.para, a.end, h.start)  # "£8.5m ... and ... savings of £7.5m ... by 2020-21"
         ]
+        if rules.model.period.calendar_in_sentence_after:
+            # "the figure of £132 million should be regarded as the minimum estimate for 2030"
+            after = sorted([*after, *self._sentence_calendars(a, sent, a.end, clause[1])], key=lambda h: h.start)
         if after:
             return self._period_hit(a, after[0], "sentence")
         relative = rules.relative.search(text, sent[0], sent[1])
@@ -665,9 +684,18 @@ class _Facts:
             titled = self._table_title_period(a)
             if titled is not None:
                 return titled
+        if p.section is not None and rules.model.period.heading_after_relative:
+            # "The vast majority of this year's up-front funding ... This leaves only £300 million": the
+            # paragraph speaks of a year it does not name; no heading names it
+            spoken = rules.relative.search(text, 0, a.start)
+            if spoken is not None:
+                return Period(None, "none", "period.relative", (a.para, *spoken.span()))
         if p.section is not None:
             head = self.paras[p.section]
-            hits = years(head.text, 0, len(head.text), rules)
+            # a financial year, else a month ("September 2024" over a timeline of the year: 2024/25)
+            hits = years(head.text, 0, len(head.text), rules) or heading_months(
+                head.text, rules, self._in_timeline(head.index)
+            )
             if hits:
                 return self._period_hit(Amount(a.mention, head.index, 0, 0, False), hits[0], "heading")
         if a.table and self.title_years:
@@ -821,6 +849,77 @@ class _Facts:
             )
         ]
 
+    def _sentence_calendars(self, a: Amount, sent: tuple[int, int], lo: int, hi: int) -> list[YearHit]:
+        """The calendar years of text[lo:hi] in the amount's sentence that may be its period: not opening the
+        sentence ("In 2016 the STP began by identifying ... £311m" dates an event) nor in a clause saying when
+        something happened (`calendar_event`: "Since it was set up in 2012, ..."), not an aside, a
+        contrast or another amount's year, no other amount between it and this one, and (before the
+        amount) within `calendar_before_words` words, (after it) `max_words_after`."""
+        text, period = self.paras[a.para].text, self.rules.model.period
+        before = hi <= a.start
+        reach = (period.calendar_before_words or 0) if before else period.max_words_after
+        out = []
+        for h in sentence_calendars(text, lo, hi, self.rules):
+            if _distance(text, h, (a.start, a.end)) > reach or not text[sent[0] : h.start].strip():
+                continue
+            if self._contrast(text, h) or (before and _aside(text, sent[0], h, a.start)):
+                continue
+            event = self.rules.calendar_event
+            if before and event is not None and event.search(text, sent[0], h.start) is not None:
+                continue  # "Since it was set up in 2012, the AUPC has secured £12.5m": when something happened
+            between = (h.end, a.start) if before else (a.end, h.start)
+            if self._amounts_between(a.para, *between):
+                continue
+            if before and self._owned_by_other(a, h, sent):
+                continue
+            if not before and self.rules.comparison.search(text, max(0, h.start - 5), h.start) is not None:
+                continue
+            out.append(h)
+        return out
+
+    def _header_year(self, a: Amount) -> Period | None:
+        """A table cell's year over its column, where the header runs over several lines (`header_years`):
+        the cell is the k-th of its row's amounts under that header, the column the k-th year."""
+        header = self._header_index(a)
+        if header is None:
+            return None
+        row = [
+            o
+            for o in self.amounts_in.get(a.para, [])
+            if o.mention.line_index == a.mention.line_index
+            and o.mention.values.get("header_line") == a.mention.values.get("header_line")
+        ]
+        key = (header, len(row))
+        if key not in self.header_year_hits:
+            self.header_year_hits[key] = header_years(self._texts(), header, len(row), self.rules)
+        found = self.header_year_hits[key]
+        if not found:
+            return None
+        i, h = found[next(k for k, o in enumerate(row) if o is a)]
+        return self._line_period(h.value, h.rule, (i, h.start, h.end), "column_header")
+
+    def _in_timeline(self, head: int) -> bool:
+        """A heading among others that are a month alone, at most `timeline_paragraphs` paragraphs before or
+        after it ("September 2024" / ... / "October 2024"): a timeline of the year (found once a heading)."""
+        if head not in self.timeline:
+            reach = self.rules.model.period.timeline_paragraphs
+            near = range(max(0, head - reach), min(len(self.paras), head + reach + 1))
+            self.timeline[head] = any(
+                k != head and self.paras[k].heading and is_month_heading(self.paras[k].text, self.rules) for k in near
+            )
+        return self.timeline[head]
+
+    def _owned_by_other(self, a: Amount, h: YearHit, sent: tuple[int, int]) -> bool:
+        """A year at most `owned_words` words after another amount before it ("£116 million in 2020")."""
+        words = self.rules.model.period.owned_words
+        if words is None:
+            return False
+        text = self.paras[a.para].text
+        return any(
+            o is not a and o.end <= h.start and len(text[o.end : h.start].split()) <= words
+            for o in self._amounts_between(a.para, sent[0], h.start)
+        )
+
     def _during(self, para: int, sent: tuple[int, int]) -> regex.Match[str] | None:
         """The first "during the year" of a sentence (found once per sentence)."""
         key = (para, *sent)
@@ -843,7 +942,7 @@ class _Facts:
             if period.lookback_months:  # "As at the end of July 2025, ... £0.1m favourable ..."
                 found = [*found, *self._dating_months(text, lo, hi)]
             if period.lookback_calendar:  # "... an extra £30 billion by 2020. Of this figure, ... £8 billion"
-                found = [*found, *deadlines(text, lo, hi, self.rules)]
+                found = [*found, *deadlines(text, lo, hi, self.rules), *carried_calendars(text, lo, hi, self.rules)]
             self.earlier_hits[key] = sorted((h for h in found if not self._contrast(text, h)), key=lambda h: h.start)
         return self.earlier_hits[key]
 

@@ -107,6 +107,7 @@ class PeriodRules(RuleModel):
     year_start_month: int = Field(default=4, ge=1, le=12)
     month_before_words: int | None = Field(default=None, ge=0)
     comparative_after: Pattern | None = None
+    comparative_in: Pattern | None = None
     contrast_before: Pattern | None = None
     balance_date: Pattern | None = None
     balance_date_words: int = Field(default=0, ge=0)
@@ -127,6 +128,32 @@ class PeriodRules(RuleModel):
     relative_after: Pattern | None = None
     # words before a year that make it a reference, not a period ("Item 2025-26 (35)" of minutes)
     reference_before: Pattern | None = None
+    # a calendar year (`calendar_after`: "in 2020") of an amount's sentence, not opening it: before the
+    # amount within `calendar_before_words` words ("46,000 WTEs in 2020 is estimated to be around £2.05
+    # billion"), after it as a financial year is (`max_words_after`)
+    calendar_before_words: int | None = Field(default=None, ge=0)
+    calendar_in_sentence_after: bool = False
+    # words before a calendar year (in its clause) that make it the date of an event ("Since it was set up in
+    # 2012, the AUPC has secured £12.5m")
+    calendar_event: Pattern | None = None
+    # a calendar year after these words in an earlier sentence carries as a deadline does ("... the minimum
+    # estimate for 2030. It is worth contrasting the figure of £132 million ...")
+    calendar_carried: Pattern | None = None
+    # a table whose header runs over several lines: the years over its money columns, found at most this
+    # many lines above the header row (0: not looked for), a calendar year in a cell as `column_calendar`
+    header_year_lines: int = Field(default=0, ge=0)
+    column_calendar: Pattern | None = None
+    # a day before a heading's month (`24 September 2025`): a day's date, which dates what is under the
+    # heading only when it starts a financial year (the 1st of `year_start_month`) or ends it
+    # (`year_end_day` of the month before: `31 March 2025`)
+    heading_day: Pattern | None = None
+    year_end_day: int = Field(default=31, ge=1, le=31)
+    # a heading that is a month alone dates what is under it only in a timeline: another such heading at
+    # most `timeline_paragraphs` paragraphs before or after it
+    month_heading: Pattern | None = None
+    timeline_paragraphs: int = Field(default=0, ge=0)
+    # a `relative` word earlier in the amount's paragraph stops its section heading's year
+    heading_after_relative: bool = False
 
 
 class BackReference(RuleModel):
@@ -251,6 +278,7 @@ class Compiled:
         self.month_year = _compile(p.month_year) if p.month_year else None
         self.deadline = _compile(p.deadline) if p.deadline else None
         self.comparative_after = _compile(p.comparative_after) if p.comparative_after else None
+        self.comparative_in = _compile(p.comparative_in) if p.comparative_in else None
         self.contrast_before = _compile(p.contrast_before) if p.contrast_before else None
         self.balance_date = _compile(p.balance_date) if p.balance_date else None
         self.dating_month = _compile(p.dating_month) if p.dating_month else None
@@ -260,6 +288,11 @@ class Compiled:
         self.list_item = _compile(p.list_item) if p.list_item else None
         self.relative_after = _compile(p.relative_after) if p.relative_after else None
         self.reference_before = _compile(p.reference_before) if p.reference_before else None
+        self.calendar_carried = _compile(p.calendar_carried) if p.calendar_carried else None
+        self.calendar_event = _compile(p.calendar_event) if p.calendar_event else None
+        self.column_calendar = _compile(p.column_calendar) if p.column_calendar else None
+        self.heading_day = _compile(p.heading_day) if p.heading_day else None
+        self.month_heading = _compile(p.month_heading) if p.month_heading else None
         self.head_breaks = _compile(m.head_breaks) if m.head_breaks else None
         self.back_references = [(b, _compile(b.pattern)) for b in s.back_references]
         self.reference_names = {b.id: _compile(b.names, case=True) for b in s.back_references if b.names}

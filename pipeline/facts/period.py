@@ -114,6 +114,32 @@ def month_years(text: str, start: int, end: int, rules: Compiled) -> list[YearHi
     return [_month_hit(m, rules) for m in rules.month_year.finditer(text, start, end)]
 
 
+def heading_months(text: str, rules: Compiled, timeline: bool) -> list[YearHit]:
+    """The months of a heading that date what is under it: a date that starts or ends a financial year
+    ("31 March 2025" over a note's table, "At 1 April 2024" over a provision's movements: 2024/25); a month
+    alone (`month_heading`) only in a timeline, among other such headings ("September 2024" / ... /
+    "October 2024": 2024/25), not a document's date ("June 2017", "Submission by ..., January 2018") nor a
+    day's ("24 September 2025", a meeting's)."""
+    p, out = rules.model.period, []
+    for h in month_years(text, 0, len(text), rules):
+        day = rules.heading_day.search(text, 0, h.start) if rules.heading_day is not None else None
+        if day is None:
+            if timeline and is_month_heading(text, rules):
+                out.append(h)
+            continue
+        month, date = _MONTHS.index(text[h.start : h.start + 3].lower()) + 1, int(day.group(1))
+        first = month == p.year_start_month and date == 1
+        last = (month % 12) + 1 == p.year_start_month and date == p.year_end_day
+        if first or last:
+            out.append(h)
+    return out
+
+
+def is_month_heading(text: str, rules: Compiled) -> bool:
+    """A heading that is a month and nothing else ("September 2024")."""
+    return rules.month_heading is not None and rules.month_heading.fullmatch(text.strip()) is not None
+
+
 def _month_hit(m: regex.Match[str], rules: Compiled) -> YearHit:
     year = int(m.group(2))
     month = _MONTHS.index(m.group(1)[:3].lower()) + 1
@@ -123,10 +149,13 @@ def _month_hit(m: regex.Match[str], rules: Compiled) -> YearHit:
 
 def after_comparative(text: str, pos: int, rules: Compiled) -> YearHit | None:
     """The year of an amount followed by its prior year's comparative in brackets ("£51k with NHS
-    Providers (2023/24 - £22k)", "£1m in revenue grants (2023/24 - £1m)"): the year after the bracket's."""
+    Providers (2023/24 - £22k)", "£1m in revenue grants (2023/24 - £1m)", "£276.5m (£258.6m in 2023/24)"): the
+    year after the bracket's."""
     if rules.comparative_after is None:
         return None
     m = rules.comparative_after.match(text, pos)
+    if m is None and rules.comparative_in is not None:  # "£276.5m (£258.6m in 2023/24)"
+        m = rules.comparative_in.match(text, pos)
     if m is None or _fy(m.group(1), m.group(2)) is None:
         return None
     first = int(m.group(1)) + 1
@@ -154,6 +183,52 @@ def deadlines(text: str, start: int, end: int, rules: Compiled) -> list[YearHit]
         for m in rules.calendar.finditer(text, start, end)
         if not rules.not_calendar.search(text, max(0, m.start(1) - 20), m.start(1))
     ]
+
+
+def sentence_calendars(text: str, start: int, end: int, rules: Compiled) -> list[YearHit]:
+    """The calendar years of text[start:end] written `in 2020`, `during 2019`, `for 2030` (`calendar_after`),
+    which date an amount of their sentence in a report counting in calendar years."""
+    return [
+        YearHit(m.group(1), m.start(), m.end(), "period.calendar")
+        for m in rules.calendar_after.finditer(text, start, end)
+    ]
+
+
+def carried_calendars(text: str, start: int, end: int, rules: Compiled) -> list[YearHit]:
+    """The calendar years of text[start:end] that carry to later sentences as a deadline does (`for 2030`:
+    "... the minimum estimate for 2030. It is worth contrasting the figure of £132 million ...")."""
+    if rules.calendar_carried is None:
+        return []
+    return [
+        YearHit(m.group(1), m.start(), m.end(), "period.calendar")
+        for m in rules.calendar_carried.finditer(text, start, end)
+    ]
+
+
+def header_years(texts: list[str], header: int, columns: int, rules: Compiled) -> list[tuple[int, YearHit]]:
+    """The years over the money columns of a table whose header runs over several lines ("on-costs in" /
+    "2020 –" / "£millions" over the first money column, "2030 –" over the second): the nearest line above
+    the header row, at most `header_year_lines` lines up and within the table, whose cells naming a year
+    are exactly its last `columns` cells, one year each; [] when none does. Items: (line index, year)."""
+    p = rules.model.period
+    if p.header_year_lines == 0 or rules.column_calendar is None or columns < 1:
+        return []
+    for i in range(header - 1, max(-1, header - 1 - p.header_year_lines), -1):
+        if "\t" not in texts[i]:
+            return []  # above the table
+        cells, offset = texts[i].split("\t"), 0
+        found: list[tuple[int, tuple[int, YearHit]]] = []
+        for k, cell in enumerate(cells):
+            hits = years(cell, 0, len(cell), rules) or [
+                YearHit(m.group(1), m.start(1), m.end(1), "") for m in rules.column_calendar.finditer(cell)
+            ]
+            if len(hits) == 1:
+                h = hits[0]
+                found.append((k, (i, YearHit(h.value, offset + h.start, offset + h.end, "period.header_year"))))
+            offset += len(cell) + 1
+        if found and len(found) == columns and [k for k, _ in found] == list(range(len(cells) - columns, len(cells))):
+            return [hit for _, hit in found]
+    return []
 
 
 def title_year(title: str, rules: Compiled) -> str | None:
