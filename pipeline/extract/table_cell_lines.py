@@ -49,6 +49,7 @@ from pathlib import Path
 
 from pydantic import ConfigDict
 
+from pipeline.extract.any_pattern import any_search
 from pipeline.extract.table_money import (
     DIGIT,
     WORD,
@@ -153,7 +154,7 @@ def _cells(lines: Sequence[NormLine], rules: TableRules, own: CellLineRules) -> 
     """The document's cells in order, None for a break (a line of another table, too many blanks)."""
     out: list[_Cell | None] = []
     blanks = 0
-    rows = [s.row.search for s in rules.file.separators]
+    any_row = any_search(tuple(s.row for s in rules.file.separators))  # one scan, not one a separator
     heads = _running_heads(lines, rules, own)
     for i, nl in enumerate(lines):
         text = nl.text.strip()
@@ -163,7 +164,7 @@ def _cells(lines: Sequence[NormLine], rules: TableRules, own: CellLineRules) -> 
                 out.append(None)
             continue
         blanks = 0
-        if any(row(nl.text) for row in rows):
+        if any_row(nl.text):
             out.append(None)
         elif text in heads:
             out.append(_Cell(i, Cell(0, len(text), text), "head"))

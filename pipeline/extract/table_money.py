@@ -28,6 +28,7 @@ import regex
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from pipeline.extract.amounts import Shared, parse_number, phrase_alternation
+from pipeline.extract.any_pattern import any_search
 from pipeline.model import BBox, Document, Line
 from pipeline.normalise import NormLine
 from pipeline.rules import MacroRegex, Regex, RuleModel, VerboseRegex, groups, known, load_model
@@ -268,11 +269,20 @@ def _box(nl: NormLine, line: Line, start: int, end: int) -> BBox | None:
     if not boxes:
         return None
     rs, re_ = nl.to_raw(start, end)
-    first = next((boxes[k] for k in range(rs, re_) if boxes[k] is not None), None)
-    last = next((boxes[k] for k in range(re_ - 1, rs - 1, -1) if boxes[k] is not None), None)
+    first = _first_box(boxes, range(rs, re_))
+    last = _first_box(boxes, range(re_ - 1, rs - 1, -1))
     if first is None or last is None:
         return None
     return (min(first[0], last[0]), min(first[1], last[1]), max(first[2], last[2]), max(first[3], last[3]))
+
+
+def _first_box(boxes: Sequence[BBox | None], at: range) -> BBox | None:
+    """The first box at the offsets `at` (a plain loop: most spans' first offset has one)."""
+    for k in at:
+        box = boxes[k]
+        if box is not None:
+            return box
+    return None
 
 
 def _extent(nl: NormLine, line: Line, start: int, end: int, axis: str | None) -> tuple[float, float] | None:
@@ -433,7 +443,11 @@ def _fits(nl: NormLine, line: Line, cells: list[Cell], table: Table, rules: Tabl
         extent = _extent(nl, line, cell.start, cell.end, table.axis)
         if extent is None:
             return False
-        fitting += any(_overlap(extent, p) > 0 for p in placed)
+        low, high = extent
+        for p in placed:  # (`any(_overlap(extent, p) > 0 ...)` as a loop: a row's every cell is tested)
+            if min(high, p[1]) - max(low, p[0]) > 0:
+                fitting += 1
+                break
     return bool(filled) and fitting >= rules.file.boxes.min_fit_share * len(filled)
 
 
@@ -563,9 +577,11 @@ def read(doc: Document, lines: Sequence[NormLine], rules: TableRules) -> tuple[l
     table: Table | None = None
     above: list[Row] = []  # the rows just before this line, for the years over a header
     above_sep: Separator | None = None
+    # one scan asking whether any separator is on the line (most lines hold none); then which, in order
+    any_row = any_search(tuple(s.row for s in rules.file.separators))
     for i, nl in enumerate(lines):
         line = doc.lines[i]
-        sep = next((s for s in rules.file.separators if s.row.search(nl.text)), None)
+        sep = next((s for s in rules.file.separators if s.row.search(nl.text)), None) if any_row(nl.text) else None
         if sep is not None and sep.skip is not None and sep.skip.match(nl.text):
             continue
         cells = [unmark(c, rules) for c in split_cells(nl.text, sep)] if sep is not None else []
