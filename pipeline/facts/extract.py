@@ -299,6 +299,7 @@ class _Facts:
         self.sentence_deadlines: dict[tuple[int, int, int], list[YearHit]] = {}
         self.header_year_hits: dict[tuple[int, int], list[tuple[int, YearHit]]] = {}
         self.timeline: dict[int, bool] = {}
+        self.bold_heads: tuple[list[int], list[YearHit], list[int]] | None = None  # (lines, years, stops)
         self.headings = [q.index for q in paras if q.heading]
         self.place_of: dict[int, bool] = {}
         self.para_of_line: dict[int, int] = {}  # line index -> its paragraph
@@ -690,14 +691,18 @@ class _Facts:
             spoken = rules.relative.search(text, 0, a.start)
             if spoken is not None:
                 return Period(None, "none", "period.relative", (a.para, *spoken.span()))
+        bold = self._bold_heading(a)
         if p.section is not None:
             head = self.paras[p.section]
             # a financial year, else a month ("September 2024" over a timeline of the year: 2024/25)
             hits = years(head.text, 0, len(head.text), rules) or heading_months(
                 head.text, rules, self._in_timeline(head.index)
             )
-            if hits:
+            if hits and (bold is None or head.lines[0] > bold[0]):
                 return self._period_hit(Amount(a.mention, head.index, 0, 0, False), hits[0], "heading")
+        if bold is not None:
+            i, h = bold
+            return self._line_period(h.value, "period.bold_heading", (i, h.start, h.end), "heading")
         if a.table and self.title_years:
             return Period(self.title_years[0].value, "document", "period.title", words=self.title)
         return Period(None, "none", "period.none")
@@ -897,6 +902,50 @@ class _Facts:
             return None
         i, h = found[next(k for k, o in enumerate(row) if o is a)]
         return self._line_period(h.value, h.rule, (i, h.start, h.end), "column_header")
+
+    def _bold_heading(self, a: Amount) -> tuple[int, YearHit] | None:
+        """The nearest Markdown bold heading naming a year at most `bold_heading_lines` lines above the amount
+        (`**2024/25 7 Commitments**`), with no `marked_heading` nor heading naming a year between: (line
+        index, its first year)."""
+        rules = self.rules
+        if rules.bold_heading is None or rules.model.period.bold_heading_lines == 0:
+            return None
+        if self.bold_heads is None:
+            self.bold_heads = self._find_bold_heads()
+        heads, hits, stops = self.bold_heads
+        line = a.mention.line_index
+        k = bisect_left(heads, line) - 1
+        if k < 0 or line - heads[k] > rules.model.period.bold_heading_lines:
+            return None
+        s = bisect_right(stops, heads[k])
+        if s < len(stops) and stops[s] < line:
+            return None
+        return heads[k], hits[k]
+
+    def _find_bold_heads(self) -> tuple[list[int], list[YearHit], list[int]]:
+        """The lines that are a bold heading naming a year, their years, and the lines that end their reach
+        (a `marked_heading`, a heading paragraph naming a year), in document order."""
+        rules, texts = self.rules, self._texts()
+        assert rules.bold_heading is not None
+        words = rules.model.period.bold_heading_words
+        heads: list[int] = []
+        hits: list[YearHit] = []
+        stops = {q.lines[0] for q in self.paras if q.heading and years(q.text, 0, len(q.text), rules)}
+        for i, text in enumerate(texts):
+            first = text.lstrip()[:1]
+            if first == "#" and rules.marked_heading is not None and rules.marked_heading.match(text):
+                stops.add(i)
+            if first != "*":
+                continue
+            if rules.bold_heading_stop is not None and rules.bold_heading_stop.match(text):
+                stops.add(i)  # a bold line naming a year or date of its own ("**Item 2025-26 (35)**")
+            if rules.bold_heading.match(text) is None or len(text.split()) > words:
+                continue
+            found = years(text, 0, len(text), rules)
+            if found:
+                heads.append(i)
+                hits.append(found[0])
+        return heads, hits, sorted(stops)
 
     def _in_timeline(self, head: int) -> bool:
         """A heading among others that are a month alone, at most `timeline_paragraphs` paragraphs before or

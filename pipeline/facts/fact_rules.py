@@ -154,6 +154,13 @@ class PeriodRules(RuleModel):
     timeline_paragraphs: int = Field(default=0, ge=0)
     # a `relative` word earlier in the amount's paragraph stops its section heading's year
     heading_after_relative: bool = False
+    # a Markdown bold line alone naming a year and a word (`**2024/25 7 Commitments**`) dates the amounts
+    # at most `bold_heading_lines` lines under it that nothing nearer dates, up to a `marked_heading`
+    bold_heading: Pattern | None = None
+    bold_heading_words: int = Field(default=10, ge=1)
+    bold_heading_lines: int = Field(default=0, ge=0)
+    marked_heading: Pattern | None = None
+    bold_heading_stop: Pattern | None = None
 
 
 class BackReference(RuleModel):
@@ -293,6 +300,9 @@ class Compiled:
         self.column_calendar = _compile(p.column_calendar) if p.column_calendar else None
         self.heading_day = _compile(p.heading_day) if p.heading_day else None
         self.month_heading = _compile(p.month_heading) if p.month_heading else None
+        self.bold_heading = _compile(p.bold_heading, case=True) if p.bold_heading else None
+        self.marked_heading = _compile(p.marked_heading, case=True) if p.marked_heading else None
+        self.bold_heading_stop = _compile(p.bold_heading_stop) if p.bold_heading_stop else None
         self.head_breaks = _compile(m.head_breaks) if m.head_breaks else None
         self.back_references = [(b, _compile(b.pattern)) for b in s.back_references]
         self.reference_names = {b.id: _compile(b.names, case=True) for b in s.back_references if b.names}

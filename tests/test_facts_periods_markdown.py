@@ -1,0 +1,41 @@
+"""Periods of amounts in Markdown conversions of reports (issue 9, developer "period2"): causes of missing
+periods read on the tuning sets' misses (tests/gold/heldout-facts-blind2..4), each a rule of rules/facts.yaml
+`period` tested on the real lines it was read on (tests/data/facts_periods). Each test failed before its rule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.test_facts import LTHT_META, facts_of
+
+DATA = Path(__file__).resolve().parent / "data" / "facts_periods"
+
+
+def lines_of(name: str) -> list[str]:
+    return (DATA / name).read_text(encoding="utf-8").split("\n")
+
+
+def test_a_bold_heading_naming_a_year_dates_the_infographic_under_it():
+    """The LTHT annual report's page "**2024/25 7 Commitments**" (its lines 1259-1400): "£5m saved", "£3.4m",
+    "£2m reduction in" (lines 1335-1341) and "£366,775" (1273) are 2024/25 (all had none: a bold line was no
+    heading, and the page's short lines "14.6 Tonnes", "5 CSUs" were read as headings naming no year)."""
+    lines = lines_of("ltht-commitments-infographic.md")
+    f = facts_of(lines, 1, len(lines), LTHT_META, name="report.md")
+    first = f[(19, "£366,775")]
+    assert (first["period"], first["period_rule"], first["period_source"]) == (
+        "2024/25",
+        "period.bold_heading",
+        "heading",
+    )
+    assert [f[(n, t)]["period"] for n, t in ((81, "£5m"), (83, "£3.4m"), (87, "£2m"), (137, "£100k"))] == [
+        "2024/25"
+    ] * 4
+
+
+def test_a_bold_item_number_ends_a_bold_headings_year():
+    """The LCH board minutes: "**Mortality Reports Quarter 4 and Annual Report 2024/25**" (line 883) is followed
+    by "**Item 2025-26 (35)**" and "**Business Committee Assurance Report: April 2025**": "... with a surplus of
+    £1.9M, exceeding the planned position by £0.9M" (line 911) keeps none (the next item's)."""
+    lines = lines_of("lch-board-minutes-items.md")
+    f = facts_of(lines, 1, len(lines), name="minutes.md")
+    assert (f[(33, "£1.9M")]["period"], f[(33, "£0.9M")]["period"]) == (None, None)
