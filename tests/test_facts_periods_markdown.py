@@ -39,3 +39,25 @@ def test_a_bold_item_number_ends_a_bold_headings_year():
     lines = lines_of("lch-board-minutes-items.md")
     f = facts_of(lines, 1, len(lines), name="minutes.md")
     assert (f[(33, "£1.9M")]["period"], f[(33, "£0.9M")]["period"]) == (None, None)
+
+
+def test_a_calendar_year_closing_the_sentence_before_carries_to_the_amount():
+    """HEE's Data Driven Healthcare in 2030, pages 118-119: "Software developer was the fourth most advertised
+    digital and informatics role in the NHS in 2019. The median salary calculated for NHS adverts was £29,000,
+    compared to industry median of £45,000": both 2019 (both had none: a calendar year of an earlier sentence
+    carried only as a deadline or an estimate's year)."""
+    lines = lines_of("hee-data-driven-healthcare-2030-p118-119.txt")
+    f = facts_of(lines, 1, len(lines))
+    first = f[(7, "£29,000")]
+    assert (first["period"], first["period_rule"], first["period_source"]) == ("2019", "period.calendar", "paragraph")
+    assert f[(8, "£45,000")]["period"] == "2019"
+
+
+def test_a_comparative_bracket_broken_at_its_colon_dates_the_amount_closing_it():
+    """The LTHT accounts' note 29: "... of The Leeds Teaching Hospitals NHS Trust (31 March 2024:" / "£503,331k).":
+    2023/24 (had none: the colon ended the paragraph and the amount's own names no date), beside "At 31 March
+    2025, £567,621k was included" (2024/25)."""
+    lines = lines_of("ltht-accounts-note-29.md")
+    f = facts_of(lines, 1, len(lines), LTHT_META, name="report.md")
+    assert (f[(15, "£503,331k")]["period"], f[(15, "£503,331k")]["period_rule"]) == ("2023/24", "period.month")
+    assert f[(3, "£567,621k")]["period"] == "2024/25"

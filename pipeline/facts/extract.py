@@ -655,6 +655,9 @@ class _Facts:
             and rules.continues.search(text, sent[0], sent[1]) is not None
             and rules.relative.search(text, sent[0], sent[1]) is None  # "after ... last year (which ended ...)"
         )
+        split = self._split_bracket(a)  # "... NHS Trust (31 March 2024:" / "£503,331k)."
+        if split is not None:
+            return split
         listed = self._list_period(a)  # "... found that by 2028/29:" / "– If ..., ... £211bn"
         if listed is not None:
             return listed
@@ -903,6 +906,23 @@ class _Facts:
         i, h = found[next(k for k, o in enumerate(row) if o is a)]
         return self._line_period(h.value, h.rule, (i, h.start, h.end), "column_header")
 
+    def _split_bracket(self, a: Amount) -> Period | None:
+        """An amount opening its paragraph and closing a bracket that the paragraph before opened with a date
+        and a colon ("(31 March 2024:" / "£503,331k)."): the bracket's year or month (2023/24)."""
+        rules, p = self.rules, self.paras[a.para]
+        if rules.split_bracket is None or rules.split_bracket_close is None or not p.introduced or a.para == 0:
+            return None
+        if p.text[: a.start].strip() or rules.split_bracket_close.match(p.text, a.end) is None:
+            return None
+        prev = self.paras[a.para - 1].text
+        m = rules.split_bracket.search(prev, max(0, len(prev) - 80))
+        if m is None:
+            return None
+        hits = years(prev, m.start(1), m.end(1), rules) or month_years(prev, m.start(1), m.end(1), rules)
+        if not hits:
+            return None
+        return self._period_hit(Amount(a.mention, a.para - 1, 0, 0, False), hits[-1], "sentence")
+
     def _bold_heading(self, a: Amount) -> tuple[int, YearHit] | None:
         """The nearest Markdown bold heading naming a year at most `bold_heading_lines` lines above the amount
         (`**2024/25 7 Commitments**`), with no `marked_heading` nor heading naming a year between: (line
@@ -992,6 +1012,12 @@ class _Facts:
                 found = [*found, *self._dating_months(text, lo, hi)]
             if period.lookback_calendar:  # "... an extra £30 billion by 2020. Of this figure, ... £8 billion"
                 found = [*found, *deadlines(text, lo, hi, self.rules), *carried_calendars(text, lo, hi, self.rules)]
+            closing = self.rules.calendar_closing
+            last = closing.search(text, lo, hi) if closing is not None else None
+            if last is not None:  # "... role in the NHS in 2019. The median salary ... was £29,000"
+                event = self.rules.calendar_event
+                if event is None or event.search(text, lo, last.start()) is None:
+                    found.append(YearHit(last.group(1), last.start(), last.end(), "period.calendar"))
             self.earlier_hits[key] = sorted((h for h in found if not self._contrast(text, h)), key=lambda h: h.start)
         return self.earlier_hits[key]
 

@@ -161,6 +161,11 @@ class PeriodRules(RuleModel):
     bold_heading_lines: int = Field(default=0, ge=0)
     marked_heading: Pattern | None = None
     bold_heading_stop: Pattern | None = None
+    # a calendar year closing the sentence just before an amount's carries to it as a financial year does
+    calendar_closing: Pattern | None = None
+    # a bracket opened with a date and a colon at the end of the paragraph before an amount that closes it
+    split_bracket: Pattern | None = None
+    split_bracket_close: Pattern | None = None
 
 
 class BackReference(RuleModel):
@@ -303,6 +308,9 @@ class Compiled:
         self.bold_heading = _compile(p.bold_heading, case=True) if p.bold_heading else None
         self.marked_heading = _compile(p.marked_heading, case=True) if p.marked_heading else None
         self.bold_heading_stop = _compile(p.bold_heading_stop) if p.bold_heading_stop else None
+        self.calendar_closing = _compile(p.calendar_closing) if p.calendar_closing else None
+        self.split_bracket = _compile(p.split_bracket) if p.split_bracket else None
+        self.split_bracket_close = _compile(p.split_bracket_close) if p.split_bracket_close else None
         self.head_breaks = _compile(m.head_breaks) if m.head_breaks else None
         self.back_references = [(b, _compile(b.pattern)) for b in s.back_references]
         self.reference_names = {b.id: _compile(b.names, case=True) for b in s.back_references if b.names}
