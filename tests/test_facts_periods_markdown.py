@@ -61,3 +61,20 @@ def test_a_comparative_bracket_broken_at_its_colon_dates_the_amount_closing_it()
     f = facts_of(lines, 1, len(lines), LTHT_META, name="report.md")
     assert (f[(15, "£503,331k")]["period"], f[(15, "£503,331k")]["period_rule"]) == ("2023/24", "period.month")
     assert f[(3, "£567,621k")]["period"] == "2024/25"
+
+
+def test_a_sentence_continued_across_a_line_of_the_other_column():
+    """The LTHT accounts' related-party note, its lines in turn with the payment table's: "During the year the
+    Trust's expenditure with " / "NHS payables" / "the University of York was £0.3m (2023/24 " / "Total NHS " /
+    "£0.2m).": 2024/25 and 2023/24; "(31 March 2024 " / "Total non-" / "- £3.2m).": 2023/24; "During the year,
+    the Trust received " / "Percentage " / "£0.3m from the hospice": 2024/25 (all four had none: the table's
+    lines read as headings cut the sentences)."""
+    lines = lines_of("ltht-accounts-related-parties.md")
+    f = facts_of(lines, 1, len(lines), LTHT_META, name="report.md")
+    during = f[(83, "£0.3m")]
+    assert (during["period"], during["period_rule"]) == ("2024/25", "period.during_year")
+    assert (f[(87, "£0.2m")]["period"], f[(29, "£3.2m")]["period"], f[(135, "£0.3m")]["period"]) == (
+        "2023/24",
+        "2023/24",
+        "2024/25",
+    )

@@ -907,21 +907,50 @@ class _Facts:
         return self._line_period(h.value, h.rule, (i, h.start, h.end), "column_header")
 
     def _split_bracket(self, a: Amount) -> Period | None:
-        """An amount opening its paragraph and closing a bracket that the paragraph before opened with a date
-        and a colon ("(31 March 2024:" / "£503,331k)."): the bracket's year or month (2023/24)."""
+        """An amount in the open sentence of a paragraph continuing one that did not end, across a colon or one
+        line of the other column (`_continued`): the date a bracket opened there names, when the amount closes
+        it ("(31 March 2024:" / "£503,331k).", "(31 March 2024 " / "Total non-" / "- £3.2m).": 2023/24); in
+        an annual report's accounts "during the year" there ("During the year the Trust's expenditure with " /
+        "NHS payables" / "the University of York was £0.3m": 2024/25)."""
+        rules = self.rules
+        k = self._continued(a)
+        if k is None:
+            return None
+        prev, text = self.paras[k].text, self.paras[a.para].text
+        m = rules.split_bracket.search(prev, max(0, len(prev) - 80)) if rules.split_bracket is not None else None
+        close = rules.split_bracket_close
+        if m is not None and close is not None and close.match(text, a.end) is not None:
+            hits = years(prev, m.start(1), m.end(1), rules) or month_years(prev, m.start(1), m.end(1), rules)
+            if hits:
+                return self._period_hit(Amount(a.mention, k, 0, 0, False), hits[-1], "sentence")
+        if self.accounts_year and rules.during_year is not None and rules.split_sentence_end is not None:
+            ends = [e.end() for e in rules.split_sentence_end.finditer(prev)]
+            during = rules.during_year.search(prev, ends[-1] if ends else 0)
+            if during is not None:
+                return Period(self.accounts_year, "document", "period.during_year", (k, *during.span()))
+        return None
+
+    def _continued(self, a: Amount) -> int | None:
+        """The paragraph whose open sentence an amount's continues, for the period alone: the one before,
+        where it ends with a colon, or the one before a heading of one line (a line of the other column a
+        two-column conversion put between), where it ends no sentence; only for an amount in its paragraph's
+        first sentence, which starts in lower case or with the amount (a dash before it)."""
         rules, p = self.rules, self.paras[a.para]
-        if rules.split_bracket is None or rules.split_bracket_close is None or not p.introduced or a.para == 0:
+        if rules.split_sentence_end is None or a.para == 0 or p.table:
             return None
-        if p.text[: a.start].strip() or rules.split_bracket_close.match(p.text, a.end) is None:
+        head = p.text[: a.start]
+        opening = next((c for c in head if c.isalnum()), "")  # "- £3.2m)." opens with the amount
+        if rules.split_sentence_end.search(head) or (opening and not opening.islower()):
             return None
-        prev = self.paras[a.para - 1].text
-        m = rules.split_bracket.search(prev, max(0, len(prev) - 80))
-        if m is None:
+        if p.introduced:
+            return a.para - 1
+        k = a.para - 1
+        if not (self.paras[k].heading and len(self.paras[k].lines) == 1) or k == 0:
             return None
-        hits = years(prev, m.start(1), m.end(1), rules) or month_years(prev, m.start(1), m.end(1), rules)
-        if not hits:
+        prev = self.paras[k - 1]
+        if prev.heading or prev.table or rules.paragraph_ends.search(prev.text[-12:]) is not None:
             return None
-        return self._period_hit(Amount(a.mention, a.para - 1, 0, 0, False), hits[-1], "sentence")
+        return k - 1
 
     def _bold_heading(self, a: Amount) -> tuple[int, YearHit] | None:
         """The nearest Markdown bold heading naming a year at most `bold_heading_lines` lines above the amount

@@ -166,6 +166,7 @@ class PeriodRules(RuleModel):
     # a bracket opened with a date and a colon at the end of the paragraph before an amount that closes it
     split_bracket: Pattern | None = None
     split_bracket_close: Pattern | None = None
+    split_sentence_end: Pattern | None = None
 
 
 class BackReference(RuleModel):
@@ -311,6 +312,7 @@ class Compiled:
         self.calendar_closing = _compile(p.calendar_closing) if p.calendar_closing else None
         self.split_bracket = _compile(p.split_bracket) if p.split_bracket else None
         self.split_bracket_close = _compile(p.split_bracket_close) if p.split_bracket_close else None
+        self.split_sentence_end = _compile(p.split_sentence_end) if p.split_sentence_end else None
         self.head_breaks = _compile(m.head_breaks) if m.head_breaks else None
         self.back_references = [(b, _compile(b.pattern)) for b in s.back_references]
         self.reference_names = {b.id: _compile(b.names, case=True) for b in s.back_references if b.names}
