@@ -154,7 +154,7 @@ def extract_facts(
             prev = main if main and main[0].para == a.para and main[0].start >= sent[0] else None
         state = facts.measure(a, sent, prev, earlier)
         period = facts.period(a, sent)
-        subject = facts.subject(a, sent)
+        subject = facts.subject(a, sent, state.measure.value)
         rows.append(facts.row(a, state.measure, period, subject))
         previous = (a, state)
         if not facts.aside(a, sent):
@@ -927,14 +927,14 @@ class _Facts:
 
     # -- subject ----------------------------------------------------------------------------------
 
-    def subject(self, a: Amount, sent: tuple[int, int]) -> Subject:
+    def subject(self, a: Amount, sent: tuple[int, int], measure: str | None = None) -> Subject:
         p = self.paras[a.para]
         text, rules = p.text, self.rules
         group = rules.group_after.match(text, a.end)
         if group is not None:
             return Subject(None, None, "subject.group", (a.para, group.start(), group.end()))
         if a.table:
-            return self._table_subject(a)
+            return self._table_subject(a, measure)
         mine = [r for r in self.by_para.get(p.index, []) if not self._counterparty(text, r)]
         clause = self._clause(a, sent)
         place = self._place_before(a, sent, clause, mine)
@@ -977,7 +977,7 @@ class _Facts:
         if self.doc_body is not None:
             known, field = self.doc_body
             return Subject(known.body_id, known.name, "subject.document", words=self._doc_words(field))
-        national = self._national_document()
+        national = self._national_document(measure)
         if national is not None:
             return national
         return Subject(None, None, "subject.none")
@@ -994,9 +994,12 @@ class _Facts:
             " of the type it calls 'the Trust', 'the CCG')"
         )
 
-    def _national_document(self) -> Subject | None:
+    def _national_document(self, measure: str | None = None) -> Subject | None:
         """A paper of the national bodies that run the NHS (its publisher, else title, says so) speaks of
-        the health service as a whole where no body is named: subject `NHS`, no body row."""
+        the health service as a whole where no body is named: subject `NHS`, no body row. Not of an amount
+        of a measure in `national_not_measures` (a pay range, a market's median salary: no body's money)."""
+        if measure is not None and measure in self.rules.model.subject.national_not_measures:
+            return None
         if self.national is None:
             self.national = (self._read_national_document(),)
         return self.national[0]
@@ -1050,7 +1053,7 @@ class _Facts:
                 return Subject(trust.body_id, trust.name, "subject.site", (r.para, r.start, r.end))
         return Subject(r.body_id, r.name, rule, (r.para, r.start, r.end))
 
-    def _table_subject(self, a: Amount) -> Subject:
+    def _table_subject(self, a: Amount, measure: str | None = None) -> Subject:
         p = self.paras[a.para]
         row = [r for r in self.by_para.get(p.index, []) if r.end <= a.start]
         if self.spending:
@@ -1067,7 +1070,9 @@ class _Facts:
             return Subject(known.body_id, known.name, "subject.document", words=self._doc_words(field))
         if row:
             return self._from_ref(row[0], "subject.table_row")
-        return Subject(None, None, "subject.none")
+        # a table of a national body's paper whose row names no body ("Table 3.3: ... salary and employment
+        # on-costs" of the NHS digital workforce): the health service's, as that paper's prose is
+        return self._national_document(measure) or Subject(None, None, "subject.none")
 
     def _payer(self, row: list[BodyRef]) -> Subject:
         """Whose payment a row of a spending list is: the document's own body; when that is not a known

@@ -187,6 +187,8 @@ class SubjectRules(RuleModel):
     sentence_place: Pattern | None = None
     group_before: Pattern | None = None
     national_documents: Pattern | None = None
+    # measures whose amounts a national paper's `NHS` is not given to (pay, prices, markets: `other`)
+    national_not_measures: list[Measure] = Field(default_factory=list)
     place_types: list[PlaceType]
     document_fields: list[Literal["publisher", "title", "author"]]
     document_types: list[str]
