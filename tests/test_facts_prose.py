@@ -50,3 +50,57 @@ def test_development_of_a_service_or_a_job_is_no_building(hee):
     assert hee[(48, "£80")]["measure"] == "spend"
     assert hee[(48, "£442")]["measure"] == "spend"
     assert basis(hee[(48, "£80")], "measure")["words"] != "development"
+
+
+LTHT = "ltht-annual-report-2024-25.md"
+LCH = "lch-trust-board-public-papers-2025-09-04.md"
+
+
+@pytest.fixture(scope="module")
+def charity(shared) -> dict[tuple[int, str], dict[str, object]]:
+    # the LTHT annual report's section "**3.8 Leeds Hospitals Charity**" (its two columns interleaved by the
+    # converter, one line to a paragraph)
+    from tests.test_facts import LTHT_META, realdoc
+
+    return facts_of(realdoc(shared, LTHT), 25829, 26370, LTHT_META, name="report.md")
+
+
+def test_a_charity_named_after_a_trust_is_the_charitys_money(charity):
+    # "Leeds Hospitals Charity invested over £150k to support an MND research study": the bodies extractor finds
+    # "Leeds Hospitals" (the trust); the words after it name the charity (rule subject.named_after; was the trust)
+    row = charity[(26153, "£150k")]
+    assert (row["subject"], row["subject_rule"]) == ("Leeds Hospitals Charity", "subject.clause")
+    assert basis(row, "subject")["words"] == "Leeds Hospitals Charity"
+    assert charity[(26367, "£7.06m")]["subject"] == "Leeds Hospitals Charity"
+
+
+def test_a_bold_line_is_a_heading_and_we_under_a_charitys_heading_is_the_charity(charity):
+    # "we have awarded over £3.2m of additional funding" under "**3.8 Leeds Hospitals Charity**": a bold line is a
+    # heading (it was read as the start of the paragraph after it), so "we" is the section's charity (was the trust)
+    for key in ((25857, "£3.2m"), (26185, "£79k"), (26335, "£120k")):
+        assert (charity[key]["subject"], charity[key]["subject_rule"]) == ("Leeds Hospitals Charity", "subject.we")
+
+
+def test_money_a_body_gives_away_is_its_spend(charity):
+    # "we have awarded over £3.2m of additional funding" (was funding: the noun after the amount), "Leeds
+    # Hospitals Charity invested over £150k to support ..." and "We have also provided over £79k to support ..."
+    # (were other and funding): the giver's spend; "we invested over £120k in renovation projects" is capital
+    assert (charity[(25857, "£3.2m")]["measure"], charity[(25857, "£3.2m")]["measure_rule"]) == ("spend", "spend.given")
+    assert charity[(26153, "£150k")]["measure_rule"] == "spend.invested"
+    assert charity[(26185, "£79k")]["measure"] == "spend"
+    assert charity[(26367, "£7.06m")]["measure"] == "spend"
+    row = charity[(26335, "£120k")]
+    assert (row["measure"], basis(row, "measure")["words"]) == ("capital", "renovation")
+
+
+def test_donations_and_fundraising_are_income_but_capital_donations_stay_capital(shared):
+    from tests.test_facts import LTHT_META, realdoc
+
+    # the LCH charitable funds committee: "a minimum fundraising target of £2000", "The latest donation from
+    # members was £716.28" (were other)
+    lch = facts_of(realdoc(shared, LCH), 7385, 7400, name="papers.md")
+    assert (lch[(7397, "£2000")]["measure"], lch[(7397, "£2000")]["measure_rule"]) == ("funding", "funding.donations")
+    assert lch[(7399, "£716.28")]["measure"] == "funding"
+    # "... and £4.3m in capital donations (2023/24 - £0.9m)": capital, not a donation's income
+    ltht = facts_of(realdoc(shared, LTHT), 36150, 36165, LTHT_META, name="report.md")
+    assert ltht[(36157, "£0.9m")]["measure"] == "capital"

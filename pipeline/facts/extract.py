@@ -112,6 +112,7 @@ def extract_facts(
     site_of: Lookup | None = None,
     accounts: acc.AccountsRules | None = None,
     written: Callable[[str, str], Known | None] | None = None,
+    founded: Callable[[str, str], Known] | None = None,
 ) -> list[dict[str, Any]]:
     if not money:
         return []
@@ -119,7 +120,7 @@ def extract_facts(
     named_in = named_in or lookup
     paras = paragraphs(document, lines, rules)
     para_of: dict[int, int] = {li: p.index for p in paras for li in p.lines}
-    refs = _body_refs(bodies, lines, paras, para_of, rules, written)
+    refs = _body_refs(bodies, lines, paras, para_of, rules, written, founded)
     amounts = []
     for m in sorted(money, key=lambda m: (m.line_index, m.start)):
         p = paras[para_of[m.line_index]]
@@ -169,6 +170,7 @@ def _body_refs(
     para_of: dict[int, int],
     rules: Compiled,
     written: Callable[[str, str], Known | None] | None = None,
+    founded: Callable[[str, str], Known] | None = None,
 ) -> list[BodyRef]:
     types = set(rules.model.subject.subject_types)
     out = []
@@ -185,7 +187,14 @@ def _body_refs(
             known = written(name, b.text)
             if known is not None:
                 body_id, name = known.body_id, known.name
-        out.append(BodyRef(p.index, p.at(b.line_index, s), p.at(b.line_index, e), body_id, name, b.values["type"]))
+        start, end, kind = p.at(b.line_index, s), p.at(b.line_index, e), b.values["type"]
+        after = rules.model.subject.named_after
+        hit = rules.named_after.match(p.text, end) if rules.named_after is not None and founded else None
+        if hit is not None and after is not None and founded is not None:
+            # "Leeds Hospitals Charity": another organisation named after the body, whose money is its own
+            known = founded(" ".join(p.text[start : hit.end()].split()), after.body_type)
+            body_id, name, end, kind = known.body_id, known.name, hit.end(), after.type
+        out.append(BodyRef(p.index, start, end, body_id, name, kind))
     ws = rules.model.subject.whole_service
     named: dict[int, list[BodyRef]] = {}
     for r in out:

@@ -171,6 +171,15 @@ class AsWritten(RuleModel):
     drop: list[Drop]
 
 
+class NamedAfter(RuleModel):
+    """Words after a body's name that name another organisation after it ("Leeds Hospitals Charity")."""
+
+    id: str
+    pattern: Pattern  # matched right after the body mention
+    type: str  # the type its mentions have among the subject rules' types (paragraph_types, ...)
+    body_type: str  # its `bodies` row's type
+
+
 class SubjectRules(RuleModel):
     back_references: list[BackReference]
     whole_service: WholeService
@@ -196,6 +205,7 @@ class SubjectRules(RuleModel):
     title_page: TitlePage | None = None
     title_lead_words: int = Field(default=0, ge=0)
     as_written: AsWritten | None = None
+    named_after: NamedAfter | None = None
 
 
 class SpendingListRules(RuleModel):
@@ -284,6 +294,7 @@ class Compiled:
         )
         aw = s.as_written
         self.reporting_name = _compile(aw.reporting_name, case=True) if aw else None
+        self.named_after = _compile(s.named_after.pattern, case=True) if s.named_after else None
         self.written_drops = [(d.type, _compile(d.pattern, case=True)) for d in aw.drop] if aw else []
         sl = rules.spending_list
         self.spending_list = _compile(sl.document) if sl else None
