@@ -104,3 +104,26 @@ def test_donations_and_fundraising_are_income_but_capital_donations_stay_capital
     # "... and £4.3m in capital donations (2023/24 - £0.9m)": capital, not a donation's income
     ltht = facts_of(realdoc(shared, LTHT), 36150, 36165, LTHT_META, name="report.md")
     assert ltht[(36157, "£0.9m")]["measure"] == "capital"
+
+
+def test_what_an_amount_pays_for_and_what_is_no_bodys_money(shared):
+    from tests.test_facts import LTHT_META, realdoc
+
+    leeds = lines_of("leeds-research-innovation-strategy-excerpt.txt")
+    f = facts_of(leeds, 1, len(leeds), {"title": "Shared research and innovation strategy"}, name="strategy.txt")
+    # "the Leeds City Region has an economic output of £65 billion per year": the size of an economy (was capital,
+    # from "economic hub" in the sentence before)
+    row = f[(8, "£65 billion")]
+    assert (row["measure"], row["measure_rule"]) == ("other", "other.economy")
+    # "The ambitious £650m hospital project will see the LGI site completely redesigned" (was other)
+    row = f[(17, "£650m")]
+    assert (row["measure"], row["measure_rule"]) == ("capital", "capital.project")
+    ltht = realdoc(shared, LTHT)
+    # "A £2.7 million study to improve gallstone treatment launched at Leeds" (was other)
+    row = facts_of(ltht, 3790, 3802, LTHT_META, name="report.md")[(3799, "£2.7 million")]
+    assert (row["measure"], row["measure_rule"]) == ("spend", "spend.study")
+    # an accounting policy's capitalisation limits: "the item has cost of at least £5,000", "individually have cost
+    # of more than £250" (were spend, `cost of`)
+    policy = facts_of(ltht, 28670, 28690, LTHT_META, name="report.md")
+    for key in ((28675, "£5,000"), (28687, "£250")):
+        assert (policy[key]["measure"], policy[key]["measure_rule"]) == ("other", "other.threshold")
