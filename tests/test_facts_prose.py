@@ -127,3 +127,13 @@ def test_what_an_amount_pays_for_and_what_is_no_bodys_money(shared):
     policy = facts_of(ltht, 28670, 28690, LTHT_META, name="report.md")
     for key in ((28675, "£5,000"), (28687, "£250")):
         assert (policy[key]["measure"], policy[key]["measure_rule"]) == ("other", "other.threshold")
+
+
+def test_an_amount_in_millions_ends_its_sentence(corpus_lines):
+    from tests.test_facts import UNISON
+
+    # "All these strings are attached to a loan of just over £5m. The costs and management time of complying ...":
+    # spaCy's tokenizer keeps "m." whole, so the sentence ran on and `costs` made the loan spend
+    # (context.unit_end); a loan is other
+    row = facts_of(corpus_lines[UNISON], 1077, 1077)[(1077, "£5m")]
+    assert (row["measure"], row["measure_rule"]) == ("other", "other.borrowing")

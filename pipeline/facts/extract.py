@@ -138,7 +138,7 @@ def extract_facts(
     main: tuple[Amount, _State] | None = None  # the last amount in no aside clause (`aside_clause`)
     for a in amounts:
         p = paras[a.para]
-        sent = sentence_of(p, a.start)
+        sent = sentence_of(p, a.start, unit_end=rules.unit_end)
         # what is read around one amount is bounded, so a line of 40,000 amounts costs linear time
         reach = rules.model.context.max_reach
         sent = (max(sent[0], a.start - reach), min(sent[1], a.end + reach))
@@ -890,7 +890,7 @@ class _Facts:
             if cur.introduced:
                 # the introducing sentence: the words after the paragraph's last sentence end
                 intro = self.paras[k - 1]
-                lo = sentence_of(intro, max(0, len(intro.text) - 1))[0]
+                lo = sentence_of(intro, max(0, len(intro.text) - 1), unit_end=self.rules.unit_end)[0]
                 hits = [
                     *years(intro.text, lo, len(intro.text), self.rules),
                     *deadlines(intro.text, lo, len(intro.text), self.rules),

@@ -46,6 +46,8 @@ class ContextRules(RuleModel):
     carry_unnamed: bool = True
     subject_carry_paragraphs: int = Field(default=0, ge=0)
     subject_carry_types: list[str] = Field(default_factory=list)
+    # a token of spaCy's after a number that ends a sentence though the tokenizer keeps its full stop (`m.`)
+    unit_end: Pattern | None = None
 
 
 class Cue(RuleModel):
@@ -237,6 +239,7 @@ class Compiled:
         self.heading = _compile(c.heading_pattern, case=True)
         self.not_heading = _compile(c.not_heading)
         self.clause_breaks = _compile(c.clause_breaks)
+        self.unit_end = _compile(c.unit_end) if c.unit_end else None
         self.cues = [(cue, _compile(cue.pattern, cue.case)) for cue in m.cues]
         self.cue_needs = [needs(cue.pattern) for cue in m.cues]  # words each cue's matches hold (prefilter)
         self.part_of = _compile(m.part_of)
