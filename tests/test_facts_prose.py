@@ -137,3 +137,12 @@ def test_an_amount_in_millions_ends_its_sentence(corpus_lines):
     # (context.unit_end); a loan is other
     row = facts_of(corpus_lines[UNISON], 1077, 1077)[(1077, "£5m")]
     assert (row["measure"], row["measure_rule"]) == ("other", "other.borrowing")
+
+
+def test_a_non_nhs_employer_is_not_the_nhs(shared):
+    from tests.test_facts import REFORM, realdoc
+
+    # "... students should pay back £11,700 per year, for a maximum of ten years, for each year spent working for a
+    # non-NHS employer or locum agency": a repayment of no one body (was NHS, from `non-NHS`)
+    row = facts_of(realdoc(shared, REFORM), 285, 295)[(293, "£11,700")]
+    assert (row["subject"], row["subject_rule"]) == (None, "subject.none")
