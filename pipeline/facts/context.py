@@ -104,7 +104,7 @@ def paragraphs(doc: Document, lines: Sequence[NormLine], rules: Compiled) -> lis
         else:
             # a heading? the cheap tests first, inline: most of a long document's lines are no heading
             first = text.lstrip()[:1]
-            if len(text) > 120 or "£" in text or not (first.isupper() or (first and first in "#*_0123456789")):
+            if len(text) > 120 or "£" in text or not (first.isupper() or (first and first in "#0123456789")):
                 kind = "text"
             else:
                 kind = "heading" if _heading_words(text, rules, max_words) else "text"
