@@ -21,7 +21,7 @@ from pipeline.facts.accounts import AccountsRules, load_accounts
 from pipeline.facts.extract import extract_facts
 from pipeline.facts.fact_rules import Compiled, load_rules
 from pipeline.facts.sites import Sites, load_sites
-from pipeline.facts.subject import Known, as_written, find_in, lookup
+from pipeline.facts.subject import Known, as_written, find_in, lookup, new_body
 from pipeline.model import Document, Extraction
 from pipeline.normalise import NormLine
 
@@ -71,6 +71,12 @@ def extract(
         known = lookup(name, rules_dir)
         return None if known is None else named(replace(known, written=words))
 
+    def founded(name: str, type_: str) -> Known:
+        """A body the text names after a known one (`subject.named_after`: "Leeds Hospitals Charity")."""
+        known = new_body(name, type_)
+        used[known.body_id] = known
+        return known
+
     date = str(doc.meta.get("date") or "") or None
 
     def site_of(name: str) -> Known | None:
@@ -79,7 +85,9 @@ def extract(
         return None if trust is None else find(trust)
 
     with _collector_paused():
-        rows = extract_facts(doc, lines, money, bodies, rules, find, named_in, site_of, setup.accounts, written)
+        rows = extract_facts(
+            doc, lines, money, bodies, rules, find, named_in, site_of, setup.accounts, written, founded
+        )
     out = Extraction()
     if rows:
         out.records[TABLE] = rows

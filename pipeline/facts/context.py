@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import regex
+
 from pipeline.facts.fact_rules import Compiled
 from pipeline.model import Document, Line
 from pipeline.normalise import NormLine
@@ -199,7 +201,8 @@ def _sentencizer() -> tuple[object, frozenset[str], str]:
 
 def sentences(p: Paragraph, lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
     """The sentences of p.text[lo:hi] as (start, end) offsets of the text (spaCy's sentencizer on the
-    whole text; `sentence_of` gives the same sentence reading only the words around an offset)."""
+    whole text; `sentence_of` gives the same sentence reading only the words around an offset, and with
+    `unit_end` also ends one after "£5m.", which the tokenizer keeps whole)."""
     hi = len(p.text) if hi is None else hi
     nlp, ends, ends_text = _sentencizer()
     chunk = p.text[lo:hi]
@@ -212,7 +215,9 @@ def sentences(p: Paragraph, lo: int = 0, hi: int | None = None) -> list[tuple[in
     return out or [(lo, hi)]
 
 
-def sentence_of(p: Paragraph, pos: int, window: int = 600) -> tuple[int, int]:
+def sentence_of(
+    p: Paragraph, pos: int, window: int = 600, unit_end: regex.Pattern[str] | None = None
+) -> tuple[int, int]:
     """The sentence holding offset `pos`. A long paragraph is read in stretches of whole lines of about
     `window` characters, each with the stretches either side (a sentence longer than that is cut)."""
     lo, hi = 0, len(p.text)
@@ -223,7 +228,7 @@ def sentence_of(p: Paragraph, pos: int, window: int = 600) -> tuple[int, int]:
         hi = cuts[k + 2] - 1 if k + 2 < len(cuts) else len(p.text)
     found = p.sentences.get((lo, hi))
     if found is None:
-        found = p.sentences[(lo, hi)] = _sentences(p, lo, hi)
+        found = p.sentences[(lo, hi)] = _sentences(p, lo, hi, unit_end)
     for s, e in found:
         if s <= pos < e:
             return s, e
@@ -235,7 +240,7 @@ def sentence_of(p: Paragraph, pos: int, window: int = 600) -> tuple[int, int]:
 _NOT_PLAIN = re.compile(r"\S*[^\sA-Za-z0-9]\S*")
 
 
-def _sentences(p: Paragraph, lo: int, hi: int) -> list[tuple[int, int]]:
+def _sentences(p: Paragraph, lo: int, hi: int, unit_end: regex.Pattern[str] | None = None) -> list[tuple[int, int]]:
     """`sentences(p, lo, hi)`, with spaCy's tokenizer given only the words that are not letters and digits.
 
     spaCy's tokenizer cuts the text at whitespace (one space after a word is part of that word's token,
@@ -266,6 +271,10 @@ def _sentences(p: Paragraph, lo: int, hi: int) -> list[tuple[int, int]]:
                     starts.append(gap)
                     seen = False
         if token.text in ends:
+            seen = True
+        elif unit_end is not None and token.i and token.nbor(-1).like_num and unit_end.fullmatch(token.text):
+            # "planned at £109.4m. While ...": spaCy's tokenizer keeps "m." whole (an abbreviation), which hid
+            # the sentence end after an amount from its sentencizer
             seen = True
         elif seen and not token.is_punct:
             starts.append(words[k][0] + idx - joined[k])

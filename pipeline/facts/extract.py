@@ -117,6 +117,7 @@ def extract_facts(
     site_of: Lookup | None = None,
     accounts: acc.AccountsRules | None = None,
     written: Callable[[str, str], Known | None] | None = None,
+    founded: Callable[[str, str], Known] | None = None,
 ) -> list[dict[str, Any]]:
     if not money:
         return []
@@ -124,7 +125,7 @@ def extract_facts(
     named_in = named_in or lookup
     paras = paragraphs(document, lines, rules)
     para_of: dict[int, int] = {li: p.index for p in paras for li in p.lines}
-    refs = _body_refs(bodies, lines, paras, para_of, rules, written)
+    refs = _body_refs(bodies, lines, paras, para_of, rules, written, founded)
     amounts = []
     for m in sorted(money, key=lambda m: (m.line_index, m.start)):
         p = paras[para_of[m.line_index]]
@@ -142,7 +143,7 @@ def extract_facts(
     main: tuple[Amount, _State] | None = None  # the last amount in no aside clause (`aside_clause`)
     for a in amounts:
         p = paras[a.para]
-        sent = sentence_of(p, a.start)
+        sent = sentence_of(p, a.start, unit_end=rules.unit_end)
         # what is read around one amount is bounded, so a line of 40,000 amounts costs linear time
         reach = rules.model.context.max_reach
         sent = (max(sent[0], a.start - reach), min(sent[1], a.end + reach))
@@ -159,7 +160,7 @@ def extract_facts(
             prev = main if main and main[0].para == a.para and main[0].start >= sent[0] else None
         state = facts.measure(a, sent, prev, earlier)
         period = facts.period(a, sent)
-        subject = facts.subject(a, sent)
+        subject = facts.subject(a, sent, state.measure.value)
         rows.append(facts.row(a, state.measure, period, subject))
         previous = (a, state)
         if not facts.aside(a, sent):
@@ -174,6 +175,7 @@ def _body_refs(
     para_of: dict[int, int],
     rules: Compiled,
     written: Callable[[str, str], Known | None] | None = None,
+    founded: Callable[[str, str], Known] | None = None,
 ) -> list[BodyRef]:
     types = set(rules.model.subject.subject_types)
     out = []
@@ -190,7 +192,14 @@ def _body_refs(
             known = written(name, b.text)
             if known is not None:
                 body_id, name = known.body_id, known.name
-        out.append(BodyRef(p.index, p.at(b.line_index, s), p.at(b.line_index, e), body_id, name, b.values["type"]))
+        start, end, kind = p.at(b.line_index, s), p.at(b.line_index, e), b.values["type"]
+        after = rules.model.subject.named_after
+        hit = rules.named_after.match(p.text, end) if rules.named_after is not None and founded else None
+        if hit is not None and after is not None and founded is not None:
+            # "Leeds Hospitals Charity": another organisation named after the body, whose money is its own
+            known = founded(" ".join(p.text[start : hit.end()].split()), after.body_type)
+            body_id, name, end, kind = known.body_id, known.name, hit.end(), after.type
+        out.append(BodyRef(p.index, start, end, body_id, name, kind))
     ws = rules.model.subject.whole_service
     named: dict[int, list[BodyRef]] = {}
     for r in out:
@@ -980,7 +989,7 @@ class _Facts:
             if cur.introduced:
                 # the introducing sentence: the words after the paragraph's last sentence end
                 intro = self.paras[k - 1]
-                lo = sentence_of(intro, max(0, len(intro.text) - 1))[0]
+                lo = sentence_of(intro, max(0, len(intro.text) - 1), unit_end=self.rules.unit_end)[0]
                 hits = [
                     *years(intro.text, lo, len(intro.text), self.rules),
                     *deadlines(intro.text, lo, len(intro.text), self.rules),
@@ -1026,14 +1035,14 @@ class _Facts:
 
     # -- subject ----------------------------------------------------------------------------------
 
-    def subject(self, a: Amount, sent: tuple[int, int]) -> Subject:
+    def subject(self, a: Amount, sent: tuple[int, int], measure: str | None = None) -> Subject:
         p = self.paras[a.para]
         text, rules = p.text, self.rules
         group = rules.group_after.match(text, a.end)
         if group is not None:
             return Subject(None, None, "subject.group", (a.para, group.start(), group.end()))
         if a.table:
-            return self._table_subject(a)
+            return self._table_subject(a, measure)
         mine = [r for r in self.by_para.get(p.index, []) if not self._counterparty(text, r)]
         clause = self._clause(a, sent)
         place = self._place_before(a, sent, clause, mine)
@@ -1076,7 +1085,7 @@ class _Facts:
         if self.doc_body is not None:
             known, field = self.doc_body
             return Subject(known.body_id, known.name, "subject.document", words=self._doc_words(field))
-        national = self._national_document()
+        national = self._national_document(measure)
         if national is not None:
             return national
         return Subject(None, None, "subject.none")
@@ -1093,9 +1102,12 @@ class _Facts:
             " of the type it calls 'the Trust', 'the CCG')"
         )
 
-    def _national_document(self) -> Subject | None:
+    def _national_document(self, measure: str | None = None) -> Subject | None:
         """A paper of the national bodies that run the NHS (its publisher, else title, says so) speaks of
-        the health service as a whole where no body is named: subject `NHS`, no body row."""
+        the health service as a whole where no body is named: subject `NHS`, no body row. Not of an amount
+        of a measure in `national_not_measures` (a pay range, a market's median salary: no body's money)."""
+        if measure is not None and measure in self.rules.model.subject.national_not_measures:
+            return None
         if self.national is None:
             self.national = (self._read_national_document(),)
         return self.national[0]
@@ -1149,7 +1161,7 @@ class _Facts:
                 return Subject(trust.body_id, trust.name, "subject.site", (r.para, r.start, r.end))
         return Subject(r.body_id, r.name, rule, (r.para, r.start, r.end))
 
-    def _table_subject(self, a: Amount) -> Subject:
+    def _table_subject(self, a: Amount, measure: str | None = None) -> Subject:
         p = self.paras[a.para]
         row = [r for r in self.by_para.get(p.index, []) if r.end <= a.start]
         if self.spending:
@@ -1166,7 +1178,9 @@ class _Facts:
             return Subject(known.body_id, known.name, "subject.document", words=self._doc_words(field))
         if row:
             return self._from_ref(row[0], "subject.table_row")
-        return Subject(None, None, "subject.none")
+        # a table of a national body's paper whose row names no body ("Table 3.3: ... salary and employment
+        # on-costs" of the NHS digital workforce): the health service's, as that paper's prose is
+        return self._national_document(measure) or Subject(None, None, "subject.none")
 
     def _payer(self, row: list[BodyRef]) -> Subject:
         """Whose payment a row of a spending list is: the document's own body; when that is not a known
