@@ -10,6 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from pipeline.facts.accounts import load_marks
+from pipeline.rules import RuleError
+from tests.conftest import edit_yaml
 from tests.test_facts import basis, facts_of
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -66,3 +71,30 @@ def test_bold_labels_and_totals_are_their_rows_and_bold_years_the_columns():
     assert _got(f[(14265, "12")]) == ("other", "2023/24", "measure.row_reconciling", "period.column_year")
     assert _got(f[(14267, "1")])[:3] == ("other", "2022/23", "measure.row_reconciling")
     assert _got(f[(14213, "2,446")]) == ("funding", "2023/24", "measure.row_income", "period.column_year")
+
+
+def test_the_first_column_year_in_bold_at_the_end_of_the_title_line():
+    """LYPFT's reconciliation to the cash flow's working balances: `**Reconciliation ... in Cash Flow**
+    **2024/25**` / `**2023/24**` / `**£000s**` / `**£000s**`: the first column is 2024/25 (was 2023/24, the
+    paragraph's year, for the first rows and none after them)."""
+    lines, last = _excerpt("lypft-accounts-title-year.md", 13513)
+    f = facts_of(lines, 13513, last, LYPFT)
+    first = f[(13523, r"\(1,955\)")]
+    assert _got(first) == ("other", "2024/25", "measure.title_reconciliation", "period.column_year")
+    assert basis(first, "period")["spans"][0]["text"] == "2024/25"
+    assert _got(f[(13525, "40")])[:2] == ("other", "2023/24")
+    assert _got(f[(13547, "5,455")])[:2] == ("other", "2024/25")
+
+
+def test_the_marks_the_accounts_rules_read_are_the_money_tables_and_checked(rules_copy):
+    """`marks` comes from rules/table_money.yaml (no copy in facts_accounts.yaml); a pattern without its
+    `inner` group is refused, naming the file and the entry."""
+    assert load_marks(Path(__file__).resolve().parents[1] / "rules") is not None
+    edit_yaml(rules_copy / "table_money.yaml", lambda d: d.update(marks=r"\*\*(.+)\*\*"))
+    load_marks.cache_clear()
+    try:
+        with pytest.raises(RuleError) as err:
+            load_marks(rules_copy)
+    finally:
+        load_marks.cache_clear()
+    assert "table_money.yaml" in str(err.value) and "marks" in str(err.value), str(err.value)

@@ -32,7 +32,7 @@ import regex
 from pydantic import Field
 
 from pipeline.facts.fact_rules import Measure
-from pipeline.rules import FoldRegex, RuleModel, load_model, once
+from pipeline.rules import FoldRegex, Regex, RuleModel, groups, load_model, once, read_yaml, validate_model
 
 FILE = "facts_accounts.yaml"
 
@@ -79,6 +79,8 @@ class AccountsRules(RuleModel):
     # a column's date written in two rows of cells (`31 March` / `31 March`, then `2025` / `2024`): the
     # day and month of a balance date, and a calendar year alone (period.column_split_date)
     day_month_cell: FoldRegex | None = None
+    # a title line ending with the first column's year in bold of its own (marks blanked; group `year`)
+    title_year: FoldRegex | None = None
     year_alone_cell: FoldRegex | None = None
     # ordered: the first cue matching the nearest label line wins
     row_cues: list[RowCue] = Field(min_length=1)
@@ -92,15 +94,22 @@ def load_accounts(rules_dir: Path) -> AccountsRules | None:
     return load_model(AccountsRules, path) if path.exists() else None
 
 
+class MarksRule(RuleModel):
+    """The one entry of rules/table_money.yaml the accounts rules read: `marks`, the emphasis written around a
+    cell (the money table's model checks the whole file)."""
+
+    marks: Annotated[Regex, groups("inner")]
+
+
 @lru_cache(maxsize=4)
 def load_marks(rules_dir: Path) -> regex.Pattern[str] | None:
-    """The emphasis written around a cell (`marks` of rules/table_money.yaml, as the money table reads it);
-    None where the folder has no money rules."""
-    from pipeline.extract.money import load_rules  # the money extractor's rules, loaded once for both
-
-    if not (Path(rules_dir) / "table_money.yaml").exists():
+    """`marks` of rules/table_money.yaml, as the money table reads it; None where the folder has none."""
+    path = Path(rules_dir) / "table_money.yaml"
+    if not path.exists():
         return None
-    return load_rules(Path(rules_dir)).table.file.marks
+    data = read_yaml(path)
+    entry = {"marks": data.get("marks")} if isinstance(data, dict) else data
+    return validate_model(MarksRule, entry, path).marks
 
 
 def unmarked(text: str, marks: regex.Pattern[str] | None) -> str:
@@ -242,11 +251,20 @@ def column_years(lines: Lines, first: int, columns: int, rules: AccountsRules) -
             run.append(j)
             continue
         if run:
+            if year_start(t, rules):  # the first column's year, bold, at the end of the title line
+                run.append(j)
             break
         gap += 1
         if gap > rules.year_gap:
             break
     return list(reversed(run)) if len(run) == columns else []
+
+
+def year_start(text: str, rules: AccountsRules) -> int:
+    """Where the year cell a bold title line ends with starts (`**Reconciliation ...** **2024/25**`, its marks
+    blanked: `title_year`); 0 when the line is no such title."""
+    hit = rules.title_year.fullmatch(text) if rules.title_year is not None else None
+    return 0 if hit is None else hit.start("year")
 
 
 def split_dates(lines: Lines, first: int, columns: int, rules: AccountsRules) -> list[tuple[int, int]]:

@@ -747,7 +747,8 @@ class _Facts:
             cells = acc.column_groups(texts, first, columns, rules)
         for i in cells:
             t = texts[i]
-            found = years(t, 0, len(t), self.rules) or month_years(t, 0, len(t), self.rules)
+            lo = acc.year_start(t, rules)  # 0 but for a title line ending with the year
+            found = years(t, lo, len(t), self.rules) or month_years(t, lo, len(t), self.rules)
             if not found:
                 return None
             rule = "period.column_date" if found[0].rule == "period.month" else "period.column_year"
