@@ -13,6 +13,12 @@ paragraph runs on over cells that end with no full stop):
     row_label_measure(lines, i, start, value, rules) -> (measure, rule id, (line, start, end)) | None
     titles(lines, header, rules) -> the lines above the header; title_measure over them
     header_run(lines, header, rules), column_years(lines, first, columns, rules): a column's year cell
+    split_dates(lines, first, columns, rules): `31 March` cells over a later row of year cells (`2025`)
+
+A converter may write a cell, a label, a header, a title in bold (`**£000 **`, `**Total finance income**`,
+`**(65,770)**`, `**2024/25**`): `unmarked` reads the lines with the marks (`marks` of
+rules/table_money.yaml, the money table's) blanked, so every step here reads a bold line as a plain one,
+at the same offsets.
 """
 
 from __future__ import annotations
@@ -22,10 +28,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
+import regex
 from pydantic import Field
 
 from pipeline.facts.fact_rules import Measure
-from pipeline.rules import FoldRegex, RuleModel, load_model, once
+from pipeline.rules import FoldRegex, Regex, RuleModel, groups, load_model, once, read_yaml, validate_model
 
 FILE = "facts_accounts.yaml"
 
@@ -69,6 +76,12 @@ class AccountsRules(RuleModel):
     # the label closing a group of columns under one year (`2024/25` over `Permanent` / `Other` / `Total`,
     # `2023/24` over `Total`): a year spans the columns up to its group's last label (period.column_group)
     group_end: FoldRegex | None = None
+    # a column's date written in two rows of cells (`31 March` / `31 March`, then `2025` / `2024`): the
+    # day and month of a balance date, and a calendar year alone (period.column_split_date)
+    day_month_cell: FoldRegex | None = None
+    # a title line ending with the first column's year in bold of its own (marks blanked; group `year`)
+    title_year: FoldRegex | None = None
+    year_alone_cell: FoldRegex | None = None
     # ordered: the first cue matching the nearest label line wins
     row_cues: list[RowCue] = Field(min_length=1)
     title_cues: list[RowCue] = Field(min_length=1)
@@ -79,6 +92,38 @@ def load_accounts(rules_dir: Path) -> AccountsRules | None:
     """rules/facts_accounts.yaml, validated and compiled; None where the folder has none."""
     path = Path(rules_dir) / FILE
     return load_model(AccountsRules, path) if path.exists() else None
+
+
+class MarksRule(RuleModel):
+    """The one entry of rules/table_money.yaml the accounts rules read: `marks`, the emphasis written around a
+    cell (the money table's model checks the whole file)."""
+
+    marks: Annotated[Regex, groups("inner")]
+
+
+@lru_cache(maxsize=4)
+def load_marks(rules_dir: Path) -> regex.Pattern[str] | None:
+    """`marks` of rules/table_money.yaml, as the money table reads it; None where the folder has none."""
+    path = Path(rules_dir) / "table_money.yaml"
+    if not path.exists():
+        return None
+    data = read_yaml(path)
+    entry = {"marks": data.get("marks")} if isinstance(data, dict) else data
+    return validate_model(MarksRule, entry, path).marks
+
+
+def unmarked(text: str, marks: regex.Pattern[str] | None) -> str:
+    """The line with the emphasis around its cells, labels and titles blanked, offsets unchanged
+    (`**£000 **` -> `  £000   `; `Label **1,199**` -> `Label   1,199  `)."""
+    if marks is None or ("*" not in text and "_" not in text):
+        return text
+    chars = list(text)
+    for m in marks.finditer(text):
+        inner_start, inner_end = m.span("inner")
+        for k in (*range(m.start(), inner_start), *range(inner_end, m.end())):
+            if chars[k] in "*_":
+                chars[k] = " "
+    return "".join(chars)
 
 
 Found = tuple[str, str, tuple[int, int, int]]  # measure, rule id, (line index, start, end) of the words
@@ -153,7 +198,9 @@ def titles(lines: Lines, header: int, rules: AccountsRules) -> list[int]:
         t = lines[j]
         if rules.unit_cell.fullmatch(t):
             continue
-        if rules.number_cell.fullmatch(t) or len(out) >= rules.title_lines:
+        # the year of a column's date (`31 March` / `2025`) is no row of cells: a line of the header's
+        year = rules.year_alone_cell is not None and rules.year_alone_cell.fullmatch(t) is not None
+        if (rules.number_cell.fullmatch(t) and not year) or len(out) >= rules.title_lines:
             break
         out.append(j)
     return out
@@ -204,11 +251,52 @@ def column_years(lines: Lines, first: int, columns: int, rules: AccountsRules) -
             run.append(j)
             continue
         if run:
+            if year_start(t, rules):  # the first column's year, bold, at the end of the title line
+                run.append(j)
             break
         gap += 1
         if gap > rules.year_gap:
             break
     return list(reversed(run)) if len(run) == columns else []
+
+
+def year_start(text: str, rules: AccountsRules) -> int:
+    """Where the year cell a bold title line ends with starts (`**Reconciliation ...** **2024/25**`, its marks
+    blanked: `title_year`); 0 when the line is no such title."""
+    hit = rules.title_year.fullmatch(text) if rules.title_year is not None else None
+    return 0 if hit is None else hit.start("year")
+
+
+def split_dates(lines: Lines, first: int, columns: int, rules: AccountsRules) -> list[tuple[int, int]]:
+    """The dates over a run of `columns` header cells whose first is line `first`, each written in two rows
+    of cells: a run of exactly that many years alone at most `year_gap` lines above the header (the note's
+    number and title may stand between), and as many `31 March` cells at most `year_gap` lines above the
+    years (`**31 March **` / `31 March` / `**2025**` / `2024` / `note` / `£000` / `£000`); (day-month line,
+    year line) of each column, left to right ([] when not so)."""
+    if rules.day_month_cell is None or rules.year_alone_cell is None:
+        return []
+    found: list[list[int]] = [[], []]  # years, then days and months, nearest first
+    step, gap = 0, 0
+    for j in _above(lines, first, rules.reach_lines):
+        t = lines[j]
+        cell = (rules.year_alone_cell, rules.day_month_cell)[step]
+        if cell.fullmatch(t):
+            found[step].append(j)
+            continue
+        if found[step]:
+            if step == 1:
+                break
+            step, gap = 1, 0
+            if rules.day_month_cell.fullmatch(t):
+                found[1].append(j)
+                continue
+        gap += 1
+        if gap > rules.year_gap:
+            break
+    years, days = found
+    if len(years) != columns or len(days) != columns:
+        return []
+    return list(zip(reversed(days), reversed(years), strict=True))
 
 
 def row_column(lines: Lines, i: int, rules: AccountsRules) -> int | None:

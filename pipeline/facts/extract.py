@@ -118,6 +118,7 @@ def extract_facts(
     accounts: acc.AccountsRules | None = None,
     written: Callable[[str, str], Known | None] | None = None,
     founded: Callable[[str, str], Known] | None = None,
+    marks: regex.Pattern[str] | None = None,
 ) -> list[dict[str, Any]]:
     if not money:
         return []
@@ -135,6 +136,7 @@ def extract_facts(
     doc_body = _document_body(document, rules, named_in, bodies, lookup)
     facts = _Facts(document, lines, paras, refs, rules, lookup, doc_body, site_of)
     facts.accounts, facts.para_of = accounts, para_of
+    facts.marks = marks
     facts.title_page = _title_page_body(document, rules, named_in)
     for a in amounts:
         facts.amounts_in.setdefault(a.para, []).append(a)
@@ -328,6 +330,7 @@ class _Facts:
         self.accounts: acc.AccountsRules | None = None  # rules/facts_accounts.yaml (accounts tables' cells)
         self.column_periods: dict[int, list[Period] | None] = {}
         self.texts: list[str] = []
+        self.marks: regex.Pattern[str] | None = None  # bold around a cell (`**£000 **`): table_money.yaml's
         self.title_lines: dict[int, list[int]] = {}
         self.title_measures: dict[tuple[int, bool], tuple[acc.Found, bool] | None] = {}
         self.title_dates: dict[int, Period | None] = {}
@@ -441,8 +444,9 @@ class _Facts:
         return Decision(value, rule, (q.at(i, s), q.at(i, e)), k)
 
     def _texts(self) -> list[str]:
+        """The line texts accounts tables are read in, bold marks blanked (`**£000 **`: `  £000   `)."""
         if not self.texts:
-            self.texts = [nl.text for nl in self.lines]
+            self.texts = [acc.unmarked(nl.text, self.marks) for nl in self.lines]
         return self.texts
 
     def _header_index(self, a: Amount) -> int | None:
@@ -743,12 +747,17 @@ class _Facts:
         texts = self._texts()
         out: list[Period] = []
         cells = acc.column_years(texts, first, columns, rules)
+        if not cells:  # `31 March` / `31 March` over `2025` / `2024`
+            split = acc.split_dates(texts, first, columns, rules)
+            if split:
+                return self._split_dates(split)
         grouped = not cells
         if grouped:  # `2024/25` over `Permanent` / `Other` / `Total`, `2023/24` over `Total`
             cells = acc.column_groups(texts, first, columns, rules)
         for i in cells:
             t = texts[i]
-            found = years(t, 0, len(t), self.rules) or month_years(t, 0, len(t), self.rules)
+            lo = acc.year_start(t, rules)  # 0 but for a title line ending with the year
+            found = years(t, lo, len(t), self.rules) or month_years(t, lo, len(t), self.rules)
             if not found:
                 return None
             rule = "period.column_date" if found[0].rule == "period.month" else "period.column_year"
@@ -766,6 +775,20 @@ class _Facts:
                     Period(v, "column_header", "period.column_misprint", p.span)
                     for v, p in zip(expected, out, strict=True)
                 ]
+        return out
+
+    def _split_dates(self, split: list[tuple[int, int]]) -> list[Period] | None:
+        """Each column's balance date, its day and month on one line and its year on a later one (`31 March`
+        / `2025`: 2024/25); the words, the year's cell."""
+        texts, out = self._texts(), []
+        for day, year in split:
+            date = f"{texts[day].strip()} {texts[year].strip()}"
+            found = month_years(date, 0, len(date), self.rules)
+            if not found:
+                return None
+            start = len(texts[year]) - len(texts[year].lstrip())
+            where = (year, start, start + len(texts[year].strip()))
+            out.append(self._line_period(found[0].value, "period.column_split_date", where, "column_header"))
         return out
 
     def _line_period(self, value: str, rule: str, where: tuple[int, int, int], source: str) -> Period:
