@@ -317,6 +317,7 @@ class _Facts:
         self.title_dates: dict[int, Period | None] = {}
         self.header_runs: dict[int, tuple[int, list[int]] | None] = {}
         self.label_memo: dict[tuple[int, bool], acc.Hit | None] = {}
+        self.row_dates: dict[int, dict[int, int | None]] = {}  # per header: each line's balance-date label
         self.para_of: dict[int, int] = {}
         self.line_index: dict[tuple[int | None, int], int] = {}
         self.title_page: Known | None = None  # the body a document with no publisher names on its title page
@@ -405,9 +406,7 @@ class _Facts:
         if key not in self.title_measures:
             self.title_measures[key] = acc.title_measure(texts, self._title_lines(header), value, rules)
         title = self.title_measures[key]
-        if title is not None and (
-            found is None or (title[1] and found[0] not in ("surplus", "deficit", "control_total"))
-        ):
+        if title is not None and (found is None or (title[1] and not acc.yields(rules, title[0][1], found[1]))):
             found = title[0]  # no row label, or a table of reconciling items or balances
         if found is None:
             return None
@@ -700,7 +699,20 @@ class _Facts:
         found = self.column_periods[cells[0]]
         if found is not None:
             return found[column]
-        return self._title_date(header)
+        titled = self._title_date(header)
+        if titled is not None:
+            return titled
+        # a roll-forward whose columns name no year: "At 1 April 2024" / ... / "At 31 March 2025"
+        i = a.mention.line_index
+        start = to_norm(self.lines[i], a.mention.start, a.mention.end)[0]
+        memo = self.row_dates.setdefault(header, {})
+        dated = acc.row_date_line(texts, i, start, header, rules, memo)
+        if dated is None:
+            return None
+        hits = month_years(texts[dated], 0, len(texts[dated]), self.rules)
+        if not hits:
+            return None
+        return self._line_period(hits[0].value, "period.row_date", (dated, hits[0].start, hits[0].end), "heading")
 
     def _column_years(self, first: int, columns: int, rules: acc.AccountsRules) -> list[Period] | None:
         texts = self._texts()
@@ -709,6 +721,8 @@ class _Facts:
         grouped = not cells
         if grouped:  # `2024/25` over `Permanent` / `Other` / `Total`, `2023/24` over `Total`
             cells = acc.column_groups(texts, first, columns, rules)
+        if not cells:  # `31` / `31` / `March` / `March` / `2025` / `2024`: a date a word a line
+            return self._split_dates(first, columns, rules)
         for i in cells:
             t = texts[i]
             found = years(t, 0, len(t), self.rules) or month_years(t, 0, len(t), self.rules)
@@ -730,6 +744,22 @@ class _Facts:
                     for v, p in zip(expected, out, strict=True)
                 ]
         return out
+
+    def _split_dates(self, first: int, columns: int, rules: acc.AccountsRules) -> list[Period] | None:
+        """The financial year of each column's date written a word a line (`March` / `March` / `2025` /
+        `2024`: 2024/25, 2023/24), dated by its year's line."""
+        texts = self._texts()
+        out: list[Period] = []
+        for month, year in acc.split_dates(texts, first, columns, rules):
+            words = f"{texts[month].strip()} {texts[year].strip()}"
+            hits = month_years(words, 0, len(words), self.rules)
+            if not hits:
+                return None
+            y = texts[year]
+            lo = len(y) - len(y.lstrip())
+            where = (year, lo, lo + len(y.strip()))
+            out.append(self._line_period(hits[0].value, "period.column_split_date", where, "column_header"))
+        return out or None
 
     def _line_period(self, value: str, rule: str, where: tuple[int, int, int], source: str) -> Period:
         d = self._line_decision(value, rule, where)
