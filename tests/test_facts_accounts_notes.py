@@ -17,7 +17,15 @@ from tests.test_facts import LTHT_META, facts_of
 
 DATA = Path(__file__).resolve().parent / "data" / "ltht-accounts-notes.md"
 # the report's line ranges the excerpt holds, one after the other (tests/data/SOURCES.md)
-RANGES = ((31509, 31585), (31857, 31977), (32031, 32151), (34607, 34723), (34865, 35079), (35395, 35559))
+RANGES = (
+    (31509, 31585),
+    (31857, 31977),
+    (32031, 32151),
+    (34607, 34723),
+    (34865, 35079),
+    (35395, 35559),
+    (35677, 35831),
+)
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +58,11 @@ def test_a_provisions_roll_forward_is_other_of_the_year_its_row_dates_fall_in(no
     assert _got(f[(34931, r"\(11\)")]) == ("other", "2024/25", "measure.title_balances", "period.row_date")
     assert _got(f[(35001, "4,659")])[:2] == ("other", "2024/25")  # at 31 March 2025
     assert _got(f[(35065, "6,867")])[:2] == ("other", "2024/25")  # due later than five years
+    # note 31.3, columns "Held at amortised cost" / "Total book value": "Total at 31 March 2025" / ... /
+    # "Carrying values of financial liabilities as at" / "31 March 2024" / "Loans from the Department ..."
+    # 13,357 13,357: the date on a line of its own heads the next table, whose rows are of 2023/24 (none before)
+    g = facts_of(notes, 35677, 35831, LTHT_META)
+    assert (g[(35767, "464,910")]["period"], g[(35783, "13,357")]["period"]) == ("2024/25", "2023/24")
 
 
 def test_an_impairments_note_is_other_even_where_its_row_names_the_surplus(notes):

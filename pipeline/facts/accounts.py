@@ -212,8 +212,9 @@ def title_measure(lines: Lines, above: list[int], value: float, rules: AccountsR
 def row_date_line(
     lines: Lines, i: int, start: int, header: int, rules: AccountsRules, memo: dict[int, int | None]
 ) -> int | None:
-    """The line of the nearest row label naming a balance date (`At 1 April 2024`) at or above a cell's
-    row and below its header cells (line `header`); `memo` keeps each line's answer for the cells below."""
+    """The line of the nearest row label naming a balance date (`At 1 April 2024`), or of a date on a line
+    of its own (a later table's title, `31 March 2024`), at or above a cell's row and below its header
+    cells (line `header`); `memo` keeps each line's answer for the cells below."""
     if rules.row_date is None:
         return None
     if rules.number_cell.fullmatch(lines[i], 0, start) is None and rules.row_date.match(lines[i], 0, start):
@@ -225,7 +226,8 @@ def row_date_line(
             found = memo[j]
             break
         seen.append(j)
-        if rules.row_date.match(lines[j]):
+        # a date on a line of its own is the next table's title ("... as at" / "31 March 2024")
+        if rules.row_date.match(lines[j]) or rules.date_cell.fullmatch(lines[j]):
             found = j
             break
     for j in seen:
