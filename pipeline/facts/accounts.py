@@ -254,16 +254,21 @@ def header_run(lines: Lines, header: int, rules: AccountsRules) -> tuple[int, li
     return len(before), [*reversed(before), header, *after]
 
 
-def column_years(lines: Lines, first: int, columns: int, rules: AccountsRules) -> list[int]:
+def column_years(lines: Lines, first: int, columns: int, rules: AccountsRules) -> list[tuple[int, int]]:
     """The year or date cells over a run of `columns` header cells whose first is line `first`: a run of
     exactly that many, at most `year_gap` lines above it (`2024-25` / `2023-24` / `Note` / `£000` /
-    `£000`); their lines, left to right."""
-    run: list[int] = []
+    `£000`), a cell a line or the years several to a line (`2024/25 2023/24`); (line, k-th year on the
+    line) of each, left to right."""
+    run: list[tuple[int, int]] = []
     gap = 0
     for j in _above(lines, first, rules.reach_lines):
         t = lines[j]
         if rules.year_cell.fullmatch(t) or rules.date_cell.fullmatch(t):
-            run.append(j)
+            run.append((j, 0))
+            continue
+        words = t.split()
+        if len(words) > 1 and all(rules.year_cell.fullmatch(w) for w in words):
+            run.extend((j, k) for k in reversed(range(len(words))))
             continue
         if run:
             break

@@ -720,12 +720,12 @@ class _Facts:
         cells = acc.column_years(texts, first, columns, rules)
         grouped = not cells
         if grouped:  # `2024/25` over `Permanent` / `Other` / `Total`, `2023/24` over `Total`
-            cells = acc.column_groups(texts, first, columns, rules)
+            cells = [(i, 0) for i in acc.column_groups(texts, first, columns, rules)]
         if not cells:  # `31` / `31` / `March` / `March` / `2025` / `2024`: a date a word a line
             return self._split_dates(first, columns, rules)
-        for i in cells:
+        for i, k in cells:
             t = texts[i]
-            found = years(t, 0, len(t), self.rules) or month_years(t, 0, len(t), self.rules)
+            found = (years(t, 0, len(t), self.rules) or month_years(t, 0, len(t), self.rules))[k:]
             if not found:
                 return None
             rule = "period.column_date" if found[0].rule == "period.month" else "period.column_year"
@@ -738,7 +738,8 @@ class _Facts:
         if not grouped and self.annual and year and len(values) > 1 and values != _counting_down(year, values):
             # a misprint: an annual report's columns are its year and the years before it
             expected = _years_before(year, len(values))
-            if set(values) <= set(expected) and values != expected:
+            # a year repeated (`2023/24` over both columns) or skipped (`2024/25 2022/23`)
+            if (set(values) <= set(expected) or values[0] == expected[0]) and values != expected:
                 out = [
                     Period(v, "column_header", "period.column_misprint", p.span)
                     for v, p in zip(expected, out, strict=True)
