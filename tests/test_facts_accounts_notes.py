@@ -132,6 +132,19 @@ def test_column_years_several_to_a_line_and_a_skipped_year(notes):
     assert f[(36493, r"\(17,351\)")]["period"] == "2024/25"
 
 
+def test_a_cell_below_a_cell_of_its_row_under_the_same_header_is_the_next_column(notes):
+    """Notes 38 and 39 interleave a row of one with a row of the other: "performance surplus" / `19,859` /
+    `12,304`, "Gross capital expenditure" / `76,500` / `99,028`: the money table put both cells of each row
+    under the first `£000`, so the second took 2024/25 (after the years several to a line were read; none
+    before). Two cells of one row never share a column: the second is 2023/24."""
+    f = facts_of(notes, 36381, 36570, LTHT_META)
+    assert [f[(n, t)]["period"] for n, t in ((36409, "19,859"), (36411, "12,304"))] == ["2024/25", "2023/24"]
+    assert [f[(n, t)]["period"] for n, t in ((36415, "76,500"), (36417, "99,028"))] == ["2024/25", "2023/24"]
+    assert f[(36425, r"\(6\)")]["period"] == "2023/24"  # "Less: Disposals" (422) / (6)
+    # cells whose rows the money table already put under two header cells keep them
+    assert [f[(n, t)]["period"] for n, t in ((36493, r"\(17,351\)"), (36495, r"\(2,827\)"))] == ["2024/25", "2023/24"]
+
+
 def test_a_title_cue_yielding_to_an_unknown_row_cue_names_file_entry_and_field(rules_copy):
     edit_yaml(
         rules_copy / "facts_accounts.yaml",

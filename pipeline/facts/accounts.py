@@ -86,6 +86,9 @@ class AccountsRules(RuleModel):
     split_month: FoldRegex | None = None
     split_year: FoldRegex | None = None
     split_reach: int = Field(default=0, ge=0)
+    # a cell right below a cell of its row (blank lines between) that the money table put under the same
+    # header cell is in the next column (two tables' rows interleaved; period.column_year)
+    same_header_next: bool = False
     # ordered: the first cue matching the nearest label line wins
     row_cues: list[RowCue] = Field(min_length=1)
     title_cues: list[RowCue] = Field(min_length=1)

@@ -132,6 +132,7 @@ def extract_facts(
     facts.title_page = _title_page_body(document, rules, named_in)
     for a in amounts:
         facts.amounts_in.setdefault(a.para, []).append(a)
+        facts.cells_on.setdefault(a.mention.line_index, []).append(a)
     rows = []
     previous: tuple[Amount, _State] | None = None
     main: tuple[Amount, _State] | None = None  # the last amount in no aside clause (`aside_clause`)
@@ -318,6 +319,8 @@ class _Facts:
         self.header_runs: dict[int, tuple[int, list[int]] | None] = {}
         self.label_memo: dict[tuple[int, bool], acc.Hit | None] = {}
         self.row_dates: dict[int, dict[int, int | None]] = {}  # per header: each line's balance-date label
+        self.cells_on: dict[int, list[Amount]] = {}  # the amounts of each line (accounts cells' rows)
+        self.run_columns: dict[int, int | None] = {}  # a cell's column after a cell of its row (same header)
         self.para_of: dict[int, int] = {}
         self.line_index: dict[tuple[int | None, int], int] = {}
         self.title_page: Known | None = None  # the body a document with no publisher names on its title page
@@ -694,6 +697,8 @@ class _Facts:
         shifted = acc.row_column(texts, a.mention.line_index, rules)
         if shifted is not None and shifted < len(cells):
             column = shifted
+        elif rules.same_header_next:
+            column = self._next_of_same_header(a, column, len(cells))
         if cells[0] not in self.column_periods:
             self.column_periods[cells[0]] = self._column_years(cells[0], len(cells), rules)
         found = self.column_periods[cells[0]]
@@ -713,6 +718,29 @@ class _Facts:
         if not hits:
             return None
         return self._line_period(hits[0].value, "period.row_date", (dated, hits[0].start, hits[0].end), "heading")
+
+    def _next_of_same_header(self, a: Amount, column: int, columns: int) -> int:
+        """A cell right below a cell of its row (blank lines between) that the money table put under the
+        same header cell (two tables' rows interleaved: `19,859` / `12,304` both under the first `£000`):
+        the column after that cell's, while there is one. Cells of one row never share a column."""
+        i = a.mention.line_index
+        if i not in self.run_columns:
+            self.run_columns[i] = self._after_cell_above(a, column, columns)
+        found = self.run_columns[i]
+        return column if found is None else found
+
+    def _after_cell_above(self, a: Amount, column: int, columns: int) -> int | None:
+        i, texts = a.mention.line_index, self._texts()
+        j = next((k for k in range(i - 1, max(-1, i - 4), -1) if texts[k].strip()), None)
+        above = self.cells_on.get(j, []) if j is not None else []
+        if len(above) != 1 or len(self.cells_on.get(i, [])) != 1:
+            return None
+        b = above[0]
+        key = ("header_line", "header_page")
+        if [b.mention.values.get(k) for k in key] != [a.mention.values.get(k) for k in key]:
+            return None
+        nxt = self._next_of_same_header(b, column, columns) + 1
+        return nxt if nxt < columns else None
 
     def _column_years(self, first: int, columns: int, rules: acc.AccountsRules) -> list[Period] | None:
         texts = self._texts()
