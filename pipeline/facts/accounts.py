@@ -39,7 +39,7 @@ class RowCue(RuleModel):
     id: Annotated[str, once("accounts cue ids")]
     measure: Measure | Literal["result"]
     pattern: FoldRegex
-    # a title cue that decides every row of its table but those whose row cue is `over_titles` (a
+    # a title cue that decides every row of its table but those whose row cue it `yields_to` (a
     # reconciliation's reconciling items, a note of balances): over the row labels, not under them
     over_rows: bool = False
     # an `over_rows` title cue's exceptions: the row cues (ids) that still decide their rows (the year's
@@ -120,6 +120,11 @@ def _above(lines: Lines, i: int, reach: int) -> Iterator[int]:
     for j in range(i - 1, max(-1, i - 1 - reach), -1):
         if lines[j].strip():
             yield j
+
+
+def line_above(lines: Lines, i: int, rules: AccountsRules) -> int | None:
+    """The first non-blank line above line i (a cell a line, blank lines between), within `reach_lines`."""
+    return next(_above(lines, i, rules.reach_lines), None)
 
 
 def _match(text: str, lo: int, hi: int, cues: Sequence[RowCue], value: float, rules: AccountsRules) -> Hit | None:

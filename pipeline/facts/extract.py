@@ -320,7 +320,7 @@ class _Facts:
         self.label_memo: dict[tuple[int, bool], acc.Hit | None] = {}
         self.row_dates: dict[int, dict[int, int | None]] = {}  # per header: each line's balance-date label
         self.cells_on: dict[int, list[Amount]] = {}  # the amounts of each line (accounts cells' rows)
-        self.run_columns: dict[int, int | None] = {}  # a cell's column after a cell of its row (same header)
+        self.run_columns: dict[tuple[int, int], int] = {}  # a cell's column (line, start) in a run of cells
         self.para_of: dict[int, int] = {}
         self.line_index: dict[tuple[int | None, int], int] = {}
         self.title_page: Known | None = None  # the body a document with no publisher names on its title page
@@ -722,25 +722,32 @@ class _Facts:
     def _next_of_same_header(self, a: Amount, column: int, columns: int) -> int:
         """A cell right below a cell of its row (blank lines between) that the money table put under the
         same header cell (two tables' rows interleaved: `19,859` / `12,304` both under the first `£000`):
-        the column after that cell's, while there is one. Cells of one row never share a column."""
-        i = a.mention.line_index
-        if i not in self.run_columns:
-            self.run_columns[i] = self._after_cell_above(a, column, columns)
-        found = self.run_columns[i]
-        return column if found is None else found
+        the column after that cell's, while there is one (else the money table's). Cells of one row never
+        share a column. Walked up the run of such cells, then down, each cell's column kept."""
+        chain = [a]
+        while _cell_key(chain[-1]) not in self.run_columns:
+            above = self._cell_above(chain[-1])
+            if above is None:
+                self.run_columns[_cell_key(chain[-1])] = column
+                break
+            chain.append(above)
+        for upper, lower in itertools.pairwise(reversed(chain)):
+            nxt = self.run_columns[_cell_key(upper)] + 1
+            self.run_columns[_cell_key(lower)] = nxt if nxt < columns else column
+        return self.run_columns[_cell_key(a)]
 
-    def _after_cell_above(self, a: Amount, column: int, columns: int) -> int | None:
-        i, texts = a.mention.line_index, self._texts()
-        j = next((k for k in range(i - 1, max(-1, i - 4), -1) if texts[k].strip()), None)
+    def _cell_above(self, a: Amount) -> Amount | None:
+        """The cell alone on the line right above a cell alone on its line (blank lines between), under the
+        same header cell."""
+        assert self.accounts is not None
+        i = a.mention.line_index
+        j = acc.line_above(self._texts(), i, self.accounts)
         above = self.cells_on.get(j, []) if j is not None else []
         if len(above) != 1 or len(self.cells_on.get(i, [])) != 1:
             return None
-        b = above[0]
         key = ("header_line", "header_page")
-        if [b.mention.values.get(k) for k in key] != [a.mention.values.get(k) for k in key]:
-            return None
-        nxt = self._next_of_same_header(b, column, columns) + 1
-        return nxt if nxt < columns else None
+        same = [above[0].mention.values.get(k) for k in key] == [a.mention.values.get(k) for k in key]
+        return above[0] if same else None
 
     def _column_years(self, first: int, columns: int, rules: acc.AccountsRules) -> list[Period] | None:
         texts = self._texts()
@@ -1356,6 +1363,10 @@ class _Facts:
                 {"page": line.page, "line": line.number, "char_start": rs, "char_end": re_, "text": nl.raw[rs:re_]}
             )
         return out
+
+
+def _cell_key(a: Amount) -> tuple[int, int]:
+    return a.mention.line_index, a.mention.start
 
 
 def _years_before(year: str, n: int) -> list[str]:
