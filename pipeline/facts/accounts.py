@@ -25,11 +25,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 from typing import Annotated, Literal
 
 import regex
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from pipeline.facts.fact_rules import Measure
 from pipeline.rules import FoldRegex, Regex, RuleModel, groups, load_model, once, read_yaml, validate_model
@@ -45,9 +46,12 @@ class RowCue(RuleModel):
     id: Annotated[str, once("accounts cue ids")]
     measure: Measure | Literal["result"]
     pattern: FoldRegex
-    # a title cue that decides every row of its table but those whose label names a result (a
+    # a title cue that decides every row of its table but those whose row cue it `yields_to` (a
     # reconciliation's reconciling items, a note of balances): over the row labels, not under them
     over_rows: bool = False
+    # an `over_rows` title cue's exceptions: the row cues (ids) that still decide their rows (the year's
+    # result in a reconciliation; interest paid in a reconciliation of financing liabilities)
+    yields_to: list[str] = Field(default_factory=list)
 
 
 class AccountsRules(RuleModel):
@@ -82,9 +86,34 @@ class AccountsRules(RuleModel):
     # a title line ending with the first column's year in bold of its own (marks blanked; group `year`)
     title_year: FoldRegex | None = None
     year_alone_cell: FoldRegex | None = None
+    # a row label naming a balance date (`At 1 April 2024`, `Balance at 31 March 2025`): in a table whose
+    # columns and title name no year (a roll-forward of provisions), a cell is of the financial year of
+    # the nearest such label at or above its row (period.row_date)
+    row_date: FoldRegex | None = None
+    # a numbered note's title (`26.1 Provisions for ...`, `**7. Impairment of assets**`): read before the
+    # other lines above a table's header cells (column labels such as `Redundancy` / `costs`)
+    note_title: FoldRegex | None = None
+    # a column's balance date written a word a line, the columns' words interleaved (`31` / `31` / `March` /
+    # `March` / `2025` / `2024` over two `£000`): a run of month names above a run of years, one per
+    # column, at most `split_reach` lines above the header cells (period.column_split_date)
+    split_month: FoldRegex | None = None
+    split_year: FoldRegex | None = None
+    split_reach: int = Field(default=0, ge=0)
+    # a cell right below a cell of its row (blank lines between) that the money table put under the same
+    # header cell is in the next column (two tables' rows interleaved; period.column_year)
+    same_header_next: bool = False
     # ordered: the first cue matching the nearest label line wins
     row_cues: list[RowCue] = Field(min_length=1)
     title_cues: list[RowCue] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _yields_to_row_cues(self) -> AccountsRules:
+        ids = {c.id for c in self.row_cues}
+        for cue in self.title_cues:
+            unknown = [i for i in cue.yields_to if i not in ids]
+            if unknown:
+                raise ValueError(f"title cue {cue.id}: yields_to names {unknown[0]}, which is no row cue's id")
+        return self
 
 
 @lru_cache(maxsize=4)
@@ -136,6 +165,11 @@ def _above(lines: Lines, i: int, reach: int) -> Iterator[int]:
     for j in range(i - 1, max(-1, i - 1 - reach), -1):
         if lines[j].strip():
             yield j
+
+
+def line_above(lines: Lines, i: int, rules: AccountsRules) -> int | None:
+    """The first non-blank line above line i (a cell a line, blank lines between), within `reach_lines`."""
+    return next(_above(lines, i, rules.reach_lines), None)
 
 
 def _match(text: str, lo: int, hi: int, cues: Sequence[RowCue], value: float, rules: AccountsRules) -> Hit | None:
@@ -206,9 +240,19 @@ def titles(lines: Lines, header: int, rules: AccountsRules) -> list[int]:
     return out
 
 
+def yields(rules: AccountsRules, title_id: str, row_id: str) -> bool:
+    """Whether a row cue still decides its row under a title cue that decides over the rows."""
+    return any(row_id in c.yields_to for c in rules.title_cues if c.id == title_id)
+
+
 def title_measure(lines: Lines, above: list[int], value: float, rules: AccountsRules) -> tuple[Found, bool] | None:
     """The measure a table's title names ("6.1 Operating expenses" over `£000` headers): the nearest
-    title line with a title cue; and whether it decides over the row labels (`over_rows`)."""
+    title line with a title cue, a numbered note's title (`note_title`) before the other lines (column
+    labels such as `Redundancy` / `costs` stand nearer); and whether it decides over the row labels
+    (`over_rows`)."""
+    if rules.note_title is not None:
+        notes = [j for j in above if rules.note_title.match(lines[j])]
+        above = [*notes, *(j for j in above if j not in notes)]
     for j in above:
         for cue in rules.title_cues:
             hit = cue.pattern.search(lines[j])
@@ -218,6 +262,32 @@ def title_measure(lines: Lines, above: list[int], value: float, rules: AccountsR
             assert found is not None
             return (found[0], found[1], (j, found[2], found[3])), cue.over_rows
     return None
+
+
+def row_date_line(
+    lines: Lines, i: int, start: int, header: int, rules: AccountsRules, memo: dict[int, int | None]
+) -> int | None:
+    """The line of the nearest row label naming a balance date (`At 1 April 2024`), or of a date on a line
+    of its own (a later table's title, `31 March 2024`), at or above a cell's row and below its header
+    cells (line `header`); `memo` keeps each line's answer for the cells below."""
+    if rules.row_date is None:
+        return None
+    if rules.number_cell.fullmatch(lines[i], 0, start) is None and rules.row_date.match(lines[i], 0, start):
+        return i
+    seen: list[int] = []
+    found: int | None = None
+    for j in range(i - 1, header, -1):
+        if j in memo:
+            found = memo[j]
+            break
+        seen.append(j)
+        # a date on a line of its own is the next table's title ("... as at" / "31 March 2024")
+        if rules.row_date.match(lines[j]) or rules.date_cell.fullmatch(lines[j]):
+            found = j
+            break
+    for j in seen:
+        memo[j] = found
+    return found
 
 
 def header_run(lines: Lines, header: int, rules: AccountsRules) -> tuple[int, list[int]] | None:
@@ -239,20 +309,25 @@ def header_run(lines: Lines, header: int, rules: AccountsRules) -> tuple[int, li
     return len(before), [*reversed(before), header, *after]
 
 
-def column_years(lines: Lines, first: int, columns: int, rules: AccountsRules) -> list[int]:
+def column_years(lines: Lines, first: int, columns: int, rules: AccountsRules) -> list[tuple[int, int]]:
     """The year or date cells over a run of `columns` header cells whose first is line `first`: a run of
     exactly that many, at most `year_gap` lines above it (`2024-25` / `2023-24` / `Note` / `£000` /
-    `£000`); their lines, left to right."""
-    run: list[int] = []
+    `£000`), a cell a line or the years several to a line (`2024/25 2023/24`); (line, k-th year on the
+    line) of each, left to right."""
+    run: list[tuple[int, int]] = []
     gap = 0
     for j in _above(lines, first, rules.reach_lines):
         t = lines[j]
         if rules.year_cell.fullmatch(t) or rules.date_cell.fullmatch(t):
-            run.append(j)
+            run.append((j, 0))
+            continue
+        words = t.split()
+        if len(words) > 1 and all(rules.year_cell.fullmatch(w) for w in words):
+            run.extend((j, k) for k in reversed(range(len(words))))
             continue
         if run:
             if year_start(t, rules):  # the first column's year, bold, at the end of the title line
-                run.append(j)
+                run.append((j, 0))
             break
         gap += 1
         if gap > rules.year_gap:
@@ -267,7 +342,7 @@ def year_start(text: str, rules: AccountsRules) -> int:
     return 0 if hit is None else hit.start("year")
 
 
-def split_dates(lines: Lines, first: int, columns: int, rules: AccountsRules) -> list[tuple[int, int]]:
+def split_day_months(lines: Lines, first: int, columns: int, rules: AccountsRules) -> list[tuple[int, int]]:
     """The dates over a run of `columns` header cells whose first is line `first`, each written in two rows
     of cells: a run of exactly that many years alone at most `year_gap` lines above the header (the note's
     number and title may stand between), and as many `31 March` cells at most `year_gap` lines above the
@@ -317,6 +392,26 @@ def row_column(lines: Lines, i: int, rules: AccountsRules) -> int | None:
             return None
         return cells + 1
     return None
+
+
+def split_dates(lines: Lines, first: int, columns: int, rules: AccountsRules) -> list[tuple[int, int]]:
+    """(month line, year line) of each of a run of `columns` header cells whose first is line `first`, when
+    each column's date is written a word a line, the columns' words interleaved (`March` / `March` /
+    `2025` / `2024`): the nearest run of `columns` year lines and the nearest run of month lines above it,
+    within `split_reach` lines; left to right ([] when not so)."""
+    if rules.split_month is None or rules.split_year is None or columns < 1:
+        return []
+    seen = list(islice(_above(lines, first, rules.reach_lines), rules.split_reach))
+    is_year = [rules.split_year.fullmatch(lines[j]) is not None for j in seen]
+    for k in range(len(seen) - columns + 1):
+        if not all(is_year[k : k + columns]) or (k + columns < len(seen) and is_year[k + columns]):
+            continue
+        for m in range(k + columns, len(seen) - columns + 1):
+            months = seen[m : m + columns]
+            if all(rules.split_month.fullmatch(lines[j]) for j in months):
+                return list(zip(reversed(months), reversed(seen[k : k + columns]), strict=True))
+        return []
+    return []
 
 
 def column_groups(lines: Lines, first: int, columns: int, rules: AccountsRules) -> list[int]:
