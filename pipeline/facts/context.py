@@ -12,8 +12,9 @@ import itertools
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 
 from pipeline.facts.fact_rules import Compiled
 from pipeline.facts.prefilter import could_match, folded, pattern_needs
@@ -32,8 +33,9 @@ class Paragraph:
     runs_on: bool = False  # the paragraph before it did not end: this one continues it
     introduced: bool = False  # the paragraph before it ends with ':' (it introduces this one)
     section: int | None = None  # index of the heading paragraph above it
-    sentences: dict[tuple[int, int], list[tuple[int, int]]] = field(default_factory=dict)  # found (sentence_of)
-    stretches: dict[int, list[int]] = field(default_factory=dict)  # window -> cuts (sentence_of), on demand
+    # found by sentence_of, made when first needed (most paragraphs hold no amount)
+    sentences: dict[tuple[int, int], list[tuple[int, int]]] | None = None
+    stretches: dict[int, list[int]] | None = None  # window -> cuts (sentence_of), on demand
 
     def at(self, line_index: int, offset: int) -> int:
         """Paragraph offset of a normalised line offset."""
@@ -66,7 +68,7 @@ def is_table_row(text: str) -> bool:
 
 def paragraphs(doc: Document, lines: Sequence[NormLine], rules: Compiled) -> list[Paragraph]:
     """The document's paragraphs in order, with headings, sections and run-ons marked."""
-    texts = [nl.text for nl in lines]
+    texts = list(map(_TEXT_OF, lines))
     if len(texts) != len(doc.lines):
         raise ValueError(f"{doc.path}: {len(doc.lines)} lines but {len(texts)} normalised lines")
     groups = _groups(doc, texts, rules.model.context.pdf_paragraph_gap)
@@ -121,6 +123,7 @@ def paragraphs(doc: Document, lines: Sequence[NormLine], rules: Compiled) -> lis
     return out
 
 
+_TEXT_OF, _BBOX_OF = attrgetter("text"), attrgetter("bbox")
 # a line group's kind in `paragraphs` (compared by identity)
 _TEXT, _TABLE, _HEADING = 0, 1, 2
 _HEADING_FIRST = frozenset("#0123456789")
@@ -132,7 +135,7 @@ def _groups(doc: Document, texts: list[str], gap: float) -> list[list[int]]:
     groups: list[list[int]] = []
     current: list[int] = []
     prev_table = False
-    if [line.bbox for line in doc.lines].count(None) != len(texts):  # a PDF's lines: boxes
+    if any(map(_BBOX_OF, doc.lines)):  # a PDF's lines: boxes (a box is four numbers, never empty)
         prev: Line | None = None
         for i, text in enumerate(texts):
             if not text or text.isspace():
@@ -244,10 +247,14 @@ def sentence_of(p: Paragraph, pos: int, window: int = 600) -> tuple[int, int]:
     `window` characters, each with the stretches either side (a sentence longer than that is cut)."""
     lo, hi = 0, len(p.text)
     if hi > 3 * window and len(p.starts) > 3:
+        if p.stretches is None:
+            p.stretches = {}
         cuts = p.stretches.get(window) or p.stretches.setdefault(window, _stretches(p, window))
         k = max(bisect_right(cuts, pos) - 1, 0)
         lo = cuts[max(k - 1, 0)]
         hi = cuts[k + 2] - 1 if k + 2 < len(cuts) else len(p.text)
+    if p.sentences is None:
+        p.sentences = {}
     found = p.sentences.get((lo, hi))
     if found is None:
         found = p.sentences[(lo, hi)] = _sentences(p, lo, hi)
