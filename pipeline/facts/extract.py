@@ -14,7 +14,6 @@ text, so ``line.text[char_start:char_end] == text``).
 from __future__ import annotations
 
 import itertools
-import json
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from typing import Any
 import regex
 
 from pipeline.facts import accounts as acc
+from pipeline.facts.basis_json import encode_basis
 from pipeline.facts.context import Paragraph, clause_of, paragraphs, sentence_of
 from pipeline.facts.fact_rules import Compiled
 from pipeline.facts.measure import CueHit, Decision, context_cue, cue_hits, score_cues, title_measure
@@ -49,9 +49,6 @@ from pipeline.model import Document, Mention, mention_id
 from pipeline.normalise import NormLine
 
 Lookup = Callable[[str], Known | None]
-# `json.dumps(basis, ensure_ascii=False)` with one encoder: dumps builds a new one per call for any
-# non-default argument (the same text; a tenth of the rows' cost)
-_BASIS_JSON = json.JSONEncoder(ensure_ascii=False)
 
 
 @dataclass
@@ -1451,7 +1448,7 @@ class _Facts:
             "subject_rule": subject.rule,
             "measure_rule": measure.rule,
             "period_rule": period.rule,
-            "basis": _BASIS_JSON.encode(basis),
+            "basis": encode_basis(basis),
         }
 
     def _basis(self, field: str, rule: str, span: tuple[int, int, int] | None, words: str | None) -> dict[str, Any]:
