@@ -16,12 +16,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import regex
+
 from pipeline.components import Component, Options
-from pipeline.facts.accounts import AccountsRules, load_accounts
+from pipeline.facts.accounts import AccountsRules, load_accounts, load_marks
 from pipeline.facts.extract import extract_facts
 from pipeline.facts.fact_rules import Compiled, load_rules
 from pipeline.facts.sites import Sites, load_sites
-from pipeline.facts.subject import Known, as_written, find_in, lookup
+from pipeline.facts.subject import Known, as_written, find_in, lookup, new_body
 from pipeline.model import Document, Extraction
 from pipeline.normalise import NormLine
 
@@ -37,11 +39,16 @@ class FactsRules:
     directory: Path
     sites: Sites
     accounts: AccountsRules | None = None  # rules/facts_accounts.yaml
+    marks: regex.Pattern[str] | None = None  # bold around a cell (`marks` of rules/table_money.yaml)
 
 
 def load_facts_rules(rules_dir: Path) -> FactsRules:
     return FactsRules(
-        load_rules(rules_dir), Path(rules_dir), load_sites(Path(rules_dir)), load_accounts(Path(rules_dir))
+        load_rules(rules_dir),
+        Path(rules_dir),
+        load_sites(Path(rules_dir)),
+        load_accounts(Path(rules_dir)),
+        load_marks(Path(rules_dir)),
     )
 
 
@@ -71,6 +78,12 @@ def extract(
         known = lookup(name, rules_dir)
         return None if known is None else named(replace(known, written=words))
 
+    def founded(name: str, type_: str) -> Known:
+        """A body the text names after a known one (`subject.named_after`: "Leeds Hospitals Charity")."""
+        known = new_body(name, type_)
+        used[known.body_id] = known
+        return known
+
     date = str(doc.meta.get("date") or "") or None
 
     def site_of(name: str) -> Known | None:
@@ -79,7 +92,9 @@ def extract(
         return None if trust is None else find(trust)
 
     with _collector_paused():
-        rows = extract_facts(doc, lines, money, bodies, rules, find, named_in, site_of, setup.accounts, written)
+        rows = extract_facts(
+            doc, lines, money, bodies, rules, find, named_in, site_of, setup.accounts, written, founded, setup.marks
+        )
     out = Extraction()
     if rows:
         out.records[TABLE] = rows
@@ -111,5 +126,12 @@ COMPONENT: Component[FactsRules] = Component(
     records=(TABLE,),
     corpus_tables={"bodies": ("aliases",)},
     needs=("money", "body"),
-    rule_files=("facts.yaml", "facts_sites.yaml", "facts_accounts.yaml", "bodies", "normalise.yaml"),
+    rule_files=(
+        "facts.yaml",
+        "facts_sites.yaml",
+        "facts_accounts.yaml",
+        "table_money.yaml",
+        "bodies",
+        "normalise.yaml",
+    ),
 )

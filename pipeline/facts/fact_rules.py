@@ -46,6 +46,8 @@ class ContextRules(RuleModel):
     carry_unnamed: bool = True
     subject_carry_paragraphs: int = Field(default=0, ge=0)
     subject_carry_types: list[str] = Field(default_factory=list)
+    # a token of spaCy's after a number that ends a sentence though the tokenizer keeps its full stop (`m.`)
+    unit_end: Pattern | None = None
 
 
 class Cue(RuleModel):
@@ -211,6 +213,15 @@ class AsWritten(RuleModel):
     drop: list[Drop]
 
 
+class NamedAfter(RuleModel):
+    """Words after a body's name that name another organisation after it ("Leeds Hospitals Charity")."""
+
+    id: str
+    pattern: Pattern  # matched right after the body mention
+    type: str  # the type its mentions have among the subject rules' types (paragraph_types, ...)
+    body_type: str  # its `bodies` row's type
+
+
 class SubjectRules(RuleModel):
     back_references: list[BackReference]
     whole_service: WholeService
@@ -227,6 +238,8 @@ class SubjectRules(RuleModel):
     sentence_place: Pattern | None = None
     group_before: Pattern | None = None
     national_documents: Pattern | None = None
+    # measures whose amounts a national paper's `NHS` is not given to (pay, prices, markets: `other`)
+    national_not_measures: list[Measure] = Field(default_factory=list)
     place_types: list[PlaceType]
     document_fields: list[Literal["publisher", "title", "author"]]
     document_types: list[str]
@@ -234,6 +247,7 @@ class SubjectRules(RuleModel):
     title_page: TitlePage | None = None
     title_lead_words: int = Field(default=0, ge=0)
     as_written: AsWritten | None = None
+    named_after: NamedAfter | None = None
 
 
 class SpendingListRules(RuleModel):
@@ -265,6 +279,7 @@ class Compiled:
         self.heading = _compile(c.heading_pattern, case=True)
         self.not_heading = _compile(c.not_heading)
         self.clause_breaks = _compile(c.clause_breaks)
+        self.unit_end = _compile(c.unit_end) if c.unit_end else None
         self.cues = [(cue, _compile(cue.pattern, cue.case)) for cue in m.cues]
         self.cue_needs = [needs(cue.pattern) for cue in m.cues]  # words each cue's matches hold (prefilter)
         self.part_of = _compile(m.part_of)
@@ -335,6 +350,7 @@ class Compiled:
         )
         aw = s.as_written
         self.reporting_name = _compile(aw.reporting_name, case=True) if aw else None
+        self.named_after = _compile(s.named_after.pattern, case=True) if s.named_after else None
         self.written_drops = [(d.type, _compile(d.pattern, case=True)) for d in aw.drop] if aw else []
         sl = rules.spending_list
         self.spending_list = _compile(sl.document) if sl else None

@@ -132,3 +132,22 @@ def as_written(
     record = dict(known.record)
     record.update(id=slug(name), name=name, aliases=[known.written], source="pattern")
     return Known(slug(name), name, known.type, tuple(sorted(record.items())))
+
+
+def new_body(name: str, type_: str) -> Known:
+    """A body the bodies extractor does not know, named by the text (`Leeds Hospitals Charity`, rule
+    `subject.named_after`): its `bodies` row, source `pattern`."""
+    from pipeline.extract.bodies.casing import slug
+
+    record: dict[str, Any] = {
+        "id": slug(name),
+        "name": name,
+        "type": type_,
+        "aliases": [],
+        "ods_code": None,
+        "official_name": None,
+        "opened": None,
+        "closed": None,
+        "source": "pattern",
+    }
+    return Known(slug(name), name, type_, tuple(sorted(record.items())))

@@ -376,14 +376,19 @@ def read_page_arrays(pg: PageGlyphs, width: float, height: float, layout: PdfLay
             continue
         texts = [pg.texts[i] for i in idx.tolist()]
         texts += [sep, " "]  # tokens -2 and -1
-        boxes: list[BBox | None] = list(map(tuple, box.tolist()))
+        # one tuple per glyph, made by zip from the four columns (no list per glyph on the way);
+        # tokens -2 and -1 (a cell break, a word space) have no box
+        bx0, btop, bx1, bbottom = box.T.tolist()
+        boxes: list[BBox | None] = list(zip(bx0, btop, bx1, bbottom, strict=True))
+        boxes += [None, None]
         sep_boxes: tuple[None, ...] = (None,) * len(sep)
         toks = tokens[:n_tokens].tolist()
+        text_of, box_of = texts.__getitem__, boxes.__getitem__
         for r in info:
             row = toks[int(r[0]) : int(r[1])]
-            text = "".join([texts[t] for t in row])
+            text = "".join(map(text_of, row))
             if single:
-                line_boxes = tuple([boxes[t] if t >= 0 else None for t in row])
+                line_boxes = tuple(map(box_of, row))
             else:
                 parts: list[BBox | None] = []
                 for t in row:
