@@ -1054,13 +1054,14 @@ class _Facts:
     def _find_bold_heads(self) -> tuple[list[int], list[YearHit], list[int]]:
         """The lines that are a bold heading naming a year, their years, and the lines that end their reach
         (a `marked_heading`, a heading paragraph naming a year), in document order."""
-        rules, texts = self.rules, self._texts()
+        rules = self.rules  # the lines as written, bold marks kept (`_texts` blanks them)
         assert rules.bold_heading is not None
         words = rules.model.period.bold_heading_words
         heads: list[int] = []
         hits: list[YearHit] = []
         stops = {q.lines[0] for q in self.paras if q.heading and years(q.text, 0, len(q.text), rules)}
-        for i, text in enumerate(texts):
+        for i, line in enumerate(self.lines):
+            text = line.text
             first = text.lstrip()[:1]
             if first == "#" and rules.marked_heading is not None and rules.marked_heading.match(text):
                 stops.add(i)
