@@ -1,5 +1,6 @@
-"""Reading a PDF pauses Python's cycle collector page by page (pipeline/ingest/pdf.py
-`_collector_paused`, a speed measure) and leaves it as it found it, also after a page that fails."""
+"""Reading a PDF pauses Python's cycle collector page by page (pipeline/ingest/pdf.py with
+pipeline/collector.py's `paused`, a speed measure) and leaves it as it found it, also after a page that
+fails."""
 
 from __future__ import annotations
 

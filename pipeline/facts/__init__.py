@@ -10,14 +10,13 @@ table's publisher).
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import regex
 
+from pipeline import collector
 from pipeline.components import Component, Options
 from pipeline.facts.accounts import AccountsRules, load_accounts, load_marks
 from pipeline.facts.extract import extract_facts
@@ -91,7 +90,7 @@ def extract(
         trust = setup.sites.trust(name, date)
         return None if trust is None else find(trust)
 
-    with _collector_paused():
+    with collector.paused():
         rows = extract_facts(
             doc, lines, money, bodies, rules, find, named_in, site_of, setup.accounts, written, founded, setup.marks
         )
@@ -103,20 +102,6 @@ def extract(
         if extra:
             out.records["bodies"] = extra
     return out
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector paused while one document's facts are made: they allocate many small
-    objects and make no cycles, and in a process holding many documents' mentions (the bench, a worker
-    given a long document) each collection walks all of them (a tenth to a fifth of the facts' time)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 COMPONENT: Component[FactsRules] = Component(

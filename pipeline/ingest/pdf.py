@@ -13,7 +13,6 @@ unreadable_text, doubled_chars, outside_page, damaged_page, page_error.
 
 from __future__ import annotations
 
-import gc
 import io
 import logging
 import re
@@ -26,6 +25,7 @@ import pdfplumber
 from pdfminer.layout import LTChar, LTContainer, LTImage, LTItem
 from pdfplumber.utils.exceptions import PdfminerException
 
+from pipeline import collector
 from pipeline.ingest import ocr_page, pdfium_chars, pdfium_fallback
 from pipeline.ingest.hyphen_breaks import find_hyphen_joins
 from pipeline.ingest.ocr_rules import load_ocr_rules
@@ -90,7 +90,7 @@ def ingest_pdf(path: Path, data: bytes, doc: Document, **options: Any) -> Docume
         try:
             for number, page in enumerate(pages, 1):
                 fpage = fdoc[number - 1] if fdoc is not None else None
-                with _collector_paused():
+                with collector.paused():
                     per_page.append(_read_one_page(doc, page, number, layout, ocr_state, fpage))
                 page.close()
                 if fpage is not None:
@@ -99,7 +99,7 @@ def ingest_pdf(path: Path, data: bytes, doc: Document, **options: Any) -> Docume
             if fdoc is not None:
                 fdoc.close()
     roles = assign_roles(per_page, layout)
-    with _collector_paused():
+    with collector.paused():
         for number, (lines, page_roles) in enumerate(zip(per_page, roles, strict=True), 1):
             for i, (pl, role) in enumerate(zip(lines, page_roles, strict=True), 1):
                 doc.lines.append(
@@ -121,21 +121,6 @@ def ingest_pdf(path: Path, data: bytes, doc: Document, **options: Any) -> Docume
     if not doc.lines:
         doc.problems.append(_no_text(doc))
     return doc
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector paused while one page is read (and while the lines are made): a page
-    makes a tuple per character box and few cycles, and each collection in between walks every object
-    the process holds, the document's earlier pages too (half the pdfium reader's layout time, a
-    third of its whole ingestion). Cycles a page leaves are collected after it."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def _open_pdfium(data: bytes, password: Any) -> Any:
