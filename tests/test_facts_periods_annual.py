@@ -1,0 +1,30 @@
+"""Periods in trusts' annual reports (issue 9, developer "b6period"): causes read on the misses of
+tests/gold/heldout-facts-blind6 (a tuning set), each a general rule tested on the real lines it was read
+on (tests/data/facts_causes, README there). Each test failed before its rule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.test_facts import facts_of
+
+DATA = Path(__file__).resolve().parent / "data" / "facts_causes"
+# the title the build infers from the file name `LYPFT Annual-Report-and-Accounts-2024-25.md`
+LYPFT_META = {"title": "LYPFT Annual Report and Accounts 2024 25"}
+
+
+def test_calendar_years_repeated_over_groups_of_accounts_columns():
+    """LYPFT's note 2, operating segments: "**2025**" / "2024" over each of "Care Services" and "Hosted
+    Services", "**March 2025**" / "March 2024" over "Total", over six `£000` cells: each pair of columns is
+    2024/25 and 2023/24 (`period.column_year_end`; had none: a year alone and a month and year were no
+    column years; then the repeated years were read as a misprint, 2024/25 down to 2019/20)."""
+    lines = (DATA / "lypft-accounts-column-years.md").read_text(encoding="utf-8").split("\n")
+    f = facts_of(lines, 1, len(lines), LYPFT_META, name="report.md")
+    assert f[(71, "11,955")]["period_rule"] == "period.column_year_end"
+    assert [f[(n, t)]["period"] for n, t in [(71, "11,955"), (73, "15,407"), (75, "15,668"), (77, "14,692")]] == [
+        "2024/25",
+        "2023/24",
+        "2024/25",
+        "2023/24",
+    ]
+    assert f[(93, "277,431")]["period"] == "2024/25" and f[(95, "256,902")]["period"] == "2023/24"
