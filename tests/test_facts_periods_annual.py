@@ -28,3 +28,17 @@ def test_calendar_years_repeated_over_groups_of_accounts_columns():
         "2023/24",
     ]
     assert f[(93, "277,431")]["period"] == "2024/25" and f[(95, "256,902")]["period"] == "2023/24"
+
+
+def test_a_comparative_in_an_escaped_bracket_without_in_and_one_of_no_amount():
+    """LYPFT's provisions note: "dilapidation costs £460k \\(£393k 2023/24\\), IT software ... £194k \\(£258k
+    2023/24\\)" and the PFI note's "£650k \\(£1,140k 2023/24\\)" / "£530k \\(£481k 2023/24\\)": each amount is
+    2024/25, its comparative 2023/24 (had 2023/24 or none: the Markdown bracket is escaped and the year
+    follows the comparative with no "in"); the remuneration report's "The highest paid agency non-director
+    was £324,851 \\(2023-24 N/A\\)": 2024/25 (had 2023/24, the paragraph's)."""
+    lines = (DATA / "lypft-comparatives.md").read_text(encoding="utf-8").split("\n")
+    f = facts_of(lines, 1, len(lines), LYPFT_META, name="report.md")
+    assert (f[(11, "£460k")]["period"], f[(11, "£460k")]["period_rule"]) == ("2024/25", "period.comparative")
+    assert f[(11, "£393k")]["period"] == "2023/24" and f[(11, "£194k")]["period"] == "2024/25"
+    assert f[(5, "£650k")]["period"] == "2024/25" and f[(7, "£530k")]["period"] == "2024/25"
+    assert f[(3, "£324,851")]["period"] == "2024/25" and f[(3, "£227,050")]["period"] == "2024/25"
