@@ -42,3 +42,14 @@ def test_a_comparative_in_an_escaped_bracket_without_in_and_one_of_no_amount():
     assert f[(11, "£393k")]["period"] == "2023/24" and f[(11, "£194k")]["period"] == "2024/25"
     assert f[(5, "£650k")]["period"] == "2024/25" and f[(7, "£530k")]["period"] == "2024/25"
     assert f[(3, "£324,851")]["period"] == "2024/25" and f[(3, "£227,050")]["period"] == "2024/25"
+
+
+def test_the_year_a_report_ended_in_a_title_made_from_a_file_name_of_run_together_years():
+    """LCH's annual report 2023/24, file `Leeds Community Annual Report 2324.md` (title inferred from it):
+    "... the Trust ended the year with a surplus of £309k" and "... ended the year with an adjusted surplus of
+    £267k": 2023/24 (had none: `2324` gave the report no year, and "ended the year" was no "during the
+    year")."""
+    lines = (DATA / "lch-annual-report-2023-24-financial-performance.md").read_text(encoding="utf-8").split("\n")
+    f = facts_of(lines, 1, len(lines), {"title": "Leeds Community Annual Report 2324"}, name="report.md")
+    assert (f[(5, "£309k")]["period"], f[(5, "£309k")]["period_rule"]) == ("2023/24", "period.during_year")
+    assert f[(7, "£267k")]["period"] == "2023/24"
