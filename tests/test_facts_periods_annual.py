@@ -53,3 +53,15 @@ def test_the_year_a_report_ended_in_a_title_made_from_a_file_name_of_run_togethe
     f = facts_of(lines, 1, len(lines), {"title": "Leeds Community Annual Report 2324"}, name="report.md")
     assert (f[(5, "£309k")]["period"], f[(5, "£309k")]["period_rule"]) == ("2023/24", "period.during_year")
     assert f[(7, "£267k")]["period"] == "2023/24"
+
+
+def test_in_year_in_the_amounts_clause_is_the_reports_year_whatever_an_earlier_sentence_named():
+    """LYPFT's financial performance review: "... These schemes continue into 2025/26. A contribution from
+    public dividend capital of £8.2m was received in year ...", "Working capital ... reduced £1.5m in year,
+    within this net cash increased £7m ...": 2024/25, the report's year (had 2025/26, carried from the
+    sentence before; "in year" after the amount was not read)."""
+    lines = (DATA / "lypft-in-year.md").read_text(encoding="utf-8").split("\n")
+    f = facts_of(lines, 1, len(lines), LYPFT_META, name="report.md")
+    assert (f[(5, "£8.2m")]["period"], f[(5, "£8.2m")]["period_rule"]) == ("2024/25", "period.during_year")
+    assert f[(13, "£1.5m")]["period"] == "2024/25" and f[(13, "£7m")]["period"] == "2024/25"
+    assert f[(5, "£13.4m")]["period"] == "2024/25" and f[(5, "£6.1m")]["period"] == "2023/24"

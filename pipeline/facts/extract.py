@@ -602,7 +602,8 @@ class _Facts:
             return self._period_hit(a, own, "sentence")
         if self.accounts_year and rules.during_year is not None:
             during = self._during(a.para, sent)
-            during = during if during is not None and during.end() <= a.start else None
+            # before the amount in its sentence, or after it in its clause ("£1.5m in year")
+            during = during if during is not None and (during.end() <= a.start or during.end() <= clause[1]) else None
             if during is not None:  # "During the year the Trust incurred expenditure of £4k" in annual accounts
                 return Period(self.accounts_year, "document", "period.during_year", (a.para, *during.span()))
         if rules.relative_after is not None:
