@@ -65,3 +65,12 @@ def test_in_year_in_the_amounts_clause_is_the_reports_year_whatever_an_earlier_s
     assert (f[(5, "£8.2m")]["period"], f[(5, "£8.2m")]["period_rule"]) == ("2024/25", "period.during_year")
     assert f[(13, "£1.5m")]["period"] == "2024/25" and f[(13, "£7m")]["period"] == "2024/25"
     assert f[(5, "£13.4m")]["period"] == "2024/25" and f[(5, "£6.1m")]["period"] == "2023/24"
+
+
+def test_the_year_ended_a_date_after_the_amount():
+    """LYPFT's financial performance review: "The statement of comprehensive income shows a surplus of £4.4m
+    for the year ended 31 March 2025" / "\\(compared to a deficit of £0.5 million in the previous year\\).":
+    2024/25 (had none: "previous year" later in the sentence named none)."""
+    lines = (DATA / "lypft-year-ended.md").read_text(encoding="utf-8").split("\n")
+    f = facts_of(lines, 1, len(lines), LYPFT_META, name="report.md")
+    assert (f[(3, "£4.4m")]["period"], f[(3, "£4.4m")]["period_rule"]) == ("2024/25", "period.balance_date")
