@@ -62,6 +62,9 @@ class AccountsRules(RuleModel):
     # a column's year or balance date above the header cells (`2024/25`, `2024-25`, `31 March 2025`)
     year_cell: FoldRegex
     date_cell: FoldRegex
+    # a column's year as the calendar year its financial year ends in (`2025` under "Year ended 31 March")
+    year_end_cell: FoldRegex | None = None
+    month_year_cell: FoldRegex | None = None
     # how many label lines above a cell (after its row's other cells) make its row label
     label_lines: int = Field(ge=1)
     # how many lines above the header cells a table's title is looked for in
@@ -309,6 +312,24 @@ def header_run(lines: Lines, header: int, rules: AccountsRules) -> tuple[int, li
     return len(before), [*reversed(before), header, *after]
 
 
+def is_year_cell(t: str, rules: AccountsRules) -> bool:
+    """A column's year or balance date (`2024-25`, `31 March 2025`, `**2025**`)."""
+    if rules.year_cell.fullmatch(t) or rules.date_cell.fullmatch(t):
+        return True
+    if rules.month_year_cell is not None and rules.month_year_cell.fullmatch(t):
+        return True
+    return rules.year_end_cell is not None and rules.year_end_cell.fullmatch(t) is not None
+
+
+def year_ended(t: str, rules: AccountsRules) -> tuple[str, int, int] | None:
+    """The financial year a column's calendar year ends (`**2025**`: 2024/25), with the year's offsets."""
+    m = rules.year_end_cell.fullmatch(t) if rules.year_end_cell is not None else None
+    if m is None:
+        return None
+    end = int(m.group(1))
+    return f"{end - 1}/{end % 100:02d}", m.start(1), m.end(1)
+
+
 def column_years(lines: Lines, first: int, columns: int, rules: AccountsRules) -> list[tuple[int, int]]:
     """The year or date cells over a run of `columns` header cells whose first is line `first`: a run of
     exactly that many, at most `year_gap` lines above it (`2024-25` / `2023-24` / `Note` / `£000` /
@@ -318,7 +339,7 @@ def column_years(lines: Lines, first: int, columns: int, rules: AccountsRules) -
     gap = 0
     for j in _above(lines, first, rules.reach_lines):
         t = lines[j]
-        if rules.year_cell.fullmatch(t) or rules.date_cell.fullmatch(t):
+        if is_year_cell(t, rules):
             run.append((j, 0))
             continue
         words = t.split()

@@ -602,7 +602,8 @@ class _Facts:
             return self._period_hit(a, own, "sentence")
         if self.accounts_year and rules.during_year is not None:
             during = self._during(a.para, sent)
-            during = during if during is not None and during.end() <= a.start else None
+            # before the amount in its sentence, or after it in its clause ("£1.5m in year")
+            during = during if during is not None and (during.end() <= a.start or during.end() <= clause[1]) else None
             if during is not None:  # "During the year the Trust incurred expenditure of £4k" in annual accounts
                 return Period(self.accounts_year, "document", "period.during_year", (a.para, *during.span()))
         if rules.relative_after is not None:
@@ -798,11 +799,11 @@ class _Facts:
     def _column_years(self, first: int, columns: int, rules: acc.AccountsRules) -> list[Period] | None:
         texts = self._texts()
         out: list[Period] = []
+        # `31 March` / `31 March` over `2025` / `2024` (before a year alone is read as the year it ends)
+        split = acc.split_day_months(texts, first, columns, rules)
+        if split:
+            return self._split_dates(split)
         cells = acc.column_years(texts, first, columns, rules)
-        if not cells:  # `31 March` / `31 March` over `2025` / `2024`
-            split = acc.split_day_months(texts, first, columns, rules)
-            if split:
-                return self._split_dates(split)
         grouped = not cells
         if grouped:  # `2024/25` over `Permanent` / `Other` / `Total`, `2023/24` over `Total`
             cells = [(i, 0) for i in acc.column_groups(texts, first, columns, rules)]
@@ -812,6 +813,11 @@ class _Facts:
             t = texts[i]
             lo = acc.year_start(t, rules)  # 0 but for a title line ending with the year
             found = (years(t, lo, len(t), self.rules) or month_years(t, lo, len(t), self.rules))[k:]
+            ended = acc.year_ended(t, rules) if not found and self.annual and k == 0 else None
+            if ended is not None:  # `**2025**` / `2024` under "Year ended 31 March" in an annual report
+                where = (i, ended[1], ended[2])
+                out.append(self._line_period(ended[0], "period.column_year_end", where, "column_header"))
+                continue
             if not found:
                 return None
             rule = "period.column_date" if found[0].rule == "period.month" else "period.column_year"
@@ -821,7 +827,14 @@ class _Facts:
             return None
         values = [p.value for p in out]
         year = self.report_year or acc.report_year(self.title, rules)
-        if not grouped and self.annual and year and len(values) > 1 and values != _counting_down(year, values):
+        if (
+            not grouped
+            and self.annual
+            and year
+            and len(values) > 1
+            and values != _counting_down(year, values)
+            and not _repeated_groups(values)  # `2025` / `2024` over each of three segments' columns
+        ):
             # a misprint: an annual report's columns are its year and the years before it
             expected = _years_before(year, len(values))
             # a year repeated (`2023/24` over both columns) or skipped (`2024/25 2022/23`)
@@ -1596,6 +1609,16 @@ def _years_before(year: str, n: int) -> list[str]:
     """`2024/25` and the n-1 financial years before it, latest first."""
     first = int(year[:4])
     return [f"{first - k}/{(first - k + 1) % 100:02d}" for k in range(n)]
+
+
+def _repeated_groups(values: list[str | None]) -> bool:
+    """Column years that repeat one run of consecutive years counting down, a run per group of columns
+    (`2024/25` / `2023/24` / `2024/25` / `2023/24` under "Care Services" / "Hosted Services"): no misprint."""
+    for size in range(2, len(values) // 2 + 1):
+        group = values[:size]
+        if len(values) % size == 0 and values == group * (len(values) // size):
+            return _counting_down(str(group[0] or ""), group) == group and all(group)
+    return False
 
 
 def _counting_down(year: str, values: list[str | None]) -> list[str | None]:

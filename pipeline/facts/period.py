@@ -247,7 +247,10 @@ def title_year(title: str, rules: Compiled) -> str | None:
     if rules.title_year is None:
         return None
     m = rules.title_year.search(title)
-    return _fy(m.group(1), m.group(2)) if m else None
+    if m is None:
+        return None
+    first, second = [g for g in m.groups() if g][:2]
+    return _fy(first if len(first) == 4 else f"20{first}", second)  # `2324`: 2023/24
 
 
 def nearest(hits: list[YearHit], amount: tuple[int, int], text: str) -> YearHit | None:
