@@ -98,3 +98,22 @@ def test_the_marks_the_accounts_rules_read_are_the_money_tables_and_checked(rule
     finally:
         load_marks.cache_clear()
     assert "table_money.yaml" in str(err.value) and "marks" in str(err.value), str(err.value)
+
+
+def test_a_corner_label_among_the_groups_labels_and_the_first_groups_year_ending_the_title():
+    """LCH's staff costs (lines 9687-9759): `**Staff costs and numbers ...** ** 2023/24**` / `**2022/23 **` /
+    `**Staff costs**` / `**Permanent**` / `**Other**` / `**Total**` x 2 / six `**£k**`: the rows' own label
+    stands among the columns' (no column's: `group_corner`), the first group's year ends the title line
+    (`title_year`). Each group's three columns are of its year (all had none; 66 cells in the whole table)."""
+    lines, last = _excerpt("lch-bold-unit-headers.md", 9687)
+    f = facts_of(lines, 9687, last, LCH)
+    for line, cells in ((9721, ("113,387", "8,143", "121,530")), (9727, ("110,497", "6,881", "117,378"))):
+        year = "2023/24" if line == 9721 else "2022/23"
+        for k, cell in enumerate(cells):
+            got = _got(f[(line + 2 * k, cell)])
+            assert (got[1], got[3]) == (year, "period.column_group"), (cell, got)
+    words = basis(f[(9721, "113,387")], "period")["words"]
+    assert words == "2023/24", words  # the year's cell on the title line
+    assert basis(f[(9727, "110,497")], "period")["words"] == "2022/23"
+    cells = [row for (line, _), row in f.items() if line > 9719]
+    assert len(cells) == 18 and all(row["period"] for row in cells)  # the excerpt's three rows

@@ -83,6 +83,9 @@ class AccountsRules(RuleModel):
     # the label closing a group of columns under one year (`2024/25` over `Permanent` / `Other` / `Total`,
     # `2023/24` over `Total`): a year spans the columns up to its group's last label (period.column_group)
     group_end: FoldRegex | None = None
+    # how many lines, beyond the columns' labels, may stand between them and the groups' years: the label of
+    # the rows' column written among the columns' (`2023/24` / `2022/23` / `Staff costs` / `Permanent` / ...)
+    group_corner: int = Field(default=0, ge=0)
     # a column's date written in two rows of cells (`31 March` / `31 March`, then `2025` / `2024`): the
     # day and month of a balance date, and a calendar year alone (period.column_split_date)
     day_month_cell: FoldRegex | None = None
@@ -439,11 +442,15 @@ def column_groups(lines: Lines, first: int, columns: int, rules: AccountsRules) 
     """The year cell over each of a run of `columns` header cells when fewer years than columns head groups
     of columns labelled one a line between them and the header cells (`2024/25` / `2023/24` / `Permanent`
     / `Other` / `Total` / `Total` / `£000` x 4): a group ends at each `group_end` label (`Total`), and there
-    must be as many groups as years; their year lines, one per column, left to right ([] when not so)."""
+    must be as many groups as years; their year lines, one per column, left to right ([] when not so). At most
+    `group_corner` lines above the labels (the rows' own label, `Staff costs`, written among the columns') are
+    no column's; the first group's year may end the title line (`**Staff costs ...** ** 2023/24**`:
+    `title_year`)."""
     if rules.group_end is None:
         return []
     labels: list[int] = []
     years: list[int] = []
+    corner = 0  # the label of the rows' column, among the columns' labels (`Staff costs`)
     for j in _above(lines, first, rules.reach_lines):
         t = lines[j]
         if rules.year_cell.fullmatch(t) or rules.date_cell.fullmatch(t):
@@ -451,8 +458,17 @@ def column_groups(lines: Lines, first: int, columns: int, rules: AccountsRules) 
                 return []
             years.append(j)
             continue
-        if years or rules.unit_cell.fullmatch(t) or rules.number_cell.fullmatch(t) or len(labels) >= columns:
+        if years:
+            if year_start(t, rules):  # the first group's year, bold, at the end of the title line
+                years.append(j)
             break
+        if rules.unit_cell.fullmatch(t) or rules.number_cell.fullmatch(t):
+            break
+        if len(labels) >= columns:
+            corner += 1
+            if corner > rules.group_corner or rules.group_end.fullmatch(t):
+                break
+            continue
         labels.append(j)
     if not 1 < len(years) < columns:
         return []
