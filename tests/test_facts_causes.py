@@ -204,3 +204,19 @@ def test_our_after_a_council_in_an_stps_section_is_still_the_stps(unison):
     # is named, is the STP's (only a trust's or CCG's papers are taken as quoted)
     f = facts_of(unison, 291, 315)
     assert f[(315, "£504m")]["subject"] == "Cambridgeshire and Peterborough STP"
+
+
+# -- subject: the NHS's money or nobody's (h302, issue 9) ---------------------------------------------------
+
+
+def test_the_nhs_with_social_care_and_a_part_for_social_care_are_groups(shared, unison):
+    # "estimated that the NHS and adult social care providers would require the" / "following funding for
+    # the building blocks of digitisation:" / "•" / "£8bn of capital investment \(£5bn for England alone\)"
+    # were the NHS's: the NHS with social care is a group of bodies, no one subject (both failed before)
+    lines = realdoc(shared, "commons-library-cbp10313-nhs-productivity-2025-07.md")
+    f = facts_of(lines, 2331, 2339)
+    assert [(f[(2339, t)]["subject"], f[(2339, t)]["measure"]) for t in ("£8bn", "£5bn")] == [(None, "capital")] * 2
+    # "Of this, £397M is attributed to the NHS, and £151M to social care": the councils' part (was NHS)
+    f = facts_of(unison, 529, 533)
+    assert (f[(531, "£151M")]["subject"], f[(531, "£151M")]["subject_rule"]) == (None, "subject.group")
+    assert f[(531, "£151M")]["measure"] == "gap"
