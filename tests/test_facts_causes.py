@@ -220,3 +220,13 @@ def test_the_nhs_with_social_care_and_a_part_for_social_care_are_groups(shared, 
     f = facts_of(unison, 529, 533)
     assert (f[(531, "£151M")]["subject"], f[(531, "£151M")]["subject_rule"]) == (None, "subject.group")
     assert f[(531, "£151M")]["measure"] == "gap"
+
+
+def test_a_part_with_no_subject_of_its_own_is_the_wholes(corpus_lines):
+    # "... estimated that the NHS would need an extra £30 billion by 2020 ... Of this figure, the FYFV suggested
+    # that the government should provide £8 billion, while £22 billion could be found from within the NHS":
+    # the £8bn had no subject (the government is no body); it is part of the NHS's gap (failed before)
+    f = facts_of(corpus_lines["001_baeb06aa9c477327.txt"], 121, 123)
+    row = f[(123, "£8 billion")]
+    assert (row["subject"], row["measure"], row["subject_rule"]) == ("NHS", "gap", "subject.part_of")
+    assert f[(123, "£30 billion")]["subject"] == "NHS"
