@@ -230,3 +230,14 @@ def test_a_part_with_no_subject_of_its_own_is_the_wholes(corpus_lines):
     row = f[(123, "£8 billion")]
     assert (row["subject"], row["measure"], row["subject_rule"]) == ("NHS", "gap", "subject.part_of")
     assert f[(123, "£30 billion")]["subject"] == "NHS"
+
+
+def test_a_body_savings_are_made_through_is_the_means_not_whose_money(shared):
+    # "b. Leveraging procurement and commercial savings through **NHS Supply Chain** via price reductions ...
+    # (with an aim to release up to £100 mil ion of savings in 2024/25); ... £14 mil ion savings this year" in
+    # NHS England's paper were NHS Supply Chain's; they are the health service's (failed before)
+    lines = realdoc(shared, "nhse-board-paper-nhs-productivity-2024-12-05.md")
+    f = facts_of(lines, 215, 215, meta={"publisher": "NHS England", "title": "NHS productivity"})
+    assert [(f[(215, t)]["subject"], f[(215, t)]["measure"]) for t in ("£100 mil ion", "£14 mil ion")] == [
+        ("NHS", "savings")
+    ] * 2
