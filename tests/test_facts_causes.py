@@ -241,3 +241,14 @@ def test_a_body_savings_are_made_through_is_the_means_not_whose_money(shared):
     assert [(f[(215, t)]["subject"], f[(215, t)]["measure"]) for t in ("£100 mil ion", "£14 mil ion")] == [
         ("NHS", "savings")
     ] * 2
+
+
+def test_a_body_told_and_a_body_before_its_requirements_are_not_whose_money(shared, corpus_lines):
+    # "More than half of the 44 'footprints' have told NHS England that they would each need £100 million up
+    # front": the footprints' need, not NHS England's money (failed before: NHS England)
+    f = facts_of(corpus_lines["001_baeb06aa9c477327.txt"], 48, 48)
+    assert f[(48, "£100 million")]["subject"] is None
+    # "students pay" / "£36,000 per year ... \(totalling £162,000" / "for a four and a half year course that meets
+    # GMC requirements\)": the GMC sets the rules, the fees are no body's (failed before: General Medical Council)
+    f = facts_of(realdoc(shared, "reform-getting-into-shape-workforce-integrated-care-2017.md"), 951, 955)
+    assert f[(953, "£162,000")]["subject"] is None
