@@ -204,3 +204,51 @@ def test_our_after_a_council_in_an_stps_section_is_still_the_stps(unison):
     # is named, is the STP's (only a trust's or CCG's papers are taken as quoted)
     f = facts_of(unison, 291, 315)
     assert f[(315, "£504m")]["subject"] == "Cambridgeshire and Peterborough STP"
+
+
+# -- subject: the NHS's money or nobody's (h302, issue 9) ---------------------------------------------------
+
+
+def test_the_nhs_with_social_care_and_a_part_for_social_care_are_groups(shared, unison):
+    # "estimated that the NHS and adult social care providers would require the" / "following funding for
+    # the building blocks of digitisation:" / "•" / "£8bn of capital investment \(£5bn for England alone\)"
+    # were the NHS's: the NHS with social care is a group of bodies, no one subject (both failed before)
+    lines = realdoc(shared, "commons-library-cbp10313-nhs-productivity-2025-07.md")
+    f = facts_of(lines, 2331, 2339)
+    assert [(f[(2339, t)]["subject"], f[(2339, t)]["measure"]) for t in ("£8bn", "£5bn")] == [(None, "capital")] * 2
+    # "Of this, £397M is attributed to the NHS, and £151M to social care": the councils' part (was NHS)
+    f = facts_of(unison, 529, 533)
+    assert (f[(531, "£151M")]["subject"], f[(531, "£151M")]["subject_rule"]) == (None, "subject.group")
+    assert f[(531, "£151M")]["measure"] == "gap"
+
+
+def test_a_part_with_no_subject_of_its_own_is_the_wholes(corpus_lines):
+    # "... estimated that the NHS would need an extra £30 billion by 2020 ... Of this figure, the FYFV suggested
+    # that the government should provide £8 billion, while £22 billion could be found from within the NHS":
+    # the £8bn had no subject (the government is no body); it is part of the NHS's gap (failed before)
+    f = facts_of(corpus_lines["001_baeb06aa9c477327.txt"], 121, 123)
+    row = f[(123, "£8 billion")]
+    assert (row["subject"], row["measure"], row["subject_rule"]) == ("NHS", "gap", "subject.part_of")
+    assert f[(123, "£30 billion")]["subject"] == "NHS"
+
+
+def test_a_body_savings_are_made_through_is_the_means_not_whose_money(shared):
+    # "b. Leveraging procurement and commercial savings through **NHS Supply Chain** via price reductions ...
+    # (with an aim to release up to £100 mil ion of savings in 2024/25); ... £14 mil ion savings this year" in
+    # NHS England's paper were NHS Supply Chain's; they are the health service's (failed before)
+    lines = realdoc(shared, "nhse-board-paper-nhs-productivity-2024-12-05.md")
+    f = facts_of(lines, 215, 215, meta={"publisher": "NHS England", "title": "NHS productivity"})
+    assert [(f[(215, t)]["subject"], f[(215, t)]["measure"]) for t in ("£100 mil ion", "£14 mil ion")] == [
+        ("NHS", "savings")
+    ] * 2
+
+
+def test_a_body_told_and_a_body_before_its_requirements_are_not_whose_money(shared, corpus_lines):
+    # "More than half of the 44 'footprints' have told NHS England that they would each need £100 million up
+    # front": the footprints' need, not NHS England's money (failed before: NHS England)
+    f = facts_of(corpus_lines["001_baeb06aa9c477327.txt"], 48, 48)
+    assert f[(48, "£100 million")]["subject"] is None
+    # "students pay" / "£36,000 per year ... \(totalling £162,000" / "for a four and a half year course that meets
+    # GMC requirements\)": the GMC sets the rules, the fees are no body's (failed before: General Medical Council)
+    f = facts_of(realdoc(shared, "reform-getting-into-shape-workforce-integrated-care-2017.md"), 951, 955)
+    assert f[(953, "£162,000")]["subject"] is None

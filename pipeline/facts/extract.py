@@ -141,6 +141,7 @@ def extract_facts(
     rows = []
     previous: tuple[Amount, _State] | None = None
     main: tuple[Amount, _State] | None = None  # the last amount in no aside clause (`aside_clause`)
+    subjects: dict[tuple[int, int], Subject] = {}  # (paragraph, start) of each amount read: its subject
     for a in amounts:
         p = paras[a.para]
         sent = sentence_of(p, a.start, unit_end=rules.unit_end)
@@ -161,11 +162,25 @@ def extract_facts(
         state = facts.measure(a, sent, prev, earlier)
         period = facts.period(a, sent)
         subject = facts.subject(a, sent, state.measure.value)
+        subject = _whole_subject(subject, state.measure, subjects.get((a.para, (state.measure.span or (-1,))[0])))
+        subjects[(a.para, a.start)] = subject
         rows.append(facts.row(a, state.measure, period, subject))
         previous = (a, state)
         if not facts.aside(a, sent):
             main = previous
     return rows
+
+
+def _whole_subject(subject: Subject, measure: Decision, whole: Subject | None) -> Subject:
+    """A part of a larger figure (measure rule `measure.part_of`) that no rule gives a subject of its own
+    is the whole's ("the NHS would need an extra £30 billion by 2020 ... Of this figure, the FYFV suggested
+    that the government should provide £8 billion": the NHS's), rule `subject.part_of`, its words the
+    whole's."""
+    if subject.rule != "subject.none" or measure.rule != "measure.part_of" or measure.para is not None:
+        return subject
+    if whole is None or whole.rule == "subject.none" or (whole.body_id is None and whole.name is None):
+        return subject
+    return Subject(whole.body_id, whole.name, "subject.part_of", whole.span, whole.words)
 
 
 def _body_refs(
