@@ -119,3 +119,13 @@ def test_a_cause_after_due_to_is_no_head_noun_of_the_amount(lypft):
     """LYPFT line 1907: "this includes technical adjustments of £3.3m due to fixed asset impairments": the
     adjustments (other), not capital (the fixed assets after "due to" had the bonus of a head noun)."""
     assert lypft[(41, "£3.3m")]["measure"] == "other"
+
+
+def test_a_pfi_unitary_payment_is_spend_and_an_external_financing_limit_other(lypft, lch):
+    """LYPFT line 17833: "the percentage increase in the unitary payment was 3.64%, equalling a monetary
+    decrease of (£2,318k) (11.98%, £1,729k in 2023/24)" (both were other: no cue); LCH lines 1733-1757, the
+    Key Financial Duties table: "Remain within External Financing Limit | £7.6m | £7.6m" (were surplus, from
+    the row above's "Planned surplus")."""
+    assert measures(lypft, [(45, "£2,318k"), (45, "£1,729k")]) == ["spend", "spend"]
+    assert measures(lch, [(43, "£7.6m"), (45, "£7.6m")]) == ["other", "other"]
+    assert lch[(35, "£0.3m")]["measure"] == "surplus"
