@@ -129,3 +129,10 @@ def test_a_pfi_unitary_payment_is_spend_and_an_external_financing_limit_other(ly
     assert measures(lypft, [(45, "£2,318k"), (45, "£1,729k")]) == ["spend", "spend"]
     assert measures(lch, [(43, "£7.6m"), (45, "£7.6m")]) == ["other", "other"]
     assert lch[(35, "£0.3m")]["measure"] == "surplus"
+
+
+def test_money_for_digital_infrastructure_is_capital(lch):
+    """LCH line 1719: "The Trust also made a £2.5m investment into digital infrastructure and new technology,
+    the latter being possible due to the Trust's successful bid for national monies of £1.75m for frontline
+    digitisation" (both were funding: "investment", "bid for")."""
+    assert measures(lch, [(49, "£2.5m"), (49, "£1.75m")]) == ["capital", "capital"]
