@@ -154,18 +154,26 @@ def edit_yaml(path: Path, change: Callable[[Any], None]) -> None:
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
 
 
-# The files that cost most CPU (issue 15, measured with --durations on the 2-core machine), heaviest first:
-# a worker takes one file at a time in this order, so they start at once on both workers and the
-# short files fill in around them. A file renamed or gone is only left out of the list.
+# The files that cost most CPU, heaviest first (issue 15, CPU seconds of each file in the whole suite,
+# `-n 2`, 2026-12-04, after the detector's cap on thin strips): a worker takes one file at a time in
+# this order, so the long files start at once on both workers and the short ones fill in around
+# them (longest first: the two workers end together). A file renamed or gone is only left out.
 HEAVIEST = (
-    "test_pdf_hard.py",  # ../shared/hardpdfs built with OCR
-    "test_pdfium_reader.py",  # both readers over every PDF
-    "test_dask_executor.py",  # two local clusters
-    "test_table_money.py",  # the 36-page workforce survey with OCR (pay bands)
-    "test_facts.py",  # `built_db`
-    "test_ocr.py",
-    "test_faults.py",  # a line of 40,000 amounts
-    "test_provenance.py",  # the corpus built again from scratch
+    "test_pdf_hard.py",  # ../shared/hardpdfs built with OCR (85 s before the cap)
+    "test_pdfium_reader.py",  # both readers over every PDF (39 s)
+    "test_pdfium_arrays.py",  # the compiled path against the Python one over the real documents (26 s)
+    "test_faults.py",  # a line of 40,000 amounts, killed builds (24 s)
+    "test_dask_executor.py",  # two local clusters (20 s)
+    "test_ocr.py",  # two scans (17 s)
+    "test_reviews_web.py",  # Datasette over a build (16 s)
+    "test_table_money.py",  # the 36-page workforce survey with OCR (pay bands, 15 s)
+    "test_provenance.py",  # the corpus built again from scratch (14 s)
+    "test_facts.py",  # `built_db` (12 s)
+    "test_reviews_anchor.py",  # rebuilds after edits (10 s)
+    "test_cache.py",
+    "test_package_install.py",
+    "test_facts_offsets.py",
+    "test_build.py",
 )
 
 

@@ -8,11 +8,10 @@ from pathlib import Path
 
 from pipeline import components
 from pipeline.extract import Context, bodies
-from pipeline.ingest import ingest
 from pipeline.ingest.hyphen_breaks import find_hyphen_joins, hyphen_joins
 from pipeline.ingest.pdf_rules import load_layout
-from pipeline.manifest import infer_entry
 from pipeline.model import Document, Extraction, Line
+from tests.conftest import ingested
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -33,7 +32,8 @@ def mentions(doc: Document) -> list[tuple[int, str, str, str, tuple[str, ...]]]:
 
 @cache
 def ieee() -> Document:
-    return ingest(ROOT / "tests" / "data" / "hardpdfs", infer_entry(IEEE))
+    # through the session cache: test_pdf_hard and test_quotes_hyphens read (and OCR) the same paper
+    return ingested(ROOT / "tests" / "data" / "hardpdfs", IEEE)
 
 
 def retypeset(*lines: str) -> Document:

@@ -227,6 +227,28 @@ def test_the_recogniser_reads_a_pound_sign(tmp_path):
     assert "PP-OCRv6_rec_small" in ocr.engine_version(rules)
 
 
+def test_a_strip_of_one_line_goes_to_the_detector_at_most_det_max_upscale_times_enlarged(tmp_path, monkeypatch):
+    """RapidOCR's detector enlarges a picture until its shorter side is 736 pixels: a row of chart
+    labels 41 pixels high (after `det_max_side`) went to it 18 times enlarged, at some 19,700 x 736
+    pixels (seconds and gigabytes a strip: the Polish invoice's two 1,426 x 62 strips cost 24 of its
+    28 CPU seconds), and the detector cut the labels in pieces (`£2,`, `£18,5`, `,499`). At most
+    `det_max_upscale` times now: each label is found whole, for a tenth of the time and memory."""
+    rules = load_ocr_rules()
+    label = pdf_make.label_pdf(tmp_path / "row.pdf", "£2,054   £18,500   £20,499   45%", size=14)
+    with pdfplumber.open(label) as pdf:
+        image = pdf.pages[0].crop((40, 80, 572, 100)).to_image(resolution=200).original
+    engine = ocr._rapidocr_engine(rules)
+    limit, infer, shapes = engine.text_det.limit_side_len, engine.text_det.infer, []
+    monkeypatch.setattr(engine.text_det, "infer", lambda img: shapes.append(img.shape) or infer(img))
+    found = ocr.read_image(image, rules)
+    assert sorted(" ".join(t.text for t in found).split()) == ["45%", "£18,500", "£2,054", "£20,499"]
+    short = min(image.size) * min(1.0, rules.det_max_side / max(image.size))  # the detector's copy
+    assert short * rules.det_max_upscale < limit  # a strip the detector would have enlarged more
+    ((_, _, height, _),) = shapes  # (batch, channels, height, width), each side rounded to 32 pixels
+    assert height <= short * rules.det_max_upscale + 16
+    assert engine.text_det.limit_side_len == limit  # the shared engine's own setting is put back
+
+
 def test_a_missing_recognition_model_is_an_error_saying_what_to_do(tmp_path):
     rules = load_ocr_rules().model_copy(update={"rec_model": "rapidocr/models/no-such-model.onnx"})
     assert not ocr.available(rules) and ocr.engine_version(rules) == "none"

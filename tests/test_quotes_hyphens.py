@@ -7,9 +7,8 @@ from functools import cache
 from pathlib import Path
 
 from pipeline.extract import Context, extract_all
-from pipeline.ingest import ingest
-from pipeline.manifest import infer_entry
 from pipeline.model import Document, Extraction
+from tests.conftest import ingested
 
 HARD = Path(__file__).resolve().parents[1] / "tests" / "data" / "hardpdfs"
 IEEE = "twocolumn-cid-ieee-paper-issue-1061.pdf"  # its references quote titles broken across lines
@@ -17,7 +16,7 @@ IEEE = "twocolumn-cid-ieee-paper-issue-1061.pdf"  # its references quote titles 
 
 @cache
 def ieee() -> Document:
-    return ingest(HARD, infer_entry(IEEE))
+    return ingested(HARD, IEEE)  # through the session cache: test_pdf_hard and test_bodies_hyphens read it too
 
 
 def quotes(doc: Document) -> tuple[dict[str, dict], Extraction]:

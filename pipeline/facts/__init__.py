@@ -16,8 +16,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import regex
+
 from pipeline.components import Component, Options
-from pipeline.facts.accounts import AccountsRules, load_accounts
+from pipeline.facts.accounts import AccountsRules, load_accounts, load_marks
 from pipeline.facts.extract import extract_facts
 from pipeline.facts.fact_rules import Compiled, load_rules
 from pipeline.facts.sites import Sites, load_sites
@@ -37,11 +39,16 @@ class FactsRules:
     directory: Path
     sites: Sites
     accounts: AccountsRules | None = None  # rules/facts_accounts.yaml
+    marks: regex.Pattern[str] | None = None  # bold around a cell (`marks` of rules/table_money.yaml)
 
 
 def load_facts_rules(rules_dir: Path) -> FactsRules:
     return FactsRules(
-        load_rules(rules_dir), Path(rules_dir), load_sites(Path(rules_dir)), load_accounts(Path(rules_dir))
+        load_rules(rules_dir),
+        Path(rules_dir),
+        load_sites(Path(rules_dir)),
+        load_accounts(Path(rules_dir)),
+        load_marks(Path(rules_dir)),
     )
 
 
@@ -86,7 +93,7 @@ def extract(
 
     with _collector_paused():
         rows = extract_facts(
-            doc, lines, money, bodies, rules, find, named_in, site_of, setup.accounts, written, founded
+            doc, lines, money, bodies, rules, find, named_in, site_of, setup.accounts, written, founded, setup.marks
         )
     out = Extraction()
     if rows:
@@ -119,5 +126,12 @@ COMPONENT: Component[FactsRules] = Component(
     records=(TABLE,),
     corpus_tables={"bodies": ("aliases",)},
     needs=("money", "body"),
-    rule_files=("facts.yaml", "facts_sites.yaml", "facts_accounts.yaml", "bodies", "normalise.yaml"),
+    rule_files=(
+        "facts.yaml",
+        "facts_sites.yaml",
+        "facts_accounts.yaml",
+        "table_money.yaml",
+        "bodies",
+        "normalise.yaml",
+    ),
 )

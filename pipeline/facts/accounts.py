@@ -13,19 +13,27 @@ paragraph runs on over cells that end with no full stop):
     row_label_measure(lines, i, start, value, rules) -> (measure, rule id, (line, start, end)) | None
     titles(lines, header, rules) -> the lines above the header; title_measure over them
     header_run(lines, header, rules), column_years(lines, first, columns, rules): a column's year cell
+    split_dates(lines, first, columns, rules): `31 March` cells over a later row of year cells (`2025`)
+
+A converter may write a cell, a label, a header, a title in bold (`**£000 **`, `**Total finance income**`,
+`**(65,770)**`, `**2024/25**`): `unmarked` reads the lines with the marks (`marks` of
+rules/table_money.yaml, the money table's) blanked, so every step here reads a bold line as a plain one,
+at the same offsets.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field
+import regex
+from pydantic import Field, model_validator
 
 from pipeline.facts.fact_rules import Measure
-from pipeline.rules import FoldRegex, RuleModel, load_model, once
+from pipeline.rules import FoldRegex, Regex, RuleModel, groups, load_model, once, read_yaml, validate_model
 
 FILE = "facts_accounts.yaml"
 
@@ -38,9 +46,12 @@ class RowCue(RuleModel):
     id: Annotated[str, once("accounts cue ids")]
     measure: Measure | Literal["result"]
     pattern: FoldRegex
-    # a title cue that decides every row of its table but those whose label names a result (a
+    # a title cue that decides every row of its table but those whose row cue it `yields_to` (a
     # reconciliation's reconciling items, a note of balances): over the row labels, not under them
     over_rows: bool = False
+    # an `over_rows` title cue's exceptions: the row cues (ids) that still decide their rows (the year's
+    # result in a reconciliation; interest paid in a reconciliation of financing liabilities)
+    yields_to: list[str] = Field(default_factory=list)
 
 
 class AccountsRules(RuleModel):
@@ -69,9 +80,40 @@ class AccountsRules(RuleModel):
     # the label closing a group of columns under one year (`2024/25` over `Permanent` / `Other` / `Total`,
     # `2023/24` over `Total`): a year spans the columns up to its group's last label (period.column_group)
     group_end: FoldRegex | None = None
+    # a column's date written in two rows of cells (`31 March` / `31 March`, then `2025` / `2024`): the
+    # day and month of a balance date, and a calendar year alone (period.column_split_date)
+    day_month_cell: FoldRegex | None = None
+    # a title line ending with the first column's year in bold of its own (marks blanked; group `year`)
+    title_year: FoldRegex | None = None
+    year_alone_cell: FoldRegex | None = None
+    # a row label naming a balance date (`At 1 April 2024`, `Balance at 31 March 2025`): in a table whose
+    # columns and title name no year (a roll-forward of provisions), a cell is of the financial year of
+    # the nearest such label at or above its row (period.row_date)
+    row_date: FoldRegex | None = None
+    # a numbered note's title (`26.1 Provisions for ...`, `**7. Impairment of assets**`): read before the
+    # other lines above a table's header cells (column labels such as `Redundancy` / `costs`)
+    note_title: FoldRegex | None = None
+    # a column's balance date written a word a line, the columns' words interleaved (`31` / `31` / `March` /
+    # `March` / `2025` / `2024` over two `£000`): a run of month names above a run of years, one per
+    # column, at most `split_reach` lines above the header cells (period.column_split_date)
+    split_month: FoldRegex | None = None
+    split_year: FoldRegex | None = None
+    split_reach: int = Field(default=0, ge=0)
+    # a cell right below a cell of its row (blank lines between) that the money table put under the same
+    # header cell is in the next column (two tables' rows interleaved; period.column_year)
+    same_header_next: bool = False
     # ordered: the first cue matching the nearest label line wins
     row_cues: list[RowCue] = Field(min_length=1)
     title_cues: list[RowCue] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _yields_to_row_cues(self) -> AccountsRules:
+        ids = {c.id for c in self.row_cues}
+        for cue in self.title_cues:
+            unknown = [i for i in cue.yields_to if i not in ids]
+            if unknown:
+                raise ValueError(f"title cue {cue.id}: yields_to names {unknown[0]}, which is no row cue's id")
+        return self
 
 
 @lru_cache(maxsize=4)
@@ -79,6 +121,38 @@ def load_accounts(rules_dir: Path) -> AccountsRules | None:
     """rules/facts_accounts.yaml, validated and compiled; None where the folder has none."""
     path = Path(rules_dir) / FILE
     return load_model(AccountsRules, path) if path.exists() else None
+
+
+class MarksRule(RuleModel):
+    """The one entry of rules/table_money.yaml the accounts rules read: `marks`, the emphasis written around a
+    cell (the money table's model checks the whole file)."""
+
+    marks: Annotated[Regex, groups("inner")]
+
+
+@lru_cache(maxsize=4)
+def load_marks(rules_dir: Path) -> regex.Pattern[str] | None:
+    """`marks` of rules/table_money.yaml, as the money table reads it; None where the folder has none."""
+    path = Path(rules_dir) / "table_money.yaml"
+    if not path.exists():
+        return None
+    data = read_yaml(path)
+    entry = {"marks": data.get("marks")} if isinstance(data, dict) else data
+    return validate_model(MarksRule, entry, path).marks
+
+
+def unmarked(text: str, marks: regex.Pattern[str] | None) -> str:
+    """The line with the emphasis around its cells, labels and titles blanked, offsets unchanged
+    (`**£000 **` -> `  £000   `; `Label **1,199**` -> `Label   1,199  `)."""
+    if marks is None or ("*" not in text and "_" not in text):
+        return text
+    chars = list(text)
+    for m in marks.finditer(text):
+        inner_start, inner_end = m.span("inner")
+        for k in (*range(m.start(), inner_start), *range(inner_end, m.end())):
+            if chars[k] in "*_":
+                chars[k] = " "
+    return "".join(chars)
 
 
 Found = tuple[str, str, tuple[int, int, int]]  # measure, rule id, (line index, start, end) of the words
@@ -91,6 +165,11 @@ def _above(lines: Lines, i: int, reach: int) -> Iterator[int]:
     for j in range(i - 1, max(-1, i - 1 - reach), -1):
         if lines[j].strip():
             yield j
+
+
+def line_above(lines: Lines, i: int, rules: AccountsRules) -> int | None:
+    """The first non-blank line above line i (a cell a line, blank lines between), within `reach_lines`."""
+    return next(_above(lines, i, rules.reach_lines), None)
 
 
 def _match(text: str, lo: int, hi: int, cues: Sequence[RowCue], value: float, rules: AccountsRules) -> Hit | None:
@@ -153,15 +232,27 @@ def titles(lines: Lines, header: int, rules: AccountsRules) -> list[int]:
         t = lines[j]
         if rules.unit_cell.fullmatch(t):
             continue
-        if rules.number_cell.fullmatch(t) or len(out) >= rules.title_lines:
+        # the year of a column's date (`31 March` / `2025`) is no row of cells: a line of the header's
+        year = rules.year_alone_cell is not None and rules.year_alone_cell.fullmatch(t) is not None
+        if (rules.number_cell.fullmatch(t) and not year) or len(out) >= rules.title_lines:
             break
         out.append(j)
     return out
 
 
+def yields(rules: AccountsRules, title_id: str, row_id: str) -> bool:
+    """Whether a row cue still decides its row under a title cue that decides over the rows."""
+    return any(row_id in c.yields_to for c in rules.title_cues if c.id == title_id)
+
+
 def title_measure(lines: Lines, above: list[int], value: float, rules: AccountsRules) -> tuple[Found, bool] | None:
     """The measure a table's title names ("6.1 Operating expenses" over `£000` headers): the nearest
-    title line with a title cue; and whether it decides over the row labels (`over_rows`)."""
+    title line with a title cue, a numbered note's title (`note_title`) before the other lines (column
+    labels such as `Redundancy` / `costs` stand nearer); and whether it decides over the row labels
+    (`over_rows`)."""
+    if rules.note_title is not None:
+        notes = [j for j in above if rules.note_title.match(lines[j])]
+        above = [*notes, *(j for j in above if j not in notes)]
     for j in above:
         for cue in rules.title_cues:
             hit = cue.pattern.search(lines[j])
@@ -171,6 +262,32 @@ def title_measure(lines: Lines, above: list[int], value: float, rules: AccountsR
             assert found is not None
             return (found[0], found[1], (j, found[2], found[3])), cue.over_rows
     return None
+
+
+def row_date_line(
+    lines: Lines, i: int, start: int, header: int, rules: AccountsRules, memo: dict[int, int | None]
+) -> int | None:
+    """The line of the nearest row label naming a balance date (`At 1 April 2024`), or of a date on a line
+    of its own (a later table's title, `31 March 2024`), at or above a cell's row and below its header
+    cells (line `header`); `memo` keeps each line's answer for the cells below."""
+    if rules.row_date is None:
+        return None
+    if rules.number_cell.fullmatch(lines[i], 0, start) is None and rules.row_date.match(lines[i], 0, start):
+        return i
+    seen: list[int] = []
+    found: int | None = None
+    for j in range(i - 1, header, -1):
+        if j in memo:
+            found = memo[j]
+            break
+        seen.append(j)
+        # a date on a line of its own is the next table's title ("... as at" / "31 March 2024")
+        if rules.row_date.match(lines[j]) or rules.date_cell.fullmatch(lines[j]):
+            found = j
+            break
+    for j in seen:
+        memo[j] = found
+    return found
 
 
 def header_run(lines: Lines, header: int, rules: AccountsRules) -> tuple[int, list[int]] | None:
@@ -192,23 +309,69 @@ def header_run(lines: Lines, header: int, rules: AccountsRules) -> tuple[int, li
     return len(before), [*reversed(before), header, *after]
 
 
-def column_years(lines: Lines, first: int, columns: int, rules: AccountsRules) -> list[int]:
+def column_years(lines: Lines, first: int, columns: int, rules: AccountsRules) -> list[tuple[int, int]]:
     """The year or date cells over a run of `columns` header cells whose first is line `first`: a run of
     exactly that many, at most `year_gap` lines above it (`2024-25` / `2023-24` / `Note` / `£000` /
-    `£000`); their lines, left to right."""
-    run: list[int] = []
+    `£000`), a cell a line or the years several to a line (`2024/25 2023/24`); (line, k-th year on the
+    line) of each, left to right."""
+    run: list[tuple[int, int]] = []
     gap = 0
     for j in _above(lines, first, rules.reach_lines):
         t = lines[j]
         if rules.year_cell.fullmatch(t) or rules.date_cell.fullmatch(t):
-            run.append(j)
+            run.append((j, 0))
+            continue
+        words = t.split()
+        if len(words) > 1 and all(rules.year_cell.fullmatch(w) for w in words):
+            run.extend((j, k) for k in reversed(range(len(words))))
             continue
         if run:
+            if year_start(t, rules):  # the first column's year, bold, at the end of the title line
+                run.append((j, 0))
             break
         gap += 1
         if gap > rules.year_gap:
             break
     return list(reversed(run)) if len(run) == columns else []
+
+
+def year_start(text: str, rules: AccountsRules) -> int:
+    """Where the year cell a bold title line ends with starts (`**Reconciliation ...** **2024/25**`, its marks
+    blanked: `title_year`); 0 when the line is no such title."""
+    hit = rules.title_year.fullmatch(text) if rules.title_year is not None else None
+    return 0 if hit is None else hit.start("year")
+
+
+def split_day_months(lines: Lines, first: int, columns: int, rules: AccountsRules) -> list[tuple[int, int]]:
+    """The dates over a run of `columns` header cells whose first is line `first`, each written in two rows
+    of cells: a run of exactly that many years alone at most `year_gap` lines above the header (the note's
+    number and title may stand between), and as many `31 March` cells at most `year_gap` lines above the
+    years (`**31 March **` / `31 March` / `**2025**` / `2024` / `note` / `£000` / `£000`); (day-month line,
+    year line) of each column, left to right ([] when not so)."""
+    if rules.day_month_cell is None or rules.year_alone_cell is None:
+        return []
+    found: list[list[int]] = [[], []]  # years, then days and months, nearest first
+    step, gap = 0, 0
+    for j in _above(lines, first, rules.reach_lines):
+        t = lines[j]
+        cell = (rules.year_alone_cell, rules.day_month_cell)[step]
+        if cell.fullmatch(t):
+            found[step].append(j)
+            continue
+        if found[step]:
+            if step == 1:
+                break
+            step, gap = 1, 0
+            if rules.day_month_cell.fullmatch(t):
+                found[1].append(j)
+                continue
+        gap += 1
+        if gap > rules.year_gap:
+            break
+    years, days = found
+    if len(years) != columns or len(days) != columns:
+        return []
+    return list(zip(reversed(days), reversed(years), strict=True))
 
 
 def row_column(lines: Lines, i: int, rules: AccountsRules) -> int | None:
@@ -229,6 +392,26 @@ def row_column(lines: Lines, i: int, rules: AccountsRules) -> int | None:
             return None
         return cells + 1
     return None
+
+
+def split_dates(lines: Lines, first: int, columns: int, rules: AccountsRules) -> list[tuple[int, int]]:
+    """(month line, year line) of each of a run of `columns` header cells whose first is line `first`, when
+    each column's date is written a word a line, the columns' words interleaved (`March` / `March` /
+    `2025` / `2024`): the nearest run of `columns` year lines and the nearest run of month lines above it,
+    within `split_reach` lines; left to right ([] when not so)."""
+    if rules.split_month is None or rules.split_year is None or columns < 1:
+        return []
+    seen = list(islice(_above(lines, first, rules.reach_lines), rules.split_reach))
+    is_year = [rules.split_year.fullmatch(lines[j]) is not None for j in seen]
+    for k in range(len(seen) - columns + 1):
+        if not all(is_year[k : k + columns]) or (k + columns < len(seen) and is_year[k + columns]):
+            continue
+        for m in range(k + columns, len(seen) - columns + 1):
+            months = seen[m : m + columns]
+            if all(rules.split_month.fullmatch(lines[j]) for j in months):
+                return list(zip(reversed(months), reversed(seen[k : k + columns]), strict=True))
+        return []
+    return []
 
 
 def column_groups(lines: Lines, first: int, columns: int, rules: AccountsRules) -> list[int]:

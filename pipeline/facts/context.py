@@ -12,12 +12,14 @@ import itertools
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 
 import regex
 
 from pipeline.facts.fact_rules import Compiled
+from pipeline.facts.prefilter import could_match, folded, pattern_needs
 from pipeline.model import Document, Line
 from pipeline.normalise import NormLine
 
@@ -33,8 +35,9 @@ class Paragraph:
     runs_on: bool = False  # the paragraph before it did not end: this one continues it
     introduced: bool = False  # the paragraph before it ends with ':' (it introduces this one)
     section: int | None = None  # index of the heading paragraph above it
-    sentences: dict[tuple[int, int], list[tuple[int, int]]] = field(default_factory=dict)  # found (sentence_of)
-    stretches: dict[int, list[int]] = field(default_factory=dict)  # window -> cuts (sentence_of), on demand
+    # found by sentence_of, made when first needed (most paragraphs hold no amount)
+    sentences: dict[tuple[int, int], list[tuple[int, int]]] | None = None
+    stretches: dict[int, list[int]] | None = None  # window -> cuts (sentence_of), on demand
 
     def at(self, line_index: int, offset: int) -> int:
         """Paragraph offset of a normalised line offset."""
@@ -67,54 +70,44 @@ def is_table_row(text: str) -> bool:
 
 def paragraphs(doc: Document, lines: Sequence[NormLine], rules: Compiled) -> list[Paragraph]:
     """The document's paragraphs in order, with headings, sections and run-ons marked."""
-    gap = rules.model.context.pdf_paragraph_gap
-    texts = [nl.text for nl in lines]
+    texts = list(map(_TEXT_OF, lines))
     if len(texts) != len(doc.lines):
         raise ValueError(f"{doc.path}: {len(doc.lines)} lines but {len(texts)} normalised lines")
-    boxed = any(line.bbox is not None for line in doc.lines)
-    groups: list[list[int]] = []
-    current: list[int] = []
-    prev: Line | None = None
-    prev_table = False
-    for i, text in enumerate(texts):
-        if not text or text.isspace():
-            if current:
-                groups.append(current)
-            current, prev = [], None
-            continue
-        table = ("\t" in text or "|" in text) and is_table_row(text)
-        if current and (table or prev_table or (boxed and _new_block(prev, doc.lines[i], gap))):
-            groups.append(current)
-            current = []
-        current.append(i)
-        if boxed:
-            prev = doc.lines[i]
-        prev_table = table
-    if current:
-        groups.append(current)
+    groups = _groups(doc, texts, rules.model.context.pdf_paragraph_gap)
     # each paragraph: its lines, their texts (joined by one space) and its kind
-    merged: list[tuple[list[int], list[str], str]] = []
-    last_text, last_kind = "", ""
+    merged: list[tuple[list[int], list[str], int]] = []
+    last_text, last_kind = "", _HEADING
     ending = _Endings(rules)
+    seen = ending.seen  # (its cache read inline: this loop runs once for every line group of a document)
+    heading, not_heading = rules.heading.search, rules.not_heading.search
     max_words = rules.model.context.heading_max_words
     for group in groups:
-        text = texts[group[0]] if len(group) == 1 else " ".join(texts[i] for i in group)
+        text = texts[group[0]] if len(group) == 1 else " ".join([texts[i] for i in group])
         if ("\t" in text or "|" in text) and is_table_row(text):
-            kind = "table"
+            kind = _TABLE
+        elif len(text) > 120 or "£" in text:
+            kind = _TEXT
         else:
             # a heading? the cheap tests first, inline: most of a long document's lines are no heading
-            first = text.lstrip()[:1]
-            if len(text) > 120 or "£" in text or not (first.isupper() or (first and first in "#0123456789")):
-                kind = "text"
+            # (at most 120 characters, no `£`, starting with a capital, `#` or a digit; a few words that
+            # the heading patterns take)
+            first = text[:1]
+            if first.isspace():
+                first = text.lstrip()[:1]
+            if not (first.isupper() or first in _HEADING_FIRST) or len(text.split()) > max_words:
+                kind = _TEXT
             else:
-                kind = "heading" if _heading_words(text, rules, max_words) else "text"
+                kind = _HEADING if heading(text) is not None and not_heading(text) is None else _TEXT
         # a paragraph that did not end runs on into this one: one paragraph (a converter's broken lines);
-        # (`ending` says (ends, introduces), and what introduces ends)
-        if merged and kind == "text" and last_kind == "text" and not ending(_tail(last_text))[0]:
-            merged[-1][0].extend(group)
-            merged[-1][1].append(text)
-            last_text = text
-            continue
+        # (`ending` says (ends, introduces), and what introduces ends; it reads the paragraph's tail)
+        if kind is _TEXT and last_kind is _TEXT and merged:
+            tail = last_text[-12:]  # where the end patterns look (`...$`), not the whole paragraph
+            found = seen.get(tail) or ending(tail)
+            if not found[0]:
+                merged[-1][0].extend(group)
+                merged[-1][1].append(text)
+                last_text = text
+                continue
         merged.append((group, [text], kind))  # `groups` is not read again: its lists are reused
         last_text, last_kind = text, kind
     out: list[Paragraph] = []
@@ -127,9 +120,54 @@ def paragraphs(doc: Document, lines: Sequence[NormLine], rules: Compiled) -> lis
                 starts.append(pos)
                 pos += len(texts[i]) + 1
             text = parts[0] if len(parts) == 1 else " ".join(parts)
-        out.append(Paragraph(len(out), group, starts, text, kind == "table", kind == "heading"))
+        out.append(Paragraph(len(out), group, starts, text, kind is _TABLE, kind is _HEADING))
     _link(out, rules, ending)
     return out
+
+
+_TEXT_OF, _BBOX_OF = attrgetter("text"), attrgetter("bbox")
+# a line group's kind in `paragraphs` (compared by identity)
+_TEXT, _TABLE, _HEADING = 0, 1, 2
+_HEADING_FIRST = frozenset("#0123456789")
+
+
+def _groups(doc: Document, texts: list[str], gap: float) -> list[list[int]]:
+    """The runs of non-blank lines (line indexes); a table row is a run of its own, and in a PDF a new
+    page or a gap (`_new_block`) starts a run."""
+    groups: list[list[int]] = []
+    current: list[int] = []
+    prev_table = False
+    if any(map(_BBOX_OF, doc.lines)):  # a PDF's lines: boxes (a box is four numbers, never empty)
+        prev: Line | None = None
+        for i, text in enumerate(texts):
+            if not text or text.isspace():
+                if current:
+                    groups.append(current)
+                current, prev = [], None
+                continue
+            table = ("\t" in text or "|" in text) and is_table_row(text)
+            line = doc.lines[i]
+            if current and (table or prev_table or _new_block(prev, line, gap)):
+                groups.append(current)
+                current = []
+            current.append(i)
+            prev, prev_table = line, table
+    else:
+        for i, text in enumerate(texts):
+            if not text or text.isspace():
+                if current:
+                    groups.append(current)
+                    current = []
+                continue
+            table = ("\t" in text or "|" in text) and is_table_row(text)
+            if current and (table or prev_table):
+                groups.append(current)
+                current = []
+            current.append(i)
+            prev_table = table
+    if current:
+        groups.append(current)
+    return groups
 
 
 class _Endings:
@@ -139,20 +177,19 @@ class _Endings:
     def __init__(self, rules: Compiled) -> None:
         self.rules = rules
         self.seen: dict[str, tuple[bool, bool]] = {}
+        # the characters or words a match of each pattern holds (`prefilter`): a tail without any is not searched
+        self.ends_words, self.introduces_words = pattern_needs(rules.paragraph_ends), pattern_needs(rules.introduces)
 
     def __call__(self, tail: str) -> tuple[bool, bool]:
         found = self.seen.get(tail)
         if found is None:
-            introduces = self.rules.introduces.search(tail) is not None
-            ends = introduces or self.rules.paragraph_ends.search(tail) is not None
+            low = folded(tail)
+            introduces = could_match(self.introduces_words, low) and self.rules.introduces.search(tail) is not None
+            ends = introduces or (
+                could_match(self.ends_words, low) and self.rules.paragraph_ends.search(tail) is not None
+            )
             found = self.seen[tail] = (ends, introduces)
         return found
-
-
-def _tail(text: str) -> str:
-    """The end of a paragraph, where the end patterns look (`...$`): a regex search over a whole long
-    paragraph would try every position."""
-    return text[-12:] if len(text) > 12 else text
 
 
 def _new_block(prev: Line | None, line: Line, gap: float) -> bool:
@@ -165,28 +202,21 @@ def _new_block(prev: Line | None, line: Line, gap: float) -> bool:
     return line.bbox[1] - prev.bbox[3] > gap * height
 
 
-def _heading_words(text: str, rules: Compiled, max_words: int) -> bool:
-    """A heading, for a text that passed the cheap tests in `paragraphs` (at most 120 characters, no `£`,
-    starting with a capital, `#` or a digit): a few words that the heading patterns take."""
-    words = text.split()
-    if not words or len(words) > max_words:
-        return False
-    return rules.heading.search(text) is not None and rules.not_heading.search(text) is None
-
-
 def _link(paras: list[Paragraph], rules: Compiled, ending: _Endings | None = None) -> None:
     ending = ending or _Endings(rules)
+    seen = ending.seen
     section: int | None = None
+    before: Paragraph | None = None
     for k, p in enumerate(paras):
         if p.heading:
-            section = k
+            section, before = k, p
             continue
         p.section = section
-        if k == 0 or paras[k - 1].heading or paras[k - 1].table or p.table:
-            continue
-        before = paras[k - 1].text
-        ends, p.introduced = ending(_tail(before))
-        p.runs_on = not ends
+        if before is not None and not (before.heading or before.table or p.table):
+            tail = before.text[-12:]  # the paragraph's end, where the end patterns look (`...$`)
+            ends, p.introduced = seen.get(tail) or ending(tail)
+            p.runs_on = not ends
+        before = p
 
 
 @lru_cache(maxsize=1)
@@ -222,10 +252,14 @@ def sentence_of(
     `window` characters, each with the stretches either side (a sentence longer than that is cut)."""
     lo, hi = 0, len(p.text)
     if hi > 3 * window and len(p.starts) > 3:
+        if p.stretches is None:
+            p.stretches = {}
         cuts = p.stretches.get(window) or p.stretches.setdefault(window, _stretches(p, window))
         k = max(bisect_right(cuts, pos) - 1, 0)
         lo = cuts[max(k - 1, 0)]
         hi = cuts[k + 2] - 1 if k + 2 < len(cuts) else len(p.text)
+    if p.sentences is None:
+        p.sentences = {}
     found = p.sentences.get((lo, hi))
     if found is None:
         found = p.sentences[(lo, hi)] = _sentences(p, lo, hi, unit_end)

@@ -14,7 +14,6 @@ text, so ``line.text[char_start:char_end] == text``).
 from __future__ import annotations
 
 import itertools
-import json
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from typing import Any
 import regex
 
 from pipeline.facts import accounts as acc
+from pipeline.facts.basis_json import encode_basis
 from pipeline.facts.context import Paragraph, clause_of, paragraphs, sentence_of
 from pipeline.facts.fact_rules import Compiled
 from pipeline.facts.measure import CueHit, Decision, context_cue, cue_hits, score_cues, title_measure
@@ -49,9 +49,6 @@ from pipeline.model import Document, Mention, mention_id
 from pipeline.normalise import NormLine
 
 Lookup = Callable[[str], Known | None]
-# `json.dumps(basis, ensure_ascii=False)` with one encoder: dumps builds a new one per call for any
-# non-default argument (the same text; a tenth of the rows' cost)
-_BASIS_JSON = json.JSONEncoder(ensure_ascii=False)
 
 
 @dataclass
@@ -118,6 +115,7 @@ def extract_facts(
     accounts: acc.AccountsRules | None = None,
     written: Callable[[str, str], Known | None] | None = None,
     founded: Callable[[str, str], Known] | None = None,
+    marks: regex.Pattern[str] | None = None,
 ) -> list[dict[str, Any]]:
     if not money:
         return []
@@ -135,9 +133,11 @@ def extract_facts(
     doc_body = _document_body(document, rules, named_in, bodies, lookup)
     facts = _Facts(document, lines, paras, refs, rules, lookup, doc_body, site_of)
     facts.accounts, facts.para_of = accounts, para_of
+    facts.marks = marks
     facts.title_page = _title_page_body(document, rules, named_in)
     for a in amounts:
         facts.amounts_in.setdefault(a.para, []).append(a)
+        facts.cells_on.setdefault(a.mention.line_index, []).append(a)
     rows = []
     previous: tuple[Amount, _State] | None = None
     main: tuple[Amount, _State] | None = None  # the last amount in no aside clause (`aside_clause`)
@@ -328,11 +328,15 @@ class _Facts:
         self.accounts: acc.AccountsRules | None = None  # rules/facts_accounts.yaml (accounts tables' cells)
         self.column_periods: dict[int, list[Period] | None] = {}
         self.texts: list[str] = []
+        self.marks: regex.Pattern[str] | None = None  # bold around a cell (`**£000 **`): table_money.yaml's
         self.title_lines: dict[int, list[int]] = {}
         self.title_measures: dict[tuple[int, bool], tuple[acc.Found, bool] | None] = {}
         self.title_dates: dict[int, Period | None] = {}
         self.header_runs: dict[int, tuple[int, list[int]] | None] = {}
         self.label_memo: dict[tuple[int, bool], acc.Hit | None] = {}
+        self.row_dates: dict[int, dict[int, int | None]] = {}  # per header: each line's balance-date label
+        self.cells_on: dict[int, list[Amount]] = {}  # the amounts of each line (accounts cells' rows)
+        self.run_columns: dict[tuple[int, int], int] = {}  # a cell's column (line, start) in a run of cells
         self.para_of: dict[int, int] = {}
         self.line_index: dict[tuple[int | None, int], int] = {}
         self.title_page: Known | None = None  # the body a document with no publisher names on its title page
@@ -430,9 +434,7 @@ class _Facts:
         if key not in self.title_measures:
             self.title_measures[key] = acc.title_measure(texts, self._title_lines(header), value, rules)
         title = self.title_measures[key]
-        if title is not None and (
-            found is None or (title[1] and found[0] not in ("surplus", "deficit", "control_total"))
-        ):
+        if title is not None and (found is None or (title[1] and not acc.yields(rules, title[0][1], found[1]))):
             found = title[0]  # no row label, or a table of reconciling items or balances
         if found is None:
             return None
@@ -450,8 +452,9 @@ class _Facts:
         return Decision(value, rule, (q.at(i, s), q.at(i, e)), k)
 
     def _texts(self) -> list[str]:
+        """The line texts accounts tables are read in, bold marks blanked (`**£000 **`: `  £000   `)."""
         if not self.texts:
-            self.texts = [nl.text for nl in self.lines]
+            self.texts = [acc.unmarked(nl.text, self.marks) for nl in self.lines]
         return self.texts
 
     def _header_index(self, a: Amount) -> int | None:
@@ -741,23 +744,75 @@ class _Facts:
         shifted = acc.row_column(texts, a.mention.line_index, rules)
         if shifted is not None and shifted < len(cells):
             column = shifted
+        elif rules.same_header_next:
+            column = self._next_of_same_header(a, column, len(cells))
         if cells[0] not in self.column_periods:
             self.column_periods[cells[0]] = self._column_years(cells[0], len(cells), rules)
         found = self.column_periods[cells[0]]
         if found is not None:
             return found[column]
-        return self._title_date(header)
+        titled = self._title_date(header)
+        if titled is not None:
+            return titled
+        # a roll-forward whose columns name no year: "At 1 April 2024" / ... / "At 31 March 2025"
+        i = a.mention.line_index
+        start = to_norm(self.lines[i], a.mention.start, a.mention.end)[0]
+        memo = self.row_dates.setdefault(header, {})
+        dated = acc.row_date_line(texts, i, start, header, rules, memo)
+        if dated is None:
+            return None
+        hits = month_years(texts[dated], 0, len(texts[dated]), self.rules)
+        if not hits:
+            return None
+        return self._line_period(hits[0].value, "period.row_date", (dated, hits[0].start, hits[0].end), "heading")
+
+    def _next_of_same_header(self, a: Amount, column: int, columns: int) -> int:
+        """A cell right below a cell of its row (blank lines between) that the money table put under the
+        same header cell (two tables' rows interleaved: `19,859` / `12,304` both under the first `£000`):
+        the column after that cell's, while there is one (else the money table's). Cells of one row never
+        share a column. Walked up the run of such cells, then down, each cell's column kept."""
+        chain = [a]
+        while _cell_key(chain[-1]) not in self.run_columns:
+            above = self._cell_above(chain[-1])
+            if above is None:
+                self.run_columns[_cell_key(chain[-1])] = column
+                break
+            chain.append(above)
+        for upper, lower in itertools.pairwise(reversed(chain)):
+            nxt = self.run_columns[_cell_key(upper)] + 1
+            self.run_columns[_cell_key(lower)] = nxt if nxt < columns else column
+        return self.run_columns[_cell_key(a)]
+
+    def _cell_above(self, a: Amount) -> Amount | None:
+        """The cell alone on the line right above a cell alone on its line (blank lines between), under the
+        same header cell."""
+        assert self.accounts is not None
+        i = a.mention.line_index
+        j = acc.line_above(self._texts(), i, self.accounts)
+        above = self.cells_on.get(j, []) if j is not None else []
+        if len(above) != 1 or len(self.cells_on.get(i, [])) != 1:
+            return None
+        key = ("header_line", "header_page")
+        same = [above[0].mention.values.get(k) for k in key] == [a.mention.values.get(k) for k in key]
+        return above[0] if same else None
 
     def _column_years(self, first: int, columns: int, rules: acc.AccountsRules) -> list[Period] | None:
         texts = self._texts()
         out: list[Period] = []
         cells = acc.column_years(texts, first, columns, rules)
+        if not cells:  # `31 March` / `31 March` over `2025` / `2024`
+            split = acc.split_day_months(texts, first, columns, rules)
+            if split:
+                return self._split_dates(split)
         grouped = not cells
         if grouped:  # `2024/25` over `Permanent` / `Other` / `Total`, `2023/24` over `Total`
-            cells = acc.column_groups(texts, first, columns, rules)
-        for i in cells:
+            cells = [(i, 0) for i in acc.column_groups(texts, first, columns, rules)]
+        if not cells:  # `31` / `31` / `March` / `March` / `2025` / `2024`: a date a word a line
+            return self._split_dates(acc.split_dates(texts, first, columns, rules))
+        for i, k in cells:
             t = texts[i]
-            found = years(t, 0, len(t), self.rules) or month_years(t, 0, len(t), self.rules)
+            lo = acc.year_start(t, rules)  # 0 but for a title line ending with the year
+            found = (years(t, lo, len(t), self.rules) or month_years(t, lo, len(t), self.rules))[k:]
             if not found:
                 return None
             rule = "period.column_date" if found[0].rule == "period.month" else "period.column_year"
@@ -770,12 +825,28 @@ class _Facts:
         if not grouped and self.annual and year and len(values) > 1 and values != _counting_down(year, values):
             # a misprint: an annual report's columns are its year and the years before it
             expected = _years_before(year, len(values))
-            if set(values) <= set(expected) and values != expected:
+            # a year repeated (`2023/24` over both columns) or skipped (`2024/25 2022/23`)
+            if (set(values) <= set(expected) or values[0] == expected[0]) and values != expected:
                 out = [
                     Period(v, "column_header", "period.column_misprint", p.span)
                     for v, p in zip(expected, out, strict=True)
                 ]
         return out
+
+    def _split_dates(self, split: list[tuple[int, int]]) -> list[Period] | None:
+        """Each column's balance date from (day-and-month or month line, year line) pairs, one per column:
+        `31 March` / `2025` (split_day_months), or `31` / `31` / `March` / `March` / `2025` / `2024`
+        (split_dates): 2024/25; the words, the year's cell (None when there are none)."""
+        texts, out = self._texts(), []
+        for day, year in split:
+            date = f"{texts[day].strip()} {texts[year].strip()}"
+            found = month_years(date, 0, len(date), self.rules)
+            if not found:
+                return None
+            start = len(texts[year]) - len(texts[year].lstrip())
+            where = (year, start, start + len(texts[year].strip()))
+            out.append(self._line_period(found[0].value, "period.column_split_date", where, "column_header"))
+        return out or None
 
     def _line_period(self, value: str, rule: str, where: tuple[int, int, int], source: str) -> Period:
         d = self._line_decision(value, rule, where)
@@ -1386,7 +1457,7 @@ class _Facts:
             "subject_rule": subject.rule,
             "measure_rule": measure.rule,
             "period_rule": period.rule,
-            "basis": _BASIS_JSON.encode(basis),
+            "basis": encode_basis(basis),
         }
 
     def _basis(self, field: str, rule: str, span: tuple[int, int, int] | None, words: str | None) -> dict[str, Any]:
@@ -1419,6 +1490,10 @@ class _Facts:
                 {"page": line.page, "line": line.number, "char_start": rs, "char_end": re_, "text": nl.raw[rs:re_]}
             )
         return out
+
+
+def _cell_key(a: Amount) -> tuple[int, int]:
+    return a.mention.line_index, a.mention.start
 
 
 def _years_before(year: str, n: int) -> list[str]:

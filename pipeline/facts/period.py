@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
 from pipeline.facts.fact_rules import Compiled
+from pipeline.facts.prefilter import Needs, could_match, folded, pattern_needs
 
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
@@ -34,16 +36,19 @@ def years(text: str, start: int, end: int, rules: Compiled) -> list[YearHit]:
     """Every year named in text[start:end]: runs first, then financial years, then FYnn."""
     out: list[YearHit] = []
     taken: list[tuple[int, int]] = []
+    # a pattern none of whose words (`prefilter`) text[start:end] holds cannot match it: not run
+    low = folded(text[start:end])
+    run, april, fy, fy_short = (could_match(words, low) for words in _year_needs(rules))
 
     def free(s: int, e: int) -> bool:
         return all(e <= ts or s >= te for ts, te in taken)
 
-    for m in rules.run.finditer(text, start, end):
+    for m in rules.run.finditer(text, start, end) if run else ():
         a, b = _fy(m.group(1), m.group(2)), _fy(m.group(3), m.group(4))
         if a and b:
             out.append(YearHit(f"{a}-{b}", m.start(), m.end(), "period.run"))
             taken.append(m.span())
-    for m in rules.april_to_march.finditer(text, start, end):
+    for m in rules.april_to_march.finditer(text, start, end) if april else ():
         value = _fy(m.group(1), m.group(2))
         if value:
             out.append(YearHit(value, m.start(), m.end(), "period.april_to_march"))
@@ -58,12 +63,12 @@ def years(text: str, start: int, end: int, rules: Compiled) -> list[YearHit]:
                 value = f"{first}/{(first + 1) % 100:02d}-{last}"
                 out.append(YearHit(value, m.start(), m.end(), "period.years_to"))
                 taken.append(m.span())
-    for m in rules.financial_year.finditer(text, start, end):
+    for m in rules.financial_year.finditer(text, start, end) if fy else ():
         value = _fy(m.group(1), m.group(2))
         if value and free(*m.span()):
             out.append(YearHit(value, m.start(), m.end(), "period.financial_year"))
             taken.append(m.span())
-    for m in rules.fy_short.finditer(text, start, end):
+    for m in rules.fy_short.finditer(text, start, end) if fy_short else ():
         if free(*m.span()):
             y2 = int(m.group(1))
             out.append(YearHit(f"{2000 + y2 - 1}/{y2:02d}", m.start(), m.end(), "period.fy_short"))
@@ -73,6 +78,12 @@ def years(text: str, start: int, end: int, rules: Compiled) -> list[YearHit]:
         ref = rules.reference_before
         out = [h for h in out if ref.search(text, max(0, h.start - 20), h.start) is None]
     return sorted(out, key=lambda h: h.start)
+
+
+@lru_cache(maxsize=4)
+def _year_needs(rules: Compiled) -> tuple[Needs, Needs, Needs, Needs]:
+    """The words of the patterns `years` filters (`prefilter.needs`): run, April to March, financial year, FYnn."""
+    return tuple(pattern_needs(p) for p in (rules.run, rules.april_to_march, rules.financial_year, rules.fy_short))  # type: ignore[return-value]
 
 
 _COUNTS = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")

@@ -7,6 +7,11 @@ repeats only, or one Python's parser does not read). A pattern whose words are a
 cannot match it, so it need not be run: `could_match` tells. The words come from the rules when they
 are loaded, never from a list here.
 
+A set of single characters (`[.!?)]`) is read as one-character words, any one of them: its members
+must be ASCII or caseless marks (punctuation, currency, math and modifier symbols: `”`, `£`), which
+match only themselves with or without case and which `str.lower` keeps (tests/test_facts_prefilter.py
+checks both over every code point); a set with any other member (a range, a class such as digits, `é`) holds no word.
+
 It is exact for case-insensitive patterns (simple case folding, `(?-f)`) over a text whose letters are
 ASCII: such a text matches an ASCII word only where its lower-case form holds the word's. A text with
 any other letter (`ſ` and `ı` match `s` and `I` without folding to them) is not filtered: every pattern
@@ -17,22 +22,64 @@ from __future__ import annotations
 
 import importlib
 import re
+import unicodedata
 from typing import Any
 
 _parser: Any = importlib.import_module("re._parser")  # Python's own reader of patterns (no public API)
-_ASCII = re.compile(r"[\x00-\x7f]+")
+# a word character outside ASCII that is no decimal digit: every letter outside ASCII is one (and so are a
+# few other characters, such as `²`: a text holding one is not filtered, which is only less filtering)
+_WORD_OUTSIDE_ASCII = re.compile(r"[^\W\d_\x00-\x7f]")
 _REPEATS = {"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"}
+_CASELESS = ("Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Sc", "Sm", "Sk")  # categories with no case
 
 Needs = frozenset[str] | None
 
 
 def needs(pattern: str) -> Needs:
     """The lower-cased words one of which every match of `pattern` holds; None: no such words found."""
+    if _set_operations(pattern):
+        return None  # read otherwise by `regex`: no filter
     try:
         parsed = _parser.parse(pattern)
     except Exception:  # `regex` syntax Python's parser does not know (\p{L}, ...): no filter
         return None
     return _needs(list(parsed))
+
+
+def _set_operations(pattern: str) -> bool:
+    """Whether a set of `pattern` may be read otherwise by `regex` (VERSION1, as the rules are compiled)
+    than by Python's parser: a set inside a set (`[[a-z]--[aeiou]]`) or a set operator (`--`, `&&`,
+    `||`, `~~`)."""
+    if any(op in pattern for op in ("--", "&&", "||", "~~")):
+        return True
+    inside, k = False, 0
+    while k < len(pattern):
+        c = pattern[k]
+        if c == "\\":
+            k += 2
+            continue
+        if c == "[":
+            if inside:
+                return True
+            inside = True
+            k += 2 if pattern[k + 1 : k + 2] in ("]", "^") else 1  # `[]...]`, `[^...]`
+            continue
+        if c == "]":
+            inside = False
+        k += 1
+    return False
+
+
+_NEEDS: dict[str, Needs] = {}
+
+
+def pattern_needs(compiled: Any) -> Needs:
+    """`needs` of a compiled rule pattern (its text, without the `(?-f)` `fact_rules._compile` puts before
+    a case-insensitive one), read once per pattern."""
+    text: str = compiled.pattern
+    if text not in _NEEDS:
+        _NEEDS[text] = needs(text.removeprefix("(?-f)"))
+    return _NEEDS[text]
 
 
 def _better(a: Needs, b: Needs) -> Needs:
@@ -49,7 +96,7 @@ def _needs(items: list[tuple[Any, Any]]) -> Needs:
     run: list[str] = []
     for op, av in items:
         name = op.name
-        if name == "LITERAL" and chr(av).isascii() and chr(av).isprintable():
+        if name == "LITERAL" and _plain(chr(av)):
             run.append(chr(av).lower())
             continue
         if run:  # a run of literal characters ends: every match holds it
@@ -61,6 +108,8 @@ def _needs(items: list[tuple[Any, Any]]) -> Needs:
             best = _better(best, _needs(list(av)))
         elif name in _REPEATS and av[0] >= 1:
             best = _better(best, _needs(list(av[2])))
+        elif name == "IN":
+            best = _better(best, _members(av))
         elif name == "BRANCH":
             alternatives = [_needs(list(b)) for b in av[1]]
             if all(a is not None for a in alternatives):
@@ -71,9 +120,24 @@ def _needs(items: list[tuple[Any, Any]]) -> Needs:
     return best
 
 
+def _members(items: list[tuple[Any, Any]]) -> Needs:
+    """The characters of a set (`[.!?]`) as one-character words; None for a set with anything else."""
+    out = set()
+    for op, av in items:
+        if op.name != "LITERAL" or not _plain(chr(av)):
+            return None  # a range, a category (`\d`), a negated set, a cased letter outside ASCII
+        out.add(chr(av).lower())
+    return frozenset(out) or None
+
+
+def _plain(c: str) -> bool:
+    """A character a word may hold: ASCII and printable, or a caseless mark outside ASCII (`”`, `£`)."""
+    return c.isprintable() and (c.isascii() or unicodedata.category(c) in _CASELESS)
+
+
 def folded(text: str) -> str | None:
     """`text` lower-cased for `could_match`; None when a letter of it is not ASCII (no filtering)."""
-    if not text.isascii() and any(c.isalpha() for c in _ASCII.sub("", text)):
+    if not text.isascii() and _WORD_OUTSIDE_ASCII.search(text) is not None:
         return None
     return text.lower()
 

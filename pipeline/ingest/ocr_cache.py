@@ -33,6 +33,7 @@ _root: list[Path | None] = [None]
 READ_SETTINGS = (
     "engine",
     "det_max_side",
+    "det_max_upscale",
     "rec_model",
     "widen",
     "margin_keep",

@@ -24,6 +24,7 @@ class OcrRules(KeyedRules):
     dpi: int = Field(ge=72, le=1200)
     max_page_pixels: int = Field(ge=100_000, le=200_000_000)
     det_max_side: int = Field(ge=100, le=10000)
+    det_max_upscale: float = Field(ge=1, le=100)
     min_confidence: float = Field(ge=0, le=1)
     rec_model: str = key("rapidocr", "rec_model", min_length=1)  # RapidOCR: `package/path/in/it.onnx`
     widen: float = key("rapidocr", "widen", ge=0, le=5)  # each line's box widened by this share of its height
