@@ -407,7 +407,16 @@ class _Facts:
             d = self._context_measure(a, sent, earlier)
         if d is None:
             d = Decision("other", "measure.none")
-        return _State(d, d, False)
+        return _State(d, d, self._opens_list(a, sent, prev))
+
+    def _opens_list(self, a: Amount, sent: tuple[int, int], prev: tuple[Amount, _State] | None) -> bool:
+        """Whether the amount is the first of a list of parts its sentence opens ("Expenditure includes employee
+        expenses £201,861k (...), premises £8,107k ..."): the amounts listed after it keep its measure."""
+        pattern = self.rules.part_list
+        if pattern is None:
+            return False
+        start = sent[0] if prev is None else max(sent[0], prev[0].end)
+        return pattern.search(self.paras[a.para].text, start, a.start) is not None
 
     def aside(self, a: Amount, sent: tuple[int, int]) -> bool:
         """The amount is in a clause that concedes or contrasts ("– despite planning for a surplus of £3.6m")."""

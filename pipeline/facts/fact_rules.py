@@ -69,6 +69,7 @@ class MeasureRules(RuleModel):
     part_of_next: Pattern
     aside_clause: Pattern | None = None
     part_of_sentence: Pattern | None = None
+    part_list: Pattern | None = None
     change_from: Pattern
     change_to: Pattern
     after_penalty: float = Field(ge=0)
@@ -287,6 +288,7 @@ class Compiled:
         self.part_of_next = _compile(m.part_of_next)
         self.aside_clause = _compile(m.aside_clause) if m.aside_clause else None
         self.part_of_sentence = _compile(m.part_of_sentence) if m.part_of_sentence else None
+        self.part_list = _compile(m.part_list) if m.part_list else None
         self.change_from = _compile(m.change_from)
         self.change_to = _compile(m.change_to)
         self.caption = _compile(m.caption, case=True) if m.caption else None
