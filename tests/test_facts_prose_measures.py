@@ -68,3 +68,29 @@ def test_income_named_before_the_amount_outweighs_the_other_columns_words(relate
         assert (related[key]["measure"], related[key]["measure_rule"]) == ("funding", "funding.income_from"), key
     for key in ((36221, "£12.5m"), (36221, "£0.5m"), (36269, "£93k")):
         assert related[key]["measure"] == "funding", key
+
+
+@pytest.fixture(scope="module")
+def columns(shared) -> dict[tuple[int, str], dict[str, object]]:
+    # the LTHT report's overview, its two columns' lines put in turn by the converter
+    from tests.test_facts import LTHT_META, realdoc
+
+    lines = realdoc(shared, "ltht-annual-report-2024-25.md")
+    out = facts_of(lines, 1851, 1875, LTHT_META, name="report.md")
+    out.update(facts_of(lines, 4795, 5825, LTHT_META, name="report.md"))
+    return out
+
+
+def test_an_amount_with_no_cue_reads_the_lines_of_its_own_column(columns):
+    # "to the Trust's delivery of a Waste Reduction" / "be announced in June 2025." / "Programme of £110.4m.",
+    # "mitigation and waste reduction programme" / "costs and staffing costs." / "of £110.4m, of which £40.2m came
+    # from", "Capital investment for 2025/26 is planned at" / "We are committed to ..." / "£109.4m.": were other
+    # (measure.none: the line between is the other column's); now the cue of the column's line above
+    expected = {(4809, "£110.4m"): "savings", (5329, "£110.4m"): "savings", (5817, "£109.4m"): "capital"}
+    for key, measure in expected.items():
+        assert (columns[key]["measure"], columns[key]["measure_rule"]) == (measure, "measure.column"), key
+    assert columns[(5329, "£40.2m")]["measure"] == "savings"
+    # "Innovation Village in Leeds bringing £13 billion" runs on in lower case into its column's next line ("in
+    # economic growth"), read first: the size of an economy stays other, not the capital of the line above
+    # ("heritage building redevelopment to create an")
+    assert columns[(1865, "£13 billion")]["measure"] == "other"

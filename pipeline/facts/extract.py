@@ -405,9 +405,61 @@ class _Facts:
             d = Decision(prev[1].measure.value, "measure.same_sentence", (prev[0].start, prev[0].end))
         if d is None:
             d = self._context_measure(a, sent, earlier)
+        if d is None and not a.table:
+            d = self._column_measure(a)
         if d is None:
             d = Decision("other", "measure.none")
         return _State(d, d, self._opens_list(a, sent, prev))
+
+    def _column_measure(self, a: Amount) -> Decision | None:
+        """No cue anywhere near: the cue words of the lines of the amount's own column, where a text document's
+        converter put two columns' lines in turn ("to the Trust's delivery of a Waste Reduction" / "be announced
+        in June 2025." / "Programme of £110.4m."): every other non-blank line, each read alone (rule
+        `measure.column`). First the column's next line, where the amount's line runs on into it in lower case
+        ("Innovation Village in Leeds bringing £13 billion" / ... / "in economic growth"), then at most
+        `column_lines` above while their sentence runs on; only where every line is at most `column_chars` long
+        (a column's) and no bold label. Not in a PDF (its lines keep their columns)."""
+        count = self.rules.model.measure.column_lines
+        if count == 0 or self.document.lines[a.mention.line_index].bbox is not None:
+            return None
+        texts, i = self.lines, a.mention.line_index
+        width, ends = self.rules.model.measure.column_chars, self.rules.paragraph_ends
+        before, after = self._column_of(i, -1, count), self._column_of(i, 1, 1)
+        if not before or any(len(texts[j].text.strip()) > width for j in range(before[-1], i + 1)):
+            return None  # lines of a page's width: no columns
+        # the sentence runs on below first: into a line that starts in lower case
+        runs_on = (
+            after and not ends.search(texts[i].text.rstrip()[-12:]) and texts[after[0]].text.lstrip()[:1].islower()
+        )
+        found = after if runs_on else []
+        for li in [*found, *before]:
+            text = texts[li].text
+            if text.lstrip().startswith("**") or len(text.strip()) > width:
+                return None  # a bold label, a line of a page's width: no sentence of the column
+            if li < i and ends.search(text.rstrip()[-12:]):
+                return None  # the column's sentence ended there: what is above it says nothing of the amount
+            if not self.para_of:
+                self.para_of = {j: q.index for q in self.paras for j in q.lines}
+            q = self.paras[self.para_of[li]]
+            if q.table or q.heading:
+                return None
+            lo = q.at(li, 0)
+            d = context_cue(q.text, lo, lo + len(texts[li].text), self.rules)
+            if d is not None:
+                return Decision(d.value, "measure.column", d.span, q.index)
+        return None
+
+    def _column_of(self, i: int, way: int, count: int) -> list[int]:
+        """Line `i`'s column's lines (every other non-blank line) going `way` (-1 up, 1 down), at most `count`."""
+        texts, found = self.lines, list[int]()
+        k, step = i + way, 0
+        while 0 <= k < len(texts) and len(found) < count and step < 4 * count:
+            if texts[k].text.strip():
+                step += 1
+                if step % 2 == 0:
+                    found.append(k)
+            k += way
+        return found
 
     def _opens_list(self, a: Amount, sent: tuple[int, int], prev: tuple[Amount, _State] | None) -> bool:
         """Whether the amount is the first of a list of parts its sentence opens ("Expenditure includes employee

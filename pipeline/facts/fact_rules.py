@@ -84,6 +84,10 @@ class MeasureRules(RuleModel):
     context_min_reach: int = Field(default=0, ge=0)
     caption: Pattern | None = None
     caption_lookback: int = Field(default=0, ge=0)
+    # a text document's lines of the same column above an amount with no cue (a converter that puts two
+    # columns' lines in turn): how many to read, every other non-blank line (0: none)
+    column_lines: int = Field(default=0, ge=0)
+    column_chars: int = Field(default=0, ge=0)  # the longest line of such a column
 
 
 class PeriodRules(RuleModel):
