@@ -30,6 +30,7 @@ from typing import Any, Generic, TypedDict, TypeVar
 
 import msgspec
 
+from pipeline import collector
 from pipeline.model import Document, Extraction, Mention, Values
 from pipeline.normalise import NormLine, load_rewrites, normalise
 
@@ -202,6 +203,7 @@ def select(only: Sequence[str] | None = None) -> list[Component[Any]]:
 # -- running ------------------------------------------------------------------------------------
 
 
+@collector.while_paused
 def normalise_lines(doc: Document, rules: Path | None = None) -> list[NormLine]:
     rewrites = load_rewrites(rules)
     gate = getattr(rewrites, "gate", None)

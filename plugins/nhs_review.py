@@ -26,6 +26,7 @@ import os
 import sqlite3
 import sys
 from collections.abc import MutableMapping
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -157,7 +158,11 @@ def asgi_wrapper(datasette: Any) -> Any:
     def wrap(app: Any) -> Any:
         async def inner(scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
             if scope["type"] != "lifespan":
-                await app(scope, receive, send)
+                token = _request_metadata.set({})  # get_metadata's answer, made once per request
+                try:
+                    await app(scope, receive, send)
+                finally:
+                    _request_metadata.reset(token)
                 return
 
             async def receive_and_start() -> MutableMapping[str, Any]:
@@ -191,13 +196,25 @@ def permission_allowed(datasette: Any, actor: dict[str, Any] | None, action: str
 
 _accounts: dict[str, Any] = {"key": None, "metadata": {}}
 
+# Datasette calls get_metadata for every metadata look-up, and datasette-render-markdown looks its
+# configuration up for every text cell a page shows: about 7,000 times for a canned query of 1,000
+# rows. Each answer was made afresh (the dashboards deep-copied, two files stat-ed): 3-10 CPU
+# seconds a page, on the event loop, so every other request (a 414 included) waited, and SQL
+# threads starved of the GIL hit the 1 s SQL time limit (400). Now one answer is made per request
+# (asgi_wrapper sets this holder for each): datasette-dashboards' in-place changes stay within it.
+_request_metadata: ContextVar[dict[str, Any] | None] = ContextVar("nhs_review_metadata", default=None)
+
 
 @hookimpl
 def get_metadata(datasette: Any) -> dict[str, Any]:
-    """Reviewer accounts for datasette-auth-passwords, and the dashboards for datasette-dashboards."""
-    if NHS not in datasette.databases:
-        return {}
-    plugins = {**accounts(datasette), **dashboards(datasette)}
+    """Reviewer accounts for datasette-auth-passwords, and the dashboards for datasette-dashboards
+    (made once per request; afresh outside one)."""
+    held = _request_metadata.get()
+    if held is not None and "plugins" in held:
+        return {"plugins": held["plugins"]} if held["plugins"] else {}
+    plugins = {**accounts(datasette), **dashboards(datasette)} if NHS in datasette.databases else {}
+    if held is not None:
+        held["plugins"] = plugins
     return {"plugins": plugins} if plugins else {}
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline import collector
 from pipeline.components import Component, Kind, Options
 from pipeline.extract import cited_documents as cited
 from pipeline.extract import page_refs, quotes, speakers
@@ -251,6 +252,7 @@ def _ref_mention(a: Analysis, r: Ref) -> Mention:
     )
 
 
+@collector.while_paused
 def extract(
     doc: Document, lines: Sequence[NormLine], rules: CitationRules, earlier: Extraction, options: Options
 ) -> Extraction:

@@ -20,6 +20,7 @@ from typing import Annotated
 import regex
 from pydantic import Field, ValidationInfo, field_validator
 
+from pipeline import collector
 from pipeline.components import Component, Kind, Options
 from pipeline.extract import table_cell_lines, table_money
 from pipeline.extract.amounts import (
@@ -296,6 +297,7 @@ def _any_of(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
 
+@collector.while_paused
 def extract(
     doc: Document, lines: Sequence[NormLine], rules: MoneyRules, earlier: Extraction, options: Options
 ) -> Extraction:

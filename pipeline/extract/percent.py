@@ -17,6 +17,7 @@ from typing import Annotated
 import regex
 from pydantic import Field, field_validator
 
+from pipeline import collector
 from pipeline.components import Component, Kind, Options
 from pipeline.extract.amounts import (
     AMOUNT_GROUPS,
@@ -137,6 +138,7 @@ def _continued(doc: Document, lines: Sequence[NormLine], i: int, rules: PercentR
     return Figure(m.start("low"), m.end("low"), value, value)
 
 
+@collector.while_paused
 def extract(
     doc: Document, lines: Sequence[NormLine], rules: PercentRules, earlier: Extraction, options: Options
 ) -> Extraction:

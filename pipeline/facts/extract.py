@@ -142,6 +142,7 @@ def extract_facts(
     previous: tuple[Amount, _State] | None = None
     main: tuple[Amount, _State] | None = None  # the last amount in no aside clause (`aside_clause`)
     subjects: dict[tuple[int, int], Subject] = {}  # (paragraph, start) of each amount read: its subject
+    dated: tuple[Amount, Period] | None = None  # the last amount dated by its comparative bracket
     for a in amounts:
         p = paras[a.para]
         sent = sentence_of(p, a.start, unit_end=rules.unit_end)
@@ -161,6 +162,13 @@ def extract_facts(
             prev = main if main and main[0].para == a.para and main[0].start >= sent[0] else None
         state = facts.measure(a, sent, prev, earlier)
         period = facts.period(a, sent)
+        if period.rule == "period.none" and rules.model.period.comparative_parts and dated is not None:
+            if dated[0].para == a.para and dated[0].start >= sent[0]:  # "£257m (£228m in 2023/24) ... (£160m ...)"
+                period = Period(dated[1].value, "sentence", "period.comparative_part", dated[1].span)
+        if period.rule == "period.comparative":
+            dated = (a, period)
+        if period.source in ("heading", "document") and state.measure.rule in rules.model.period.undated_measures:
+            period = Period(None, "none", "period.undated")  # "the item has cost of at least £5,000" under a year
         subject = facts.subject(a, sent, state.measure.value)
         subject = _whole_subject(subject, state.measure, subjects.get((a.para, (state.measure.span or (-1,))[0])))
         subjects[(a.para, a.start)] = subject
@@ -1709,8 +1717,15 @@ def _counting_down(year: str, values: list[str | None]) -> list[str | None]:
 
 def _aside(text: str, start: int, h: YearHit, pos: int) -> bool:
     """A year inside brackets closed before `pos` (`HEE pays their placement fees (due to stop in
-    2018/19), but ... £40,000`): an aside about something else."""
-    return text.count("(", start, h.start) > text.count(")", start, h.start) and ")" in text[h.end : pos]
+    2018/19), but ... £40,000`): an aside about something else. A bracket closed with none open (a list
+    item's `a)`) opens none: "a) Income includes £257m (£228m in 2023/24) ... (primarily £160m ...)"."""
+    depth = 0
+    for c in text[start : h.start]:
+        if c == "(":
+            depth += 1
+        elif c == ")" and depth:
+            depth -= 1
+    return depth > 0 and ")" in text[h.end : pos]
 
 
 def _distance(text: str, h: YearHit, amount: tuple[int, int]) -> int:

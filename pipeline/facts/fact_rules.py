@@ -168,6 +168,12 @@ class PeriodRules(RuleModel):
     bold_heading_lines: int = Field(default=0, ge=0)
     marked_heading: Pattern | None = None
     bold_heading_stop: Pattern | None = None
+    # measure rules of amounts that have no year (a trust's capitalisation threshold): a heading's or the
+    # document's year does not date them (rule period.undated); a year in their own sentence still does
+    undated_measures: list[str] = Field(default_factory=list)
+    # an amount no rule dates, after an amount of its sentence dated by its comparative bracket, is a part of it:
+    # its year (rule period.comparative_part)
+    comparative_parts: bool = False
     # a calendar year closing the sentence just before an amount's carries to it as a financial year does
     calendar_closing: Pattern | None = None
     # a bracket opened with a date and a colon at the end of the paragraph before an amount that closes it

@@ -288,15 +288,35 @@ def next_item(conn: sqlite3.Connection, kind: str, after: Item | None) -> tuple[
 
 def pdf_source(corpus: Path, document: dict[str, Any]) -> tuple[Path, str | None]:
     """The PDF file of a document, and its password from the manifest if it has one."""
-    from pipeline.manifest import load_manifest
+    return corpus / str(document["file"]), manifest_passwords(corpus).get(str(document["file"]))
 
-    path = corpus / str(document["file"])
-    password = None
+
+_passwords: dict[tuple[str, str | None, int, int], dict[str, str]] = {}
+
+
+def manifest_passwords(corpus: Path) -> dict[str, str]:
+    """file -> password of the manifest's entries that have one ({} when the manifest cannot be
+    read), read again only when the manifest changes: every audit page of a PDF item asks, and
+    parsing the manifest took 25 ms on the server's event loop each time."""
+    from pipeline.manifest import find_manifest, load_manifest
+
+    manifest = find_manifest(corpus)
     try:
-        for entry in load_manifest(corpus):
-            if entry.file == document["file"]:
-                password = entry.meta.get("password")
-                break
-    except Exception:  # a manifest that cannot be read leaves the PDF without a password
-        password = None
-    return path, None if password is None else str(password)
+        stat = manifest.stat() if manifest is not None else None
+    except OSError:
+        stat = None
+    key = (
+        str(corpus),
+        None if manifest is None else str(manifest),
+        *((stat.st_mtime_ns, stat.st_size) if stat else (0, 0)),
+    )
+    if key not in _passwords:
+        try:
+            found = {
+                e.file: str(e.meta["password"]) for e in load_manifest(corpus) if e.meta.get("password") is not None
+            }
+        except Exception:  # a manifest that cannot be read leaves the PDF without a password
+            found = {}
+        _passwords.clear()  # one corpus is served at a time: keep only the newest reading
+        _passwords[key] = found
+    return _passwords[key]

@@ -9,6 +9,7 @@ table amount's column header row, when given, in blue.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import math
@@ -38,11 +39,18 @@ def padded(box: BBox, pad: float = PAD) -> BBox:
 
 
 def page_size(pdf_path: Path, page_number: int, password: str | None = None) -> tuple[float, float]:
-    """Width and height of the page in points (as pdfplumber measures boxes)."""
+    """Width and height of the page in points (as pdfplumber measures boxes). Kept per file version:
+    every audit page of a PDF item asks, and opening the PDF took 5-80 ms of the GIL each time."""
+    stat = pdf_path.stat()
+    return _page_size(str(pdf_path), stat.st_mtime_ns, stat.st_size, page_number, password)
+
+
+@functools.lru_cache(maxsize=4096)
+def _page_size(path: str, mtime_ns: int, size: int, page_number: int, password: str | None) -> tuple[float, float]:
     import pdfplumber
 
-    with pdfplumber.open(pdf_path, password=password or "") as pdf:
-        page: Any = _page(pdf, pdf_path, page_number)
+    with pdfplumber.open(path, password=password or "") as pdf:
+        page: Any = _page(pdf, Path(path), page_number)
         return float(page.width), float(page.height)
 
 

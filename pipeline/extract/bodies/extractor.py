@@ -19,6 +19,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline import collector
 from pipeline.components import Options
 from pipeline.extract.bodies import BodyValues
 from pipeline.extract.bodies.abbreviations import find_definitions
@@ -87,6 +88,7 @@ class Found:
         return " ".join(f"{text}{sep}{then}".split())
 
 
+@collector.while_paused
 def extract(doc: Document, lines: Sequence[NormLine], env: Env, earlier: Extraction, options: Options) -> Extraction:
     found, _ = find_bodies(doc, lines, env, options.get("spacy_model"))
     out = Extraction()
