@@ -8,6 +8,7 @@ all workers share, and read by the others.
 from __future__ import annotations
 
 import fcntl
+import gc
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -194,3 +195,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         return (HEAVIEST.index(name) if name in HEAVIEST else len(HEAVIEST), -slow.get(item.path, 0))
 
     items.sort(key=rank)
+
+
+@pytest.fixture
+def collector_state() -> Iterator[None]:
+    """Python's cycle collector put back as the test found it (tests that switch it on or off)."""
+    was = gc.isenabled()
+    yield
+    if was:
+        gc.enable()
+    else:
+        gc.disable()

@@ -6,7 +6,7 @@ the same either way (checked by `scripts/text_mentions.py dump` and `diff`)."""
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -26,16 +26,6 @@ NAME = "lch-trust-board-public-papers-2025-09-04.md"  # board papers: money, per
 def document() -> Document:
     entry = next(e for e in load_manifest(CORPUS) if e.file == NAME)
     return ingest(CORPUS, entry)
-
-
-@pytest.fixture
-def collector_state() -> Iterator[None]:
-    was = gc.isenabled()
-    yield
-    if was:
-        gc.enable()
-    else:
-        gc.disable()
 
 
 # each component with a function its `extract` calls once per document (looked up when called)

@@ -6,6 +6,7 @@ where its column was a date or its table's year a title's date."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,18 @@ from tests.test_facts import LTHT_META, basis, facts_of
 
 # a title made from the file name, as a build of ../shared/realdocs without a manifest gives it
 INFERRED = {"title": "ltht annual report 2024 25"}
+
+
+def refusal(load: Callable[[Path], object], rules: Path) -> str:
+    """The message of the RuleError a cached rule loader raises on the rules folder `rules`, its cache
+    cleared before and after (so neither the shipped rules nor the edited copy leak into other tests)."""
+    load.cache_clear()  # type: ignore[attr-defined]
+    try:
+        with pytest.raises(RuleError) as err:
+            load(rules)
+    finally:
+        load.cache_clear()  # type: ignore[attr-defined]
+    return str(err.value)
 
 
 @pytest.fixture(scope="module")
@@ -100,10 +113,5 @@ def test_the_project_accounts_rules_load():
 )
 def test_a_bad_accounts_rule_names_file_entry_and_field(rules_copy, change, expected):
     edit_yaml(rules_copy / "facts_accounts.yaml", change)
-    load_accounts.cache_clear()
-    try:
-        with pytest.raises(RuleError) as err:
-            load_accounts(rules_copy)
-    finally:
-        load_accounts.cache_clear()
-    assert "facts_accounts.yaml" in str(err.value) and expected in str(err.value), str(err.value)
+    message = refusal(load_accounts, rules_copy)
+    assert "facts_accounts.yaml" in message and expected in message, message

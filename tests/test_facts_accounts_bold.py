@@ -10,12 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from pipeline.facts.accounts import load_marks
-from pipeline.rules import RuleError
 from tests.conftest import edit_yaml
 from tests.test_facts import basis, facts_of
+from tests.test_facts_accounts import refusal
 
 DATA = Path(__file__).resolve().parent / "data"
 LYPFT = {"title": "LYPFT Annual-Report-and-Accounts-2024-25"}  # a title made from the file name
@@ -91,13 +89,8 @@ def test_the_marks_the_accounts_rules_read_are_the_money_tables_and_checked(rule
     `inner` group is refused, naming the file and the entry."""
     assert load_marks(Path(__file__).resolve().parents[1] / "rules") is not None
     edit_yaml(rules_copy / "table_money.yaml", lambda d: d.update(marks=r"\*\*(.+)\*\*"))
-    load_marks.cache_clear()
-    try:
-        with pytest.raises(RuleError) as err:
-            load_marks(rules_copy)
-    finally:
-        load_marks.cache_clear()
-    assert "table_money.yaml" in str(err.value) and "marks" in str(err.value), str(err.value)
+    message = refusal(load_marks, rules_copy)
+    assert "table_money.yaml" in message and "marks" in message, message
 
 
 def test_a_corner_label_among_the_groups_labels_and_the_first_groups_year_ending_the_title():

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.facts.accounts import load_accounts
-from pipeline.rules import RuleError
 from tests.conftest import edit_yaml
 from tests.test_facts import LTHT_META, facts_of
+from tests.test_facts_accounts import refusal
 
 DATA = Path(__file__).resolve().parent / "data" / "ltht-accounts-notes.md"
 # the report's line ranges the excerpt holds, one after the other (tests/data/SOURCES.md)
@@ -150,10 +150,5 @@ def test_a_title_cue_yielding_to_an_unknown_row_cue_names_file_entry_and_field(r
         rules_copy / "facts_accounts.yaml",
         lambda d: d["title_cues"][0]["yields_to"].append("measure.row_nothing"),
     )
-    load_accounts.cache_clear()
-    try:
-        with pytest.raises(RuleError) as err:
-            load_accounts(rules_copy)
-    finally:
-        load_accounts.cache_clear()
-    assert "facts_accounts.yaml" in str(err.value) and "measure.row_nothing" in str(err.value), str(err.value)
+    message = refusal(load_accounts, rules_copy)
+    assert "facts_accounts.yaml" in message and "measure.row_nothing" in message, message

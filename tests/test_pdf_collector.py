@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import gc
 
-import pytest
-
 from pipeline.ingest import ingest, pdf
 from pipeline.manifest import infer_entry
 from pipeline.model import Document
@@ -16,16 +14,6 @@ from tests.test_pdf_hard import HARD
 
 def read(name: str) -> Document:
     return ingest(HARD, infer_entry(name))  # not through the tests' cache: each test reads the file
-
-
-@pytest.fixture
-def collector_state():
-    was = gc.isenabled()
-    yield
-    if was:
-        gc.enable()
-    else:
-        gc.disable()
 
 
 def test_the_collector_is_paused_while_a_page_is_read_and_running_again_after(monkeypatch, collector_state):
