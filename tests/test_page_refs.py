@@ -251,14 +251,24 @@ def test_bad_rule_file_names_file_and_entry(tmp_path: Path) -> None:
 
 def test_the_line_trigger_hides_no_reference_the_patterns_find() -> None:
     """`trigger` (rules/page_refs.yaml) skips lines before the patterns run: on every line of the corpus
-    text documents, a line any pattern matches is a line the trigger finds."""
+    text documents and of the ../shared/realdocs text files, and on edge cases, a line any pattern
+    matches is a line the trigger finds (the trigger was `\\bp|page`; now it needs `pages?` and a
+    space, or `p` before a digit, and lets most lines skip)."""
     rules = load_rules(RULES)
     rewrites = load_rewrites(RULES)
+    paths = sorted([*(ROOT / "corpus").glob("*.txt"), *(ROOT / "corpus").glob("*.md")])
+    if REALDOCS.is_dir():
+        paths += sorted([*REALDOCS.glob("*.md"), *REALDOCS.glob("*.txt")])
+    edge = ["p.12", "pp17-18", "Page **1** of **6**", "page seven", "PAGE 3", "PAGES 4 and 5", "pp. 251", "p 6"]
+    lines = [(path.name, raw) for path in paths for raw in path.read_text(encoding="utf-8").splitlines()]
     matched = 0
-    for path in sorted((ROOT / "corpus").glob("*.txt")):
-        for raw in path.read_text(encoding="utf-8").splitlines():
-            text = normalise(raw, rewrites).text
-            if any(p.search(text) for p in rules.patterns):
-                matched += 1
-                assert rules.trigger.search(text), (path.name, text)
+    for name, raw in [*lines, *(("edge", e) for e in edge)]:
+        text = normalise(raw, rewrites).text
+        if any(p.search(text) for p in rules.patterns):
+            matched += 1
+            assert rules.trigger.search(text), (name, text)
     assert matched > 50  # the corpus cites pages often: the check has lines to look at
+    for e in edge:
+        assert find_refs(normalise(e, rewrites).text, rules), e
+    skipped = sum(rules.trigger.search(normalise(raw, rewrites).text) is None for _, raw in lines)
+    assert skipped > len(lines) // 2  # most lines skip the patterns
