@@ -270,5 +270,5 @@ def test_the_line_trigger_hides_no_reference_the_patterns_find() -> None:
     assert matched > 50  # the corpus cites pages often: the check has lines to look at
     for e in edge:
         assert find_refs(normalise(e, rewrites).text, rules), e
-    skipped = sum(rules.trigger.search(normalise(raw, rewrites).text) is None for _, raw in lines)
-    assert skipped > len(lines) // 2  # most lines skip the patterns
+    passed = sum(rules.trigger.search(normalise(raw, rewrites).text) is not None for _, raw in lines)
+    assert passed < 2 * matched  # lines without a reference mostly skip the patterns
