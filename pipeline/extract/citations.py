@@ -113,7 +113,8 @@ def analyse(doc: Document, lines: Sequence[NormLine], rules: CitationRules) -> A
     qlines = _quote_lines(lines, rules)
     texts = [nl.text for nl in qlines]
     names = [pat for pat, _, _ in crules.alias_patterns]
-    line_refs = [page_refs.find_refs(t, ref_rules, names) for t in texts]
+    may_refer = ref_rules.trigger.search  # (find_refs's own first test, without a call a line: most lines fail it)
+    line_refs = [page_refs.find_refs(t, ref_rules, names) if may_refer(t) else [] for t in texts]
     furniture = [line.role != "body" for line in doc.lines]  # a PDF's headers, footers, page numbers
     found = [
         q
