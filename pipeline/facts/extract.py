@@ -131,8 +131,8 @@ def extract_facts(
         table = p.table or m.values.get("basis", "text") != "text"
         amounts.append(Amount(m, p.index, p.at(m.line_index, s), p.at(m.line_index, e), table))
     doc_body = _document_body(document, rules, named_in, bodies, lookup)
-    facts = _Facts(document, lines, paras, refs, rules, lookup, doc_body, site_of)
-    facts.accounts, facts.para_of = accounts, para_of
+    facts = _Facts(document, lines, paras, refs, rules, lookup, doc_body, site_of, para_of)
+    facts.accounts = accounts
     facts.marks = marks
     facts.title_page = _title_page_body(document, rules, named_in)
     for a in amounts:
@@ -316,6 +316,7 @@ class _Facts:
         lookup: Lookup,
         doc_body: tuple[Known, str] | None,
         site_of: Lookup | None = None,
+        para_of: dict[int, int] | None = None,
     ) -> None:
         self.document, self.lines, self.paras, self.refs = document, lines, paras, refs
         self.rules, self.lookup, self.doc_body = rules, lookup, doc_body
@@ -334,7 +335,6 @@ class _Facts:
         self.bold_heads: tuple[list[int], list[YearHit], list[int]] | None = None  # (lines, years, stops)
         self.headings = [q.index for q in paras if q.heading]
         self.place_of: dict[int, bool] = {}
-        self.para_of_line: dict[int, int] = {}  # line index -> its paragraph
         self.title_measure: dict[int, Decision | None] = {}
         self.title_period: dict[int, Period | None] = {}
         self.by_para: dict[int, list[BodyRef]] = {}
@@ -361,7 +361,8 @@ class _Facts:
         self.row_dates: dict[int, dict[int, int | None]] = {}  # per header: each line's balance-date label
         self.cells_on: dict[int, list[Amount]] = {}  # the amounts of each line (accounts cells' rows)
         self.run_columns: dict[tuple[int, int], int] = {}  # a cell's column (line, start) in a run of cells
-        self.para_of: dict[int, int] = {}
+        # line index -> its paragraph (extract_facts's, or made here)
+        self.para_of = para_of if para_of is not None else {li: q.index for q in paras for li in q.lines}
         self.line_index: dict[tuple[int | None, int], int] = {}
         self.title_page: Known | None = None  # the body a document with no publisher names on its title page
         self.national: tuple[Subject | None] | None = None  # `_national_document`, found once
@@ -442,12 +443,11 @@ class _Facts:
         found = after if runs_on else []
         for li in [*found, *before]:
             text = texts[li].text
-            if text.lstrip().startswith("**") or len(text.strip()) > width:
+            label = self.rules.model.measure.column_label
+            if (label is not None and label.match(text)) or len(text.strip()) > width:
                 return None  # a bold label, a line of a page's width: no sentence of the column
             if li < i and ends.search(text.rstrip()[-12:]):
                 return None  # the column's sentence ended there: what is above it says nothing of the amount
-            if not self.para_of:
-                self.para_of = {j: q.index for q in self.paras for j in q.lines}
             q = self.paras[self.para_of[li]]
             if q.table or q.heading:
                 return None
@@ -519,8 +519,6 @@ class _Facts:
     def _line_decision(self, value: str, rule: str, where: tuple[int, int, int]) -> Decision:
         """A decision whose words are line `where[0]`'s text[where[1]:where[2]] (as paragraph offsets)."""
         i, s, e = where
-        if not self.para_of:
-            self.para_of = {li: q.index for q in self.paras for li in q.lines}
         k = self.para_of.get(i)
         if k is None:
             return Decision(value, rule)
@@ -582,9 +580,7 @@ class _Facts:
         li = self._header_index(a)  # by page and line: a PDF's lines are numbered from 1 on every page
         if li is None:
             return self.paras[a.para]
-        if not self.para_of_line:
-            self.para_of_line = {j: q.index for q in self.paras for j in q.lines}
-        k = self.para_of_line.get(li)
+        k = self.para_of.get(li)
         return self.paras[a.para if k is None else k]
 
     def _titles_of(self, p: Paragraph) -> list[int]:

@@ -15,7 +15,7 @@ import regex
 from pydantic import Field
 
 from pipeline.facts.prefilter import needs
-from pipeline.rules import Pattern, RuleModel, compiled, load_model, once
+from pipeline.rules import Pattern, Regex, RuleModel, compiled, load_model, once
 
 FILE = "facts.yaml"
 MEASURES = ("deficit", "surplus", "control_total", "savings", "gap", "funding", "capital", "spend", "other")
@@ -88,6 +88,8 @@ class MeasureRules(RuleModel):
     # columns' lines in turn): how many to read, every other non-blank line (0: none)
     column_lines: int = Field(default=0, ge=0)
     column_chars: int = Field(default=0, ge=0)  # the longest line of such a column
+    # a line that ends the column's reading: a bold label (`**Table 4 ...`), no sentence of the column
+    column_label: Regex | None = None
 
 
 class PeriodRules(RuleModel):
