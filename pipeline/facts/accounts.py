@@ -251,22 +251,39 @@ def yields(rules: AccountsRules, title_id: str, row_id: str) -> bool:
     return any(row_id in c.yields_to for c in rules.title_cues if c.id == title_id)
 
 
-def title_measure(lines: Lines, above: list[int], value: float, rules: AccountsRules) -> tuple[Found, bool] | None:
+def title_measure(
+    lines: Lines,
+    above: list[int],
+    value: float,
+    rules: AccountsRules,
+    memo: dict[int, tuple[bool, int, int]] | None = None,
+) -> tuple[Found, bool] | None:
     """The measure a table's title names ("6.1 Operating expenses" over `£000` headers): the nearest
     title line with a title cue, a numbered note's title (`note_title`) before the other lines (column
     labels such as `Redundancy` / `costs` stand nearer); and whether it decides over the row labels
-    (`over_rows`)."""
+    (`over_rows`). `memo` keeps what each line is (a note's title; its first title cue and where that
+    finds its words) for the other tables' columns it titles."""
+    seen: dict[int, tuple[bool, int, int]] = {} if memo is None else memo
+    for j in above:
+        if j not in seen:
+            note = rules.note_title is not None and rules.note_title.match(lines[j]) is not None
+            seen[j] = (note, -1, -1)
+            for k, cue in enumerate(rules.title_cues):
+                hit = cue.pattern.search(lines[j])
+                if hit is not None:
+                    seen[j] = (note, k, hit.start())
+                    break
     if rules.note_title is not None:
-        notes = [j for j in above if rules.note_title.match(lines[j])]
+        notes = [j for j in above if seen[j][0]]
         above = [*notes, *(j for j in above if j not in notes)]
     for j in above:
-        for cue in rules.title_cues:
-            hit = cue.pattern.search(lines[j])
-            if hit is None:
-                continue
-            found = _match(lines[j], hit.start(), len(lines[j]), (cue,), value, rules)
-            assert found is not None
-            return (found[0], found[1], (j, found[2], found[3])), cue.over_rows
+        _, k, start = seen[j]
+        if k < 0:
+            continue
+        cue = rules.title_cues[k]
+        found = _match(lines[j], start, len(lines[j]), (cue,), value, rules)
+        assert found is not None
+        return (found[0], found[1], (j, found[2], found[3])), cue.over_rows
     return None
 
 

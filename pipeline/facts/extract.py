@@ -356,6 +356,7 @@ class _Facts:
         self.title_lines: dict[int, list[int]] = {}
         self.title_measures: dict[tuple[int, bool], tuple[acc.Found, bool] | None] = {}
         self.title_dates: dict[int, Period | None] = {}
+        self.title_cue_memo: dict[int, tuple[bool, int, int]] = {}  # each title line's cue (`acc.title_measure`)
         self.header_runs: dict[int, tuple[int, list[int]] | None] = {}
         self.label_memo: dict[tuple[int, bool], acc.Hit | None] = {}
         self.row_dates: dict[int, dict[int, int | None]] = {}  # per header: each line's balance-date label
@@ -366,6 +367,11 @@ class _Facts:
         self.line_index: dict[tuple[int | None, int], int] = {}
         self.title_page: Known | None = None  # the body a document with no publisher names on its title page
         self.national: tuple[Subject | None] | None = None  # `_national_document`, found once
+        self.mine: dict[int, list[BodyRef]] = {}  # each paragraph's bodies that are no counterparty (`_mine`)
+        self.table_title: tuple[Decision | None] | None = None  # `title_measure` of the title, found once
+        self.first_cells: dict[int, int] = {}  # each table paragraph's first cell's end (`text_first_cell`)
+        self.payers: dict[str, bool] = {}  # whether the title or publisher writes a body's name (`_payer`)
+        self.row_of_line: dict[int, dict[int, int]] = {}  # each paragraph's line index -> its place in `lines`
 
     # -- measure ----------------------------------------------------------------------------------
 
@@ -402,7 +408,9 @@ class _Facts:
                 return _State(d, d, False)
         d = None
         if a.table:
-            d = title_measure(self.title, rules)
+            if self.table_title is None:  # the document's title is read once
+                self.table_title = (title_measure(self.title, rules),)
+            d = self.table_title[0]
         if d is None:
             d = self._cues(a, sent)
             nxt = self._next_in_sentence(a, sent)
@@ -508,7 +516,8 @@ class _Facts:
         found = acc.row_label_measure(texts, i, start, value, rules, self.label_memo)
         key = (header, value < 0)  # a table's title is read once per column (and sign: a result's)
         if key not in self.title_measures:
-            self.title_measures[key] = acc.title_measure(texts, self._title_lines(header), value, rules)
+            lines = self._title_lines(header)
+            self.title_measures[key] = acc.title_measure(texts, lines, value, rules, self.title_cue_memo)
         title = self.title_measures[key]
         if title is not None and (found is None or (title[1] and not acc.yields(rules, title[0][1], found[1]))):
             found = title[0]  # no row label, or a table of reconciling items or balances
@@ -527,8 +536,9 @@ class _Facts:
 
     def _texts(self) -> list[str]:
         """The line texts accounts tables are read in, bold marks blanked (`**£000 **`: `  £000   `)."""
-        if not self.texts:
-            self.texts = [acc.unmarked(nl.text, self.marks) for nl in self.lines]
+        if not self.texts:  # a line with no mark is its own text (`unmarked`): no call for it
+            texts, marks = [nl.text for nl in self.lines], self.marks
+            self.texts = [t if "*" not in t and "_" not in t else acc.unmarked(t, marks) for t in texts]
         return self.texts
 
     def _header_index(self, a: Amount) -> int | None:
@@ -977,7 +987,11 @@ class _Facts:
         sl = self.rules.model.spending_list
         assert sl is not None
         p = self.paras[a.para]
-        k = p.lines.index(a.mention.line_index)
+        if p.index not in self.row_of_line:  # each line's place in its paragraph, found once a paragraph
+            places = self.row_of_line[p.index] = {}
+            for place, li in enumerate(p.lines):
+                places.setdefault(li, place)
+        k = self.row_of_line[p.index][a.mention.line_index]
         end = p.starts[k + 1] if k + 1 < len(p.starts) else len(p.text)
         hit = payment_date(p.text, p.starts[k], end, a.start, self.rules)
         if hit is not None:
@@ -1146,28 +1160,38 @@ class _Facts:
 
     def _find_bold_heads(self) -> tuple[list[int], list[YearHit], list[int]]:
         """The lines that are a bold heading naming a year, their years, and the lines that end their reach
-        (a `marked_heading`, a heading paragraph naming a year), in document order."""
+        (a `marked_heading`, a heading paragraph naming a year), in document order. A stop matters only in
+        the `bold_heading_lines` under a heading (`_bold_heading`): only those lines are read for one, and
+        none when no line is such a heading."""
         rules = self.rules  # the lines as written, bold marks kept (`_texts` blanks them)
         assert rules.bold_heading is not None
         words = rules.model.period.bold_heading_words
         heads: list[int] = []
         hits: list[YearHit] = []
-        stops = {q.lines[0] for q in self.paras if q.heading and years(q.text, 0, len(q.text), rules)}
         for i, line in enumerate(self.lines):
             text = line.text
-            first = text.lstrip()[:1]
-            if first == "#" and rules.marked_heading is not None and rules.marked_heading.match(text):
-                stops.add(i)
-            if first != "*":
+            if "*" not in text or text.lstrip()[:1] != "*":
                 continue
-            if rules.bold_heading_stop is not None and rules.bold_heading_stop.match(text):
-                stops.add(i)  # a bold line naming a year or date of its own ("**Item 2025-26 (35)**")
             if rules.bold_heading.match(text) is None or len(text.split()) > words:
                 continue
             found = years(text, 0, len(text), rules)
             if found:
                 heads.append(i)
                 hits.append(found[0])
+        if not heads:
+            return heads, hits, []
+        reach, stops = rules.model.period.bold_heading_lines, set[int]()
+        lines = sorted({j for h in heads for j in range(h + 1, min(h + reach + 1, len(self.lines)))})
+        for i in lines:
+            text = self.lines[i].text
+            first = text.lstrip()[:1]
+            if first == "#" and rules.marked_heading is not None and rules.marked_heading.match(text):
+                stops.add(i)
+            if first == "*" and rules.bold_heading_stop is not None and rules.bold_heading_stop.match(text):
+                stops.add(i)  # a bold line naming a year or date of its own ("**Item 2025-26 (35)**")
+            q = self.paras[self.para_of[i]] if i in self.para_of else None
+            if q is not None and q.heading and q.lines[0] == i and years(q.text, 0, len(q.text), rules):
+                stops.add(i)
         return heads, hits, sorted(stops)
 
     def _in_timeline(self, head: int) -> bool:
@@ -1278,7 +1302,7 @@ class _Facts:
         p = self.paras[a.para]
         if p.table:
             return None
-        own = [r for r in self.by_para.get(p.index, []) if r.start < a.start and not self._counterparty(p.text, r)]
+        own = [r for r in self._mine(p.index) if r.start < a.start]
         k = p.index
         for _ in range(self.rules.model.context.carry_paragraphs + 1):
             cur = self.paras[k]
@@ -1299,7 +1323,7 @@ class _Facts:
             if hits:
                 h = hits[-1]
                 return Period(h.value, "paragraph", h.rule, (k, h.start, h.end))
-            own = [r for r in self.by_para.get(k, []) if not self._counterparty(prev.text, r)]
+            own = self._mine(k)
         return None
 
     # -- subject ----------------------------------------------------------------------------------
@@ -1312,7 +1336,7 @@ class _Facts:
             return Subject(None, None, "subject.group", (a.para, group.start(), group.end()))
         if a.table:
             return self._table_subject(a, measure)
-        mine = [r for r in self.by_para.get(p.index, []) if not self._counterparty(text, r)]
+        mine = self._mine(p.index)
         clause = self._clause(a, sent)
         place = self._place_before(a, sent, clause, mine)
         if place is not None:
@@ -1413,6 +1437,14 @@ class _Facts:
                     return Subject(known.body_id, known.name, t.id, (a.para, hit.start(1), hit.end(1)))
         return None
 
+    def _mine(self, k: int) -> list[BodyRef]:
+        """The bodies paragraph `k` names that are no counterparty (`_counterparty`), in order (found once
+        a paragraph; read only)."""
+        if k not in self.mine:
+            text = self.paras[k].text
+            self.mine[k] = [r for r in self.by_para.get(k, []) if not self._counterparty(text, r)]
+        return self.mine[k]
+
     def _counterparty(self, text: str, r: BodyRef) -> bool:
         """A body that is another party (`with ...`) or the source of the figure (`... has calculated`)."""
         return (
@@ -1440,7 +1472,9 @@ class _Facts:
             named = next((r for r in row if r.body_id == known.body_id), None)
             if named is not None:
                 return self._from_ref(named, "subject.table_row")
-            first_cell = text_first_cell(p.text)
+            if p.index not in self.first_cells:
+                self.first_cells[p.index] = text_first_cell(p.text)
+            first_cell = self.first_cells[p.index]
             own = [r for r in row if r.end <= first_cell and r.type != "national"]
             if own:
                 return self._from_ref(own[0], "subject.table_row")
@@ -1463,7 +1497,9 @@ class _Facts:
         said = [str(self.document.meta.get(f) or "") for f in ("publisher", "title")]
         for r in row:
             # the title of a folder's own file is its name's words: `... hospital nhsft` names `... NHS FT`
-            if r.body_id and any(writes_name(t, r.name) for t in said):
+            if r.body_id and r.name not in self.payers:  # read once a name
+                self.payers[r.name] = any(writes_name(t, r.name) for t in said)
+            if r.body_id and self.payers[r.name]:
                 return self._from_ref(r, sl.row_subject_id)
         return Subject(None, None, "subject.none")
 
@@ -1475,7 +1511,7 @@ class _Facts:
                 continue
             if not ref.types:  # `we`, `our`: the section's or the document's own body
                 # (in a paper of no body's own, quoting one named just before: that body)
-                mine = [r for r in self.by_para.get(p.index, []) if not self._counterparty(p.text, r)]
+                mine = self._mine(p.index)
                 quoted = self._unnamed_subject(a, mine) if self.doc_body is None else None
                 found = quoted or self._section_body(p) or self._doc_subject()
                 if found is not None:
@@ -1576,7 +1612,7 @@ class _Facts:
         p = self.paras[a.para]
         if not (p.runs_on or p.introduced) or a.para == 0:
             return None
-        prev = [r for r in self.by_para.get(a.para - 1, []) if not self._counterparty(self.paras[a.para - 1].text, r)]
+        prev = self._mine(a.para - 1)
         if prev:
             return self._from_ref(prev[-1], "subject.paragraph")
         return None
@@ -1600,11 +1636,7 @@ class _Facts:
             prev = self.paras[k]
             if prev.heading or prev.table:
                 return None
-            named = [
-                r
-                for r in self.by_para.get(k, [])
-                if r.type in types and r.body_id and not self._counterparty(prev.text, r)
-            ]
+            named = [r for r in self._mine(k) if r.type in types and r.body_id]
             if named:
                 return self._from_ref(named[-1], "subject.carried")
         return None
