@@ -33,6 +33,7 @@ import regex
 from pydantic import Field, model_validator
 
 from pipeline.facts.fact_rules import Measure
+from pipeline.facts.prefilter import could_match, folded, pattern_needs
 from pipeline.rules import FoldRegex, Regex, RuleModel, groups, load_model, once, read_yaml, validate_model
 
 FILE = "facts_accounts.yaml"
@@ -179,7 +180,10 @@ def line_above(lines: Lines, i: int, rules: AccountsRules) -> int | None:
 
 
 def _match(text: str, lo: int, hi: int, cues: Sequence[RowCue], value: float, rules: AccountsRules) -> Hit | None:
+    words = folded(text[lo:hi])
     for cue in cues:
+        if not could_match(pattern_needs(cue.pattern), words):
+            continue  # none of the words every match holds is there (`prefilter`): not run
         hit = cue.pattern.search(text, lo, hi)
         if hit is None:
             continue

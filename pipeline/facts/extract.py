@@ -43,6 +43,7 @@ from pipeline.facts.period import (
     title_year,
     years,
 )
+from pipeline.facts.prefilter import could_match, folded, pattern_needs
 from pipeline.facts.spending import is_spending_list, lead_body, list_month, payment_date, writes_name
 from pipeline.facts.subject import BodyRef, Known, title_page_text
 from pipeline.model import Document, Mention, mention_id
@@ -326,6 +327,8 @@ class _Facts:
         self.years_of: dict[int, list[YearHit]] = {}
         self.cue_hits: dict[tuple[int, int, int], list[CueHit]] = {}  # of the last sentence read
         self.clauses: dict[tuple[int, int, int, int], tuple[int, int]] = {}
+        self.clause_starts: dict[tuple[int, int, int, int], int] = {}  # `_clause_start`, where no clause is read
+        self.aside_words: dict[int, int] = {}  # `_last_aside_word` of each paragraph
         self.year_hits: dict[tuple[int, int, int], list[YearHit]] = {}
         self.earlier_hits: dict[tuple[int, int, int], list[YearHit]] = {}
         self.during_hits: dict[tuple[int, int, int], regex.Match[str] | None] = {}
@@ -483,13 +486,32 @@ class _Facts:
         pattern = self.rules.part_list
         if pattern is None:
             return False
-        start = sent[0] if prev is None else max(sent[0], prev[0].end)
-        return pattern.search(self.paras[a.para].text, start, a.start) is not None
+        start, text = sent[0] if prev is None else max(sent[0], prev[0].end), self.paras[a.para].text
+        if not could_match(pattern_needs(pattern), folded(text[start : a.start])):
+            return False  # none of the words every match holds is there (`prefilter`): not run
+        return pattern.search(text, start, a.start) is not None
 
     def aside(self, a: Amount, sent: tuple[int, int]) -> bool:
         """The amount is in a clause that concedes or contrasts ("– despite planning for a surplus of £3.6m")."""
         pattern = self.rules.aside_clause
-        return pattern is not None and pattern.match(self.paras[a.para].text, self._clause(a, sent)[0]) is not None
+        if pattern is None or self._last_aside_word(a.para) < sent[0]:
+            return False  # the clause starts at or after sent[0]: no word every match holds starts there
+        return pattern.match(self.paras[a.para].text, self._clause_start(a, sent)) is not None
+
+    def _last_aside_word(self, k: int) -> int:
+        """Where the last of the words every `aside_clause` match holds (`prefilter`) starts in paragraph `k`
+        (-1: none; its length when that cannot be told, the words unknown or its lower case not the same
+        length), found once a paragraph: a match at or after that place cannot be."""
+        if k not in self.aside_words:
+            text, words = self.paras[k].text, None
+            if self.rules.aside_clause is not None:
+                words = pattern_needs(self.rules.aside_clause)
+            low = folded(text)
+            if words is None or low is None or len(low) != len(text):
+                self.aside_words[k] = len(text)
+            else:
+                self.aside_words[k] = max(low.rfind(w) for w in words)
+        return self.aside_words[k]
 
     def _accounts_cell(self, a: Amount) -> bool:
         """A cell of an accounts table: read under a money column header, outside a spending list."""
@@ -624,6 +646,25 @@ class _Facts:
                 self.clauses.clear()
             self.clauses[key] = clause_of(self.paras[a.para].text, sent[0], sent[1], (a.start, a.end), self.rules)
         return self.clauses[key]
+
+    def _clause_start(self, a: Amount, sent: tuple[int, int]) -> int:
+        """Where the clause holding the amount starts (`_clause`'s first offset), read only up to the amount:
+        the clause breaks of the sentence come in order, their ends too, so none after the first ending past
+        the amount's start moves it (an amount whose clause is otherwise not read, such as a table cell's,
+        is not read to its sentence's end for the clause's)."""
+        key = (a.para, a.start, *sent)
+        if key in self.clauses:
+            return self.clauses[key][0]
+        if key not in self.clause_starts:
+            if len(self.clause_starts) > 64:
+                self.clause_starts.clear()
+            lo = sent[0]
+            for m in self.rules.clause_breaks.finditer(self.paras[a.para].text, sent[0], sent[1]):
+                if m.end() > a.start:
+                    break
+                lo = max(lo, m.end())
+            self.clause_starts[key] = lo
+        return self.clause_starts[key]
 
     def _years(self, para: int, start: int, end: int) -> list[YearHit]:
         """The years named in paragraph `para`'s text[start:end] (found once per stretch)."""

@@ -39,6 +39,8 @@ def years(text: str, start: int, end: int, rules: Compiled) -> list[YearHit]:
     # a pattern none of whose words (`prefilter`) text[start:end] holds cannot match it: not run
     low = folded(text[start:end])
     run, april, fy, fy_short = (could_match(words, low) for words in _year_needs(rules))
+    if not (run or april or fy or fy_short) and (rules.years_to is None or text.find("years", start, end) < 0):
+        return []  # no pattern could match: none is run
 
     def free(s: int, e: int) -> bool:
         return all(e <= ts or s >= te for ts, te in taken)

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import regex
 
 from pipeline.facts.fact_rules import Compiled
+from pipeline.facts.prefilter import could_match, folded, pattern_needs
 
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 T = TypeVar("T")
@@ -48,7 +49,10 @@ def payment_date(text: str, start: int, end: int, amount_start: int, rules: Comp
     after it, as the financial year it falls in. `d/m/y` is read as written in the UK unless its first
     number cannot be a month (`4/30/2020` is month/day)."""
     found: list[DateHit] = []
+    words = folded(text[start:end])
     for pattern in rules.row_dates:
+        if not could_match(pattern_needs(pattern), words):
+            continue  # none of the words every match holds is in the row (`prefilter`): not run
         for m in pattern.finditer(text, start, end):
             groups = m.groupdict()
             year = int(groups["y"])
