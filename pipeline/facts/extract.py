@@ -359,6 +359,7 @@ class _Facts:
         self.title_lines: dict[int, list[int]] = {}
         self.title_measures: dict[tuple[int, bool], tuple[acc.Found, bool] | None] = {}
         self.title_dates: dict[int, Period | None] = {}
+        self.title_line_years: dict[int, list[YearHit]] = {}  # the years or months of a title line (`_texts`)
         self.title_cue_memo: dict[int, tuple[bool, int, int]] = {}  # each title line's cue (`acc.title_measure`)
         self.header_runs: dict[int, tuple[int, list[int]] | None] = {}
         self.label_memo: dict[tuple[int, bool], acc.Hit | None] = {}
@@ -1010,13 +1011,11 @@ class _Facts:
 
     def _read_title_date(self, header: int) -> Period | None:
         texts = self._texts()
-        found = [
-            (i, h)
-            for i in self._title_lines(header)
-            for h in (
-                years(texts[i], 0, len(texts[i]), self.rules) or month_years(texts[i], 0, len(texts[i]), self.rules)
-            )
-        ]
+        for i in self._title_lines(header):  # a line titling several columns is read once
+            if i not in self.title_line_years:
+                t = texts[i]
+                self.title_line_years[i] = years(t, 0, len(t), self.rules) or month_years(t, 0, len(t), self.rules)
+        found = [(i, h) for i in self._title_lines(header) for h in self.title_line_years[i]]
         if len({h.value for _, h in found}) != 1:
             return None
         i, h = found[0]
