@@ -335,6 +335,7 @@ class _Facts:
         self.sentence_deadlines: dict[tuple[int, int, int], list[YearHit]] = {}
         self.header_year_hits: dict[tuple[int, int], list[tuple[int, YearHit]]] = {}
         self.timeline: dict[int, bool] = {}
+        self.month_headings: dict[int, bool] = {}  # whether a paragraph is a heading that is a month alone
         self.bold_heads: tuple[list[int], list[YearHit], list[int]] | None = None  # (lines, years, stops)
         self.headings = [q.index for q in paras if q.heading]
         self.place_of: dict[int, bool] = {}
@@ -1204,7 +1205,8 @@ class _Facts:
         the `bold_heading_lines` under a heading (`_bold_heading`): only those lines are read for one, and
         none when no line is such a heading."""
         rules = self.rules  # the lines as written, bold marks kept (`_texts` blanks them)
-        assert rules.bold_heading is not None
+        bold = rules.bold_heading
+        assert bold is not None
         words = rules.model.period.bold_heading_words
         heads: list[int] = []
         hits: list[YearHit] = []
@@ -1212,10 +1214,8 @@ class _Facts:
             text = line.text
             if "*" not in text or text.lstrip()[:1] != "*":
                 continue
-            if rules.bold_heading.match(text) is None or len(text.split()) > words:
-                continue
-            found = years(text, 0, len(text), rules)
-            if found:
+            found = years(text, 0, len(text), rules)  # first: most bold lines name no year (found at once)
+            if found and bold.match(text) is not None and len(text.split()) <= words:
                 heads.append(i)
                 hits.append(found[0])
         if not heads:
@@ -1240,9 +1240,11 @@ class _Facts:
         if head not in self.timeline:
             reach = self.rules.model.period.timeline_paragraphs
             near = range(max(0, head - reach), min(len(self.paras), head + reach + 1))
-            self.timeline[head] = any(
-                k != head and self.paras[k].heading and is_month_heading(self.paras[k].text, self.rules) for k in near
-            )
+            for k in near:  # each heading's test made once for every heading near it
+                if k not in self.month_headings:
+                    q = self.paras[k]
+                    self.month_headings[k] = q.heading and is_month_heading(q.text, self.rules)
+            self.timeline[head] = any(k != head and self.month_headings[k] for k in near)
         return self.timeline[head]
 
     def _owned_by_other(self, a: Amount, h: YearHit, sent: tuple[int, int]) -> bool:
