@@ -873,16 +873,17 @@ class _Facts:
         if run is None:
             return None
         column, cells = run
-        # "Drug costs (...) 326,296" / "301,554": a row whose first cell ends its label line
-        shifted = acc.row_column(texts, a.mention.line_index, rules)
-        if shifted is not None and shifted < len(cells):
-            column = shifted
-        elif rules.same_header_next:
-            column = self._next_of_same_header(a, column, len(cells))
         if cells[0] not in self.column_periods:
             self.column_periods[cells[0]] = self._column_years(cells[0], len(cells), rules)
         found = self.column_periods[cells[0]]
-        if found is not None:
+        if found is not None:  # the cell's column is read only where the columns have years (all or none
+            # of a header's cells; a run of cells under one header is read whole: `_next_of_same_header`)
+            # "Drug costs (...) 326,296" / "301,554": a row whose first cell ends its label line
+            shifted = acc.row_column(texts, a.mention.line_index, rules)
+            if shifted is not None and shifted < len(cells):
+                column = shifted
+            elif rules.same_header_next:
+                column = self._next_of_same_header(a, column, len(cells))
             return found[column]
         titled = self._title_date(header)
         if titled is not None:
