@@ -45,6 +45,36 @@ SETS = (
         "heldout-facts-blind6", (250, 300), 5, 57, ((LYPFT, frozenset({*range(1, 19), 1917, 1918, 1919, 5347, 17277})),)
     ),
     GoldSet("heldout-facts-blind7", (200, 250), 3, 2),
+    GoldSet(  # lines of tests/data's LTHT excerpts (SOURCES.md) and of tests/test_money.py, _table_cell_lines_pages.py
+        "heldout-facts-blind9",
+        (180, 260),
+        1,
+        0,
+        (
+            (
+                "ltht-annual-report-2024-25.md",
+                frozenset(
+                    {
+                        *range(4967, 5143),
+                        *range(17283, 17601),
+                        18197,
+                        19097,
+                        *range(31509, 31586),
+                        *range(31857, 31978),
+                        *range(32031, 32152),
+                        *range(33865, 33986),
+                        34033,
+                        *range(34607, 34724),
+                        *range(34865, 35080),
+                        *range(35185, 35204),
+                        *range(35395, 35560),
+                        *range(35677, 35832),
+                        *range(36181, 36571),
+                    }
+                ),
+            ),
+        ),
+    ),
 )
 by_name = pytest.mark.parametrize("gold", SETS, ids=[s.name for s in SETS])
 
