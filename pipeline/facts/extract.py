@@ -848,9 +848,10 @@ class _Facts:
 
     def _next_of_same_header(self, a: Amount, column: int, columns: int) -> int:
         """A cell right below a cell of its row (blank lines between) that the money table put under the
-        same header cell (two tables' rows interleaved: `19,859` / `12,304` both under the first `£000`):
-        the column after that cell's, while there is one (else the money table's). Cells of one row never
-        share a column. Walked up the run of such cells, then down, each cell's column kept."""
+        same header cell (two tables' rows interleaved: `19,859` / `12,304` both under the first `£000`), or
+        after it on its line (`**1,943 267 **`, both under the first `£000`): the column after that cell's,
+        while there is one (else the money table's). Cells of one row never share a column. Walked up the
+        run of such cells, then down, each cell's column kept."""
         chain = [a]
         while _cell_key(chain[-1]) not in self.run_columns:
             above = self._cell_above(chain[-1])
@@ -864,17 +865,20 @@ class _Facts:
         return self.run_columns[_cell_key(a)]
 
     def _cell_above(self, a: Amount) -> Amount | None:
-        """The cell alone on the line right above a cell alone on its line (blank lines between), under the
-        same header cell."""
+        """The cell before a cell in its row under the same header cell: the cell before it on its own line
+        (`**1,943 267 **`, both put under the first `£000`), else the cell alone on the line right above a
+        cell alone on its line (blank lines between)."""
         assert self.accounts is not None
         i = a.mention.line_index
+        on = self.cells_on.get(i, [])
+        k = next((n for n, c in enumerate(on) if c is a), 0)
+        if k > 0:
+            return on[k - 1] if _same_header(on[k - 1], a) else None
         j = acc.line_above(self._texts(), i, self.accounts)
         above = self.cells_on.get(j, []) if j is not None else []
-        if len(above) != 1 or len(self.cells_on.get(i, [])) != 1:
+        if len(above) != 1 or len(on) != 1:
             return None
-        key = ("header_line", "header_page")
-        same = [above[0].mention.values.get(k) for k in key] == [a.mention.values.get(k) for k in key]
-        return above[0] if same else None
+        return above[0] if _same_header(above[0], a) else None
 
     def _column_years(self, first: int, columns: int, rules: acc.AccountsRules) -> list[Period] | None:
         texts = self._texts()
@@ -1683,6 +1687,11 @@ class _Facts:
 
 def _cell_key(a: Amount) -> tuple[int, int]:
     return a.mention.line_index, a.mention.start
+
+
+def _same_header(a: Amount, b: Amount) -> bool:
+    """Whether the money table put two cells under the same header cell."""
+    return all(a.mention.values.get(k) == b.mention.values.get(k) for k in ("header_line", "header_page"))
 
 
 def _years_before(year: str, n: int) -> list[str]:

@@ -1,0 +1,84 @@
+"""Accounts rows that recur in NHS trusts' notes (issue 9, developer pfi): several cells on one line that the
+money table put under one header cell, the note of the Capital Resource Limit, an under- or overspend against
+a limit, and a net figure of finance income and costs. Read on the tuning sets tests/gold/heldout-facts-blind6
+and -blind7 and on tests/gold/heldout-facts-accounts; each test on the real lines it was read on
+(tests/data/facts_causes/README.md says which). Each test failed before its rule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.test_facts import LTHT_META, facts_of
+
+DATA = Path(__file__).resolve().parent / "data" / "facts_causes"
+# LCH 2024/25 as a build without a manifest names it (tests/gold/heldout-facts-blind7/docs)
+LCH = {"title": "Leeds Community Annual-report-2024-2025"}
+
+
+def excerpt(name: str, meta: dict[str, Any] | None = None) -> dict[tuple[int, str], dict[str, Any]]:
+    lines = (DATA / name).read_text(encoding="utf-8").split("\n")
+    return facts_of(lines, 1, len(lines) - 1, meta)
+
+
+def _got(row: dict[str, Any]) -> tuple[str, str | None]:
+    return row["measure"], row["period"]
+
+
+def test_the_second_cell_of_a_line_under_the_same_header_is_the_next_column():
+    """LCH 2024/25 note 33: "**1,943 267 **" (bold around both cells): the money table put both under the first
+    `£000`, so 267 took 2024/25; two cells of one row never share a column, so it is 2023/24. The cells the
+    money table already put under two header cells ("1,931 309") keep theirs."""
+    f = excerpt("lch-2024-25-accounts-rows.md", LCH)
+    assert [f[(107, t)]["period"] for t in ("1,943", "267")] == ["2024/25", "2023/24"]
+    assert [f[(93, t)]["period"] for t in ("1,931", "309")] == ["2024/25", "2023/24"]
+    assert _got(f[(107, "267")])[0] == "surplus"
+
+
+def test_every_row_of_a_capital_resource_limit_note_is_capital_but_the_underspend():
+    """LCH 2024/25 note 32, "Note 32 Capital Resource Limit": "Less: Disposals" (219) and (42), "Less: Donated
+    and granted capital additions" (15) are parts of the charge against the limit, `capital` (were `other`,
+    reconciling items); "Under / (over) spend against CRL" 1 is an underspend, the guideline's `surplus` (was
+    `capital`, from "CRL"). Note 33's rows, under their own title, are untouched."""
+    f = excerpt("lch-2024-25-accounts-rows.md", LCH)
+    assert [_got(f[k]) for k in ((55, r"\(219\)"), (57, r"\(42\)"), (61, r"\(15\)"))] == [
+        ("capital", "2024/25"),
+        ("capital", "2023/24"),
+        ("capital", "2023/24"),
+    ]
+    assert f[(55, r"\(219\)")]["measure_rule"] == "measure.title_capital_resource_limit"
+    assert _got(f[(77, "1")]) == ("surplus", "2023/24")
+    assert f[(77, "1")]["measure_rule"] == "measure.row_underspend"
+    assert [f[(71, t)]["measure"] for t in ("7,628", "15,875")] == ["capital", "capital"]  # the limit
+    assert f[(99, r"\(43\)")]["measure"] == "other"  # note 33: removing impairments, a reconciling item
+
+
+def test_a_positive_net_finance_figure_is_other():
+    """LCH 2024/25's Summary Income and Expenditure Position: "Net Financing Costs" 1,782 (positive: a net
+    finance income) was `spend` ("costs"); a net of finance income and costs is neither alone (blind6's
+    decision), `other`."""
+    f = excerpt("lch-2024-25-accounts-rows.md", LCH)
+    assert f[(21, "1,782")]["measure"] == "other"
+    assert f[(21, "1,782")]["measure_rule"] == "measure.row_net_finance"
+    assert f[(25, r"\(180\)")]["measure"] == "other"  # other gains / (losses): unchanged
+    # LYPFT 2024/25's statement of comprehensive income: "**NET FINANCE COSTS**" 3,379 and 1,217 (were `spend`)
+    g = excerpt("lypft-comprehensive-income.md")
+    assert [_got(g[k]) for k in ((77, "3,379"), (79, "1,217"))] == [("other", "2024/25"), ("other", "2023/24")]
+
+
+@pytest.fixture(scope="module")
+def ltht(shared: Path) -> list[str]:
+    return (shared / "realdocs" / "ltht-annual-report-2024-25.md").read_text(encoding="utf-8").split("\n")
+
+
+def test_bracketed_net_finance_costs_are_spend(ltht):
+    """LTHT 2024/25's statement of comprehensive income: "Net finance costs" (28,089) and (46,122), bracketed,
+    are costs (tests/gold/heldout-facts-accounts: `spend`), by the same row cue."""
+    f = facts_of(ltht, 27341, 27409, LTHT_META)
+    assert [_got(f[(n, t)]) for n, t in ((27407, r"\(28,089\)"), (27409, r"\(46,122\)"))] == [
+        ("spend", "2024/25"),
+        ("spend", "2023/24"),
+    ]
+    assert f[(27407, r"\(28,089\)")]["measure_rule"] == "measure.row_net_finance"
