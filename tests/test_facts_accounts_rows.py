@@ -1,8 +1,10 @@
 """Accounts rows that recur in NHS trusts' notes (issue 9, developer pfi): several cells on one line that the
 money table put under one header cell, the note of the Capital Resource Limit, an under- or overspend against
-a limit, and a net figure of finance income and costs. Read on the tuning sets tests/gold/heldout-facts-blind6
-and -blind7 and on tests/gold/heldout-facts-accounts; each test on the real lines it was read on
-(tests/data/facts_causes/README.md says which). Each test failed before its rule."""
+a limit, a net figure of finance income and costs, maturity bands and future finance charges of an obligation,
+the payments to a PFI operator, and a row label read past a neighbouring note's column years. Read on the
+tuning sets tests/gold/heldout-facts-blind6 and -blind7, on tests/gold/heldout-facts-accounts and on blind5's
+PFI notes; each test on the real lines it was read on (tests/data/facts_causes/README.md and
+tests/data/SOURCES.md say which). Each test failed before its rule."""
 
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ from typing import Any
 import pytest
 
 from tests.test_facts import LTHT_META, facts_of
+from tests.test_facts_accounts_notes import DATA as NOTES
+from tests.test_facts_accounts_notes import RANGES
 
 DATA = Path(__file__).resolve().parent / "data" / "facts_causes"
 # LCH 2024/25 as a build without a manifest names it (tests/gold/heldout-facts-blind7/docs)
@@ -82,3 +86,56 @@ def test_bracketed_net_finance_costs_are_spend(ltht):
         ("spend", "2023/24"),
     ]
     assert f[(27407, r"\(28,089\)")]["measure_rule"] == "measure.row_net_finance"
+
+
+@pytest.fixture(scope="module")
+def ltht_notes() -> list[str]:
+    """The LTHT report's notes excerpt (tests/data/ltht-accounts-notes.md) by the report's own line numbers."""
+    text = NOTES.read_text(encoding="utf-8").split("\n")
+    lines = [""] * RANGES[-1][1]
+    k = 0
+    for first, last in RANGES:
+        lines[first - 1 : last] = text[k : k + last - first + 1]
+        k += last - first + 1
+    return lines
+
+
+def test_maturity_bands_and_future_finance_charges_are_balances(ltht_notes):
+    """LTHT 2024/25 note 30.1, PFI obligations (its rows interleaved with note 30.3's): "- later than one year and
+    / not later than five years;" 117,124, "- later than five years." 212,614, "- not later than one year;"
+    17,001, and "Finance charges allocated" / "to future periods" (89,334) were `spend` (the neighbouring
+    label "other charges to", "operating expenditure", or the general rules): a maturity band of an obligation
+    and the finance charges taken off it are balances, `other` (blind5)."""
+    f = facts_of(ltht_notes, 35395, 35559, LTHT_META)
+    keys = [(35497, "117,124"), (35503, "234,123"), (35541, "17,001"), (35559, "176,564"), (35515, r"\(89,334\)")]
+    assert [f[k]["measure"] for k in keys] == ["other"] * 5
+    assert f[(35497, "117,124")]["measure_rule"] == "measure.row_maturity"
+    assert f[(35515, r"\(89,334\)")]["measure_rule"] == "measure.row_future_finance_charges"
+    assert f[(35491, "10,562")]["measure"] == "spend"  # "- Service element and" / "other charges to": a cost
+
+
+def test_a_row_label_reads_past_a_neighbouring_notes_column_years(ltht_notes):
+    """LTHT 2024/25 note 30.3: "Unitary payment" / `2025` / `2024` (note 30.1's column years, interleaved) /
+    "payable to service" / 46,032: the label stopped at `2024` (a row of cells) and the cell took `capital`
+    from a heading; the years are a header's, the label reads on: the unitary payment, `spend`."""
+    f = facts_of(ltht_notes, 35395, 35559, LTHT_META)
+    assert [(f[k]["measure"], f[k]["period"]) for k in ((35443, "46,032"), (35445, "44,512"))] == [
+        ("spend", "2024/25"),
+        ("spend", "2023/24"),
+    ]
+    assert f[(35443, "46,032")]["measure_rule"] == "measure.row_cost"
+
+
+def test_every_part_of_the_payments_to_a_pfi_operator_is_spend():
+    """LYPFT 2024/25 note 24.1, "Analysis of amounts payable to service concession operator": "- Repayment of
+    finance lease liability" 6,102 / 5,435 was `other` (a balance's words): every part of the unitary payment
+    is money paid in the year, `spend` (blind5's decision on LTHT's note 30.3). Lines outside every gold."""
+    path = Path(__file__).resolve().parent / "gold" / "heldout-facts-blind6" / "docs"
+    lines = (path / "LYPFT Annual-Report-and-Accounts-2024-25.md").read_text(encoding="utf-8").split("\n")
+    f = facts_of(lines, 17279, 17345, {"title": "LYPFT Annual-Report-and-Accounts-2024-25"})
+    assert [(f[k]["measure"], f[k]["period"]) for k in ((17317, "6,102"), (17319, "5,435"))] == [
+        ("spend", "2024/25"),
+        ("spend", "2023/24"),
+    ]
+    assert f[(17317, "6,102")]["measure_rule"] == "measure.title_service_concession_payments"
+    assert f[(17311, "1,580")]["measure"] == "spend"  # interest charge

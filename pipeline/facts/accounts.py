@@ -204,8 +204,9 @@ def row_label_measure(
 ) -> Found | None:
     """The measure a cell's row label names: the words before the cell on its own line (`Drug costs
     ... 326,296`), else the label lines above it, nearest first, after its row's other cells
-    (`Deficit for the year` / `(17,351)` / `(2,827)`), at most `label_lines` of them. `memo` keeps what
-    each label line says (by line and sign) for the other cells of its row."""
+    (`Deficit for the year` / `(17,351)` / `(2,827)`), at most `label_lines` of them, past a neighbouring
+    note's column years written between (`Unitary payment` / `2025` / `2024` / `payable to service` /
+    `46,032`). `memo` keeps what each label line says (by line and sign) for the other cells of its row."""
     seen: dict[tuple[int, bool], Hit | None] = {} if memo is None else memo
     text = lines[i]
     if rules.number_cell.fullmatch(text, 0, start) is None:
@@ -217,6 +218,8 @@ def row_label_measure(
         if rules.number_cell.fullmatch(t):
             if in_row:
                 continue  # the row's earlier cells
+            if rules.year_alone_cell is not None and rules.year_alone_cell.fullmatch(t):
+                continue  # a column's year (`2025` / `2024`, a neighbouring note's header written between)
             break  # the row above
         if rules.unit_cell.fullmatch(t):
             break  # the header
