@@ -8,6 +8,7 @@ tests/data/SOURCES.md say which). Each test failed before its rule."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,14 @@ from tests.test_facts_accounts_notes import DATA as NOTES
 from tests.test_facts_accounts_notes import RANGES
 
 DATA = Path(__file__).resolve().parent / "data" / "facts_causes"
+# the LYPFT 2024/25 report committed with tests/gold/heldout-facts-blind6 (a tuning set)
+LYPFT_DOC = (
+    Path(__file__).resolve().parent
+    / "gold"
+    / "heldout-facts-blind6"
+    / "docs"
+    / "LYPFT Annual-Report-and-Accounts-2024-25.md"
+)
 # LCH 2024/25 as a build without a manifest names it (tests/gold/heldout-facts-blind7/docs)
 LCH = {"title": "Leeds Community Annual-report-2024-2025"}
 
@@ -126,12 +135,34 @@ def test_a_row_label_reads_past_a_neighbouring_notes_column_years(ltht_notes):
     assert f[(35443, "46,032")]["measure_rule"] == "measure.row_cost"
 
 
+def test_a_label_wrapped_over_two_lines_is_read_whole():
+    """LYPFT 2024/25 note 2, operating segments: "**Non Operating Income **" / "**and Expenditure Total**" over
+    six cells (3,386 ... (5) ... 1,212): the nearest label line alone said "Expenditure" (`spend`); read with
+    the line it continues, the label is a net of non-operating income and expenditure, `other` whatever the
+    sign (blind6's decision), the cue's words on the line they start on."""
+    lines = LYPFT_DOC.read_text(encoding="utf-8").split("\n")
+    f = facts_of(lines, 14421, 14590, {"title": "LYPFT Annual Report and Accounts 2024 25"})
+    keys = [
+        (14559, "3,386"),
+        (14561, "1,213"),
+        (14563, r"\(5\)"),
+        (14565, r"\(1\)"),
+        (14567, "3,381"),
+        (14569, "1,212"),
+    ]
+    assert [f[k]["measure"] for k in keys] == ["other"] * 6
+    assert {f[k]["measure_rule"] for k in keys} == {"measure.row_net_non_operating"}
+    assert [f[k]["period"] for k in keys] == ["2024/25", "2023/24"] * 3
+    words = next(b for b in json.loads(f[keys[0]]["basis"]) if b["field"] == "measure")
+    assert "Non Operating Income" in json.dumps(words)
+    assert f[(14543, r"\(41\)")]["measure"] == "deficit"  # "Operating surplus", bracketed: unchanged
+
+
 def test_every_part_of_the_payments_to_a_pfi_operator_is_spend():
     """LYPFT 2024/25 note 24.1, "Analysis of amounts payable to service concession operator": "- Repayment of
     finance lease liability" 6,102 / 5,435 was `other` (a balance's words): every part of the unitary payment
     is money paid in the year, `spend` (blind5's decision on LTHT's note 30.3). Lines outside every gold."""
-    path = Path(__file__).resolve().parent / "gold" / "heldout-facts-blind6" / "docs"
-    lines = (path / "LYPFT Annual-Report-and-Accounts-2024-25.md").read_text(encoding="utf-8").split("\n")
+    lines = LYPFT_DOC.read_text(encoding="utf-8").split("\n")
     f = facts_of(lines, 17279, 17345, {"title": "LYPFT Annual-Report-and-Accounts-2024-25"})
     assert [(f[k]["measure"], f[k]["period"]) for k in ((17317, "6,102"), (17319, "5,435"))] == [
         ("spend", "2024/25"),

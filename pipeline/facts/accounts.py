@@ -200,18 +200,19 @@ def row_label_measure(
     start: int,
     value: float,
     rules: AccountsRules,
-    memo: dict[tuple[int, bool], Hit | None] | None = None,
+    memo: dict[tuple[int, bool], Found | None] | None = None,
 ) -> Found | None:
     """The measure a cell's row label names: the words before the cell on its own line (`Drug costs
     ... 326,296`), else the label lines above it, nearest first, after its row's other cells
     (`Deficit for the year` / `(17,351)` / `(2,827)`), at most `label_lines` of them, past a neighbouring
     note's column years written between (`Unitary payment` / `2025` / `2024` / `payable to service` /
-    `46,032`). `memo` keeps what each label line says (by line and sign) for the other cells of its row."""
-    seen: dict[tuple[int, bool], Hit | None] = {} if memo is None else memo
+    `46,032`); a label line that starts in lower case is read with the line it continues (`_label_hit`).
+    `memo` keeps what each label line says (by line and sign) for the other cells of its row."""
+    seen: dict[tuple[int, bool], Found | None] = {} if memo is None else memo
     text = lines[i]
     if rules.number_cell.fullmatch(text, 0, start) is None:
-        found = _match(text, 0, start, rules.row_cues, value, rules)
-        return None if found is None else (found[0], found[1], (i, found[2], found[3]))
+        hit = _match(text, 0, start, rules.row_cues, value, rules)
+        return None if hit is None else (hit[0], hit[1], (i, hit[2], hit[3]))
     labels, in_row = 0, True
     for j in _above(lines, i, rules.reach_lines):
         t = lines[j]
@@ -226,14 +227,32 @@ def row_label_measure(
         in_row = False
         key = (j, value < 0)
         if key not in seen:
-            seen[key] = _match(t, 0, len(t), rules.row_cues, value, rules)
+            seen[key] = _label_hit(lines, j, value, rules)
         found = seen[key]
         if found is not None:
-            return found[0], found[1], (j, found[2], found[3])
+            return found
         labels += 1
         if labels >= rules.label_lines:
             break
     return None
+
+
+def _label_hit(lines: Lines, j: int, value: float, rules: AccountsRules) -> Found | None:
+    """What label line j says: where it starts in lower case, first a cue written across it and the label line it
+    continues (`Non Operating Income` / `and Expenditure Total`: the whole label's cue, not `Expenditure`
+    alone), on the line it starts on; else a cue on the line alone (the upper line is read in its turn; in two
+    notes interleaved it may be the other note's: `- later than one year and` / `other charges to`)."""
+    t = lines[j]
+    upper = next(_above(lines, j, rules.reach_lines), None) if t.lstrip()[:1].islower() else None
+    if upper is not None and not (rules.number_cell.fullmatch(lines[upper]) or rules.unit_cell.fullmatch(lines[upper])):
+        u = lines[upper]
+        joined = f"{u} {t}"
+        for cue in rules.row_cues:
+            hit = _match(joined, 0, len(joined), (cue,), value, rules)
+            if hit is not None and hit[2] < len(u) < hit[3]:
+                return hit[0], hit[1], (upper, hit[2], len(u))
+    hit = _match(t, 0, len(t), rules.row_cues, value, rules)
+    return None if hit is None else (hit[0], hit[1], (j, hit[2], hit[3]))
 
 
 def titles(lines: Lines, header: int, rules: AccountsRules) -> list[int]:

@@ -357,7 +357,7 @@ class _Facts:
         self.title_measures: dict[tuple[int, bool], tuple[acc.Found, bool] | None] = {}
         self.title_dates: dict[int, Period | None] = {}
         self.header_runs: dict[int, tuple[int, list[int]] | None] = {}
-        self.label_memo: dict[tuple[int, bool], acc.Hit | None] = {}
+        self.label_memo: dict[tuple[int, bool], acc.Found | None] = {}
         self.row_dates: dict[int, dict[int, int | None]] = {}  # per header: each line's balance-date label
         self.cells_on: dict[int, list[Amount]] = {}  # the amounts of each line (accounts cells' rows)
         self.run_columns: dict[tuple[int, int], int] = {}  # a cell's column (line, start) in a run of cells
