@@ -14,7 +14,10 @@ from typing import Any
 
 import pytest
 
+from pipeline.facts.accounts import load_accounts
+from tests.conftest import edit_yaml
 from tests.test_facts import LTHT_META, facts_of
+from tests.test_facts_accounts import refusal
 from tests.test_facts_accounts_notes import DATA as NOTES
 from tests.test_facts_accounts_notes import RANGES
 
@@ -170,3 +173,31 @@ def test_every_part_of_the_payments_to_a_pfi_operator_is_spend():
     ]
     assert f[(17317, "6,102")]["measure_rule"] == "measure.title_service_concession_payments"
     assert f[(17311, "1,580")]["measure"] == "spend"  # interest charge
+
+
+def test_the_non_cash_rows_of_a_cash_flow_statement_are_reconciling_items(ltht):
+    """LTHT 2024/25's statement of cash flows: under "Non-cash income and expense:", "Depreciation and
+    amortisation" 50,820 / 39,632 were `spend` and "Income recognised in respect of capital donations" (7,257)
+    `capital`: adjustments from the operating surplus to cash, `other` (tests/gold/heldout-facts-accounts). The
+    group ends at "Net cash flows from ...": the investing rows keep their measures. LYPFT's statement (the
+    same template, bold heading) too."""
+    f = facts_of(ltht, 27817, 28008, LTHT_META)
+    keys = [(27843, "50,820"), (27845, "39,632"), (27859, r"\(7,257\)"), (27861, r"\(2,925\)")]
+    assert [f[k]["measure"] for k in keys] == ["other"] * 4
+    assert f[(27843, "50,820")]["measure_rule"] == "measure.group_non_cash"
+    assert f[(27833, "10,967")]["measure"] == "surplus"  # operating surplus, above the group
+    assert f[(27909, r"\(85,533\)")]["measure"] == "capital"  # purchase of PPE, after the group's end
+    assert f[(27897, "4,573")]["measure"] == "funding"  # interest received
+    lines = LYPFT_DOC.read_text(encoding="utf-8").split("\n")
+    g = facts_of(lines, 13300, 13420, {"title": "LYPFT Annual Report and Accounts 2024 25"})
+    assert [g[k]["measure"] for k in ((13345, "7,657"), (13347, "6,929"))] == ["other", "other"]
+    assert g[(13405, "8,054")]["measure_rule"] != "measure.group_non_cash"  # NET CASH GENERATED FROM OPERATIONS
+
+
+def test_a_row_group_yielding_to_an_unknown_row_cue_names_file_entry_and_field(rules_copy):
+    edit_yaml(
+        rules_copy / "facts_accounts.yaml",
+        lambda d: d["row_groups"][0]["yields_to"].append("measure.row_nothing"),
+    )
+    message = refusal(load_accounts, rules_copy)
+    assert "facts_accounts.yaml" in message and "row group" in message and "measure.row_nothing" in message, message

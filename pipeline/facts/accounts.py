@@ -114,14 +114,20 @@ class AccountsRules(RuleModel):
     # ordered: the first cue matching the nearest label line wins
     row_cues: list[RowCue] = Field(min_length=1)
     title_cues: list[RowCue] = Field(min_length=1)
+    # a heading of a group of rows inside a table ("Non-cash income and expense:" in a statement of cash flows):
+    # it decides every row below it, up to a line `row_group_end` matches ("NET CASH GENERATED FROM
+    # OPERATIONS"), over the row labels but those whose row cue it `yields_to` (`over_rows` is not read)
+    row_groups: list[RowCue] = Field(default_factory=list)
+    row_group_end: FoldRegex | None = None
 
     @model_validator(mode="after")
     def _yields_to_row_cues(self) -> AccountsRules:
         ids = {c.id for c in self.row_cues}
-        for cue in self.title_cues:
-            unknown = [i for i in cue.yields_to if i not in ids]
-            if unknown:
-                raise ValueError(f"title cue {cue.id}: yields_to names {unknown[0]}, which is no row cue's id")
+        for kind, cues in (("title cue", self.title_cues), ("row group", self.row_groups)):
+            for cue in cues:
+                unknown = [i for i in cue.yields_to if i not in ids]
+                if unknown:
+                    raise ValueError(f"{kind} {cue.id}: yields_to names {unknown[0]}, which is no row cue's id")
         return self
 
 
@@ -293,6 +299,41 @@ def title_measure(lines: Lines, above: list[int], value: float, rules: AccountsR
             assert found is not None
             return (found[0], found[1], (j, found[2], found[3])), cue.over_rows
     return None
+
+
+def row_group(
+    lines: Lines, i: int, header: int, value: float, rules: AccountsRules, memo: dict[int, tuple[int, RowCue] | None]
+) -> tuple[Found, RowCue] | None:
+    """The heading of the group of rows a cell's row is in ("Non-cash income and expense:" over "Depreciation and
+    amortisation" / `50,820`): the nearest label line above the cell and below its header cells (line `header`)
+    that a `row_groups` cue matches, unless a line `row_group_end` matches stands between; with its cue. `memo`
+    keeps each line's answer (the heading's line and cue) for the cells below."""
+    if not rules.row_groups:
+        return None
+    seen: list[int] = []
+    found: tuple[int, RowCue] | None = None
+    for j in range(i - 1, max(header, i - 1 - rules.reach_lines), -1):
+        if j in memo:
+            found = memo[j]
+            break
+        seen.append(j)
+        t = lines[j]
+        if not t.strip() or rules.number_cell.fullmatch(t):
+            continue
+        if rules.row_group_end is not None and rules.row_group_end.search(t):
+            break
+        cue = next((c for c in rules.row_groups if c.pattern.search(t)), None)
+        if cue is not None:
+            found = (j, cue)
+            break
+    for j in seen:
+        memo[j] = found
+    if found is None:
+        return None
+    j, cue = found
+    hit = _match(lines[j], 0, len(lines[j]), (cue,), value, rules)
+    assert hit is not None
+    return (hit[0], hit[1], (j, hit[2], hit[3])), cue
 
 
 def row_date_line(
