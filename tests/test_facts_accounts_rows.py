@@ -201,3 +201,21 @@ def test_a_row_group_yielding_to_an_unknown_row_cue_names_file_entry_and_field(r
     )
     message = refusal(load_accounts, rules_copy)
     assert "facts_accounts.yaml" in message and "row group" in message and "measure.row_nothing" in message, message
+
+
+def test_years_written_with_words_over_equal_groups_of_columns_and_short_rows():
+    """LYPFT 2024/25 note 7.1, Employee costs: "**Year Ended 31 March 2025**" / "Year Ended 31 March 2024" over
+    "Total" / "Permanently" / "Other" twice ("Permanently" / "Employed" on two lines each) and six `£000`: no
+    `Total` closes a group and no year is a cell of its own, so the 33 cells had no period. Each year heads three
+    columns in turn; a row with four cells (no "Other": "Social security costs" 14,581 / 14,581 / 13,572 /
+    13,572, all under the first `£000`) has two under each year. Lines outside every gold (the brief's "blind6
+    note 7.1")."""
+    lines = LYPFT_DOC.read_text(encoding="utf-8").split("\n")
+    f = facts_of(lines, 15119, 15256, {"title": "LYPFT Annual Report and Accounts 2024 25"})
+    full = [(15161, "148,400"), (15163, "128,861"), (15165, "19,539"), (15167, "133,162"), (15169, "115,894")]
+    assert [f[k]["period"] for k in full] == ["2024/25"] * 3 + ["2023/24"] * 2
+    assert f[(15161, "148,400")]["period_rule"] == "period.column_group"
+    short = [(15175, "14,581"), (15177, "14,581"), (15179, "13,572"), (15181, "13,572")]
+    assert [f[k]["period"] for k in short] == ["2024/25", "2024/25", "2023/24", "2023/24"]
+    assert [f[k]["period"] for k in ((15219, "11,240"), (15221, "11,240"))] == ["2023/24", "2023/24"]  # agency
+    assert [f[k]["period"] for k in ((15241, r"\(38\)"), (15243, r"\(158\)"))] == ["2024/25", "2023/24"]

@@ -89,6 +89,12 @@ class AccountsRules(RuleModel):
     # how many lines, beyond the columns' labels, may stand between them and the groups' years: the label of
     # the rows' column written among the columns' (`2023/24` / `2022/23` / `Staff costs` / `Permanent` / ...)
     group_corner: int = Field(default=0, ge=0)
+    # a group's year written with words about it ("Year Ended 31 March 2025" over "Total" / "Permanently" /
+    # "Other", "Year Ended 31 March 2024" over the same three): as many columns under each year, in order, where
+    # no `group_end` label closes the groups, the columns' labels at most `group_label_lines` lines, a label
+    # written over two lines too ("Permanently" / "Employed"; period.column_group)
+    group_year_cell: FoldRegex | None = None
+    group_label_lines: int = Field(default=0, ge=0)
     # a column's date written in two rows of cells (`31 March` / `31 March`, then `2025` / `2024`): the
     # day and month of a balance date, and a calendar year alone (period.column_split_date)
     day_month_cell: FoldRegex | None = None
@@ -547,6 +553,31 @@ def column_groups(lines: Lines, first: int, columns: int, rules: AccountsRules) 
         out.extend([year] * (end - start + 1))
         start = end + 1
     return out
+
+
+def column_even_groups(lines: Lines, first: int, columns: int, rules: AccountsRules) -> list[int]:
+    """The year line over each of a run of `columns` header cells when fewer years, written with words about them
+    (`group_year_cell`: "Year Ended 31 March 2025" / "Year Ended 31 March 2024"), head as many columns each, their
+    labels between (`Total` / `Permanently` / `Other` / `Total` / `Permanently` / `Other` / `Employed` /
+    `Employed`, at least one line a column, at most `group_label_lines`): each year over `columns / years`
+    columns in turn, left to right ([] when not so)."""
+    if rules.group_year_cell is None:
+        return []
+    labels: list[int] = []
+    years: list[int] = []
+    for j in _above(lines, first, rules.reach_lines):
+        t = lines[j]
+        if rules.group_year_cell.fullmatch(t) or rules.year_cell.fullmatch(t) or rules.date_cell.fullmatch(t):
+            years.append(j)
+            continue
+        if years or rules.unit_cell.fullmatch(t) or rules.number_cell.fullmatch(t):
+            break
+        labels.append(j)
+        if len(labels) > rules.group_label_lines:
+            return []
+    if not 1 < len(years) < columns or columns % len(years) or len(labels) < columns:
+        return []
+    return [year for year in reversed(years) for _ in range(columns // len(years))]
 
 
 def report_year(title: str, rules: AccountsRules) -> str | None:

@@ -362,6 +362,7 @@ class _Facts:
         self.row_groups: dict[int, dict[int, tuple[int, acc.RowCue] | None]] = {}  # per header: each line's group
         self.cells_on: dict[int, list[Amount]] = {}  # the amounts of each line (accounts cells' rows)
         self.run_columns: dict[tuple[int, int], int] = {}  # a cell's column (line, start) in a run of cells
+        self.even_groups: dict[int, int] = {}  # first header cell -> how many years head equal groups of columns
         # line index -> its paragraph (extract_facts's, or made here)
         self.para_of = para_of if para_of is not None else {li: q.index for q in paras for li in q.lines}
         self.line_index: dict[tuple[int | None, int], int] = {}
@@ -835,6 +836,9 @@ class _Facts:
             self.column_periods[cells[0]] = self._column_years(cells[0], len(cells), rules)
         found = self.column_periods[cells[0]]
         if found is not None:
+            groups = self.even_groups.get(cells[0])
+            if groups is not None and rules.same_header_next:
+                column = self._short_row_column(a, column, len(cells), groups)
             return found[column]
         titled = self._title_date(header)
         if titled is not None:
@@ -869,6 +873,33 @@ class _Facts:
             self.run_columns[_cell_key(lower)] = nxt if nxt < columns else column
         return self.run_columns[_cell_key(a)]
 
+    def _short_row_column(self, a: Amount, column: int, columns: int, groups: int) -> int:
+        """The column of a cell in a row with fewer cells than columns under years each over as many columns
+        (`14,581` / `14,581` / `13,572` / `13,572` under "Year Ended 31 March 2025" and "... 2024" over three
+        columns each, the "Other" cells blank): as many of the row's cells under each year, in turn (the first
+        column of the cell's year's group); the money table's column where the row is full or does not split."""
+        before, k = 0, a
+        while (up := self._cell_above(k)) is not None:
+            before, k = before + 1, up
+        after, k = 0, a
+        while (down := self._cell_below(k)) is not None:
+            after, k = after + 1, down
+        cells = before + after + 1
+        if cells >= columns or cells % groups:
+            return column
+        return (before // (cells // groups)) * (columns // groups)
+
+    def _cell_below(self, a: Amount) -> Amount | None:
+        """The cell alone on the line right below a cell alone on its line (blank lines between), under the
+        same header cell: the next cell of its row."""
+        assert self.accounts is not None
+        i, texts = a.mention.line_index, self._texts()
+        j = next((k for k in range(i + 1, min(len(texts), i + self.accounts.reach_lines)) if texts[k].strip()), None)
+        below = self.cells_on.get(j, []) if j is not None else []
+        if len(below) != 1 or len(self.cells_on.get(i, [])) != 1:
+            return None
+        return below[0] if _same_header(below[0], a) else None
+
     def _cell_above(self, a: Amount) -> Amount | None:
         """The cell before a cell in its row under the same header cell: the cell before it on its own line
         (`**1,943 267 **`, both put under the first `£000`), else the cell alone on the line right above a
@@ -896,6 +927,10 @@ class _Facts:
         grouped = not cells
         if grouped:  # `2024/25` over `Permanent` / `Other` / `Total`, `2023/24` over `Total`
             cells = [(i, 0) for i in acc.column_groups(texts, first, columns, rules)]
+        if grouped and not cells:  # "Year Ended 31 March 2025" over three columns, "... 2024" over three
+            cells = [(i, 0) for i in acc.column_even_groups(texts, first, columns, rules)]
+            if cells:
+                self.even_groups[first] = len(set(cells))
         if not cells:  # `31` / `31` / `March` / `March` / `2025` / `2024`: a date a word a line
             return self._split_dates(acc.split_dates(texts, first, columns, rules))
         for i, k in cells:
