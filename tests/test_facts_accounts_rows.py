@@ -219,3 +219,16 @@ def test_years_written_with_words_over_equal_groups_of_columns_and_short_rows():
     assert [f[k]["period"] for k in short] == ["2024/25", "2024/25", "2023/24", "2023/24"]
     assert [f[k]["period"] for k in ((15219, "11,240"), (15221, "11,240"))] == ["2023/24", "2023/24"]  # agency
     assert [f[k]["period"] for k in ((15241, r"\(38\)"), (15243, r"\(158\)"))] == ["2024/25", "2023/24"]
+
+
+def test_a_signing_date_over_a_table_is_no_year_and_equity_at_a_date_dates_the_rows():
+    """LYPFT 2024/25's statement of changes in taxpayers' equity: its title lines reach the page above, "The accounts
+    ... were approved by the Board on 19 June 2025 and signed ...": every cell took 2025/26 from that day's date.
+    A day's date that neither starts nor ends a financial year is no table's year; the rows take the year of
+    "**Taxpayers' equity at 1 April 2024**" (a row date, its apostrophe now among the label's words): 2024/25.
+    Lines outside every gold."""
+    lines = LYPFT_DOC.read_text(encoding="utf-8").split("\n")
+    f = facts_of(lines, 13059, 13175, {"title": "LYPFT Annual Report and Accounts 2024 25"})
+    keys = [(13097, "38,250"), (13105, "121,470"), (13113, "4,356"), (13133, "8,172"), (13173, "135,130")]
+    assert [f[k]["period"] for k in keys] == ["2024/25"] * 5
+    assert f[(13113, "4,356")]["period_rule"] == "period.row_date"

@@ -29,6 +29,7 @@ from pipeline.facts.measure import CueHit, Decision, context_cue, cue_hits, scor
 from pipeline.facts.period import (
     YearHit,
     after_comparative,
+    another_day,
     balance_dates,
     calendar_years,
     carried_calendars,
@@ -1002,12 +1003,19 @@ class _Facts:
         return self.title_dates[header]
 
     def _read_title_date(self, header: int) -> Period | None:
+        """The title lines' one year; a day's date that neither starts nor ends a year is none ("approved by the
+        Board on 19 June 2025" over the next page's statement of changes in equity)."""
         texts = self._texts()
         found = [
             (i, h)
             for i in self._title_lines(header)
             for h in (
-                years(texts[i], 0, len(texts[i]), self.rules) or month_years(texts[i], 0, len(texts[i]), self.rules)
+                years(texts[i], 0, len(texts[i]), self.rules)
+                or [
+                    h
+                    for h in month_years(texts[i], 0, len(texts[i]), self.rules)
+                    if not another_day(texts[i], h, self.rules)
+                ]
             )
         ]
         if len({h.value for _, h in found}) != 1:
