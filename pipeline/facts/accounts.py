@@ -181,6 +181,15 @@ Lines = Sequence[str]  # the document's normalised line texts
 Hit = tuple[str, str, int, int]  # measure, rule id, start, end in one line
 
 
+def units(t: str, rules: AccountsRules) -> int:
+    """How many money column header cells line t is: 1 for a cell alone (`£000`), n for n cells on one line
+    (`**£000 £000 £000 **`, marks blanked), 0 for any other line."""
+    if rules.unit_cell.fullmatch(t):
+        return 1
+    words = t.split()
+    return len(words) if len(words) > 1 and all(rules.unit_cell.fullmatch(w) for w in words) else 0
+
+
 def _above(lines: Lines, i: int, reach: int) -> Iterator[int]:
     """The non-blank lines of the `reach` above line i, nearest first (a cell a line, blank lines between)."""
     for j in range(i - 1, max(-1, i - 1 - reach), -1):
@@ -234,7 +243,7 @@ def row_label_measure(
             if rules.year_alone_cell is not None and rules.year_alone_cell.fullmatch(t):
                 continue  # a column's year (`2025` / `2024`, a neighbouring note's header written between)
             break  # the row above
-        if rules.unit_cell.fullmatch(t):
+        if units(t, rules):
             break  # the header
         in_row = False
         key = (j, value < 0)
@@ -256,7 +265,7 @@ def _label_hit(lines: Lines, j: int, value: float, rules: AccountsRules) -> Foun
     notes interleaved it may be the other note's: `- later than one year and` / `other charges to`)."""
     t = lines[j]
     upper = next(_above(lines, j, rules.reach_lines), None) if t.lstrip()[:1].islower() else None
-    if upper is not None and not (rules.number_cell.fullmatch(lines[upper]) or rules.unit_cell.fullmatch(lines[upper])):
+    if upper is not None and not (rules.number_cell.fullmatch(lines[upper]) or units(lines[upper], rules)):
         u = lines[upper]
         joined = f"{u} {t}"
         for cue in rules.row_cues:
@@ -273,7 +282,7 @@ def titles(lines: Lines, header: int, rules: AccountsRules) -> list[int]:
     out: list[int] = []
     for j in _above(lines, header, rules.reach_lines):
         t = lines[j]
-        if rules.unit_cell.fullmatch(t):
+        if units(t, rules):
             continue
         # the year of a column's date (`31 March` / `2025`) is no row of cells: a line of the header's
         year = rules.year_alone_cell is not None and rules.year_alone_cell.fullmatch(t) is not None
@@ -369,9 +378,14 @@ def row_date_line(
 
 
 def header_run(lines: Lines, header: int, rules: AccountsRules) -> tuple[int, list[int]] | None:
-    """(column, the run's header lines) of a header cell in its run of header cells, one a line."""
-    if not rules.unit_cell.fullmatch(lines[header]):
+    """(column, the run's header lines) of a header cell in its run of header cells, one a line; for a line of
+    several header cells (`**£000 £000 **`), (0, the line once per cell): the cells' own order decides their
+    columns (`same_header_next`)."""
+    count = units(lines[header], rules)
+    if count == 0:
         return None
+    if count > 1:
+        return 0, [header] * count
     before = []
     for j in _above(lines, header, rules.reach_lines):
         if not rules.unit_cell.fullmatch(lines[j]):
