@@ -23,6 +23,7 @@ at the same offsets.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from itertools import islice
@@ -316,36 +317,27 @@ def title_measure(lines: Lines, above: list[int], value: float, rules: AccountsR
     return None
 
 
+def group_heads(lines: Lines, rules: AccountsRules) -> list[int]:
+    """The lines a `row_groups` cue matches ("Non-cash income and expense:"), in order: read once per document."""
+    if not rules.row_groups:
+        return []
+    return [j for j, t in enumerate(lines) if any(c.pattern.search(t) for c in rules.row_groups)]
+
+
 def row_group(
-    lines: Lines, i: int, header: int, value: float, rules: AccountsRules, memo: dict[int, tuple[int, RowCue] | None]
+    lines: Lines, i: int, header: int, value: float, rules: AccountsRules, heads: Sequence[int]
 ) -> tuple[Found, RowCue] | None:
     """The heading of the group of rows a cell's row is in ("Non-cash income and expense:" over "Depreciation and
-    amortisation" / `50,820`): the nearest label line above the cell and below its header cells (line `header`)
-    that a `row_groups` cue matches, unless a line `row_group_end` matches stands between; with its cue. `memo`
-    keeps each line's answer (the heading's line and cue) for the cells below."""
-    if not rules.row_groups:
+    amortisation" / `50,820`): the nearest of the `heads` (`group_heads`) above the cell and below its header
+    cells (line `header`), at most `reach_lines` up, unless a line `row_group_end` matches stands between; with
+    its cue."""
+    k = bisect.bisect_left(heads, i) - 1
+    if k < 0 or heads[k] <= max(header, i - 1 - rules.reach_lines):
         return None
-    seen: list[int] = []
-    found: tuple[int, RowCue] | None = None
-    for j in range(i - 1, max(header, i - 1 - rules.reach_lines), -1):
-        if j in memo:
-            found = memo[j]
-            break
-        seen.append(j)
-        t = lines[j]
-        if not t.strip() or rules.number_cell.fullmatch(t):
-            continue
-        if rules.row_group_end is not None and rules.row_group_end.search(t):
-            break
-        cue = next((c for c in rules.row_groups if c.pattern.search(t)), None)
-        if cue is not None:
-            found = (j, cue)
-            break
-    for j in seen:
-        memo[j] = found
-    if found is None:
+    j = heads[k]
+    if rules.row_group_end is not None and any(rules.row_group_end.search(lines[n]) for n in range(j + 1, i)):
         return None
-    j, cue = found
+    cue = next(c for c in rules.row_groups if c.pattern.search(lines[j]))
     hit = _match(lines[j], 0, len(lines[j]), (cue,), value, rules)
     assert hit is not None
     return (hit[0], hit[1], (j, hit[2], hit[3])), cue

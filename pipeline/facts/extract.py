@@ -360,7 +360,7 @@ class _Facts:
         self.header_runs: dict[int, tuple[int, list[int]] | None] = {}
         self.label_memo: dict[tuple[int, bool], acc.Found | None] = {}
         self.row_dates: dict[int, dict[int, int | None]] = {}  # per header: each line's balance-date label
-        self.row_groups: dict[int, dict[int, tuple[int, acc.RowCue] | None]] = {}  # per header: each line's group
+        self.group_heads: list[int] | None = None  # the lines heading a group of rows (`row_groups`), found once
         self.cells_on: dict[int, list[Amount]] = {}  # the amounts of each line (accounts cells' rows)
         self.run_columns: dict[tuple[int, int], int] = {}  # a cell's column (line, start) in a run of cells
         self.even_groups: dict[int, int] = {}  # first header cell -> how many years head equal groups of columns
@@ -515,8 +515,9 @@ class _Facts:
         title = self.title_measures[key]
         if title is not None and (found is None or (title[1] and not acc.yields(rules, title[0][1], found[1]))):
             found = title[0]  # no row label, or a table of reconciling items or balances
-        memo = self.row_groups.setdefault(header, {})
-        group = acc.row_group(texts, i, header, value, rules, memo)
+        if self.group_heads is None:
+            self.group_heads = acc.group_heads(texts, rules)
+        group = acc.row_group(texts, i, header, value, rules, self.group_heads)
         if group is not None and (found is None or found[1] not in group[1].yields_to):
             found = group[0]  # "Non-cash income and expense:" over "Depreciation and amortisation"
         if found is None:
