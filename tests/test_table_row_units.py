@@ -125,3 +125,23 @@ def test_a_number_of_the_labels_own_or_in_prose_is_no_cell():
     assert [m.text for m in money_of(lines)] == ["1,621", "485"]
     prose = ["2024/25", "", "£000", "", "£000", "", "Income", "", "1,000", "", "2,000", "", "we delivered 1,259,785 "]
     assert [m.text for m in money_of([*prose, "", "appointments in the year."])] == ["1,000", "2,000"]
+
+
+@pytest.mark.skipif(not LCH_2425.exists(), reason="the blind7 documents are not in this checkout")
+def test_a_row_label_then_its_unit_alone_on_the_next_line_then_its_numbers():
+    # LCH 2024/25 pension benefits, turned on its page: `Cash` (of Cash Equivalent Transfer Value), `£'000`
+    # alone (a header that opens no table), five numbers, then `Transfer` (a label printed 7 times, not a
+    # running head: the last number is the row's, not a page number)
+    lines = LCH_2425.read_text(encoding="utf-8").split("\n")
+    found = [m for m in money_of(lines) if 9_226 <= m.line_index <= 9_240]
+    assert [(m.text, m.values["low"], lines[m.values["header_line"] - 1]) for m in found] == [
+        (t, v * 1000, "£’000") for t, v in (("566", 566), ("405", 405), ("289", 289), ("1,059", 1059), ("794", 794))
+    ]
+
+
+def test_a_charts_axis_title_among_its_numbers_is_no_unit():
+    # LTHT Table 8, a chart beside a list: `160`, `£000`, `140` are the axis's; `£` of `£ Millions` likewise
+    lines = ["Table 8: Capital investment", "", "the following higher value schemes:", "", "160", "", "£000", "", "140"]
+    lines += ["", "Building the Leeds Way - ", "", "9,387", "", "120", "", "New Hospital Programme ", "", "**s **100"]
+    lines += ["", "**n**", "", "Rob Burrow Centre for Motor Neurone ", "", "2,967", "", "**£**", "", "60"]
+    assert [m for m in money_of(lines) if m.values["basis"] == "column_header"] == []

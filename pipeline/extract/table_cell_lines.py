@@ -277,7 +277,7 @@ def find(doc: Document, lines: Sequence[NormLine], rules: TableRules, own: CellL
     group_lead: list[_Cell] = []  # those right before the group's first header cell
 
     printed = Counter(c.cell.text for c in cells if c is not None and c.kind == "label")
-    heads = own.running_head_repeats
+    heads = own.head_prints
 
     def rows(r: list[_Cell], at: int) -> None:
         nonlocal table, group, group_labels, labels
@@ -288,6 +288,8 @@ def find(doc: Document, lines: Sequence[NormLine], rules: TableRules, own: CellL
             table = _open(doc, group, group_labels, group_lead, years, rules, own) if _enough(group, own) else None
             group, group_labels, labels = [], [], 0
         row = _row_header(cells, at - len(r), at, rules, own)
+        if table is None and row is None:
+            row = _unit_under_label(cells, at - len(r), rules, own)
         if table is None and row is None:
             return  # (numbers outside a table, `31` of `31 March`, leave the years for the next header)
         if table is not None:
@@ -383,6 +385,24 @@ def _row_header(
         if found is not None:
             return (*found, c)
     return None
+
+
+def _unit_under_label(
+    cells: Sequence[_Cell | None], first: int, rules: TableRules, own: CellLineRules
+) -> tuple[str, Decimal, _Cell] | None:
+    """The currency, unit and header cell of a row whose label is followed by its unit on a line of its own,
+    then its numbers cells[first:] (`Total resource cost`, `£'000`, numbers): a header cell that opened no
+    table, right after a label that starts as `row_header_start` says and names no bands. (A chart's axis
+    title stands among the axis's numbers: `160`, `£000`, `140`.)"""
+    if first < 2:
+        return None
+    unit, label = cells[first - 1], cells[first - 2]
+    if unit is None or label is None or unit.kind != "header" or label.kind != "label":
+        return None
+    if not own.row_header_start.match(label.cell.text) or own.other_columns.search(label.cell.text):
+        return None
+    found = parse_unit_header(unit.cell, rules)
+    return None if found is None else (*found, unit)
 
 
 def _dates(r: list[_Cell], following: Sequence[_Cell | None], own: CellLineRules) -> bool:

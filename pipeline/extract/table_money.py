@@ -178,6 +178,7 @@ class CellLineRules(RuleModel):
     row_header_start: Regex  # the start of a row label that may end in a money header (`Total cost (£)`)
     row_header_continuation: Regex  # the second line of a wrapped row label (`remuneration (£)`)
     label_tail: Regex  # a number printed on its row's label line (`12,144`, `(1,427)`)
+    head_prints: int = Field(ge=2, strict=True)  # a line printed this often after a row of its own unit: a running head
 
 
 class TableMoneyFile(RuleModel):
