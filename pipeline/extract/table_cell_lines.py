@@ -34,6 +34,13 @@ label cells in a row, at more than ``max_blank_lines`` blank lines between cells
 of another kind of table (tabs, pipes). The work is one pass over the lines (and one to count the
 running heads). Rules: ``cell_lines`` in rules/table_money.yaml.
 
+A row's label that ends in its own unit (`Total resource cost (£000)`, `Total Renumeration (£)`: the
+header in the table's first column) makes the run of numbers right after it amounts in that unit,
+whatever the columns over them hold (``row_header_start``; a wrapped label's second line after its
+cells, ``row_header_continuation``). Numbers ending a label's line (`Net book value at 12,144
+487,152`, ``label_tail``) are the row's first cells when the row's other cells follow on the next
+lines.
+
 Each amount points at its own column's header cell (`header_page`/`header_line`), with
 `basis = column_header`, like the amounts of other tables.
 """
@@ -62,6 +69,7 @@ from pipeline.extract.table_money import (
     _fin_year,
     _words,
     is_number_cell,
+    parse_row_header,
     parse_unit_header,
     unmark,
 )
@@ -91,6 +99,7 @@ class _Cell:
     kind: str  # header | number | year | label | head (a page's running head)
     alone: bool = True  # the only cell of its line
     marked: bool = False  # a header written in bold with a unit (`**£000**`): may open a table alone
+    line_whole: Cell | None = None  # a label with numbers after it on its line: the line as one cell
 
 
 @dataclass
@@ -125,13 +134,41 @@ def _line_cells(i: int, text: str, rules: TableRules, own: CellLineRules) -> lis
     elif e < whole.end and not text[s].isalpha() and parse_unit_header(Cell(s, e, first.group()), rules) is not None:
         kind = "header"
     else:
-        return [_Cell(i, whole, "label")]
+        return _label(i, text, whole, rules, own)
     words = [Cell(s, e, text[s:e]) for s, e in _words(text, start, whole.end)]
     if not all(_is_kind(w, kind, rules) for w in words[1:]):
-        return [_Cell(i, whole, "label")]
+        return _label(i, text, whole, rules, own)
     if kind == "number" and any(own.not_amount.fullmatch(w.text) for w in words):
         return [_Cell(i, whole, "label")]  # `2025` under `31 March`: part of a date
     return [_Cell(i, w, kind, len(words) == 1) for w in words]
+
+
+def _label(i: int, text: str, whole: Cell, rules: TableRules, own: CellLineRules) -> list[_Cell]:
+    """A label line: one label cell, or, where numbers end the line (`Net book value at 12,144 487,152`,
+    `Net book value at 31 March 2024 12,345`), the label and a number cell each (`label_tail`; a calendar year ends
+    the label: `not_amount`). Whether those numbers are the row's cells is told by what follows (`_cells`)."""
+    number, nil = rules.file.cells.number, rules.file.cells.nil
+    last = max(whole.start, text.rfind(" ", whole.start, whole.end) + 1)
+    if not (number.fullmatch(text, last, whole.end) or nil.fullmatch(text, last, whole.end)):
+        return [_Cell(i, whole, "label")]  # (most lines: no number ends them)
+    words = _words(text, whole.start, whole.end)
+    k = len(words)
+    while k > 1:
+        s, e = words[k - 1]
+        if not (number.fullmatch(text, s, e) or nil.fullmatch(text, s, e)) or own.not_amount.fullmatch(text, s, e):
+            break
+        k -= 1
+    tail = [(s, e) for s, e in words[k:] if DIGIT.search(text, s, e)]  # (without nils)
+    label = Cell(whole.start, words[k - 1][1], text[whole.start : words[k - 1][1]])
+    if not tail or not all(own.label_tail.fullmatch(text, s, e) for s, e in tail) or not _has_letter(label.text):
+        return [_Cell(i, whole, "label")]  # (`Lease cars IFRS 16`: a number of the label's own)
+    tail = words[k:]
+    numbers = [_Cell(i, Cell(s, e, text[s:e]), "number", False) for s, e in tail]
+    return [_Cell(i, label, "label", line_whole=whole), *numbers]
+
+
+def _has_letter(text: str) -> bool:
+    return any(c.isalpha() for c in text)
 
 
 def _bare(text: str, rules: TableRules) -> Cell:
@@ -170,6 +207,28 @@ def _cells(lines: Sequence[NormLine], rules: TableRules, own: CellLineRules) -> 
             out.append(_Cell(i, Cell(0, len(text), text), "head"))
         else:
             out.extend(_line_cells(i, nl.text, rules, own))
+    return _row_lines(out)
+
+
+def _row_lines(cells: list[_Cell | None]) -> list[_Cell | None]:
+    """The cells, where a label line's numbers are its row's first cells only when the row's other cells
+    follow (numbers on the next lines: `Net book value at 12,144 487,152`, `871`, `61,044`...); else the
+    line is one label (`... we delivered 1,259,785` in prose)."""
+    out: list[_Cell | None] = []
+    k = 0
+    while k < len(cells):
+        c = cells[k]
+        if c is not None and c.line_whole is not None:
+            end = k + 1
+            while end < len(cells) and (n := cells[end]) is not None and n.index == c.index:
+                end += 1
+            after = cells[end] if end < len(cells) else None
+            if after is None or after.kind != "number":
+                out.append(_Cell(c.index, c.line_whole, "label"))
+                k = end
+                continue
+        out.append(c)
+        k += 1
     return out
 
 
@@ -217,6 +276,9 @@ def find(doc: Document, lines: Sequence[NormLine], rules: TableRules, own: CellL
     lead: list[_Cell] = []  # the label cells right before this cell (at most `max_header_gap`)
     group_lead: list[_Cell] = []  # those right before the group's first header cell
 
+    printed = Counter(c.cell.text for c in cells if c is not None and c.kind == "label")
+    heads = own.head_prints
+
     def rows(r: list[_Cell], at: int) -> None:
         nonlocal table, group, group_labels, labels
         after = cells[at] if at < len(cells) else None
@@ -225,13 +287,31 @@ def find(doc: Document, lines: Sequence[NormLine], rules: TableRules, own: CellL
         if group:
             table = _open(doc, group, group_labels, group_lead, years, rules, own) if _enough(group, own) else None
             group, group_labels, labels = [], [], 0
-        if table is None:
+        row = _row_header(cells, at - len(r), at, rules, own)
+        if table is None and row is None:
+            row = _unit_under_label(cells, at - len(r), rules, own)
+        if table is None and row is None:
             return  # (numbers outside a table, `31` of `31 March`, leave the years for the next header)
-        years.clear()
-        if after is not None and after.kind == "head" and r[-1].alone and own.page_number.fullmatch(r[-1].cell.text):
+        if table is not None:
+            years.clear()
+        head = after is not None and (
+            after.kind == "head" or (row is not None and after.kind == "label" and printed[after.cell.text] >= heads)
+        )  # (after a row of its own unit, a line printed on many pages: a running head not told as one)
+        if head and r[-1].alone and own.page_number.fullmatch(r[-1].cell.text):
             r = r[:-1]  # the page's number
             if not r:
                 return
+        if row is not None:  # `Total remuneration (£)`, then the row's numbers: its own currency and unit
+            currency, unit, label = row
+            lined_up = table is not None and len(r) % len(table.columns) == 0
+            for j, c in enumerate(r):  # (the years over the table's columns, where the row lines up)
+                year = table.columns[j % len(table.columns)][0].fin_year if table is not None and lined_up else None
+                col = Column(0, None, currency, unit, "column_header", year)
+                out.extend(_amounts(c.index, c.cell, [(0, len(c.cell.text))], col, doc.lines[label.index], rules))
+            labels = 0
+            return
+        if table is None:
+            return
         n = len(table.columns)
         if table.notes and len(r) % n == 1 and own.note_ref.fullmatch(r[0].cell.text):
             r = r[1:]  # the row's note number
@@ -286,6 +366,45 @@ def _enough(group: list[_Cell], own: CellLineRules) -> bool:
     return len(group) >= own.min_columns or (len(group) >= own.min_columns_marked and all(c.marked for c in group))
 
 
+def _row_header(
+    cells: Sequence[_Cell | None], first: int, end: int, rules: TableRules, own: CellLineRules
+) -> tuple[str, Decimal, _Cell] | None:
+    """The currency, unit and label of a row whose label ends in a money header (`Total cost (£)`,
+    `Total resource cost (£000)`), for its numbers cells[first:end]: the label right before them, or the
+    second line of a wrapped label right after them (`Salary component of total`, numbers, `remuneration
+    (£)`: it starts as `row_header_continuation` says). The label's (first) line starts as `row_header_start`
+    says. None for a label naming bands (`other_columns`)."""
+    before = cells[first - 1] if first > 0 else None
+    if before is None or before.kind != "label" or not own.row_header_start.match(before.cell.text):
+        return None  # (`ntract com £000`: a piece of a line cut on a turned page)
+    for at, wrapped in ((first - 1, False), (end, True)):
+        c = cells[at] if 0 <= at < len(cells) else None
+        if c is None or c.kind != "label" or (wrapped and not own.row_header_continuation.match(c.cell.text)):
+            return None
+        found = None if own.other_columns.search(c.cell.text) else parse_row_header(c.cell, rules)
+        if found is not None:
+            return (*found, c)
+    return None
+
+
+def _unit_under_label(
+    cells: Sequence[_Cell | None], first: int, rules: TableRules, own: CellLineRules
+) -> tuple[str, Decimal, _Cell] | None:
+    """The currency, unit and header cell of a row whose label is followed by its unit on a line of its own,
+    then its numbers cells[first:] (`Total resource cost`, `£'000`, numbers): a header cell that opened no
+    table, right after a label that starts as `row_header_start` says and names no bands. (A chart's axis
+    title stands among the axis's numbers: `160`, `£000`, `140`.)"""
+    if first < 2:
+        return None
+    unit, label = cells[first - 1], cells[first - 2]
+    if unit is None or label is None or unit.kind != "header" or label.kind != "label":
+        return None
+    if not own.row_header_start.match(label.cell.text) or own.other_columns.search(label.cell.text):
+        return None
+    found = parse_unit_header(unit.cell, rules)
+    return None if found is None else (*found, unit)
+
+
 def _dates(r: list[_Cell], following: Sequence[_Cell | None], own: CellLineRules) -> bool:
     """Whether a run of numbers is the days of dates: each a day, with a month among the cells after it."""
     return all(own.date_day.fullmatch(c.cell.text) for c in r) and any(
@@ -331,8 +450,8 @@ def _one_word(text: str) -> bool:
 
 
 def _may_have_header(lines: Sequence[NormLine], rules: TableRules, own: CellLineRules) -> bool:
-    """Whether the document holds the `min_columns` header cells a table needs (most hold none: then no line
-    is worth classifying)."""
+    """Whether the document holds the `min_columns` header cells a table needs, or a row label ending in its
+    unit (most hold none: then no line is worth classifying)."""
     found = 0
     for nl in lines:
         text = nl.text.strip()
@@ -341,4 +460,6 @@ def _may_have_header(lines: Sequence[NormLine], rules: TableRules, own: CellLine
             found += 1
             if found >= own.min_columns or (len(bare.text) < len(text) and header[1] >= own.marked_min_unit):
                 return True
+        elif text and parse_row_header(bare, rules) is not None:
+            return True  # a row's label ending in its unit (`Total cost (£)`)
     return False

@@ -175,6 +175,10 @@ class CellLineRules(RuleModel):
     date_day: Regex  # a number that may be the day of a date (`31`)
     date_month: Regex  # a label that is a month (`March`)
     date_reach: int = Field(ge=1, strict=True)  # how many cells after days of dates their month may come
+    row_header_start: Regex  # the start of a row label that may end in a money header (`Total cost (£)`)
+    row_header_continuation: Regex  # the second line of a wrapped row label (`remuneration (£)`)
+    label_tail: Regex  # a number printed on its row's label line (`12,144`, `(1,427)`)
+    head_prints: int = Field(ge=2, strict=True)  # a line printed this often after a row of its own unit: a running head
 
 
 class TableMoneyFile(RuleModel):
@@ -334,6 +338,27 @@ def parse_unit_header(cell: Cell, rules: TableRules) -> tuple[str, Decimal] | No
             if currency is None:
                 return None
             return currency, rules.unit_of[m.group("unit").lower()] if m.group("unit") else Decimal(1)
+    return None
+
+
+def parse_row_header(cell: Cell, rules: TableRules) -> tuple[str, Decimal] | None:
+    """The currency and unit of a row's label that ends in a money header naming a currency after
+    words of its own (`Total remuneration (£)`, `Total resource cost (£000)`), or None."""
+    for h in rules.file.headers:
+        if h.basis != "column_header":
+            continue
+        last = None
+        for m in h.pattern.finditer(cell.text):
+            last = m
+        if last is None or last.end() != len(cell.text) or not any(ch.isalpha() for ch in cell.text[: last.start()]):
+            continue
+        if last.group() == last.group("cur"):
+            return None  # a bare sign ends the label (`less than £`): prose as often as a header
+        token = last.group("cur")
+        currency = rules.currency_of.get(token) or rules.currency_of.get(token.upper())
+        if currency is None:
+            return None
+        return currency, rules.unit_of[last.group("unit").lower()] if last.group("unit") else Decimal(1)
     return None
 
 

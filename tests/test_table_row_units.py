@@ -1,0 +1,147 @@
+"""Money in one-cell-per-line tables whose unit is not in a row of column headers, on real lines
+(tests/data/SOURCES.md): a row's label that ends in its own unit (`Total resource cost (£000)`,
+`Total Renumeration (£)`: the header in the table's first column), a wrapped label whose cells stand
+between its two lines, and cells printed on their row's label line (`Net book value at 12,144
+487,152`, then the row's other cells one a line). Each test failed before `row_header_*`,
+and `label_tail` of rules/table_money.yaml were read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline import components
+from pipeline.extract import Context
+from pipeline.extract import money as money_extractor
+from pipeline.model import Document, Line, Mention
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
+LCH_2425 = ROOT / "tests" / "gold" / "heldout-facts-blind7" / "docs" / "Leeds Community Annual-report-2024-2025.md"
+
+
+def money_of(lines: list[str]) -> list[Mention]:
+    doc = Document("t.md", "0" * 64, "text", lines=[Line(i + 1, t) for i, t in enumerate(lines)])
+    return components.run(money_extractor.COMPONENT, doc, Context().rules).mentions
+
+
+def cells_in(name: str) -> tuple[list[str], list[Mention]]:
+    lines = (DATA / name).read_text(encoding="utf-8").split("\n")
+    return lines, [m for m in money_of(lines) if m.values["basis"] == "column_header"]
+
+
+def test_a_row_label_ending_in_its_unit_makes_the_numbers_after_it_money():
+    # LYPFT table 2.3Q, staff exit packages: columns of counts, and a row `Total resource cost (£000)`
+    lines, found = cells_in("lypft-exit-resource-cost.md")
+    got = [(lines[m.line_index], m.text, m.values["low"]) for m in found]
+    assert got == [
+        ("**230 \\(8\\) **", "230", 230_000),
+        ("**230 \\(8\\) **", "\\(8\\)", -8_000),
+        ("**241 \\(33\\) **", "241", 241_000),
+        ("**241 \\(33\\) **", "\\(33\\)", -33_000),
+        ("**471 \\(41\\) **", "471", 471_000),
+        ("**471 \\(41\\) **", "\\(41\\)", -41_000),
+    ]
+    assert all(lines[m.values["header_line"] - 1] == "Total resource cost \\(£000\\) " for m in found)
+    # the counts above it (`**6 \(1\) **`) and the page number after it (`77`) are not money
+    assert not any(lines[m.line_index].startswith(("**6 ", "**20 ", "**26 ", "77")) for m in found)
+
+
+def test_pay_ratio_rows_in_pounds_and_a_wrapped_label_around_its_cells():
+    # LCH 2024/25 fair pay: `Total Renumeration (£)` then three cells; `Salary component of total
+    # remumeration (£)` on one line here; the ratios (`5.4:1`) are no money
+    lines, found = cells_in("lch-pay-ratio-rows.md")
+    assert [(m.text, m.values["low"]) for m in found] == [
+        ("29,114", 29_114),
+        ("39,151", 39_151),
+        ("46,389", 46_389),
+        ("29,114", 29_114),
+        ("39,151", 39_151),
+        ("46,389", 46_389),
+    ]
+    for m in found:
+        assert lines[m.line_index][m.start : m.end] == m.text and m.values["currency"] == "GBP"
+    # the same rows with the label wrapped as the converter printed LCH's 2023/24 report: `Salary
+    # component of total`, the cells, `remumeration (£)`
+    wrapped = ["Salary component of total ", "", "28,185", "", "36,608", "", "46,389", "", "remumeration \\(£\\)", ""]
+    got = money_of(["Total Renumeration \\(£\\)", "", "28,185", "", *wrapped, "Pay ratio information", "", "5.2:1"])
+    assert [(m.text, m.values["low"], m.values["header_line"]) for m in got] == [
+        ("28,185", 28_185, 1),
+        ("28,185", 28_185, 13),
+        ("36,608", 36_608, 13),
+        ("46,389", 46_389, 13),
+    ]
+
+
+def test_a_row_label_ending_in_a_bare_sign_or_naming_bands_is_no_row_header():
+    # `less than £` ends prose as often as a header; `(bands of £5,000) £'000s` heads bands of pay
+    assert money_of(["s than £", "", "**476 **", "", "55 "]) == []
+    bands = money_of(["**pay and bonuses **\\(bands of £5,000\\) **£’000s**", "", "155", "", "160"])
+    assert [m.text for m in bands] == ["£5,000"]  # (the band's width, in the text)
+
+
+@pytest.mark.skipif(not LCH_2425.exists(), reason="the blind7 documents are not in this checkout")
+def test_the_page_number_after_a_row_of_its_own_unit_is_no_money():
+    # LCH 2024/25 exit packages: `**Total cost \(£\)**`, `**188,693**`, `**188,693**`, then the page's
+    # number `**117**` before the page's running head (printed on most pages)
+    lines = LCH_2425.read_text(encoding="utf-8").split("\n")
+    found = [m for m in money_of(lines) if 10_830 <= m.line_index <= 10_852]
+    assert [(m.text, m.values["low"], lines[m.values["header_line"] - 1]) for m in found] == [
+        ("188,693", 188_693, "**Total cost \\(£\\)**"),
+        ("188,693", 188_693, "**Total cost \\(£\\)**"),
+    ]
+
+
+def test_cells_printed_on_their_row_label_line_are_the_rows_first_cells():
+    # LTHT note 14.1 (nine £000 columns): `Net book value at 12,144 487,152`, then seven cells one a line
+    lines, found = cells_in("ltht-ppe-cell-lines.md")
+    row = next(k for k, t in enumerate(lines) if t.startswith("Net book value at 12,144"))
+    first = [m for m in found if m.line_index == row]
+    assert [(m.text, m.values["low"]) for m in first] == [("12,144", 12_144_000), ("487,152", 487_152_000)]
+    headers = [k + 1 for k, t in enumerate(lines) if t == "£000"]
+    assert len(headers) == 9
+    # each of the row's nine cells under its own column, in order
+    nine = [m for m in found if row <= m.line_index < row + 16]
+    assert [m.values["header_line"] for m in nine] == [headers[k] for k in (0, 1, 2, 3, 4, 6, 8)]
+    assert [m.text for m in nine] == ["12,144", "487,152", "871", "61,044", "105,225", "111,703", "778,139"]
+    for m in found:
+        assert lines[m.line_index][m.start : m.end] == m.text
+    # the dates of the labels (`31 March 2025`, `1 April 2024 -`) are not money
+    assert not any(m.text in {"2025", "2024"} for m in found)
+
+
+def test_a_cell_on_its_label_line_puts_the_rows_after_it_under_their_years():
+    # LTHT note 6.1: `Drug costs (...) 326,296`, then `301,554`: both read, each with its year
+    _lines, found = cells_in("ltht-opex-cell-lines.md")
+    got = {m.text: m.values["fin_year"] for m in found}
+    assert got["326,296"] == "2024/25" and got["301,554"] == "2023/24"
+    assert got["462"] == "2024/25" and got["423"] == "2023/24"  # consultancy costs, as before
+
+
+def test_a_number_of_the_labels_own_or_in_prose_is_no_cell():
+    # `Lease Cars IFRS 16` (LCH 2023/24, one column of £k) and prose ending in a number are labels
+    lines = ["**£k**", "", "Estates ", "", "1,621", "", "Lease Cars IFRS 16", "", "485"]
+    assert [m.text for m in money_of(lines)] == ["1,621", "485"]
+    prose = ["2024/25", "", "£000", "", "£000", "", "Income", "", "1,000", "", "2,000", "", "we delivered 1,259,785 "]
+    assert [m.text for m in money_of([*prose, "", "appointments in the year."])] == ["1,000", "2,000"]
+
+
+@pytest.mark.skipif(not LCH_2425.exists(), reason="the blind7 documents are not in this checkout")
+def test_a_row_label_then_its_unit_alone_on_the_next_line_then_its_numbers():
+    # LCH 2024/25 pension benefits, turned on its page: `Cash` (of Cash Equivalent Transfer Value), `£'000`
+    # alone (a header that opens no table), five numbers, then `Transfer` (a label printed 7 times, not a
+    # running head: the last number is the row's, not a page number)
+    lines = LCH_2425.read_text(encoding="utf-8").split("\n")
+    found = [m for m in money_of(lines) if 9_226 <= m.line_index <= 9_240]
+    assert [(m.text, m.values["low"], lines[m.values["header_line"] - 1]) for m in found] == [
+        (t, v * 1000, "£’000") for t, v in (("566", 566), ("405", 405), ("289", 289), ("1,059", 1059), ("794", 794))
+    ]
+
+
+def test_a_charts_axis_title_among_its_numbers_is_no_unit():
+    # LTHT Table 8, a chart beside a list: `160`, `£000`, `140` are the axis's; `£` of `£ Millions` likewise
+    lines = ["Table 8: Capital investment", "", "the following higher value schemes:", "", "160", "", "£000", "", "140"]
+    lines += ["", "Building the Leeds Way - ", "", "9,387", "", "120", "", "New Hospital Programme ", "", "**s **100"]
+    lines += ["", "**n**", "", "Rob Burrow Centre for Motor Neurone ", "", "2,967", "", "**£**", "", "60"]
+    assert [m for m in money_of(lines) if m.values["basis"] == "column_header"] == []
