@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Span, SpanGroup, Token
+from spacy.tokens import Doc, Span, SpanGroup
 
 from pipeline.extract.bodies.body_rules import KnownBody
 
@@ -47,6 +47,7 @@ class GazetteerIndex:
         self.by_key: dict[tuple[str, ...], list[AliasEntry]] = {}
         self.prefixes: set[tuple[str, ...]] = set()
         self.max_tokens = 1
+        self.units: dict[str, str] = {}  # a token's text -> its unit (remembered)
         for body in bodies:
             for alias in dict.fromkeys(body.aliases):
                 tokens = tokenize(alias)
@@ -66,13 +67,22 @@ class GazetteerIndex:
     def lookup(self, key: tuple[str, ...]) -> list[AliasEntry]:
         return self.by_key.get(key, [])
 
-    def match(self, doc: Doc) -> list[tuple[int, int, list[AliasEntry]]]:
-        """(start, end, entries) of the longest known names, left to right, not overlapping."""
-        toks = list(doc)
-        texts = [t.text for t in toks]
-        units = [unit(t) for t in texts]
+    def match(self, doc: Doc, texts: Sequence[str] | None = None) -> list[tuple[int, int, list[AliasEntry]]]:
+        """(start, end, entries) of the longest known names, left to right, not overlapping (`texts`: the
+        texts of the Doc's tokens, when known)."""
+        if texts is None:
+            texts = [t.text for t in doc]
+        known = self.units
+        if len(known) > 100_000:
+            known.clear()
+        units = []
+        for t in texts:
+            u = known.get(t)
+            if u is None:
+                u = known[t] = unit(t)
+            units.append(u)
         found: list[tuple[int, int, list[AliasEntry]]] = []
-        i, n = 0, len(toks)
+        i, n = 0, len(texts)
         while i < n:
             best: tuple[int, int, list[AliasEntry]] | None = None
             if units[i] not in SKIP_UNITS and (units[i],) in self.prefixes:
@@ -85,7 +95,7 @@ class GazetteerIndex:
                         break
                     entries = self.by_key.get(key)
                     if entries:
-                        entries = _valid(doc, toks, texts, i, j + 1, entries)
+                        entries = _valid(doc, texts, i, j + 1, entries)
                         if entries:
                             best = (i, j + 1, entries)
             if best:
@@ -96,9 +106,7 @@ class GazetteerIndex:
         return found
 
 
-def _valid(
-    doc: Doc, toks: list[Token], texts: list[str], start: int, end: int, entries: list[AliasEntry]
-) -> list[AliasEntry]:
+def _valid(doc: Doc, texts: Sequence[str], start: int, end: int, entries: list[AliasEntry]) -> list[AliasEntry]:
     first = texts[start]
     last = texts[end - 1]
     text = None
@@ -113,7 +121,7 @@ def _valid(
             continue
         if not e.exact and e.last_capital and not last[:1].isupper():
             continue
-        if e.common_word and (toks[start].is_sent_start or _capitalised(texts, start - 1) or _capitalised(texts, end)):
+        if e.common_word and (doc[start].is_sent_start or _capitalised(texts, start - 1) or _capitalised(texts, end)):
             continue
         out.append(e)
     return out
@@ -124,7 +132,7 @@ def _surface(text: str) -> str:
     return " ".join(text.replace("-", " ").split())
 
 
-def _capitalised(texts: list[str], i: int) -> bool:
+def _capitalised(texts: Sequence[str], i: int) -> bool:
     return 0 <= i < len(texts) and texts[i][:1].isupper()
 
 
@@ -134,9 +142,9 @@ class GazetteerComponent:
     def __init__(self, index: GazetteerIndex) -> None:
         self.index = index
 
-    def __call__(self, doc: Doc) -> Doc:
+    def __call__(self, doc: Doc, texts: Sequence[str] | None = None) -> Doc:
         spans = []
-        for start, end, entries in self.index.match(doc):
+        for start, end, entries in self.index.match(doc, texts):
             ids = list(dict.fromkeys(e.body_id for e in entries))
             spans.append(Span(doc, start, end, label="gazetteer", kb_id="|".join(ids)))
         doc.spans[SPANS_KEY] = SpanGroup(doc, name=SPANS_KEY, spans=spans)

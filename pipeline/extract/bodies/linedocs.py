@@ -9,6 +9,7 @@ matcher and gazetteer, which would find nothing on it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any, overload
 
@@ -16,19 +17,42 @@ from spacy.language import Language
 from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc, Span
 
-from pipeline.extract.bodies.nlp import GAZETTEER_PIPE, PATTERNS_KEY, PATTERNS_PIPE, SENTENCIZER
-from pipeline.extract.bodies.prefilter import Need
+from pipeline.extract.bodies.gazetteer import GazetteerComponent
+from pipeline.extract.bodies.nlp import (
+    GAZETTEER_PIPE,
+    JOIN,
+    NAME,
+    OTHER,
+    PATTERNS_KEY,
+    PATTERNS_PIPE,
+    SENTENCIZER,
+    TOKENS_PIPE,
+    BodyTokens,
+)
+from pipeline.extract.bodies.prefilter import MEMO_SIZE, Need
+
+_RUNS = re.compile(r"\s+|\S+")  # runs of whitespace (`str.isspace`, as the tokenizer tests) and of the rest
 
 
 class Annotator:
-    """The components of the bodies pipeline, run one by one over a line's text. The generic patterns run in
-    the groups of `LineFilter.groups` whose requirements the line meets: each group is a SpanRuler like the
-    pipeline's, and their matches are united and sorted as that one ruler sorts its own, so the spans are the
-    same (a pattern of another group finds nothing on the line)."""
+    """The components of the bodies pipeline (nlp.py), run one by one over a line's text. The generic patterns
+    run in the groups of `LineFilter.groups` whose requirements the line meets: each group is a SpanRuler like
+    the pipeline's, and their matches are united and sorted as that one ruler sorts its own, so the spans are
+    the same (a pattern of another group finds nothing on the line).
+
+    A line whose words are parted by single spaces is not run through the tokenizer: tokens never cross
+    whitespace, so its tokens are those of its chunks (each tokenized once, and remembered), and the Doc is
+    made from them with their tags (`BodyTokens.tags`), as the tokenizer and `body_tokens` would make it."""
 
     def __init__(self, nlp: Language, groups: Sequence[Sequence[dict[str, Any]]]) -> None:
+        self.vocab = nlp.vocab
+        self.tag_ids = {tag: nlp.vocab.strings.add(tag) for tag in (NAME, JOIN, OTHER)}
         self.tokenizer = nlp.tokenizer
         self.pipeline = list(nlp.pipeline)
+        self.tagger: BodyTokens = nlp.get_pipe(TOKENS_PIPE)  # type: ignore[assignment]
+        self.sentencizer = nlp.get_pipe(SENTENCIZER)
+        self.gazetteer: GazetteerComponent = nlp.get_pipe(GAZETTEER_PIPE)  # type: ignore[assignment]
+        self.chunks: dict[str, tuple[str, ...]] = {}  # a chunk -> its tokens' texts (remembered)
         key = nlp.get_pipe(PATTERNS_PIPE).key  # type: ignore[attr-defined]
         self.rulers: list[tuple[list[Any], dict[int, dict[str, str]]]] = []
         for rows in groups:
@@ -40,6 +64,44 @@ class Annotator:
             self.rulers.append((matchers, group._match_label_id_map))
 
     def __call__(self, text: str, need: Need) -> Doc:
+        words, spaces = self._split(text)
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        ids = self.tag_ids
+        for token, tag in zip(doc, self.tagger.tags(words, spaces), strict=True):
+            token.tag = ids[tag]
+        if need.gazetteer:
+            doc = self.sentencizer(doc)
+        if need.patterns:
+            self._patterns(doc, need.patterns)
+        if need.gazetteer:
+            doc = self.gazetteer(doc, words)
+        return doc
+
+    def _split(self, text: str) -> tuple[list[str], list[bool]]:
+        """The tokens' texts of a line and whether a space follows each, as the tokenizer splits it: each run of
+        non-whitespace is tokenized alone; the first space after one is its token's trailing space, and the rest
+        of a run of whitespace (all of it when it begins the line or with another character) is tokenized."""
+        memo = self.chunks
+        if len(memo) > MEMO_SIZE:
+            memo.clear()
+        words: list[str] = []
+        spaces: list[bool] = []
+        for m in _RUNS.finditer(text):
+            run = m.group()
+            if run[0] == " " and m.start():
+                if words:
+                    spaces[-1] = True
+                run = run[1:]
+                if not run:
+                    continue
+            tokens = memo.get(run)
+            if tokens is None:
+                tokens = memo[run] = tuple(t.text for t in self.tokenizer(run))
+            words.extend(tokens)
+            spaces.extend([False] * len(tokens))
+        return words, spaces
+
+    def _run(self, text: str, need: Need) -> Doc:
         doc = self.tokenizer(text)
         for name, proc in self.pipeline:
             if name == PATTERNS_PIPE:
