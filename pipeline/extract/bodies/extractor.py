@@ -137,7 +137,7 @@ def find_bodies(
         if not needs[k]:
             continue  # no name can be on this line
         d = docs[k]
-        for c in line_candidates(d, rules, env.index, extra[k], named):
+        for c in line_candidates(d, rules, env.index, extra[k], named, docs.words(k)):
             linked = _link(c, d, docs[max(0, k - 5) : k], line_found, linker, env, doc_context)
             if linked is None:
                 continue

@@ -17,6 +17,7 @@ from spacy.language import Language
 from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc, Span
 
+from pipeline.extract.bodies.candidates import Words
 from pipeline.extract.bodies.gazetteer import GazetteerComponent
 from pipeline.extract.bodies.nlp import (
     GAZETTEER_PIPE,
@@ -48,7 +49,6 @@ class Annotator:
         self.vocab = nlp.vocab
         self.tag_ids = {tag: nlp.vocab.strings.add(tag) for tag in (NAME, JOIN, OTHER)}
         self.tokenizer = nlp.tokenizer
-        self.pipeline = list(nlp.pipeline)
         self.tagger: BodyTokens = nlp.get_pipe(TOKENS_PIPE)  # type: ignore[assignment]
         self.sentencizer = nlp.get_pipe(SENTENCIZER)
         self.gazetteer: GazetteerComponent = nlp.get_pipe(GAZETTEER_PIPE)  # type: ignore[assignment]
@@ -64,10 +64,15 @@ class Annotator:
             self.rulers.append((matchers, group._match_label_id_map))
 
     def __call__(self, text: str, need: Need) -> Doc:
+        return self.annotate(text, need)[0]
+
+    def annotate(self, text: str, need: Need) -> tuple[Doc, Words]:
+        """The line's Doc, with its tokens' texts and tags."""
         words, spaces = self._split(text)
         doc = Doc(self.vocab, words=words, spaces=spaces)
         ids = self.tag_ids
-        for token, tag in zip(doc, self.tagger.tags(words, spaces), strict=True):
+        tags = self.tagger.tags(words, spaces)
+        for token, tag in zip(doc, tags, strict=True):
             token.tag = ids[tag]
         if need.gazetteer:
             doc = self.sentencizer(doc)
@@ -75,7 +80,7 @@ class Annotator:
             self._patterns(doc, need.patterns)
         if need.gazetteer:
             doc = self.gazetteer(doc, words)
-        return doc
+        return doc, Words(words, tags)
 
     def _split(self, text: str) -> tuple[list[str], list[bool]]:
         """The tokens' texts of a line and whether a space follows each, as the tokenizer splits it: each run of
@@ -101,18 +106,6 @@ class Annotator:
             spaces.extend([False] * len(tokens))
         return words, spaces
 
-    def _run(self, text: str, need: Need) -> Doc:
-        doc = self.tokenizer(text)
-        for name, proc in self.pipeline:
-            if name == PATTERNS_PIPE:
-                if need.patterns:
-                    self._patterns(doc, need.patterns)
-            elif name not in (GAZETTEER_PIPE, SENTENCIZER) or need.gazetteer:
-                # sentence starts are read only by the gazetteer (a common word that starts a sentence is
-                # no name): a line it does not run on needs none
-                doc = proc(doc)
-        return doc
-
     def _patterns(self, doc: Doc, groups: int) -> None:
         spans: set[Span] = set()
         for i, (matchers, labels) in enumerate(self.rulers):
@@ -131,6 +124,7 @@ class LineDocs(Sequence[Doc]):
         self.needs = needs
         self.annotate = annotate
         self.docs: list[Doc | None] = [None] * len(texts)
+        self.line_words: list[Words | None] = [None] * len(texts)
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -146,8 +140,18 @@ class LineDocs(Sequence[Doc]):
             return _View(self, range(len(self.texts))[i])
         doc = self.docs[i]
         if doc is None:
-            doc = self.docs[i] = self.annotate(self.texts[i], self.needs[i])
+            doc, self.line_words[i] = self.annotate.annotate(self.texts[i], self.needs[i])
+            self.docs[i] = doc
         return doc
+
+    def words(self, i: int) -> Words:
+        """The texts and tags of line i's tokens."""
+        words = self.line_words[i]
+        if words is None:
+            self[i]  # makes the line's Doc and its words
+            words = self.line_words[i]
+        assert words is not None
+        return words
 
 
 class _View(Sequence[Doc]):
