@@ -11,6 +11,7 @@ from spacy.tokens import Doc
 
 from pipeline.extract import Context, normalise_lines
 from pipeline.extract.bodies.extractor import Env, environment
+from pipeline.extract.bodies.gazetteer import SPANS_KEY as GAZ_KEY
 from pipeline.model import Document, Line
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,7 +31,7 @@ def normalised_lines(file: str) -> list[str]:
 
 
 def facts(doc: Doc) -> tuple[object, ...]:
-    tokens = [(t.text, t.whitespace_, t.idx, t.tag_, t.is_sent_start) for t in doc]
+    tokens = [(t.text, t.whitespace_, t.idx, t.tag_) for t in doc]
     spans = {k: [(s.start, s.end, s.label_, s.id_, s.kb_id_) for s in v] for k, v in doc.spans.items()}
     return doc.text, tokens, spans
 
@@ -65,3 +66,17 @@ def test_what_the_chunks_are(env: Env) -> None:
     words, spaces = env.annotate._split(text)
     assert " ".join(words) == "  Luton & Dunstable   University Hospital 's ( L&D ) \t board"
     assert spaces == [False, True, True, True, False, True, False, True, False, False, False, False, True]
+
+
+def test_a_common_word_is_no_name_where_a_sentence_starts(env: Env) -> None:
+    """The sentencizer runs only when the gazetteer meets a common word (`Monitor`): the name is still not found
+    where a sentence starts, and found elsewhere, as by the whole pipeline."""
+    line = next(t for t in normalised_lines("lch-trust-board-public-papers-2025-09-04.md") if ". Monitor the" in t)
+    mid = line.replace("work. Monitor the", "work reported to Monitor by the")
+    found = []
+    for text in (line, mid):
+        assert env.filter.need(text).gazetteer
+        ours = env.annotate(text, env.filter.all)
+        assert facts(ours) == facts(env.nlp(text))
+        found.append([s.text for s in ours.spans[GAZ_KEY]])
+    assert "Monitor" not in found[0] and "Monitor" in found[1]

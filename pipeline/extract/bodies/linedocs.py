@@ -4,7 +4,9 @@ A line that can hold a name (prefilter.py) goes through the pipeline's component
 pattern matcher and the gazetteer run only where they can find something (their spans
 groups are otherwise absent). Any other line is a Doc only when the resolver looks at it
 (the lines before a committee, the uses of a learnt abbreviation), and then without the
-matcher and gazetteer, which would find nothing on it.
+matcher and gazetteer, which would find nothing on it. The tokenizer and `body_tokens` do
+not run over lines: a line's Doc is made from its chunks' remembered tokens, with their
+tags, and the sentencizer runs only where the gazetteer reads a sentence start (`Annotator`).
 """
 
 from __future__ import annotations
@@ -74,12 +76,12 @@ class Annotator:
         tags = self.tagger.tags(words, spaces)
         for token, tag in zip(doc, tags, strict=True):
             token.tag = ids[tag]
-        if need.gazetteer:
-            doc = self.sentencizer(doc)
         if need.patterns:
             self._patterns(doc, need.patterns)
         if need.gazetteer:
-            doc = self.gazetteer(doc, words)
+            # sentence starts are read only by the gazetteer, for a common word (a common word that starts a
+            # sentence is no name): it runs the sentencizer when it meets one
+            doc = self.gazetteer(doc, words, self.sentencizer)
         return doc, Words(words, tags)
 
     def _split(self, text: str) -> tuple[list[str], list[bool]]:
