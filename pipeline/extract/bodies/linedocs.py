@@ -93,6 +93,22 @@ class Annotator:
             memo.clear()
         words: list[str] = []
         spaces: list[bool] = []
+        if text.isprintable():  # no whitespace but " " (the common case, made quicker)
+            chunks = text.split(" ")
+            end_space = len(chunks) > 1 and not chunks[-1]
+            if end_space:
+                chunks.pop()
+            if "" not in chunks:  # single spaces, none first
+                for chunk in chunks:
+                    tokens = memo.get(chunk) or self._tokens(chunk)
+                    if len(tokens) == 1:
+                        words.append(tokens[0])
+                    else:
+                        words.extend(tokens)
+                        spaces.extend([False] * (len(tokens) - 1))
+                    spaces.append(True)
+                spaces[-1] = end_space
+                return words, spaces
         for m in _RUNS.finditer(text):
             run = m.group()
             if run[0] == " " and m.start():
@@ -101,12 +117,15 @@ class Annotator:
                 run = run[1:]
                 if not run:
                     continue
-            tokens = memo.get(run)
-            if tokens is None:
-                tokens = memo[run] = tuple(t.text for t in self.tokenizer(run))
+            tokens = memo.get(run) or self._tokens(run)
             words.extend(tokens)
             spaces.extend([False] * len(tokens))
         return words, spaces
+
+    def _tokens(self, chunk: str) -> tuple[str, ...]:
+        """The texts of the tokens the tokenizer makes of `chunk` alone (remembered)."""
+        tokens = self.chunks[chunk] = tuple(t.text for t in self.tokenizer(chunk))
+        return tokens
 
     def _patterns(self, doc: Doc, groups: int) -> None:
         spans: set[Span] = set()

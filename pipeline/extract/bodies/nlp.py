@@ -39,7 +39,7 @@ class BodyTokens:
         self.hyphen_words = rules.hyphen_words
         self.breaks = rules.possessive_breaks
         self.may_join = join_words(rules)
-        self.names: dict[str, bool] = {}  # token text -> a name word (remembered)
+        self.names: dict[str, str] = {}  # token text -> NAME or OTHER (remembered)
 
     def __call__(self, doc: Doc) -> Doc:
         tags = self.tags([t.text for t in doc], [bool(t.whitespace_) for t in doc])
@@ -49,17 +49,18 @@ class BodyTokens:
             t.tag = ids[tag]
         return doc
 
+    def _tag(self, text: str) -> str:
+        tag = self.names[text] = NAME if is_name_word(text) and text not in self.stop else OTHER
+        return tag
+
     def tags(self, texts: Sequence[str], spaced: Sequence[bool]) -> list[str]:
         """The TAG of each token of a line, from the tokens' texts and whether each is followed by whitespace."""
         names = self.names
         if len(names) > 200_000:
             names.clear()
-        tags = []
-        for x in texts:
-            name = names.get(x)
-            if name is None:
-                name = names[x] = is_name_word(x) and x not in self.stop
-            tags.append(NAME if name else OTHER)
+        tags = [names.get(x) or self._tag(x) for x in texts]
+        if self.may_join.isdisjoint(texts):
+            return tags
         n = len(texts)
         for i, text in enumerate(texts):
             if text not in self.may_join or tags[i] == NAME:
