@@ -27,6 +27,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import reduce
+from operator import itemgetter, or_
 from typing import Any, NamedTuple, cast
 
 from spacy.tokenizer import Tokenizer
@@ -86,6 +88,7 @@ class Chunk(NamedTuple):
     units: tuple[str, ...] | None  # every token's unit (gazetteer.unit); None until asked for
 
 
+_BITS = itemgetter(0)  # a Chunk's `bits`
 _LOWER = Chunk(0, (), 0, (), None)  # a chunk with no capital (tokens known only when asked for)
 _LOWER_JOIN = Chunk(0, (), JOIN_BIT, (), None)  # the same, that may end with a joiner (`and`, `,`)
 
@@ -180,15 +183,14 @@ class LineFilter:
     def _tokenize_chunks(self, texts: Sequence[str]) -> None:
         memo, pending = self.memo, self.pending
         split: list[str] = []
-        for text in texts:
-            for chunk in text.split():
-                if chunk in memo or chunk in pending or not has_upper(chunk):
-                    continue
-                if self._one_token(chunk):
-                    pending[chunk] = (chunk,)
-                else:
-                    pending[chunk] = ()
-                    split.append(chunk)
+        for chunk in dict.fromkeys(" ".join(texts).split()):  # each chunk of the document once, in order
+            if chunk in memo or chunk in pending or not has_upper(chunk):
+                continue
+            if self._one_token(chunk):
+                pending[chunk] = (chunk,)
+            else:
+                pending[chunk] = ()
+                split.append(chunk)
         if not split:
             return
         tokens: list[list[str]] = [[] for _ in split]
@@ -220,9 +222,7 @@ class LineFilter:
         found = cast("list[Chunk]", memo)  # when every chunk is in the memo
         if None in memo:
             found = [c or self._chunk(chunk) for c, chunk in zip(memo, chunks, strict=True)]
-        bits = 0
-        for c in found:
-            bits |= c.bits
+        bits = reduce(or_, map(_BITS, found), 0)
         patterns = 0
         met = self.by_bits.get(bits)
         if met is None:
