@@ -278,7 +278,7 @@ class _DocContext:
 def _short_forms(
     idx: list[int],
     texts: list[str],
-    docs: Sequence[Doc],
+    docs: LineDocs,
     per_line: list[list[tuple[Candidate, Found]]],
     rules: ResolveRules,
 ) -> list[Found]:
@@ -289,10 +289,10 @@ def _short_forms(
         for c, f in line_found:
             if c.start < 0:
                 continue
-            d = docs[k]
-            words = tuple(t.text for t in d[c.start : c.end])
-            if c.end < len(d) and d[c.end].is_lower:
-                words = (*words, d[c.end].text)  # `Primary Health Properties plc`: a lowercase ending left outside
+            line = docs.words(k).texts
+            words = tuple(line[c.start : c.end])
+            if c.end < len(line) and line[c.end].islower():  # (spaCy's `is_lower`)
+                words = (*words, line[c.end])  # `Primary Health Properties plc`: a lowercase ending left outside
             if len(words) < 3:
                 continue
             if any(words[-1] in r.heads and (r.last is None or words[-2] in r.last) for r in rules.short_forms):
@@ -304,13 +304,13 @@ def _short_forms(
         here = [(short, body) for short, body in learnt.items() if short[0] in texts[k]]
         if not here:
             continue
-        d = docs[k]
-        words = tuple(t.text for t in d)
+        line = docs.words(k).texts
         for short, body in here:
             n = len(short)
-            for i in range(len(words) - n + 1):
-                if tuple(words[i : i + n]) != short:
+            for i in range(len(line) - n + 1):
+                if tuple(line[i : i + n]) != short:
                     continue
+                d = docs[k]
                 s, e = d[i].idx, _end_char(d, i + n)
                 if any(s < f.end and f.start < e for _, f in per_line[k]) or any(
                     s < f.end and f.start < e for f in extra if f.line == idx[k]
@@ -390,7 +390,7 @@ def _owner(c: Candidate, d: Doc, line_found: list[tuple[Candidate, Found]]) -> D
 def _abbreviations(
     idx: list[int],
     texts: list[str],
-    docs: Sequence[Doc],
+    docs: LineDocs,
     per_line: list[list[tuple[Candidate, Found]]],
     linker: Linker,
     env: Env,
@@ -422,13 +422,13 @@ def _abbreviations(
     for k in range(len(docs)):
         if not used.search(texts[k]):
             continue  # no token of the line can be a learnt abbreviation
-        d = docs[k]
         taken = [(f.start, f.end) for _, f in per_line[k]]
-        for t in d:
-            body = learnt.get(t.text)
+        for i, word in enumerate(docs.words(k).texts):
+            body = learnt.get(word)
             if body is None:
                 continue
-            s, e = t.idx, t.idx + len(t.text)
+            s = docs[k][i].idx
+            e = s + len(word)
             same = [f for _, f in per_line[k] if (f.start, f.end) == (s, e)]
             if same:
                 for f in same:  # a one-word gazetteer name defined otherwise in this document
