@@ -34,6 +34,7 @@ from pipeline.extract.bodies.nlp import (
 )
 from pipeline.extract.bodies.prefilter import MEMO_SIZE, Need
 
+MAX_RULERS = 1024  # rulers kept, one for each set of groups of patterns met (a few dozen in the corpus)
 _RUNS = re.compile(r"\s+|\S+")  # runs of whitespace (`str.isspace`, as the tokenizer tests) and of the rest
 
 
@@ -55,15 +56,25 @@ class Annotator:
         self.sentencizer = nlp.get_pipe(SENTENCIZER)
         self.gazetteer: GazetteerComponent = nlp.get_pipe(GAZETTEER_PIPE)  # type: ignore[assignment]
         self.chunks: dict[str, tuple[str, ...]] = {}  # a chunk -> its tokens' texts (remembered)
-        key = nlp.get_pipe(PATTERNS_PIPE).key  # type: ignore[attr-defined]
-        self.rulers: list[tuple[list[Any], dict[int, dict[str, str]]]] = []
-        for rows in groups:
-            group = SpanRuler(nlp, PATTERNS_PIPE, spans_key=key, overwrite=True)
-            group.add_patterns(list(rows))
+        self.nlp = nlp
+        self.key = nlp.get_pipe(PATTERNS_PIPE).key  # type: ignore[attr-defined]
+        self.groups = groups
+        # the groups a line needs (a bit each) -> one ruler holding their patterns: one matcher call a line, and a
+        # token's test shared by the groups' patterns (`NAME` or `JOIN`) made once
+        self.rulers: dict[int, tuple[list[Any], dict[int, dict[str, str]]]] = {}
+
+    def _ruler(self, groups: int) -> tuple[list[Any], dict[int, dict[str, str]]]:
+        ruler = self.rulers.get(groups)
+        if ruler is None:
+            if len(self.rulers) >= MAX_RULERS:
+                self.rulers.clear()
+            made = SpanRuler(self.nlp, PATTERNS_PIPE, spans_key=self.key, overwrite=True)
+            made.add_patterns([row for i, rows in enumerate(self.groups) if groups >> i & 1 for row in rows])
             # its matchers called directly, as SpanRuler.match calls them (without its warnings filter per call:
             # only a matcher holding patterns is called, so none warns of having none)
-            matchers = [m for m in (group.matcher, group.phrase_matcher) if len(m)]
-            self.rulers.append((matchers, group._match_label_id_map))
+            matchers = [m for m in (made.matcher, made.phrase_matcher) if len(m)]
+            ruler = self.rulers[groups] = (matchers, made._match_label_id_map)
+        return ruler
 
     def __call__(self, text: str, need: Need) -> Doc:
         return self.annotate(text, need)[0]
@@ -129,13 +140,12 @@ class Annotator:
 
     def _patterns(self, doc: Doc, groups: int) -> None:
         spans: set[Span] = set()
-        for i, (matchers, labels) in enumerate(self.rulers):
-            if groups >> i & 1:
-                for matcher in matchers:
-                    for m_id, start, end in matcher(doc):
-                        if start != end:
-                            label = labels[m_id]
-                            spans.add(Span(doc, start, end, label=label["label"], span_id=label["id"]))
+        matchers, labels = self._ruler(groups)
+        for matcher in matchers:
+            for m_id, start, end in matcher(doc):
+                if start != end:
+                    label = labels[m_id]
+                    spans.add(Span(doc, start, end, label=label["label"], span_id=label["id"]))
         doc.spans[PATTERNS_KEY] = sorted(spans)
 
 
