@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any, overload
+from itertools import chain
+from operator import itemgetter
+from typing import Any, cast, overload
 
 from spacy.language import Language
 from spacy.pipeline import SpanRuler
@@ -35,6 +37,8 @@ from pipeline.extract.bodies.nlp import (
 from pipeline.extract.bodies.prefilter import MEMO_SIZE, Need
 
 MAX_RULERS = 1024  # rulers kept, one for each set of groups of patterns met (a few dozen in the corpus)
+Remembered = tuple[tuple[str, ...], tuple[bool, ...]]  # a chunk's tokens, and whether a space follows each
+_TOKENS, _SPACED = itemgetter(0), itemgetter(1)  # of a remembered chunk
 _RUNS = re.compile(r"\s+|\S+")  # runs of whitespace (`str.isspace`, as the tokenizer tests) and of the rest
 
 
@@ -55,7 +59,8 @@ class Annotator:
         self.tagger: BodyTokens = nlp.get_pipe(TOKENS_PIPE)  # type: ignore[assignment]
         self.sentencizer = nlp.get_pipe(SENTENCIZER)
         self.gazetteer: GazetteerComponent = nlp.get_pipe(GAZETTEER_PIPE)  # type: ignore[assignment]
-        self.chunks: dict[str, tuple[str, ...]] = {}  # a chunk -> its tokens' texts (remembered)
+        # a chunk -> its tokens' texts, and whether a space follows each when one follows the chunk (remembered)
+        self.chunks: dict[str, Remembered] = {}
         self.nlp = nlp
         self.key = nlp.get_pipe(PATTERNS_PIPE).key  # type: ignore[attr-defined]
         self.groups = groups
@@ -110,14 +115,12 @@ class Annotator:
             if end_space:
                 chunks.pop()
             if "" not in chunks:  # single spaces, none first
-                for chunk in chunks:
-                    tokens = memo.get(chunk) or self._tokens(chunk)
-                    if len(tokens) == 1:
-                        words.append(tokens[0])
-                    else:
-                        words.extend(tokens)
-                        spaces.extend([False] * (len(tokens) - 1))
-                    spaces.append(True)
+                got = list(map(memo.get, chunks))
+                found = cast("list[Remembered]", got)  # when every chunk is remembered
+                if None in got:
+                    found = [f or self._chunk(chunk) for f, chunk in zip(got, chunks, strict=True)]
+                words = list(chain.from_iterable(map(_TOKENS, found)))
+                spaces = list(chain.from_iterable(map(_SPACED, found)))
                 spaces[-1] = end_space
                 return words, spaces
         for m in _RUNS.finditer(text):
@@ -128,15 +131,17 @@ class Annotator:
                 run = run[1:]
                 if not run:
                     continue
-            tokens = memo.get(run) or self._tokens(run)
+            tokens = (memo.get(run) or self._chunk(run))[0]
             words.extend(tokens)
             spaces.extend([False] * len(tokens))
         return words, spaces
 
-    def _tokens(self, chunk: str) -> tuple[str, ...]:
-        """The texts of the tokens the tokenizer makes of `chunk` alone (remembered)."""
-        tokens = self.chunks[chunk] = tuple(t.text for t in self.tokenizer(chunk))
-        return tokens
+    def _chunk(self, chunk: str) -> Remembered:
+        """The texts of the tokens the tokenizer makes of `chunk` alone, and whether a space follows each when
+        one follows the chunk (remembered)."""
+        tokens = tuple(t.text for t in self.tokenizer(chunk))
+        found = self.chunks[chunk] = tokens, (False,) * (len(tokens) - 1) + (True,)
+        return found
 
     def _patterns(self, doc: Doc, groups: int) -> None:
         spans: set[Span] = set()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import spacy
 from spacy.language import Language
@@ -58,7 +58,10 @@ class BodyTokens:
         names = self.names
         if len(names) > 200_000:
             names.clear()
-        tags = [names.get(x) or self._tag(x) for x in texts]
+        got = list(map(names.get, texts))
+        tags = cast("list[str]", got)  # when every text is remembered
+        if None in got:
+            tags = [tag or self._tag(x) for tag, x in zip(got, texts, strict=True)]
         if self.may_join.isdisjoint(texts):
             return tags
         n = len(texts)

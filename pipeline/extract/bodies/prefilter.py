@@ -233,10 +233,15 @@ class LineFilter:
             met = self.by_bits[bits] = self._met(bits)
         patterns, tests = met
         for bit, words, after in tests:
-            if all(rx.search(lower if low else text) for rx, low in words) and all(
-                _follows(found, head, before) for head, before in after
-            ):
-                patterns |= bit
+            for rx, low in words:
+                if rx.search(lower if low else text) is None:
+                    break
+            else:
+                for head, before in after:
+                    if not _follows(found, head, before):
+                        break
+                else:
+                    patterns |= bit
         gazetteer = bool(bits & START_BIT) and any(
             self._known_name(chunks, ci, ti) for ci, c in enumerate(found) if c.starts for ti in c.starts
         )
