@@ -179,8 +179,13 @@ def _broken_names(
         if last is None or first is None or last.tag_ != NAME or first.text not in rules.line_break_words:
             continue
         cut = last.idx + len(last.text)  # line k's text ends here; line k+1's begins at cut + 1
-        joint = env.nlp(texts[k][:cut] + " " + texts[k + 1])
-        for c in line_candidates(joint, rules, env.index):
+        text = texts[k][:cut] + " " + texts[k + 1]
+        need = env.filter.need(text)
+        if not need:
+            continue  # no name on the two lines joined (prefilter.py)
+        # the spans the whole pipeline would give (the filter's groups and gazetteer: linedocs.py)
+        joint, words = env.annotate.annotate(text, need)
+        for c in line_candidates(joint, rules, env.index, words=words):
             start, end = joint[c.start].idx, _end_char(joint, c.end)
             if not (start < cut and end > cut + 1):
                 continue
@@ -218,9 +223,9 @@ def _hyphenated_names(
     for joint in joints(doc, lines):
         if joint.first not in at or joint.second not in at or not env.filter.need(joint.text):
             continue
-        d = env.nlp(joint.text)
+        d, words = env.annotate.annotate(joint.text, env.filter.need(joint.text))
         k = at[joint.first]
-        for c in line_candidates(d, env.rules.resolve, env.index):
+        for c in line_candidates(d, env.rules.resolve, env.index, words=words):
             parts = [(at[li], s, e) for li, s, e in joint.parts(d[c.start].idx, _end_char(d, c.end))]
             if not parts or any(_crosses(per_line[j], s, e) for j, s, e in parts):
                 continue
