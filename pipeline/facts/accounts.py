@@ -52,6 +52,9 @@ class RowCue(RuleModel):
     # an `over_rows` title cue's exceptions: the row cues (ids) that still decide their rows (the year's
     # result in a reconciliation; interest paid in a reconciliation of financing liabilities)
     yields_to: list[str] = Field(default_factory=list)
+    # the measure of a bracketed (negative) amount under this cue, where its sign says what the row is: a net
+    # of finance income and costs in brackets is a cost, unbracketed a net income (`measure`)
+    negative: Measure | None = None
 
 
 class AccountsRules(RuleModel):
@@ -183,7 +186,7 @@ def _match(text: str, lo: int, hi: int, cues: Sequence[RowCue], value: float, ru
         hit = cue.pattern.search(text, lo, hi)
         if hit is None:
             continue
-        measure: str = cue.measure
+        measure: str = cue.negative if cue.negative is not None and value < 0 else cue.measure
         if measure == "result":
             label = text[lo:hi]
             measure = "deficit" if value < 0 or rules.deficit_only.search(label) else "surplus"

@@ -167,7 +167,8 @@ def extract_facts(
                 period = Period(dated[1].value, "sentence", "period.comparative_part", dated[1].span)
         if period.rule == "period.comparative":
             dated = (a, period)
-        if period.source in ("heading", "document") and state.measure.rule in rules.model.period.undated_measures:
+        undated = rules.model.period
+        if period.source in undated.undated_sources and state.measure.rule in undated.undated_measures:
             period = Period(None, "none", "period.undated")  # "the item has cost of at least £5,000" under a year
         subject = facts.subject(a, sent, state.measure.value)
         subject = _whole_subject(subject, state.measure, subjects.get((a.para, (state.measure.span or (-1,))[0])))

@@ -19,6 +19,7 @@ from pipeline.rules import Pattern, Regex, RuleModel, compiled, load_model, once
 
 FILE = "facts.yaml"
 MEASURES = ("deficit", "surplus", "control_total", "savings", "gap", "funding", "capital", "spend", "other")
+YearSource = Literal["paragraph", "heading", "document"]  # the sources of a year a rule may set aside
 Measure = Literal["deficit", "surplus", "control_total", "savings", "gap", "funding", "capital", "spend", "other"]
 
 
@@ -173,6 +174,9 @@ class PeriodRules(RuleModel):
     # measure rules of amounts that have no year (a trust's capitalisation threshold): a heading's or the
     # document's year does not date them (rule period.undated); a year in their own sentence still does
     undated_measures: list[str] = Field(default_factory=list)
+    # ... the sources of a year that do not date them (`money_facts.period_source`): a year carried from an earlier
+    # sentence or paragraph is the time its own sentence spoke of, not the threshold's
+    undated_sources: list[YearSource] = Field(default_factory=lambda: list[YearSource](["heading", "document"]))
     # an amount no rule dates, after an amount of its sentence dated by its comparative bracket, is a part of it:
     # its year (rule period.comparative_part)
     comparative_parts: bool = False
