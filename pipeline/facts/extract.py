@@ -671,6 +671,10 @@ class _Facts:
             ]
             hit = nearest(cal, amount, text)
         if hit is not None:
+            run = rules.open_run
+            if run is not None and hit.end <= a.start and run.search(text, max(0, hit.start - 40), hit.start):
+                # "Since 2019/20 over £27m has been spent": a run with no end named
+                return Period(None, "none", "period.open_run", (a.para, hit.start, hit.end))
             return self._period_hit(a, hit, "sentence")
         # "£51k with NHS Providers (2023/24 - £22k)": the year after a comparative's; "of which £0.5m
         # remained outstanding at 31 March 2025": the year a balance date ends
@@ -743,6 +747,12 @@ class _Facts:
         lo = max(0, sent[0] - lookback)
         earlier = self._earlier_years(a.para, lo, sent[0])
         if earlier:
+            if rules.model.period.nearest_wins and rules.model.period.carry_after_relative:
+                # "... 2024-2025** ... This year was the first of our ... programme ... We had a challenging £15.8m
+                # of savings to achieve": the time words nearest before it name no year
+                spoken = rules.relative.search(text, earlier[-1].end, sent[0])
+                if spoken is not None:
+                    return Period(None, "none", "period.relative", (a.para, *spoken.span()))
             return self._period_hit(a, earlier[-1], "paragraph")
         continues = (
             rules.continues is not None
@@ -1297,6 +1307,13 @@ class _Facts:
                 # "a gap projected at £123m ... by 2020-21": a target date, no year of what follows
                 hits = [h for h in hits if not self.rules.deadline.search(prev.text, max(0, h.start - 20), h.start)]
             hits = [h for h in hits if not self._contrast(prev.text, h)]
+            if self.rules.model.period.carry_after_relative:
+                # "... 2024-2025** ... Provide the figures ... for facility time during the relevant period." /
+                # "**Pay bill spend** ... Provide the total cost of facility time £48,810.54": the nearest time
+                # words name no year
+                spoken = self.rules.relative.search(prev.text, hits[-1].end if hits else 0)
+                if spoken is not None:
+                    return Period(None, "none", "period.relative", (k, *spoken.span()))
             if hits:
                 h = hits[-1]
                 return Period(h.value, "paragraph", h.rule, (k, h.start, h.end))
