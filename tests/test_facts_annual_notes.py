@@ -104,3 +104,15 @@ def test_income_generated_from_is_funding(notes):
     nearer the amount)."""
     assert notes[(27, "£89k")]["measure"] == "funding"
     assert notes[(27, "£89k")]["measure_rule"] == "funding.income_from"
+
+
+def test_the_parts_of_a_loss_on_disposal_are_other():
+    """LCH 2024/25 line 14643 (note 13, read in the committed blind7 document): "Loss on disposal of assets relates to
+    the disposal of lease cars held by the Trust under IFRS 16 of £40k and the disposal of Clinical and IT Equipment
+    of £140k": £140k was `capital` (the equipment's word beside it; the second "disposal of" was taken for the noun
+    of £40k, though "and" parts them); gains and losses on disposal are `other` (blind3 README)."""
+    doc = Path(__file__).resolve().parent / "gold" / "heldout-facts-blind7" / "docs"
+    lines = (doc / "Leeds Community Annual-report-2024-2025.md").read_text(encoding="utf-8").split("\n")
+    f = facts_of(lines, 14637, 14645, LCH)
+    assert [f[k]["measure"] for k in [(14643, "£40k"), (14643, "£140k")]] == ["other", "other"]
+    assert f[(14643, "£140k")]["measure_rule"] == "other.disposal"

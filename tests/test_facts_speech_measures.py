@@ -70,3 +70,11 @@ def test_to_pay_an_amount_is_spend(captions):
     application" was `other` (pay read as a salary's noun)."""
     f = facts_of(captions, 2003, 2008)
     assert fact(f, 2007, "£15,000") == ("spend", "spend.pay_verb")
+
+
+def test_a_cost_per_encounter_is_other(captions):
+    """Line 952: "... they are using an HR agent to turn a manual HR process that would take 10 pounds about 10 to 15
+    minutes per encounter to something would cost about 50 p" was `savings` (the paragraph's "cut the drudgery"): a
+    unit cost (blind7 README: `other`)."""
+    f = facts_of(captions, 948, 953)
+    assert fact(f, 952, "10 pounds") == ("other", "other.unit_cost")
