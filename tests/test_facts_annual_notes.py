@@ -116,3 +116,13 @@ def test_the_parts_of_a_loss_on_disposal_are_other():
     f = facts_of(lines, 14637, 14645, LCH)
     assert [f[k]["measure"] for k in [(14643, "£40k"), (14643, "£140k")]] == ["other", "other"]
     assert f[(14643, "£140k")]["measure_rule"] == "other.disposal"
+
+
+def test_a_paragraph_continuing_the_end_of_the_year_takes_its_year(performance):
+    """LCH line 2277: "We recognised at the outset that service redesign ... These measures were effective not only
+    in achieving financial balance, generating non recurrent savings of £6,648k" continues the paragraph "At the end
+    of the year, we achieved our savings target in full, ..." (blind7: 2024/25); only a year written out was carried
+    from the paragraph before."""
+    f = performance[(57, "£6,648k")]
+    assert (f["measure"], f["period"], f["period_rule"]) == ("savings", "2024/25", "period.during_year")
+    assert f["period_source"] == "paragraph"

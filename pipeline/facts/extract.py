@@ -1317,6 +1317,11 @@ class _Facts:
             if hits:
                 h = hits[-1]
                 return Period(h.value, "paragraph", h.rule, (k, h.start, h.end))
+            during = self.rules.during_year.search(prev.text) if self.rules.during_year is not None else None
+            if during is not None and self.accounts_year:
+                # "At the end of the year, we achieved our savings target in full, ..." / "... These measures were
+                # effective ..., generating non recurrent savings of £6,648k": the report's year, carried
+                return Period(self.accounts_year, "paragraph", "period.during_year", (k, *during.span()))
             own = [r for r in self.by_para.get(k, []) if not self._counterparty(prev.text, r)]
         return None
 
