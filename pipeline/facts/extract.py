@@ -747,10 +747,10 @@ class _Facts:
         lo = max(0, sent[0] - lookback)
         earlier = self._earlier_years(a.para, lo, sent[0])
         if earlier:
-            if rules.model.period.nearest_wins and rules.model.period.carry_after_relative:
+            if rules.model.period.nearest_wins and rules.carry_stops is not None:
                 # "... 2024-2025** ... This year was the first of our ... programme ... We had a challenging £15.8m
                 # of savings to achieve": the time words nearest before it name no year
-                spoken = rules.relative.search(text, earlier[-1].end, sent[0])
+                spoken = rules.carry_stops.search(text, earlier[-1].end, sent[0])
                 if spoken is not None:
                     return Period(None, "none", "period.relative", (a.para, *spoken.span()))
             return self._period_hit(a, earlier[-1], "paragraph")
@@ -1307,11 +1307,11 @@ class _Facts:
                 # "a gap projected at £123m ... by 2020-21": a target date, no year of what follows
                 hits = [h for h in hits if not self.rules.deadline.search(prev.text, max(0, h.start - 20), h.start)]
             hits = [h for h in hits if not self._contrast(prev.text, h)]
-            if self.rules.model.period.carry_after_relative:
+            if self.rules.carry_stops is not None:
                 # "... 2024-2025** ... Provide the figures ... for facility time during the relevant period." /
                 # "**Pay bill spend** ... Provide the total cost of facility time £48,810.54": the nearest time
                 # words name no year
-                spoken = self.rules.relative.search(prev.text, hits[-1].end if hits else 0)
+                spoken = self.rules.carry_stops.search(prev.text, hits[-1].end if hits else 0)
                 if spoken is not None:
                     return Period(None, "none", "period.relative", (k, *spoken.span()))
             if hits:

@@ -165,8 +165,9 @@ class PeriodRules(RuleModel):
     timeline_paragraphs: int = Field(default=0, ge=0)
     # a `relative` word earlier in the amount's paragraph stops its section heading's year
     heading_after_relative: bool = False
-    # ... nor the year of an earlier sentence of its paragraph before such words (rule period.relative)
-    carry_after_relative: bool = False
+    # ... nor the year of an earlier sentence of its paragraph, or of the paragraph it carries from, before these
+    # words (rule period.relative)
+    carry_stops: Pattern | None = None
     # a Markdown bold line alone naming a year and a word (`**2024/25 7 Commitments**`) dates the amounts
     # at most `bold_heading_lines` lines under it that nothing nearer dates, up to a `marked_heading`
     bold_heading: Pattern | None = None
@@ -330,6 +331,7 @@ class Compiled:
         self.comparative_in = _compile(p.comparative_in) if p.comparative_in else None
         self.contrast_before = _compile(p.contrast_before) if p.contrast_before else None
         self.open_run = _compile(p.open_run) if p.open_run else None
+        self.carry_stops = _compile(p.carry_stops) if p.carry_stops else None
         self.balance_date = _compile(p.balance_date) if p.balance_date else None
         self.dating_month = _compile(p.dating_month) if p.dating_month else None
         self.during_year = _compile(p.during_year) if p.during_year else None
