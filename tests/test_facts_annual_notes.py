@@ -126,3 +126,26 @@ def test_a_paragraph_continuing_the_end_of_the_year_takes_its_year(performance):
     f = performance[(57, "£6,648k")]
     assert (f["measure"], f["period"], f["period_rule"]) == ("savings", "2024/25", "period.during_year")
     assert f["period_source"] == "paragraph"
+
+
+def test_prose_under_a_note_table_takes_the_tables_current_year():
+    """LCH 2024/25 (the committed blind7 document): note 7.1's footnote "\\* Other expenditure includes £1,850k for
+    external recharges, £360k for general provisions and £334k for fees and penalties" under its last row
+    "237,919 228,206" (line 14025), and "Loss on disposal of assets relates to ... £40k and ... £140k" under note 13's
+    total (line 14643), had no year (blind7: 2024/25, the note's current year); LYPFT 2024/25 (blind6) "These are for
+    the Perinatal scheme at The Mount \\(£1,309k\\) and the High Intensity Rehabilitation Unit at Parkside Lodge
+    \\(£4,383k\\)" under the capital commitments' total 5,692 (2024/25). A threshold under a table takes no year from
+    it (LYPFT's "where expenditure of at least £5k is incurred" under a note's total at 31 March 2024: null)."""
+    docs = Path(__file__).resolve().parent / "gold"
+    lch = (docs / "heldout-facts-blind7" / "docs" / "Leeds Community Annual-report-2024-2025.md").read_text("utf-8")
+    f = facts_of(lch.split("\n"), 13855, 14027, LCH)
+    assert [f[(14025, t)]["period"] for t in ["£1,850k", "£360k", "£334k"]] == ["2024/25"] * 3
+    assert f[(14025, "£1,850k")]["period_rule"] == "period.table_above"
+    f = facts_of(lch.split("\n"), 14609, 14645, LCH)
+    assert [f[(14643, t)]["period"] for t in ["£40k", "£140k"]] == ["2024/25"] * 2
+    lypft = (docs / "heldout-facts-blind6" / "docs" / "LYPFT Annual-Report-and-Accounts-2024-25.md").read_text("utf-8")
+    meta = {"title": "LYPFT Annual Report and Accounts 2024 25"}
+    f = facts_of(lypft.split("\n"), 16505, 16533, meta)
+    assert [f[(16533, t)]["period"] for t in ["£1,309k", "£4,383k"]] == ["2024/25"] * 2
+    f = facts_of(lypft.split("\n"), 15655, 15781, meta)
+    assert f[(15781, "£5k")]["period"] is None

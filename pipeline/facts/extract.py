@@ -798,6 +798,9 @@ class _Facts:
             spoken = rules.relative.search(text, 0, a.start)
             if spoken is not None:
                 return Period(None, "none", "period.relative", (a.para, *spoken.span()))
+        under = self._table_above(a)  # "* Other expenditure includes £1,850k ..." under note 7.1's last row
+        if under is not None:
+            return under
         bold = self._bold_heading(a)
         if p.section is not None:
             head = self.paras[p.section]
@@ -813,6 +816,32 @@ class _Facts:
         if a.table and self.title_years:
             return Period(self.title_years[0].value, "document", "period.title", words=self.title)
         return Period(None, "none", "period.none")
+
+    def _table_above(self, a: Amount) -> Period | None:
+        """Prose right under an accounts table, its first line the amount's (a note's footnote or the words that
+        explain a row: "\\* Other expenditure includes £1,850k for external recharges ..." under note 7.1's last
+        row, "Loss on disposal of assets relates to ..." under note 13's total), speaks of the table's figures: the
+        latest year over the columns of the rows of cells right above it (the report's current year)."""
+        reach = self.rules.model.period.table_above_lines
+        if not reach or a.table or not self.accounts_year or self.accounts is None:
+            return None
+        texts, i = self._texts(), a.mention.line_index
+        if self.accounts.number_cell.fullmatch(texts[i]):
+            return None
+        found: list[Period] = []
+        for j in range(i - 1, max(-1, i - 1 - reach), -1):
+            if not texts[j].strip():
+                continue
+            if not self.accounts.number_cell.fullmatch(texts[j]):
+                break  # the row's label, or prose: the rows of cells end
+            for o in self.cells_on.get(j, []):
+                column = self._column_period(o) if self._accounts_cell(o) else None
+                if column is not None and column.value:
+                    found.append(column)
+        if not found:
+            return None
+        latest = max(found, key=lambda c: str(c.value))
+        return Period(latest.value, "column_header", "period.table_above", latest.span, latest.words)
 
     def _column_period(self, a: Amount) -> Period | None:
         """An accounts cell's year: the year or balance date over its column (`2024-25`, `31 March 2025`:

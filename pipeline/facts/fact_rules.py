@@ -19,7 +19,7 @@ from pipeline.rules import Pattern, Regex, RuleModel, compiled, load_model, once
 
 FILE = "facts.yaml"
 MEASURES = ("deficit", "surplus", "control_total", "savings", "gap", "funding", "capital", "spend", "other")
-YearSource = Literal["paragraph", "heading", "document"]  # the sources of a year a rule may set aside
+YearSource = Literal["paragraph", "heading", "column_header", "document"]  # the sources of a year a rule may set aside
 Measure = Literal["deficit", "surplus", "control_total", "savings", "gap", "funding", "capital", "spend", "other"]
 
 
@@ -168,6 +168,9 @@ class PeriodRules(RuleModel):
     # ... nor the year of an earlier sentence of its paragraph, or of the paragraph it carries from, before these
     # words (rule period.relative)
     carry_stops: Pattern | None = None
+    # prose right under an accounts table takes the latest year over the columns of the rows of cells at most this
+    # many lines above its amount's line (rule period.table_above; 0: never)
+    table_above_lines: int = Field(default=0, ge=0)
     # a Markdown bold line alone naming a year and a word (`**2024/25 7 Commitments**`) dates the amounts
     # at most `bold_heading_lines` lines under it that nothing nearer dates, up to a `marked_heading`
     bold_heading: Pattern | None = None
