@@ -1,8 +1,9 @@
-"""The blind fact gold sets whose documents are committed with them (tests/gold/heldout-facts-blind6 and
--blind7: real NHS documents in their docs/, each made by a blind annotator): records well formed and in
-scope, each one's text the committed document's line sliced at its offsets, each document the file its
-SHA-256 names, no other gold on their lines, and a build of the documents reporting a money row for every
-amount not noted as one the build missed when the set was made. Nothing here scores the facts."""
+"""The blind fact gold sets made by a blind annotator on real NHS documents, committed with them in their
+docs/ (tests/gold/heldout-facts-blind6, -blind7, -blind9) or named in ../shared/realdocs (-blind8, whose
+document checks skip where ../shared is absent): records well formed and in scope, each one's text the
+document's line sliced at its offsets, each document the file its SHA-256 names, no other gold on their
+lines, and a build of the documents reporting a money row for every amount not noted as one the build
+missed when the set was made. Nothing here scores the facts."""
 
 from __future__ import annotations
 
@@ -33,6 +34,8 @@ class GoldSet:
     missed: int  # records noted MISSED when the set was made (the README's count)
     # lines the project's tests already used when the set was made, which it must leave out
     used: tuple[tuple[str, frozenset[int]], ...] = ()
+    # documents not committed in the set's docs/: the folder they are in and the files of it the set uses
+    elsewhere: tuple[Path, tuple[str, ...]] | None = None
 
     @property
     def folder(self) -> Path:
@@ -40,11 +43,48 @@ class GoldSet:
 
 
 LYPFT = "LYPFT Annual-Report-and-Accounts-2024-25.md"
+LTHT = "ltht-annual-report-2024-25.md"
+REALDOCS = ROOT.parent / "shared" / "realdocs"
+# LTHT lines the project's tests used when blind8 was made: Table 2 and note 17.4 (tests/data/ltht-accounts-
+# cell-lines.md, -tables.md), the staff costs table, note 19, lines of tests/data/amount_lines.jsonl
+LTHT_USED = frozenset({*range(4967, 5143), *range(18725, 18831), 19097, 18197, 19375, 19376, 19377})
+LTHT_USED |= frozenset({*range(33865, 33986), *range(34001, 34034)})
 SETS = (
     GoldSet(
         "heldout-facts-blind6", (250, 300), 5, 57, ((LYPFT, frozenset({*range(1, 19), 1917, 1918, 1919, 5347, 17277})),)
     ),
     GoldSet("heldout-facts-blind7", (200, 250), 3, 2),
+    GoldSet(  # lines of tests/data's LTHT excerpts (SOURCES.md) and of tests/test_money.py, _table_cell_lines_pages.py
+        "heldout-facts-blind9",
+        (180, 260),
+        1,
+        0,
+        (
+            (
+                "ltht-annual-report-2024-25.md",
+                frozenset(
+                    {
+                        *range(4967, 5143),
+                        *range(17283, 17601),
+                        18197,
+                        19097,
+                        *range(31509, 31586),
+                        *range(31857, 31978),
+                        *range(32031, 32152),
+                        *range(33865, 33986),
+                        34033,
+                        *range(34607, 34724),
+                        *range(34865, 35080),
+                        *range(35185, 35204),
+                        *range(35395, 35560),
+                        *range(35677, 35832),
+                        *range(36181, 36571),
+                    }
+                ),
+            ),
+        ),
+    ),
+    GoldSet("heldout-facts-blind8", (180, 260), 1, 35, ((LTHT, LTHT_USED),), (REALDOCS, (LTHT,))),
 )
 by_name = pytest.mark.parametrize("gold", SETS, ids=[s.name for s in SETS])
 
@@ -59,8 +99,14 @@ def _scope(folder: Path) -> list[dict]:
 
 
 def _documents(gold: GoldSet) -> dict[str, Path]:
-    """The committed documents by file name (SOURCES.md is about them, not one of them)."""
-    return {p.name: p for p in sorted((gold.folder / "docs").iterdir()) if p.name != "SOURCES.md"}
+    """The set's documents by file name: committed in its docs/ (SOURCES.md is about them, not one of them),
+    or the files its `elsewhere` names (skipped where that folder is absent)."""
+    if gold.elsewhere is None:
+        return {p.name: p for p in sorted((gold.folder / "docs").iterdir()) if p.name != "SOURCES.md"}
+    folder, names = gold.elsewhere
+    if not folder.is_dir():
+        pytest.skip(f"{gold.name}: its documents are in {folder}, which is absent here (they are not committed)")
+    return {name: folder / name for name in names}
 
 
 @by_name

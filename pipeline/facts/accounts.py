@@ -23,6 +23,7 @@ at the same offsets.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from itertools import islice
@@ -52,8 +53,8 @@ class RowCue(RuleModel):
     # an `over_rows` title cue's exceptions: the row cues (ids) that still decide their rows (the year's
     # result in a reconciliation; interest paid in a reconciliation of financing liabilities)
     yields_to: list[str] = Field(default_factory=list)
-    # the measure of a bracketed (negative) amount under this cue, where its sign says what the row is: a net
-    # of finance income and costs in brackets is a cost, unbracketed a net income (`measure`)
+    # the measure when the amount is negative (brackets): a net figure of finance costs is a cost when
+    # bracketed, and no income nor cost alone when positive (a net finance income)
     negative: Measure | None = None
 
 
@@ -89,6 +90,12 @@ class AccountsRules(RuleModel):
     # how many lines, beyond the columns' labels, may stand between them and the groups' years: the label of
     # the rows' column written among the columns' (`2023/24` / `2022/23` / `Staff costs` / `Permanent` / ...)
     group_corner: int = Field(default=0, ge=0)
+    # a group's year written with words about it ("Year Ended 31 March 2025" over "Total" / "Permanently" /
+    # "Other", "Year Ended 31 March 2024" over the same three): as many columns under each year, in order, where
+    # no `group_end` label closes the groups, the columns' labels at most `group_label_lines` lines, a label
+    # written over two lines too ("Permanently" / "Employed"; period.column_group)
+    group_year_cell: FoldRegex | None = None
+    group_label_lines: int = Field(default=0, ge=0)
     # a column's date written in two rows of cells (`31 March` / `31 March`, then `2025` / `2024`): the
     # day and month of a balance date, and a calendar year alone (period.column_split_date)
     day_month_cell: FoldRegex | None = None
@@ -114,14 +121,20 @@ class AccountsRules(RuleModel):
     # ordered: the first cue matching the nearest label line wins
     row_cues: list[RowCue] = Field(min_length=1)
     title_cues: list[RowCue] = Field(min_length=1)
+    # a heading of a group of rows inside a table ("Non-cash income and expense:" in a statement of cash flows):
+    # it decides every row below it, up to a line `row_group_end` matches ("NET CASH GENERATED FROM
+    # OPERATIONS"), over the row labels but those whose row cue it `yields_to` (`over_rows` is not read)
+    row_groups: list[RowCue] = Field(default_factory=list)
+    row_group_end: FoldRegex | None = None
 
     @model_validator(mode="after")
     def _yields_to_row_cues(self) -> AccountsRules:
         ids = {c.id for c in self.row_cues}
-        for cue in self.title_cues:
-            unknown = [i for i in cue.yields_to if i not in ids]
-            if unknown:
-                raise ValueError(f"title cue {cue.id}: yields_to names {unknown[0]}, which is no row cue's id")
+        for kind, cues in (("title cue", self.title_cues), ("row group", self.row_groups)):
+            for cue in cues:
+                unknown = [i for i in cue.yields_to if i not in ids]
+                if unknown:
+                    raise ValueError(f"{kind} {cue.id}: yields_to names {unknown[0]}, which is no row cue's id")
         return self
 
 
@@ -169,6 +182,15 @@ Lines = Sequence[str]  # the document's normalised line texts
 Hit = tuple[str, str, int, int]  # measure, rule id, start, end in one line
 
 
+def units(t: str, rules: AccountsRules) -> int:
+    """How many money column header cells line t is: 1 for a cell alone (`£000`), n for n cells on one line
+    (`**£000 £000 £000 **`, marks blanked), 0 for any other line."""
+    if rules.unit_cell.fullmatch(t):
+        return 1
+    words = t.split()
+    return len(words) if len(words) > 1 and all(rules.unit_cell.fullmatch(w) for w in words) else 0
+
+
 def _above(lines: Lines, i: int, reach: int) -> Iterator[int]:
     """The non-blank lines of the `reach` above line i, nearest first (a cell a line, blank lines between)."""
     for j in range(i - 1, max(-1, i - 1 - reach), -1):
@@ -200,37 +222,59 @@ def row_label_measure(
     start: int,
     value: float,
     rules: AccountsRules,
-    memo: dict[tuple[int, bool], Hit | None] | None = None,
+    memo: dict[tuple[int, bool], Found | None] | None = None,
 ) -> Found | None:
     """The measure a cell's row label names: the words before the cell on its own line (`Drug costs
     ... 326,296`), else the label lines above it, nearest first, after its row's other cells
-    (`Deficit for the year` / `(17,351)` / `(2,827)`), at most `label_lines` of them. `memo` keeps what
-    each label line says (by line and sign) for the other cells of its row."""
-    seen: dict[tuple[int, bool], Hit | None] = {} if memo is None else memo
+    (`Deficit for the year` / `(17,351)` / `(2,827)`), at most `label_lines` of them, past a neighbouring
+    note's column years written between (`Unitary payment` / `2025` / `2024` / `payable to service` /
+    `46,032`); a label line that starts in lower case is read with the line it continues (`_label_hit`).
+    `memo` keeps what each label line says (by line and sign) for the other cells of its row."""
+    seen: dict[tuple[int, bool], Found | None] = {} if memo is None else memo
     text = lines[i]
     if rules.number_cell.fullmatch(text, 0, start) is None:
-        found = _match(text, 0, start, rules.row_cues, value, rules)
-        return None if found is None else (found[0], found[1], (i, found[2], found[3]))
+        hit = _match(text, 0, start, rules.row_cues, value, rules)
+        return None if hit is None else (hit[0], hit[1], (i, hit[2], hit[3]))
     labels, in_row = 0, True
     for j in _above(lines, i, rules.reach_lines):
         t = lines[j]
         if rules.number_cell.fullmatch(t):
             if in_row:
                 continue  # the row's earlier cells
+            if rules.year_alone_cell is not None and rules.year_alone_cell.fullmatch(t):
+                continue  # a column's year (`2025` / `2024`, a neighbouring note's header written between)
             break  # the row above
-        if rules.unit_cell.fullmatch(t):
+        if units(t, rules):
             break  # the header
         in_row = False
         key = (j, value < 0)
         if key not in seen:
-            seen[key] = _match(t, 0, len(t), rules.row_cues, value, rules)
+            seen[key] = _label_hit(lines, j, value, rules)
         found = seen[key]
         if found is not None:
-            return found[0], found[1], (j, found[2], found[3])
+            return found
         labels += 1
         if labels >= rules.label_lines:
             break
     return None
+
+
+def _label_hit(lines: Lines, j: int, value: float, rules: AccountsRules) -> Found | None:
+    """What label line j says: where it starts in lower case, first a cue written across it and the label line it
+    continues (`Non Operating Income` / `and Expenditure Total`: the whole label's cue, not `Expenditure`
+    alone), on the line it starts on; else a cue on the line alone (the upper line is read in its turn; in two
+    notes interleaved it may be the other note's: `- later than one year and` / `other charges to`)."""
+    t = lines[j]
+    upper = next(_above(lines, j, rules.reach_lines), None) if t.lstrip()[:1].islower() else None
+    if upper is not None and not (rules.number_cell.fullmatch(lines[upper]) or units(lines[upper], rules)):
+        u = lines[upper]
+        joined = f"{u} {t}"
+        for cue in rules.row_cues:
+            hit = _match(joined, 0, len(joined), (cue,), value, rules)
+            if hit is not None and hit[2] < len(u) < hit[3]:
+                return hit[0], hit[1], (upper, hit[2], len(u))
+    hit = _match(t, 0, len(t), rules.row_cues, value, rules)
+    return None if hit is None else (hit[0], hit[1], (j, hit[2], hit[3]))
 
 
 def titles(lines: Lines, header: int, rules: AccountsRules) -> list[int]:
@@ -239,7 +283,7 @@ def titles(lines: Lines, header: int, rules: AccountsRules) -> list[int]:
     out: list[int] = []
     for j in _above(lines, header, rules.reach_lines):
         t = lines[j]
-        if rules.unit_cell.fullmatch(t):
+        if units(t, rules):
             continue
         # the year of a column's date (`31 March` / `2025`) is no row of cells: a line of the header's
         year = rules.year_alone_cell is not None and rules.year_alone_cell.fullmatch(t) is not None
@@ -273,6 +317,32 @@ def title_measure(lines: Lines, above: list[int], value: float, rules: AccountsR
     return None
 
 
+def group_heads(lines: Lines, rules: AccountsRules) -> list[int]:
+    """The lines a `row_groups` cue matches ("Non-cash income and expense:"), in order: read once per document."""
+    if not rules.row_groups:
+        return []
+    return [j for j, t in enumerate(lines) if any(c.pattern.search(t) for c in rules.row_groups)]
+
+
+def row_group(
+    lines: Lines, i: int, header: int, value: float, rules: AccountsRules, heads: Sequence[int]
+) -> tuple[Found, RowCue] | None:
+    """The heading of the group of rows a cell's row is in ("Non-cash income and expense:" over "Depreciation and
+    amortisation" / `50,820`): the nearest of the `heads` (`group_heads`) above the cell and below its header
+    cells (line `header`), at most `reach_lines` up, unless a line `row_group_end` matches stands between; with
+    its cue."""
+    k = bisect.bisect_left(heads, i) - 1
+    if k < 0 or heads[k] <= max(header, i - 1 - rules.reach_lines):
+        return None
+    j = heads[k]
+    if rules.row_group_end is not None and any(rules.row_group_end.search(lines[n]) for n in range(j + 1, i)):
+        return None
+    cue = next(c for c in rules.row_groups if c.pattern.search(lines[j]))
+    hit = _match(lines[j], 0, len(lines[j]), (cue,), value, rules)
+    assert hit is not None
+    return (hit[0], hit[1], (j, hit[2], hit[3])), cue
+
+
 def row_date_line(
     lines: Lines, i: int, start: int, header: int, rules: AccountsRules, memo: dict[int, int | None]
 ) -> int | None:
@@ -300,9 +370,14 @@ def row_date_line(
 
 
 def header_run(lines: Lines, header: int, rules: AccountsRules) -> tuple[int, list[int]] | None:
-    """(column, the run's header lines) of a header cell in its run of header cells, one a line."""
-    if not rules.unit_cell.fullmatch(lines[header]):
+    """(column, the run's header lines) of a header cell in its run of header cells, one a line; for a line of
+    several header cells (`**£000 £000 **`), (0, the line once per cell): the cells' own order decides their
+    columns (`same_header_next`)."""
+    count = units(lines[header], rules)
+    if count == 0:
         return None
+    if count > 1:
+        return 0, [header] * count
     before = []
     for j in _above(lines, header, rules.reach_lines):
         if not rules.unit_cell.fullmatch(lines[j]):
@@ -484,6 +559,31 @@ def column_groups(lines: Lines, first: int, columns: int, rules: AccountsRules) 
         out.extend([year] * (end - start + 1))
         start = end + 1
     return out
+
+
+def column_even_groups(lines: Lines, first: int, columns: int, rules: AccountsRules) -> list[int]:
+    """The year line over each of a run of `columns` header cells when fewer years, written with words about them
+    (`group_year_cell`: "Year Ended 31 March 2025" / "Year Ended 31 March 2024"), head as many columns each, their
+    labels between (`Total` / `Permanently` / `Other` / `Total` / `Permanently` / `Other` / `Employed` /
+    `Employed`, at least one line a column, at most `group_label_lines`): each year over `columns / years`
+    columns in turn, left to right ([] when not so)."""
+    if rules.group_year_cell is None:
+        return []
+    labels: list[int] = []
+    years: list[int] = []
+    for j in _above(lines, first, rules.reach_lines):
+        t = lines[j]
+        if rules.group_year_cell.fullmatch(t) or rules.year_cell.fullmatch(t) or rules.date_cell.fullmatch(t):
+            years.append(j)
+            continue
+        if years or rules.unit_cell.fullmatch(t) or rules.number_cell.fullmatch(t):
+            break
+        labels.append(j)
+        if len(labels) > rules.group_label_lines:
+            return []
+    if not 1 < len(years) < columns or columns % len(years) or len(labels) < columns:
+        return []
+    return [year for year in reversed(years) for _ in range(columns // len(years))]
 
 
 def report_year(title: str, rules: AccountsRules) -> str | None:

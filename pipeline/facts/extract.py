@@ -29,6 +29,7 @@ from pipeline.facts.measure import CueHit, Decision, context_cue, cue_hits, scor
 from pipeline.facts.period import (
     YearHit,
     after_comparative,
+    another_day,
     balance_dates,
     calendar_years,
     carried_calendars,
@@ -358,10 +359,12 @@ class _Facts:
         self.title_measures: dict[tuple[int, bool], tuple[acc.Found, bool] | None] = {}
         self.title_dates: dict[int, Period | None] = {}
         self.header_runs: dict[int, tuple[int, list[int]] | None] = {}
-        self.label_memo: dict[tuple[int, bool], acc.Hit | None] = {}
+        self.label_memo: dict[tuple[int, bool], acc.Found | None] = {}
         self.row_dates: dict[int, dict[int, int | None]] = {}  # per header: each line's balance-date label
+        self.group_heads: list[int] | None = None  # the lines heading a group of rows (`row_groups`), found once
         self.cells_on: dict[int, list[Amount]] = {}  # the amounts of each line (accounts cells' rows)
         self.run_columns: dict[tuple[int, int], int] = {}  # a cell's column (line, start) in a run of cells
+        self.even_groups: dict[int, int] = {}  # first header cell -> how many years head equal groups of columns
         # line index -> its paragraph (extract_facts's, or made here)
         self.para_of = para_of if para_of is not None else {li: q.index for q in paras for li in q.lines}
         self.line_index: dict[tuple[int | None, int], int] = {}
@@ -513,6 +516,11 @@ class _Facts:
         title = self.title_measures[key]
         if title is not None and (found is None or (title[1] and not acc.yields(rules, title[0][1], found[1]))):
             found = title[0]  # no row label, or a table of reconciling items or balances
+        if self.group_heads is None:
+            self.group_heads = acc.group_heads(texts, rules)
+        group = acc.row_group(texts, i, header, value, rules, self.group_heads)
+        if group is not None and (found is None or found[1] not in group[1].yields_to):
+            found = group[0]  # "Non-cash income and expense:" over "Depreciation and amortisation"
         if found is None:
             return None
         return self._line_decision(found[0], found[1], found[2])
@@ -870,6 +878,9 @@ class _Facts:
             self.column_periods[cells[0]] = self._column_years(cells[0], len(cells), rules)
         found = self.column_periods[cells[0]]
         if found is not None:
+            groups = self.even_groups.get(cells[0])
+            if groups is not None and rules.same_header_next:
+                column = self._short_row_column(a, column, len(cells), groups)
             return found[column]
         titled = self._title_date(header)
         if titled is not None:
@@ -888,9 +899,10 @@ class _Facts:
 
     def _next_of_same_header(self, a: Amount, column: int, columns: int) -> int:
         """A cell right below a cell of its row (blank lines between) that the money table put under the
-        same header cell (two tables' rows interleaved: `19,859` / `12,304` both under the first `£000`):
-        the column after that cell's, while there is one (else the money table's). Cells of one row never
-        share a column. Walked up the run of such cells, then down, each cell's column kept."""
+        same header cell (two tables' rows interleaved: `19,859` / `12,304` both under the first `£000`), or
+        after it on its line (`**1,943 267 **`, both under the first `£000`): the column after that cell's,
+        while there is one (else the money table's). Cells of one row never share a column. Walked up the
+        run of such cells, then down, each cell's column kept."""
         chain = [a]
         while _cell_key(chain[-1]) not in self.run_columns:
             above = self._cell_above(chain[-1])
@@ -903,18 +915,48 @@ class _Facts:
             self.run_columns[_cell_key(lower)] = nxt if nxt < columns else column
         return self.run_columns[_cell_key(a)]
 
+    def _short_row_column(self, a: Amount, column: int, columns: int, groups: int) -> int:
+        """The column of a cell in a row with fewer cells than columns under years each over as many columns
+        (`14,581` / `14,581` / `13,572` / `13,572` under "Year Ended 31 March 2025" and "... 2024" over three
+        columns each, the "Other" cells blank): as many of the row's cells under each year, in turn (the first
+        column of the cell's year's group); the money table's column where the row is full or does not split."""
+        before, k = 0, a
+        while (up := self._cell_above(k)) is not None:
+            before, k = before + 1, up
+        after, k = 0, a
+        while (down := self._cell_below(k)) is not None:
+            after, k = after + 1, down
+        cells = before + after + 1
+        if cells >= columns or cells % groups:
+            return column
+        return (before // (cells // groups)) * (columns // groups)
+
+    def _cell_below(self, a: Amount) -> Amount | None:
+        """The cell alone on the line right below a cell alone on its line (blank lines between), under the
+        same header cell: the next cell of its row."""
+        assert self.accounts is not None
+        i, texts = a.mention.line_index, self._texts()
+        j = next((k for k in range(i + 1, min(len(texts), i + self.accounts.reach_lines)) if texts[k].strip()), None)
+        below = self.cells_on.get(j, []) if j is not None else []
+        if len(below) != 1 or len(self.cells_on.get(i, [])) != 1:
+            return None
+        return below[0] if _same_header(below[0], a) else None
+
     def _cell_above(self, a: Amount) -> Amount | None:
-        """The cell alone on the line right above a cell alone on its line (blank lines between), under the
-        same header cell."""
+        """The cell before a cell in its row under the same header cell: the cell before it on its own line
+        (`**1,943 267 **`, both put under the first `£000`), else the cell alone on the line right above a
+        cell alone on its line (blank lines between)."""
         assert self.accounts is not None
         i = a.mention.line_index
+        on = self.cells_on.get(i, [])
+        k = next((n for n, c in enumerate(on) if c is a), 0)
+        if k > 0:
+            return on[k - 1] if _same_header(on[k - 1], a) else None
         j = acc.line_above(self._texts(), i, self.accounts)
         above = self.cells_on.get(j, []) if j is not None else []
-        if len(above) != 1 or len(self.cells_on.get(i, [])) != 1:
+        if len(above) != 1 or len(on) != 1:
             return None
-        key = ("header_line", "header_page")
-        same = [above[0].mention.values.get(k) for k in key] == [a.mention.values.get(k) for k in key]
-        return above[0] if same else None
+        return above[0] if _same_header(above[0], a) else None
 
     def _column_years(self, first: int, columns: int, rules: acc.AccountsRules) -> list[Period] | None:
         texts = self._texts()
@@ -927,6 +969,10 @@ class _Facts:
         grouped = not cells
         if grouped:  # `2024/25` over `Permanent` / `Other` / `Total`, `2023/24` over `Total`
             cells = [(i, 0) for i in acc.column_groups(texts, first, columns, rules)]
+        if grouped and not cells:  # "Year Ended 31 March 2025" over three columns, "... 2024" over three
+            cells = [(i, 0) for i in acc.column_even_groups(texts, first, columns, rules)]
+            if cells:
+                self.even_groups[first] = len(set(cells))
         if not cells:  # `31` / `31` / `March` / `March` / `2025` / `2024`: a date a word a line
             return self._split_dates(acc.split_dates(texts, first, columns, rules))
         for i, k in cells:
@@ -998,12 +1044,19 @@ class _Facts:
         return self.title_dates[header]
 
     def _read_title_date(self, header: int) -> Period | None:
+        """The title lines' one year; a day's date that neither starts nor ends a year is none ("approved by the
+        Board on 19 June 2025" over the next page's statement of changes in equity)."""
         texts = self._texts()
         found = [
             (i, h)
             for i in self._title_lines(header)
             for h in (
-                years(texts[i], 0, len(texts[i]), self.rules) or month_years(texts[i], 0, len(texts[i]), self.rules)
+                years(texts[i], 0, len(texts[i]), self.rules)
+                or [
+                    h
+                    for h in month_years(texts[i], 0, len(texts[i]), self.rules)
+                    if not another_day(texts[i], h, self.rules)
+                ]
             )
         ]
         if len({h.value for _, h in found}) != 1:
@@ -1735,6 +1788,11 @@ class _Facts:
 
 def _cell_key(a: Amount) -> tuple[int, int]:
     return a.mention.line_index, a.mention.start
+
+
+def _same_header(a: Amount, b: Amount) -> bool:
+    """Whether the money table put two cells under the same header cell."""
+    return all(a.mention.values.get(k) == b.mention.values.get(k) for k in ("header_line", "header_page"))
 
 
 def _years_before(year: str, n: int) -> list[str]:

@@ -131,19 +131,30 @@ def heading_months(text: str, rules: Compiled, timeline: bool) -> list[YearHit]:
     alone (`month_heading`) only in a timeline, among other such headings ("September 2024" / ... /
     "October 2024": 2024/25), not a document's date ("June 2017", "Submission by ..., January 2018") nor a
     day's ("24 September 2025", a meeting's)."""
-    p, out = rules.model.period, []
+    out = []
     for h in month_years(text, 0, len(text), rules):
         day = rules.heading_day.search(text, 0, h.start) if rules.heading_day is not None else None
         if day is None:
             if timeline and is_month_heading(text, rules):
                 out.append(h)
             continue
-        month, date = _MONTHS.index(text[h.start : h.start + 3].lower()) + 1, int(day.group(1))
-        first = month == p.year_start_month and date == 1
-        last = (month % 12) + 1 == p.year_start_month and date == p.year_end_day
-        if first or last:
+        if not another_day(text, h, rules):
             out.append(h)
     return out
+
+
+def another_day(text: str, h: YearHit, rules: Compiled) -> bool:
+    """Whether a month's hit (`month_years`) is a day's date that neither starts nor ends a financial year
+    ("approved by the Board on 19 June 2025": a signing's, a meeting's), not "1 April 2024" / "31 March 2025"
+    nor a month alone."""
+    day = rules.heading_day.search(text, 0, h.start) if rules.heading_day is not None else None
+    if day is None:
+        return False
+    p = rules.model.period
+    month, date = _MONTHS.index(text[h.start : h.start + 3].lower()) + 1, int(day.group(1))
+    first = month == p.year_start_month and date == 1
+    last = (month % 12) + 1 == p.year_start_month and date == p.year_end_day
+    return not (first or last)
 
 
 def is_month_heading(text: str, rules: Compiled) -> bool:
