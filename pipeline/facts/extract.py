@@ -169,7 +169,8 @@ def extract_facts(
                 period = Period(dated[1].value, "sentence", "period.comparative_part", dated[1].span)
         if period.rule == "period.comparative":
             dated = (a, period)
-        if period.source in ("heading", "document") and state.measure.rule in rules.model.period.undated_measures:
+        undated = rules.model.period
+        if period.source in undated.undated_sources and state.measure.rule in undated.undated_measures:
             period = Period(None, "none", "period.undated")  # "the item has cost of at least £5,000" under a year
         subject = facts.subject(a, sent, state.measure.value)
         subject = _whole_subject(subject, state.measure, subjects.get((a.para, (state.measure.span or (-1,))[0])))
@@ -731,6 +732,10 @@ class _Facts:
             ]
             hit = nearest(cal, amount, text)
         if hit is not None:
+            run = rules.open_run
+            if run is not None and hit.end <= a.start and run.search(text, max(0, hit.start - 40), hit.start):
+                # "Since 2019/20 over £27m has been spent": a run with no end named
+                return Period(None, "none", "period.open_run", (a.para, hit.start, hit.end))
             return self._period_hit(a, hit, "sentence")
         # "£51k with NHS Providers (2023/24 - £22k)": the year after a comparative's; "of which £0.5m
         # remained outstanding at 31 March 2025": the year a balance date ends
@@ -803,6 +808,12 @@ class _Facts:
         lo = max(0, sent[0] - lookback)
         earlier = self._earlier_years(a.para, lo, sent[0])
         if earlier:
+            if rules.model.period.nearest_wins and rules.carry_stops is not None:
+                # "... 2024-2025** ... This year was the first of our ... programme ... We had a challenging £15.8m
+                # of savings to achieve": the time words nearest before it name no year
+                spoken = rules.carry_stops.search(text, earlier[-1].end, sent[0])
+                if spoken is not None:
+                    return Period(None, "none", "period.relative", (a.para, *spoken.span()))
             return self._period_hit(a, earlier[-1], "paragraph")
         continues = (
             rules.continues is not None
@@ -848,6 +859,9 @@ class _Facts:
             spoken = rules.relative.search(text, 0, a.start)
             if spoken is not None:
                 return Period(None, "none", "period.relative", (a.para, *spoken.span()))
+        under = self._table_above(a)  # "* Other expenditure includes £1,850k ..." under note 7.1's last row
+        if under is not None:
+            return under
         bold = self._bold_heading(a)
         if p.section is not None:
             head = self.paras[p.section]
@@ -863,6 +877,32 @@ class _Facts:
         if a.table and self.title_years:
             return Period(self.title_years[0].value, "document", "period.title", words=self.title)
         return Period(None, "none", "period.none")
+
+    def _table_above(self, a: Amount) -> Period | None:
+        """Prose right under an accounts table, its first line the amount's (a note's footnote or the words that
+        explain a row: "\\* Other expenditure includes £1,850k for external recharges ..." under note 7.1's last
+        row, "Loss on disposal of assets relates to ..." under note 13's total), speaks of the table's figures: the
+        latest year over the columns of the rows of cells right above it (the report's current year)."""
+        reach = self.rules.model.period.table_above_lines
+        if not reach or a.table or not self.accounts_year or self.accounts is None:
+            return None
+        texts, i = self._texts(), a.mention.line_index
+        if self.accounts.number_cell.fullmatch(texts[i]):
+            return None
+        found: list[Period] = []
+        for j in range(i - 1, max(-1, i - 1 - reach), -1):
+            if not texts[j].strip():
+                continue
+            if not self.accounts.number_cell.fullmatch(texts[j]):
+                break  # the row's label, or prose: the rows of cells end
+            for o in self.cells_on.get(j, []):
+                column = self._column_period(o) if self._accounts_cell(o) else None
+                if column is not None and column.value:
+                    found.append(column)
+        if not found:
+            return None
+        latest = max(found, key=lambda c: str(c.value))
+        return Period(latest.value, "column_header", "period.table_above", latest.span, latest.words)
 
     def _column_period(self, a: Amount) -> Period | None:
         """An accounts cell's year: the year or balance date over its column (`2024-25`, `31 March 2025`:
@@ -1413,9 +1453,21 @@ class _Facts:
                 # "a gap projected at £123m ... by 2020-21": a target date, no year of what follows
                 hits = [h for h in hits if not self.rules.deadline.search(prev.text, max(0, h.start - 20), h.start)]
             hits = [h for h in hits if not self._contrast(prev.text, h)]
+            if self.rules.carry_stops is not None:
+                # "... 2024-2025** ... Provide the figures ... for facility time during the relevant period." /
+                # "**Pay bill spend** ... Provide the total cost of facility time £48,810.54": the nearest time
+                # words name no year
+                spoken = self.rules.carry_stops.search(prev.text, hits[-1].end if hits else 0)
+                if spoken is not None:
+                    return Period(None, "none", "period.relative", (k, *spoken.span()))
             if hits:
                 h = hits[-1]
                 return Period(h.value, "paragraph", h.rule, (k, h.start, h.end))
+            during = self.rules.during_year.search(prev.text) if self.rules.during_year is not None else None
+            if during is not None and self.accounts_year:
+                # "At the end of the year, we achieved our savings target in full, ..." / "... These measures were
+                # effective ..., generating non recurrent savings of £6,648k": the report's year, carried
+                return Period(self.accounts_year, "paragraph", "period.during_year", (k, *during.span()))
             own = self._mine(k)
         return None
 

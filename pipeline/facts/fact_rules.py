@@ -19,6 +19,7 @@ from pipeline.rules import Pattern, Regex, RuleModel, compiled, load_model, once
 
 FILE = "facts.yaml"
 MEASURES = ("deficit", "surplus", "control_total", "savings", "gap", "funding", "capital", "spend", "other")
+YearSource = Literal["paragraph", "heading", "column_header", "document"]  # the sources of a year a rule may set aside
 Measure = Literal["deficit", "surplus", "control_total", "savings", "gap", "funding", "capital", "spend", "other"]
 
 
@@ -118,6 +119,7 @@ class PeriodRules(RuleModel):
     comparative_after: Pattern | None = None
     comparative_in: Pattern | None = None
     contrast_before: Pattern | None = None
+    open_run: Pattern | None = None
     balance_date: Pattern | None = None
     balance_date_words: int = Field(default=0, ge=0)
     during_year: Pattern | None = None
@@ -163,6 +165,12 @@ class PeriodRules(RuleModel):
     timeline_paragraphs: int = Field(default=0, ge=0)
     # a `relative` word earlier in the amount's paragraph stops its section heading's year
     heading_after_relative: bool = False
+    # ... nor the year of an earlier sentence of its paragraph, or of the paragraph it carries from, before these
+    # words (rule period.relative)
+    carry_stops: Pattern | None = None
+    # prose right under an accounts table takes the latest year over the columns of the rows of cells at most this
+    # many lines above its amount's line (rule period.table_above; 0: never)
+    table_above_lines: int = Field(default=0, ge=0)
     # a Markdown bold line alone naming a year and a word (`**2024/25 7 Commitments**`) dates the amounts
     # at most `bold_heading_lines` lines under it that nothing nearer dates, up to a `marked_heading`
     bold_heading: Pattern | None = None
@@ -173,6 +181,9 @@ class PeriodRules(RuleModel):
     # measure rules of amounts that have no year (a trust's capitalisation threshold): a heading's or the
     # document's year does not date them (rule period.undated); a year in their own sentence still does
     undated_measures: list[str] = Field(default_factory=list)
+    # ... the sources of a year that do not date them (`money_facts.period_source`): a year carried from an earlier
+    # sentence or paragraph is the time its own sentence spoke of, not the threshold's
+    undated_sources: list[YearSource] = Field(default_factory=lambda: list[YearSource](["heading", "document"]))
     # an amount no rule dates, after an amount of its sentence dated by its comparative bracket, is a part of it:
     # its year (rule period.comparative_part)
     comparative_parts: bool = False
@@ -322,6 +333,8 @@ class Compiled:
         self.comparative_after = _compile(p.comparative_after) if p.comparative_after else None
         self.comparative_in = _compile(p.comparative_in) if p.comparative_in else None
         self.contrast_before = _compile(p.contrast_before) if p.contrast_before else None
+        self.open_run = _compile(p.open_run) if p.open_run else None
+        self.carry_stops = _compile(p.carry_stops) if p.carry_stops else None
         self.balance_date = _compile(p.balance_date) if p.balance_date else None
         self.dating_month = _compile(p.dating_month) if p.dating_month else None
         self.during_year = _compile(p.during_year) if p.during_year else None

@@ -61,8 +61,15 @@ def score_cues(
             dist = words_between(text, he, a)
             if dist > cue.max_words or any(he <= o0 and o1 <= a for o0, o1 in others):
                 continue
-            if any(o1 <= hs and words_between(text, o1, hs) <= min(m.own_noun_words, dist - 1) for o0, o1 in others):
-                continue  # nearer to an amount before it: that amount's noun ("£29.5m funding ..., or £8.8m")
+            if any(
+                o1 <= hs
+                and words_between(text, o1, hs) <= min(m.own_noun_words, dist - 1)
+                and not (rules.head_breaks is not None and rules.head_breaks.search(text, o1, hs))
+                for o0, o1 in others
+            ):
+                # nearer to an amount before it: that amount's noun ("£29.5m funding ..., or £8.8m"), unless a
+                # conjunction parts them ("... of £40k and the disposal of Clinical and IT Equipment of £140k")
+                continue
             score = cue.weight - m.distance_penalty * dist
         elif hs >= b:
             if cue.side == "before":

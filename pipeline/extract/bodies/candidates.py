@@ -40,22 +40,37 @@ class Candidate:
     known_only: bool = False  # a pattern that names a body only when it is a known one (resolve.yaml `known_only`)
 
 
+@dataclass(frozen=True)
+class Words:
+    """The texts and TAGs of a Doc's tokens, read once (a Doc makes its Token objects anew at each reading)."""
+
+    texts: list[str]
+    tags: list[str]
+
+    @classmethod
+    def of(cls, doc: Doc) -> Words:
+        return cls([t.text for t in doc], [t.tag_ for t in doc])
+
+
 def line_candidates(
     doc: Doc,
     rules: ResolveRules,
     index: GazetteerIndex,
     ner_spans: Sequence[tuple[int, int]] = (),
     named: set[str] | None = None,
+    words: Words | None = None,
 ) -> list[Candidate]:
     """The body names of one line, left to right, not overlapping.
 
-    `named` collects committee names made bodies by quotation marks, for the rest of the document."""
+    `named` collects committee names made bodies by quotation marks, for the rest of the document; `words`
+    are the Doc's texts and tags when known."""
+    w = words if words is not None else Words.of(doc)
     cands: list[Candidate] = []
     for span in doc.spans.get(GAZ_KEY, ()):  # absent where the gazetteer had nothing to find (linedocs.py)
         cands.append(Candidate(span.start, span.end, "gazetteer", body_ids=tuple(span.kb_id_.split("|"))))
     seen: set[tuple[int, int, str]] = set()
     for span in doc.spans.get(PATTERNS_KEY, ()):
-        cleaned = clean_pattern(doc, span.start, span.end, span.label_, span.id_, rules, index, named)
+        cleaned = clean_pattern(w, span.start, span.end, span.label_, span.id_, rules, index, named)
         if cleaned and (cleaned[0], cleaned[1], span.label_) not in seen:
             seen.add((cleaned[0], cleaned[1], span.label_))
             open_ended = span.id_ in rules.open_ended_patterns
@@ -67,19 +82,19 @@ def line_candidates(
             )
     for s, e in ner_spans:
         cands.append(Candidate(s, e, "ner"))
-    cands = _gazetteer_starts_names(doc, cands, rules, index)
+    cands = _gazetteer_starts_names(w, cands, rules, index)
     chosen = select(cands)
     out: list[Candidate] = []
     for c in chosen:
         if c.source == "pattern":
-            out.extend(split_list(doc, c, rules, index))
+            out.extend(split_list(w, c, rules, index))
         else:
             out.append(c)
     return sorted(out, key=lambda c: c.start)
 
 
 def _gazetteer_starts_names(
-    doc: Doc, cands: list[Candidate], rules: ResolveRules, index: GazetteerIndex
+    w: Words, cands: list[Candidate], rules: ResolveRules, index: GazetteerIndex
 ) -> list[Candidate]:
     """A pattern match that ends where a known name ends, but starts earlier, gives way to the known name
     (`West Essex Princess Alexandra Hospital` is `Princess Alexandra Hospital`), unless it is a list."""
@@ -88,7 +103,7 @@ def _gazetteer_starts_names(
     out = []
     for c in cands:
         if c.source == "pattern" and any(end == c.end and start > c.start for end, start in ends):
-            if len(split_list(doc, c, rules, index)) < 2:
+            if len(split_list(w, c, rules, index)) < 2:
                 continue
         if c.source == "pattern" and c.open_ended and c.start in starts:
             continue  # `Institute for Fiscal Studies Is ...`: an open-ended pattern ran past a known name
@@ -111,7 +126,7 @@ def select(cands: list[Candidate]) -> list[Candidate]:
 
 
 def clean_pattern(
-    doc: Doc,
+    w: Words,
     start: int,
     end: int,
     family: str,
@@ -123,66 +138,66 @@ def clean_pattern(
     """The span a pattern match really names, or None when it names no body."""
     fam = rules.families[family]
     s, e = start, end
-    while s < e and doc[s].tag_ == JOIN:
+    while s < e and w.tags[s] == JOIN:
         s += 1
-    while e > s and doc[e - 1].tag_ == JOIN:
+    while e > s and w.tags[e - 1] == JOIN:
         e -= 1
     written_end = e
     if not fam.lowercase_head:
-        while e > s and doc[e - 1].is_lower and doc[e - 1].text not in ("of", "for", "the"):
+        while e > s and w.texts[e - 1].islower() and w.texts[e - 1] not in ("of", "for", "the"):
             e -= 1  # `Norfolk Community Health and Care trust`: the lowercase ending stays outside
     if e <= s:
         return None
-    head = doc[e - 1].text
+    head = w.texts[e - 1]
     plural = head in rules.plural_heads
-    if e == written_end and e - s >= 2 and doc[e - 2].text in rules.separators:
+    if e == written_end and e - s >= 2 and w.texts[e - 2] in rules.separators:
         return None  # `NHS England & CCGs`, `LCHT and ICB`: the ending stands alone, naming no one
-    if plural and s > 0 and doc[s - 1].text.lower() in rules.count_words:
-        if not any(t.text in rules.separators for t in doc[s : e - 1]):
+    if plural and s > 0 and w.texts[s - 1].lower() in rules.count_words:
+        if not any(x in rules.separators for x in w.texts[s : e - 1]):
             return None  # `the two Suffolk CCGs` counts CCGs, it names none
     if family not in ("stp",) and not plural:
-        commas = [i for i in range(s, e) if doc[i].text == ","]
+        commas = [i for i in range(s, e) if w.texts[i] == ","]
         if commas:  # `Luton, Bedford Hospital`: the name is after the last comma
             s = commas[-1] + 1
-    breaks = [i for i in range(s + 1, e) if doc[i].text in rules.separators and doc[i - 1].text in rules.list_breaks]
+    breaks = [i for i in range(s + 1, e) if w.texts[i] in rules.separators and w.texts[i - 1] in rules.list_breaks]
     if breaks:  # `Trust Board and CCG papers`: a name does not go on past `Board and`
         s = breaks[-1] + 1
-    if s > 0 and doc[s - 1].text in rules.lowercase_place_words:
+    if s > 0 and w.texts[s - 1] in rules.lowercase_place_words:
         return None  # `the 5 mid and south Essex CCGs`: a description, not a name
-    words = [t.text.strip("/.") for t in doc[s:e] if t.tag_ == NAME or t.is_lower]
+    words = [x.strip("/.") for x, tag in zip(w.texts[s:e], w.tags[s:e], strict=True) if tag == NAME or x.islower()]
     if not any(w not in fam.generic for w in words if w not in ("and", "&", "'s")):
         return None  # `NHS Trust`, `STP Board`, `Local CCGs`
     if (
         fam.closed_head
-        and e < len(doc)
-        and doc[e].text[:1].isupper()
-        and doc[e].text[:1].isalpha()
-        and not (doc[e].text in rules.document_words and doc[e - 1].text in rules.document_heads)
+        and e < len(w.texts)
+        and w.texts[e][:1].isupper()
+        and w.texts[e][:1].isalpha()
+        and not (w.texts[e] in rules.document_words and w.texts[e - 1] in rules.document_heads)
     ):
         return None  # `FBC Executive Summary`, `Non-Executive Director`: the name goes on past the head word
-    if family == "committee" and not _named_committee(doc, s, e, rules, index, named):
+    if family == "committee" and not _named_committee(w, s, e, rules, index, named):
         return None
-    if "(" in doc[s:e].text and pattern_id != "stp-with-abbreviation":
+    if any("(" in x for x in w.texts[s:e]) and pattern_id != "stp-with-abbreviation":
         return None
     return s, e
 
 
 def _named_committee(
-    doc: Doc, s: int, e: int, rules: ResolveRules, index: GazetteerIndex, named: set[str] | None
+    w: Words, s: int, e: int, rules: ResolveRules, index: GazetteerIndex, named: set[str] | None
 ) -> bool:
     """A committee with a name of its own: not a body's own board (`Trust Board`, `NHS England Board`: that
     names the body), and named by enough words that are not generic (see `committee_min_words`)."""
     if e - s < 2:
         return False
-    before = [t.text for t in doc[s : e - 1]]
+    before = w.texts[s : e - 1]
     if before[-1] in rules.owner_endings or index.lookup(key_of(before)):
         return False
     generic = rules.families["committee"].generic
     own = [w for w in before if w not in generic and w not in rules.name_joiners]
-    text = " ".join(t.text for t in doc[s:e])
+    text = " ".join(w.texts[s:e])
     if len(own) >= rules.committee_min_words or (named is not None and text in named):
         return True
-    quoted = s > 0 and e < len(doc) and doc[s - 1].text in ('"', "'") and doc[e].text in ('"', "'")
+    quoted = s > 0 and e < len(w.texts) and w.texts[s - 1] in ('"', "'") and w.texts[e] in ('"', "'")
     if own and quoted:
         if named is not None:
             named.add(text)
@@ -190,37 +205,37 @@ def _named_committee(
     return False
 
 
-def split_list(doc: Doc, c: Candidate, rules: ResolveRules, index: GazetteerIndex) -> list[Candidate]:
+def split_list(w: Words, c: Candidate, rules: ResolveRules, index: GazetteerIndex) -> list[Candidate]:
     """`Mid Essex, Basildon & Brentwood, Southend and Thurrock CCGs` -> four CCGs; else [c]."""
-    head = doc[c.end - 1].text
+    head = w.texts[c.end - 1]
     singular = rules.plural_heads.get(head)
     head_single = singular or head
     if head_single[:1].islower():
         head_single = head_single[:1].upper() + head_single[1:]
-    toks = doc[c.start : c.end]
-    if not any(t.text in rules.separators for t in toks[:-1]):
+    toks = w.texts[c.start : c.end]
+    if not any(x in rules.separators for x in toks[:-1]):
         return [c]
-    words = [t.text for t in toks[:-1]] + [head_single]
+    words = [*toks[:-1], head_single]
     if index.lookup(key_of(words)):
         return [c]  # the whole is one known name (`Basildon and Thurrock University Hospitals`)
-    items = _items(doc, c.start, c.end - 1, rules)
+    items = _items(w, c.start, c.end - 1, rules)
     if len(items) < 2:
         return [c]
     last_s, last_e = items[-1]
     if singular is None:
         # a singular ending is shared only when every other item carries its own qualifier
-        if not all(doc[e - 1].text in rules.qualifiers for s, e in items[:-1]):
+        if not all(w.texts[e - 1] in rules.qualifiers for s, e in items[:-1]):
             return [c]
     ending = [head_single]
     i = c.end - 2
-    while i >= last_s and doc[i].text in rules.qualifiers:
-        ending.insert(0, doc[i].text)
+    while i >= last_s and w.texts[i] in rules.qualifiers:
+        ending.insert(0, w.texts[i])
         i -= 1
-    items = _group_known(doc, items, ending, index)
+    items = _group_known(w, items, ending, index)
     out = []
-    last_words = [t.text for t in doc[last_s:last_e]]
+    last_words = w.texts[last_s:last_e]
     for n, (s, e) in enumerate(items):
-        item_words = [t.text for t in doc[s:e]]
+        item_words = w.texts[s:e]
         last = n == len(items) - 1
         if not last and all(w in rules.direction_words for w in item_words):
             # `North and South Norfolk CCGs`: `North` is North Norfolk
@@ -235,12 +250,12 @@ def split_list(doc: Doc, c: Candidate, rules: ResolveRules, index: GazetteerInde
     return out
 
 
-def _items(doc: Doc, start: int, end: int, rules: ResolveRules) -> list[tuple[int, int]]:
+def _items(w: Words, start: int, end: int, rules: ResolveRules) -> list[tuple[int, int]]:
     """Token ranges of the items of a list between `start` and `end` (the ending excluded)."""
     items: list[tuple[int, int]] = []
     s = start
     for i in range(start, end):
-        if doc[i].text in rules.separators:
+        if w.texts[i] in rules.separators:
             if i > s:
                 items.append((s, i))
             s = i + 1
@@ -252,7 +267,7 @@ def _items(doc: Doc, start: int, end: int, rules: ResolveRules) -> list[tuple[in
 
 
 def _group_known(
-    doc: Doc, items: list[tuple[int, int]], ending: list[str], index: GazetteerIndex
+    w: Words, items: list[tuple[int, int]], ending: list[str], index: GazetteerIndex
 ) -> list[tuple[int, int]]:
     """Join items linked by `and`/`&` when together they make a known name (`Basildon & Brentwood` CCG)."""
     out: list[tuple[int, int]] = []
@@ -260,10 +275,10 @@ def _group_known(
     while i < len(items):
         best = i
         j = i
-        while j + 1 < len(items) and not any(doc[k].text == "," for k in range(items[j][1], items[j + 1][0])):
+        while j + 1 < len(items) and not any(w.texts[k] == "," for k in range(items[j][1], items[j + 1][0])):
             j += 1  # items i..j are joined by `and`/`&` only
         for k in range(j, i, -1):
-            words = [t.text for t in doc[items[i][0] : items[k][1]]]
+            words = w.texts[items[i][0] : items[k][1]]
             if index.lookup(key_of([*words, *ending])):
                 best = k
                 break

@@ -137,7 +137,7 @@ def find_bodies(
         if not needs[k]:
             continue  # no name can be on this line
         d = docs[k]
-        for c in line_candidates(d, rules, env.index, extra[k], named):
+        for c in line_candidates(d, rules, env.index, extra[k], named, docs.words(k)):
             linked = _link(c, d, docs[max(0, k - 5) : k], line_found, linker, env, doc_context)
             if linked is None:
                 continue
@@ -179,8 +179,13 @@ def _broken_names(
         if last is None or first is None or last.tag_ != NAME or first.text not in rules.line_break_words:
             continue
         cut = last.idx + len(last.text)  # line k's text ends here; line k+1's begins at cut + 1
-        joint = env.nlp(texts[k][:cut] + " " + texts[k + 1])
-        for c in line_candidates(joint, rules, env.index):
+        text = texts[k][:cut] + " " + texts[k + 1]
+        need = env.filter.need(text)
+        if not need:
+            continue  # no name on the two lines joined (prefilter.py)
+        # the spans the whole pipeline would give (the filter's groups and gazetteer: linedocs.py)
+        joint, words = env.annotate.annotate(text, need)
+        for c in line_candidates(joint, rules, env.index, words=words):
             start, end = joint[c.start].idx, _end_char(joint, c.end)
             if not (start < cut and end > cut + 1):
                 continue
@@ -218,9 +223,9 @@ def _hyphenated_names(
     for joint in joints(doc, lines):
         if joint.first not in at or joint.second not in at or not env.filter.need(joint.text):
             continue
-        d = env.nlp(joint.text)
+        d, words = env.annotate.annotate(joint.text, env.filter.need(joint.text))
         k = at[joint.first]
-        for c in line_candidates(d, env.rules.resolve, env.index):
+        for c in line_candidates(d, env.rules.resolve, env.index, words=words):
             parts = [(at[li], s, e) for li, s, e in joint.parts(d[c.start].idx, _end_char(d, c.end))]
             if not parts or any(_crosses(per_line[j], s, e) for j, s, e in parts):
                 continue
@@ -278,7 +283,7 @@ class _DocContext:
 def _short_forms(
     idx: list[int],
     texts: list[str],
-    docs: Sequence[Doc],
+    docs: LineDocs,
     per_line: list[list[tuple[Candidate, Found]]],
     rules: ResolveRules,
 ) -> list[Found]:
@@ -289,10 +294,10 @@ def _short_forms(
         for c, f in line_found:
             if c.start < 0:
                 continue
-            d = docs[k]
-            words = tuple(t.text for t in d[c.start : c.end])
-            if c.end < len(d) and d[c.end].is_lower:
-                words = (*words, d[c.end].text)  # `Primary Health Properties plc`: a lowercase ending left outside
+            line = docs.words(k).texts
+            words = tuple(line[c.start : c.end])
+            if c.end < len(line) and line[c.end].islower():  # (spaCy's `is_lower`)
+                words = (*words, line[c.end])  # `Primary Health Properties plc`: a lowercase ending left outside
             if len(words) < 3:
                 continue
             if any(words[-1] in r.heads and (r.last is None or words[-2] in r.last) for r in rules.short_forms):
@@ -304,13 +309,13 @@ def _short_forms(
         here = [(short, body) for short, body in learnt.items() if short[0] in texts[k]]
         if not here:
             continue
-        d = docs[k]
-        words = tuple(t.text for t in d)
+        line = docs.words(k).texts
         for short, body in here:
             n = len(short)
-            for i in range(len(words) - n + 1):
-                if tuple(words[i : i + n]) != short:
+            for i in range(len(line) - n + 1):
+                if tuple(line[i : i + n]) != short:
                     continue
+                d = docs[k]
                 s, e = d[i].idx, _end_char(d, i + n)
                 if any(s < f.end and f.start < e for _, f in per_line[k]) or any(
                     s < f.end and f.start < e for f in extra if f.line == idx[k]
@@ -390,7 +395,7 @@ def _owner(c: Candidate, d: Doc, line_found: list[tuple[Candidate, Found]]) -> D
 def _abbreviations(
     idx: list[int],
     texts: list[str],
-    docs: Sequence[Doc],
+    docs: LineDocs,
     per_line: list[list[tuple[Candidate, Found]]],
     linker: Linker,
     env: Env,
@@ -422,13 +427,13 @@ def _abbreviations(
     for k in range(len(docs)):
         if not used.search(texts[k]):
             continue  # no token of the line can be a learnt abbreviation
-        d = docs[k]
         taken = [(f.start, f.end) for _, f in per_line[k]]
-        for t in d:
-            body = learnt.get(t.text)
+        for i, word in enumerate(docs.words(k).texts):
+            body = learnt.get(word)
             if body is None:
                 continue
-            s, e = t.idx, t.idx + len(t.text)
+            s = docs[k][i].idx
+            e = s + len(word)
             same = [f for _, f in per_line[k] if (f.start, f.end) == (s, e)]
             if same:
                 for f in same:  # a one-word gazetteer name defined otherwise in this document

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Span, SpanGroup, Token
+from spacy.tokens import Doc, Span, SpanGroup
 
 from pipeline.extract.bodies.body_rules import KnownBody
 
@@ -47,6 +47,7 @@ class GazetteerIndex:
         self.by_key: dict[tuple[str, ...], list[AliasEntry]] = {}
         self.prefixes: set[tuple[str, ...]] = set()
         self.max_tokens = 1
+        self.units: dict[str, str] = {}  # a token's text -> its unit (remembered)
         for body in bodies:
             for alias in dict.fromkeys(body.aliases):
                 tokens = tokenize(alias)
@@ -62,20 +63,35 @@ class GazetteerIndex:
                 self.max_tokens = max(self.max_tokens, len(tokens))
                 for n in range(1, len(key) + 1):
                     self.prefixes.add(key[:n])
+        # the units a known name can begin with
+        self.firsts = {k[0] for k in self.prefixes if len(k) == 1 and k[0] not in SKIP_UNITS}
 
     def lookup(self, key: tuple[str, ...]) -> list[AliasEntry]:
         return self.by_key.get(key, [])
 
-    def match(self, doc: Doc) -> list[tuple[int, int, list[AliasEntry]]]:
-        """(start, end, entries) of the longest known names, left to right, not overlapping."""
-        toks = list(doc)
-        texts = [t.text for t in toks]
-        units = [unit(t) for t in texts]
+    def match(
+        self, doc: Doc, texts: Sequence[str] | None = None, sentencize: Callable[[Doc], Doc] | None = None
+    ) -> list[tuple[int, int, list[AliasEntry]]]:
+        """(start, end, entries) of the longest known names, left to right, not overlapping (`texts`: the
+        texts of the Doc's tokens, when known; `sentencize`: what sets its sentence starts, when it has none
+        yet: run only when a common word is met, the one test that reads them)."""
+        firsts = self.firsts
+        if texts is None:
+            texts = [t.text for t in doc]
+        known = self.units
+        if len(known) > 100_000:
+            known.clear()
+        units = []
+        for t in texts:
+            u = known.get(t)
+            if u is None:
+                u = known[t] = unit(t)
+            units.append(u)
         found: list[tuple[int, int, list[AliasEntry]]] = []
-        i, n = 0, len(toks)
+        i, n = 0, len(texts)
         while i < n:
             best: tuple[int, int, list[AliasEntry]] | None = None
-            if units[i] not in SKIP_UNITS and (units[i],) in self.prefixes:
+            if units[i] in firsts:
                 key: tuple[str, ...] = ()
                 for j in range(i, min(n, i + self.max_tokens + 4)):
                     if units[j] in SKIP_UNITS:
@@ -85,7 +101,7 @@ class GazetteerIndex:
                         break
                     entries = self.by_key.get(key)
                     if entries:
-                        entries = _valid(doc, toks, texts, i, j + 1, entries)
+                        entries = _valid(doc, texts, i, j + 1, entries, sentencize)
                         if entries:
                             best = (i, j + 1, entries)
             if best:
@@ -97,7 +113,12 @@ class GazetteerIndex:
 
 
 def _valid(
-    doc: Doc, toks: list[Token], texts: list[str], start: int, end: int, entries: list[AliasEntry]
+    doc: Doc,
+    texts: Sequence[str],
+    start: int,
+    end: int,
+    entries: list[AliasEntry],
+    sentencize: Callable[[Doc], Doc] | None = None,
 ) -> list[AliasEntry]:
     first = texts[start]
     last = texts[end - 1]
@@ -113,10 +134,18 @@ def _valid(
             continue
         if not e.exact and e.last_capital and not last[:1].isupper():
             continue
-        if e.common_word and (toks[start].is_sent_start or _capitalised(texts, start - 1) or _capitalised(texts, end)):
+        if e.common_word and (
+            _sentence_start(doc, start, sentencize) or _capitalised(texts, start - 1) or _capitalised(texts, end)
+        ):
             continue
         out.append(e)
     return out
+
+
+def _sentence_start(doc: Doc, i: int, sentencize: Callable[[Doc], Doc] | None) -> bool:
+    if sentencize is not None and not doc.has_annotation("SENT_START"):
+        sentencize(doc)
+    return bool(doc[i].is_sent_start)
 
 
 def _surface(text: str) -> str:
@@ -124,7 +153,7 @@ def _surface(text: str) -> str:
     return " ".join(text.replace("-", " ").split())
 
 
-def _capitalised(texts: list[str], i: int) -> bool:
+def _capitalised(texts: Sequence[str], i: int) -> bool:
     return 0 <= i < len(texts) and texts[i][:1].isupper()
 
 
@@ -134,9 +163,11 @@ class GazetteerComponent:
     def __init__(self, index: GazetteerIndex) -> None:
         self.index = index
 
-    def __call__(self, doc: Doc) -> Doc:
+    def __call__(
+        self, doc: Doc, texts: Sequence[str] | None = None, sentencize: Callable[[Doc], Doc] | None = None
+    ) -> Doc:
         spans = []
-        for start, end, entries in self.index.match(doc):
+        for start, end, entries in self.index.match(doc, texts, sentencize):
             ids = list(dict.fromkeys(e.body_id for e in entries))
             spans.append(Span(doc, start, end, label="gazetteer", kb_id="|".join(ids)))
         doc.spans[SPANS_KEY] = SpanGroup(doc, name=SPANS_KEY, spans=spans)

@@ -9,9 +9,10 @@ known bodies (spans key ``body_gazetteer``). No statistical model is involved.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import spacy
 from spacy.language import Language
@@ -24,6 +25,7 @@ from pipeline.extract.bodies.gazetteer import GazetteerComponent, GazetteerIndex
 PATTERNS_KEY = "body_patterns"  # doc.spans key of the generic patterns' matches
 PATTERNS_PIPE = "body_patterns"  # the SpanRuler's name
 SENTENCIZER = "sentencizer"  # the sentencizer's name: sentence starts, read by the gazetteer only
+TOKENS_PIPE = "body_tokens"  # the component that tags name words and joiners (BodyTokens)
 GAZETTEER_PIPE = "body_gazetteer"  # the gazetteer component's name (its spans key: gazetteer.SPANS_KEY)
 NAME, JOIN, OTHER = "NAME", "JOIN", "O"
 ANYWHERE_JOINS = frozenset({",", "&", "and"})  # JOIN wherever they stand (`-`, `'s`, hyphen words: in context)
@@ -37,29 +39,40 @@ class BodyTokens:
         self.hyphen_words = rules.hyphen_words
         self.breaks = rules.possessive_breaks
         self.may_join = join_words(rules)
-        self.names: dict[str, bool] = {}  # token text -> a name word (remembered)
+        self.names: dict[str, str] = {}  # token text -> NAME or OTHER (remembered)
 
     def __call__(self, doc: Doc) -> Doc:
-        toks = list(doc)
-        texts = [t.text for t in toks]
+        tags = self.tags([t.text for t in doc], [bool(t.whitespace_) for t in doc])
+        strings = doc.vocab.strings
+        ids = {tag: strings.add(tag) for tag in (NAME, JOIN, OTHER)}
+        for t, tag in zip(doc, tags, strict=True):
+            t.tag = ids[tag]
+        return doc
+
+    def _tag(self, text: str) -> str:
+        tag = self.names[text] = NAME if is_name_word(text) and text not in self.stop else OTHER
+        return tag
+
+    def tags(self, texts: Sequence[str], spaced: Sequence[bool]) -> list[str]:
+        """The TAG of each token of a line, from the tokens' texts and whether each is followed by whitespace."""
         names = self.names
         if len(names) > 200_000:
             names.clear()
-        tags = []
-        for x in texts:
-            name = names.get(x)
-            if name is None:
-                name = names[x] = is_name_word(x) and x not in self.stop
-            tags.append(NAME if name else OTHER)
-        n = len(toks)
+        got = list(map(names.get, texts))
+        tags = cast("list[str]", got)  # when every text is remembered
+        if None in got:
+            tags = [tag or self._tag(x) for tag, x in zip(got, texts, strict=True)]
+        if self.may_join.isdisjoint(texts):
+            return tags
+        n = len(texts)
         for i, text in enumerate(texts):
             if text not in self.may_join or tags[i] == NAME:
                 continue
             if text in ANYWHERE_JOINS:
                 tags[i] = JOIN
                 continue
-            glued_before = i > 0 and not toks[i - 1].whitespace_
-            glued_after = i + 1 < n and not toks[i].whitespace_
+            glued_before = i > 0 and not spaced[i - 1]
+            glued_after = i + 1 < n and not spaced[i]
             if text == "-" and glued_before and glued_after:
                 tags[i] = JOIN
             elif text in self.hyphen_words and glued_before and glued_after and texts[i - 1] == "-":
@@ -73,11 +86,7 @@ class BodyTokens:
                 and texts[i + 1] not in self.breaks
             ):
                 tags[i] = JOIN
-        strings = doc.vocab.strings
-        ids = {tag: strings.add(tag) for tag in (NAME, JOIN, OTHER)}
-        for t, tag in zip(toks, tags, strict=True):
-            t.tag = ids[tag]
-        return doc
+        return tags
 
 
 def join_words(rules: ResolveRules) -> frozenset[str]:
@@ -122,7 +131,7 @@ def build_nlp(rules_dir: Path) -> Language:
         tokenizer: Any = nlp.tokenizer
         tokenizer.suffix_search = compile_suffix_regex(suffixes).search
     nlp.add_pipe("sentencizer", name=SENTENCIZER)
-    nlp.add_pipe("body_tokens", config={"rules_dir": str(rules_dir)})
+    nlp.add_pipe("body_tokens", name=TOKENS_PIPE, config={"rules_dir": str(rules_dir)})
     ruler = nlp.add_pipe(
         "span_ruler", name=PATTERNS_PIPE, config={"spans_key": PATTERNS_KEY, "validate": True, "overwrite": True}
     )

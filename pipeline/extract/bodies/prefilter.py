@@ -27,6 +27,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import reduce
+from operator import itemgetter, or_
 from typing import Any, NamedTuple, cast
 
 from spacy.tokenizer import Tokenizer
@@ -86,6 +88,10 @@ class Chunk(NamedTuple):
     units: tuple[str, ...] | None  # every token's unit (gazetteer.unit); None until asked for
 
 
+# the groups a line's bits meet: those met whatever the line's text (bits), and for the others their
+# bit, the regexes its text must match (each with whether in lower case) and the tokens that must follow others
+Met = tuple[int, tuple[tuple[int, tuple[tuple[re.Pattern[str], bool], ...], tuple[tuple[int, int], ...]], ...]]
+_BITS = itemgetter(0)  # a Chunk's `bits`
 _LOWER = Chunk(0, (), 0, (), None)  # a chunk with no capital (tokens known only when asked for)
 _LOWER_JOIN = Chunk(0, (), JOIN_BIT, (), None)  # the same, that may end with a joiner (`and`, `,`)
 
@@ -117,7 +123,7 @@ class LineFilter:
         # a pattern that can match on any line / every pattern needs an upper-case character
         self.always = any(r.mask == 0 and not r.words for r in self.requirements)
         self.upper_only = all(r.mask for r in self.requirements)
-        self.by_bits: dict[int, list[tuple[int, Requirement]]] = {}  # a line's bits -> the groups they allow
+        self.by_bits: dict[int, Met] = {}  # a line's bits -> the groups they allow
         self.lower_starts: set[str] = set()  # first units of known names that may begin with no capital
         rare: set[str] = set()
         for key, entries in index.by_key.items():
@@ -180,15 +186,15 @@ class LineFilter:
     def _tokenize_chunks(self, texts: Sequence[str]) -> None:
         memo, pending = self.memo, self.pending
         split: list[str] = []
-        for text in texts:
-            for chunk in text.split():
-                if chunk in memo or chunk in pending or not has_upper(chunk):
-                    continue
-                if self._one_token(chunk):
-                    pending[chunk] = (chunk,)
-                else:
-                    pending[chunk] = ()
-                    split.append(chunk)
+        # each chunk of the document not yet remembered, once, in order
+        for chunk in sorted(set(" ".join(texts).split()).difference(memo)):
+            if chunk in pending or not has_upper(chunk):
+                continue
+            if self._one_token(chunk):
+                pending[chunk] = (chunk,)
+            else:
+                pending[chunk] = ()
+                split.append(chunk)
         if not split:
             return
         tokens: list[list[str]] = [[] for _ in split]
@@ -220,16 +226,22 @@ class LineFilter:
         found = cast("list[Chunk]", memo)  # when every chunk is in the memo
         if None in memo:
             found = [c or self._chunk(chunk) for c, chunk in zip(memo, chunks, strict=True)]
-        bits = 0
-        for c in found:
-            bits |= c.bits
+        bits = reduce(or_, map(_BITS, found), 0)
         patterns = 0
         met = self.by_bits.get(bits)
         if met is None:
-            met = self.by_bits[bits] = [(1 << g, r) for g, r in enumerate(self.requirements) if bits & r.mask == r.mask]
-        for bit, r in met:
-            if _holds(r, bits, text, lower, found):
-                patterns |= bit
+            met = self.by_bits[bits] = self._met(bits)
+        patterns, tests = met
+        for bit, words, after in tests:
+            for rx, low in words:
+                if rx.search(lower if low else text) is None:
+                    break
+            else:
+                for head, before in after:
+                    if not _follows(found, head, before):
+                        break
+                else:
+                    patterns |= bit
         gazetteer = bool(bits & START_BIT) and any(
             self._known_name(chunks, ci, ti) for ci, c in enumerate(found) if c.starts for ti in c.starts
         )
@@ -239,6 +251,21 @@ class LineFilter:
         if need is None:
             need = self.need_of[patterns, gazetteer] = Need(patterns, gazetteer)
         return need
+
+    def _met(self, bits: int) -> Met:
+        """For a line whose chunks have `bits`: the groups whose requirements those bits meet, and for the other
+        groups whose mask they meet, the tests left: the words of `Requirement.words` no bit holds, and `after`."""
+        sure = 0
+        tests = []
+        for g, r in enumerate(self.requirements):
+            if bits & r.mask != r.mask:
+                continue
+            words = tuple((rx, low) for b, rx, low in r.words if not bits & b)
+            if words or r.after:
+                tests.append((1 << g, words, r.after))
+            else:
+                sure |= 1 << g
+        return sure, tuple(tests)
 
     def _known_name(self, chunks: list[str], ci: int, ti: int) -> bool:
         """Whether a key of the gazetteer begins at token `ti` of chunk `ci`, walking on as
@@ -334,14 +361,6 @@ class LineFilter:
         if m is not None and m.end() != m.start():
             return False
         return self.infix_finditer is None or next(iter(self.infix_finditer(chunk)), None) is None
-
-
-def _holds(r: Requirement, bits: int, text: str, lower: str, found: list[Chunk]) -> bool:
-    """Whether a line whose chunks have `bits` (the chunks `found`) meets requirement `r` (its mask is met)."""
-    for b, rx, low in r.words:
-        if not bits & b and rx.search(lower if low else text) is None:
-            return False
-    return all(_follows(found, head, before) for head, before in r.after) if r.after else True
 
 
 def _follows(chunks: list[Chunk], head: int, before: int) -> bool:
