@@ -82,16 +82,12 @@ def paragraphs(doc: Document, lines: Sequence[NormLine], rules: Compiled) -> lis
     marks = ending.marks  # (a tail holding none of these ends no sentence: one set test, inline)
     heading, not_heading = rules.heading.search, rules.not_heading.search
     max_words = rules.model.context.heading_max_words
-    kinds: dict[str, int] = {}  # each text's kind, found once (a long document repeats most of its short lines)
     for group in groups:
         text = texts[group[0]] if len(group) == 1 else " ".join([texts[i] for i in group])
-        kind = kinds.get(text)
-        if kind is not None:
-            pass
-        elif ("\t" in text or "|" in text) and is_table_row(text):
-            kind = kinds[text] = _TABLE
+        if ("\t" in text or "|" in text) and is_table_row(text):
+            kind = _TABLE
         elif len(text) > 120 or "£" in text:
-            kind = kinds[text] = _TEXT
+            kind = _TEXT
         else:
             # a heading? the cheap tests first, inline: most of a long document's lines are no heading
             # (at most 120 characters, no `£`, starting with a capital, `#` or a digit; a few words that
@@ -100,9 +96,9 @@ def paragraphs(doc: Document, lines: Sequence[NormLine], rules: Compiled) -> lis
             if first.isspace():
                 first = text.lstrip()[:1]
             if not (first.isupper() or first in _HEADING_FIRST) or len(text.split()) > max_words:
-                kind = kinds[text] = _TEXT
+                kind = _TEXT
             else:
-                kind = kinds[text] = _HEADING if heading(text) is not None and not_heading(text) is None else _TEXT
+                kind = _HEADING if heading(text) is not None and not_heading(text) is None else _TEXT
         # a paragraph that did not end runs on into this one: one paragraph (a converter's broken lines);
         # (`ending` says (ends, introduces), and what introduces ends; it reads the paragraph's tail)
         if kind is _TEXT and last_kind is _TEXT and merged:
@@ -186,14 +182,14 @@ class _Endings:
         # when every such word is one caseless mark (`.`, `:`): a tail holding none is (False, False), found
         # with one set test (`prefilter.marks_of`; most tails end in a word); None: `__call__` decides
         ends, introduces = marks_of(self.ends_words), marks_of(self.introduces_words)
-        self.marks_of = (ends, introduces) if ends is not None and introduces is not None else None
+        self.mark_sets = (ends, introduces) if ends is not None and introduces is not None else None
         self.marks = ends | introduces if ends is not None and introduces is not None else None
 
     def __call__(self, tail: str) -> tuple[bool, bool]:
         found = self.seen.get(tail)
         if found is None:
-            if self.marks_of is not None:  # caseless marks: set tests, no folded text needed
-                ends_marks, introduces_marks = self.marks_of
+            if self.mark_sets is not None:  # caseless marks: set tests, no folded text needed
+                ends_marks, introduces_marks = self.mark_sets
                 if ends_marks.isdisjoint(tail) and introduces_marks.isdisjoint(tail):
                     return _NEITHER
                 introduces = not introduces_marks.isdisjoint(tail) and self.rules.introduces.search(tail) is not None
