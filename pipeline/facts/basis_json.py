@@ -44,3 +44,10 @@ def _encoder() -> Callable[[Any], str]:
 
 
 encode_basis: Callable[[Any], str] = _encoder()
+
+
+def encode_list(items: list[str]) -> str:
+    """The JSON text of a list whose items' texts are `items` (each an `encode_basis` text), as `encode_basis`
+    writes the list: a fact's basis is three items, and a document's facts share many of them (its subject,
+    a column's year), each encoded once."""
+    return "[" + _ENCODER.item_separator.join(items) + "]"

@@ -19,7 +19,7 @@ from operator import attrgetter
 import regex
 
 from pipeline.facts.fact_rules import Compiled
-from pipeline.facts.prefilter import could_match, folded, pattern_needs
+from pipeline.facts.prefilter import could_match, folded, marks_of, pattern_needs
 from pipeline.model import Document, Line
 from pipeline.normalise import NormLine
 
@@ -79,6 +79,7 @@ def paragraphs(doc: Document, lines: Sequence[NormLine], rules: Compiled) -> lis
     last_text, last_kind = "", _HEADING
     ending = _Endings(rules)
     seen = ending.seen  # (its cache read inline: this loop runs once for every line group of a document)
+    marks = ending.marks  # (a tail holding none of these ends no sentence: one set test, inline)
     heading, not_heading = rules.heading.search, rules.not_heading.search
     max_words = rules.model.context.heading_max_words
     for group in groups:
@@ -102,8 +103,7 @@ def paragraphs(doc: Document, lines: Sequence[NormLine], rules: Compiled) -> lis
         # (`ending` says (ends, introduces), and what introduces ends; it reads the paragraph's tail)
         if kind is _TEXT and last_kind is _TEXT and merged:
             tail = last_text[-12:]  # where the end patterns look (`...$`), not the whole paragraph
-            found = seen.get(tail) or ending(tail)
-            if not found[0]:
+            if (marks is not None and marks.isdisjoint(tail)) or not (seen.get(tail) or ending(tail))[0]:
                 merged[-1][0].extend(group)
                 merged[-1][1].append(text)
                 last_text = text
@@ -179,17 +179,34 @@ class _Endings:
         self.seen: dict[str, tuple[bool, bool]] = {}
         # the characters or words a match of each pattern holds (`prefilter`): a tail without any is not searched
         self.ends_words, self.introduces_words = pattern_needs(rules.paragraph_ends), pattern_needs(rules.introduces)
+        # when every such word is one caseless mark (`.`, `:`): a tail holding none is (False, False), found
+        # with one set test (`prefilter.marks_of`; most tails end in a word); None: `__call__` decides
+        ends, introduces = marks_of(self.ends_words), marks_of(self.introduces_words)
+        self.mark_sets = (ends, introduces) if ends is not None and introduces is not None else None
+        self.marks = ends | introduces if ends is not None and introduces is not None else None
 
     def __call__(self, tail: str) -> tuple[bool, bool]:
         found = self.seen.get(tail)
         if found is None:
-            low = folded(tail)
-            introduces = could_match(self.introduces_words, low) and self.rules.introduces.search(tail) is not None
-            ends = introduces or (
-                could_match(self.ends_words, low) and self.rules.paragraph_ends.search(tail) is not None
-            )
+            if self.mark_sets is not None:  # caseless marks: set tests, no folded text needed
+                ends_marks, introduces_marks = self.mark_sets
+                if ends_marks.isdisjoint(tail) and introduces_marks.isdisjoint(tail):
+                    return _NEITHER
+                introduces = not introduces_marks.isdisjoint(tail) and self.rules.introduces.search(tail) is not None
+                ends = introduces or (
+                    not ends_marks.isdisjoint(tail) and self.rules.paragraph_ends.search(tail) is not None
+                )
+            else:
+                low = folded(tail)
+                introduces = could_match(self.introduces_words, low) and self.rules.introduces.search(tail) is not None
+                ends = introduces or (
+                    could_match(self.ends_words, low) and self.rules.paragraph_ends.search(tail) is not None
+                )
             found = self.seen[tail] = (ends, introduces)
         return found
+
+
+_NEITHER = (False, False)  # a tail that neither ends a sentence nor introduces what follows
 
 
 def _new_block(prev: Line | None, line: Line, gap: float) -> bool:
@@ -290,13 +307,16 @@ def _sentences(p: Paragraph, lo: int, hi: int, unit_end: regex.Pattern[str] | No
         # has none, or only at its very end (most paragraphs that hold money are one sentence)
         return [(lo, hi)]
     words = [m.span() for m in _NOT_PLAIN.finditer(text, lo, hi)]
-    doc = nlp.tokenizer(" ".join([text[a:b] for a, b in words]))  # type: ignore[attr-defined]
+    tokenized = " ".join([text[a:b] for a, b in words])
+    doc = nlp.tokenizer(tokenized)  # type: ignore[attr-defined]
     joined = list(itertools.accumulate((b - a + 1 for a, b in words), initial=0))  # each word's start there
+    # the tokens' offsets, lengths and flags as lists, in one call (not a Token object per attribute read);
+    # a token's text is its stretch of the text tokenized
+    idxs, lengths, puncts, nums = doc.to_array(_token_attrs()).T.tolist()
     starts = [lo]
     seen = False  # a sentence end seen, and no token since that starts a sentence
     k = -1
-    for token in doc:
-        idx = token.idx
+    for i, idx in enumerate(idxs):
         while idx >= joined[k + 1]:  # the token is the next word's: only whitespace and plain words between
             k += 1
             if seen and k:
@@ -304,13 +324,14 @@ def _sentences(p: Paragraph, lo: int, hi: int, unit_end: regex.Pattern[str] | No
                 if gap is not None:
                     starts.append(gap)
                     seen = False
-        if token.text in ends:
+        token = tokenized[idx : idx + lengths[i]]
+        if token in ends:
             seen = True
-        elif unit_end is not None and token.i and token.nbor(-1).like_num and unit_end.fullmatch(token.text):
+        elif unit_end is not None and i and nums[i - 1] and unit_end.fullmatch(token):
             # "planned at £109.4m. While ...": spaCy's tokenizer keeps "m." whole (an abbreviation), which hid
             # the sentence end after an amount from its sentencizer
             seen = True
-        elif seen and not token.is_punct:
+        elif seen and not puncts[i]:
             starts.append(words[k][0] + idx - joined[k])
             seen = False
     if seen:
@@ -318,6 +339,14 @@ def _sentences(p: Paragraph, lo: int, hi: int, unit_end: regex.Pattern[str] | No
         if gap is not None:
             starts.append(gap)
     return [(s, starts[j + 1] if j + 1 < len(starts) else hi) for j, s in enumerate(starts)]
+
+
+@lru_cache(maxsize=1)
+def _token_attrs() -> list[int]:
+    """spaCy's ids of the token attributes `_sentences` reads: offset, length, punctuation, like a number."""
+    from spacy.attrs import IDX, IS_PUNCT, LENGTH, LIKE_NUM
+
+    return [IDX, LENGTH, IS_PUNCT, LIKE_NUM]
 
 
 def _gap_start(text: str, end: int, nxt: int) -> int | None:

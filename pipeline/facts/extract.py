@@ -22,7 +22,7 @@ from typing import Any
 import regex
 
 from pipeline.facts import accounts as acc
-from pipeline.facts.basis_json import encode_basis
+from pipeline.facts.basis_json import encode_basis, encode_list
 from pipeline.facts.context import Paragraph, clause_of, paragraphs, sentence_of
 from pipeline.facts.fact_rules import Compiled
 from pipeline.facts.measure import CueHit, Decision, context_cue, cue_hits, score_cues, title_measure
@@ -205,15 +205,26 @@ def _body_refs(
 ) -> list[BodyRef]:
     types = set(rules.model.subject.subject_types)
     out = []
+    # each name's two tests, made once (a document names the same few bodies again and again): (no
+    # subject's name, a reporting name)
+    tested: dict[str, tuple[bool, bool]] = {}
+    reporting = rules.reporting_name if written is not None else None
     for b in bodies:
         if b.values.get("type") not in types or b.line_index not in para_of:
             continue
+        name = b.values["name"]
+        test = tested.get(name)
+        if test is None:
+            test = tested[name] = (
+                rules.not_subject_names.search(name) is not None,
+                reporting is not None and reporting.search(name) is not None,
+            )
+        if test[0]:
+            continue
         p = paras[para_of[b.line_index]]
         s, e = to_norm(lines[b.line_index], b.start, b.end)
-        if rules.not_subject_names.search(b.values["name"]):
-            continue
-        body_id, name = b.values["body_id"], b.values["name"]
-        if written is not None and rules.reporting_name is not None and rules.reporting_name.search(name):
+        body_id = b.values["body_id"]
+        if written is not None and test[1]:
             # a reporting name of ODS (`... ICB - 93C`): the body as the mention writes it (`subject.as_written`)
             known = written(name, b.text)
             if known is not None:
@@ -381,6 +392,7 @@ class _Facts:
         self.first_cells: dict[int, int] = {}  # each table paragraph's first cell's end (`text_first_cell`)
         self.payers: dict[str, bool] = {}  # whether the title or publisher writes a body's name (`_payer`)
         self.row_of_line: dict[int, dict[int, int]] = {}  # each paragraph's line index -> its place in `lines`
+        self.basis_texts: dict[tuple[str, str, tuple[int, int, int] | None, str | None], str] = {}  # `_basis_text`
 
     # -- measure ----------------------------------------------------------------------------------
 
@@ -1804,14 +1816,14 @@ class _Facts:
         m = a.mention
         line = self.document.lines[m.line_index]
         basis = [
-            self._basis("subject", subject.rule, subject.span, subject.words),
-            self._basis(
+            self._basis_text("subject", subject.rule, subject.span, subject.words),
+            self._basis_text(
                 "measure",
                 measure.rule,
                 (a.para if measure.para is None else measure.para, *measure.span) if measure.span else None,
                 None,
             ),
-            self._basis("period", period.rule, period.span, period.words),
+            self._basis_text("period", period.rule, period.span, period.words),
         ]
         return {
             "money_id": mention_id(self.document.sha256, line, m),
@@ -1823,8 +1835,17 @@ class _Facts:
             "subject_rule": subject.rule,
             "measure_rule": measure.rule,
             "period_rule": period.rule,
-            "basis": encode_basis(basis),
+            "basis": encode_list(basis),
         }
+
+    def _basis_text(self, field: str, rule: str, span: tuple[int, int, int] | None, words: str | None) -> str:
+        """`_basis`'s JSON text, made once per document for each (field, rule, words and where): the facts of
+        a document share many (its own body as subject, a column's year as period)."""
+        key = (field, rule, span, words)
+        text = self.basis_texts.get(key)
+        if text is None:
+            text = self.basis_texts[key] = encode_basis(self._basis(field, rule, span, words))
+        return text
 
     def _basis(self, field: str, rule: str, span: tuple[int, int, int] | None, words: str | None) -> dict[str, Any]:
         item: dict[str, Any] = {"field": field, "rule": rule}

@@ -142,6 +142,16 @@ def folded(text: str) -> str | None:
     return text.lower()
 
 
+def marks_of(words: Needs) -> frozenset[str] | None:
+    """`words` when every one is a single caseless mark (`.`, `:`, `”`: punctuation or a symbol, see `_plain`),
+    else None. Such a mark matches only itself, folded or not, so a text holding none of them cannot match,
+    whatever its letters: one `marks.isdisjoint(text)`, with no `folded` text (issue 9: the paragraphs' end
+    tests run on every line group of a document)."""
+    if words is None or not all(len(w) == 1 and unicodedata.category(w) in _CASELESS for w in words):
+        return None
+    return words
+
+
 def could_match(words: Needs, text: str | None) -> bool:
     """Whether a pattern needing `words` could match the text `folded` made `text`."""
     if words is None or text is None:
