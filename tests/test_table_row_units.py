@@ -145,3 +145,37 @@ def test_a_charts_axis_title_among_its_numbers_is_no_unit():
     lines += ["", "Building the Leeds Way - ", "", "9,387", "", "120", "", "New Hospital Programme ", "", "**s **100"]
     lines += ["", "**n**", "", "Rob Burrow Centre for Motor Neurone ", "", "2,967", "", "**£**", "", "60"]
     assert [m for m in money_of(lines) if m.values["basis"] == "column_header"] == []
+
+
+LTHT = ROOT.parent / "shared" / "realdocs" / "ltht-annual-report-2024-25.md"
+
+
+def ltht_cells(first: int, last: int) -> list[tuple[int, str, int]]:
+    """The column-header amounts of lines first..last (1-based) of the LTHT report as converted:
+    (line, text, low)."""
+    lines = LTHT.read_text(encoding="utf-8").split("\n")[first - 1 : last]
+    found = [m for m in money_of(lines) if m.values["basis"] == "column_header"]
+    return [(first + m.line_index, m.text, int(m.values["low"])) for m in found]
+
+
+@pytest.mark.skipif(not LTHT.exists(), reason="../shared/realdocs (the LTHT report) is not in this checkout")
+def test_a_small_number_before_the_cells_on_a_label_line_is_the_labels_own():
+    # LTHT note 14.2 (nine £000 columns): `Net book value at 1 12,011 442,719` (`1` of `1 April 2024`,
+    # broken), then the row's other cells one a line
+    got = [c for c in ltht_cells(32600, 33060) if c[0] == 33043]
+    assert got == [(33043, "12,011", 12_011_000), (33043, "442,719", 442_719_000)]
+
+
+@pytest.mark.skipif(not LTHT.exists(), reason="../shared/realdocs (the LTHT report) is not in this checkout")
+def test_rows_of_one_cell_each_on_their_label_lines():
+    # LTHT note 17.1 and 17.2: `Net book value of right of use assets leased from other NHS providers 4,475`,
+    # then `... from other DHSC group bodies 3,066`: each line its row, its cell on it
+    assert [c for c in ltht_cells(33440, 33625) if c[0] in (33611, 33613)] == [
+        (33611, "4,475", 4_475_000),
+        (33613, "3,066", 3_066_000),
+    ]
+    # the last such row, before a line of prose (`17.3 Reconciliation ... disclosed in note 24.1.`)
+    assert [c for c in ltht_cells(33630, 33815) if c[0] >= 33805] == [
+        (33805, "4,842", 4_842_000),
+        (33807, "2,817", 2_817_000),
+    ]

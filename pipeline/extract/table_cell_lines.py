@@ -153,14 +153,14 @@ def _label(i: int, text: str, whole: Cell, rules: TableRules, own: CellLineRules
         return [_Cell(i, whole, "label")]  # (most lines: no number ends them)
     words = _words(text, whole.start, whole.end)
     k = len(words)
-    while k > 1:
+    while k > 1:  # (a small number before the tail is the label's own: `Net book value at 1 12,011 442,719`)
         s, e = words[k - 1]
-        if not (number.fullmatch(text, s, e) or nil.fullmatch(text, s, e)) or own.not_amount.fullmatch(text, s, e):
+        if not (own.label_tail.fullmatch(text, s, e) or nil.fullmatch(text, s, e)):
             break
         k -= 1
     tail = [(s, e) for s, e in words[k:] if DIGIT.search(text, s, e)]  # (without nils)
     label = Cell(whole.start, words[k - 1][1], text[whole.start : words[k - 1][1]])
-    if not tail or not all(own.label_tail.fullmatch(text, s, e) for s, e in tail) or not _has_letter(label.text):
+    if not tail or not _has_letter(label.text):
         return [_Cell(i, whole, "label")]  # (`Lease cars IFRS 16`: a number of the label's own)
     tail = words[k:]
     numbers = [_Cell(i, Cell(s, e, text[s:e]), "number", False) for s, e in tail]
@@ -212,10 +212,13 @@ def _cells(lines: Sequence[NormLine], rules: TableRules, own: CellLineRules) -> 
 
 def _row_lines(cells: list[_Cell | None]) -> list[_Cell | None]:
     """The cells, where a label line's numbers are its row's first cells only when the row's other cells
-    follow (numbers on the next lines: `Net book value at 12,144 487,152`, `871`, `61,044`...); else the
-    line is one label (`... we delivered 1,259,785` in prose)."""
+    follow (numbers on the next lines: `Net book value at 12,144 487,152`, `871`, `61,044`...) or the next
+    line or the one before is such a row too (rows of one cell each, every one on its label's line: `Net book
+    value of right of use assets leased from other NHS providers 4,475`); else the line is one label
+    (`... we delivered 1,259,785` in prose)."""
     out: list[_Cell | None] = []
     k = 0
+    tail_row_end = -1  # where the cells of the last label line read as a row end
     while k < len(cells):
         c = cells[k]
         if c is not None and c.line_whole is not None:
@@ -223,10 +226,12 @@ def _row_lines(cells: list[_Cell | None]) -> list[_Cell | None]:
             while end < len(cells) and (n := cells[end]) is not None and n.index == c.index:
                 end += 1
             after = cells[end] if end < len(cells) else None
-            if after is None or after.kind != "number":
+            row = after is not None and (after.kind == "number" or after.line_whole is not None)
+            if not row and k != tail_row_end:
                 out.append(_Cell(c.index, c.line_whole, "label"))
                 k = end
                 continue
+            tail_row_end = end
         out.append(c)
         k += 1
     return out
