@@ -19,6 +19,7 @@ from pipeline.model import Document, Line, Mention
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 LCH_2425 = ROOT / "tests" / "gold" / "heldout-facts-blind7" / "docs" / "Leeds Community Annual-report-2024-2025.md"
+LCH_2324 = ROOT / "tests" / "gold" / "heldout-facts-blind6" / "docs" / "Leeds Community Annual Report 2324.md"
 
 
 def money_of(lines: list[str]) -> list[Mention]:
@@ -179,3 +180,43 @@ def test_rows_of_one_cell_each_on_their_label_lines():
         (33805, "4,842", 4_842_000),
         (33807, "2,817", 2_817_000),
     ]
+
+
+@pytest.mark.skipif(not LTHT.exists(), reason="../shared/realdocs (the LTHT report) is not in this checkout")
+def test_bands_under_a_band_header_and_a_table_beside_them():
+    # LTHT remuneration report: two tables interleaved, `Bands of £5k Bands of £5k` (the highest-paid
+    # director's salary, `275-280`...) over `£’000` `£’000` (exit packages, `Total value of exit packages`,
+    # `271`, `596`): the bands are money in £000, and the band label names no columns of the `£’000` table
+    got = ltht_cells(19140, 19200)
+    assert [c for c in got if c[0] >= 19170] == [
+        (19177, "275-280", 275_000),
+        (19179, "255-260", 255_000),
+        (19185, "5-10", 5_000),
+        (19187, "15-20", 15_000),
+        (19191, "271", 271_000),
+        (19193, "596", 596_000),
+        (19197, "280-285", 280_000),
+        (19199, "270-275", 270_000),
+    ]
+
+
+@pytest.mark.skipif(not LCH_2324.exists(), reason="the blind6 documents are not in this checkout")
+def test_a_lone_unit_under_a_band_label_is_the_band_columns_own():
+    # LCH 2023/24 remuneration: `**TOT **\(bands of £5,000\)`, `**£’000s**`, `155 - 160`...: the bands are money;
+    # `Performance pay and bonuses (bands of £5,000)`, `**£’000s**` then `Expense payments (Rounded to the
+    # nearest hundred)` `6,100`: a sum in pounds, not £6.1m (the lone unit is the band column's own)
+    lines = LCH_2324.read_text(encoding="utf-8").split("\n")[8135:8240]
+    found = [(8136 + m.line_index, m.text, m.values["low"], m.values["high"]) for m in money_of(lines)]
+    cells = [f for f in found if f[0] not in (8141, 8171, 8195, 8217)]  # (`£5,000` in the labels: text)
+    assert cells[:3] == [
+        (8145, "155 - 160", 155_000, 160_000),
+        (8147, "110 - 115", 110_000, 115_000),
+        (8149, "125 - 130", 125_000, 130_000),
+    ]
+    assert (8175, "27.5 - 30", 27_500, 30_000) in cells
+    assert not any(f[1] in {"6,100", "0"} for f in found)
+
+
+def test_a_range_without_a_band_label_is_no_money():
+    lines = ["2024/25", "", "£000", "", "£000", "", "Length of service (years)", "", "5-10", "", "10-15"]
+    assert money_of(lines) == []

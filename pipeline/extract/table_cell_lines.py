@@ -41,6 +41,10 @@ cells, ``row_header_continuation``). Numbers ending a label's line (`Net book va
 487,152`, ``label_tail``) are the row's first cells when the row's other cells follow on the next
 lines.
 
+A label naming bands in a currency (`Bands of £5k`, `(bands of £5,000)`, ``band_header``) makes the ranges
+alone on their lines below it (`275-280`) amounts in ``band_unit``s (£275,000 to £280,000); a range anywhere
+else is no money.
+
 Each amount points at its own column's header cell (`header_page`/`header_line`), with
 `basis = column_header`, like the amounts of other tables.
 """
@@ -127,6 +131,8 @@ def _line_cells(i: int, text: str, rules: TableRules, own: CellLineRules) -> lis
     s, e = first.span()
     cells = rules.file.cells
     digit = DIGIT.search(text, s, e) is not None  # (every number and year has one; most words none)
+    if digit and cells.range.fullmatch(text, start, whole.end) and _fin_year(whole.text, rules) is None:
+        return [_Cell(i, whole, "range")]  # `275-280`: a band (money under a band header only)
     if (digit and cells.number.fullmatch(text, s, e)) or cells.nil.fullmatch(text, s, e):
         kind = "number"
     elif digit and _fin_year(first.group(), rules) is not None:
@@ -269,6 +275,39 @@ def find(doc: Document, lines: Sequence[NormLine], rules: TableRules, own: CellL
     if not _may_have_header(lines, rules, own):
         return []
     cells = _cells(lines, rules, own)
+    found = [*_columns(doc, cells, rules, own), *_bands(doc, cells, rules, own)]
+    return sorted(found, key=lambda a: (a.line_index, a.start))
+
+
+def _bands(doc: Document, cells: Sequence[_Cell | None], rules: TableRules, own: CellLineRules) -> list[CellAmount]:
+    """Ranges (`275-280`, each alone on its line) below a label naming bands in a currency (`Bands of £5k`,
+    `(bands of £5,000)`): amounts in that currency, in units of ``band_unit`` (£275k-£280k), up to a break,
+    a running head or more than ``max_label_cells`` label cells in a row. A range anywhere else (`5-10`, a
+    count of years) is no money."""
+    out: list[CellAmount] = []
+    band: tuple[str, _Cell] | None = None
+    labels = 0
+    for c in cells:
+        if c is None or c.kind == "head":
+            band = None
+        elif c.kind == "range" and band is not None:
+            col = Column(0, None, band[0], Decimal(own.band_unit), "column_header", None)
+            out.extend(_amounts(c.index, c.cell, [(0, len(c.cell.text))], col, doc.lines[band[1].index], rules))
+            labels = 0
+        elif c.kind in ("label", "header"):
+            m = own.band_header.search(c.cell.text)
+            currency = rules.currency_of.get(m.group("cur")) if m else None
+            if currency is not None:
+                band, labels = (currency, c), 0
+            elif band is not None and c.kind == "label":
+                labels += 1
+                if labels > own.max_label_cells:
+                    band = None
+    return out
+
+
+def _columns(doc: Document, cells: list[_Cell | None], rules: TableRules, own: CellLineRules) -> list[CellAmount]:
+    """The amounts of the tables' money columns and of rows whose label ends in their unit."""
     out: list[CellAmount] = []
     table: _Table | None = None
     group: list[_Cell] = []  # the header cells of the table being opened
@@ -428,7 +467,9 @@ def _open(
 ) -> _Table | None:
     """The table a header's cells open, or None where columns of counts or bands stand among them (or
     among the `max_header_gap` labels right before them: `(bands of`, `£5000)`, `£'000`)."""
-    if any(own.other_columns.search(c.cell.text) for c in [*lead, *labels]):
+    texts = [c.cell.text for c in [*lead, *labels]]
+    ranges = len(group) >= own.min_columns  # (a lone unit under a band label is the band column's own)
+    if any(own.other_columns.search(t) and not (ranges and own.band_header.search(t)) for t in texts):
         return None
     n = len(group)
     written = [_fin_year(c.cell.text, rules) for c in years]
