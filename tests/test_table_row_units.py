@@ -220,3 +220,36 @@ def test_a_lone_unit_under_a_band_label_is_the_band_columns_own():
 def test_a_range_without_a_band_label_is_no_money():
     lines = ["2024/25", "", "£000", "", "£000", "", "Length of service (years)", "", "5-10", "", "10-15"]
     assert money_of(lines) == []
+
+
+@pytest.mark.skipif(not LTHT.exists(), reason="../shared/realdocs (the LTHT report) is not in this checkout")
+def test_a_row_label_and_its_numbers_with_the_other_columns_lines_between():
+    # LTHT remuneration report, a page of two columns interleaved: `Consultancy costs \(£'000s\)`, `of employees\)
+    # between 2023/24 and 2024/25` (the other column's prose), `462`, `423`; the pay ratios: `Total `,
+    # numbers, `Remuneration \(£\)`, `Number`; `Salary component `, `Number of existing engagements`, `of total`,
+    # numbers, `4` (the other table's count), `as of 31 March 2025`, `remuneration \(£\)`
+    got = ltht_cells(19200, 19410)
+    assert got == [
+        (19223, "462", 462_000),
+        (19225, "423", 423_000),
+        (19279, "26,530", 26_530),
+        (19281, "36,622", 36_622),
+        (19283, "49,220", 49_220),
+        (19295, "26,530", 26_530),
+        (19297, "36,222", 36_222),
+        (19299, "49,220", 49_220),
+        (19333, "26,050", 26_050),
+        (19335, "35,392", 35_392),
+        (19337, "47,946", 47_946),
+        (19349, "26,050", 26_050),
+        (19351, "35,392", 35_392),
+        (19353, "47,946", 47_946),
+    ]
+
+
+@pytest.mark.skipif(not LCH_2324.exists(), reason="the blind6 documents are not in this checkout")
+def test_a_count_then_the_next_rows_label_with_its_own_amounts_is_no_row():
+    # LCH 2023/24 exit packages: `**Total number of exit packages by type**`, `**1 **`, `**- **`, `**1 **`, then
+    # `Total resource cost \(£\)` and its amounts `£10,000`...: the counts are no money
+    lines = LCH_2324.read_text(encoding="utf-8").split("\n")[22790:22840]
+    assert [m.text for m in money_of(lines) if m.values["basis"] == "column_header"] == []

@@ -347,6 +347,10 @@ def _columns(doc: Document, cells: list[_Cell | None], rules: TableRules, own: C
                 return
         if row is not None:  # `Total remuneration (£)`, then the row's numbers: its own currency and unit
             currency, unit, label = row
+            while (
+                len(r) > 1 and own.page_number.fullmatch(r[-1].cell.text) and own.label_tail.fullmatch(r[0].cell.text)
+            ):
+                r = r[:-1]  # `26,530`, `36,222`, `49,220`, `4`: the last is the other column's count
             lined_up = table is not None and len(r) % len(table.columns) == 0
             for j, c in enumerate(r):  # (the years over the table's columns, where the row lines up)
                 year = table.columns[j % len(table.columns)][0].fin_year if table is not None and lined_up else None
@@ -414,21 +418,48 @@ def _row_header(
     cells: Sequence[_Cell | None], first: int, end: int, rules: TableRules, own: CellLineRules
 ) -> tuple[str, Decimal, _Cell] | None:
     """The currency, unit and label of a row whose label ends in a money header (`Total cost (£)`,
-    `Total resource cost (£000)`), for its numbers cells[first:end]: the label right before them, or the
-    second line of a wrapped label right after them (`Salary component of total`, numbers, `remuneration
-    (£)`: it starts as `row_header_continuation` says). The label's (first) line starts as `row_header_start`
+    `Total resource cost (£000)`), for its numbers cells[first:end]: the label before them, or the second
+    line of a wrapped label after them (`Salary component of total`, numbers, `remuneration (£)`: it starts
+    as `row_header_continuation` says; one that starts as `row_header_start` says only where a label without
+    a digit follows it, else it is the next row's label: `Total`, numbers, `Remuneration (£)`, `Number`, not
+    `Total resource cost (£)`, `£10,000`). Up to
+    `row_header_reach` lines that start as `row_header_continuation` says may stand between the numbers and
+    the label on either side (the other column of a page of two, interleaved: `Consultancy costs (£'000s)`,
+    `of employees) between 2023/24 and 2024/25`, `462`). The label's first line starts as `row_header_start`
     says. None for a label naming bands (`other_columns`)."""
-    before = cells[first - 1] if first > 0 else None
-    if before is None or before.kind != "label" or not own.row_header_start.match(before.cell.text):
+    back: list[_Cell] = []  # the labels before the numbers, nearest first, back to the label's first line
+    at = first - 1
+    while at >= 0 and len(back) <= own.row_header_reach:
+        c = cells[at]
+        if c is None or c.kind != "label":
+            break
+        back.append(c)
+        if not own.row_header_continuation.match(c.cell.text):
+            break
+        at -= 1
+    if not back or not own.row_header_start.match(back[-1].cell.text):
         return None  # (`ntract com £000`: a piece of a line cut on a turned page)
-    for at, wrapped in ((first - 1, False), (end, True)):
-        c = cells[at] if 0 <= at < len(cells) else None
-        if c is None or c.kind != "label" or (wrapped and not own.row_header_continuation.match(c.cell.text)):
-            return None
-        found = None if own.other_columns.search(c.cell.text) else parse_row_header(c.cell, rules)
+    for c in back:
+        found = _row_unit(c, rules, own)
         if found is not None:
             return (*found, c)
+    for at in range(end, min(end + own.row_header_reach + 1, len(cells))):
+        c = cells[at]
+        if c is None or c.kind != "label":
+            return None
+        lower = own.row_header_continuation.match(c.cell.text) is not None
+        found = _row_unit(c, rules, own)
+        if found is not None:
+            after = cells[at + 1] if at + 1 < len(cells) else None
+            if lower or after is None or (after.kind == "label" and not DIGIT.search(after.cell.text)):
+                return (*found, c)
+        if not lower:
+            return None
     return None
+
+
+def _row_unit(c: _Cell, rules: TableRules, own: CellLineRules) -> tuple[str, Decimal] | None:
+    return None if own.other_columns.search(c.cell.text) else parse_row_header(c.cell, rules)
 
 
 def _unit_under_label(
