@@ -19,6 +19,7 @@ from pipeline.model import Document, Line, Mention
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 LCH_2425 = ROOT / "tests" / "gold" / "heldout-facts-blind7" / "docs" / "Leeds Community Annual-report-2024-2025.md"
+LCH_2324 = ROOT / "tests" / "gold" / "heldout-facts-blind6" / "docs" / "Leeds Community Annual Report 2324.md"
 
 
 def money_of(lines: list[str]) -> list[Mention]:
@@ -145,3 +146,110 @@ def test_a_charts_axis_title_among_its_numbers_is_no_unit():
     lines += ["", "Building the Leeds Way - ", "", "9,387", "", "120", "", "New Hospital Programme ", "", "**s **100"]
     lines += ["", "**n**", "", "Rob Burrow Centre for Motor Neurone ", "", "2,967", "", "**£**", "", "60"]
     assert [m for m in money_of(lines) if m.values["basis"] == "column_header"] == []
+
+
+LTHT = ROOT.parent / "shared" / "realdocs" / "ltht-annual-report-2024-25.md"
+
+
+def ltht_cells(first: int, last: int) -> list[tuple[int, str, int]]:
+    """The column-header amounts of lines first..last (1-based) of the LTHT report as converted:
+    (line, text, low)."""
+    lines = LTHT.read_text(encoding="utf-8").split("\n")[first - 1 : last]
+    found = [m for m in money_of(lines) if m.values["basis"] == "column_header"]
+    return [(first + m.line_index, m.text, int(m.values["low"])) for m in found]
+
+
+@pytest.mark.skipif(not LTHT.exists(), reason="../shared/realdocs (the LTHT report) is not in this checkout")
+def test_a_small_number_before_the_cells_on_a_label_line_is_the_labels_own():
+    # LTHT note 14.2 (nine £000 columns): `Net book value at 1 12,011 442,719` (`1` of `1 April 2024`,
+    # broken), then the row's other cells one a line
+    got = [c for c in ltht_cells(32600, 33060) if c[0] == 33043]
+    assert got == [(33043, "12,011", 12_011_000), (33043, "442,719", 442_719_000)]
+
+
+@pytest.mark.skipif(not LTHT.exists(), reason="../shared/realdocs (the LTHT report) is not in this checkout")
+def test_rows_of_one_cell_each_on_their_label_lines():
+    # LTHT note 17.1 and 17.2: `Net book value of right of use assets leased from other NHS providers 4,475`,
+    # then `... from other DHSC group bodies 3,066`: each line its row, its cell on it
+    assert [c for c in ltht_cells(33440, 33625) if c[0] in (33611, 33613)] == [
+        (33611, "4,475", 4_475_000),
+        (33613, "3,066", 3_066_000),
+    ]
+    # the last such row, before a line of prose (`17.3 Reconciliation ... disclosed in note 24.1.`)
+    assert [c for c in ltht_cells(33630, 33815) if c[0] >= 33805] == [
+        (33805, "4,842", 4_842_000),
+        (33807, "2,817", 2_817_000),
+    ]
+
+
+@pytest.mark.skipif(not LTHT.exists(), reason="../shared/realdocs (the LTHT report) is not in this checkout")
+def test_bands_under_a_band_header_and_a_table_beside_them():
+    # LTHT remuneration report: two tables interleaved, `Bands of £5k Bands of £5k` (the highest-paid
+    # director's salary, `275-280`...) over `£’000` `£’000` (exit packages, `Total value of exit packages`,
+    # `271`, `596`): the bands are money in £000, and the band label names no columns of the `£’000` table
+    got = ltht_cells(19140, 19200)
+    assert [c for c in got if c[0] >= 19170] == [
+        (19177, "275-280", 275_000),
+        (19179, "255-260", 255_000),
+        (19185, "5-10", 5_000),
+        (19187, "15-20", 15_000),
+        (19191, "271", 271_000),
+        (19193, "596", 596_000),
+        (19197, "280-285", 280_000),
+        (19199, "270-275", 270_000),
+    ]
+
+
+@pytest.mark.skipif(not LCH_2324.exists(), reason="the blind6 documents are not in this checkout")
+def test_a_lone_unit_under_a_band_label_is_the_band_columns_own():
+    # LCH 2023/24 remuneration: `**TOT **\(bands of £5,000\)`, `**£’000s**`, `155 - 160`...: the bands are money;
+    # `Performance pay and bonuses (bands of £5,000)`, `**£’000s**` then `Expense payments (Rounded to the
+    # nearest hundred)` `6,100`: a sum in pounds, not £6.1m (the lone unit is the band column's own)
+    lines = LCH_2324.read_text(encoding="utf-8").split("\n")[8135:8240]
+    found = [(8136 + m.line_index, m.text, m.values["low"], m.values["high"]) for m in money_of(lines)]
+    cells = [f for f in found if f[0] not in (8141, 8171, 8195, 8217)]  # (`£5,000` in the labels: text)
+    assert cells[:3] == [
+        (8145, "155 - 160", 155_000, 160_000),
+        (8147, "110 - 115", 110_000, 115_000),
+        (8149, "125 - 130", 125_000, 130_000),
+    ]
+    assert (8175, "27.5 - 30", 27_500, 30_000) in cells
+    assert not any(f[1] in {"6,100", "0"} for f in found)
+
+
+def test_a_range_without_a_band_label_is_no_money():
+    lines = ["2024/25", "", "£000", "", "£000", "", "Length of service (years)", "", "5-10", "", "10-15"]
+    assert money_of(lines) == []
+
+
+@pytest.mark.skipif(not LTHT.exists(), reason="../shared/realdocs (the LTHT report) is not in this checkout")
+def test_a_row_label_and_its_numbers_with_the_other_columns_lines_between():
+    # LTHT remuneration report, a page of two columns interleaved: `Consultancy costs \(£'000s\)`, `of employees\)
+    # between 2023/24 and 2024/25` (the other column's prose), `462`, `423`; the pay ratios: `Total `,
+    # numbers, `Remuneration \(£\)`, `Number`; `Salary component `, `Number of existing engagements`, `of total`,
+    # numbers, `4` (the other table's count), `as of 31 March 2025`, `remuneration \(£\)`
+    got = ltht_cells(19200, 19410)
+    assert got == [
+        (19223, "462", 462_000),
+        (19225, "423", 423_000),
+        (19279, "26,530", 26_530),
+        (19281, "36,622", 36_622),
+        (19283, "49,220", 49_220),
+        (19295, "26,530", 26_530),
+        (19297, "36,222", 36_222),
+        (19299, "49,220", 49_220),
+        (19333, "26,050", 26_050),
+        (19335, "35,392", 35_392),
+        (19337, "47,946", 47_946),
+        (19349, "26,050", 26_050),
+        (19351, "35,392", 35_392),
+        (19353, "47,946", 47_946),
+    ]
+
+
+@pytest.mark.skipif(not LCH_2324.exists(), reason="the blind6 documents are not in this checkout")
+def test_a_count_then_the_next_rows_label_with_its_own_amounts_is_no_row():
+    # LCH 2023/24 exit packages: `**Total number of exit packages by type**`, `**1 **`, `**- **`, `**1 **`, then
+    # `Total resource cost \(£\)` and its amounts `£10,000`...: the counts are no money
+    lines = LCH_2324.read_text(encoding="utf-8").split("\n")[22790:22840]
+    assert [m.text for m in money_of(lines) if m.values["basis"] == "column_header"] == []

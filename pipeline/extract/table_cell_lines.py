@@ -41,6 +41,10 @@ cells, ``row_header_continuation``). Numbers ending a label's line (`Net book va
 487,152`, ``label_tail``) are the row's first cells when the row's other cells follow on the next
 lines.
 
+A label naming bands in a currency (`Bands of £5k`, `(bands of £5,000)`, ``band_header``) makes the ranges
+alone on their lines below it (`275-280`) amounts in ``band_unit``s (£275,000 to £280,000); a range anywhere
+else is no money.
+
 Each amount points at its own column's header cell (`header_page`/`header_line`), with
 `basis = column_header`, like the amounts of other tables.
 """
@@ -127,6 +131,8 @@ def _line_cells(i: int, text: str, rules: TableRules, own: CellLineRules) -> lis
     s, e = first.span()
     cells = rules.file.cells
     digit = DIGIT.search(text, s, e) is not None  # (every number and year has one; most words none)
+    if digit and cells.range.fullmatch(text, start, whole.end) and _fin_year(whole.text, rules) is None:
+        return [_Cell(i, whole, "range")]  # `275-280`: a band (money under a band header only)
     if (digit and cells.number.fullmatch(text, s, e)) or cells.nil.fullmatch(text, s, e):
         kind = "number"
     elif digit and _fin_year(first.group(), rules) is not None:
@@ -153,14 +159,14 @@ def _label(i: int, text: str, whole: Cell, rules: TableRules, own: CellLineRules
         return [_Cell(i, whole, "label")]  # (most lines: no number ends them)
     words = _words(text, whole.start, whole.end)
     k = len(words)
-    while k > 1:
+    while k > 1:  # (a small number before the tail is the label's own: `Net book value at 1 12,011 442,719`)
         s, e = words[k - 1]
-        if not (number.fullmatch(text, s, e) or nil.fullmatch(text, s, e)) or own.not_amount.fullmatch(text, s, e):
+        if not (own.label_tail.fullmatch(text, s, e) or nil.fullmatch(text, s, e)):
             break
         k -= 1
     tail = [(s, e) for s, e in words[k:] if DIGIT.search(text, s, e)]  # (without nils)
     label = Cell(whole.start, words[k - 1][1], text[whole.start : words[k - 1][1]])
-    if not tail or not all(own.label_tail.fullmatch(text, s, e) for s, e in tail) or not _has_letter(label.text):
+    if not tail or not _has_letter(label.text):
         return [_Cell(i, whole, "label")]  # (`Lease cars IFRS 16`: a number of the label's own)
     tail = words[k:]
     numbers = [_Cell(i, Cell(s, e, text[s:e]), "number", False) for s, e in tail]
@@ -212,10 +218,13 @@ def _cells(lines: Sequence[NormLine], rules: TableRules, own: CellLineRules) -> 
 
 def _row_lines(cells: list[_Cell | None]) -> list[_Cell | None]:
     """The cells, where a label line's numbers are its row's first cells only when the row's other cells
-    follow (numbers on the next lines: `Net book value at 12,144 487,152`, `871`, `61,044`...); else the
-    line is one label (`... we delivered 1,259,785` in prose)."""
+    follow (numbers on the next lines: `Net book value at 12,144 487,152`, `871`, `61,044`...) or the next
+    line or the one before is such a row too (rows of one cell each, every one on its label's line: `Net book
+    value of right of use assets leased from other NHS providers 4,475`); else the line is one label
+    (`... we delivered 1,259,785` in prose)."""
     out: list[_Cell | None] = []
     k = 0
+    tail_row_end = -1  # where the cells of the last label line read as a row end
     while k < len(cells):
         c = cells[k]
         if c is not None and c.line_whole is not None:
@@ -223,10 +232,12 @@ def _row_lines(cells: list[_Cell | None]) -> list[_Cell | None]:
             while end < len(cells) and (n := cells[end]) is not None and n.index == c.index:
                 end += 1
             after = cells[end] if end < len(cells) else None
-            if after is None or after.kind != "number":
+            row = after is not None and (after.kind == "number" or after.line_whole is not None)
+            if not row and k != tail_row_end:
                 out.append(_Cell(c.index, c.line_whole, "label"))
                 k = end
                 continue
+            tail_row_end = end
         out.append(c)
         k += 1
     return out
@@ -264,6 +275,39 @@ def find(doc: Document, lines: Sequence[NormLine], rules: TableRules, own: CellL
     if not _may_have_header(lines, rules, own):
         return []
     cells = _cells(lines, rules, own)
+    found = [*_columns(doc, cells, rules, own), *_bands(doc, cells, rules, own)]
+    return sorted(found, key=lambda a: (a.line_index, a.start))
+
+
+def _bands(doc: Document, cells: Sequence[_Cell | None], rules: TableRules, own: CellLineRules) -> list[CellAmount]:
+    """Ranges (`275-280`, each alone on its line) below a label naming bands in a currency (`Bands of £5k`,
+    `(bands of £5,000)`): amounts in that currency, in units of ``band_unit`` (£275k-£280k), up to a break,
+    a running head or more than ``max_label_cells`` label cells in a row. A range anywhere else (`5-10`, a
+    count of years) is no money."""
+    out: list[CellAmount] = []
+    band: tuple[str, _Cell] | None = None
+    labels = 0
+    for c in cells:
+        if c is None or c.kind == "head":
+            band = None
+        elif c.kind == "range" and band is not None:
+            col = Column(0, None, band[0], Decimal(own.band_unit), "column_header", None)
+            out.extend(_amounts(c.index, c.cell, [(0, len(c.cell.text))], col, doc.lines[band[1].index], rules))
+            labels = 0
+        elif c.kind in ("label", "header"):
+            m = own.band_header.search(c.cell.text)
+            currency = rules.currency_of.get(m.group("cur")) if m else None
+            if currency is not None:
+                band, labels = (currency, c), 0
+            elif band is not None and c.kind == "label":
+                labels += 1
+                if labels > own.max_label_cells:
+                    band = None
+    return out
+
+
+def _columns(doc: Document, cells: list[_Cell | None], rules: TableRules, own: CellLineRules) -> list[CellAmount]:
+    """The amounts of the tables' money columns and of rows whose label ends in their unit."""
     out: list[CellAmount] = []
     table: _Table | None = None
     group: list[_Cell] = []  # the header cells of the table being opened
@@ -303,6 +347,10 @@ def find(doc: Document, lines: Sequence[NormLine], rules: TableRules, own: CellL
                 return
         if row is not None:  # `Total remuneration (£)`, then the row's numbers: its own currency and unit
             currency, unit, label = row
+            while (
+                len(r) > 1 and own.page_number.fullmatch(r[-1].cell.text) and own.label_tail.fullmatch(r[0].cell.text)
+            ):
+                r = r[:-1]  # `26,530`, `36,222`, `49,220`, `4`: the last is the other column's count
             lined_up = table is not None and len(r) % len(table.columns) == 0
             for j, c in enumerate(r):  # (the years over the table's columns, where the row lines up)
                 year = table.columns[j % len(table.columns)][0].fin_year if table is not None and lined_up else None
@@ -370,21 +418,48 @@ def _row_header(
     cells: Sequence[_Cell | None], first: int, end: int, rules: TableRules, own: CellLineRules
 ) -> tuple[str, Decimal, _Cell] | None:
     """The currency, unit and label of a row whose label ends in a money header (`Total cost (£)`,
-    `Total resource cost (£000)`), for its numbers cells[first:end]: the label right before them, or the
-    second line of a wrapped label right after them (`Salary component of total`, numbers, `remuneration
-    (£)`: it starts as `row_header_continuation` says). The label's (first) line starts as `row_header_start`
+    `Total resource cost (£000)`), for its numbers cells[first:end]: the label before them, or the second
+    line of a wrapped label after them (`Salary component of total`, numbers, `remuneration (£)`: it starts
+    as `row_header_continuation` says; one that starts as `row_header_start` says only where a label without
+    a digit follows it, else it is the next row's label: `Total`, numbers, `Remuneration (£)`, `Number`, not
+    `Total resource cost (£)`, `£10,000`). Up to
+    `row_header_reach` lines that start as `row_header_continuation` says may stand between the numbers and
+    the label on either side (the other column of a page of two, interleaved: `Consultancy costs (£'000s)`,
+    `of employees) between 2023/24 and 2024/25`, `462`). The label's first line starts as `row_header_start`
     says. None for a label naming bands (`other_columns`)."""
-    before = cells[first - 1] if first > 0 else None
-    if before is None or before.kind != "label" or not own.row_header_start.match(before.cell.text):
+    back: list[_Cell] = []  # the labels before the numbers, nearest first, back to the label's first line
+    at = first - 1
+    while at >= 0 and len(back) <= own.row_header_reach:
+        c = cells[at]
+        if c is None or c.kind != "label":
+            break
+        back.append(c)
+        if not own.row_header_continuation.match(c.cell.text):
+            break
+        at -= 1
+    if not back or not own.row_header_start.match(back[-1].cell.text):
         return None  # (`ntract com £000`: a piece of a line cut on a turned page)
-    for at, wrapped in ((first - 1, False), (end, True)):
-        c = cells[at] if 0 <= at < len(cells) else None
-        if c is None or c.kind != "label" or (wrapped and not own.row_header_continuation.match(c.cell.text)):
-            return None
-        found = None if own.other_columns.search(c.cell.text) else parse_row_header(c.cell, rules)
+    for c in back:
+        found = _row_unit(c, rules, own)
         if found is not None:
             return (*found, c)
+    for at in range(end, min(end + own.row_header_reach + 1, len(cells))):
+        c = cells[at]
+        if c is None or c.kind != "label":
+            return None
+        lower = own.row_header_continuation.match(c.cell.text) is not None
+        found = _row_unit(c, rules, own)
+        if found is not None:
+            after = cells[at + 1] if at + 1 < len(cells) else None
+            if lower or after is None or (after.kind == "label" and not DIGIT.search(after.cell.text)):
+                return (*found, c)
+        if not lower:
+            return None
     return None
+
+
+def _row_unit(c: _Cell, rules: TableRules, own: CellLineRules) -> tuple[str, Decimal] | None:
+    return None if own.other_columns.search(c.cell.text) else parse_row_header(c.cell, rules)
 
 
 def _unit_under_label(
@@ -423,7 +498,9 @@ def _open(
 ) -> _Table | None:
     """The table a header's cells open, or None where columns of counts or bands stand among them (or
     among the `max_header_gap` labels right before them: `(bands of`, `£5000)`, `£'000`)."""
-    if any(own.other_columns.search(c.cell.text) for c in [*lead, *labels]):
+    texts = [c.cell.text for c in [*lead, *labels]]
+    ranges = len(group) >= own.min_columns  # (a lone unit under a band label is the band column's own)
+    if any(own.other_columns.search(t) and not (ranges and own.band_header.search(t)) for t in texts):
         return None
     n = len(group)
     written = [_fin_year(c.cell.text, rules) for c in years]

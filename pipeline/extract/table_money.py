@@ -177,7 +177,10 @@ class CellLineRules(RuleModel):
     date_reach: int = Field(ge=1, strict=True)  # how many cells after days of dates their month may come
     row_header_start: Regex  # the start of a row label that may end in a money header (`Total cost (£)`)
     row_header_continuation: Regex  # the second line of a wrapped row label (`remuneration (£)`)
+    row_header_reach: int = Field(ge=0, strict=True)  # lines of another column between a row's label and numbers
     label_tail: Regex  # a number printed on its row's label line (`12,144`, `(1,427)`)
+    band_header: Regex  # (searched) a label naming bands in a currency (`Bands of £5k`): group `cur`
+    band_unit: int = Field(ge=1, strict=True)  # what a band's range is written in (`275-280`: £000)
     head_prints: int = Field(ge=2, strict=True)  # a line printed this often after a row of its own unit: a running head
 
 
