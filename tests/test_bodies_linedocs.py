@@ -9,25 +9,17 @@ from pathlib import Path
 import pytest
 from spacy.tokens import Doc
 
-from pipeline.extract import Context, normalise_lines
+from pipeline.extract import Context
 from pipeline.extract.bodies.extractor import Env, environment
 from pipeline.extract.bodies.gazetteer import SPANS_KEY as GAZ_KEY
-from pipeline.model import Document, Line
+from tests.test_bodies_prefilter import all_normalised_lines
 
-ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT / "corpus"
 TEXT_DOCS = ["003_4bd6cd02c4d551ad.txt", "nhse-board-paper-nhs-productivity-2024-12-05.md"]
 
 
 @pytest.fixture(scope="module")
 def env() -> Env:
     return environment(Path(Context().rules))
-
-
-def normalised_lines(file: str) -> list[str]:
-    text = (CORPUS / file).read_text(encoding="utf-8")
-    doc = Document(file, "0" * 64, "text", {}, [Line(i + 1, t) for i, t in enumerate(text.split("\n"))])
-    return [nl.text for nl in normalise_lines(doc, Context().rules)]
 
 
 def facts(doc: Doc) -> tuple[object, ...]:
@@ -52,7 +44,7 @@ def whitespace_variants(text: str) -> list[str]:
 
 @pytest.mark.parametrize("file", TEXT_DOCS)
 def test_a_line_made_from_its_chunks_is_the_pipelines_doc(env: Env, file: str) -> None:
-    lines = normalised_lines(file)
+    lines = all_normalised_lines(file)
     passing = [t for t in lines if env.filter.need(t)]
     assert len(passing) > 10
     texts = [*lines, *(v for t in passing[:40] for v in whitespace_variants(t)), "", " ", "  ", "\t"]
@@ -71,7 +63,7 @@ def test_what_the_chunks_are(env: Env) -> None:
 def test_a_common_word_is_no_name_where_a_sentence_starts(env: Env) -> None:
     """The sentencizer runs only when the gazetteer meets a common word (`Monitor`): the name is still not found
     where a sentence starts, and found elsewhere, as by the whole pipeline."""
-    line = next(t for t in normalised_lines("lch-trust-board-public-papers-2025-09-04.md") if ". Monitor the" in t)
+    line = next(t for t in all_normalised_lines("lch-trust-board-public-papers-2025-09-04.md") if ". Monitor the" in t)
     mid = line.replace("work. Monitor the", "work reported to Monitor by the")
     found = []
     for text in (line, mid):

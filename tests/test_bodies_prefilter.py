@@ -33,10 +33,15 @@ def env() -> Env:
     return environment(Path(Context().rules))
 
 
-def normalised_lines(file: str) -> list[str]:
+def all_normalised_lines(file: str) -> list[str]:
+    """Every line of a corpus document, normalised (blank lines kept)."""
     text = (CORPUS / file).read_text(encoding="utf-8")
     doc = Document(file, "0" * 64, "text", {}, [Line(i + 1, t) for i, t in enumerate(text.split("\n"))])
-    return [nl.text for nl in normalise_lines(doc, Context().rules) if nl.text.strip()]
+    return [nl.text for nl in normalise_lines(doc, Context().rules)]
+
+
+def normalised_lines(file: str) -> list[str]:
+    return [t for t in all_normalised_lines(file) if t.strip()]
 
 
 @pytest.mark.parametrize("file", TEXT_DOCS)

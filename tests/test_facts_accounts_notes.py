@@ -29,8 +29,7 @@ RANGES = (
 )
 
 
-@pytest.fixture(scope="module")
-def notes() -> list[str]:
+def excerpt_lines() -> list[str]:
     """The report's lines by their own numbers (lines outside the excerpt blank)."""
     text = DATA.read_text(encoding="utf-8").split("\n")
     lines = [""] * RANGES[-1][1]
@@ -39,6 +38,11 @@ def notes() -> list[str]:
         lines[first - 1 : last] = text[k : k + last - first + 1]
         k += last - first + 1
     return lines
+
+
+@pytest.fixture(scope="module")
+def notes() -> list[str]:
+    return excerpt_lines()
 
 
 def _got(row: dict) -> tuple[str, str | None, str, str]:

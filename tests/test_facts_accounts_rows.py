@@ -18,8 +18,7 @@ from pipeline.facts.accounts import load_accounts
 from tests.conftest import edit_yaml
 from tests.test_facts import LTHT_META, facts_of
 from tests.test_facts_accounts import refusal
-from tests.test_facts_accounts_notes import DATA as NOTES
-from tests.test_facts_accounts_notes import RANGES
+from tests.test_facts_accounts_notes import excerpt_lines
 
 DATA = Path(__file__).resolve().parent / "data" / "facts_causes"
 # the LYPFT 2024/25 report committed with tests/gold/heldout-facts-blind6 (a tuning set)
@@ -111,13 +110,7 @@ def test_bracketed_net_finance_costs_are_spend(ltht):
 @pytest.fixture(scope="module")
 def ltht_notes() -> list[str]:
     """The LTHT report's notes excerpt (tests/data/ltht-accounts-notes.md) by the report's own line numbers."""
-    text = NOTES.read_text(encoding="utf-8").split("\n")
-    lines = [""] * RANGES[-1][1]
-    k = 0
-    for first, last in RANGES:
-        lines[first - 1 : last] = text[k : k + last - first + 1]
-        k += last - first + 1
-    return lines
+    return excerpt_lines()
 
 
 def test_maturity_bands_and_future_finance_charges_are_balances(ltht_notes):

@@ -336,12 +336,18 @@ def parse_unit_header(cell: Cell, rules: TableRules) -> tuple[str, Decimal] | No
     for h in rules.file.headers:
         m = h.pattern.fullmatch(cell.text) if h.basis == "column_header" else None
         if m:
-            token = m.group("cur")
-            currency = rules.currency_of.get(token) or rules.currency_of.get(token.upper())
-            if currency is None:
-                return None
-            return currency, rules.unit_of[m.group("unit").lower()] if m.group("unit") else Decimal(1)
+            return _currency_unit(m, rules)
     return None
+
+
+def _currency_unit(m: regex.Match[str], rules: TableRules) -> tuple[str, Decimal] | None:
+    """The currency and unit a money header's match names (groups `cur` and `unit`), or None for an
+    unknown currency sign."""
+    token = m.group("cur")
+    currency = rules.currency_of.get(token) or rules.currency_of.get(token.upper())
+    if currency is None:
+        return None
+    return currency, rules.unit_of[m.group("unit").lower()] if m.group("unit") else Decimal(1)
 
 
 def parse_row_header(cell: Cell, rules: TableRules) -> tuple[str, Decimal] | None:
@@ -357,11 +363,7 @@ def parse_row_header(cell: Cell, rules: TableRules) -> tuple[str, Decimal] | Non
             continue
         if last.group() == last.group("cur"):
             return None  # a bare sign ends the label (`less than £`): prose as often as a header
-        token = last.group("cur")
-        currency = rules.currency_of.get(token) or rules.currency_of.get(token.upper())
-        if currency is None:
-            return None
-        return currency, rules.unit_of[last.group("unit").lower()] if last.group("unit") else Decimal(1)
+        return _currency_unit(last, rules)
     return None
 
 
