@@ -2,7 +2,7 @@
 tested on the real lines it failed on: the health service's money named without `NHS` ("total health spending in
 England"), amounts of a place or of the economy and a grant to councils (no one body's), "the wider system" (the
 integrated care system a board paper speaks of), and the year of an amount's own column where a converter put two
-columns' lines in turn."""
+columns' lines in turn; a numbered section heading in bold."""
 
 from __future__ import annotations
 
@@ -70,3 +70,13 @@ def test_an_amount_in_two_columns_takes_the_year_of_its_columns_sentence(shared)
     assert f[(25963, "£6.8m")]["period"] == "2024/25"
     # "In September 2024, we launched ..." / ... / "project, costing nearly £500k, saw the current"
     assert f[(25981, "£500k")]["period"] == "2024/25"
+
+
+def test_a_numbered_bold_heading_is_a_section_heading(shared):
+    # "**3.8 Leeds Hospitals Charity**" alone on its line (the LTHT report converted to Markdown) was read as
+    # text run on into the page's first paragraph, so "we have / awarded over £3.2m of additional funding"
+    # under it was the trust's (the report's own body); now the heading opens the charity's section
+    lines = realdoc(shared, LTHT)
+    f = facts_of(lines, 25831, 25870, {"publisher": "Leeds Teaching Hospitals NHS Trust"}, name=LTHT)
+    row = f[(25857, "£3.2m")]
+    assert (row["subject"], row["subject_rule"]) == ("Leeds Hospitals Charity", "subject.we")

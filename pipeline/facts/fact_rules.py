@@ -34,6 +34,8 @@ class ContextRules(RuleModel):
     paragraph_ends: Pattern
     introduces: Pattern
     heading_max_words: int = Field(ge=1)
+    # the characters a heading may open with besides a capital (the cheap test before `heading_pattern`)
+    heading_first: str = "#0123456789"
     heading_pattern: Pattern
     not_heading: Pattern
     clause_breaks: Pattern
