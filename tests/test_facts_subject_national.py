@@ -1,8 +1,8 @@
 """Causes of subject and period misses in the held-out 302 and blind2 (b2subj), each a rule of rules/facts.yaml
 tested on the real lines it failed on: the health service's money named without `NHS` ("total health spending in
-England"), amounts of a place or of the economy and a grant to councils (no one body's), "the wider system" (the
-integrated care system a board paper speaks of), and the year of an amount's own column where a converter put two
-columns' lines in turn; a numbered section heading in bold."""
+England"), amounts of a place or of the economy, a grant to councils and a unit cost (no one body's), "the wider
+system" (the integrated care system a board paper speaks of), the year of an amount's own column where a converter
+put two columns' lines in turn, and a numbered section heading in bold."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from tests.test_facts import LCH, basis, facts_of, realdoc
 HCT = "001_baeb06aa9c477327.txt"
 COMMONS = "commons-library-cbp10313-nhs-productivity-2025-07.md"
 LTHT = "ltht-annual-report-2024-25.md"
+REFORM = "reform-getting-into-shape-workforce-integrated-care-2017.md"
 
 
 def test_health_spending_is_the_whole_service(corpus_lines):
@@ -80,3 +81,26 @@ def test_a_numbered_bold_heading_is_a_section_heading(shared):
     f = facts_of(lines, 25831, 25870, {"publisher": "Leeds Teaching Hospitals NHS Trust"}, name=LTHT)
     row = f[(25857, "£3.2m")]
     assert (row["subject"], row["subject_rule"]) == ("Leeds Hospitals Charity", "subject.we")
+
+
+def test_the_economy_named_on_the_amounts_column_line_below(shared):
+    # "Innovation Village in Leeds bringing £13 billion" / (other column) / "in economic growth for the city and
+    # around": the words after the amount are on its column's next line (was Leeds Beckett University, named
+    # earlier in the paragraph the interleaved lines make)
+    lines = realdoc(shared, LTHT)
+    f = facts_of(lines, 1855, 1875, {"publisher": "Leeds Teaching Hospitals NHS Trust"}, name=LTHT)
+    row = f[(1865, "£13 billion")]
+    assert (row["subject"], row["subject_rule"]) == (None, "subject.not_a_body")
+    assert basis(row, "subject")["spans"][0]["line"] == 1869
+
+
+def test_a_unit_cost_is_no_bodys_finances(shared):
+    # "Buckingham University provides training for doctors at a total cost of £162,000": the price of training a
+    # doctor (measure other.unit_cost), no body's finances (was Buckingham University, subject.clause); "tuition
+    # fees vary between universities, with some charging more than £40,000" (was Health Education England)
+    f = facts_of(realdoc(shared, REFORM), 280, 295, name=REFORM)
+    row = f[(287, "£162,000")]
+    assert (row["subject"], row["subject_rule"]) == (None, "subject.unit_cost")
+    assert basis(row, "subject")["words"] == "training for doctors at a total cost of"
+    f = facts_of(realdoc(shared, REFORM), 945, 960, name=REFORM)
+    assert (f[(957, "£40,000")]["subject"], f[(957, "£40,000")]["subject_rule"]) == (None, "subject.unit_cost")

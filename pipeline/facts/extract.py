@@ -172,7 +172,12 @@ def extract_facts(
             dated = (a, period)
         if period.source in ("heading", "document") and state.measure.rule in rules.model.period.undated_measures:
             period = Period(None, "none", "period.undated")  # "the item has cost of at least £5,000" under a year
-        subject = facts.subject(a, sent, state.measure.value)
+        if state.measure.rule in rules.model.subject.no_subject_cues and state.measure.span is not None:
+            # a price or a unit cost ("training for doctors at a total cost of £162,000"): no body's finances
+            at = a.para if state.measure.para is None else state.measure.para
+            subject = Subject(None, None, "subject.unit_cost", (at, *state.measure.span))
+        else:
+            subject = facts.subject(a, sent, state.measure.value)
         subject = _whole_subject(subject, state.measure, subjects.get((a.para, (state.measure.span or (-1,))[0])))
         subjects[(a.para, a.start)] = subject
         rows.append(facts.row(a, state.measure, period, subject))
@@ -1450,7 +1455,36 @@ class _Facts:
             hit = rules.not_a_body_after.match(text, a.end)
             if hit is not None:
                 return Subject(None, None, nb.id, (a.para, hit.start(), hit.end()))
+            below = self._column_next(a)  # "... bringing £13 billion" / (other column) / "in economic growth for"
+            if below is not None:
+                q, lo = below
+                hit = rules.not_a_body_after.match(q.text, lo)
+                if hit is not None:
+                    return Subject(None, None, nb.id, (q.index, hit.start(), hit.end()))
         return None
+
+    def _column_next(self, a: Amount) -> tuple[Paragraph, int] | None:
+        """Where an amount ends its line in a text document whose converter put two columns' lines in turn, and
+        its sentence runs on into its column's next line in lower case: that line's paragraph and offset there
+        (as `measure.column` reads the column)."""
+        width = self.rules.model.measure.column_chars
+        i = a.mention.line_index
+        line = self.lines[i]
+        if not width or self.document.lines[i].bbox is not None or len(line.text.strip()) > width:
+            return None
+        p = self.paras[a.para]
+        if p.at(i, len(line.text)) < a.end or p.text[a.end : p.at(i, len(line.text))].strip():
+            return None  # words after the amount on its own line
+        below = self._column_of(i, 1, 1)
+        if not below or len(self.lines[below[0]].text.strip()) > width:
+            return None
+        text = self.lines[below[0]].text
+        if not text.lstrip()[:1].islower():
+            return None
+        q = self.paras[self.para_of[below[0]]]
+        if q.table or q.heading:
+            return None
+        return q, q.at(below[0], 0)
 
     def _doc_words(self, field: str) -> str:
         """What named the document's own body: its manifest field, or its name and what the text calls it."""

@@ -274,6 +274,8 @@ class SubjectRules(RuleModel):
     national_documents: Pattern | None = None
     # measures whose amounts a national paper's `NHS` is not given to (pay, prices, markets: `other`)
     national_not_measures: list[Measure] = Field(default_factory=list)
+    # amounts whose measure these cue rules decide are no body's finances (a price, a unit cost): no subject
+    no_subject_cues: list[str] = Field(default_factory=list)
     place_types: list[PlaceType]
     document_fields: list[Literal["publisher", "title", "author"]]
     document_types: list[str]
