@@ -81,7 +81,7 @@ def paragraphs(doc: Document, lines: Sequence[NormLine], rules: Compiled) -> lis
     seen = ending.seen  # (its cache read inline: this loop runs once for every line group of a document)
     marks = ending.marks  # (a tail holding none of these ends no sentence: one set test, inline)
     heading, not_heading = rules.heading.search, rules.not_heading.search
-    max_words = rules.model.context.heading_max_words
+    max_words, heading_first = rules.model.context.heading_max_words, frozenset(rules.model.context.heading_first)
     for group in groups:
         text = texts[group[0]] if len(group) == 1 else " ".join([texts[i] for i in group])
         if ("\t" in text or "|" in text) and is_table_row(text):
@@ -95,7 +95,7 @@ def paragraphs(doc: Document, lines: Sequence[NormLine], rules: Compiled) -> lis
             first = text[:1]
             if first.isspace():
                 first = text.lstrip()[:1]
-            if not (first.isupper() or first in _HEADING_FIRST) or len(text.split()) > max_words:
+            if not (first.isupper() or first in heading_first) or len(text.split()) > max_words:
                 kind = _TEXT
             else:
                 kind = _HEADING if heading(text) is not None and not_heading(text) is None else _TEXT
@@ -128,7 +128,6 @@ def paragraphs(doc: Document, lines: Sequence[NormLine], rules: Compiled) -> lis
 _TEXT_OF, _BBOX_OF = attrgetter("text"), attrgetter("bbox")
 # a line group's kind in `paragraphs` (compared by identity)
 _TEXT, _TABLE, _HEADING = 0, 1, 2
-_HEADING_FIRST = frozenset("#0123456789")
 
 
 def _groups(doc: Document, texts: list[str], gap: float) -> list[list[int]]:

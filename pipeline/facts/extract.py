@@ -167,12 +167,19 @@ def extract_facts(
         if period.rule == "period.none" and rules.model.period.comparative_parts and dated is not None:
             if dated[0].para == a.para and dated[0].start >= sent[0]:  # "£257m (£228m in 2023/24) ... (£160m ...)"
                 period = Period(dated[1].value, "sentence", "period.comparative_part", dated[1].span)
+        if period.rule == "period.none" and not a.table:
+            period = facts.column_year(a) or period  # two columns' lines in turn: its column's sentence
         if period.rule == "period.comparative":
             dated = (a, period)
         undated = rules.model.period
         if period.source in undated.undated_sources and state.measure.rule in undated.undated_measures:
             period = Period(None, "none", "period.undated")  # "the item has cost of at least £5,000" under a year
-        subject = facts.subject(a, sent, state.measure.value)
+        if state.measure.rule in rules.model.subject.no_subject_cues and state.measure.span is not None:
+            # a price or a unit cost ("training for doctors at a total cost of £162,000"): no body's finances
+            at = a.para if state.measure.para is None else state.measure.para
+            subject = Subject(None, None, "subject.unit_cost", (at, *state.measure.span))
+        else:
+            subject = facts.subject(a, sent, state.measure.value)
         subject = _whole_subject(subject, state.measure, subjects.get((a.para, (state.measure.span or (-1,))[0])))
         subjects[(a.para, a.start)] = subject
         rows.append(facts.row(a, state.measure, period, subject))
@@ -241,11 +248,16 @@ def _body_refs(
     named: dict[int, list[BodyRef]] = {}
     for r in out:
         named.setdefault(r.para, []).append(r)
+    words, needed = rules.whole_service_words, rules.whole_service_needs
     for p in paras:
-        if p.heading or p.table or "NHS" not in p.text:
+        if p.heading or p.table:
             continue
+        hits = list(rules.whole_service.finditer(p.text)) if "NHS" in p.text else []
+        if words is not None and could_match(needed, folded(p.text)):
+            # "total health spending in England", "UK spending on healthcare": the service's money as a whole
+            hits.extend(words.finditer(p.text))
         here = named.get(p.index, [])
-        for hit in rules.whole_service.finditer(p.text):
+        for hit in hits:
             if not any(r.start < hit.end() and hit.start() < r.end for r in here):
                 out.append(BodyRef(p.index, hit.start(), hit.end(), "", ws.name, "national"))
     return sorted(out, key=lambda r: (r.para, r.start))
@@ -916,6 +928,69 @@ class _Facts:
         latest = max(found, key=lambda c: str(c.value))
         return Period(latest.value, "column_header", "period.table_above", latest.span, latest.words)
 
+    def column_year(self, a: Amount) -> Period | None:
+        """No year for the amount in its paragraph, section or headings (nor a comparative's part): the year
+        its own column's sentence names, where a text document's converter put two columns' lines in turn
+        (every other non-blank line, as `measure.column` reads them): "In 2024, thanks to donations, we
+        provided an" / (other column) / "additional £50k to continue ..." is 2024; "awarded over £3.2m of
+        additional funding in" / ... / "the financial year 2024/25 to support patients," is 2024/25 (rule
+        `period.column`). The column's lines above while its sentence runs on (the nearest year first), then
+        below while the amount's sentence runs on into them in lower case; at most `period.column_lines` each
+        way, every line a column's width, no bold label, heading or table. Not in a PDF (its lines keep their
+        columns)."""
+        count = self.rules.model.period.column_lines
+        if count == 0 or self.document.lines[a.mention.line_index].bbox is not None:
+            return None
+        texts, i = self.lines, a.mention.line_index
+        width, ends = self.rules.model.measure.column_chars, self.rules.paragraph_ends
+        label = self.rules.model.measure.column_label
+        if not width or len(texts[i].text.strip()) > width:
+            return None
+
+        def column_line(li: int) -> bool:
+            text = texts[li].text
+            q = self.paras[self.para_of[li]]
+            return (
+                len(text.strip()) <= width and not (label is not None and label.match(text)) and not q.table
+            ) and not q.heading
+
+        above: list[int] = []
+        for li in self._column_of(i, -1, count):
+            if not column_line(li) or ends.search(texts[li].text.rstrip()[-12:]):
+                break  # the column's sentence ended there (or no column): what is above says nothing of the amount
+            above.append(li)
+        below: list[int] = []
+        last = i
+        for li in self._column_of(i, 1, count):
+            if ends.search(texts[last].text.rstrip()[-12:]) or not texts[li].text.lstrip()[:1].islower():
+                break
+            if not column_line(li):
+                break
+            below.append(li)
+            last = li
+        for li, way in [*((li, -1) for li in above), *((li, 1) for li in below)]:
+            q = self.paras[self.para_of[li]]
+            lo = q.at(li, 0)
+            hi = lo + len(texts[li].text)
+            # a month above dates what follows only as `dating_month` says, or opening its sentence
+            # (`column_month`: "In September 2024, we launched", not "advice service commenced May 2022"); one
+            # just after the amount names its year
+            months = month_years(q.text, lo, hi, self.rules)
+            if way < 0:
+                opening = self.rules.column_month
+                months = [
+                    h
+                    for h in months
+                    if h in self._dating_months(q.text, lo, hi)
+                    or (opening is not None and opening.search(q.text[lo : h.start]) is not None)
+                ]
+            hits = [*self._years(q.index, lo, hi), *months, *sentence_calendars(q.text, lo, hi, self.rules)]
+            hits = [h for h in hits if not self._contrast(q.text, h)]
+            if hits:
+                hit = max(hits, key=lambda h: h.start) if way < 0 else min(hits, key=lambda h: h.start)
+                return Period(hit.value, "sentence", "period.column", (q.index, hit.start, hit.end))
+        return None
+
     def _column_period(self, a: Amount) -> Period | None:
         """An accounts cell's year: the year or balance date over its column (`2024-25`, `31 March 2025`:
         2024/25), read from the cells above its run of header cells; where an annual report's column years
@@ -1495,6 +1570,9 @@ class _Facts:
             return self._table_subject(a, measure)
         mine = self._mine(p.index)
         clause = self._clause(a, sent)
+        nobody = self._not_a_body(a, clause)
+        if nobody is not None:
+            return nobody
         place = self._place_before(a, sent, clause, mine)
         if place is not None:
             return place
@@ -1539,6 +1617,54 @@ class _Facts:
         if national is not None:
             return national
         return Subject(None, None, "subject.none")
+
+    def _not_a_body(self, a: Amount, clause: tuple[int, int]) -> Subject | None:
+        """An amount of a place or of the economy ("the city's £2 billion Innovation Arc", "£13 billion in
+        economic growth for the city"), or in a clause about money of no one body ("the public health grant
+        ... is £3.86bn"): no subject (rules/facts.yaml `subject.not_a_body`)."""
+        nb = self.rules.model.subject.not_a_body
+        if nb is None:
+            return None
+        text, rules = self.paras[a.para].text, self.rules
+        for pattern, anchored in ((rules.not_a_body_before, True), (rules.not_a_body_clause, False)):
+            if pattern is not None:
+                hit = pattern.search(text, clause[0], a.start)
+                if hit is not None and (not anchored or not text[hit.end() : a.start].strip()):
+                    return Subject(None, None, nb.id, (a.para, hit.start(), hit.end()))
+        if rules.not_a_body_after is not None:
+            hit = rules.not_a_body_after.match(text, a.end)
+            if hit is not None:
+                return Subject(None, None, nb.id, (a.para, hit.start(), hit.end()))
+            below = self._column_next(a)  # "... bringing £13 billion" / (other column) / "in economic growth for"
+            if below is not None:
+                q, lo = below
+                hit = rules.not_a_body_after.match(q.text, lo)
+                if hit is not None:
+                    return Subject(None, None, nb.id, (q.index, hit.start(), hit.end()))
+        return None
+
+    def _column_next(self, a: Amount) -> tuple[Paragraph, int] | None:
+        """Where an amount ends its line in a text document whose converter put two columns' lines in turn, and
+        its sentence runs on into its column's next line in lower case: that line's paragraph and offset there
+        (as `measure.column` reads the column)."""
+        width = self.rules.model.measure.column_chars
+        i = a.mention.line_index
+        line = self.lines[i]
+        if not width or self.document.lines[i].bbox is not None or len(line.text.strip()) > width:
+            return None
+        p = self.paras[a.para]
+        if p.at(i, len(line.text)) < a.end or p.text[a.end : p.at(i, len(line.text))].strip():
+            return None  # words after the amount on its own line
+        below = self._column_of(i, 1, 1)
+        if not below or len(self.lines[below[0]].text.strip()) > width:
+            return None
+        text = self.lines[below[0]].text
+        if not text.lstrip()[:1].islower():
+            return None
+        q = self.paras[self.para_of[below[0]]]
+        if q.table or q.heading:
+            return None
+        return q, q.at(below[0], 0)
 
     def _doc_words(self, field: str) -> str:
         """What named the document's own body: its manifest field, or its name and what the text calls it."""

@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 import regex
 from pydantic import Field
 
-from pipeline.facts.prefilter import needs
+from pipeline.facts.prefilter import needs, pattern_needs
 from pipeline.rules import Pattern, Regex, RuleModel, compiled, load_model, once
 
 FILE = "facts.yaml"
@@ -35,6 +35,8 @@ class ContextRules(RuleModel):
     paragraph_ends: Pattern
     introduces: Pattern
     heading_max_words: int = Field(ge=1)
+    # the characters a heading may open with besides a capital (the cheap test before `heading_pattern`)
+    heading_first: str = "#0123456789"
     heading_pattern: Pattern
     not_heading: Pattern
     clause_breaks: Pattern
@@ -94,6 +96,10 @@ class MeasureRules(RuleModel):
 
 
 class PeriodRules(RuleModel):
+    # an amount no rule dates in a text document whose converter put two columns' lines in turn: the years of
+    # its column's sentence, at most this many of the column's lines above and below it (0: not read)
+    column_lines: int = Field(default=0, ge=0)
+    column_month: Pattern | None = None  # ... a month above it there dates it where this ends right before it
     financial_year: Pattern
     fy_short: Pattern
     april_to_march: Pattern
@@ -214,6 +220,9 @@ class WholeService(RuleModel):
     id: str
     pattern: Pattern
     name: str
+    # words (no `NHS` in them) that speak of the health service's money as a whole ("total health spending in
+    # England", "UK spending on healthcare"): read as the whole service, like `pattern`
+    words: Pattern | None = None
 
 
 class SelfReference(RuleModel):
@@ -246,6 +255,13 @@ class NamedAfter(RuleModel):
     body_type: str  # its `bodies` row's type
 
 
+class NotABody(RuleModel):
+    id: str
+    before: Pattern | None = None  # searched in the clause before the amount, anchored at its end with `$`
+    after: Pattern | None = None  # matched right after the amount
+    clause: Pattern | None = None  # searched in the clause before the amount
+
+
 class SubjectRules(RuleModel):
     back_references: list[BackReference]
     whole_service: WholeService
@@ -261,9 +277,16 @@ class SubjectRules(RuleModel):
     place_before: Pattern
     sentence_place: Pattern | None = None
     group_before: Pattern | None = None
+    # an amount right after these words, or right before `not_a_body_after`, is a place's or the economy's,
+    # no one body's finances ("the city's £2 billion Innovation Arc", "£13 billion in economic growth for
+    # the city"); a clause holding `not_a_body_clause` before its amount speaks of money of no one body ("the
+    # public health grant in 2025/26 is £3.86bn": the councils')
+    not_a_body: NotABody | None = None
     national_documents: Pattern | None = None
     # measures whose amounts a national paper's `NHS` is not given to (pay, prices, markets: `other`)
     national_not_measures: list[Measure] = Field(default_factory=list)
+    # amounts whose measure these cue rules decide are no body's finances (a price, a unit cost): no subject
+    no_subject_cues: list[str] = Field(default_factory=list)
     place_types: list[PlaceType]
     document_fields: list[Literal["publisher", "title", "author"]]
     document_types: list[str]
@@ -360,8 +383,15 @@ class Compiled:
         self.reference_names = {b.id: _compile(b.names, case=True) for b in s.back_references if b.names}
         self.counterparty_before = _compile(s.counterparty_before)
         self.group_after = _compile(s.group_after)
+        self.column_month = _compile(p.column_month, case=True) if p.column_month else None
         self.source_after = _compile(s.source_after)
         self.whole_service = _compile(s.whole_service.pattern, case=True)
+        self.whole_service_words = _compile(s.whole_service.words) if s.whole_service.words else None
+        self.whole_service_needs = pattern_needs(self.whole_service_words) if self.whole_service_words else None
+        nb = s.not_a_body
+        self.not_a_body_before = _compile(nb.before) if nb and nb.before else None
+        self.not_a_body_after = _compile(nb.after) if nb and nb.after else None
+        self.not_a_body_clause = _compile(nb.clause) if nb and nb.clause else None
         self.not_subject_names = _compile(s.not_subject_names, case=True)
         self.place_before = _compile(s.place_before, case=True)
         self.place_name = _compile(s.place_name, case=True)
