@@ -361,6 +361,7 @@ class _Facts:
         self.header_year_hits: dict[tuple[int, int], list[tuple[int, YearHit]]] = {}
         self.timeline: dict[int, bool] = {}
         self.month_headings: dict[int, bool] = {}  # whether a paragraph is a heading that is a month alone
+        self.header_years: dict[str, list[YearHit]] = {}  # `_header_years`: a `fin_year` text's years
         self.bold_lines: list[int] | None = None  # the lines opening with `*` (`_bold_heading`), found once
         self.bold_heads: dict[int, YearHit | None] = {}  # a bold line's year where it is a bold heading
         self.bold_stops: dict[int, int] = {}  # a bold heading's line -> the first line ending its reach
@@ -712,6 +713,13 @@ class _Facts:
             self.year_hits[key] = years(self.paras[para].text, start, end, self.rules)
         return self.year_hits[key]
 
+    def _header_years(self, written: str) -> list[YearHit]:
+        """The years of a column header's financial year as the money table wrote it (`fin_year`), found once
+        per header text: a table's cells share a few."""
+        if written not in self.header_years:
+            self.header_years[written] = years(written, 0, len(written), self.rules)
+        return self.header_years[written]
+
     def _next_in_sentence(self, a: Amount, sent: tuple[int, int]) -> Amount | None:
         return next((o for o in self._amounts_between(a.para, a.end, sent[1])), None)
 
@@ -736,7 +744,7 @@ class _Facts:
             if column is not None:
                 return column
         if a.table and fin_year:
-            hits = years(str(fin_year), 0, len(str(fin_year)), rules)
+            hits = self._header_years(str(fin_year))
             if hits:
                 return Period(hits[0].value, "column_header", "period.column_header", words=str(fin_year))
         if a.table and not fin_year:
