@@ -45,7 +45,15 @@ from pipeline.facts.period import (
     years,
 )
 from pipeline.facts.prefilter import could_match, folded, pattern_needs
-from pipeline.facts.spending import is_spending_list, lead_body, list_month, payment_date, writes_name
+from pipeline.facts.spending import (
+    DateHit,
+    is_spending_list,
+    lead_body,
+    list_month,
+    payment_date,
+    row_dates,
+    writes_name,
+)
 from pipeline.facts.subject import BodyRef, Known, title_page_text
 from pipeline.model import Document, Mention, mention_id
 from pipeline.normalise import NormLine
@@ -361,6 +369,7 @@ class _Facts:
         self.header_year_hits: dict[tuple[int, int], list[tuple[int, YearHit]]] = {}
         self.timeline: dict[int, bool] = {}
         self.month_headings: dict[int, bool] = {}  # whether a paragraph is a heading that is a month alone
+        self.spending_rows: dict[tuple[int, int], list[DateHit]] = {}  # a spending row's dates (paragraph, row)
         self.header_years: dict[str, list[YearHit]] = {}  # `_header_years`: a `fin_year` text's years
         self.bold_lines: list[int] | None = None  # the lines opening with `*` (`_bold_heading`), found once
         self.bold_heads: dict[int, YearHit | None] = {}  # a bold line's year where it is a bold heading
@@ -1222,7 +1231,10 @@ class _Facts:
                 places.setdefault(li, place)
         k = self.row_of_line[p.index][a.mention.line_index]
         end = p.starts[k + 1] if k + 1 < len(p.starts) else len(p.text)
-        hit = payment_date(p.text, p.starts[k], end, a.start, self.rules)
+        key = (p.index, k)  # a row's dates, read once for all its amounts (a list's net, VAT and gross)
+        if key not in self.spending_rows:
+            self.spending_rows[key] = row_dates(p.text, p.starts[k], end, self.rules)
+        hit = payment_date(p.text, p.starts[k], end, a.start, self.rules, self.spending_rows[key])
         if hit is not None:
             return Period(hit.value, "sentence", sl.row_date_id, (a.para, hit.start, hit.end))
         if self.title_years:
