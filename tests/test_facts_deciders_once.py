@@ -1,11 +1,12 @@
 """Facts' deciders do once, or skip, what cannot change their answer (issue 9, developer "factdecide"): the
 patterns a span is filtered for (`prefilter`: row dates, part lists, aside clauses, accounts row and title
 cues) never drop a match on real lines, and the shortcuts (the aside clause's words found once a paragraph,
-its clause read only up to the amount, the bold headings' stops read only under a bold heading) give the
-facts the plain reading gives, on the real lines of tests/data/facts_periods and the corpus."""
+its clause read only up to the amount, the bold headings and their stops read only over the amounts that
+ask) give the facts the plain reading gives, on the real lines of tests/data/facts_periods and the corpus."""
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,28 @@ def _every_line_bold_heads(self: _Facts) -> Any:
     return heads, hits, sorted(stops)
 
 
+_PLAIN_HEADS: dict[int, Any] = {}
+
+
+def _every_line_bold_heading(self: _Facts, a: Any) -> Any:
+    """`_bold_heading` as it read before (factrest): every line's heads and stops found first, then the
+    nearest head above the amount within reach, none where a stop stands between."""
+    rules = self.rules
+    if rules.bold_heading is None or rules.model.period.bold_heading_lines == 0:
+        return None
+    if id(self) not in _PLAIN_HEADS:
+        _PLAIN_HEADS[id(self)] = (self, _every_line_bold_heads(self))
+    heads, hits, stops = _PLAIN_HEADS[id(self)][1]
+    line = a.mention.line_index
+    k = bisect_left(heads, line) - 1
+    if k < 0 or line - heads[k] > rules.model.period.bold_heading_lines:
+        return None
+    s = bisect_right(stops, heads[k])
+    if s < len(stops) and stops[s] < line:
+        return None
+    return heads[k], hits[k]
+
+
 @pytest.mark.parametrize(
     "name,meta",
     [
@@ -82,7 +105,7 @@ def test_the_shortcuts_give_the_facts_of_the_plain_reading(
     fast = facts_of(lines, 1, len(lines), meta, name=name)
     monkeypatch.setattr(_Facts, "_last_aside_word", lambda self, k: len(self.paras[k].text))
     monkeypatch.setattr(_Facts, "_clause_start", lambda self, a, sent: self._clause(a, sent)[0])
-    monkeypatch.setattr(_Facts, "_find_bold_heads", _every_line_bold_heads)
+    monkeypatch.setattr(_Facts, "_bold_heading", _every_line_bold_heading)
     plain = facts_of(lines, 1, len(lines), meta, name=name)
     assert len(fast) >= 2 and fast == plain
 
@@ -95,7 +118,7 @@ def test_the_shortcuts_give_the_facts_of_the_plain_reading_of_a_corpus_paper(
     fast = facts_of(lines, 1, len(lines))
     monkeypatch.setattr(_Facts, "_last_aside_word", lambda self, k: len(self.paras[k].text))
     monkeypatch.setattr(_Facts, "_clause_start", lambda self, a, sent: self._clause(a, sent)[0])
-    monkeypatch.setattr(_Facts, "_find_bold_heads", _every_line_bold_heads)
+    monkeypatch.setattr(_Facts, "_bold_heading", _every_line_bold_heading)
     assert len(fast) > 100 and fast == facts_of(lines, 1, len(lines))
 
 

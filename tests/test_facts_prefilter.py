@@ -153,3 +153,50 @@ def test_endings_and_years_are_those_of_every_pattern(
     ends = context._Endings(rules)
     assert filtered == [(ends(line[-12:]), period.years(line, 0, len(line), rules)) for line in every_line]
     assert sum(1 for (e, _i), _y in filtered if e) > 1000 and sum(1 for _e, y in filtered if y) > 1000
+
+
+# -- the lines of a document a pattern could match, found by one scan (factrest) ---------------------------
+
+
+def test_lines_that_could_match_hold_every_matching_line(rules: Compiled, every_line: list[str]) -> None:
+    """`lines_that_could_match` keeps every line a pattern matches, for the accounts' row groups and every
+    measure cue, over every line of the corpus and realdocs; and it rules most lines out."""
+    from pipeline.facts.accounts import load_accounts
+    from pipeline.facts.prefilter import lines_that_could_match
+
+    accounts = load_accounts(Context().rules)
+    assert accounts is not None and accounts.row_groups
+    patterns = [c.pattern for c in accounts.row_groups] + [p for _c, p in rules.cues]
+    for pattern in patterns:
+        kept = lines_that_could_match(pattern, every_line)
+        assert kept == sorted(set(kept))
+        matching = [i for i, line in enumerate(every_line) if pattern.search(line)]
+        assert set(matching) <= set(kept), pattern.pattern
+    kept = lines_that_could_match(accounts.row_groups[0].pattern, every_line)
+    assert 0 < len(kept) < len(every_line) / 10
+
+
+def test_lines_that_could_match_read_letters_as_the_pattern_does() -> None:
+    """A letter outside ASCII the pattern's simple folding matches (`ſ` for `s`) is matched by the scan too,
+    and a line break ends each line: no word spans two."""
+    import regex
+
+    from pipeline.facts.prefilter import lines_that_could_match
+    from pipeline.rules import compiled
+
+    pattern = compiled(r"(?-f)^\s*non-?cash\s+items\b", regex.IGNORECASE)
+    lines = ["Non-caſh itemſ", "non-cash ite", "ms", "", "NONCASH ITEMS", "nothing"]
+    assert [i for i, t in enumerate(lines) if pattern.search(t)] == [0, 4]
+    assert lines_that_could_match(pattern, lines) == [0, 4]
+    assert lines_that_could_match(compiled(r"\d+"), lines) == list(range(len(lines)))  # no words: every line
+
+
+def test_group_heads_are_those_every_line_searched_finds(every_line: list[str]) -> None:
+    """`group_heads` (the lines holding a cue's word searched) finds the lines searching every line finds."""
+    from pipeline.facts.accounts import group_heads, load_accounts
+
+    accounts = load_accounts(Context().rules)
+    assert accounts is not None
+    heads = group_heads(every_line, accounts)
+    assert heads == [j for j, t in enumerate(every_line) if any(c.pattern.search(t) for c in accounts.row_groups)]
+    assert heads

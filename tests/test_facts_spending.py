@@ -12,7 +12,7 @@ import pytest
 
 from pipeline.extract import Context, extract_all
 from pipeline.facts import load_rules
-from pipeline.facts.spending import list_month, payment_date, writes_name
+from pipeline.facts.spending import list_month, payment_date, row_dates, writes_name
 from pipeline.manifest import load_manifest
 from pipeline.model import mention_id
 from tests.conftest import CORPUS, ingested
@@ -99,6 +99,19 @@ def test_payment_dates_and_list_months_give_financial_years():
     assert payment_date("Supplier\t30,573.35", 0, 18, 9, rules) is None
     assert list_month("nhs tower hamlets ccg payments over 30k 2020 05", rules).value == "2020/21"  # type: ignore[union-attr]
     assert list_month("2021-03", rules).value == "2020/21"  # type: ignore[union-attr]
+
+
+def test_a_rows_dates_read_once_date_each_of_its_amounts_as_read_alone():
+    """`row_dates` read once for a row with several amounts (factrest): each amount's date as `payment_date`
+    reads it alone, the last date before it, else the first after it."""
+    rules = load_rules(Path(__file__).resolve().parents[1] / "rules")
+    row = "01/04/2020\tSupplier Ltd\t1,000.00\t31/03/2021\t2,000.00"
+    found = row_dates(row, 0, len(row), rules)
+    assert [row[h.start : h.end] for h in found] == ["01/04/2020", "31/03/2021"]
+    for amount in ("1,000.00", "2,000.00"):
+        at = row.index(amount)
+        assert payment_date(row, 0, len(row), at, rules, found) == payment_date(row, 0, len(row), at, rules)
+    assert payment_date(row, 0, len(row), row.index("2,000.00"), rules, found).value == "2020/21"  # type: ignore[union-attr]
 
 
 def test_a_file_names_words_write_a_bodys_name_whole_words_only():

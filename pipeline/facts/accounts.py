@@ -34,7 +34,7 @@ import regex
 from pydantic import Field, model_validator
 
 from pipeline.facts.fact_rules import Measure
-from pipeline.facts.prefilter import could_match, folded, pattern_needs
+from pipeline.facts.prefilter import could_match, folded, lines_that_could_match, pattern_needs
 from pipeline.rules import FoldRegex, Regex, RuleModel, groups, load_model, once, read_yaml, validate_model
 
 FILE = "facts_accounts.yaml"
@@ -342,7 +342,9 @@ def group_heads(lines: Lines, rules: AccountsRules) -> list[int]:
     """The lines a `row_groups` cue matches ("Non-cash income and expense:"), in order: read once per document."""
     if not rules.row_groups:
         return []
-    return [j for j, t in enumerate(lines) if any(c.pattern.search(t) for c in rules.row_groups)]
+    # only the lines that hold a word a cue needs are searched (most of a document's lines hold none)
+    near = sorted({j for c in rules.row_groups for j in lines_that_could_match(c.pattern, lines)})
+    return [j for j in near if any(c.pattern.search(lines[j]) for c in rules.row_groups)]
 
 
 def row_group(

@@ -45,7 +45,15 @@ from pipeline.facts.period import (
     years,
 )
 from pipeline.facts.prefilter import could_match, folded, pattern_needs
-from pipeline.facts.spending import is_spending_list, lead_body, list_month, payment_date, writes_name
+from pipeline.facts.spending import (
+    DateHit,
+    is_spending_list,
+    lead_body,
+    list_month,
+    payment_date,
+    row_dates,
+    writes_name,
+)
 from pipeline.facts.subject import BodyRef, Known, title_page_text
 from pipeline.model import Document, Mention, mention_id
 from pipeline.normalise import NormLine
@@ -361,7 +369,11 @@ class _Facts:
         self.header_year_hits: dict[tuple[int, int], list[tuple[int, YearHit]]] = {}
         self.timeline: dict[int, bool] = {}
         self.month_headings: dict[int, bool] = {}  # whether a paragraph is a heading that is a month alone
-        self.bold_heads: tuple[list[int], list[YearHit], list[int]] | None = None  # (lines, years, stops)
+        self.spending_rows: dict[tuple[int, int], list[DateHit]] = {}  # a spending row's dates (paragraph, row)
+        self.header_years: dict[str, list[YearHit]] = {}  # `_header_years`: a `fin_year` text's years
+        self.bold_lines: list[int] | None = None  # the lines opening with `*` (`_bold_heading`), found once
+        self.bold_heads: dict[int, YearHit | None] = {}  # a bold line's year where it is a bold heading
+        self.bold_stops: dict[int, int] = {}  # a bold heading's line -> the first line ending its reach
         self.headings = [q.index for q in paras if q.heading]
         self.place_of: dict[int, bool] = {}
         self.title_measure: dict[int, Decision | None] = {}
@@ -710,6 +722,13 @@ class _Facts:
             self.year_hits[key] = years(self.paras[para].text, start, end, self.rules)
         return self.year_hits[key]
 
+    def _header_years(self, written: str) -> list[YearHit]:
+        """The years of a column header's financial year as the money table wrote it (`fin_year`), found once
+        per header text: a table's cells share a few."""
+        if written not in self.header_years:
+            self.header_years[written] = years(written, 0, len(written), self.rules)
+        return self.header_years[written]
+
     def _next_in_sentence(self, a: Amount, sent: tuple[int, int]) -> Amount | None:
         return next((o for o in self._amounts_between(a.para, a.end, sent[1])), None)
 
@@ -734,7 +753,7 @@ class _Facts:
             if column is not None:
                 return column
         if a.table and fin_year:
-            hits = years(str(fin_year), 0, len(str(fin_year)), rules)
+            hits = self._header_years(str(fin_year))
             if hits:
                 return Period(hits[0].value, "column_header", "period.column_header", words=str(fin_year))
         if a.table and not fin_year:
@@ -1212,7 +1231,10 @@ class _Facts:
                 places.setdefault(li, place)
         k = self.row_of_line[p.index][a.mention.line_index]
         end = p.starts[k + 1] if k + 1 < len(p.starts) else len(p.text)
-        hit = payment_date(p.text, p.starts[k], end, a.start, self.rules)
+        key = (p.index, k)  # a row's dates, read once for all its amounts (a list's net, VAT and gross)
+        if key not in self.spending_rows:
+            self.spending_rows[key] = row_dates(p.text, p.starts[k], end, self.rules)
+        hit = payment_date(p.text, p.starts[k], end, a.start, self.rules, self.spending_rows[key])
         if hit is not None:
             return Period(hit.value, "sentence", sl.row_date_id, (a.para, hit.start, hit.end))
         if self.title_years:
@@ -1361,56 +1383,58 @@ class _Facts:
     def _bold_heading(self, a: Amount) -> tuple[int, YearHit] | None:
         """The nearest Markdown bold heading naming a year at most `bold_heading_lines` lines above the amount
         (`**2024/25 7 Commitments**`), with no `marked_heading` nor heading naming a year between: (line
-        index, its first year)."""
+        index, its first year). Only the bold lines of that reach are read, each once (issue 9: most of a
+        document's bold lines are under no amount that asks)."""
         rules = self.rules
-        if rules.bold_heading is None or rules.model.period.bold_heading_lines == 0:
+        reach = rules.model.period.bold_heading_lines
+        if rules.bold_heading is None or reach == 0:
             return None
-        if self.bold_heads is None:
-            self.bold_heads = self._find_bold_heads()
-        heads, hits, stops = self.bold_heads
-        line = a.mention.line_index
-        k = bisect_left(heads, line) - 1
-        if k < 0 or line - heads[k] > rules.model.period.bold_heading_lines:
-            return None
-        s = bisect_right(stops, heads[k])
-        if s < len(stops) and stops[s] < line:
-            return None
-        return heads[k], hits[k]
+        if self.bold_lines is None:  # the lines as written, bold marks kept (`_texts` blanks them)
+            self.bold_lines = [
+                i for i, line in enumerate(self.lines) if "*" in line.text and line.text.lstrip()[:1] == "*"
+            ]
+        bold, line = self.bold_lines, a.mention.line_index
+        k = bisect_left(bold, line) - 1
+        while k >= 0 and line - bold[k] <= reach:
+            head = bold[k]
+            hit = self._bold_head(head)
+            if hit is not None:
+                return None if self._first_stop(head) < line else (head, hit)
+            k -= 1
+        return None
 
-    def _find_bold_heads(self) -> tuple[list[int], list[YearHit], list[int]]:
-        """The lines that are a bold heading naming a year, their years, and the lines that end their reach
-        (a `marked_heading`, a heading paragraph naming a year), in document order. A stop matters only in
-        the `bold_heading_lines` under a heading (`_bold_heading`): only those lines are read for one, and
-        none when no line is such a heading."""
-        rules = self.rules  # the lines as written, bold marks kept (`_texts` blanks them)
-        bold = rules.bold_heading
-        assert bold is not None
-        words = rules.model.period.bold_heading_words
-        heads: list[int] = []
-        hits: list[YearHit] = []
-        for i, line in enumerate(self.lines):
-            text = line.text
-            if "*" not in text or text.lstrip()[:1] != "*":
-                continue
+    def _bold_head(self, i: int) -> YearHit | None:
+        """The first year of bold line i where it is a bold heading naming one (`bold_heading`, at most
+        `bold_heading_words` words); None otherwise (found once a line)."""
+        if i not in self.bold_heads:
+            rules, text = self.rules, self.lines[i].text
+            assert rules.bold_heading is not None
             found = years(text, 0, len(text), rules)  # first: most bold lines name no year (found at once)
-            if found and bold.match(text) is not None and len(text.split()) <= words:
-                heads.append(i)
-                hits.append(found[0])
-        if not heads:
-            return heads, hits, []
-        reach, stops = rules.model.period.bold_heading_lines, set[int]()
-        lines = sorted({j for h in heads for j in range(h + 1, min(h + reach + 1, len(self.lines)))})
-        for i in lines:
-            text = self.lines[i].text
-            first = text.lstrip()[:1]
-            if first == "#" and rules.marked_heading is not None and rules.marked_heading.match(text):
-                stops.add(i)
-            if first == "*" and rules.bold_heading_stop is not None and rules.bold_heading_stop.match(text):
-                stops.add(i)  # a bold line naming a year or date of its own ("**Item 2025-26 (35)**")
-            q = self.paras[self.para_of[i]] if i in self.para_of else None
-            if q is not None and q.heading and q.lines[0] == i and years(q.text, 0, len(q.text), rules):
-                stops.add(i)
-        return heads, hits, sorted(stops)
+            ok = found and rules.bold_heading.match(text) is not None
+            self.bold_heads[i] = found[0] if ok and len(text.split()) <= rules.model.period.bold_heading_words else None
+        return self.bold_heads[i]
+
+    def _first_stop(self, head: int) -> int:
+        """The first line of the `bold_heading_lines` under bold heading `head` that ends its reach (a
+        `marked_heading`, a bold line naming a year or date of its own, a heading paragraph naming a year);
+        the document's length where none does (found once a heading)."""
+        if head not in self.bold_stops:
+            rules, n = self.rules, len(self.lines)
+            self.bold_stops[head] = n
+            for i in range(head + 1, min(head + rules.model.period.bold_heading_lines + 1, n)):
+                text = self.lines[i].text
+                first = text.lstrip()[:1]
+                if first == "#" and rules.marked_heading is not None and rules.marked_heading.match(text):
+                    self.bold_stops[head] = i
+                    break
+                if first == "*" and rules.bold_heading_stop is not None and rules.bold_heading_stop.match(text):
+                    self.bold_stops[head] = i  # a bold line naming a year or date of its own ("**Item 2025-26 (35)**")
+                    break
+                q = self.paras[self.para_of[i]] if i in self.para_of else None
+                if q is not None and q.heading and q.lines[0] == i and years(q.text, 0, len(q.text), rules):
+                    self.bold_stops[head] = i
+                    break
+        return self.bold_stops[head]
 
     def _in_timeline(self, head: int) -> bool:
         """A heading among others that are a month alone, at most `timeline_paragraphs` paragraphs before or

@@ -20,10 +20,15 @@ runs, as before.
 
 from __future__ import annotations
 
+import bisect
 import importlib
 import re
 import unicodedata
+from collections.abc import Sequence
+from itertools import accumulate
 from typing import Any
+
+import regex
 
 _parser: Any = importlib.import_module("re._parser")  # Python's own reader of patterns (no public API)
 # a word character outside ASCII that is no decimal digit: every letter outside ASCII is one (and so are a
@@ -150,6 +155,40 @@ def marks_of(words: Needs) -> frozenset[str] | None:
     if words is None or not all(len(w) == 1 and unicodedata.category(w) in _CASELESS for w in words):
         return None
     return words
+
+
+_SCANS: dict[tuple[str, int], Any] = {}
+
+
+def _scan(compiled: Any) -> Any:
+    """One pattern finding the words `pattern_needs(compiled)` says every match holds, matched as `compiled`
+    matches them (its `(?-f)`, its flags of case, and case-blind always: it finds every place the pattern's
+    own letters would match, and more where the pattern heeds case); None when it names no words."""
+    key = (compiled.pattern, compiled.flags)
+    if key not in _SCANS:
+        words = pattern_needs(compiled)
+        kept = compiled.flags & (regex.VERSION1 | regex.FULLCASE | regex.ASCII | regex.UNICODE)
+        prefix = "(?-f)" if compiled.pattern.startswith("(?-f)") else ""
+        body = "|".join(regex.escape(w) for w in sorted(words)) if words else ""
+        _SCANS[key] = regex.compile(prefix + body, kept | regex.IGNORECASE) if body else None
+    return _SCANS[key]
+
+
+def lines_that_could_match(compiled: Any, lines: Sequence[str]) -> list[int]:
+    """The indices, in order, of the `lines` a compiled rule pattern could match: those holding one of the
+    words it needs (`pattern_needs`), found by one scan of the lines joined (issue 9: a test of every line of
+    a document, most of which hold none of its words); every line when it needs none. A word holds no line
+    break (`_plain`), so no word found spans two lines."""
+    scan = _scan(compiled)
+    if scan is None:
+        return list(range(len(lines)))
+    starts = [0, *accumulate(len(t) + 1 for t in lines)]  # where each line starts in the joined text
+    found: list[int] = []
+    for hit in scan.finditer("\n".join(lines)):
+        i = bisect.bisect_right(starts, hit.start()) - 1
+        if not found or found[-1] != i:
+            found.append(i)
+    return found
 
 
 def could_match(words: Needs, text: str | None) -> bool:

@@ -44,10 +44,26 @@ def _financial_year(year: int, month: int, rules: Compiled) -> str:
     return f"{first}/{(first + 1) % 100:02d}"
 
 
-def payment_date(text: str, start: int, end: int, amount_start: int, rules: Compiled) -> DateHit | None:
+def payment_date(
+    text: str, start: int, end: int, amount_start: int, rules: Compiled, found: list[DateHit] | None = None
+) -> DateHit | None:
     """The payment's date in text[start:end] (its row): the last date before the amount, else the first
     after it, as the financial year it falls in. `d/m/y` is read as written in the UK unless its first
-    number cannot be a month (`4/30/2020` is month/day)."""
+    number cannot be a month (`4/30/2020` is month/day). `found`: the row's dates (`row_dates`), when
+    already read for another amount of the row (a list's net, VAT and gross)."""
+    if found is None:
+        found = row_dates(text, start, end, rules)
+    if not found:
+        return None
+    before = [h for h in found if h.end <= amount_start]
+    if before:
+        return max(before, key=lambda h: h.start)
+    return min(found, key=lambda h: h.start)
+
+
+def row_dates(text: str, start: int, end: int, rules: Compiled) -> list[DateHit]:
+    """Every date of text[start:end] (a spending list's row), as the financial year it falls in, pattern by
+    pattern in the rule file's order."""
     found: list[DateHit] = []
     words = folded(text[start:end])
     for pattern in rules.row_dates:
@@ -65,12 +81,7 @@ def payment_date(text: str, start: int, end: int, amount_start: int, rules: Comp
             if not (1 <= month <= 12 and 1 <= day <= 31):
                 continue
             found.append(DateHit(_financial_year(year, month, rules), m.start(), m.end()))
-    if not found:
-        return None
-    before = [h for h in found if h.end <= amount_start]
-    if before:
-        return max(before, key=lambda h: h.start)
-    return min(found, key=lambda h: h.start)
+    return found
 
 
 def list_month(text: str, rules: Compiled) -> DateHit | None:
