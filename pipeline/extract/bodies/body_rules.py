@@ -119,6 +119,7 @@ class ResolveRules(KeyedRules):
     stop_words: Words
     hyphen_words: Words = frozenset()
     name_joiners: Words
+    lowercase_tail_keeps: Words = frozenset()  # lower-case last words a candidate keeps
     possessive_breaks: Words = frozenset()
     generic_everywhere: Words = frozenset()
     families: dict[str, Family]

@@ -144,7 +144,7 @@ def clean_pattern(
         e -= 1
     written_end = e
     if not fam.lowercase_head:
-        while e > s and w.texts[e - 1].islower() and w.texts[e - 1] not in ("of", "for", "the"):
+        while e > s and w.texts[e - 1].islower() and w.texts[e - 1] not in rules.lowercase_tail_keeps:
             e -= 1  # `Norfolk Community Health and Care trust`: the lowercase ending stays outside
     if e <= s:
         return None
