@@ -17,6 +17,7 @@ import itertools
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 import regex
@@ -133,7 +134,7 @@ def extract_facts(
     named_in = named_in or lookup
     paras = paragraphs(document, lines, rules)
     para_of: dict[int, int] = {li: p.index for p in paras for li in p.lines}
-    refs = _body_refs(bodies, lines, paras, para_of, rules, written, founded)
+    refs = _BodyRefs(bodies, lines, paras, para_of, rules, written, founded)
     amounts = []
     for m in sorted(money, key=lambda m: (m.line_index, m.start)):
         p = paras[para_of[m.line_index]]
@@ -209,66 +210,114 @@ def _whole_subject(subject: Subject, measure: Decision, whole: Subject | None) -
     return Subject(whole.body_id, whole.name, "subject.part_of", whole.span, whole.words)
 
 
-def _body_refs(
-    bodies: Sequence[Mention],
-    lines: Sequence[NormLine],
-    paras: list[Paragraph],
-    para_of: dict[int, int],
-    rules: Compiled,
-    written: Callable[[str, str], Known | None] | None = None,
-    founded: Callable[[str, str], Known] | None = None,
-) -> list[BodyRef]:
-    types = set(rules.model.subject.subject_types)
-    out = []
-    # each name's two tests, made once (a document names the same few bodies again and again): (no
-    # subject's name, a reporting name)
-    tested: dict[str, tuple[bool, bool]] = {}
-    reporting = rules.reporting_name if written is not None else None
-    for b in bodies:
-        if b.values.get("type") not in types or b.line_index not in para_of:
-            continue
-        name = b.values["name"]
-        test = tested.get(name)
-        if test is None:
-            test = tested[name] = (
-                rules.not_subject_names.search(name) is not None,
-                reporting is not None and reporting.search(name) is not None,
-            )
-        if test[0]:
-            continue
-        p = paras[para_of[b.line_index]]
-        s, e = to_norm(lines[b.line_index], b.start, b.end)
-        body_id = b.values["body_id"]
-        if written is not None and test[1]:
-            # a reporting name of ODS (`... ICB - 93C`): the body as the mention writes it (`subject.as_written`)
-            known = written(name, b.text)
-            if known is not None:
-                body_id, name = known.body_id, known.name
-        start, end, kind = p.at(b.line_index, s), p.at(b.line_index, e), b.values["type"]
-        after = rules.model.subject.named_after
-        hit = rules.named_after.match(p.text, end) if rules.named_after is not None and founded else None
-        if hit is not None and after is not None and founded is not None:
-            # "Leeds Hospitals Charity": another organisation named after the body, whose money is its own
-            known = founded(" ".join(p.text[start : hit.end()].split()), after.body_type)
-            body_id, name, end, kind = known.body_id, known.name, hit.end(), after.type
-        out.append(BodyRef(p.index, start, end, body_id, name, kind))
-    ws = rules.model.subject.whole_service
-    named: dict[int, list[BodyRef]] = {}
-    for r in out:
-        named.setdefault(r.para, []).append(r)
-    words, needed = rules.whole_service_words, rules.whole_service_needs
-    for p in paras:
-        if p.heading or p.table:
-            continue
-        hits = list(rules.whole_service.finditer(p.text)) if "NHS" in p.text else []
-        if words is not None and could_match(needed, folded(p.text)):
-            # "total health spending in England", "UK spending on healthcare": the service's money as a whole
-            hits.extend(words.finditer(p.text))
-        here = named.get(p.index, [])
-        for hit in hits:
-            if not any(r.start < hit.end() and hit.start() < r.end for r in here):
-                out.append(BodyRef(p.index, hit.start(), hit.end(), "", ws.name, "national"))
-    return sorted(out, key=lambda r: (r.para, r.start))
+class _BodyRefs:
+    """The bodies each paragraph names (`BodyRef`s in order of their start), found when a paragraph's are
+    first read: the body mentions of its lines (of the subject types, no `not_subject_names`), and in
+    prose the words naming the service as a whole (`whole_service`). Most of a long document's paragraphs
+    are read by no amount, and the whole-service scan reads a paragraph's whole text."""
+
+    def __init__(
+        self,
+        bodies: Sequence[Mention],
+        lines: Sequence[NormLine],
+        paras: list[Paragraph],
+        para_of: dict[int, int],
+        rules: Compiled,
+        written: Callable[[str, str], Known | None] | None = None,
+        founded: Callable[[str, str], Known] | None = None,
+    ) -> None:
+        self.lines, self.paras, self.para_of, self.rules = lines, paras, para_of, rules
+        self.founded = founded
+        self.memo: dict[int, list[BodyRef]] = {}
+        types = set(rules.model.subject.subject_types)
+        # each name's two tests, made once (a document names the same few bodies again and again): (no
+        # subject's name, a reporting name)
+        self.tested: dict[str, tuple[bool, bool]] = {}
+        reporting = rules.reporting_name if written is not None else None
+        # the mentions that may be subjects, by line (in `bodies` order), each with its body's id and name
+        self.on_line: dict[int, list[tuple[Mention, str, str]]] = {}
+        for b in bodies:
+            if b.values.get("type") not in types or b.line_index not in para_of:
+                continue
+            name = b.values["name"]
+            test = self.tested.get(name)
+            if test is None:
+                test = self.tested[name] = (
+                    rules.not_subject_names.search(name) is not None,
+                    reporting is not None and reporting.search(name) is not None,
+                )
+            if test[0]:
+                continue
+            body_id = b.values["body_id"]
+            if written is not None and test[1]:
+                # a reporting name of ODS (`... ICB - 93C`): the body as the mention writes it (`subject.as_written`);
+                # here, for every mention in turn (`written` keeps the last words of each body it makes)
+                known = written(name, b.text)
+                if known is not None:
+                    body_id, name = known.body_id, known.name
+            self.on_line.setdefault(b.line_index, []).append((b, body_id, name))
+        self.named_lines = sorted(self.on_line)
+
+    def of(self, k: int) -> list[BodyRef]:
+        """Paragraph k's bodies, in order of their start (found once a paragraph)."""
+        found = self.memo.get(k)
+        if found is None:
+            found = self.memo[k] = self._find(self.paras[k])
+        return found
+
+    def _find(self, p: Paragraph) -> list[BodyRef]:
+        rules, founded = self.rules, self.founded
+        out = []
+        for li in p.lines:
+            for b, body_id, name in self.on_line.get(li, ()):
+                s, e = to_norm(self.lines[b.line_index], b.start, b.end)
+                start, end, kind = p.at(b.line_index, s), p.at(b.line_index, e), b.values["type"]
+                after = rules.model.subject.named_after
+                hit = rules.named_after.match(p.text, end) if rules.named_after is not None and founded else None
+                if hit is not None and after is not None and founded is not None:
+                    # "Leeds Hospitals Charity": another organisation named after the body, whose money is its own
+                    known = founded(" ".join(p.text[start : hit.end()].split()), after.body_type)
+                    body_id, name, end, kind = known.body_id, known.name, hit.end(), after.type
+                out.append(BodyRef(p.index, start, end, body_id, name, kind))
+        if not (p.heading or p.table):
+            ws = rules.model.subject.whole_service
+            words, needed = rules.whole_service_words, rules.whole_service_needs
+            hits = list(rules.whole_service.finditer(p.text)) if "NHS" in p.text else []
+            if words is not None and could_match(needed, folded(p.text)):
+                # "total health spending in England", "UK spending on healthcare": the service's money as a whole
+                hits.extend(words.finditer(p.text))
+            here = out[:]
+            for hit in hits:
+                if not any(r.start < hit.end() and hit.start() < r.end for r in here):
+                    out.append(BodyRef(p.index, hit.start(), hit.end(), "", ws.name, _WHOLE_SERVICE))
+        out.sort(key=_START)  # (stable: a line's mentions stay in their order)
+        return out
+
+    def last_of_types(
+        self, p: Paragraph, pos: int, first: int, types: set[str], names: regex.Pattern[str] | None
+    ) -> BodyRef | None:
+        """The last body of these types named before `pos` of paragraph `p`, back to paragraph `first`. Only
+        the paragraphs naming bodies are read when no whole-service words are asked for."""
+        k: int | None = p.index
+        every = _WHOLE_SERVICE in types
+        while k is not None and k >= first:
+            for r in reversed(self.of(k)):
+                if (k != p.index or r.start < pos) and r.type in types and (names is None or names.search(r.name)):
+                    return r
+            k = self._before(k) if every else self._named_before(k)
+        return None
+
+    def _before(self, k: int) -> int | None:
+        return k - 1 if k > 0 else None
+
+    def _named_before(self, k: int) -> int | None:
+        """The nearest paragraph before k with a body mention on one of its lines."""
+        at = bisect_left(self.named_lines, self.paras[k].lines[0]) - 1
+        return self.para_of[self.named_lines[at]] if at >= 0 else None
+
+
+_WHOLE_SERVICE = "national"  # the type of the words naming the service as a whole (`whole_service`)
+_START = attrgetter("start")
 
 
 def _document_body(
@@ -345,7 +394,7 @@ class _Facts:
         document: Document,
         lines: Sequence[NormLine],
         paras: list[Paragraph],
-        refs: list[BodyRef],
+        refs: _BodyRefs,
         rules: Compiled,
         lookup: Lookup,
         doc_body: tuple[Known, str] | None,
@@ -378,9 +427,6 @@ class _Facts:
         self.place_of: dict[int, bool] = {}
         self.title_measure: dict[int, Decision | None] = {}
         self.title_period: dict[int, Period | None] = {}
-        self.by_para: dict[int, list[BodyRef]] = {}
-        for r in refs:
-            self.by_para.setdefault(r.para, []).append(r)
         title = str(document.meta.get("title") or "")
         self.title = title
         self.annual = rules.annual_report.search(title) is not None or document.meta.get("kind") == "annual report"
@@ -1749,7 +1795,7 @@ class _Facts:
         a paragraph; read only)."""
         if k not in self.mine:
             text = self.paras[k].text
-            self.mine[k] = [r for r in self.by_para.get(k, []) if not self._counterparty(text, r)]
+            self.mine[k] = [r for r in self.refs.of(k) if not self._counterparty(text, r)]
         return self.mine[k]
 
     def _counterparty(self, text: str, r: BodyRef) -> bool:
@@ -1771,7 +1817,7 @@ class _Facts:
 
     def _table_subject(self, a: Amount, measure: str | None = None) -> Subject:
         p = self.paras[a.para]
-        row = [r for r in self.by_para.get(p.index, []) if r.end <= a.start]
+        row = [r for r in self.refs.of(p.index) if r.end <= a.start]
         if self.spending:
             return self._payer(row)
         if self.doc_body is not None:
@@ -1877,15 +1923,7 @@ class _Facts:
         """The last body of these types named before `pos` of paragraph `p`, back to the heading that
         opens its place's section (a heading naming a body or a known place)."""
         stop = self._place_heading(p)
-        first = stop.index if stop is not None else -1
-        for r in reversed(self.refs):
-            if r.para > p.index or (r.para == p.index and r.start >= pos):
-                continue
-            if r.para < first:
-                return None
-            if r.type in types and (names is None or names.search(r.name)):
-                return r
-        return None
+        return self.refs.last_of_types(p, pos, stop.index if stop is not None else -1, types, names)
 
     def _place_heading(self, p: Paragraph) -> Paragraph | None:
         """The nearest heading above `p` (at most `place_heading_lookback` back) that names a body or a
@@ -1903,7 +1941,7 @@ class _Facts:
     def _heading_bodies(self, k: int) -> list[BodyRef]:
         """The local bodies a heading names (a national body in a running header is no section's)."""
         types = self.rules.model.subject.paragraph_types
-        return [r for r in self.by_para.get(k, []) if r.type in types]
+        return [r for r in self.refs.of(k) if r.type in types]
 
     def _heading_known(self, head: Paragraph) -> Known | None:
         place = head.text.strip().strip("#").strip()
