@@ -9,8 +9,8 @@ import pytest
 
 from pipeline.extract import Context, normalise_lines
 from pipeline.facts import load_rules
-from pipeline.facts.context import paragraphs
-from pipeline.facts.extract import _Facts
+from pipeline.facts.context import Paragraphs
+from pipeline.facts.extract import _BodyRefs, _Facts
 from pipeline.model import Document, Line
 
 UNISON = "000_9697e79c8f4d460c.txt"
@@ -35,8 +35,8 @@ def long_paragraph(corpus_lines):
     ctx = Context()
     lines = normalise_lines(doc, ctx.rules)
     rules = load_rules(ctx.rules)
-    paras = paragraphs(doc, lines, rules)
-    facts = _Facts(doc, lines, paras, [], rules, lambda _name: None, None)
+    paras = Paragraphs(doc, lines, rules)
+    facts = _Facts(doc, lines, paras, _BodyRefs([], lines, paras, rules), rules, lambda _name: None, None)
     return facts, max(paras, key=lambda p: len(p.lines))
 
 

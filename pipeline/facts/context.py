@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import attrgetter
@@ -26,7 +26,7 @@ from pipeline.normalise import NormLine
 
 @dataclass(slots=True)
 class Paragraph:
-    index: int
+    index: int  # its key: its first line's index (ordered as the paragraphs are; no count of them)
     lines: list[int]  # document line indexes
     starts: list[int]  # offset of each line's text in `text`
     text: str
@@ -34,7 +34,6 @@ class Paragraph:
     heading: bool = False
     runs_on: bool = False  # the paragraph before it did not end: this one continues it
     introduced: bool = False  # the paragraph before it ends with ':' (it introduces this one)
-    section: int | None = None  # index of the heading paragraph above it
     # found by sentence_of, made when first needed (most paragraphs hold no amount)
     sentences: dict[tuple[int, int], list[tuple[int, int]]] | None = None
     stretches: dict[int, list[int]] | None = None  # window -> cuts (sentence_of), on demand
@@ -69,7 +68,8 @@ def is_table_row(text: str) -> bool:
 
 
 def paragraphs(doc: Document, lines: Sequence[NormLine], rules: Compiled) -> list[Paragraph]:
-    """The document's paragraphs in order, with headings, sections and run-ons marked."""
+    """The document's paragraphs in order, with headings and run-ons marked, all built at once (what
+    `Paragraphs` builds a paragraph at a time)."""
     texts = list(map(_TEXT_OF, lines))
     if len(texts) != len(doc.lines):
         raise ValueError(f"{doc.path}: {len(doc.lines)} lines but {len(texts)} normalised lines")
@@ -80,25 +80,10 @@ def paragraphs(doc: Document, lines: Sequence[NormLine], rules: Compiled) -> lis
     ending = _Endings(rules)
     seen = ending.seen  # (its cache read inline: this loop runs once for every line group of a document)
     marks = ending.marks  # (a tail holding none of these ends no sentence: one set test, inline)
-    heading, not_heading = rules.heading.search, rules.not_heading.search
-    max_words, heading_first = rules.model.context.heading_max_words, frozenset(rules.model.context.heading_first)
+    kind_of = _Kinds(rules)
     for group in groups:
         text = texts[group[0]] if len(group) == 1 else " ".join([texts[i] for i in group])
-        if ("\t" in text or "|" in text) and is_table_row(text):
-            kind = _TABLE
-        elif len(text) > 120 or "£" in text:
-            kind = _TEXT
-        else:
-            # a heading? the cheap tests first, inline: most of a long document's lines are no heading
-            # (at most 120 characters, no `£`, starting with a capital, `#` or a digit; a few words that
-            # the heading patterns take)
-            first = text[:1]
-            if first.isspace():
-                first = text.lstrip()[:1]
-            if not (first.isupper() or first in heading_first) or len(text.split()) > max_words:
-                kind = _TEXT
-            else:
-                kind = _HEADING if heading(text) is not None and not_heading(text) is None else _TEXT
+        kind = kind_of(text)
         # a paragraph that did not end runs on into this one: one paragraph (a converter's broken lines);
         # (`ending` says (ends, introduces), and what introduces ends; it reads the paragraph's tail)
         if kind is _TEXT and last_kind is _TEXT and merged:
@@ -120,7 +105,7 @@ def paragraphs(doc: Document, lines: Sequence[NormLine], rules: Compiled) -> lis
                 starts.append(pos)
                 pos += len(texts[i]) + 1
             text = parts[0] if len(parts) == 1 else " ".join(parts)
-        out.append(Paragraph(len(out), group, starts, text, kind is _TABLE, kind is _HEADING))
+        out.append(Paragraph(group[0], group, starts, text, kind is _TABLE, kind is _HEADING))
     _link(out, rules, ending)
     return out
 
@@ -221,18 +206,259 @@ def _new_block(prev: Line | None, line: Line, gap: float) -> bool:
 def _link(paras: list[Paragraph], rules: Compiled, ending: _Endings | None = None) -> None:
     ending = ending or _Endings(rules)
     seen = ending.seen
-    section: int | None = None
     before: Paragraph | None = None
-    for k, p in enumerate(paras):
+    for p in paras:
         if p.heading:
-            section, before = k, p
+            before = p
             continue
-        p.section = section
         if before is not None and not (before.heading or before.table or p.table):
             tail = before.text[-12:]  # the paragraph's end, where the end patterns look (`...$`)
             ends, p.introduced = seen.get(tail) or ending(tail)
             p.runs_on = not ends
         before = p
+
+
+class _Kinds:
+    """A line group's kind from its text: a table row, a heading or text."""
+
+    def __init__(self, rules: Compiled) -> None:
+        self.heading, self.not_heading = rules.heading.search, rules.not_heading.search
+        self.max_words = rules.model.context.heading_max_words
+        self.heading_first = frozenset(rules.model.context.heading_first)
+
+    def __call__(self, text: str) -> int:
+        if ("\t" in text or "|" in text) and is_table_row(text):
+            return _TABLE
+        if len(text) > 120 or "£" in text:
+            return _TEXT
+        # a heading? the cheap tests first: most of a long document's lines are no heading (at most 120
+        # characters, no `£`, starting with a capital, `#` or a digit; a few words that the heading patterns take)
+        first = text[:1]
+        if first.isspace():
+            first = text.lstrip()[:1]
+        if not (first.isupper() or first in self.heading_first) or len(text.split()) > self.max_words:
+            return _TEXT
+        return _HEADING if self.heading(text) is not None and self.not_heading(text) is None else _TEXT
+
+
+class Paragraphs:
+    """A document's paragraphs, each built when first read, by its key (its first line's index) or by a
+    line it holds; `before`/`after` step to the paragraph next to one, `section` is the heading above one.
+
+    Most of a long document's paragraphs hold no amount, and what makes a paragraph is local: whether a
+    line group runs on the paragraph before depends only on its kind, the previous group's kind and that
+    group's last characters; a paragraph's run-on and introduction only on the paragraph before. So the
+    paragraphs are built a stretch of `_CHUNK` line groups at a time, the stretch holding a line read
+    (from the paragraph that starts first in it, through the one running past its end). What is not
+    local (the heading above a paragraph, however far) is found walking back, each group's kind once."""
+
+    def __init__(self, doc: Document, lines: Sequence[NormLine], rules: Compiled) -> None:
+        self.texts = list(map(_TEXT_OF, lines))
+        if len(self.texts) != len(doc.lines):
+            raise ValueError(f"{doc.path}: {len(doc.lines)} lines but {len(self.texts)} normalised lines")
+        # the line groups (cheap, one pass: runs of non-blank lines) and their first lines, to find a line's
+        self.groups = _groups(doc, self.texts, rules.model.context.pdf_paragraph_gap)
+        self.firsts = [g[0] for g in self.groups]
+        self.kind_of, self.ending = _Kinds(rules), _Endings(rules)
+        n = len(self.groups)
+        # each group's text, kind and paragraph, found when first needed
+        self.group_texts: list[str | None] = [None] * n
+        self.kinds: list[int | None] = [None] * n
+        self.built: list[Paragraph | None] = [None] * n
+        self.keyed: dict[int, Paragraph] = {}  # the paragraphs built, by key (read for every amount, often)
+        self.steps: dict[tuple[int, int], int | None] = {}  # (key, -1 back or 1 on) -> the next paragraph's key
+        self.heading_above: dict[int, int | None] = {}  # group -> the heading group nearest above it
+
+    def __getitem__(self, key: int) -> Paragraph:
+        """The paragraph whose first line is `key`."""
+        p = self.keyed.get(key)
+        if p is None:
+            p = self.of_line(key)
+            if p is None or p.index != key:
+                raise KeyError(f"no paragraph starts at line {key}")
+        return p
+
+    def __iter__(self) -> Iterator[Paragraph]:
+        """Every paragraph in order (each built)."""
+        g = 0
+        while g < len(self.groups):
+            p = self._paragraph(g)
+            yield p
+            g = self._group(p.lines[-1]) + 1
+
+    def holds(self, line: int) -> bool:
+        """Whether a paragraph holds the line (no blank line is in one)."""
+        g = self._group(line)
+        return g >= 0 and line <= self.groups[g][-1]
+
+    def of_line(self, line: int) -> Paragraph | None:
+        """The paragraph holding the line; None for a blank line."""
+        g = self._group(line)
+        if g < 0 or line > self.groups[g][-1]:
+            return None
+        return self._paragraph(g)
+
+    def containing(self, line: int) -> Paragraph:
+        """The paragraph holding the line, which is not blank."""
+        p = self.of_line(line)
+        if p is None:
+            raise KeyError(f"line {line} is in no paragraph")
+        return p
+
+    def before(self, key: int) -> int | None:
+        """The key of the paragraph before paragraph `key`; None for the first."""
+        step = (key, -1)
+        if step not in self.steps:
+            g = self._group(key)
+            self.steps[step] = self._paragraph(g - 1).index if g > 0 else None
+        return self.steps[step]
+
+    def after(self, key: int) -> int | None:
+        """The key of the paragraph after paragraph `key`; None for the last."""
+        step = (key, 1)
+        if step not in self.steps:
+            g = self._group(self[key].lines[-1]) + 1  # (the group after a paragraph's last opens the next)
+            self.steps[step] = self.groups[g][0] if g < len(self.groups) else None
+        return self.steps[step]
+
+    def around(self, key: int, reach: int) -> list[int]:
+        """The keys of the paragraphs at most `reach` before or after paragraph `key`, and its own, in order."""
+        out, k = [key], key
+        for _ in range(reach):
+            before = self.before(k)
+            if before is None:
+                break
+            out.insert(0, k := before)
+        k = key
+        for _ in range(reach):
+            after = self.after(k)
+            if after is None:
+                break
+            out.append(k := after)
+        return out
+
+    def heading_before(self, key: int) -> int | None:
+        """The key of the heading paragraph nearest above paragraph `key` (a heading is a group of its own)."""
+        g, walked, found = self._group(key), [], None
+        while g > 0:
+            if g in self.heading_above:
+                found = self.heading_above[g]
+                break
+            walked.append(g)
+            if self._kind(g - 1) is _HEADING:
+                found = g - 1
+                break
+            g -= 1
+        for w in walked:
+            self.heading_above[w] = found
+        return None if found is None else self.groups[found][0]
+
+    def section(self, p: Paragraph) -> int | None:
+        """The key of the heading paragraph above `p` (None for a heading: it opens a section)."""
+        return None if p.heading else self.heading_before(p.index)
+
+    def _group(self, line: int) -> int:
+        """The group holding or last before the line (-1: none)."""
+        return bisect_right(self.firsts, line) - 1
+
+    def _text(self, g: int) -> str:
+        text = self.group_texts[g]
+        if text is None:
+            group, texts = self.groups[g], self.texts
+            text = self.group_texts[g] = texts[group[0]] if len(group) == 1 else " ".join([texts[i] for i in group])
+        return text
+
+    def _kind(self, g: int) -> int:
+        kind = self.kinds[g]
+        if kind is None:
+            kind = self.kinds[g] = self.kind_of(self._text(g))
+        return kind
+
+    def _runs_on(self, g: int) -> bool:
+        """Group g continues the paragraph before: both text, the one before ending no sentence."""
+        return (
+            g > 0
+            and self._kind(g) is _TEXT
+            and self._kind(g - 1) is _TEXT
+            and not self.ending(self._text(g - 1)[-12:])[0]
+        )
+
+    def _tail(self, g: int) -> str:
+        """The last 12 characters of the paragraph whose last group is g (its groups' texts joined by a space)."""
+        tail = self._text(g)
+        while len(tail) < 12 and self._runs_on(g):
+            g -= 1
+            tail = self._text(g) + " " + tail
+        return tail[-12:]
+
+    def _paragraph(self, g: int) -> Paragraph:
+        """The paragraph holding group g (its stretch built when first read)."""
+        p = self.built[g]
+        if p is None:
+            self._build(g - g % _CHUNK)
+            p = self.built[g]
+            assert p is not None
+        return p
+
+    def _build(self, start: int) -> None:
+        """The paragraphs of the stretch of groups from `start`: from the paragraph holding group `start` (or
+        the first after those built) through the one running past the stretch's end, or to one built."""
+        groups, texts, group_texts, kinds, built = self.groups, self.texts, self.group_texts, self.kinds, self.built
+        kind_of, ending = self.kind_of, self.ending
+        marks = ending.marks  # (a tail holding none of these ends no sentence: one set test, inline)
+        n, stop = len(groups), min(start + _CHUNK, len(groups))
+        g = start
+        while g < stop and (p := built[g]) is not None:
+            g = self._group(p.lines[-1]) + 1
+        while g < stop and self._runs_on(g):  # (the stretch opens inside a paragraph)
+            g -= 1
+        before: tuple[int, str] | None = None  # the kind and text of the paragraph before, once built here
+        while g < stop and built[g] is None:
+            first, lines = g, list(groups[g])
+            text = self._text(g)
+            kind = kinds[g]
+            if kind is None:
+                kind = kinds[g] = kind_of(text)
+            parts = [text]
+            # the groups that run on it (text after text that ends no sentence: a converter's broken lines)
+            while kind is _TEXT and g + 1 < n:
+                nxt = group_texts[g + 1] or self._text(g + 1)
+                next_kind = kinds[g + 1]
+                if next_kind is None:
+                    next_kind = kinds[g + 1] = kind_of(nxt)
+                if next_kind is not _TEXT:
+                    break
+                tail = parts[-1][-12:]  # where the end patterns look (`...$`)
+                if not (marks is not None and marks.isdisjoint(tail)) and ending(tail)[0]:
+                    break  # the group before ends a sentence
+                g += 1
+                lines.extend(groups[g])
+                parts.append(nxt)
+            if len(lines) == 1:  # most paragraphs are one line
+                starts = [0]
+            else:
+                starts, pos = [], 0
+                for i in lines:
+                    starts.append(pos)
+                    pos += len(texts[i]) + 1
+            text = parts[0] if len(parts) == 1 else " ".join(parts)
+            p = Paragraph(lines[0], lines, starts, text, kind is _TABLE, kind is _HEADING)
+            if kind is _TEXT and first > 0:
+                # after a paragraph of text: it runs on when that one ends no sentence, is introduced by a colon
+                if (before[0] if before is not None else self._kind(first - 1)) is _TEXT:
+                    tail = before[1][-12:] if before is not None else self._tail(first - 1)
+                    ends, p.introduced = ending(tail)
+                    p.runs_on = not ends
+            self.keyed[p.index] = p
+            for k in range(first, g + 1):
+                built[k] = p
+            before = (kind, text)
+            g += 1
+
+
+# how many line groups `Paragraphs` builds at a time: enough that a run of paragraphs read together (a
+# table's title, a section's timeline) is one stretch, few enough that a paragraph read alone costs little
+_CHUNK = 32
 
 
 @lru_cache(maxsize=1)

@@ -24,7 +24,7 @@ import regex
 
 from pipeline.facts import accounts as acc
 from pipeline.facts.basis_json import encode_basis, encode_list
-from pipeline.facts.context import Paragraph, clause_of, paragraphs, sentence_of
+from pipeline.facts.context import Paragraph, Paragraphs, clause_of, sentence_of
 from pipeline.facts.fact_rules import Compiled
 from pipeline.facts.measure import CueHit, Decision, context_cue, cue_hits, score_cues, title_measure
 from pipeline.facts.period import (
@@ -132,17 +132,16 @@ def extract_facts(
         return []
     lookup = lookup or (lambda _name: None)
     named_in = named_in or lookup
-    paras = paragraphs(document, lines, rules)
-    para_of: dict[int, int] = {li: p.index for p in paras for li in p.lines}
-    refs = _BodyRefs(bodies, lines, paras, para_of, rules, written, founded)
+    paras = Paragraphs(document, lines, rules)  # each built when first read
+    refs = _BodyRefs(bodies, lines, paras, rules, written, founded)
     amounts = []
     for m in sorted(money, key=lambda m: (m.line_index, m.start)):
-        p = paras[para_of[m.line_index]]
+        p = paras.containing(m.line_index)
         s, e = to_norm(lines[m.line_index], m.start, m.end)
         table = p.table or m.values.get("basis", "text") != "text"
         amounts.append(Amount(m, p.index, p.at(m.line_index, s), p.at(m.line_index, e), table))
     doc_body = _document_body(document, rules, named_in, bodies, lookup)
-    facts = _Facts(document, lines, paras, refs, rules, lookup, doc_body, site_of, para_of)
+    facts = _Facts(document, lines, paras, refs, rules, lookup, doc_body, site_of)
     facts.accounts = accounts
     facts.marks = marks
     facts.title_page = _title_page_body(document, rules, named_in)
@@ -220,13 +219,12 @@ class _BodyRefs:
         self,
         bodies: Sequence[Mention],
         lines: Sequence[NormLine],
-        paras: list[Paragraph],
-        para_of: dict[int, int],
+        paras: Paragraphs,
         rules: Compiled,
         written: Callable[[str, str], Known | None] | None = None,
         founded: Callable[[str, str], Known] | None = None,
     ) -> None:
-        self.lines, self.paras, self.para_of, self.rules = lines, paras, para_of, rules
+        self.lines, self.paras, self.rules = lines, paras, rules
         self.founded = founded
         self.memo: dict[int, list[BodyRef]] = {}
         types = set(rules.model.subject.subject_types)
@@ -237,7 +235,7 @@ class _BodyRefs:
         # the mentions that may be subjects, by line (in `bodies` order), each with its body's id and name
         self.on_line: dict[int, list[tuple[Mention, str, str]]] = {}
         for b in bodies:
-            if b.values.get("type") not in types or b.line_index not in para_of:
+            if b.values.get("type") not in types or not paras.holds(b.line_index):
                 continue
             name = b.values["name"]
             test = self.tested.get(name)
@@ -304,16 +302,13 @@ class _BodyRefs:
             for r in reversed(self.of(k)):
                 if (k != p.index or r.start < pos) and r.type in types and (names is None or names.search(r.name)):
                     return r
-            k = self._before(k) if every else self._named_before(k)
+            k = self.paras.before(k) if every else self._named_before(k)
         return None
-
-    def _before(self, k: int) -> int | None:
-        return k - 1 if k > 0 else None
 
     def _named_before(self, k: int) -> int | None:
         """The nearest paragraph before k with a body mention on one of its lines."""
-        at = bisect_left(self.named_lines, self.paras[k].lines[0]) - 1
-        return self.para_of[self.named_lines[at]] if at >= 0 else None
+        at = bisect_left(self.named_lines, k) - 1  # (a paragraph's key is its first line)
+        return self.paras.containing(self.named_lines[at]).index if at >= 0 else None
 
 
 _WHOLE_SERVICE = "national"  # the type of the words naming the service as a whole (`whole_service`)
@@ -393,13 +388,12 @@ class _Facts:
         self,
         document: Document,
         lines: Sequence[NormLine],
-        paras: list[Paragraph],
+        paras: Paragraphs,
         refs: _BodyRefs,
         rules: Compiled,
         lookup: Lookup,
         doc_body: tuple[Known, str] | None,
         site_of: Lookup | None = None,
-        para_of: dict[int, int] | None = None,
     ) -> None:
         self.document, self.lines, self.paras, self.refs = document, lines, paras, refs
         self.rules, self.lookup, self.doc_body = rules, lookup, doc_body
@@ -423,7 +417,6 @@ class _Facts:
         self.bold_lines: list[int] | None = None  # the lines opening with `*` (`_bold_heading`), found once
         self.bold_heads: dict[int, YearHit | None] = {}  # a bold line's year where it is a bold heading
         self.bold_stops: dict[int, int] = {}  # a bold heading's line -> the first line ending its reach
-        self.headings = [q.index for q in paras if q.heading]
         self.place_of: dict[int, bool] = {}
         self.title_measure: dict[int, Decision | None] = {}
         self.title_period: dict[int, Period | None] = {}
@@ -452,8 +445,6 @@ class _Facts:
         self.cells_on: dict[int, list[Amount]] = {}  # the amounts of each line (accounts cells' rows)
         self.run_columns: dict[tuple[int, int], int] = {}  # a cell's column (line, start) in a run of cells
         self.even_groups: dict[int, int] = {}  # first header cell -> how many years head equal groups of columns
-        # line index -> its paragraph (extract_facts's, or made here)
-        self.para_of = para_of if para_of is not None else {li: q.index for q in paras for li in q.lines}
         self.line_index: dict[tuple[int | None, int], int] = {}
         self.title_page: Known | None = None  # the body a document with no publisher names on its title page
         self.national: tuple[Subject | None] | None = None  # `_national_document`, found once
@@ -547,7 +538,7 @@ class _Facts:
                 return None  # a bold label, a line of a page's width: no sentence of the column
             if li < i and ends.search(text.rstrip()[-12:]):
                 return None  # the column's sentence ended there: what is above it says nothing of the amount
-            q = self.paras[self.para_of[li]]
+            q = self.paras.containing(li)
             if q.table or q.heading:
                 return None
             lo = q.at(li, 0)
@@ -643,11 +634,10 @@ class _Facts:
     def _line_decision(self, value: str, rule: str, where: tuple[int, int, int]) -> Decision:
         """A decision whose words are line `where[0]`'s text[where[1]:where[2]] (as paragraph offsets)."""
         i, s, e = where
-        k = self.para_of.get(i)
-        if k is None:
+        q = self.paras.of_line(i)
+        if q is None:
             return Decision(value, rule)
-        q = self.paras[k]
-        return Decision(value, rule, (q.at(i, s), q.at(i, e)), k)
+        return Decision(value, rule, (q.at(i, s), q.at(i, e)), q.index)
 
     def _texts(self) -> list[str]:
         """The line texts accounts tables are read in, bold marks blanked (`**£000 **`: `  £000   `)."""
@@ -705,21 +695,24 @@ class _Facts:
         li = self._header_index(a)  # by page and line: a PDF's lines are numbered from 1 on every page
         if li is None:
             return self.paras[a.para]
-        k = self.para_of.get(li)
-        return self.paras[a.para if k is None else k]
+        return self.paras.of_line(li) or self.paras[a.para]
 
     def _titles_of(self, p: Paragraph) -> list[int]:
         """The paragraphs that may title `p`, nearest first: the headings, labels and column headers at
         most `caption_lookback` paragraphs above, back to a caption (`Table 2: Income received ...`, put
         first) or to prose (a paragraph of sentences titles something else)."""
         m, out = self.rules.model.measure, list[int]()
-        for k in range(p.index - 1, max(-1, p.index - 1 - m.caption_lookback), -1):
+        k = self.paras.before(p.index)
+        for _ in range(m.caption_lookback):
+            if k is None:
+                break
             q = self.paras[k]
             if self.rules.caption is not None and self.rules.caption.search(q.text):
                 return [k, *out]  # a caption says what the whole table or figure is: it comes first
             if not q.table and q.text.rstrip()[-1:] in ".!?" and len(q.text.split()) > 12:
                 break  # prose: what is above it titles something else
             out.append(k)  # a heading, a label, a column header
+            k = self.paras.before(k)
         return out
 
     def _cues(self, a: Amount, sent: tuple[int, int]) -> Decision | None:
@@ -942,7 +935,7 @@ class _Facts:
             titled = self._table_title_period(a)
             if titled is not None:
                 return titled
-        if p.section is not None and rules.model.period.heading_after_relative:
+        if rules.model.period.heading_after_relative and self.paras.section(p) is not None:
             # "The vast majority of this year's up-front funding ... This leaves only £300 million": the
             # paragraph speaks of a year it does not name; no heading names it
             spoken = rules.relative.search(text, 0, a.start)
@@ -952,12 +945,13 @@ class _Facts:
         if under is not None:
             return under
         bold = self._bold_heading(a)
-        if p.section is not None:
-            head = self.paras[p.section]
-            # a financial year, else a month ("September 2024" over a timeline of the year: 2024/25)
-            hits = years(head.text, 0, len(head.text), rules) or heading_months(
-                head.text, rules, self._in_timeline(head.index)
-            )
+        section = self.paras.section(p)
+        if section is not None:
+            head = self.paras[section]
+            # a financial year, else a month ("September 2024" over a timeline of the year: 2024/25; the
+            # paragraphs around are read only for a heading that is a month alone, the timeline's kind)
+            timeline = is_month_heading(head.text, rules) and self._in_timeline(head.index)
+            hits = years(head.text, 0, len(head.text), rules) or heading_months(head.text, rules, timeline)
             if hits and (bold is None or head.lines[0] > bold[0]):
                 return self._period_hit(Amount(a.mention, head.index, 0, 0, False), hits[0], "heading")
         if bold is not None:
@@ -1014,7 +1008,7 @@ class _Facts:
 
         def column_line(li: int) -> bool:
             text = texts[li].text
-            q = self.paras[self.para_of[li]]
+            q = self.paras.containing(li)
             return (
                 len(text.strip()) <= width and not (label is not None and label.match(text)) and not q.table
             ) and not q.heading
@@ -1034,7 +1028,7 @@ class _Facts:
             below.append(li)
             last = li
         for li, way in [*((li, -1) for li in above), *((li, 1) for li in below)]:
-            q = self.paras[self.para_of[li]]
+            q = self.paras.containing(li)
             lo = q.at(li, 0)
             hi = lo + len(texts[li].text)
             # a month above dates what follows only as `dating_month` says, or opening its sentence
@@ -1410,21 +1404,24 @@ class _Facts:
         two-column conversion put between), where it ends no sentence; only for an amount in its paragraph's
         first sentence, which starts in lower case or with the amount (a dash before it)."""
         rules, p = self.rules, self.paras[a.para]
-        if rules.split_sentence_end is None or a.para == 0 or p.table:
+        if rules.split_sentence_end is None or p.table:
             return None
         head = p.text[: a.start]
         opening = next((c for c in head if c.isalnum()), "")  # "- £3.2m)." opens with the amount
         if rules.split_sentence_end.search(head) or (opening and not opening.islower()):
             return None
-        if p.introduced:
-            return a.para - 1
-        k = a.para - 1
-        if not (self.paras[k].heading and len(self.paras[k].lines) == 1) or k == 0:
+        k = self.paras.before(a.para)
+        if k is None:
             return None
-        prev = self.paras[k - 1]
+        if p.introduced:
+            return k
+        two = self.paras.before(k)
+        if not (self.paras[k].heading and len(self.paras[k].lines) == 1) or two is None:
+            return None
+        prev = self.paras[two]
         if prev.heading or prev.table or rules.paragraph_ends.search(prev.text[-12:]) is not None:
             return None
-        return k - 1
+        return two
 
     def _bold_heading(self, a: Amount) -> tuple[int, YearHit] | None:
         """The nearest Markdown bold heading naming a year at most `bold_heading_lines` lines above the amount
@@ -1476,7 +1473,7 @@ class _Facts:
                 if first == "*" and rules.bold_heading_stop is not None and rules.bold_heading_stop.match(text):
                     self.bold_stops[head] = i  # a bold line naming a year or date of its own ("**Item 2025-26 (35)**")
                     break
-                q = self.paras[self.para_of[i]] if i in self.para_of else None
+                q = self.paras.of_line(i)
                 if q is not None and q.heading and q.lines[0] == i and years(q.text, 0, len(q.text), rules):
                     self.bold_stops[head] = i
                     break
@@ -1487,7 +1484,7 @@ class _Facts:
         after it ("September 2024" / ... / "October 2024"): a timeline of the year (found once a heading)."""
         if head not in self.timeline:
             reach = self.rules.model.period.timeline_paragraphs
-            near = range(max(0, head - reach), min(len(self.paras), head + reach + 1))
+            near = self.paras.around(head, reach)
             for k in near:  # each heading's test made once for every heading near it
                 if k not in self.month_headings:
                     q = self.paras[k]
@@ -1566,12 +1563,12 @@ class _Facts:
             return None
         k = p.index
         for _ in range(self.rules.model.period.list_items):
-            cur = self.paras[k]
-            if k == 0 or cur.heading or cur.table or pattern.match(cur.text) is None:
+            cur, before = self.paras[k], self.paras.before(k)
+            if before is None or cur.heading or cur.table or pattern.match(cur.text) is None:
                 return None
             if cur.introduced:
                 # the introducing sentence: the words after the paragraph's last sentence end
-                intro = self.paras[k - 1]
+                intro = self.paras[before]
                 lo = sentence_of(intro, max(0, len(intro.text) - 1), unit_end=self.rules.unit_end)[0]
                 hits = [
                     *years(intro.text, lo, len(intro.text), self.rules),
@@ -1581,8 +1578,8 @@ class _Facts:
                 if not hits:
                     return None
                 h = max(hits, key=lambda h: h.start)
-                return Period(h.value, "paragraph", h.rule, (k - 1, h.start, h.end))
-            k -= 1
+                return Period(h.value, "paragraph", h.rule, (before, h.start, h.end))
+            k = before
         return None
 
     def _carried_period(self, a: Amount, continues: bool = False) -> Period | None:
@@ -1597,9 +1594,10 @@ class _Facts:
         for _ in range(self.rules.model.context.carry_paragraphs + 1):
             cur = self.paras[k]
             unnamed = self.rules.model.context.carry_unnamed and not own
-            if k == 0 or not (cur.runs_on or cur.introduced or continues or unnamed):
+            before = self.paras.before(k) if cur.runs_on or cur.introduced or continues or unnamed else None
+            if before is None:
                 return None
-            k -= 1
+            k = before
             prev = self.paras[k]
             if prev.heading or prev.table:
                 return None
@@ -1731,7 +1729,7 @@ class _Facts:
         text = self.lines[below[0]].text
         if not text.lstrip()[:1].islower():
             return None
-        q = self.paras[self.para_of[below[0]]]
+        q = self.paras.containing(below[0])
         if q.table or q.heading:
             return None
         return q, q.at(below[0], 0)
@@ -1929,13 +1927,16 @@ class _Facts:
         """The nearest heading above `p` (at most `place_heading_lookback` back) that names a body or a
         place with a known section body (`Cambridgeshire and Peterborough` above `Current/recent
         financial issues`)."""
-        end = bisect_right(self.headings, p.index - (0 if p.heading else 1))
-        for k in reversed(self.headings[max(0, end - self.rules.model.context.place_heading_lookback) : end]):
+        k = p.index if p.heading else self.paras.heading_before(p.index)
+        for _ in range(self.rules.model.context.place_heading_lookback):
+            if k is None:
+                break
             if k not in self.place_of:
                 head = self.paras[k]
                 self.place_of[k] = bool(self._heading_bodies(k)) or self._heading_known(head) is not None
             if self.place_of[k]:
                 return self.paras[k]
+            k = self.paras.heading_before(k)
         return None
 
     def _heading_bodies(self, k: int) -> list[BodyRef]:
@@ -1955,9 +1956,10 @@ class _Facts:
 
     def _carried_subject(self, a: Amount) -> Subject | None:
         p = self.paras[a.para]
-        if not (p.runs_on or p.introduced) or a.para == 0:
+        before = self.paras.before(a.para) if p.runs_on or p.introduced else None
+        if before is None:
             return None
-        prev = self._mine(a.para - 1)
+        prev = self._mine(before)
         if prev:
             return self._from_ref(prev[-1], "subject.paragraph")
         return None
@@ -1975,9 +1977,10 @@ class _Facts:
         types = set(self.rules.model.context.subject_carry_types)
         k = p.index
         for _ in range(steps):
-            if k == 0:
+            before = self.paras.before(k)
+            if before is None:
                 return None
-            k -= 1
+            k = before
             prev = self.paras[k]
             if prev.heading or prev.table:
                 return None

@@ -1,0 +1,121 @@
+"""Facts: a document's paragraphs built when first read (`context.Paragraphs`, issue 9) are those built all
+at once (`context.paragraphs`), read in any order: for every line the same paragraph (lines, text, table
+row, heading, run-on, introduction), the same section heading above it, the same paragraphs before and
+after; and a paragraph's bodies (`extract._BodyRefs`) are found back as a scan of every paragraph finds
+them."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from pipeline.extract import Context, extract_all, normalise_lines
+from pipeline.facts import context, load_rules
+from pipeline.facts.context import Paragraph, Paragraphs, paragraphs
+from pipeline.facts.extract import _WHOLE_SERVICE, _BodyRefs
+from pipeline.facts.fact_rules import Compiled
+from pipeline.ingest import ingest
+from pipeline.model import Document, Line
+from tests.conftest import CORPUS
+
+LCH = "lch-trust-board-public-papers-2025-09-04.md"
+
+
+@pytest.fixture(scope="module")
+def rules() -> Compiled:
+    return load_rules(Context().rules)
+
+
+def _text_document(path: Path) -> Document:
+    """A text document's lines as published, blank ones kept (they part paragraphs)."""
+    texts = path.read_text(encoding="utf-8").split("\n")
+    return Document(path.name, "0" * 64, "text", {}, [Line(n, t) for n, t in enumerate(texts, 1)])
+
+
+def _same_as_full(doc: Document, rules: Compiled, seed: int) -> int:
+    """Read the lazy paragraphs line by line in a shuffled order; each must be the full list's. The
+    paragraphs compared."""
+    lines = normalise_lines(doc, Context().rules)
+    full = paragraphs(doc, lines, rules)
+    by_line = {li: p for p in full for li in p.lines}
+    sections: dict[int, int | None] = {}
+    head = None
+    for p in full:  # the section of a paragraph: the heading nearest above it (none for a heading)
+        sections[p.index] = None if p.heading else head
+        head = p.index if p.heading else head
+    lazy = Paragraphs(doc, lines, rules)
+    order = list(range(len(doc.lines)))
+    random.Random(seed).shuffle(order)
+    for li in order:
+        got, want = lazy.of_line(li), by_line.get(li)
+        assert got == want, (doc.path, li)
+        if got is not None:
+            assert lazy.section(got) == sections[got.index], (doc.path, li)
+    keys = [p.index for p in full]
+    for k, key in enumerate(keys):
+        assert lazy.before(key) == (keys[k - 1] if k else None)
+        assert lazy.after(key) == (keys[k + 1] if k + 1 < len(keys) else None)
+    assert list(Paragraphs(doc, lines, rules)) == full
+    return len(full)
+
+
+@pytest.mark.parametrize("chunk", [1, 5, context._CHUNK])
+def test_lazy_paragraphs_are_the_full_ones_on_the_corpus_texts(rules, monkeypatch, chunk):
+    # stretches of 1 and 5 groups: paragraphs running over a stretch's end, read from either side
+    monkeypatch.setattr(context, "_CHUNK", chunk)
+    counted = [
+        _same_as_full(_text_document(p), rules, chunk) for p in sorted(CORPUS.iterdir()) if p.suffix in (".txt", ".md")
+    ]
+    assert len(counted) >= 8 and sum(counted) > 5000
+
+
+def test_lazy_paragraphs_are_the_full_ones_on_a_pdf(rules, monkeypatch):
+    # a PDF's groups part at page breaks and gaps (`_new_block`); its table rows are groups of their own
+    from pipeline.manifest import load_manifest
+
+    monkeypatch.setattr(context, "_CHUNK", 3)
+    entry = next(e for e in load_manifest(CORPUS) if e.file == "nhs-tower-hamlets-ccg-payments-over-30k-2020-05.pdf")
+    doc = ingest(CORPUS, entry)
+    assert any(line.bbox for line in doc.lines)
+    assert _same_as_full(doc, rules, 7) > 100
+
+
+def test_lazy_paragraphs_are_the_full_ones_on_the_real_documents(rules, shared, monkeypatch):
+    monkeypatch.setattr(context, "_CHUNK", 4)
+    counted = [
+        _same_as_full(_text_document(p), rules, 4)
+        for p in sorted((shared / "realdocs").iterdir())
+        if p.suffix in (".txt", ".md") and p.name != "SOURCES.md"
+    ]
+    assert sum(counted) > 5000  # the LTHT annual report alone has 6,380
+
+
+def _scan(refs: _BodyRefs, full: list[Paragraph], p: Paragraph, pos: int, first: int, types: set[str]):
+    """`last_of_types` as a scan of every paragraph back from p (what it read before issue 9's change)."""
+    for q in reversed([q for q in full if first <= q.index <= p.index]):
+        for r in reversed(refs.of(q.index)):
+            if (q.index != p.index or r.start < pos) and r.type in types:
+                return r
+    return None
+
+
+def test_a_body_named_last_is_found_reading_only_the_paragraphs_naming_bodies(rules):
+    doc = _text_document(CORPUS / LCH)
+    bodies = [m for m in extract_all(doc, Context(), only=["bodies"]).mentions if m.kind == "body"]
+    lines = normalise_lines(doc, Context().rules)
+    full = paragraphs(doc, lines, rules)
+    paras = Paragraphs(doc, lines, rules)
+    refs = _BodyRefs(bodies, lines, paras, rules)
+    assert len(refs.named_lines) > 100
+    type_sets = [set(ref.types) for ref, _ in rules.back_references if ref.types]
+    type_sets.append({_WHOLE_SERVICE, "trust"})  # the whole-service words read in every paragraph
+    found = 0
+    for p in full[::7]:
+        for types in type_sets:
+            for first in (-1, max(0, p.index - 400)):
+                got = refs.last_of_types(p, len(p.text), first, types, None)
+                assert got == _scan(refs, full, p, len(p.text), first, types), (p.index, types, first)
+                found += got is not None
+    assert found > 100
