@@ -2,8 +2,10 @@
 
 Plain functions over a document's normalised lines. A paragraph is a run of non-blank lines (in a
 PDF, lines closer than the paragraph gap); its text is its lines' normalised texts joined by one
-space, with a map back to (line index, offset in the normalised line). Sentences come from spaCy's
-sentencizer (the one the bodies pipeline uses, on `spacy.blank("en")`); table rows are one sentence.
+space, with a map back to (line index, offset in the normalised line). `Paragraphs` builds a
+document's paragraphs where they are read (the facts read them around amounts); `paragraphs` builds
+them all at once, the reference it is tested against. Sentences come from spaCy's sentencizer (the
+one the bodies pipeline uses, on `spacy.blank("en")`); table rows are one sentence.
 """
 
 from __future__ import annotations
@@ -68,8 +70,8 @@ def is_table_row(text: str) -> bool:
 
 
 def paragraphs(doc: Document, lines: Sequence[NormLine], rules: Compiled) -> list[Paragraph]:
-    """The document's paragraphs in order, with headings and run-ons marked, all built at once (what
-    `Paragraphs` builds a paragraph at a time)."""
+    """The document's paragraphs in order, with headings and run-ons marked, all built at once: what
+    `Paragraphs` builds a stretch at a time (the facts use that; this is the reference its tests compare)."""
     texts = list(map(_TEXT_OF, lines))
     if len(texts) != len(doc.lines):
         raise ValueError(f"{doc.path}: {len(doc.lines)} lines but {len(texts)} normalised lines")
