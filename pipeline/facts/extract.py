@@ -255,6 +255,7 @@ class _BodyRefs:
                     body_id, name = known.body_id, known.name
             self.on_line.setdefault(b.line_index, []).append((b, body_id, name))
         self.named_lines = sorted(self.on_line)
+        self.lines_of: dict[frozenset[str], list[int]] = {}  # types -> the lines naming a body of one of them
 
     def of(self, k: int) -> list[BodyRef]:
         """Paragraph k's bodies, in order of their start (found once a paragraph)."""
@@ -295,20 +296,34 @@ class _BodyRefs:
         self, p: Paragraph, pos: int, first: int, types: set[str], names: regex.Pattern[str] | None
     ) -> BodyRef | None:
         """The last body of these types named before `pos` of paragraph `p`, back to paragraph `first`. Only
-        the paragraphs naming bodies are read when no whole-service words are asked for."""
+        the paragraphs naming a body of these types are read when no whole-service words are asked for."""
         k: int | None = p.index
         every = _WHOLE_SERVICE in types
+        named = [] if every else self._lines_naming(types)
         while k is not None and k >= first:
             for r in reversed(self.of(k)):
                 if (k != p.index or r.start < pos) and r.type in types and (names is None or names.search(r.name)):
                     return r
-            k = self.paras.before(k) if every else self._named_before(k)
+            if every:
+                k = self.paras.before(k)
+            else:  # the nearest paragraph before k naming one
+                at = bisect_left(named, k) - 1  # (a paragraph's key is its first line)
+                k = self.paras.containing(named[at]).index if at >= 0 else None
         return None
 
-    def _named_before(self, k: int) -> int | None:
-        """The nearest paragraph before k with a body mention on one of its lines."""
-        at = bisect_left(self.named_lines, k) - 1  # (a paragraph's key is its first line)
-        return self.paras.containing(self.named_lines[at]).index if at >= 0 else None
+    def _lines_naming(self, types: set[str]) -> list[int]:
+        """The lines with a mention of a body of these types (any mention's, when a body named after one
+        may be of them: `named_after`), in order."""
+        key = frozenset(types)
+        if key not in self.lines_of:
+            after = self.rules.model.subject.named_after
+            if after is not None and after.type in types:
+                self.lines_of[key] = self.named_lines
+            else:
+                self.lines_of[key] = [
+                    li for li in self.named_lines if any(b.values["type"] in types for b, _, _ in self.on_line[li])
+                ]
+        return self.lines_of[key]
 
 
 _WHOLE_SERVICE = "national"  # the type of the words naming the service as a whole (`whole_service`)
