@@ -28,13 +28,13 @@ from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import regex
-from pydantic import Field, model_validator
+from pydantic import Field, PrivateAttr, model_validator
 
 from pipeline.facts.fact_rules import Measure
-from pipeline.facts.prefilter import could_match, folded, lines_that_could_match, pattern_needs
+from pipeline.facts.prefilter import WordIndex, could_match, folded, lines_that_could_match, pattern_needs
 from pipeline.rules import FoldRegex, Regex, RuleModel, groups, load_model, once, read_yaml, validate_model
 
 FILE = "facts_accounts.yaml"
@@ -127,6 +127,22 @@ class AccountsRules(RuleModel):
     # OPERATIONS"), over the row labels but those whose row cue it `yields_to` (`over_rows` is not read)
     row_groups: list[RowCue] = Field(default_factory=list)
     row_group_end: FoldRegex | None = None
+
+    # the row and title cues a line's words let match (`prefilter.WordIndex`), built once with the rules
+    _row_index: WordIndex = PrivateAttr()
+    _title_index: WordIndex = PrivateAttr()
+
+    def model_post_init(self, context: Any) -> None:
+        self._row_index = WordIndex([pattern_needs(c.pattern) for c in self.row_cues])
+        self._title_index = WordIndex([pattern_needs(c.pattern) for c in self.title_cues])
+
+    @property
+    def row_index(self) -> WordIndex:
+        return self._row_index
+
+    @property
+    def title_index(self) -> WordIndex:
+        return self._title_index
 
     @model_validator(mode="after")
     def _yields_to_row_cues(self) -> AccountsRules:
@@ -235,15 +251,31 @@ def _match(text: str, lo: int, hi: int, cues: Sequence[RowCue], value: float, ru
     for cue in cues:
         if not could_match(pattern_needs(cue.pattern), words):
             continue  # none of the words every match holds is there (`prefilter`): not run
-        hit = cue.pattern.search(text, lo, hi)
-        if hit is None:
-            continue
-        measure: str = cue.negative if cue.negative is not None and value < 0 else cue.measure
-        if measure == "result":
-            label = text[lo:hi]
-            measure = "deficit" if value < 0 or rules.deficit_only.search(label) else "surplus"
-        return measure, cue.id, hit.start(), hit.end()
+        hit = _hit(text, lo, hi, cue, value, rules)
+        if hit is not None:
+            return hit
     return None
+
+
+def _row_match(text: str, lo: int, hi: int, value: float, rules: AccountsRules) -> Hit | None:
+    """`_match` over the row cues: the cues the words of text[lo:hi] let match found in one go (`row_index`)."""
+    for k in rules.row_index.could_match(folded(text[lo:hi])):
+        hit = _hit(text, lo, hi, rules.row_cues[k], value, rules)
+        if hit is not None:
+            return hit
+    return None
+
+
+def _hit(text: str, lo: int, hi: int, cue: RowCue, value: float, rules: AccountsRules) -> Hit | None:
+    """What one cue says of text[lo:hi], where it matches there."""
+    hit = cue.pattern.search(text, lo, hi)
+    if hit is None:
+        return None
+    measure: str = cue.negative if cue.negative is not None and value < 0 else cue.measure
+    if measure == "result":
+        label = text[lo:hi]
+        measure = "deficit" if value < 0 or rules.deficit_only.search(label) else "surplus"
+    return measure, cue.id, hit.start(), hit.end()
 
 
 def row_label_measure(
@@ -266,7 +298,7 @@ def row_label_measure(
     kinds = LineKinds(lines, rules) if kinds is None else kinds
     text = lines[i]
     if rules.number_cell.fullmatch(text, 0, start) is None:
-        hit = _match(text, 0, start, rules.row_cues, value, rules)
+        hit = _row_match(text, 0, start, value, rules)
         return None if hit is None else (hit[0], hit[1], (i, hit[2], hit[3]))
     labels, in_row = 0, True
     for j in _above(lines, i, rules.reach_lines):
@@ -301,11 +333,11 @@ def _label_hit(lines: Lines, j: int, value: float, rules: AccountsRules, kinds: 
     if upper is not None and not (kinds.number(upper) or kinds.units(upper)):
         u = lines[upper]
         joined = f"{u} {t}"
-        for cue in rules.row_cues:
-            hit = _match(joined, 0, len(joined), (cue,), value, rules)
+        for k in rules.row_index.could_match(folded(joined)):
+            hit = _hit(joined, 0, len(joined), rules.row_cues[k], value, rules)
             if hit is not None and hit[2] < len(u) < hit[3]:
                 return hit[0], hit[1], (upper, hit[2], len(u))
-    hit = _match(t, 0, len(t), rules.row_cues, value, rules)
+    hit = _row_match(t, 0, len(t), value, rules)
     return None if hit is None else (hit[0], hit[1], (j, hit[2], hit[3]))
 
 
@@ -348,8 +380,8 @@ def title_measure(
         if j not in seen:
             note = rules.note_title is not None and rules.note_title.match(lines[j]) is not None
             seen[j] = (note, -1, -1)
-            for k, cue in enumerate(rules.title_cues):
-                hit = cue.pattern.search(lines[j])
+            for k in rules.title_index.could_match(folded(lines[j])):  # the cues its words let match, in order
+                hit = rules.title_cues[k].pattern.search(lines[j])
                 if hit is not None:
                     seen[j] = (note, k, hit.start())
                     break
