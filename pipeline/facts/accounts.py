@@ -25,13 +25,13 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterator, Sequence
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import islice
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import regex
-from pydantic import Field, PrivateAttr, model_validator
+from pydantic import Field, model_validator
 
 from pipeline.facts.fact_rules import Measure
 from pipeline.facts.prefilter import WordIndex, could_match, folded, lines_that_could_match, pattern_needs
@@ -128,21 +128,15 @@ class AccountsRules(RuleModel):
     row_groups: list[RowCue] = Field(default_factory=list)
     row_group_end: FoldRegex | None = None
 
-    # the row and title cues a line's words let match (`prefilter.WordIndex`), built once with the rules
-    _row_index: WordIndex = PrivateAttr()
-    _title_index: WordIndex = PrivateAttr()
-
-    def model_post_init(self, context: Any) -> None:
-        self._row_index = WordIndex([pattern_needs(c.pattern) for c in self.row_cues])
-        self._title_index = WordIndex([pattern_needs(c.pattern) for c in self.title_cues])
-
-    @property
+    # the row and title cues a line's words let match (`prefilter.WordIndex`), built once with the rules (a
+    # cached property, no field: read as fast as one, where a private attribute of the model takes microseconds)
+    @cached_property
     def row_index(self) -> WordIndex:
-        return self._row_index
+        return WordIndex([pattern_needs(c.pattern) for c in self.row_cues])
 
-    @property
+    @cached_property
     def title_index(self) -> WordIndex:
-        return self._title_index
+        return WordIndex([pattern_needs(c.pattern) for c in self.title_cues])
 
     @model_validator(mode="after")
     def _yields_to_row_cues(self) -> AccountsRules:
