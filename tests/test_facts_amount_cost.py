@@ -1,11 +1,13 @@
 """Facts' work per amount, done once or skipped where it cannot change an answer (issue 9, developer
 "amountcost"): the patterns a text's words let match are found with one test per word of a list of patterns
-(`prefilter.WordIndex`: the measure cues, the accounts row and title cues), and an accounts table's lines are
-classed once (`accounts.LineKinds`), not by every cell below them. Each gives what the plain reading gives,
-on the corpus's lines and the real accounts tables of tests/data."""
+(`prefilter.WordIndex`: the measure cues, the accounts row and title cues), an accounts table's lines are
+classed once (`accounts.LineKinds`), not by every cell below them, and the words spaCy must tokenize for a
+sentence are found with no backtracking (`context._NOT_PLAIN`). Each gives what the plain reading gives, on
+the corpus's lines and the real accounts tables of tests/data."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ import pytest
 from pipeline.extract import Context
 from pipeline.facts import load_rules
 from pipeline.facts.accounts import AccountsRules, LineKinds, _match, _row_match, load_accounts, units
+from pipeline.facts.context import _NOT_PLAIN
 from pipeline.facts.fact_rules import Compiled
 from pipeline.facts.measure import Decision, context_cue, words_between
 from pipeline.facts.prefilter import Needs, WordIndex, could_match, folded, pattern_needs
@@ -114,3 +117,18 @@ def test_line_kinds_are_the_patterns_answers_each_found_once(accounts: AccountsR
     asked = dict(kinds.cells)
     kinds.lines = []  # read again, each answer is the one kept: no line is read twice
     assert all(kinds.number(j) == asked[j] for j in asked)
+
+
+def test_the_words_spacy_must_see_are_those_the_backtracking_pattern_finds(corpus_lines: dict[str, list[str]]) -> None:
+    """`_NOT_PLAIN` (letters and digits taken possessively) finds the words `\\S*[^\\sA-Za-z0-9]\\S*` finds: in every
+    corpus line, from every offset of a few (mid-word too), and in words with a mark or a letter outside ASCII."""
+    plain = re.compile(r"\S*[^\sA-Za-z0-9]\S*")
+    found = 0
+    lines = [line for lines in corpus_lines.values() for line in lines]
+    lines += ["The Trust's café (£5m) a.m. 2024/25", "plain words only", "x-ray", "naïve", "--", "end."]
+    for line in lines:
+        for lo in {0, 1, 3, len(line) // 2}:
+            words = [m.span() for m in _NOT_PLAIN.finditer(line, lo)]
+            assert words == [m.span() for m in plain.finditer(line, lo)], (line, lo)
+            found += len(words)
+    assert found > 10000
