@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterator, Sequence
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import islice
 from pathlib import Path
 from typing import Annotated, Literal
@@ -34,7 +34,7 @@ import regex
 from pydantic import Field, model_validator
 
 from pipeline.facts.fact_rules import Measure
-from pipeline.facts.prefilter import could_match, folded, lines_that_could_match, pattern_needs
+from pipeline.facts.prefilter import WordIndex, could_match, folded, lines_that_could_match, pattern_needs
 from pipeline.rules import FoldRegex, Regex, RuleModel, groups, load_model, once, read_yaml, validate_model
 
 FILE = "facts_accounts.yaml"
@@ -128,6 +128,16 @@ class AccountsRules(RuleModel):
     row_groups: list[RowCue] = Field(default_factory=list)
     row_group_end: FoldRegex | None = None
 
+    # the row and title cues a line's words let match (`prefilter.WordIndex`), built once with the rules (a
+    # cached property, no field: read as fast as one, where a private attribute of the model takes microseconds)
+    @cached_property
+    def row_index(self) -> WordIndex:
+        return WordIndex([pattern_needs(c.pattern) for c in self.row_cues])
+
+    @cached_property
+    def title_index(self) -> WordIndex:
+        return WordIndex([pattern_needs(c.pattern) for c in self.title_cues])
+
     @model_validator(mode="after")
     def _yields_to_row_cues(self) -> AccountsRules:
         ids = {c.id for c in self.row_cues}
@@ -192,6 +202,32 @@ def units(t: str, rules: AccountsRules) -> int:
     return len(words) if len(words) > 1 and all(rules.unit_cell.fullmatch(w) for w in words) else 0
 
 
+class LineKinds:
+    """Whether each line of a document is a row of cells (`number_cell`) and how many money column header cells
+    it is (`units`), each found once per line (issue 9: what facts cost): every cell of a table walks up the
+    lines above it (its row's other cells, its label lines, its header cells), so a table's lines are asked
+    about again and again, by each cell of the rows below them."""
+
+    def __init__(self, lines: Lines, rules: AccountsRules) -> None:
+        self.lines, self.rules = lines, rules
+        self.cells: dict[int, bool] = {}
+        self.header_cells: dict[int, int] = {}
+
+    def number(self, j: int) -> bool:
+        """Whether line j is only cells of numbers (`number_cell`)."""
+        found = self.cells.get(j)
+        if found is None:
+            found = self.cells[j] = self.rules.number_cell.fullmatch(self.lines[j]) is not None
+        return found
+
+    def units(self, j: int) -> int:
+        """`units` of line j."""
+        found = self.header_cells.get(j)
+        if found is None:
+            found = self.header_cells[j] = units(self.lines[j], self.rules)
+        return found
+
+
 def _above(lines: Lines, i: int, reach: int) -> Iterator[int]:
     """The non-blank lines of the `reach` above line i, nearest first (a cell a line, blank lines between)."""
     for j in range(i - 1, max(-1, i - 1 - reach), -1):
@@ -209,15 +245,31 @@ def _match(text: str, lo: int, hi: int, cues: Sequence[RowCue], value: float, ru
     for cue in cues:
         if not could_match(pattern_needs(cue.pattern), words):
             continue  # none of the words every match holds is there (`prefilter`): not run
-        hit = cue.pattern.search(text, lo, hi)
-        if hit is None:
-            continue
-        measure: str = cue.negative if cue.negative is not None and value < 0 else cue.measure
-        if measure == "result":
-            label = text[lo:hi]
-            measure = "deficit" if value < 0 or rules.deficit_only.search(label) else "surplus"
-        return measure, cue.id, hit.start(), hit.end()
+        hit = _hit(text, lo, hi, cue, value, rules)
+        if hit is not None:
+            return hit
     return None
+
+
+def _row_match(text: str, lo: int, hi: int, value: float, rules: AccountsRules) -> Hit | None:
+    """`_match` over the row cues: the cues the words of text[lo:hi] let match found in one go (`row_index`)."""
+    for k in rules.row_index.could_match(folded(text[lo:hi])):
+        hit = _hit(text, lo, hi, rules.row_cues[k], value, rules)
+        if hit is not None:
+            return hit
+    return None
+
+
+def _hit(text: str, lo: int, hi: int, cue: RowCue, value: float, rules: AccountsRules) -> Hit | None:
+    """What one cue says of text[lo:hi], where it matches there."""
+    hit = cue.pattern.search(text, lo, hi)
+    if hit is None:
+        return None
+    measure: str = cue.negative if cue.negative is not None and value < 0 else cue.measure
+    if measure == "result":
+        label = text[lo:hi]
+        measure = "deficit" if value < 0 or rules.deficit_only.search(label) else "surplus"
+    return measure, cue.id, hit.start(), hit.end()
 
 
 def row_label_measure(
@@ -227,33 +279,35 @@ def row_label_measure(
     value: float,
     rules: AccountsRules,
     memo: dict[tuple[int, bool], Found | None] | None = None,
+    kinds: LineKinds | None = None,
 ) -> Found | None:
     """The measure a cell's row label names: the words before the cell on its own line (`Drug costs
     ... 326,296`), else the label lines above it, nearest first, after its row's other cells
     (`Deficit for the year` / `(17,351)` / `(2,827)`), at most `label_lines` of them, past a neighbouring
     note's column years written between (`Unitary payment` / `2025` / `2024` / `payable to service` /
     `46,032`); a label line that starts in lower case is read with the line it continues (`_label_hit`).
-    `memo` keeps what each label line says (by line and sign) for the other cells of its row."""
+    `memo` keeps what each label line says (by line and sign) for the other cells of its row; `kinds`, what each
+    line is (the document's, kept for its other cells)."""
     seen: dict[tuple[int, bool], Found | None] = {} if memo is None else memo
+    kinds = LineKinds(lines, rules) if kinds is None else kinds
     text = lines[i]
     if rules.number_cell.fullmatch(text, 0, start) is None:
-        hit = _match(text, 0, start, rules.row_cues, value, rules)
+        hit = _row_match(text, 0, start, value, rules)
         return None if hit is None else (hit[0], hit[1], (i, hit[2], hit[3]))
     labels, in_row = 0, True
     for j in _above(lines, i, rules.reach_lines):
-        t = lines[j]
-        if rules.number_cell.fullmatch(t):
+        if kinds.number(j):
             if in_row:
                 continue  # the row's earlier cells
-            if rules.year_alone_cell is not None and rules.year_alone_cell.fullmatch(t):
+            if rules.year_alone_cell is not None and rules.year_alone_cell.fullmatch(lines[j]):
                 continue  # a column's year (`2025` / `2024`, a neighbouring note's header written between)
             break  # the row above
-        if units(t, rules):
+        if kinds.units(j):
             break  # the header
         in_row = False
         key = (j, value < 0)
         if key not in seen:
-            seen[key] = _label_hit(lines, j, value, rules)
+            seen[key] = _label_hit(lines, j, value, rules, kinds)
         found = seen[key]
         if found is not None:
             return found
@@ -263,35 +317,36 @@ def row_label_measure(
     return None
 
 
-def _label_hit(lines: Lines, j: int, value: float, rules: AccountsRules) -> Found | None:
+def _label_hit(lines: Lines, j: int, value: float, rules: AccountsRules, kinds: LineKinds) -> Found | None:
     """What label line j says: where it starts in lower case, first a cue written across it and the label line it
     continues (`Non Operating Income` / `and Expenditure Total`: the whole label's cue, not `Expenditure`
     alone), on the line it starts on; else a cue on the line alone (the upper line is read in its turn; in two
     notes interleaved it may be the other note's: `- later than one year and` / `other charges to`)."""
     t = lines[j]
     upper = next(_above(lines, j, rules.reach_lines), None) if t.lstrip()[:1].islower() else None
-    if upper is not None and not (rules.number_cell.fullmatch(lines[upper]) or units(lines[upper], rules)):
+    if upper is not None and not (kinds.number(upper) or kinds.units(upper)):
         u = lines[upper]
         joined = f"{u} {t}"
-        for cue in rules.row_cues:
-            hit = _match(joined, 0, len(joined), (cue,), value, rules)
+        for k in rules.row_index.could_match(folded(joined)):
+            hit = _hit(joined, 0, len(joined), rules.row_cues[k], value, rules)
             if hit is not None and hit[2] < len(u) < hit[3]:
                 return hit[0], hit[1], (upper, hit[2], len(u))
-    hit = _match(t, 0, len(t), rules.row_cues, value, rules)
+    hit = _row_match(t, 0, len(t), value, rules)
     return None if hit is None else (hit[0], hit[1], (j, hit[2], hit[3]))
 
 
-def titles(lines: Lines, header: int, rules: AccountsRules) -> list[int]:
+def titles(lines: Lines, header: int, rules: AccountsRules, kinds: LineKinds | None = None) -> list[int]:
     """The lines that may title a table, nearest first: at most `title_lines` above its header
-    cells (`£000`), up to a row of cells (another table's)."""
+    cells (`£000`), up to a row of cells (another table's). `kinds`: what each line is (`LineKinds`)."""
+    kinds = LineKinds(lines, rules) if kinds is None else kinds
     out: list[int] = []
     for j in _above(lines, header, rules.reach_lines):
         t = lines[j]
-        if units(t, rules):
+        if kinds.units(j):
             continue
         # the year of a column's date (`31 March` / `2025`) is no row of cells: a line of the header's
         year = rules.year_alone_cell is not None and rules.year_alone_cell.fullmatch(t) is not None
-        if (rules.number_cell.fullmatch(t) and not year) or len(out) >= rules.title_lines:
+        if (kinds.number(j) and not year) or len(out) >= rules.title_lines:
             break
         out.append(j)
     return out
@@ -319,8 +374,8 @@ def title_measure(
         if j not in seen:
             note = rules.note_title is not None and rules.note_title.match(lines[j]) is not None
             seen[j] = (note, -1, -1)
-            for k, cue in enumerate(rules.title_cues):
-                hit = cue.pattern.search(lines[j])
+            for k in rules.title_index.could_match(folded(lines[j])):  # the cues its words let match, in order
+                hit = rules.title_cues[k].pattern.search(lines[j])
                 if hit is not None:
                     seen[j] = (note, k, hit.start())
                     break
@@ -499,16 +554,17 @@ def split_day_months(lines: Lines, first: int, columns: int, rules: AccountsRule
     return list(zip(reversed(days), reversed(years), strict=True))
 
 
-def row_column(lines: Lines, i: int, rules: AccountsRules) -> int | None:
+def row_column(lines: Lines, i: int, rules: AccountsRules, kinds: LineKinds | None = None) -> int | None:
     """The column of the cell on line i when its row's first cell ends the row's label line (`Drug costs
     (...) 326,296` / `301,554`: column 1), counting the row's cells on the lines between; None when the
-    label line holds no cell (the money table's header cell says the column)."""
+    label line holds no cell (the money table's header cell says the column). `kinds`: what each line is."""
     if rules.label_cell is None:
         return None
+    kinds = LineKinds(lines, rules) if kinds is None else kinds
     cells = 0
     for j in _above(lines, i, rules.reach_lines):
         t = lines[j]
-        if rules.number_cell.fullmatch(t):
+        if kinds.number(j):
             cells += 1
             if cells > rules.label_lines:
                 return None  # a column of cells, not one row's

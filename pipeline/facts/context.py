@@ -514,8 +514,11 @@ def sentence_of(
 
 
 # a run of non-space characters that is not all ASCII letters and digits: the only words whose tokens
-# spaCy's sentencizer must see (a word of letters and digits is a token that is no punctuation)
-_NOT_PLAIN = re.compile(r"\S*[^\sA-Za-z0-9]\S*")
+# spaCy's sentencizer must see (a word of letters and digits is a token that is no punctuation). Its letters
+# and digits are taken possessively up to the first other character (a mark: the word is one; a space or the
+# end: it is none, and nothing is given back to try again, issue 9), then the word's rest: the words
+# `\S*[^\sA-Za-z0-9]\S*` finds, without its backtracking over every plain word
+_NOT_PLAIN = re.compile(r"[A-Za-z0-9]*+[^\sA-Za-z0-9]\S*")
 
 
 def _sentences(p: Paragraph, lo: int, hi: int, unit_end: regex.Pattern[str] | None = None) -> list[tuple[int, int]]:

@@ -447,6 +447,7 @@ class _Facts:
         self.accounts: acc.AccountsRules | None = None  # rules/facts_accounts.yaml (accounts tables' cells)
         self.column_periods: dict[int, list[Period] | None] = {}
         self.texts: list[str] = []
+        self.line_kinds: acc.LineKinds | None = None  # what each of `texts` is (a row of cells, header cells)
         self.marks: regex.Pattern[str] | None = None  # bold around a cell (`**£000 **`): table_money.yaml's
         self.title_lines: dict[int, list[int]] = {}
         self.title_measures: dict[tuple[int, bool], tuple[acc.Found, bool] | None] = {}
@@ -629,7 +630,7 @@ class _Facts:
         texts, i = self._texts(), a.mention.line_index
         value = float(a.mention.values.get("low") or 0)
         start = to_norm(self.lines[i], a.mention.start, a.mention.end)[0]
-        found = acc.row_label_measure(texts, i, start, value, rules, self.label_memo)
+        found = acc.row_label_measure(texts, i, start, value, rules, self.label_memo, self._kinds())
         key = (header, value < 0)  # a table's title is read once per column (and sign: a result's)
         if key not in self.title_measures:
             lines = self._title_lines(header)
@@ -660,6 +661,13 @@ class _Facts:
             texts, marks = [nl.text for nl in self.lines], self.marks
             self.texts = [t if "*" not in t and "_" not in t else acc.unmarked(t, marks) for t in texts]
         return self.texts
+
+    def _kinds(self) -> acc.LineKinds:
+        """What each line of `_texts` is, found once per line for every accounts cell of the document."""
+        if self.line_kinds is None:
+            assert self.accounts is not None
+            self.line_kinds = acc.LineKinds(self._texts(), self.accounts)
+        return self.line_kinds
 
     def _header_index(self, a: Amount) -> int | None:
         """The line index of a cell's column header (its page and line number)."""
@@ -984,14 +992,14 @@ class _Facts:
         reach = self.rules.model.period.table_above_lines
         if not reach or a.table or not self.accounts_year or self.accounts is None:
             return None
-        texts, i = self._texts(), a.mention.line_index
-        if self.accounts.number_cell.fullmatch(texts[i]):
+        texts, i, kinds = self._texts(), a.mention.line_index, self._kinds()
+        if kinds.number(i):
             return None
         found: list[Period] = []
         for j in range(i - 1, max(-1, i - 1 - reach), -1):
             if not texts[j].strip():
                 continue
-            if not self.accounts.number_cell.fullmatch(texts[j]):
+            if not kinds.number(j):
                 break  # the row's label, or prose: the rows of cells end
             for o in self.cells_on.get(j, []):
                 column = self._column_period(o) if self._accounts_cell(o) else None
@@ -1088,7 +1096,7 @@ class _Facts:
         if found is not None:  # the cell's column is read only where the columns have years (all or none
             # of a header's cells; a run of cells under one header is read whole: `_next_of_same_header`)
             # "Drug costs (...) 326,296" / "301,554": a row whose first cell ends its label line
-            shifted = acc.row_column(texts, a.mention.line_index, rules)
+            shifted = acc.row_column(texts, a.mention.line_index, rules, self._kinds())
             if shifted is not None and shifted < len(cells):
                 column = shifted
             elif rules.same_header_next:
@@ -1248,7 +1256,7 @@ class _Facts:
     def _title_lines(self, header: int) -> list[int]:
         if header not in self.title_lines:
             assert self.accounts is not None
-            self.title_lines[header] = acc.titles(self._texts(), header, self.accounts)
+            self.title_lines[header] = acc.titles(self._texts(), header, self.accounts, self._kinds())
         return self.title_lines[header]
 
     def _title_date(self, header: int) -> Period | None:

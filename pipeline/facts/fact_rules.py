@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 import regex
 from pydantic import Field
 
-from pipeline.facts.prefilter import needs, pattern_needs
+from pipeline.facts.prefilter import WordIndex, needs, pattern_needs
 from pipeline.rules import Pattern, Regex, RuleModel, compiled, load_model, once
 
 FILE = "facts.yaml"
@@ -329,6 +329,11 @@ class Compiled:
         self.unit_end = _compile(c.unit_end) if c.unit_end else None
         self.cues = [(cue, _compile(cue.pattern, cue.case)) for cue in m.cues]
         self.cue_needs = [needs(cue.pattern) for cue in m.cues]  # words each cue's matches hold (prefilter)
+        self.cue_index = WordIndex(self.cue_needs)  # the cues a text's words let match, found in one go
+        # the cues that speak from afar (`measure.context_cue`): on either side, of a reach of `context_min_reach`
+        reach = m.context_min_reach
+        self.context_cues = [k for k, c in enumerate(m.cues) if c.side == "either" and c.max_words >= reach]
+        self.context_index = WordIndex([self.cue_needs[k] for k in self.context_cues])
         self.part_of = _compile(m.part_of)
         self.part_continues = _compile(m.part_continues)
         self.part_of_next = _compile(m.part_of_next)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline.facts.fact_rules import Compiled, Cue
-from pipeline.facts.prefilter import could_match, folded
+from pipeline.facts.prefilter import folded
 
 
 @dataclass(frozen=True)
@@ -29,12 +29,11 @@ CueHit = tuple[int, Cue, int, int]  # (the cue's place in the rule file, the cue
 def cue_hits(text: str, lo: int, hi: int, rules: Compiled) -> list[CueHit]:
     """Every cue word of text[lo:hi], cue by cue in the rule file's order (the order breaks ties). A cue
     none of whose words (`prefilter.needs`) is in the text is not run: it cannot match."""
-    words = folded(text[lo:hi])
+    cues = rules.cues
     return [
-        (order, cue, *hit.span())
-        for order, (cue, pattern) in enumerate(rules.cues)
-        if could_match(rules.cue_needs[order], words)
-        for hit in pattern.finditer(text, lo, hi)
+        (order, cues[order][0], *hit.span())
+        for order in rules.cue_index.could_match(folded(text[lo:hi]))
+        for hit in cues[order][1].finditer(text, lo, hi)
     ]
 
 
@@ -104,12 +103,10 @@ def context_cue(text: str, lo: int, hi: int, rules: Compiled) -> Decision | None
     if m.context_penalty is None or hi <= lo:
         return None
     best: tuple[float, int, Decision] | None = None
-    words = folded(text[lo:hi])
-    for order, (cue, pattern) in enumerate(rules.cues):
-        if cue.side != "either" or cue.max_words < m.context_min_reach:
-            continue
-        if not could_match(rules.cue_needs[order], words):
-            continue
+    # the cues that speak from afar (`Compiled.context_cues`) and whose words are there
+    for k in rules.context_index.could_match(folded(text[lo:hi])):
+        order = rules.context_cues[k]
+        cue, pattern = rules.cues[order]
         for hit in pattern.finditer(text, lo, hi):
             score = cue.weight - m.context_penalty * words_between(text, hit.end(), hi)
             key = (score, -order)

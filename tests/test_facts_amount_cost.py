@@ -1,0 +1,134 @@
+"""Facts' work per amount, done once or skipped where it cannot change an answer (issue 9, developer
+"amountcost"): the patterns a text's words let match are found with one test per word of a list of patterns
+(`prefilter.WordIndex`: the measure cues, the accounts row and title cues), an accounts table's lines are
+classed once (`accounts.LineKinds`), not by every cell below them, and the words spaCy must tokenize for a
+sentence are found with no backtracking (`context._NOT_PLAIN`). Each gives what the plain reading gives, on
+the corpus's lines and the real accounts tables of tests/data."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from pipeline.extract import Context
+from pipeline.facts import load_rules
+from pipeline.facts.accounts import AccountsRules, LineKinds, _match, _row_match, load_accounts, units
+from pipeline.facts.context import _NOT_PLAIN
+from pipeline.facts.fact_rules import Compiled
+from pipeline.facts.measure import Decision, context_cue, words_between
+from pipeline.facts.prefilter import Needs, WordIndex, could_match, folded, pattern_needs
+
+DATA = Path(__file__).resolve().parent / "data"
+TABLES = ("ltht-accounts-tables.md", "ltht-accounts-notes.md", "lch-accounts-notes-11-13.md", "lypft-accounts-sofp.md")
+
+
+@pytest.fixture(scope="module")
+def rules() -> Compiled:
+    return load_rules(Context().rules)
+
+
+@pytest.fixture(scope="module")
+def accounts() -> AccountsRules:
+    found = load_accounts(Context().rules)
+    assert found is not None
+    return found
+
+
+@pytest.fixture(scope="module")
+def table_lines() -> list[str]:
+    return [line for name in TABLES for line in (DATA / name).read_text(encoding="utf-8").split("\n")]
+
+
+def _plain(needs: list[Needs], text: str | None) -> list[int]:
+    """The patterns `could_match` lets match, one by one."""
+    return [k for k, words in enumerate(needs) if could_match(words, text)]
+
+
+def test_a_word_index_picks_the_patterns_could_match_picks(
+    rules: Compiled, accounts: AccountsRules, corpus_lines: dict[str, list[str]], table_lines: list[str]
+) -> None:
+    lists = [
+        (rules.cue_index, rules.cue_needs),
+        (rules.context_index, [rules.cue_needs[k] for k in rules.context_cues]),
+        (accounts.row_index, [pattern_needs(c.pattern) for c in accounts.row_cues]),
+        (accounts.title_index, [pattern_needs(c.pattern) for c in accounts.title_cues]),
+    ]
+    lines = [line for lines in corpus_lines.values() for line in lines] + table_lines
+    ruled_out = 0
+    for line in lines:
+        text = folded(line)
+        for index, needs in lists:
+            found = index.could_match(text)
+            assert found == _plain(needs, text), line
+            ruled_out += len(needs) - len(found)
+    assert ruled_out > 100000
+    assert WordIndex([frozenset({"sav"}), None]).could_match(None) == [0, 1]  # a letter outside ASCII: every one
+    assert WordIndex([frozenset({"sav"}), None]).could_match("deficit") == [1]  # no words: always run
+
+
+def _plain_context_cue(text: str, lo: int, hi: int, rules: Compiled) -> Decision | None:
+    """`context_cue` as it read before: every cue of the rule file, those of a side or a short reach skipped."""
+    m = rules.model.measure
+    if m.context_penalty is None or hi <= lo:
+        return None
+    best: tuple[float, int, Decision] | None = None
+    for order, (cue, pattern) in enumerate(rules.cues):
+        if cue.side != "either" or cue.max_words < m.context_min_reach:
+            continue
+        for hit in pattern.finditer(text, lo, hi):
+            score = cue.weight - m.context_penalty * words_between(text, hit.end(), hi)
+            if best is None or (score, -order) > (best[0], best[1]):
+                best = (score, -order, Decision(cue.measure, cue.id, hit.span()))
+    return None if best is None or best[0] < m.min_score else best[2]
+
+
+def test_the_context_cue_is_the_plain_readings(rules: Compiled, corpus_lines: dict[str, list[str]]) -> None:
+    decided = 0
+    for lines in corpus_lines.values():
+        for line in lines:
+            found = context_cue(line, 0, len(line), rules)
+            assert found == _plain_context_cue(line, 0, len(line), rules), line
+            decided += found is not None
+    assert decided > 100
+
+
+def test_the_row_cues_found_by_their_index_are_those_of_every_cue(
+    accounts: AccountsRules, table_lines: list[str]
+) -> None:
+    found = 0
+    for line in table_lines:
+        for value in (1.0, -1.0):  # a result's measure is its sign's
+            hit = _row_match(line, 0, len(line), value, accounts)
+            assert hit == _match(line, 0, len(line), accounts.row_cues, value, accounts), line
+            found += hit is not None
+    assert found > 50
+
+
+def test_line_kinds_are_the_patterns_answers_each_found_once(accounts: AccountsRules, table_lines: list[str]) -> None:
+    """`LineKinds` answers as `number_cell` and `units` do, and asks each line once (the `£000` header cells,
+    the rows of cells `(17,351)` and the labels of the real tables)."""
+    kinds = LineKinds(table_lines, accounts)
+    for j, line in enumerate(table_lines):
+        assert kinds.number(j) == (accounts.number_cell.fullmatch(line) is not None), line
+        assert kinds.units(j) == units(line, accounts), line
+    assert sum(kinds.cells.values()) > 100 and sum(map(bool, kinds.header_cells.values())) > 10
+    asked = dict(kinds.cells)
+    kinds.lines = []  # read again, each answer is the one kept: no line is read twice
+    assert all(kinds.number(j) == asked[j] for j in asked)
+
+
+def test_the_words_spacy_must_see_are_those_the_backtracking_pattern_finds(corpus_lines: dict[str, list[str]]) -> None:
+    """`_NOT_PLAIN` (letters and digits taken possessively) finds the words `\\S*[^\\sA-Za-z0-9]\\S*` finds: in every
+    corpus line, from every offset of a few (mid-word too), and in words with a mark or a letter outside ASCII."""
+    plain = re.compile(r"\S*[^\sA-Za-z0-9]\S*")
+    found = 0
+    lines = [line for lines in corpus_lines.values() for line in lines]
+    lines += ["The Trust's café (£5m) a.m. 2024/25", "plain words only", "x-ray", "naïve", "--", "end."]
+    for line in lines:
+        for lo in {0, 1, 3, len(line) // 2}:
+            words = [m.span() for m in _NOT_PLAIN.finditer(line, lo)]
+            assert words == [m.span() for m in plain.finditer(line, lo)], (line, lo)
+            found += len(words)
+    assert found > 10000
