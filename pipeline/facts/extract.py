@@ -17,7 +17,7 @@ import itertools
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from operator import attrgetter
+from operator import attrgetter, contains
 from typing import Any
 
 import regex
@@ -1456,9 +1456,10 @@ class _Facts:
         if rules.bold_heading is None or reach == 0:
             return None
         if self.bold_lines is None:  # the lines as written, bold marks kept (`_texts` blanks them)
-            self.bold_lines = [
-                i for i, line in enumerate(self.lines) if "*" in line.text and line.text.lstrip()[:1] == "*"
-            ]
+            # (the lines holding a `*` found by calls over the whole list, not a step a line: few lines hold one)
+            texts = self.paras.texts
+            starred = itertools.compress(range(len(texts)), map(contains, texts, itertools.repeat("*")))
+            self.bold_lines = [i for i in starred if texts[i].lstrip()[:1] == "*"]
         bold, line = self.bold_lines, a.mention.line_index
         k = bisect_left(bold, line) - 1
         while k >= 0 and line - bold[k] <= reach:
