@@ -99,17 +99,22 @@ def paragraphs(doc: Document, lines: Sequence[NormLine], rules: Compiled) -> lis
         last_text, last_kind = text, kind
     out: list[Paragraph] = []
     for group, parts, kind in merged:
-        if len(group) == 1:  # most paragraphs are one line
-            starts, text = [0], parts[0]
-        else:
-            starts, pos = [], 0
-            for i in group:
-                starts.append(pos)
-                pos += len(texts[i]) + 1
-            text = parts[0] if len(parts) == 1 else " ".join(parts)
-        out.append(Paragraph(group[0], group, starts, text, kind is _TABLE, kind is _HEADING))
+        out.append(_paragraph_of(group, parts, texts, kind))
     _link(out, rules, ending)
     return out
+
+
+def _paragraph_of(lines: list[int], parts: list[str], texts: list[str], kind: int) -> Paragraph:
+    """The paragraph of the lines (document line indexes) whose groups' texts are `parts`: the texts joined
+    by one space, each line's start in it."""
+    if len(lines) == 1:  # most paragraphs are one line
+        return Paragraph(lines[0], lines, [0], parts[0], kind is _TABLE, kind is _HEADING)
+    starts, pos = [], 0
+    for i in lines:
+        starts.append(pos)
+        pos += len(texts[i]) + 1
+    text = parts[0] if len(parts) == 1 else " ".join(parts)
+    return Paragraph(lines[0], lines, starts, text, kind is _TABLE, kind is _HEADING)
 
 
 _TEXT_OF, _BBOX_OF = attrgetter("text"), attrgetter("bbox")
@@ -436,15 +441,8 @@ class Paragraphs:
                 g += 1
                 lines.extend(groups[g])
                 parts.append(nxt)
-            if len(lines) == 1:  # most paragraphs are one line
-                starts = [0]
-            else:
-                starts, pos = [], 0
-                for i in lines:
-                    starts.append(pos)
-                    pos += len(texts[i]) + 1
-            text = parts[0] if len(parts) == 1 else " ".join(parts)
-            p = Paragraph(lines[0], lines, starts, text, kind is _TABLE, kind is _HEADING)
+            p = _paragraph_of(lines, parts, texts, kind)
+            text = p.text
             if kind is _TEXT and first > 0:
                 # after a paragraph of text: it runs on when that one ends no sentence, is introduced by a colon
                 if (before[0] if before is not None else self._kind(first - 1)) is _TEXT:
