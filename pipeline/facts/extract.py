@@ -958,7 +958,8 @@ class _Facts:
             titled = self._table_title_period(a)
             if titled is not None:
                 return titled
-        if rules.model.period.heading_after_relative and self.paras.section(p) is not None:
+        section = self.paras.section(p)  # the heading paragraph above
+        if rules.model.period.heading_after_relative and section is not None:
             # "The vast majority of this year's up-front funding ... This leaves only £300 million": the
             # paragraph speaks of a year it does not name; no heading names it
             spoken = rules.relative.search(text, 0, a.start)
@@ -968,7 +969,6 @@ class _Facts:
         if under is not None:
             return under
         bold = self._bold_heading(a)
-        section = self.paras.section(p)
         if section is not None:
             head = self.paras[section]
             # a financial year, else a month ("September 2024" over a timeline of the year: 2024/25; the
