@@ -68,6 +68,37 @@ def test_a_word_index_picks_the_patterns_could_match_picks(
     assert WordIndex([frozenset({"sav"}), None]).could_match("deficit") == [1]  # no words: always run
 
 
+def test_a_word_index_looks_only_for_the_words_whose_first_three_characters_the_text_holds(
+    rules: Compiled, corpus_lines: dict[str, list[str]]
+) -> None:
+    """`WordIndex` tests a word only where the text holds its first three characters (a word of one or two
+    always): the same patterns as testing every word, for the measure cues' words and for words of one and two
+    characters, marks, words inside others and words overlapping (`sav` / `savings` / `in sav`, `£` / `£m`,
+    `ab` / `abc` / `bcd`), over the corpus's lines and texts made of the words' pieces run together."""
+    needs: list[Needs] = [
+        *rules.cue_needs,
+        frozenset({"sav", "savings"}),
+        frozenset({"in sav", "."}),
+        frozenset({"£", "£m"}),
+        frozenset({"ab", "abc", "bcd"}),
+        frozenset({"c"}),
+        None,
+    ]
+    index = WordIndex(needs)
+    assert len(index.short) == 5 and len(index.starts) < sum(len(w or ()) for w in needs)
+    words = sorted({w for ws in needs for w in ws or ()})
+    pieces = [w[k:] for w in words for k in range(len(w))] + [w[:k] for w in words for k in range(1, len(w))]
+    made = [" ".join(pieces[k : k + n]) for n in (1, 2, 5) for k in range(0, len(pieces), 3)]
+    made += ["".join(pieces[k : k + 3]) for k in range(len(pieces))]
+    texts = [folded(line) for lines in corpus_lines.values() for line in lines] + made + ["", "a", "ab", "abc"]
+    kept = 0
+    for text in texts:
+        found = index.could_match(text)
+        assert found == _plain(needs, text), text
+        kept += len(found)
+    assert 0 < kept < len(texts) * len(needs) / 4
+
+
 def _plain_context_cue(text: str, lo: int, hi: int, rules: Compiled) -> Decision | None:
     """`context_cue` as it read before: every cue of the rule file, those of a side or a short reach skipped."""
     m = rules.model.measure

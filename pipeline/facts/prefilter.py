@@ -191,11 +191,17 @@ def lines_that_could_match(compiled: Any, lines: Sequence[str]) -> list[int]:
     return found
 
 
+Trigram = tuple[str, str, str]
+
+
 class WordIndex:
-    """Which of a list of patterns could match a text, given each one's words (`needs`): one `in` test per word
-    of the list, not one per word of each pattern (issue 9: the measure cues, 66 patterns of 215 words, are
-    filtered for every sentence that holds an amount and for the words before it). Gives what `could_match`
-    gives for each pattern."""
+    """Which of a list of patterns could match a text, given each one's words (`needs`): gives what `could_match`
+    gives for each pattern (issue 9: the measure cues, 66 patterns of 215 words, are filtered for every sentence
+    that holds an amount and for the words before it; the accounts row cues for every label line).
+
+    A word is looked for only where the text holds its first three characters: the words are indexed by them,
+    and the text's own runs of three (`zip` of the text and its tails: no loop in Python) pick the few that
+    can be there, one `in` test each. A word of one or two characters is tested alone."""
 
     def __init__(self, needs: Sequence[Needs]) -> None:
         self.count = len(needs)
@@ -204,16 +210,26 @@ class WordIndex:
         for k, words in enumerate(needs):
             for w in sorted(words or ()):
                 by_word.setdefault(w, []).append(k)
-        self.by_word = list(by_word.items())
+        self.short = [(w, places) for w, places in by_word.items() if len(w) < 3]
+        self.by_start: dict[Trigram, list[tuple[str, list[int]]]] = {}
+        for w, places in by_word.items():
+            if len(w) >= 3:
+                self.by_start.setdefault((w[0], w[1], w[2]), []).append((w, places))
+        self.starts = frozenset(self.by_start)
 
     def could_match(self, text: str | None) -> list[int]:
         """The places, in order, of the patterns that could match the text `folded` made `text`."""
         if text is None:
             return list(range(self.count))
         found = set(self.unfiltered)
-        for w, places in self.by_word:
+        for w, places in self.short:
             if w in text:
                 found.update(places)
+        # the runs of three end with the text: its tails are shorter, where `zip` stops
+        for start in self.starts.intersection(zip(text, text[1:], text[2:], strict=False)):
+            for w, places in self.by_start[start]:
+                if w in text:
+                    found.update(places)
         return sorted(found)
 
 
