@@ -189,6 +189,8 @@ def test_lines_that_could_match_read_letters_as_the_pattern_does() -> None:
     assert [i for i, t in enumerate(lines) if pattern.search(t)] == [0, 4]
     assert lines_that_could_match(pattern, lines) == [0, 4]
     assert lines_that_could_match(compiled(r"\d+"), lines) == list(range(len(lines)))  # no words: every line
+    # a line holding a line break (a document's lines hold none) would shift the lines counted: every line is kept
+    assert lines_that_could_match(pattern, ["Non-cash items\nx", "y", "non-cash items"]) == [0, 1, 2]
 
 
 def test_group_heads_are_those_every_line_searched_finds(every_line: list[str]) -> None:

@@ -605,7 +605,7 @@ class _Facts:
             if words is None or low is None or len(low) != len(text):
                 self.aside_words[k] = len(text)
             else:
-                self.aside_words[k] = max(low.rfind(w) for w in words)
+                self.aside_words[k] = max(map(low.rfind, words))
         return self.aside_words[k]
 
     def _accounts_cell(self, a: Amount) -> bool:

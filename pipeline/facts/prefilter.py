@@ -20,12 +20,10 @@ runs, as before.
 
 from __future__ import annotations
 
-import bisect
 import importlib
 import re
 import unicodedata
 from collections.abc import Sequence
-from itertools import accumulate
 from typing import Any
 
 import regex
@@ -182,10 +180,14 @@ def lines_that_could_match(compiled: Any, lines: Sequence[str]) -> list[int]:
     scan = _scan(compiled)
     if scan is None:
         return list(range(len(lines)))
-    starts = [0, *accumulate(len(t) + 1 for t in lines)]  # where each line starts in the joined text
+    text = "\n".join(lines)
+    if text.count("\n") != len(lines) - 1:
+        return list(range(len(lines)))  # a line holding a line break (none does: they are split at them)
     found: list[int] = []
-    for hit in scan.finditer("\n".join(lines)):
-        i = bisect.bisect_right(starts, hit.start()) - 1
+    i, counted = 0, 0  # a hit's line: the line breaks before it, counted on from the last hit's, not every line's start
+    for hit in scan.finditer(text):
+        i += text.count("\n", counted, hit.start())
+        counted = hit.start()
         if not found or found[-1] != i:
             found.append(i)
     return found
