@@ -121,12 +121,12 @@ def every_line(corpus_lines: dict[str, list[str]]) -> list[str]:
     return [line for lines in corpus_lines.values() for line in lines] + _shared_text_lines(SHARED)
 
 
-FILTERED = ("paragraph_ends", "introduces", "run", "april_to_march", "financial_year", "fy_short")
+FILTERED = ("paragraph_ends", "introduces", "run", "april_to_march", "financial_year", "fy_short", "part_of")
 
 
 def test_no_matching_end_or_year_pattern_is_ruled_out(rules: Compiled, every_line: list[str]) -> None:
-    """The patterns `paragraphs` and `period.years` filter: on every line (and its last 12 characters,
-    where the end patterns look), a pattern that matches holds one of its words."""
+    """The patterns `paragraphs`, `period.years` and the measure's parts (`part_of`) filter: on every line (and its
+    last 12 characters, where the end patterns look), a pattern that matches holds one of its words."""
     checked = 0
     for name in FILTERED:
         pattern = getattr(rules, name)

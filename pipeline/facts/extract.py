@@ -496,7 +496,9 @@ class _Facts:
         if prev is not None:
             between = text[prev[0].end : a.start]
             whole = prev[1].whole
-            if rules.part_of.search(between) or (prev[1].part and rules.part_continues.fullmatch(between)):
+            # `part_of` is run only where a word every match holds is there (`prefilter`): between most amounts, none
+            part_of = could_match(pattern_needs(rules.part_of), folded(between)) and rules.part_of.search(between)
+            if part_of or (prev[1].part and rules.part_continues.fullmatch(between)):
                 d = Decision(whole.value, "measure.part_of", (prev[0].start, prev[0].end))
                 return _State(d, whole, True)
             if rules.change_to.search(between) and rules.change_from.search(
