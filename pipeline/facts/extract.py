@@ -464,6 +464,7 @@ class _Facts:
         self.line_index: dict[tuple[int | None, int], int] = {}
         self.title_page: Known | None = None  # the body a document with no publisher names on its title page
         self.national: tuple[Subject | None] | None = None  # `_national_document`, found once
+        self.doc_subjects: dict[str, Subject] = {}  # rule -> the document's own body as subject (`_doc_subject`)
         self.mine: dict[int, list[BodyRef]] = {}  # each paragraph's bodies that are no counterparty (`_mine`)
         self.table_title: tuple[Decision | None] | None = None  # `title_measure` of the title, found once
         self.first_cells: dict[int, int] = {}  # each table paragraph's first cell's end (`text_first_cell`)
@@ -1702,9 +1703,9 @@ class _Facts:
         section = self._section_body(p)
         if section is not None:
             return section
-        if self.doc_body is not None:
-            known, field = self.doc_body
-            return Subject(known.body_id, known.name, "subject.document", words=self._doc_words(field))
+        own = self._doc_subject()
+        if own is not None:
+            return own
         national = self._national_document(measure)
         if national is not None:
             return national
@@ -1838,12 +1839,12 @@ class _Facts:
         return Subject(r.body_id, r.name, rule, (r.para, r.start, r.end))
 
     def _table_subject(self, a: Amount, measure: str | None = None) -> Subject:
+        if self.spending:
+            return self._payer(a)
         p = self.paras[a.para]
         row = [r for r in self.refs.of(p.index) if r.end <= a.start]
-        if self.spending:
-            return self._payer(row)
         if self.doc_body is not None:
-            known, field = self.doc_body
+            known = self.doc_body[0]
             named = next((r for r in row if r.body_id == known.body_id), None)
             if named is not None:
                 return self._from_ref(named, "subject.table_row")
@@ -1853,23 +1854,24 @@ class _Facts:
             own = [r for r in row if r.end <= first_cell and r.type != "national"]
             if own:
                 return self._from_ref(own[0], "subject.table_row")
-            return Subject(known.body_id, known.name, "subject.document", words=self._doc_words(field))
+            return self._doc_subject() or Subject(None, None, "subject.none")
         if row:
             return self._from_ref(row[0], "subject.table_row")
         # a table of a national body's paper whose row names no body ("Table 3.3: ... salary and employment
         # on-costs" of the NHS digital workforce): the health service's, as that paper's prose is
         return self._national_document(measure) or Subject(None, None, "subject.none")
 
-    def _payer(self, row: list[BodyRef]) -> Subject:
+    def _payer(self, a: Amount) -> Subject:
         """Whose payment a row of a spending list is: the document's own body; when that is not a known
         body, the row's body that the title or publisher names (its "Entity" column), never a body its
         other columns name (the template's department family, the supplier)."""
         sl = self.rules.model.spending_list
         assert sl is not None
-        if self.doc_body is not None:
-            known, field = self.doc_body
-            return Subject(known.body_id, known.name, sl.subject_id, words=self._doc_words(field))
+        own = self._doc_subject(sl.subject_id)
+        if own is not None:  # (the row's bodies are not read: most lists are a known body's)
+            return own
         said = [str(self.document.meta.get(f) or "") for f in ("publisher", "title")]
+        row = [r for r in self.refs.of(a.para) if r.end <= a.start]  # the row's bodies before the amount
         for r in row:
             # the title of a folder's own file is its name's words: `... hospital nhsft` names `... NHS FT`
             if r.body_id and r.name not in self.payers:  # read once a name
@@ -1933,11 +1935,16 @@ class _Facts:
                     return Subject(known.body_id, known.name, rule, (a.para, hit.start(1), hit.start(1) + len(place)))
         return None
 
-    def _doc_subject(self) -> Subject | None:
+    def _doc_subject(self, rule: str = "subject.document") -> Subject | None:
+        """The document's own body as the subject, by this rule; made once a rule (every cell of an annual
+        report's accounts and every row of a spending list is its): rows share it, and read it only."""
         if self.doc_body is None:
             return None
-        known, field = self.doc_body
-        return Subject(known.body_id, known.name, "subject.document", words=self._doc_words(field))
+        found = self.doc_subjects.get(rule)
+        if found is None:
+            known, field = self.doc_body
+            found = self.doc_subjects[rule] = Subject(known.body_id, known.name, rule, words=self._doc_words(field))
+        return found
 
     def _last_of_types(
         self, p: Paragraph, pos: int, types: set[str], names: regex.Pattern[str] | None = None
