@@ -14,8 +14,9 @@ import pytest
 from pipeline.extract import Context, extract_all, normalise_lines
 from pipeline.facts import context, load_rules
 from pipeline.facts.context import Paragraph, Paragraphs, paragraphs
-from pipeline.facts.extract import _WHOLE_SERVICE, _BodyRefs
+from pipeline.facts.extract import _WHOLE_SERVICE, _BodyRefs, _Facts
 from pipeline.facts.fact_rules import Compiled
+from pipeline.facts.subject import Known, lookup
 from pipeline.ingest import ingest
 from pipeline.model import Document, Line
 from tests.conftest import CORPUS
@@ -119,3 +120,47 @@ def test_a_body_named_last_is_found_reading_only_the_paragraphs_naming_bodies(ru
                 assert got == _scan(refs, full, p, len(p.text), first, types), (p.index, types, first)
                 found += got is not None
     assert found > 100
+
+
+def test_a_heading_is_read_without_building_the_paragraphs_around_it(rules):
+    # `_place_heading` walks back over headings far above an amount: each is its line group alone
+    headings = 0
+    for path in sorted(CORPUS.iterdir()):
+        if path.suffix not in (".txt", ".md"):
+            continue
+        doc = _text_document(path)
+        lines = normalise_lines(doc, Context().rules)
+        lazy = Paragraphs(doc, lines, rules)
+        for p in paragraphs(doc, lines, rules):
+            if p.heading:
+                assert lazy.heading(p.index) == (p.lines, p.text), (path.name, p.index)
+                headings += 1
+            else:
+                with pytest.raises(KeyError):
+                    lazy.heading(p.index)
+        assert not lazy.keyed  # no paragraph was built
+    assert headings > 200
+
+
+def test_a_heading_names_a_place_as_its_built_paragraph_says(rules):
+    # `_names_place` reads a heading's bodies only where one of its lines names one: the same answer as
+    # reading the built paragraph's bodies and text
+    named = 0
+    for path in sorted(CORPUS.iterdir()):
+        if path.suffix not in (".txt", ".md"):
+            continue
+        doc = _text_document(path)
+        bodies = [m for m in extract_all(doc, Context(), only=["bodies"]).mentions if m.kind == "body"]
+        lines = normalise_lines(doc, Context().rules)
+        paras = Paragraphs(doc, lines, rules)
+        facts = _Facts(doc, lines, paras, _BodyRefs(bodies, lines, paras, rules), rules, _lookup, None)
+        for p in paragraphs(doc, lines, rules):
+            if p.heading:
+                want = bool(facts._heading_bodies(p.index)) or facts._heading_known(p.text) is not None
+                assert facts._names_place(p.index) == want, (path.name, p.index)
+                named += want
+    assert named > 10
+
+
+def _lookup(name: str) -> Known | None:
+    return lookup(name, Context().rules)

@@ -360,6 +360,14 @@ class Paragraphs:
             self.heading_above[w] = found
         return None if found is None else self.groups[found][0]
 
+    def heading(self, key: int) -> tuple[list[int], str]:
+        """The lines and text of heading paragraph `key` (`heading_before`'s), read without building the
+        paragraphs around it: a heading is a line group of its own, and no group runs on it or it on one."""
+        g = self._group(key)
+        if self.groups[g][0] != key or self._kind(g) is not _HEADING:
+            raise KeyError(f"no heading starts at line {key}")
+        return self.groups[g], self._text(g)
+
     def section(self, p: Paragraph) -> int | None:
         """The key of the heading paragraph above `p` (None for a heading: it opens a section)."""
         return None if p.heading else self.heading_before(p.index)

@@ -1963,20 +1963,30 @@ class _Facts:
             if k is None:
                 break
             if k not in self.place_of:
-                head = self.paras[k]
-                self.place_of[k] = bool(self._heading_bodies(k)) or self._heading_known(head) is not None
+                self.place_of[k] = self._names_place(k)
             if self.place_of[k]:
                 return self.paras[k]
             k = self.paras.heading_before(k)
         return None
+
+    def _names_place(self, k: int) -> bool:
+        """Whether heading k names a local body or a place with a known section body. Most headings walked
+        over name neither: a heading is a line group of its own, so its lines and text are read without
+        building the paragraphs around it, and its bodies are found only when one of its lines names one."""
+        lines, text = self.paras.heading(k)
+        if any(li in self.refs.on_line for li in lines) and self._heading_bodies(k):
+            return True
+        return self._heading_known(text) is not None
 
     def _heading_bodies(self, k: int) -> list[BodyRef]:
         """The local bodies a heading names (a national body in a running header is no section's)."""
         types = self.rules.model.subject.paragraph_types
         return [r for r in self.refs.of(k) if r.type in types]
 
-    def _heading_known(self, head: Paragraph) -> Known | None:
-        place = head.text.strip().strip("#").strip()
+    def _heading_known(self, text: str) -> Known | None:
+        """The known body of the place a heading's text is (with a section suffix: `Cambridgeshire and
+        Peterborough` + ` CCG`)."""
+        place = text.strip().strip("#").strip()
         if not self.rules.place_name.fullmatch(place):
             return None
         for suffix in self.rules.model.subject.section_suffixes:
@@ -2027,7 +2037,7 @@ class _Facts:
         named = self._heading_bodies(head.index)
         if named:
             return self._from_ref(named[0], "subject.heading")
-        known = self._heading_known(head)
+        known = self._heading_known(head.text)
         if known is not None:
             return Subject(known.body_id, known.name, "subject.heading", (head.index, 0, len(head.text)))
         return None
