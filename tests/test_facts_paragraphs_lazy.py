@@ -52,6 +52,7 @@ def _same_as_full(doc: Document, rules: Compiled, seed: int) -> int:
     for li in order:
         got, want = lazy.of_line(li), by_line.get(li)
         assert got == want, (doc.path, li)
+        assert lazy.holds(li) is (want is not None), (doc.path, li)
         if got is not None:
             assert lazy.section(got) == sections[got.index], (doc.path, li)
     keys = [p.index for p in full]
@@ -59,6 +60,7 @@ def _same_as_full(doc: Document, rules: Compiled, seed: int) -> int:
         assert lazy.before(key) == (keys[k - 1] if k else None)
         assert lazy.after(key) == (keys[k + 1] if k + 1 < len(keys) else None)
     assert list(Paragraphs(doc, lines, rules)) == full
+    assert not lazy.holds(-1) and not lazy.holds(len(doc.lines))
     return len(full)
 
 

@@ -294,9 +294,12 @@ class Paragraphs:
             g = self._group(p.lines[-1]) + 1
 
     def holds(self, line: int) -> bool:
-        """Whether a paragraph holds the line (no blank line is in one)."""
-        g = self._group(line)
-        return g >= 0 and line <= self.groups[g][-1]
+        """Whether a paragraph holds the line: whether it is not blank (`_groups` puts every line that is not
+        blank in a group, and no blank one), read without finding its group (asked for every body mention)."""
+        if not 0 <= line < len(self.texts):
+            return False
+        text = self.texts[line]
+        return bool(text) and not text.isspace()
 
     def of_line(self, line: int) -> Paragraph | None:
         """The paragraph holding the line; None for a blank line."""
