@@ -166,3 +166,22 @@ def test_a_heading_names_a_place_as_its_built_paragraph_says(rules):
 
 def _lookup(name: str) -> Known | None:
     return lookup(name, Context().rules)
+
+
+def test_whether_a_paragraph_names_a_body_is_read_from_the_named_lines_between_its_first_and_last(rules):
+    # `_BodyRefs.names_a_body` (a table row of a document whose own body is known needs its bodies only when
+    # one of its lines names one) looks for a named line from the paragraph's first line to its last: the
+    # lines between that are not its own are blank; a PDF's groups also part at gaps and pages
+    from pipeline.manifest import load_manifest
+
+    entry = next(e for e in load_manifest(CORPUS) if e.file == "nhs-tower-hamlets-ccg-payments-over-30k-2020-05.pdf")
+    counts = [0, 0]
+    for doc in (_text_document(CORPUS / LCH), ingest(CORPUS, entry)):
+        bodies = [m for m in extract_all(doc, Context(), only=["bodies"]).mentions if m.kind == "body"]
+        lines = normalise_lines(doc, Context().rules)
+        refs = _BodyRefs(bodies, lines, Paragraphs(doc, lines, rules), rules)
+        for p in paragraphs(doc, lines, rules):
+            names = any(li in refs.on_line for li in p.lines)
+            assert refs.names_a_body(p) is names, (doc.path, p.index)
+            counts[names] += 1
+    assert counts[True] > 100 and counts[False] > 1000

@@ -257,6 +257,13 @@ class _BodyRefs:
         self.named_lines = sorted(self.on_line)
         self.lines_of: dict[frozenset[str], list[int]] = {}  # types -> the lines naming a body of one of them
 
+    def names_a_body(self, p: Paragraph) -> bool:
+        """Whether a line of paragraph p has a mention of a body (of the subject types), found among the lines
+        from its first to its last: those between that are not its own are blank, and name none."""
+        named = self.named_lines
+        at = bisect_left(named, p.lines[0])
+        return at < len(named) and named[at] <= p.lines[-1]
+
     def of(self, k: int) -> list[BodyRef]:
         """Paragraph k's bodies, in order of their start (found once a paragraph)."""
         found = self.memo.get(k)
@@ -1842,6 +1849,10 @@ class _Facts:
         if self.spending:
             return self._payer(a)
         p = self.paras[a.para]
+        if self.doc_body is not None and not self.refs.names_a_body(p):
+            # no line of the row names a body: its only bodies would be whole-service words, which are neither
+            # the document's body nor a first cell's own (so not looked for: most rows of accounts name none)
+            return self._doc_subject() or Subject(None, None, "subject.none")
         row = [r for r in self.refs.of(p.index) if r.end <= a.start]
         if self.doc_body is not None:
             known = self.doc_body[0]
