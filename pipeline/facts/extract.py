@@ -1849,14 +1849,14 @@ class _Facts:
         if self.spending:
             return self._payer(a)
         p = self.paras[a.para]
-        if self.doc_body is not None and not self.refs.names_a_body(p):
+        document = self._doc_subject()
+        if document is not None and not self.refs.names_a_body(p):
             # no line of the row names a body: its only bodies would be whole-service words, which are neither
             # the document's body nor a first cell's own (so not looked for: most rows of accounts name none)
-            return self._doc_subject() or Subject(None, None, "subject.none")
+            return document
         row = [r for r in self.refs.of(p.index) if r.end <= a.start]
-        if self.doc_body is not None:
-            known = self.doc_body[0]
-            named = next((r for r in row if r.body_id == known.body_id), None)
+        if document is not None:
+            named = next((r for r in row if r.body_id == document.body_id), None)
             if named is not None:
                 return self._from_ref(named, "subject.table_row")
             if p.index not in self.first_cells:
@@ -1865,7 +1865,7 @@ class _Facts:
             own = [r for r in row if r.end <= first_cell and r.type != "national"]
             if own:
                 return self._from_ref(own[0], "subject.table_row")
-            return self._doc_subject() or Subject(None, None, "subject.none")
+            return document
         if row:
             return self._from_ref(row[0], "subject.table_row")
         # a table of a national body's paper whose row names no body ("Table 3.3: ... salary and employment
