@@ -23,7 +23,7 @@ from typing import Any
 import regex
 
 from pipeline.facts import accounts as acc
-from pipeline.facts.basis_json import encode_basis, encode_list
+from pipeline.facts.basis_json import encode_item, encode_list
 from pipeline.facts.context import Paragraph, Paragraphs, clause_of, sentence_of
 from pipeline.facts.fact_rules import Compiled
 from pipeline.facts.measure import CueHit, Decision, context_cue, cue_hits, score_cues, title_measure
@@ -2082,24 +2082,23 @@ class _Facts:
         }
 
     def _basis_text(self, field: str, rule: str, span: tuple[int, int, int] | None, words: str | None) -> str:
-        """`_basis`'s JSON text, made once per document for each (field, rule, words and where): the facts of
-        a document share many (its own body as subject, a column's year as period)."""
+        """`_basis`, made once per document for each (field, rule, words and where): the facts of a document
+        share many (its own body as subject, a column's year as period)."""
         key = (field, rule, span, words)
         text = self.basis_texts.get(key)
         if text is None:
-            text = self.basis_texts[key] = encode_basis(self._basis(field, rule, span, words))
+            text = self.basis_texts[key] = self._basis(field, rule, span, words)
         return text
 
-    def _basis(self, field: str, rule: str, span: tuple[int, int, int] | None, words: str | None) -> dict[str, Any]:
-        item: dict[str, Any] = {"field": field, "rule": rule}
+    def _basis(self, field: str, rule: str, span: tuple[int, int, int] | None, words: str | None) -> str:
+        """The JSON text of `{"field", "rule"}`, with the words that decided and their raw spans (from the
+        paragraph span, else the words given, with no span)."""
         if span is not None:
             spans = self._raw_spans(*span)
-            item["words"] = " ".join(s["text"] for s in spans)
-            item["spans"] = spans
-        elif words is not None:
-            item["words"] = words
-            item["spans"] = []
-        return item
+            return encode_item(field, rule, " ".join([s["text"] for s in spans]), spans)
+        if words is not None:
+            return encode_item(field, rule, words, [])
+        return encode_item(field, rule)
 
     def _raw_spans(self, para: int, start: int, end: int) -> list[dict[str, Any]]:
         """Paragraph offsets as spans of the raw lines (one per line the words cross)."""
