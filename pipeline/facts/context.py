@@ -513,6 +513,8 @@ def sentence_of(
         k = max(bisect_right(cuts, pos) - 1, 0)
         lo = cuts[max(k - 1, 0)]
         hi = cuts[k + 2] - 1 if k + 2 < len(cuts) else len(p.text)
+    if p.table:
+        return lo, hi  # a table row is one sentence (`_sentences`): nothing to find or keep
     if p.sentences is None:
         p.sentences = {}
     found = p.sentences.get((lo, hi))
