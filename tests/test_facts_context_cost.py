@@ -12,7 +12,7 @@ import pytest
 from pipeline.extract import Context, normalise_lines
 from pipeline.facts import load_rules
 from pipeline.facts.basis_json import encode_basis, encode_list
-from pipeline.facts.context import Paragraph, _Endings, _sentences, paragraphs, sentences
+from pipeline.facts.context import Paragraph, _Endings, _sentences, paragraphs, sentence_of, sentences
 from pipeline.facts.fact_rules import Compiled
 from pipeline.facts.prefilter import marks_of, needs, pattern_needs
 from pipeline.model import Document, Line
@@ -44,6 +44,17 @@ def test_the_sentences_from_token_arrays_are_spacys_sentencizers(corpus_paragrap
         assert found == sentences(p), p.text[:80]
         several += len(found) > 1
     assert several > 100
+
+
+def test_a_table_rows_sentence_is_the_row_found_with_no_sentences_kept(corpus_paragraphs: list[Paragraph]) -> None:
+    """`sentence_of` gives a table row whole, as `sentences` (spaCy's sentencizer is not run on a row), and keeps
+    no sentences for it (read for every cell of a table)."""
+    rows = [p for p in corpus_paragraphs if p.table]
+    for p in rows:
+        for pos in (0, len(p.text) // 2, len(p.text)):
+            assert sentence_of(p, pos) == sentences(p)[0] == (0, len(p.text)), p.text[:80]
+        assert p.sentences is None
+    assert len(rows) > 20 and any(len(p.lines) > 1 for p in rows)
 
 
 def test_a_unit_ends_a_sentence_after_an_amount(rules: Compiled) -> None:

@@ -14,8 +14,9 @@ import pytest
 from pipeline.extract import Context, extract_all, normalise_lines
 from pipeline.facts import context, load_rules
 from pipeline.facts.context import Paragraph, Paragraphs, paragraphs
-from pipeline.facts.extract import _WHOLE_SERVICE, _BodyRefs
+from pipeline.facts.extract import _WHOLE_SERVICE, _BodyRefs, _Facts
 from pipeline.facts.fact_rules import Compiled
+from pipeline.facts.subject import Known, lookup
 from pipeline.ingest import ingest
 from pipeline.model import Document, Line
 from tests.conftest import CORPUS
@@ -51,6 +52,7 @@ def _same_as_full(doc: Document, rules: Compiled, seed: int) -> int:
     for li in order:
         got, want = lazy.of_line(li), by_line.get(li)
         assert got == want, (doc.path, li)
+        assert lazy.holds(li) is (want is not None), (doc.path, li)
         if got is not None:
             assert lazy.section(got) == sections[got.index], (doc.path, li)
     keys = [p.index for p in full]
@@ -58,6 +60,7 @@ def _same_as_full(doc: Document, rules: Compiled, seed: int) -> int:
         assert lazy.before(key) == (keys[k - 1] if k else None)
         assert lazy.after(key) == (keys[k + 1] if k + 1 < len(keys) else None)
     assert list(Paragraphs(doc, lines, rules)) == full
+    assert not lazy.holds(-1) and not lazy.holds(len(doc.lines))
     return len(full)
 
 
@@ -119,3 +122,66 @@ def test_a_body_named_last_is_found_reading_only_the_paragraphs_naming_bodies(ru
                 assert got == _scan(refs, full, p, len(p.text), first, types), (p.index, types, first)
                 found += got is not None
     assert found > 100
+
+
+def test_a_heading_is_read_without_building_the_paragraphs_around_it(rules):
+    # `_place_heading` walks back over headings far above an amount: each is its line group alone
+    headings = 0
+    for path in sorted(CORPUS.iterdir()):
+        if path.suffix not in (".txt", ".md"):
+            continue
+        doc = _text_document(path)
+        lines = normalise_lines(doc, Context().rules)
+        lazy = Paragraphs(doc, lines, rules)
+        for p in paragraphs(doc, lines, rules):
+            if p.heading:
+                assert lazy.heading(p.index) == (p.lines, p.text), (path.name, p.index)
+                headings += 1
+            else:
+                with pytest.raises(KeyError):
+                    lazy.heading(p.index)
+        assert not lazy.keyed  # no paragraph was built
+    assert headings > 200
+
+
+def test_a_heading_names_a_place_as_its_built_paragraph_says(rules):
+    # `_names_place` reads a heading's bodies only where one of its lines names one: the same answer as
+    # reading the built paragraph's bodies and text
+    named = 0
+    for path in sorted(CORPUS.iterdir()):
+        if path.suffix not in (".txt", ".md"):
+            continue
+        doc = _text_document(path)
+        bodies = [m for m in extract_all(doc, Context(), only=["bodies"]).mentions if m.kind == "body"]
+        lines = normalise_lines(doc, Context().rules)
+        paras = Paragraphs(doc, lines, rules)
+        facts = _Facts(doc, lines, paras, _BodyRefs(bodies, lines, paras, rules), rules, _lookup, None)
+        for p in paragraphs(doc, lines, rules):
+            if p.heading:
+                want = bool(facts._heading_bodies(p.index)) or facts._heading_known(p.text) is not None
+                assert facts._names_place(p.index) == want, (path.name, p.index)
+                named += want
+    assert named > 10
+
+
+def _lookup(name: str) -> Known | None:
+    return lookup(name, Context().rules)
+
+
+def test_whether_a_paragraph_names_a_body_is_read_from_the_named_lines_between_its_first_and_last(rules):
+    # `_BodyRefs.names_a_body` (a table row of a document whose own body is known needs its bodies only when
+    # one of its lines names one) looks for a named line from the paragraph's first line to its last: the
+    # lines between that are not its own are blank; a PDF's groups also part at gaps and pages
+    from pipeline.manifest import load_manifest
+
+    entry = next(e for e in load_manifest(CORPUS) if e.file == "nhs-tower-hamlets-ccg-payments-over-30k-2020-05.pdf")
+    counts = [0, 0]
+    for doc in (_text_document(CORPUS / LCH), ingest(CORPUS, entry)):
+        bodies = [m for m in extract_all(doc, Context(), only=["bodies"]).mentions if m.kind == "body"]
+        lines = normalise_lines(doc, Context().rules)
+        refs = _BodyRefs(bodies, lines, Paragraphs(doc, lines, rules), rules)
+        for p in paragraphs(doc, lines, rules):
+            names = any(li in refs.on_line for li in p.lines)
+            assert refs.names_a_body(p) is names, (doc.path, p.index)
+            counts[names] += 1
+    assert counts[True] > 100 and counts[False] > 1000

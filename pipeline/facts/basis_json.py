@@ -3,7 +3,9 @@
 
 `json.JSONEncoder.encode` builds Python's C encoder anew on every call, with a record of the containers
 it has entered (to refuse a circular reference). A basis is a new tree of dicts, lists, strings and
-numbers, so the C encoder is built once, without that record: the text is the same.
+numbers, so the C encoder is built once, without that record: the text is the same. One item of a basis
+(`encode_item`) always has the same keys and kinds of value, so it is written key by key, each string by the
+encoder's own function.
 """
 
 from __future__ import annotations
@@ -47,7 +49,29 @@ encode_basis: Callable[[Any], str] = _encoder()
 
 
 def encode_list(items: list[str]) -> str:
-    """The JSON text of a list whose items' texts are `items` (each an `encode_basis` text), as `encode_basis`
-    writes the list: a fact's basis is three items, and a document's facts share many of them (its subject,
-    a column's year), each encoded once."""
+    """The JSON text of a list whose items' texts are `items` (each an `encode_item` or `encode_basis` text), as
+    `encode_basis` writes the list: a fact's basis is three items, and a document's facts share many of them (its
+    subject, a column's year), each encoded once."""
     return "[" + _ENCODER.item_separator.join(items) + "]"
+
+
+_STRING: Callable[[str], str] = json.encoder.encode_basestring  # a str as `_ENCODER` writes it (ensure_ascii off)
+
+
+def encode_item(field: str, rule: str, words: str | None = None, spans: list[dict[str, Any]] | None = None) -> str:
+    """`encode_basis` of one item of a fact's basis, `{"field", "rule"}` and, when it has words, `"words"` and
+    `"spans"` (each `{"page", "line", "char_start", "char_end", "text"}`: an int or None, three ints, a str),
+    written key by key: most items of a document are made once each, and their shape is always this one
+    (the C encoder walked a new dict per item and span, a fifth of a row's cost)."""
+    head = f'{{"field": {_STRING(field)}, "rule": {_STRING(rule)}'
+    if words is None:
+        return head + "}"
+    return f'{head}, "words": {_STRING(words)}, "spans": [{", ".join([_span(s) for s in spans or ()])}]}}'
+
+
+def _span(s: dict[str, Any]) -> str:
+    page = "null" if s["page"] is None else int.__repr__(s["page"])  # (how the encoder writes an int)
+    return (
+        f'{{"page": {page}, "line": {int.__repr__(s["line"])}, "char_start": {int.__repr__(s["char_start"])}, '
+        f'"char_end": {int.__repr__(s["char_end"])}, "text": {_STRING(s["text"])}}}'
+    )

@@ -23,7 +23,7 @@ from typing import Any
 import regex
 
 from pipeline.facts import accounts as acc
-from pipeline.facts.basis_json import encode_basis, encode_list
+from pipeline.facts.basis_json import encode_item, encode_list
 from pipeline.facts.context import Paragraph, Paragraphs, clause_of, sentence_of
 from pipeline.facts.fact_rules import Compiled
 from pipeline.facts.measure import CueHit, Decision, context_cue, cue_hits, score_cues, title_measure
@@ -257,6 +257,13 @@ class _BodyRefs:
         self.named_lines = sorted(self.on_line)
         self.lines_of: dict[frozenset[str], list[int]] = {}  # types -> the lines naming a body of one of them
 
+    def names_a_body(self, p: Paragraph) -> bool:
+        """Whether a line of paragraph p has a mention of a body (of the subject types), found among the lines
+        from its first to its last: those between that are not its own are blank, and name none."""
+        named = self.named_lines
+        at = bisect_left(named, p.lines[0])
+        return at < len(named) and named[at] <= p.lines[-1]
+
     def of(self, k: int) -> list[BodyRef]:
         """Paragraph k's bodies, in order of their start (found once a paragraph)."""
         found = self.memo.get(k)
@@ -464,6 +471,7 @@ class _Facts:
         self.line_index: dict[tuple[int | None, int], int] = {}
         self.title_page: Known | None = None  # the body a document with no publisher names on its title page
         self.national: tuple[Subject | None] | None = None  # `_national_document`, found once
+        self.doc_subjects: dict[str, Subject] = {}  # rule -> the document's own body as subject (`_doc_subject`)
         self.mine: dict[int, list[BodyRef]] = {}  # each paragraph's bodies that are no counterparty (`_mine`)
         self.table_title: tuple[Decision | None] | None = None  # `title_measure` of the title, found once
         self.first_cells: dict[int, int] = {}  # each table paragraph's first cell's end (`text_first_cell`)
@@ -1704,9 +1712,9 @@ class _Facts:
         section = self._section_body(p)
         if section is not None:
             return section
-        if self.doc_body is not None:
-            known, field = self.doc_body
-            return Subject(known.body_id, known.name, "subject.document", words=self._doc_words(field))
+        own = self._doc_subject()
+        if own is not None:
+            return own
         national = self._national_document(measure)
         if national is not None:
             return national
@@ -1840,13 +1848,17 @@ class _Facts:
         return Subject(r.body_id, r.name, rule, (r.para, r.start, r.end))
 
     def _table_subject(self, a: Amount, measure: str | None = None) -> Subject:
-        p = self.paras[a.para]
-        row = [r for r in self.refs.of(p.index) if r.end <= a.start]
         if self.spending:
-            return self._payer(row)
-        if self.doc_body is not None:
-            known, field = self.doc_body
-            named = next((r for r in row if r.body_id == known.body_id), None)
+            return self._payer(a)
+        p = self.paras[a.para]
+        document = self._doc_subject()
+        if document is not None and not self.refs.names_a_body(p):
+            # no line of the row names a body: its only bodies would be whole-service words, which are neither
+            # the document's body nor a first cell's own (so not looked for: most rows of accounts name none)
+            return document
+        row = [r for r in self.refs.of(p.index) if r.end <= a.start]
+        if document is not None:
+            named = next((r for r in row if r.body_id == document.body_id), None)
             if named is not None:
                 return self._from_ref(named, "subject.table_row")
             if p.index not in self.first_cells:
@@ -1855,23 +1867,24 @@ class _Facts:
             own = [r for r in row if r.end <= first_cell and r.type != "national"]
             if own:
                 return self._from_ref(own[0], "subject.table_row")
-            return Subject(known.body_id, known.name, "subject.document", words=self._doc_words(field))
+            return document
         if row:
             return self._from_ref(row[0], "subject.table_row")
         # a table of a national body's paper whose row names no body ("Table 3.3: ... salary and employment
         # on-costs" of the NHS digital workforce): the health service's, as that paper's prose is
         return self._national_document(measure) or Subject(None, None, "subject.none")
 
-    def _payer(self, row: list[BodyRef]) -> Subject:
+    def _payer(self, a: Amount) -> Subject:
         """Whose payment a row of a spending list is: the document's own body; when that is not a known
         body, the row's body that the title or publisher names (its "Entity" column), never a body its
         other columns name (the template's department family, the supplier)."""
         sl = self.rules.model.spending_list
         assert sl is not None
-        if self.doc_body is not None:
-            known, field = self.doc_body
-            return Subject(known.body_id, known.name, sl.subject_id, words=self._doc_words(field))
+        own = self._doc_subject(sl.subject_id)
+        if own is not None:  # (the row's bodies are not read: most lists are a known body's)
+            return own
         said = [str(self.document.meta.get(f) or "") for f in ("publisher", "title")]
+        row = [r for r in self.refs.of(a.para) if r.end <= a.start]  # the row's bodies before the amount
         for r in row:
             # the title of a folder's own file is its name's words: `... hospital nhsft` names `... NHS FT`
             if r.body_id and r.name not in self.payers:  # read once a name
@@ -1935,11 +1948,16 @@ class _Facts:
                     return Subject(known.body_id, known.name, rule, (a.para, hit.start(1), hit.start(1) + len(place)))
         return None
 
-    def _doc_subject(self) -> Subject | None:
+    def _doc_subject(self, rule: str = "subject.document") -> Subject | None:
+        """The document's own body as the subject, by this rule; made once a rule (every cell of an annual
+        report's accounts and every row of a spending list is its): rows share it, and read it only."""
         if self.doc_body is None:
             return None
-        known, field = self.doc_body
-        return Subject(known.body_id, known.name, "subject.document", words=self._doc_words(field))
+        found = self.doc_subjects.get(rule)
+        if found is None:
+            known, field = self.doc_body
+            found = self.doc_subjects[rule] = Subject(known.body_id, known.name, rule, words=self._doc_words(field))
+        return found
 
     def _last_of_types(
         self, p: Paragraph, pos: int, types: set[str], names: regex.Pattern[str] | None = None
@@ -1958,20 +1976,30 @@ class _Facts:
             if k is None:
                 break
             if k not in self.place_of:
-                head = self.paras[k]
-                self.place_of[k] = bool(self._heading_bodies(k)) or self._heading_known(head) is not None
+                self.place_of[k] = self._names_place(k)
             if self.place_of[k]:
                 return self.paras[k]
             k = self.paras.heading_before(k)
         return None
+
+    def _names_place(self, k: int) -> bool:
+        """Whether heading k names a local body or a place with a known section body. Most headings walked
+        over name neither: a heading is a line group of its own, so its lines and text are read without
+        building the paragraphs around it, and its bodies are found only when one of its lines names one."""
+        lines, text = self.paras.heading(k)
+        if any(li in self.refs.on_line for li in lines) and self._heading_bodies(k):
+            return True
+        return self._heading_known(text) is not None
 
     def _heading_bodies(self, k: int) -> list[BodyRef]:
         """The local bodies a heading names (a national body in a running header is no section's)."""
         types = self.rules.model.subject.paragraph_types
         return [r for r in self.refs.of(k) if r.type in types]
 
-    def _heading_known(self, head: Paragraph) -> Known | None:
-        place = head.text.strip().strip("#").strip()
+    def _heading_known(self, text: str) -> Known | None:
+        """The known body of the place a heading's text is (with a section suffix: `Cambridgeshire and
+        Peterborough` + ` CCG`)."""
+        place = text.strip().strip("#").strip()
         if not self.rules.place_name.fullmatch(place):
             return None
         for suffix in self.rules.model.subject.section_suffixes:
@@ -2022,7 +2050,7 @@ class _Facts:
         named = self._heading_bodies(head.index)
         if named:
             return self._from_ref(named[0], "subject.heading")
-        known = self._heading_known(head)
+        known = self._heading_known(head.text)
         if known is not None:
             return Subject(known.body_id, known.name, "subject.heading", (head.index, 0, len(head.text)))
         return None
@@ -2056,24 +2084,23 @@ class _Facts:
         }
 
     def _basis_text(self, field: str, rule: str, span: tuple[int, int, int] | None, words: str | None) -> str:
-        """`_basis`'s JSON text, made once per document for each (field, rule, words and where): the facts of
-        a document share many (its own body as subject, a column's year as period)."""
+        """`_basis`, made once per document for each (field, rule, words and where): the facts of a document
+        share many (its own body as subject, a column's year as period)."""
         key = (field, rule, span, words)
         text = self.basis_texts.get(key)
         if text is None:
-            text = self.basis_texts[key] = encode_basis(self._basis(field, rule, span, words))
+            text = self.basis_texts[key] = self._basis(field, rule, span, words)
         return text
 
-    def _basis(self, field: str, rule: str, span: tuple[int, int, int] | None, words: str | None) -> dict[str, Any]:
-        item: dict[str, Any] = {"field": field, "rule": rule}
+    def _basis(self, field: str, rule: str, span: tuple[int, int, int] | None, words: str | None) -> str:
+        """The JSON text of `{"field", "rule"}`, with the words that decided and their raw spans (from the
+        paragraph span, else the words given, with no span)."""
         if span is not None:
             spans = self._raw_spans(*span)
-            item["words"] = " ".join(s["text"] for s in spans)
-            item["spans"] = spans
-        elif words is not None:
-            item["words"] = words
-            item["spans"] = []
-        return item
+            return encode_item(field, rule, " ".join([s["text"] for s in spans]), spans)
+        if words is not None:
+            return encode_item(field, rule, words, [])
+        return encode_item(field, rule)
 
     def _raw_spans(self, para: int, start: int, end: int) -> list[dict[str, Any]]:
         """Paragraph offsets as spans of the raw lines (one per line the words cross)."""
