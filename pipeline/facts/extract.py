@@ -426,6 +426,7 @@ class _Facts:
         self.sentence_deadlines: dict[tuple[int, int, int], list[YearHit]] = {}
         self.header_year_hits: dict[tuple[int, int], list[tuple[int, YearHit]]] = {}
         self.timeline: dict[int, bool] = {}
+        self.heading_hits: dict[int, list[YearHit]] = {}  # `_heading_years` of each section heading read
         self.month_headings: dict[int, bool] = {}  # whether a paragraph is a heading that is a month alone
         self.spending_rows: dict[tuple[int, int], list[DateHit]] = {}  # a spending row's dates (paragraph, row)
         self.header_years: dict[str, list[YearHit]] = {}  # `_header_years`: a `fin_year` text's years
@@ -971,10 +972,7 @@ class _Facts:
         bold = self._bold_heading(a)
         if section is not None:
             head = self.paras[section]
-            # a financial year, else a month ("September 2024" over a timeline of the year: 2024/25; the
-            # paragraphs around are read only for a heading that is a month alone, the timeline's kind)
-            timeline = is_month_heading(head.text, rules) and self._in_timeline(head.index)
-            hits = years(head.text, 0, len(head.text), rules) or heading_months(head.text, rules, timeline)
+            hits = self._heading_years(head)
             if hits and (bold is None or head.lines[0] > bold[0]):
                 return self._period_hit(Amount(a.mention, head.index, 0, 0, False), hits[0], "heading")
         if bold is not None:
@@ -984,6 +982,19 @@ class _Facts:
             return Period(self.title_years[0].value, "document", "period.title", words=self.title)
         return Period(None, "none", "period.none")
 
+    def _heading_years(self, head: Paragraph) -> list[YearHit]:
+        """The years of a section's heading: a financial year, else a month ("September 2024" over a timeline
+        of the year: 2024/25; the paragraphs around are read only for a heading that is a month alone, the
+        timeline's kind). Read once per heading: every amount of its section that no nearer words date asks."""
+        if head.index not in self.heading_hits:
+            text, rules = head.text, self.rules
+            hits = years(text, 0, len(text), rules)
+            if not hits:
+                timeline = is_month_heading(text, rules) and self._in_timeline(head.index)
+                hits = heading_months(text, rules, timeline)
+            self.heading_hits[head.index] = hits
+        return self.heading_hits[head.index]
+
     def _table_above(self, a: Amount) -> Period | None:
         """Prose right under an accounts table, its first line the amount's (a note's footnote or the words that
         explain a row: "\\* Other expenditure includes £1,850k for external recharges ..." under note 7.1's last
@@ -992,11 +1003,15 @@ class _Facts:
         reach = self.rules.model.period.table_above_lines
         if not reach or a.table or not self.accounts_year or self.accounts is None:
             return None
-        texts, i, kinds = self._texts(), a.mention.line_index, self._kinds()
+        i = a.mention.line_index
+        lines = range(i - 1, max(-1, i - 1 - reach), -1)
+        if not any(self._accounts_cell(o) for j in lines for o in self.cells_on.get(j, ())):
+            return None  # no cell within reach: nothing to find (the lines' texts and kinds not read for it)
+        texts, kinds = self._texts(), self._kinds()
         if kinds.number(i):
             return None
         found: list[Period] = []
-        for j in range(i - 1, max(-1, i - 1 - reach), -1):
+        for j in lines:
             if not texts[j].strip():
                 continue
             if not kinds.number(j):
@@ -1613,12 +1628,15 @@ class _Facts:
         p = self.paras[a.para]
         if p.table:
             return None
-        own = [r for r in self._mine(p.index) if r.start < a.start]
         k = p.index
-        for _ in range(self.rules.model.context.carry_paragraphs + 1):
+        for step in range(self.rules.model.context.carry_paragraphs + 1):
             cur = self.paras[k]
-            unnamed = self.rules.model.context.carry_unnamed and not own
-            before = self.paras.before(k) if cur.runs_on or cur.introduced or continues or unnamed else None
+            carries = cur.runs_on or cur.introduced or continues
+            if not carries and self.rules.model.context.carry_unnamed:
+                # no body named before the amount (in its own paragraph), or in a paragraph carried over: its
+                # bodies read only here, where the paragraph neither runs on nor is introduced
+                carries = not any(r.start < a.start for r in self._mine(k)) if step == 0 else not self._mine(k)
+            before = self.paras.before(k) if carries else None
             if before is None:
                 return None
             k = before
@@ -1647,7 +1665,6 @@ class _Facts:
                 # "At the end of the year, we achieved our savings target in full, ..." / "... These measures were
                 # effective ..., generating non recurrent savings of £6,648k": the report's year, carried
                 return Period(self.accounts_year, "paragraph", "period.during_year", (k, *during.span()))
-            own = self._mine(k)
         return None
 
     # -- subject ----------------------------------------------------------------------------------
