@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
 import regex
 
 from pipeline.facts.fact_rules import Compiled
-from pipeline.facts.prefilter import could_match, folded, pattern_needs
+from pipeline.facts.prefilter import Needs, could_match, folded, pattern_needs
 
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 T = TypeVar("T")
@@ -66,22 +67,28 @@ def row_dates(text: str, start: int, end: int, rules: Compiled) -> list[DateHit]
     pattern in the rule file's order."""
     found: list[DateHit] = []
     words = folded(text[start:end])
-    for pattern in rules.row_dates:
-        if not could_match(pattern_needs(pattern), words):
+    for pattern, needs, named in _row_patterns(rules):
+        if not could_match(needs, words):
             continue  # none of the words every match holds is in the row (`prefilter`): not run
         for m in pattern.finditer(text, start, end):
-            groups = m.groupdict()
-            year = int(groups["y"])
-            if groups.get("mon"):
-                day, month = int(groups["d"]), _MONTHS.index(groups["mon"][:3].lower()) + 1
+            mon = m.group("mon") if named else None
+            if mon:
+                day, month = int(m.group("d")), _MONTHS.index(mon[:3].lower()) + 1
             else:
-                day, month = int(groups["d"]), int(groups["m"])
+                day, month = int(m.group("d")), int(m.group("m"))
                 if month > 12 >= day:
                     day, month = month, day
             if not (1 <= month <= 12 and 1 <= day <= 31):
                 continue
-            found.append(DateHit(_financial_year(year, month, rules), m.start(), m.end()))
+            found.append(DateHit(_financial_year(int(m.group("y")), month, rules), m.start(), m.end()))
     return found
+
+
+@lru_cache(maxsize=4)
+def _row_patterns(rules: Compiled) -> tuple[tuple[regex.Pattern[str], Needs, bool], ...]:
+    """Each `row_dates` pattern, the words every match of it holds (`prefilter`) and whether it names the month
+    (a group `mon`), read once, not for every row of a list (issue 9)."""
+    return tuple((p, pattern_needs(p), "mon" in p.groupindex) for p in rules.row_dates)
 
 
 def list_month(text: str, rules: Compiled) -> DateHit | None:
