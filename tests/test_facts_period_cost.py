@@ -188,7 +188,7 @@ def test_a_rows_dates_are_those_of_the_plain_reading(name: str) -> None:
     written in a month's name (`30 Apr 2014`, `2014-04-30`): the dates `row_dates` finds, the patterns' words
     and groups read once per rule set, are the plain reading's."""
     rules = load_rules(Context().rules)
-    assert [p for p, _, _ in _row_patterns(rules)] == rules.row_dates
+    assert [r.pattern for r in _row_patterns(rules)] == rules.row_dates
     rows = [line.text for line in ingested(CORPUS, name).lines if "\t" in line.text]
     rows += [r.replace("/04/2014", " Apr 2014").replace("30/04", "2014-04-30 ") for r in rows]
     found = 0

@@ -67,28 +67,45 @@ def row_dates(text: str, start: int, end: int, rules: Compiled) -> list[DateHit]
     pattern in the rule file's order."""
     found: list[DateHit] = []
     words = folded(text[start:end])
-    for pattern, needs, named in _row_patterns(rules):
-        if not could_match(needs, words):
+    for row in _row_patterns(rules):
+        if not could_match(row.needs, words):
             continue  # none of the words every match holds is in the row (`prefilter`): not run
-        for m in pattern.finditer(text, start, end):
-            mon = m.group("mon") if named else None
+        for m in row.pattern.finditer(text, start, end):
+            mon = m.group(row.mon) if row.mon else None
             if mon:
-                day, month = int(m.group("d")), _MONTHS.index(mon[:3].lower()) + 1
+                day, month = int(m.group(row.d)), _MONTHS.index(mon[:3].lower()) + 1
             else:
-                day, month = int(m.group("d")), int(m.group("m"))
+                day, month = int(m.group(row.d)), int(m.group(row.m))
                 if month > 12 >= day:
                     day, month = month, day
             if not (1 <= month <= 12 and 1 <= day <= 31):
                 continue
-            found.append(DateHit(_financial_year(int(m.group("y")), month, rules), m.start(), m.end()))
+            found.append(DateHit(_financial_year(int(m.group(row.y)), month, rules), m.start(), m.end()))
     return found
 
 
+@dataclass(frozen=True)
+class _RowPattern:
+    """A `row_dates` pattern, the words every match of it holds (`prefilter`) and the numbers of its groups:
+    day, month as a number, year, month's name (0: none). A group read by number, not by name, costs a
+    third (`regex` tries a name as a number first)."""
+
+    pattern: regex.Pattern[str]
+    needs: Needs
+    d: int
+    m: int
+    y: int
+    mon: int
+
+
 @lru_cache(maxsize=4)
-def _row_patterns(rules: Compiled) -> tuple[tuple[regex.Pattern[str], Needs, bool], ...]:
-    """Each `row_dates` pattern, the words every match of it holds (`prefilter`) and whether it names the month
-    (a group `mon`), read once, not for every row of a list (issue 9)."""
-    return tuple((p, pattern_needs(p), "mon" in p.groupindex) for p in rules.row_dates)
+def _row_patterns(rules: Compiled) -> tuple[_RowPattern, ...]:
+    """The `row_dates` patterns read once, not for every row of a list (issue 9)."""
+    out = []
+    for p in rules.row_dates:
+        groups = p.groupindex
+        out.append(_RowPattern(p, pattern_needs(p), groups["d"], groups.get("m", 0), groups["y"], groups.get("mon", 0)))
+    return tuple(out)
 
 
 def list_month(text: str, rules: Compiled) -> DateHit | None:
