@@ -23,6 +23,7 @@ from pipeline.facts.prefilter import could_match, folded, pattern_needs
 from pipeline.facts.spending import _MONTHS, DateHit, _row_patterns, row_dates
 from tests.conftest import CORPUS, ingested
 from tests.test_facts import LTHT_META, facts_of
+from tests.test_facts_accounts_notes import excerpt_lines
 from tests.test_facts_spending import HOMERTON, NCL
 
 BARKING = "nhs-barking-dagenham-ccg-invoices-over-25k-2014-15.pdf"
@@ -197,3 +198,19 @@ def test_a_rows_dates_are_those_of_the_plain_reading(name: str) -> None:
         assert fast == _plain_row_dates(row, 0, len(row), rules), row
         found += len(fast)
     assert found >= 100
+
+
+def test_a_balance_date_label_is_read_once_for_the_rows_under_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """LTHT's note 26.1, a provisions roll-forward with no year over its columns: the cells of "At 1 April 2024"
+    and of the rows under it take the year of that label (`period.row_date`), read once for all of them."""
+    read: Counter[int] = Counter()
+    fast = _Facts._row_date_period
+
+    def row_date_period(self: _Facts, dated: int) -> Period | None:
+        read[dated] += 1
+        return fast(self, dated)
+
+    monkeypatch.setattr(_Facts, "_row_date_period", row_date_period)
+    f = facts_of(excerpt_lines(), 34865, 35079, LTHT_META)
+    dated = Counter(r["period_rule"] for r in f.values())["period.row_date"]
+    assert dated >= 10 and read and max(read.values()) == 1 and sum(read.values()) < dated

@@ -458,6 +458,7 @@ class _Facts:
         self.header_runs: dict[int, tuple[int, list[int]] | None] = {}
         self.label_memo: dict[tuple[int, bool], acc.Found | None] = {}
         self.row_dates: dict[int, dict[int, int | None]] = {}  # per header: each line's balance-date label
+        self.row_date_periods: dict[int, Period | None] = {}  # a balance-date label line's period
         self.group_heads: list[int] | None = None  # the lines heading a group of rows (`row_groups`), found once
         self.cells_on: dict[int, list[Amount]] = {}  # the amounts of each line (accounts cells' rows)
         self.run_columns: dict[tuple[int, int], int] = {}  # a cell's column (line, start) in a run of cells
@@ -1130,7 +1131,14 @@ class _Facts:
         dated = acc.row_date_line(texts, i, start, header, rules, memo)
         if dated is None:
             return None
-        hits = month_years(texts[dated], 0, len(texts[dated]), self.rules)
+        if dated not in self.row_date_periods:  # read once for all the rows under it
+            self.row_date_periods[dated] = self._row_date_period(dated)
+        return self.row_date_periods[dated]
+
+    def _row_date_period(self, dated: int) -> Period | None:
+        """The financial year of the balance date a row label line names ("At 1 April 2024": 2024/25)."""
+        text = self._texts()[dated]
+        hits = month_years(text, 0, len(text), self.rules)
         if not hits:
             return None
         return self._line_period(hits[0].value, "period.row_date", (dated, hits[0].start, hits[0].end), "heading")
