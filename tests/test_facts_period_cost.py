@@ -214,3 +214,31 @@ def test_a_balance_date_label_is_read_once_for_the_rows_under_it(monkeypatch: py
     f = facts_of(excerpt_lines(), 34865, 35079, LTHT_META)
     dated = Counter(r["period_rule"] for r in f.values())["period.row_date"]
     assert dated >= 10 and read and max(read.values()) == 1 and sum(read.values()) < dated
+
+
+def test_the_lines_a_bold_heading_may_open_are_read_only_in_the_reach_of_an_amount(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """LTHT's commitments infographic ("**2024/25 7 Commitments**" over "£5m saved") after 2,000 lines of
+    another part of a document: the amounts under the bold heading take its year as alone, and only the
+    blocks of lines in their reach are read for the lines opening with `*`, not the document's every line."""
+    name = "ltht-commitments-infographic.md"
+    lines = (DATA / name).read_text(encoding="utf-8").split("\n")
+    alone = facts_of(lines, 1, len(lines), name=name)
+    read: list[tuple[int, int]] = []
+    fast = _Facts._bold_heading
+
+    def bold_heading(self: _Facts, a: Amount) -> tuple[int, YearHit] | None:
+        found = fast(self, a)
+        read.append((len(self.starred_lines), len(self.lines)))
+        return found
+
+    monkeypatch.setattr(_Facts, "_bold_heading", bold_heading)
+    padded = [""] * 2000 + lines
+    after = facts_of(padded, 1, len(padded), name=name)
+    assert {(n - 2000, text): row["period"] for (n, text), row in after.items()} == {
+        k: row["period"] for k, row in alone.items()
+    }
+    assert any(row["period_rule"] == "period.bold_heading" for row in after.values())
+    blocks, count = read[-1]
+    assert count > 2000 and 0 < blocks * 128 < count / 4

@@ -430,7 +430,7 @@ class _Facts:
         self.month_headings: dict[int, bool] = {}  # whether a paragraph is a heading that is a month alone
         self.spending_rows: dict[tuple[int, int], list[DateHit]] = {}  # a spending row's dates (paragraph, row)
         self.header_years: dict[str, list[YearHit]] = {}  # `_header_years`: a `fin_year` text's years
-        self.bold_lines: list[int] | None = None  # the lines opening with `*` (`_bold_heading`), found once
+        self.starred_lines: dict[int, list[int]] = {}  # each block of lines' lines opening with `*` (`_starred`)
         self.bold_heads: dict[int, YearHit | None] = {}  # a bold line's year where it is a bold heading
         self.bold_stops: dict[int, int] = {}  # a bold heading's line -> the first line ending its reach
         self.place_of: dict[int, bool] = {}
@@ -1478,20 +1478,30 @@ class _Facts:
         reach = rules.model.period.bold_heading_lines
         if rules.bold_heading is None or reach == 0:
             return None
-        if self.bold_lines is None:  # the lines as written, bold marks kept (`_texts` blanks them)
-            # (the lines holding a `*` found by calls over the whole list, not a step a line: few lines hold one)
-            texts = self.paras.texts
-            starred = itertools.compress(range(len(texts)), map(contains, texts, itertools.repeat("*")))
-            self.bold_lines = [i for i in starred if texts[i].lstrip()[:1] == "*"]
-        bold, line = self.bold_lines, a.mention.line_index
-        k = bisect_left(bold, line) - 1
-        while k >= 0 and line - bold[k] <= reach:
-            head = bold[k]
+        line = a.mention.line_index
+        for head in reversed(self._starred(max(0, line - reach), line)):
             hit = self._bold_head(head)
             if hit is not None:
                 return None if self._first_stop(head) < line else (head, hit)
-            k -= 1
         return None
+
+    def _starred(self, lo: int, hi: int) -> list[int]:
+        """The lines lo..hi-1 opening with `*` (a bold line, a list item), as written, bold marks kept (`_texts`
+        blanks them); found `_STAR_BLOCK` lines at a time, each block once, where an amount's reach first
+        asks (the lines holding a `*` found by calls over the block, not a step a line: few lines hold one; and
+        most of a long document's lines are above no amount that `_bold_heading` is asked for)."""
+        texts = self.paras.texts
+        out: list[int] = []
+        for b in range(lo // _STAR_BLOCK, (hi - 1) // _STAR_BLOCK + 1):
+            if b not in self.starred_lines:
+                first = b * _STAR_BLOCK
+                block = texts[first : first + _STAR_BLOCK]
+                starred = itertools.compress(
+                    range(first, first + len(block)), map(contains, block, itertools.repeat("*"))
+                )
+                self.starred_lines[b] = [i for i in starred if texts[i].lstrip()[:1] == "*"]
+            out.extend(i for i in self.starred_lines[b] if lo <= i < hi)
+        return out
 
     def _bold_head(self, i: int) -> YearHit | None:
         """The first year of bold line i where it is a bold heading naming one (`bold_heading`, at most
@@ -2117,6 +2127,9 @@ class _Facts:
                 {"page": line.page, "line": line.number, "char_start": rs, "char_end": re_, "text": nl.raw[rs:re_]}
             )
         return out
+
+
+_STAR_BLOCK = 128  # lines `_starred` reads at a time
 
 
 def _cell_key(a: Amount) -> tuple[int, int]:
