@@ -242,3 +242,34 @@ def test_the_lines_a_bold_heading_may_open_are_read_only_in_the_reach_of_an_amou
     assert any(row["period_rule"] == "period.bold_heading" for row in after.values())
     blocks, count = read[-1]
     assert count > 2000 and 0 < blocks * 128 < count / 4
+
+
+class _Counted:
+    """A compiled pattern whose searches are counted."""
+
+    def __init__(self, pattern: Any) -> None:
+        self.pattern, self.searches = pattern, 0
+
+    def search(self, *args: Any) -> Any:
+        self.searches += 1
+        return self.pattern.search(*args)
+
+
+def test_a_paragraph_carried_from_is_read_once_for_the_amounts_after_it(
+    corpus_lines: dict[str, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The corpus's UNISON update: amounts whose paragraph runs on from one naming a year take that year; the
+    paragraph's years and the time words after them (`carry_stops`) are read once for all the amounts carried
+    from it, the facts those of the plain reading."""
+    lines = corpus_lines["000_9697e79c8f4d460c.txt"]
+    rules = load_rules(Context().rules)
+    assert rules.carry_stops is not None
+    counted = _Counted(rules.carry_stops)
+    monkeypatch.setattr(rules, "carry_stops", counted)
+    fast = facts_of(lines, 1, len(lines))
+    once = counted.searches
+    counted.searches = 0
+    with monkeypatch.context() as plain:
+        plain.setattr(_Facts, "_carried_period", _plain_carried_period)
+        assert facts_of(lines, 1, len(lines)) == fast
+    assert 0 < once < counted.searches

@@ -415,7 +415,7 @@ class _Facts:
         self.site_of = site_of
         self.amounts_in: dict[int, list[Amount]] = {}
         self.starts_in: dict[int, list[int]] = {}
-        self.years_of: dict[int, list[YearHit]] = {}
+        self.carried_from: dict[int, Period | None] = {}  # `_carried_from` of each paragraph carried from
         self.cue_hits: dict[tuple[int, int, int], list[CueHit]] = {}  # of the last sentence read
         self.clauses: dict[tuple[int, int, int, int], tuple[int, int]] = {}
         self.clause_starts: dict[tuple[int, int, int, int], int] = {}  # `_clause_start`, where no clause is read
@@ -1661,28 +1661,37 @@ class _Facts:
             prev = self.paras[k]
             if prev.heading or prev.table:
                 return None
-            if k not in self.years_of:
-                self.years_of[k] = years(prev.text, 0, len(prev.text), self.rules)
-            hits = self.years_of[k]
-            if self.rules.deadline is not None:
-                # "a gap projected at £123m ... by 2020-21": a target date, no year of what follows
-                hits = [h for h in hits if not self.rules.deadline.search(prev.text, max(0, h.start - 20), h.start)]
-            hits = [h for h in hits if not self._contrast(prev.text, h)]
-            if self.rules.carry_stops is not None:
-                # "... 2024-2025** ... Provide the figures ... for facility time during the relevant period." /
-                # "**Pay bill spend** ... Provide the total cost of facility time £48,810.54": the nearest time
-                # words name no year
-                spoken = self.rules.carry_stops.search(prev.text, hits[-1].end if hits else 0)
-                if spoken is not None:
-                    return Period(None, "none", "period.relative", (k, *spoken.span()))
-            if hits:
-                h = hits[-1]
-                return Period(h.value, "paragraph", h.rule, (k, h.start, h.end))
-            during = self.rules.during_year.search(prev.text) if self.rules.during_year is not None else None
-            if during is not None and self.accounts_year:
-                # "At the end of the year, we achieved our savings target in full, ..." / "... These measures were
-                # effective ..., generating non recurrent savings of £6,648k": the report's year, carried
-                return Period(self.accounts_year, "paragraph", "period.during_year", (k, *during.span()))
+            if k not in self.carried_from:  # read once for every amount carried to from it
+                self.carried_from[k] = self._carried_from(k)
+            if self.carried_from[k] is not None:
+                return self.carried_from[k]
+        return None
+
+    def _carried_from(self, k: int) -> Period | None:
+        """The period paragraph k (neither a heading nor a table) carries to the paragraphs after it: its last
+        year that is neither a deadline nor a contrast, the time words after it naming no year, or an annual
+        report's "during the year"; None when it names none (the paragraph before it is read then)."""
+        prev = self.paras[k]
+        hits = years(prev.text, 0, len(prev.text), self.rules)
+        if self.rules.deadline is not None:
+            # "a gap projected at £123m ... by 2020-21": a target date, no year of what follows
+            hits = [h for h in hits if not self.rules.deadline.search(prev.text, max(0, h.start - 20), h.start)]
+        hits = [h for h in hits if not self._contrast(prev.text, h)]
+        if self.rules.carry_stops is not None:
+            # "... 2024-2025** ... Provide the figures ... for facility time during the relevant period." /
+            # "**Pay bill spend** ... Provide the total cost of facility time £48,810.54": the nearest time
+            # words name no year
+            spoken = self.rules.carry_stops.search(prev.text, hits[-1].end if hits else 0)
+            if spoken is not None:
+                return Period(None, "none", "period.relative", (k, *spoken.span()))
+        if hits:
+            h = hits[-1]
+            return Period(h.value, "paragraph", h.rule, (k, h.start, h.end))
+        during = self.rules.during_year.search(prev.text) if self.rules.during_year is not None else None
+        if during is not None and self.accounts_year:
+            # "At the end of the year, we achieved our savings target in full, ..." / "... These measures were
+            # effective ..., generating non recurrent savings of £6,648k": the report's year, carried
+            return Period(self.accounts_year, "paragraph", "period.during_year", (k, *during.span()))
         return None
 
     # -- subject ----------------------------------------------------------------------------------
