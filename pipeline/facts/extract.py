@@ -807,11 +807,11 @@ class _Facts:
     # -- period -----------------------------------------------------------------------------------
 
     def period(self, a: Amount, sent: tuple[int, int]) -> Period:
+        if a.table and self.spending:
+            return self._payment_period(a)
         p = self.paras[a.para]
         text, rules = p.text, self.rules
         fin_year = a.mention.values.get("fin_year")
-        if a.table and self.spending:
-            return self._payment_period(a)
         if self._accounts_cell(a):
             column = self._column_period(a)
             if column is not None:
