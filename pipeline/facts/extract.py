@@ -1454,7 +1454,8 @@ class _Facts:
             return None
         head = p.text[: a.start]
         opening = next((c for c in head if c.isalnum()), "")  # "- £3.2m)." opens with the amount
-        if rules.split_sentence_end.search(head) or (opening and not opening.islower()):
+        # (the opening letter first: most paragraphs open in upper case, and then their words are not searched)
+        if (opening and not opening.islower()) or rules.split_sentence_end.search(head):
             return None
         k = self.paras.before(a.para)
         if k is None:
@@ -2147,7 +2148,8 @@ def _cell_key(a: Amount) -> tuple[int, int]:
 
 def _same_header(a: Amount, b: Amount) -> bool:
     """Whether the money table put two cells under the same header cell."""
-    return all(a.mention.values.get(k) == b.mention.values.get(k) for k in ("header_line", "header_page"))
+    va, vb = a.mention.values, b.mention.values
+    return bool(va.get("header_line") == vb.get("header_line") and va.get("header_page") == vb.get("header_page"))
 
 
 def _years_before(year: str, n: int) -> list[str]:
