@@ -422,7 +422,7 @@ class _Facts:
         self.site_of = site_of
         self.amounts_in: dict[int, list[Amount]] = {}
         self.starts_in: dict[int, list[int]] = {}
-        self.years_of: dict[int, list[YearHit]] = {}
+        self.carried_from: dict[int, Period | None] = {}  # `_carried_from` of each paragraph carried from
         self.cue_hits: dict[tuple[int, int, int], list[CueHit]] = {}  # of the last sentence read
         self.clauses: dict[tuple[int, int, int, int], tuple[int, int]] = {}
         self.clause_starts: dict[tuple[int, int, int, int], int] = {}  # `_clause_start`, where no clause is read
@@ -433,10 +433,11 @@ class _Facts:
         self.sentence_deadlines: dict[tuple[int, int, int], list[YearHit]] = {}
         self.header_year_hits: dict[tuple[int, int], list[tuple[int, YearHit]]] = {}
         self.timeline: dict[int, bool] = {}
+        self.heading_hits: dict[int, list[YearHit]] = {}  # `_heading_years` of each section heading read
         self.month_headings: dict[int, bool] = {}  # whether a paragraph is a heading that is a month alone
         self.spending_rows: dict[tuple[int, int], list[DateHit]] = {}  # a spending row's dates (paragraph, row)
         self.header_years: dict[str, list[YearHit]] = {}  # `_header_years`: a `fin_year` text's years
-        self.bold_lines: list[int] | None = None  # the lines opening with `*` (`_bold_heading`), found once
+        self.starred_lines: dict[int, list[int]] = {}  # each block of lines' lines opening with `*` (`_starred`)
         self.bold_heads: dict[int, YearHit | None] = {}  # a bold line's year where it is a bold heading
         self.bold_stops: dict[int, int] = {}  # a bold heading's line -> the first line ending its reach
         self.place_of: dict[int, bool] = {}
@@ -464,6 +465,7 @@ class _Facts:
         self.header_runs: dict[int, tuple[int, list[int]] | None] = {}
         self.label_memo: dict[tuple[int, bool], acc.Found | None] = {}
         self.row_dates: dict[int, dict[int, int | None]] = {}  # per header: each line's balance-date label
+        self.row_date_periods: dict[int, Period | None] = {}  # a balance-date label line's period
         self.group_heads: list[int] | None = None  # the lines heading a group of rows (`row_groups`), found once
         self.cells_on: dict[int, list[Amount]] = {}  # the amounts of each line (accounts cells' rows)
         self.run_columns: dict[tuple[int, int], int] = {}  # a cell's column (line, start) in a run of cells
@@ -815,11 +817,11 @@ class _Facts:
     # -- period -----------------------------------------------------------------------------------
 
     def period(self, a: Amount, sent: tuple[int, int]) -> Period:
+        if a.table and self.spending:
+            return self._payment_period(a)
         p = self.paras[a.para]
         text, rules = p.text, self.rules
         fin_year = a.mention.values.get("fin_year")
-        if a.table and self.spending:
-            return self._payment_period(a)
         if self._accounts_cell(a):
             column = self._column_period(a)
             if column is not None:
@@ -981,10 +983,7 @@ class _Facts:
         bold = self._bold_heading(a)
         if section is not None:
             head = self.paras[section]
-            # a financial year, else a month ("September 2024" over a timeline of the year: 2024/25; the
-            # paragraphs around are read only for a heading that is a month alone, the timeline's kind)
-            timeline = is_month_heading(head.text, rules) and self._in_timeline(head.index)
-            hits = years(head.text, 0, len(head.text), rules) or heading_months(head.text, rules, timeline)
+            hits = self._heading_years(head)
             if hits and (bold is None or head.lines[0] > bold[0]):
                 return self._period_hit(Amount(a.mention, head.index, 0, 0, False), hits[0], "heading")
         if bold is not None:
@@ -994,6 +993,19 @@ class _Facts:
             return Period(self.title_years[0].value, "document", "period.title", words=self.title)
         return Period(None, "none", "period.none")
 
+    def _heading_years(self, head: Paragraph) -> list[YearHit]:
+        """The years of a section's heading: a financial year, else a month ("September 2024" over a timeline
+        of the year: 2024/25; the paragraphs around are read only for a heading that is a month alone, the
+        timeline's kind). Read once per heading: every amount of its section that no nearer words date asks."""
+        if head.index not in self.heading_hits:
+            text, rules = head.text, self.rules
+            hits = years(text, 0, len(text), rules)
+            if not hits:
+                timeline = is_month_heading(text, rules) and self._in_timeline(head.index)
+                hits = heading_months(text, rules, timeline)
+            self.heading_hits[head.index] = hits
+        return self.heading_hits[head.index]
+
     def _table_above(self, a: Amount) -> Period | None:
         """Prose right under an accounts table, its first line the amount's (a note's footnote or the words that
         explain a row: "\\* Other expenditure includes £1,850k for external recharges ..." under note 7.1's last
@@ -1002,11 +1014,15 @@ class _Facts:
         reach = self.rules.model.period.table_above_lines
         if not reach or a.table or not self.accounts_year or self.accounts is None:
             return None
-        texts, i, kinds = self._texts(), a.mention.line_index, self._kinds()
+        i = a.mention.line_index
+        lines = range(i - 1, max(-1, i - 1 - reach), -1)
+        if not any(self._accounts_cell(o) for j in lines for o in self.cells_on.get(j, ())):
+            return None  # no cell within reach: nothing to find (the lines' texts and kinds not read for it)
+        texts, kinds = self._texts(), self._kinds()
         if kinds.number(i):
             return None
         found: list[Period] = []
-        for j in range(i - 1, max(-1, i - 1 - reach), -1):
+        for j in lines:
             if not texts[j].strip():
                 continue
             if not kinds.number(j):
@@ -1125,7 +1141,14 @@ class _Facts:
         dated = acc.row_date_line(texts, i, start, header, rules, memo)
         if dated is None:
             return None
-        hits = month_years(texts[dated], 0, len(texts[dated]), self.rules)
+        if dated not in self.row_date_periods:  # read once for all the rows under it
+            self.row_date_periods[dated] = self._row_date_period(dated)
+        return self.row_date_periods[dated]
+
+    def _row_date_period(self, dated: int) -> Period | None:
+        """The financial year of the balance date a row label line names ("At 1 April 2024": 2024/25)."""
+        text = self._texts()[dated]
+        hits = month_years(text, 0, len(text), self.rules)
         if not hits:
             return None
         return self._line_period(hits[0].value, "period.row_date", (dated, hits[0].start, hits[0].end), "heading")
@@ -1441,7 +1464,8 @@ class _Facts:
             return None
         head = p.text[: a.start]
         opening = next((c for c in head if c.isalnum()), "")  # "- £3.2m)." opens with the amount
-        if rules.split_sentence_end.search(head) or (opening and not opening.islower()):
+        # (the opening letter first: most paragraphs open in upper case, and then their words are not searched)
+        if (opening and not opening.islower()) or rules.split_sentence_end.search(head):
             return None
         k = self.paras.before(a.para)
         if k is None:
@@ -1465,20 +1489,30 @@ class _Facts:
         reach = rules.model.period.bold_heading_lines
         if rules.bold_heading is None or reach == 0:
             return None
-        if self.bold_lines is None:  # the lines as written, bold marks kept (`_texts` blanks them)
-            # (the lines holding a `*` found by calls over the whole list, not a step a line: few lines hold one)
-            texts = self.paras.texts
-            starred = itertools.compress(range(len(texts)), map(contains, texts, itertools.repeat("*")))
-            self.bold_lines = [i for i in starred if texts[i].lstrip()[:1] == "*"]
-        bold, line = self.bold_lines, a.mention.line_index
-        k = bisect_left(bold, line) - 1
-        while k >= 0 and line - bold[k] <= reach:
-            head = bold[k]
+        line = a.mention.line_index
+        for head in reversed(self._starred(max(0, line - reach), line)):
             hit = self._bold_head(head)
             if hit is not None:
                 return None if self._first_stop(head) < line else (head, hit)
-            k -= 1
         return None
+
+    def _starred(self, lo: int, hi: int) -> list[int]:
+        """The lines lo..hi-1 opening with `*` (a bold line, a list item), as written, bold marks kept (`_texts`
+        blanks them); found `_STAR_BLOCK` lines at a time, each block once, where an amount's reach first
+        asks (the lines holding a `*` found by calls over the block, not a step a line: few lines hold one; and
+        most of a long document's lines are above no amount that `_bold_heading` is asked for)."""
+        texts = self.paras.texts
+        out: list[int] = []
+        for b in range(lo // _STAR_BLOCK, (hi - 1) // _STAR_BLOCK + 1):
+            if b not in self.starred_lines:
+                first = b * _STAR_BLOCK
+                block = texts[first : first + _STAR_BLOCK]
+                starred = itertools.compress(
+                    range(first, first + len(block)), map(contains, block, itertools.repeat("*"))
+                )
+                self.starred_lines[b] = [i for i in starred if texts[i].lstrip()[:1] == "*"]
+            out.extend(i for i in self.starred_lines[b] if lo <= i < hi)
+        return out
 
     def _bold_head(self, i: int) -> YearHit | None:
         """The first year of bold line i where it is a bold heading naming one (`bold_heading`, at most
@@ -1623,41 +1657,52 @@ class _Facts:
         p = self.paras[a.para]
         if p.table:
             return None
-        own = [r for r in self._mine(p.index) if r.start < a.start]
         k = p.index
-        for _ in range(self.rules.model.context.carry_paragraphs + 1):
+        for step in range(self.rules.model.context.carry_paragraphs + 1):
             cur = self.paras[k]
-            unnamed = self.rules.model.context.carry_unnamed and not own
-            before = self.paras.before(k) if cur.runs_on or cur.introduced or continues or unnamed else None
+            carries = cur.runs_on or cur.introduced or continues
+            if not carries and self.rules.model.context.carry_unnamed:
+                # no body named before the amount (in its own paragraph), or in a paragraph carried over: its
+                # bodies read only here, where the paragraph neither runs on nor is introduced
+                carries = not any(r.start < a.start for r in self._mine(k)) if step == 0 else not self._mine(k)
+            before = self.paras.before(k) if carries else None
             if before is None:
                 return None
             k = before
             prev = self.paras[k]
             if prev.heading or prev.table:
                 return None
-            if k not in self.years_of:
-                self.years_of[k] = years(prev.text, 0, len(prev.text), self.rules)
-            hits = self.years_of[k]
-            if self.rules.deadline is not None:
-                # "a gap projected at £123m ... by 2020-21": a target date, no year of what follows
-                hits = [h for h in hits if not self.rules.deadline.search(prev.text, max(0, h.start - 20), h.start)]
-            hits = [h for h in hits if not self._contrast(prev.text, h)]
-            if self.rules.carry_stops is not None:
-                # "... 2024-2025** ... Provide the figures ... for facility time during the relevant period." /
-                # "**Pay bill spend** ... Provide the total cost of facility time £48,810.54": the nearest time
-                # words name no year
-                spoken = self.rules.carry_stops.search(prev.text, hits[-1].end if hits else 0)
-                if spoken is not None:
-                    return Period(None, "none", "period.relative", (k, *spoken.span()))
-            if hits:
-                h = hits[-1]
-                return Period(h.value, "paragraph", h.rule, (k, h.start, h.end))
-            during = self.rules.during_year.search(prev.text) if self.rules.during_year is not None else None
-            if during is not None and self.accounts_year:
-                # "At the end of the year, we achieved our savings target in full, ..." / "... These measures were
-                # effective ..., generating non recurrent savings of £6,648k": the report's year, carried
-                return Period(self.accounts_year, "paragraph", "period.during_year", (k, *during.span()))
-            own = self._mine(k)
+            if k not in self.carried_from:  # read once for every amount carried to from it
+                self.carried_from[k] = self._carried_from(k)
+            if self.carried_from[k] is not None:
+                return self.carried_from[k]
+        return None
+
+    def _carried_from(self, k: int) -> Period | None:
+        """The period paragraph k (neither a heading nor a table) carries to the paragraphs after it: its last
+        year that is neither a deadline nor a contrast, the time words after it naming no year, or an annual
+        report's "during the year"; None when it names none (the paragraph before it is read then)."""
+        prev = self.paras[k]
+        hits = years(prev.text, 0, len(prev.text), self.rules)
+        if self.rules.deadline is not None:
+            # "a gap projected at £123m ... by 2020-21": a target date, no year of what follows
+            hits = [h for h in hits if not self.rules.deadline.search(prev.text, max(0, h.start - 20), h.start)]
+        hits = [h for h in hits if not self._contrast(prev.text, h)]
+        if self.rules.carry_stops is not None:
+            # "... 2024-2025** ... Provide the figures ... for facility time during the relevant period." /
+            # "**Pay bill spend** ... Provide the total cost of facility time £48,810.54": the nearest time
+            # words name no year
+            spoken = self.rules.carry_stops.search(prev.text, hits[-1].end if hits else 0)
+            if spoken is not None:
+                return Period(None, "none", "period.relative", (k, *spoken.span()))
+        if hits:
+            h = hits[-1]
+            return Period(h.value, "paragraph", h.rule, (k, h.start, h.end))
+        during = self.rules.during_year.search(prev.text) if self.rules.during_year is not None else None
+        if during is not None and self.accounts_year:
+            # "At the end of the year, we achieved our savings target in full, ..." / "... These measures were
+            # effective ..., generating non recurrent savings of £6,648k": the report's year, carried
+            return Period(self.accounts_year, "paragraph", "period.during_year", (k, *during.span()))
         return None
 
     # -- subject ----------------------------------------------------------------------------------
@@ -2123,13 +2168,17 @@ class _Facts:
         return out
 
 
+_STAR_BLOCK = 128  # lines `_starred` reads at a time
+
+
 def _cell_key(a: Amount) -> tuple[int, int]:
     return a.mention.line_index, a.mention.start
 
 
 def _same_header(a: Amount, b: Amount) -> bool:
     """Whether the money table put two cells under the same header cell."""
-    return all(a.mention.values.get(k) == b.mention.values.get(k) for k in ("header_line", "header_page"))
+    va, vb = a.mention.values, b.mention.values
+    return bool(va.get("header_line") == vb.get("header_line") and va.get("header_page") == vb.get("header_page"))
 
 
 def _years_before(year: str, n: int) -> list[str]:

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
 import regex
 
 from pipeline.facts.fact_rules import Compiled
-from pipeline.facts.prefilter import could_match, folded, pattern_needs
+from pipeline.facts.prefilter import Needs, could_match, folded, pattern_needs
 
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 T = TypeVar("T")
@@ -66,22 +67,45 @@ def row_dates(text: str, start: int, end: int, rules: Compiled) -> list[DateHit]
     pattern in the rule file's order."""
     found: list[DateHit] = []
     words = folded(text[start:end])
-    for pattern in rules.row_dates:
-        if not could_match(pattern_needs(pattern), words):
+    for row in _row_patterns(rules):
+        if not could_match(row.needs, words):
             continue  # none of the words every match holds is in the row (`prefilter`): not run
-        for m in pattern.finditer(text, start, end):
-            groups = m.groupdict()
-            year = int(groups["y"])
-            if groups.get("mon"):
-                day, month = int(groups["d"]), _MONTHS.index(groups["mon"][:3].lower()) + 1
+        for m in row.pattern.finditer(text, start, end):
+            mon = m.group(row.mon) if row.mon else None
+            if mon:
+                day, month = int(m.group(row.d)), _MONTHS.index(mon[:3].lower()) + 1
             else:
-                day, month = int(groups["d"]), int(groups["m"])
+                day, month = int(m.group(row.d)), int(m.group(row.m))
                 if month > 12 >= day:
                     day, month = month, day
             if not (1 <= month <= 12 and 1 <= day <= 31):
                 continue
-            found.append(DateHit(_financial_year(year, month, rules), m.start(), m.end()))
+            found.append(DateHit(_financial_year(int(m.group(row.y)), month, rules), m.start(), m.end()))
     return found
+
+
+@dataclass(frozen=True)
+class _RowPattern:
+    """A `row_dates` pattern, the words every match of it holds (`prefilter`) and the numbers of its groups:
+    day, month as a number, year, month's name (0: none). A group read by number, not by name, costs a
+    third (`regex` tries a name as a number first)."""
+
+    pattern: regex.Pattern[str]
+    needs: Needs
+    d: int
+    m: int
+    y: int
+    mon: int
+
+
+@lru_cache(maxsize=4)
+def _row_patterns(rules: Compiled) -> tuple[_RowPattern, ...]:
+    """The `row_dates` patterns read once, not for every row of a list (issue 9)."""
+    out = []
+    for p in rules.row_dates:
+        groups = p.groupindex
+        out.append(_RowPattern(p, pattern_needs(p), groups["d"], groups.get("m", 0), groups["y"], groups.get("mon", 0)))
+    return tuple(out)
 
 
 def list_month(text: str, rules: Compiled) -> DateHit | None:
