@@ -23,7 +23,8 @@ sizes and repeats.
 - ``stages``: characters per second through normalisation and every component of the registry
   (pipeline/components.py; citations writes page_ref and quote from one analysis), all
   kinds against money alone, and each against its ceiling: one compiled regex scan of the same text
-  for what that kind looks for; medians of ``--passes`` passes (3; 1 with --quick), and what facts
+  for what that kind looks for; medians of ``--passes`` passes (3; 1 with --quick), each stage timed after a
+  garbage collection (not counted), and what facts
   add to the other extractors pass by pass (issue 9).
 - ``builds``: builds, each in its own process as `python -m pipeline build` runs them (wall and CPU
   time; peak memory of the main process and of the largest worker): the full corpus from an empty
@@ -48,6 +49,7 @@ Uses ../shared/realdocs when present. Nothing here is a test.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import resource
@@ -433,12 +435,17 @@ def bench_stages(args: argparse.Namespace) -> None:
     normalised: list[list[NormLine]] = []
     for _ in range(passes):
         seconds: dict[str, float] = {}
+        gc.collect()  # (each stage starts with no garbage pending: see the next comment)
         t0 = time.process_time()
         normalised = [normalise_lines(d, ctx.rules) for d in docs]
         seconds["normalise"] = time.process_time() - t0
         so_far = [Extraction() for _ in docs]
         for component, rules in zip(comps, loaded, strict=True):
             n = 0
+            # a full garbage collection of everything the passes keep (~0.2 s here) falls in whichever stage
+            # happens to allocate past the collector's threshold, one pass in three or so: collected before each
+            # stage, outside its time, so a stage's seconds are its own work (timeit turns the collector off)
+            gc.collect()
             t0 = time.process_time()
             for k, (d, lines, acc) in enumerate(zip(docs, normalised, so_far, strict=True)):
                 if k == n_corpus:  # the documents of corpus/ come first: their time apart too (issue 9)
