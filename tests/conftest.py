@@ -33,6 +33,42 @@ def shared() -> Path:
     return SHARED
 
 
+# accounts tables of real annual reports in tests/data (LTHT, LCH, LYPFT), read by the facts' cost tests
+ACCOUNTS_TABLES = (
+    "ltht-accounts-tables.md",
+    "ltht-accounts-notes.md",
+    "lch-accounts-notes-11-13.md",
+    "lypft-accounts-sofp.md",
+)
+
+
+@pytest.fixture(scope="session")
+def accounts_table_lines() -> list[str]:
+    """Every line of the accounts tables of tests/data (`ACCOUNTS_TABLES`), in order."""
+    data = ROOT / "tests" / "data"
+    return [line for name in ACCOUNTS_TABLES for line in (data / name).read_text(encoding="utf-8").split("\n")]
+
+
+@pytest.fixture(scope="session")
+def fact_rules() -> Any:
+    """The facts' compiled rules (rules/facts.yaml)."""
+    from pipeline.extract import Context
+    from pipeline.facts import load_rules
+
+    return load_rules(Context().rules)
+
+
+@pytest.fixture(scope="session")
+def accounts_rules() -> Any:
+    """The accounts tables' rules (rules/facts_accounts.yaml)."""
+    from pipeline.extract import Context
+    from pipeline.facts.accounts import load_accounts
+
+    found = load_accounts(Context().rules)
+    assert found is not None
+    return found
+
+
 @pytest.fixture(scope="session")
 def corpus_lines() -> dict[str, list[str]]:
     """Each corpus text file's lines (.txt, .md) as published, by file name."""

@@ -9,15 +9,11 @@ from __future__ import annotations
 
 import importlib
 import re
-from pathlib import Path
 from typing import Any
 
-import pytest
 import regex
 
-from pipeline.extract import Context
-from pipeline.facts import load_rules
-from pipeline.facts.accounts import AccountsRules, LineKinds, _match, _row_match, load_accounts, units
+from pipeline.facts.accounts import AccountsRules, LineKinds, _match, _row_match, units
 from pipeline.facts.context import _NOT_PLAIN
 from pipeline.facts.fact_rules import Compiled
 from pipeline.facts.measure import Decision, context_cue, words_between
@@ -25,25 +21,6 @@ from pipeline.facts.prefilter import Needs, WordIndex, could_match, folded, patt
 
 _parser: Any = importlib.import_module("re._parser")  # Python's own reader of patterns
 _constants: Any = importlib.import_module("re._constants")
-DATA = Path(__file__).resolve().parent / "data"
-TABLES = ("ltht-accounts-tables.md", "ltht-accounts-notes.md", "lch-accounts-notes-11-13.md", "lypft-accounts-sofp.md")
-
-
-@pytest.fixture(scope="module")
-def rules() -> Compiled:
-    return load_rules(Context().rules)
-
-
-@pytest.fixture(scope="module")
-def accounts() -> AccountsRules:
-    found = load_accounts(Context().rules)
-    assert found is not None
-    return found
-
-
-@pytest.fixture(scope="module")
-def table_lines() -> list[str]:
-    return [line for name in TABLES for line in (DATA / name).read_text(encoding="utf-8").split("\n")]
 
 
 def _plain(needs: list[Needs], text: str | None) -> list[int]:
@@ -52,15 +29,18 @@ def _plain(needs: list[Needs], text: str | None) -> list[int]:
 
 
 def test_a_word_index_picks_the_patterns_could_match_picks(
-    rules: Compiled, accounts: AccountsRules, corpus_lines: dict[str, list[str]], table_lines: list[str]
+    fact_rules: Compiled,
+    accounts_rules: AccountsRules,
+    corpus_lines: dict[str, list[str]],
+    accounts_table_lines: list[str],
 ) -> None:
     lists = [
-        (rules.cue_index, rules.cue_needs),
-        (rules.context_index, [rules.cue_needs[k] for k in rules.context_cues]),
-        (accounts.row_index, [pattern_needs(c.pattern) for c in accounts.row_cues]),
-        (accounts.title_index, [pattern_needs(c.pattern) for c in accounts.title_cues]),
+        (fact_rules.cue_index, fact_rules.cue_needs),
+        (fact_rules.context_index, [fact_rules.cue_needs[k] for k in fact_rules.context_cues]),
+        (accounts_rules.row_index, [pattern_needs(c.pattern) for c in accounts_rules.row_cues]),
+        (accounts_rules.title_index, [pattern_needs(c.pattern) for c in accounts_rules.title_cues]),
     ]
-    lines = [line for lines in corpus_lines.values() for line in lines] + table_lines
+    lines = [line for lines in corpus_lines.values() for line in lines] + accounts_table_lines
     ruled_out = 0
     for line in lines:
         text = folded(line)
@@ -74,14 +54,14 @@ def test_a_word_index_picks_the_patterns_could_match_picks(
 
 
 def test_a_word_index_looks_only_for_the_words_whose_first_three_characters_the_text_holds(
-    rules: Compiled, corpus_lines: dict[str, list[str]]
+    fact_rules: Compiled, corpus_lines: dict[str, list[str]]
 ) -> None:
     """`WordIndex` tests a word only where the text holds its first three characters (a word of one or two
     always): the same patterns as testing every word, for the measure cues' words and for words of one and two
     characters, marks, words inside others and words overlapping (`sav` / `savings` / `in sav`, `£` / `£m`,
     `ab` / `abc` / `bcd`), over the corpus's lines and texts made of the words' pieces run together."""
     needs: list[Needs] = [
-        *rules.cue_needs,
+        *fact_rules.cue_needs,
         frozenset({"sav", "savings"}),
         frozenset({"in sav", "."}),
         frozenset({"£", "£m"}),
@@ -128,11 +108,15 @@ def _branches(pattern: str) -> list[list[tuple[object, object]]]:
     return [parsed]
 
 
-def test_no_cue_of_several_branches_opens_one_with_a_look_behind(rules: Compiled, accounts: AccountsRules) -> None:
+def test_no_cue_of_several_branches_opens_one_with_a_look_behind(
+    fact_rules: Compiled, accounts_rules: AccountsRules
+) -> None:
     """A look-behind that opens one of a cue's branches (`(?<!\\bcharitable\\s)\\bfund...|\\bgrants?\\b|...`) is
     tried by the regex module at every character of a sentence (funding.word: ten times the time of the cue
     with its look-behind after its word): the rule files look behind from after the word."""
-    patterns = [(c.id, p) for c, p in rules.cues] + [(c.id, c.pattern) for c in accounts.row_cues + accounts.title_cues]
+    patterns = [(c.id, p) for c, p in fact_rules.cues] + [
+        (c.id, c.pattern) for c in accounts_rules.row_cues + accounts_rules.title_cues
+    ]
     opening = [
         cue_id
         for cue_id, pattern in patterns
@@ -147,12 +131,15 @@ def test_no_cue_of_several_branches_opens_one_with_a_look_behind(rules: Compiled
 
 
 def test_a_look_behind_after_the_word_finds_what_it_found_before_it(
-    rules: Compiled, accounts: AccountsRules, corpus_lines: dict[str, list[str]], table_lines: list[str]
+    fact_rules: Compiled,
+    accounts_rules: AccountsRules,
+    corpus_lines: dict[str, list[str]],
+    accounts_table_lines: list[str],
 ) -> None:
     """Each cue whose look-behind now follows its word finds the same words, at the same places, as the cue as it
     was written before (its look-behind opening the branch), on every line of the corpus and the accounts tables."""
-    patterns = {c.id: p for c, p in rules.cues} | {c.id: c.pattern for c in accounts.title_cues}
-    lines = [line for lines in corpus_lines.values() for line in lines] + table_lines
+    patterns = {c.id: p for c, p in fact_rules.cues} | {c.id: c.pattern for c in accounts_rules.title_cues}
+    lines = [line for lines in corpus_lines.values() for line in lines] + accounts_table_lines
     lines += ["charitable funds of £2m", "not far short of £3m", "capital donations of £1m", "over £25k in value"]
     found = 0
     for cue_id, (before, now) in _LOOKED_BEHIND_BEFORE.items():
@@ -166,13 +153,13 @@ def test_a_look_behind_after_the_word_finds_what_it_found_before_it(
     assert found > 300
 
 
-def _plain_context_cue(text: str, lo: int, hi: int, rules: Compiled) -> Decision | None:
+def _plain_context_cue(text: str, lo: int, hi: int, fact_rules: Compiled) -> Decision | None:
     """`context_cue` as it read before: every cue of the rule file, those of a side or a short reach skipped."""
-    m = rules.model.measure
+    m = fact_rules.model.measure
     if m.context_penalty is None or hi <= lo:
         return None
     best: tuple[float, int, Decision] | None = None
-    for order, (cue, pattern) in enumerate(rules.cues):
+    for order, (cue, pattern) in enumerate(fact_rules.cues):
         if cue.side != "either" or cue.max_words < m.context_min_reach:
             continue
         for hit in pattern.finditer(text, lo, hi):
@@ -182,35 +169,37 @@ def _plain_context_cue(text: str, lo: int, hi: int, rules: Compiled) -> Decision
     return None if best is None or best[0] < m.min_score else best[2]
 
 
-def test_the_context_cue_is_the_plain_readings(rules: Compiled, corpus_lines: dict[str, list[str]]) -> None:
+def test_the_context_cue_is_the_plain_readings(fact_rules: Compiled, corpus_lines: dict[str, list[str]]) -> None:
     decided = 0
     for lines in corpus_lines.values():
         for line in lines:
-            found = context_cue(line, 0, len(line), rules)
-            assert found == _plain_context_cue(line, 0, len(line), rules), line
+            found = context_cue(line, 0, len(line), fact_rules)
+            assert found == _plain_context_cue(line, 0, len(line), fact_rules), line
             decided += found is not None
     assert decided > 100
 
 
 def test_the_row_cues_found_by_their_index_are_those_of_every_cue(
-    accounts: AccountsRules, table_lines: list[str]
+    accounts_rules: AccountsRules, accounts_table_lines: list[str]
 ) -> None:
     found = 0
-    for line in table_lines:
+    for line in accounts_table_lines:
         for value in (1.0, -1.0):  # a result's measure is its sign's
-            hit = _row_match(line, 0, len(line), value, accounts)
-            assert hit == _match(line, 0, len(line), accounts.row_cues, value, accounts), line
+            hit = _row_match(line, 0, len(line), value, accounts_rules)
+            assert hit == _match(line, 0, len(line), accounts_rules.row_cues, value, accounts_rules), line
             found += hit is not None
     assert found > 50
 
 
-def test_line_kinds_are_the_patterns_answers_each_found_once(accounts: AccountsRules, table_lines: list[str]) -> None:
+def test_line_kinds_are_the_patterns_answers_each_found_once(
+    accounts_rules: AccountsRules, accounts_table_lines: list[str]
+) -> None:
     """`LineKinds` answers as `number_cell` and `units` do, and asks each line once (the `£000` header cells,
     the rows of cells `(17,351)` and the labels of the real tables)."""
-    kinds = LineKinds(table_lines, accounts)
-    for j, line in enumerate(table_lines):
-        assert kinds.number(j) == (accounts.number_cell.fullmatch(line) is not None), line
-        assert kinds.units(j) == units(line, accounts), line
+    kinds = LineKinds(accounts_table_lines, accounts_rules)
+    for j, line in enumerate(accounts_table_lines):
+        assert kinds.number(j) == (accounts_rules.number_cell.fullmatch(line) is not None), line
+        assert kinds.units(j) == units(line, accounts_rules), line
     assert sum(kinds.cells.values()) > 100 and sum(map(bool, kinds.header_cells.values())) > 10
     asked = dict(kinds.cells)
     kinds.lines = []  # read again, each answer is the one kept: no line is read twice

@@ -11,7 +11,7 @@ import pytest
 
 from pipeline.extract import Context, normalise_lines
 from pipeline.facts import load_rules
-from pipeline.facts.basis_json import encode_basis, encode_list
+from pipeline.facts.basis_json import encode_item, encode_list
 from pipeline.facts.context import Paragraph, _Endings, _sentences, paragraphs, sentence_of, sentences
 from pipeline.facts.fact_rules import Compiled
 from pipeline.facts.prefilter import marks_of, needs, pattern_needs
@@ -82,10 +82,16 @@ def test_a_tail_with_no_mark_neither_ends_nor_introduces_whatever_its_letters(ru
 
 
 def test_a_basis_joined_from_its_items_texts_is_the_basis_text() -> None:
+    span = {"page": None, "line": 3, "char_start": 6, "char_end": 13, "text": "“£5m”"}
     items = [
-        {"field": "subject", "rule": "subject.document", "words": "publisher"},
-        {"field": "measure", "rule": "spend.word", "words": "spent “£5m”", "spans": [{"page": None, "line": 3}]},
+        {"field": "subject", "rule": "subject.document", "words": "publisher", "spans": []},
+        {"field": "measure", "rule": "spend.word", "words": "spent “£5m”", "spans": [span]},
         {"field": "period", "rule": "period.none"},
     ]
-    assert encode_list([encode_basis(i) for i in items]) == encode_basis(items) == json.dumps(items, ensure_ascii=False)
+    texts = [
+        encode_item("subject", "subject.document", "publisher", []),
+        encode_item("measure", "spend.word", "spent “£5m”", [span]),
+        encode_item("period", "period.none"),
+    ]
+    assert encode_list(texts) == json.dumps(items, ensure_ascii=False)
     assert encode_list([]) == "[]"

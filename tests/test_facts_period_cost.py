@@ -40,7 +40,8 @@ def _plain_heading_years(self: _Facts, head: Paragraph) -> list[YearHit]:
 
 
 def _plain_carried_period(self: _Facts, a: Amount, continues: bool = False) -> Period | None:
-    """`_carried_period` as it read before: each paragraph's bodies read whether they decide or not."""
+    """`_carried_period` as it read before: each paragraph's bodies read whether they decide or not, and what a
+    paragraph carries read again for every amount."""
     p = self.paras[a.para]
     if p.table:
         return None
@@ -56,20 +57,9 @@ def _plain_carried_period(self: _Facts, a: Amount, continues: bool = False) -> P
         prev = self.paras[k]
         if prev.heading or prev.table:
             return None
-        hits = years(prev.text, 0, len(prev.text), self.rules)
-        if self.rules.deadline is not None:
-            hits = [h for h in hits if not self.rules.deadline.search(prev.text, max(0, h.start - 20), h.start)]
-        hits = [h for h in hits if not self._contrast(prev.text, h)]
-        if self.rules.carry_stops is not None:
-            spoken = self.rules.carry_stops.search(prev.text, hits[-1].end if hits else 0)
-            if spoken is not None:
-                return Period(None, "none", "period.relative", (k, *spoken.span()))
-        if hits:
-            h = hits[-1]
-            return Period(h.value, "paragraph", h.rule, (k, h.start, h.end))
-        during = self.rules.during_year.search(prev.text) if self.rules.during_year is not None else None
-        if during is not None and self.accounts_year:
-            return Period(self.accounts_year, "paragraph", "period.during_year", (k, *during.span()))
+        carried = self._carried_from(k)  # what the paragraph carries, read afresh for every amount
+        if carried is not None:
+            return carried
         own = self._mine(k)
     return None
 
