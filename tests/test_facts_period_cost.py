@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -255,17 +256,25 @@ def test_a_paragraph_carried_from_is_read_once_for_the_amounts_after_it(
     paragraph's years and the time words after them (`carry_stops`) are read once for all the amounts carried
     from it, the facts those of the plain reading."""
     lines = corpus_lines["000_9697e79c8f4d460c.txt"]
+    once, plain = _searches(lines, "carry_stops", "_carried_period", _plain_carried_period, monkeypatch)
+    assert 0 < once < plain
+
+
+def _searches(
+    lines: list[str], pattern: str, method: str, plain: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> tuple[int, int]:
+    """How often the rule pattern named `pattern` is searched for the facts of `lines`, with `_Facts.method` as it
+    is and as `plain` reads it; the facts of both the same."""
     rules = load_rules(Context().rules)
-    assert rules.carry_stops is not None
-    counted = _Counted(rules.carry_stops)
-    monkeypatch.setattr(rules, "carry_stops", counted)
+    assert getattr(rules, pattern) is not None
+    counted = _Counted(getattr(rules, pattern))
+    monkeypatch.setattr(rules, pattern, counted)
     fast = facts_of(lines, 1, len(lines))
-    once = counted.searches
-    counted.searches = 0
-    with monkeypatch.context() as plain:
-        plain.setattr(_Facts, "_carried_period", _plain_carried_period)
+    searched, counted.searches = counted.searches, 0
+    with monkeypatch.context() as m:
+        m.setattr(_Facts, method, plain)
         assert facts_of(lines, 1, len(lines)) == fast
-    assert 0 < once < counted.searches
+    return searched, counted.searches
 
 
 def _plain_continued(self: _Facts, a: Amount) -> int | None:
@@ -291,14 +300,5 @@ def test_a_paragraph_opening_in_upper_case_is_not_searched_for_a_sentence_end(
     sentence, opening in lower case; a paragraph opening in upper case is not searched for a sentence end
     before the amount (`split_sentence_end`), the facts those of the plain reading."""
     lines = corpus_lines["000_9697e79c8f4d460c.txt"]
-    rules = load_rules(Context().rules)
-    assert rules.split_sentence_end is not None
-    counted = _Counted(rules.split_sentence_end)
-    monkeypatch.setattr(rules, "split_sentence_end", counted)
-    fast = facts_of(lines, 1, len(lines))
-    searched = counted.searches
-    counted.searches = 0
-    with monkeypatch.context() as plain:
-        plain.setattr(_Facts, "_continued", _plain_continued)
-        assert facts_of(lines, 1, len(lines)) == fast
-    assert searched < counted.searches
+    searched, plain = _searches(lines, "split_sentence_end", "_continued", _plain_continued, monkeypatch)
+    assert searched < plain
