@@ -8,35 +8,14 @@ import json
 from pipeline.facts.basis_json import encode_item, encode_list
 
 
-def test_a_basis_of_every_corpus_line_is_encoded_as_json_dumps(corpus_lines: dict[str, list[str]]) -> None:
+def test_a_basis_of_every_corpus_line_is_written_as_json_dumps(corpus_lines: dict[str, list[str]]) -> None:
+    # `encode_item` writes an item key by key, `encode_list` joins a basis's items: the texts `json.dumps` gives
+    # the item and the basis, whatever the line's characters
     checked = 0
     for name, lines in corpus_lines.items():
         for number, line in enumerate(lines, 1):
-            spans = [
-                {"page": None, "line": number, "char_start": 0, "char_end": len(line), "text": line},
-                {"page": 2, "line": number, "char_start": 1, "char_end": 2, "text": line[1:2]},
-            ]
-            basis = [
-                {"field": "subject", "rule": "subject.document", "words": name, "spans": []},
-                {"field": "measure", "rule": "measure.none", "words": line[:40], "spans": spans},
-                {"field": "period", "rule": "period.none"},
-            ]
-            items = [
-                encode_item("subject", "subject.document", name, []),
-                encode_item("measure", "measure.none", line[:40], spans),
-                encode_item("period", "period.none"),
-            ]
-            assert encode_list(items) == json.dumps(basis, ensure_ascii=False)
-            checked += 1
-    assert checked > 1000
-    assert encode_list([]) == json.dumps([])
-
-
-def test_a_basis_item_of_every_corpus_line_is_written_as_json_dumps(corpus_lines: dict[str, list[str]]) -> None:
-    # `encode_item` writes an item key by key: the text `json.dumps` gives, whatever the line's characters
-    checked = 0
-    for name, lines in corpus_lines.items():
-        for number, line in enumerate(lines, 1):
+            texts: list[str] = []
+            basis: list[dict[str, object]] = []
             spans = [
                 {"page": None, "line": number, "char_start": 0, "char_end": len(line), "text": line},
                 {"page": 2, "line": number, "char_start": 1, "char_end": 2, "text": line[1:2]},
@@ -49,9 +28,13 @@ def test_a_basis_item_of_every_corpus_line_is_written_as_json_dumps(corpus_lines
                 item = {"field": field, "rule": rule}
                 if words is not None:
                     item |= {"words": words, "spans": its}
-                assert encode_item(field, rule, words, its) == json.dumps(item, ensure_ascii=False)
+                texts.append(encode_item(field, rule, words, its))
+                assert texts[-1] == json.dumps(item, ensure_ascii=False)
+                basis.append(item)
+            assert encode_list(texts) == json.dumps(basis, ensure_ascii=False)
             checked += 1
     assert checked > 1000
+    assert encode_list([]) == json.dumps([])
     odd = 'é\u2028"\\\n\x00\t💷'
     item = {
         "field": odd,
